@@ -1,0 +1,190 @@
+/**
+ * The module's tables. Every table carries `organization_id` and every primary, unique and
+ * foreign key starts with it, so a distributed Postgres (Citus) can shard all of them by
+ * organization and no join can ever cross from one organization into another.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  check,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+export const scheduleKind = pgEnum('xa_schedule_kind', ['cron', 'interval', 'trigger']);
+
+export const conversationChannel = pgEnum('xa_conversation_channel', [
+  'schedule',
+  'hub',
+  'public_channel',
+  'whatsapp',
+  'api',
+]);
+
+export const executionStatus = pgEnum('xa_execution_status', [
+  'active',
+  'completed',
+  'pending',
+  'failed',
+]);
+
+export const stepKind = pgEnum('xa_step_kind', [
+  'scheduled_call',
+  'tool_call',
+  'final_response',
+  'error',
+]);
+
+const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const organizations = pgTable('xa_organizations', {
+  organizationId: text('organization_id').primaryKey(),
+  name: text('name').notNull(),
+  /** IANA time zone; dates are shown and filtered in it. */
+  timeZone: text('time_zone').notNull(),
+});
+
+export const agents = pgTable(
+  'xa_agents',
+  {
+    organizationId: text('organization_id')
+      .notNull()
+      .references(() => organizations.organizationId),
+    id: uuid('id').notNull().defaultRandom(),
+    name: text('name').notNull(),
+    /** Set when the agent is deleted: its rows stay so its runs stay listed. */
+    deletedAt: timestamptz('deleted_at'),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.id] })],
+);
+
+export const schedules = pgTable(
+  'xa_schedules',
+  {
+    organizationId: text('organization_id').notNull(),
+    id: uuid('id').notNull().defaultRandom(),
+    agentId: uuid('agent_id').notNull(),
+    name: text('name').notNull(),
+    kind: scheduleKind('kind').notNull(),
+    /** A cron expression, an ISO 8601 duration, or the trigger's event name, by kind. */
+    expression: text('expression').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.id] }),
+    foreignKey({ columns: [t.organizationId, t.agentId], foreignColumns: [agents.organizationId, agents.id] }),
+  ],
+);
+
+export const conversations = pgTable(
+  'xa_conversations',
+  {
+    organizationId: text('organization_id').notNull(),
+    id: uuid('id').notNull().defaultRandom(),
+    agentId: uuid('agent_id').notNull(),
+    channel: conversationChannel('channel').notNull(),
+    title: text('title').notNull(),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.id] }),
+    foreignKey({ columns: [t.organizationId, t.agentId], foreignColumns: [agents.organizationId, agents.id] }),
+  ],
+);
+
+export const executions = pgTable(
+  'xa_executions',
+  {
+    organizationId: text('organization_id').notNull(),
+    id: uuid('id').notNull().defaultRandom(),
+    conversationId: uuid('conversation_id').notNull(),
+    agentId: uuid('agent_id').notNull(),
+    /** The schedule that fired the run; null for runs from other channels, which the page never lists. */
+    scheduleId: uuid('schedule_id'),
+    status: executionStatus('status').notNull(),
+    startedAt: timestamptz('started_at').notNull(),
+    finishedAt: timestamptz('finished_at'),
+    /** Null until the platform has calculated the run's cost. */
+    credits: numeric('credits', { precision: 12, scale: 2, mode: 'number' }),
+    errorMessage: text('error_message'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.id] }),
+    foreignKey({
+      columns: [t.organizationId, t.conversationId],
+      foreignColumns: [conversations.organizationId, conversations.id],
+    }),
+    foreignKey({ columns: [t.organizationId, t.agentId], foreignColumns: [agents.organizationId, agents.id] }),
+    foreignKey({
+      columns: [t.organizationId, t.scheduleId],
+      foreignColumns: [schedules.organizationId, schedules.id],
+    }),
+    check('xa_executions_credits_non_negative', sql`${t.credits} >= 0`),
+    check('xa_executions_finished_after_start', sql`${t.finishedAt} >= ${t.startedAt}`),
+    // The list shows scheduled runs only, newest first: partial indexes keep other channels out.
+    index('xa_executions_org_started_idx')
+      .on(t.organizationId, t.startedAt.desc(), t.id.desc())
+      .where(sql`${t.scheduleId} is not null`),
+    index('xa_executions_org_status_started_idx')
+      .on(t.organizationId, t.status, t.startedAt.desc(), t.id.desc())
+      .where(sql`${t.scheduleId} is not null`),
+    index('xa_executions_org_agent_started_idx')
+      .on(t.organizationId, t.agentId, t.startedAt.desc(), t.id.desc())
+      .where(sql`${t.scheduleId} is not null`),
+    // A conversation records at most one run.
+    uniqueIndex('xa_executions_org_conversation_key').on(t.organizationId, t.conversationId),
+  ],
+);
+
+export const steps = pgTable(
+  'xa_steps',
+  {
+    organizationId: text('organization_id').notNull(),
+    conversationId: uuid('conversation_id').notNull(),
+    /** Order within the conversation, from 0. */
+    position: integer('position').notNull(),
+    kind: stepKind('kind').notNull(),
+    /** The scheduled call's prompt, the final response or the error text. */
+    content: text('content'),
+    toolName: text('tool_name'),
+    /** The input sent to the tool, as sent. */
+    toolInput: jsonb('tool_input'),
+    /** The tool's response as received: JSON when the service answered JSON. */
+    toolOutput: jsonb('tool_output'),
+    ok: boolean('ok'),
+    durationMs: integer('duration_ms'),
+    createdAt: timestamptz('created_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.conversationId, t.position] }),
+    foreignKey({
+      columns: [t.organizationId, t.conversationId],
+      foreignColumns: [conversations.organizationId, conversations.id],
+    }),
+    check('xa_steps_position_non_negative', sql`${t.position} >= 0`),
+    check('xa_steps_tool_call_has_tool', sql`${t.kind} <> 'tool_call' or ${t.toolName} is not null`),
+  ],
+);
+
+export const schema = {
+  organizations,
+  agents,
+  schedules,
+  conversations,
+  executions,
+  steps,
+};
+
+export type ExecutionStatus = (typeof executionStatus.enumValues)[number];
+export type ScheduleKind = (typeof scheduleKind.enumValues)[number];
+export type ConversationChannel = (typeof conversationChannel.enumValues)[number];
+export type StepKind = (typeof stepKind.enumValues)[number];
