@@ -1,0 +1,133 @@
+/**
+ * The list's state, parsed once from the URL. Everything downstream — the SQL filters, the
+ * form's values, every link — is derived from the `ExecutionQuery` this returns, never from the
+ * raw request. Bad input never throws: it falls back to the default and, where the user typed
+ * something we could not use, carries a message for the field.
+ */
+import { isValid, parse } from 'date-fns';
+import { z } from 'zod';
+import { executionStatus, type ExecutionStatus } from './schema.js';
+
+export const STATUSES = executionStatus.enumValues;
+export const PAGE_SIZE = 20;
+/** Far beyond any real list; stops absurd offsets before they reach the database. */
+export const MAX_PAGE = 10_000_000;
+export const MIN_DATE = '1900-01-01';
+
+export interface ExecutionQuery {
+  agentId: string | null;
+  status: ExecutionStatus | null;
+  /** Inclusive calendar dates (yyyy-MM-dd) in the organization's time zone. */
+  startDate: string | null;
+  endDate: string | null;
+  page: number;
+}
+
+export interface FieldErrors {
+  agent?: string;
+  status?: string;
+  startDate?: string;
+  endDate?: string;
+}
+
+export interface ParsedQuery {
+  query: ExecutionQuery;
+  errors: FieldErrors;
+}
+
+export const DEFAULT_QUERY: ExecutionQuery = {
+  agentId: null,
+  status: null,
+  startDate: null,
+  endDate: null,
+  page: 1,
+};
+
+/** URL parameter names, in the order canonical URLs list them. */
+const PARAM = { agent: 'agent', status: 'status', startDate: 'start', endDate: 'end', page: 'page' } as const;
+
+const blank = (v: string | undefined) => v === undefined || v.trim() === '';
+
+const agentParam = z.uuid();
+const statusParam = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(STATUSES));
+const pageParam = z.coerce.number().int().min(1).max(MAX_PAGE);
+const dateParam = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  // date-fns' strict parse rejects impossible days such as 2025-02-30. Years before 1900 are
+  // typing accidents (a picker half-typed reads 0002), not runs anyone recorded.
+  .refine((s) => s >= MIN_DATE && isValid(parse(s, 'yyyy-MM-dd', new Date())));
+
+/** Reads the list's query parameters: the first value of each, anything else ignored. */
+export function parseExecutionQuery(params: URLSearchParams): ParsedQuery {
+  const raw = (name: string) => params.get(name) ?? undefined;
+  const errors: FieldErrors = {};
+  const query: ExecutionQuery = { ...DEFAULT_QUERY };
+
+  const agent = raw(PARAM.agent);
+  if (!blank(agent)) {
+    const r = agentParam.safeParse(agent?.trim());
+    if (r.success) query.agentId = r.data.toLowerCase();
+    else errors.agent = 'Choose an agent from the list';
+  }
+
+  const status = raw(PARAM.status);
+  if (!blank(status)) {
+    const r = statusParam.safeParse(status);
+    if (r.success) query.status = r.data;
+    else errors.status = 'Choose a status from the list';
+  }
+
+  const start = raw(PARAM.startDate);
+  if (!blank(start)) {
+    const r = dateParam.safeParse(start);
+    if (r.success) query.startDate = r.data;
+    else errors.startDate = 'Start date must be a real date, on or after 01/01/1900';
+  }
+  const end = raw(PARAM.endDate);
+  if (!blank(end)) {
+    const r = dateParam.safeParse(end);
+    if (r.success) query.endDate = r.data;
+    else errors.endDate = 'End date must be a real date, on or after 01/01/1900';
+  }
+  if (query.startDate && query.endDate && query.startDate > query.endDate) {
+    errors.startDate = 'Start date must be the same as or before the end date';
+    query.startDate = null;
+    query.endDate = null;
+  }
+
+  // A malformed page is not worth a message: page 1 is what anyone would expect.
+  const page = pageParam.safeParse(raw(PARAM.page));
+  if (page.success) query.page = page.data;
+
+  return { query, errors };
+}
+
+/** The canonical parameters for a query: defaults left out, a fixed order. */
+export function toSearchParams(query: ExecutionQuery): URLSearchParams {
+  const params = new URLSearchParams();
+  if (query.agentId) params.set(PARAM.agent, query.agentId);
+  if (query.status) params.set(PARAM.status, query.status);
+  if (query.startDate) params.set(PARAM.startDate, query.startDate);
+  if (query.endDate) params.set(PARAM.endDate, query.endDate);
+  if (query.page > 1) params.set(PARAM.page, String(query.page));
+  return params;
+}
+
+/** `path` followed by the query's canonical parameters, if any. */
+export function withQuery(path: string, query: ExecutionQuery): string {
+  const search = toSearchParams(query).toString();
+  return search ? `${path}?${search}` : path;
+}
+
+export function hasFilters(query: ExecutionQuery): boolean {
+  return Boolean(query.agentId || query.status || query.startDate || query.endDate);
+}
+
+/** The form's field names, shared with the view so the two cannot drift apart. */
+export const FIELD_NAMES = PARAM;

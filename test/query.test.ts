@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_QUERY, parseExecutionQuery, toSearchParams, withQuery } from '../src/query.js';
+
+const parse = (search: string) => parseExecutionQuery(new URLSearchParams(search));
+const AGENT = '3f1c2a4e-9b7d-4c1e-8a2b-5d6e7f8a9b0c';
+
+describe('parseExecutionQuery', () => {
+  it('gives the defaults for an empty query', () => {
+    expect(parse('')).toEqual({ query: DEFAULT_QUERY, errors: {} });
+  });
+
+  it('reads every filter and the page', () => {
+    const { query, errors } = parse(`agent=${AGENT}&status=failed&start=2026-01-01&end=2026-01-31&page=3`);
+    expect(errors).toEqual({});
+    expect(query).toEqual({ agentId: AGENT, status: 'failed', startDate: '2026-01-01', endDate: '2026-01-31', page: 3 });
+  });
+
+  it('treats blank fields, as an unfilled form submits them, as defaults', () => {
+    expect(parse('agent=&status=&start=&end=')).toEqual({ query: DEFAULT_QUERY, errors: {} });
+  });
+
+  it('accepts a status in any case', () => {
+    expect(parse('status=Completed').query.status).toBe('completed');
+  });
+
+  it('falls back with a message for an unknown status or a malformed agent', () => {
+    const { query, errors } = parse('status=deleted&agent=1%20or%201=1');
+    expect(query.status).toBeNull();
+    expect(query.agentId).toBeNull();
+    expect(errors.status).toBe('Choose a status from the list');
+    expect(errors.agent).toBe('Choose an agent from the list');
+  });
+
+  it.each(['2025-02-30', '2025-13-01', '20250101', 'yesterday', '0002-01-01', '2025-1-1'])(
+    'rejects %s as a start date with a message',
+    (value) => {
+      const { query, errors } = parse(`start=${value}`);
+      expect(query.startDate).toBeNull();
+      expect(errors.startDate).toMatch(/^Start date must be a real date/);
+    },
+  );
+
+  it('accepts 29 February in a leap year only', () => {
+    expect(parse('end=2028-02-29').query.endDate).toBe('2028-02-29');
+    expect(parse('end=2027-02-29').errors.endDate).toMatch(/^End date must be a real date/);
+  });
+
+  it('rejects a start date after the end date, next to the start date', () => {
+    const { query, errors } = parse('start=2026-02-10&end=2026-02-01');
+    expect(errors.startDate).toBe('Start date must be the same as or before the end date');
+    expect(query.startDate).toBeNull();
+    expect(query.endDate).toBeNull();
+  });
+
+  it('allows a one-day range', () => {
+    expect(parse('start=2026-02-10&end=2026-02-10').errors).toEqual({});
+  });
+
+  it.each(['-1', '0', '1e9', 'NaN', 'abc', '2.5', '', '99999999999'])('reads page=%s as page 1', (page) => {
+    expect(parse(`page=${page}`).query.page).toBe(1);
+  });
+
+  it('takes the first of repeated parameters', () => {
+    expect(parse('status=active&status=failed').query.status).toBe('active');
+  });
+});
+
+describe('canonical parameters', () => {
+  it('leave defaults out and keep a fixed order', () => {
+    expect(toSearchParams(DEFAULT_QUERY).toString()).toBe('');
+    const query = { agentId: AGENT, status: 'pending' as const, startDate: '2026-01-01', endDate: null, page: 2 };
+    expect(withQuery('/admin/executions', query)).toBe(
+      `/admin/executions?agent=${AGENT}&status=pending&start=2026-01-01&page=2`,
+    );
+  });
+
+  it('round-trip through the parser', () => {
+    const query = { agentId: AGENT, status: 'active' as const, startDate: '2026-03-01', endDate: '2026-03-31', page: 7 };
+    expect(parseExecutionQuery(toSearchParams(query)).query).toEqual(query);
+  });
+});
