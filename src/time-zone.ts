@@ -1,0 +1,38 @@
+/**
+ * Calendar dates and times in the organization's time zone. Dates are shown and filtered as the
+ * organization sees them, whatever zone the server or the database runs in.
+ */
+import { TZDate } from '@date-fns/tz';
+import { addDays, format, parse } from 'date-fns';
+
+export function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** dd/MM/yyyy HH:mm, the page's one date-time format. */
+export function formatDateTime(instant: Date, timeZone: string): string {
+  return format(new TZDate(instant, timeZone), 'dd/MM/yyyy HH:mm');
+}
+
+/** The instant a calendar day (yyyy-MM-dd) begins in a time zone, DST included. */
+export function startOfDayIn(date: string, timeZone: string): Date {
+  const day = parse(date, 'yyyy-MM-dd', new Date());
+  return new Date(new TZDate(day.getFullYear(), day.getMonth(), day.getDate(), timeZone).getTime());
+}
+
+/** Half-open instants [from, before) covering inclusive calendar dates in a time zone. */
+export function instantRange(
+  startDate: string | null,
+  endDate: string | null,
+  timeZone: string,
+): { from: Date | null; before: Date | null } {
+  return {
+    from: startDate ? startOfDayIn(startDate, timeZone) : null,
+    before: endDate ? startOfDayIn(format(addDays(parse(endDate, 'yyyy-MM-dd', new Date()), 1), 'yyyy-MM-dd'), timeZone) : null,
+  };
+}
