@@ -1,0 +1,120 @@
+/** One run's conversation: a summary of the run, then its timeline with expandable tool calls. */
+import type { FC } from 'hono/jsx';
+import type { ConversationView, StepView } from '../src/conversation-view-model.js';
+
+const NotYet: FC<{ text: string }> = ({ text }) => (
+  <>
+    <span aria-hidden="true">—</span>
+    <span class="xa-visually-hidden">{text}</span>
+  </>
+);
+
+const Step: FC<{ step: StepView }> = ({ step }) => {
+  switch (step.kind) {
+    case 'scheduled_call':
+      return (
+        <li class="xa-step" id={step.id}>
+          <h3 class="xa-step__title">Scheduled call</h3>
+          <p class="xa-step__meta">{step.at}</p>
+          <p class="xa-prose">{step.content}</p>
+        </li>
+      );
+    case 'tool_call':
+      return (
+        <li class="xa-step" id={step.id}>
+          <details class="xa-tool-call">
+            <summary>
+              <span class="xa-tool-call__name">Tool call: {step.toolName}</span>{' '}
+              <strong class={`xa-tag xa-tag--${step.ok ? 'grey' : 'red'}`}>{step.ok ? 'OK' : 'Error'}</strong>
+              {step.duration !== null && <span class="xa-step__meta"> {step.duration}</span>}
+            </summary>
+            <h4 class="xa-payload__title">Input sent</h4>
+            <pre class="xa-payload" tabindex={0}>
+              <code>{step.input}</code>
+            </pre>
+            <h4 class="xa-payload__title">Response received</h4>
+            <pre class="xa-payload" tabindex={0}>
+              <code>{step.output}</code>
+            </pre>
+          </details>
+        </li>
+      );
+    case 'final_response':
+      return (
+        <li class="xa-step" id={step.id}>
+          <h3 class="xa-step__title">Final response</h3>
+          <p class="xa-step__meta">{step.at}</p>
+          <p class="xa-prose">{step.content}</p>
+        </li>
+      );
+    case 'error':
+      return (
+        <li class="xa-step xa-step--error" id={step.id}>
+          <h3 class="xa-step__title">Error</h3>
+          <p class="xa-step__meta">{step.at}</p>
+          <p class="xa-prose">{step.content}</p>
+        </li>
+      );
+  }
+};
+
+export const ConversationPage: FC<{ view: ConversationView }> = ({ view }) => (
+  <div class="xa" hx-history-elt="true">
+    <a class="xa-back-link" href={view.backHref}>
+      Back to executions
+    </a>
+    <h1 class="xa-heading">{view.schedule}</h1>
+    <dl class="xa-summary">
+      <div>
+        <dt>Agent</dt>
+        <dd>{view.agentName ?? <span class="xa-removed">Agent removed</span>}</dd>
+      </div>
+      <div>
+        <dt>Schedule</dt>
+        <dd>
+          {view.schedule} <span class="xa-secondary">({view.scheduleDetail})</span>
+        </dd>
+      </div>
+      <div>
+        <dt>Status</dt>
+        <dd>
+          <strong class={`xa-tag xa-tag--${view.status.colour}`}>{view.status.label}</strong>
+        </dd>
+      </div>
+      <div>
+        <dt>Started</dt>
+        <dd>{view.startedAt}</dd>
+      </div>
+      <div>
+        <dt>Finished</dt>
+        <dd>{view.finishedAt ?? <NotYet text="Not finished" />}</dd>
+      </div>
+      <div>
+        <dt>Credits</dt>
+        <dd>{view.credits ?? <NotYet text="Not calculated yet" />}</dd>
+      </div>
+      {view.error !== null && (
+        <div>
+          <dt>Error</dt>
+          <dd class="xa-prose">{view.error}</dd>
+        </div>
+      )}
+    </dl>
+    <h2 class="xa-subheading">Timeline</h2>
+    <ol class="xa-timeline">
+      {view.steps.map((step) => (
+        <Step step={step} />
+      ))}
+    </ol>
+  </div>
+);
+
+export const NotFoundPage: FC<{ backHref: string }> = ({ backHref }) => (
+  <div class="xa">
+    <h1 class="xa-heading">Conversation not found</h1>
+    <p>There is no execution with that conversation in your organization.</p>
+    <p>
+      <a href={backHref}>Back to executions</a>
+    </p>
+  </div>
+);

@@ -1,0 +1,126 @@
+/**
+ * The filter form, after the MoJ "filter a list" pattern. A plain GET form: without JavaScript
+ * the Apply button submits it; with htmx a change swaps only the results region. It has no page
+ * field, so every change lands on page 1.
+ */
+import type { FC } from 'hono/jsx';
+import type { FieldErrors } from '../src/query.js';
+import { FIELD_NAMES } from '../src/query.js';
+import type { FilterView, Option } from '../src/list-view-model.js';
+import { RESULTS_ID } from './results.js';
+
+export const FILTERS_ID = 'xa-filters';
+
+type ErrorField = keyof FieldErrors;
+
+const errorId = (field: ErrorField) => `xa-${field}-error`;
+
+/**
+ * Always present, empty when there is nothing to say, so the control's aria-describedby always
+ * points somewhere and a swap can refill it out of band.
+ */
+export const FieldError: FC<{ field: ErrorField; message: string | undefined; oob?: boolean }> = ({
+  field,
+  message,
+  oob,
+}) => (
+  <p id={errorId(field)} class="xa-error-message" {...(oob ? { 'hx-swap-oob': 'true' } : {})}>
+    {message !== undefined && (
+      <>
+        <span class="xa-visually-hidden">Error: </span>
+        {message}
+      </>
+    )}
+  </p>
+);
+
+/** The error slots a fragment response refreshes out of band. */
+export const FieldErrorsOob: FC<{ errors: FieldErrors }> = ({ errors }) => (
+  <>
+    {(['agent', 'status', 'startDate', 'endDate'] as const).map((field) => (
+      <FieldError field={field} message={errors[field]} oob />
+    ))}
+  </>
+);
+
+const Select: FC<{ field: 'agent' | 'status'; label: string; options: Option[]; error: string | undefined }> = ({
+  field,
+  label,
+  options,
+  error,
+}) => (
+  <div class="xa-field">
+    <label class="xa-label" for={`xa-${field}`}>
+      {label}
+    </label>
+    <FieldError field={field} message={error} />
+    <select
+      id={`xa-${field}`}
+      name={FIELD_NAMES[field]}
+      class="xa-select"
+      aria-describedby={errorId(field)}
+      aria-invalid={error !== undefined ? 'true' : undefined}
+    >
+      {options.map((o) => (
+        <option value={o.value} selected={o.selected}>
+          {o.label}
+        </option>
+      ))}
+    </select>
+  </div>
+);
+
+const DateInput: FC<{ field: 'startDate' | 'endDate'; label: string; value: string; error: string | undefined }> = ({
+  field,
+  label,
+  value,
+  error,
+}) => (
+  <div class="xa-field">
+    <label class="xa-label" for={`xa-${field}`}>
+      {label}
+    </label>
+    <FieldError field={field} message={error} />
+    <input
+      type="date"
+      id={`xa-${field}`}
+      name={FIELD_NAMES[field]}
+      class="xa-input"
+      value={value}
+      min="1900-01-01"
+      max="9999-12-31"
+      aria-describedby={errorId(field)}
+      aria-invalid={error !== undefined ? 'true' : undefined}
+    />
+  </div>
+);
+
+export const Filters: FC<{ filters: FilterView }> = ({ filters }) => (
+  <form
+    id={FILTERS_ID}
+    class="xa-filters"
+    method="get"
+    action={filters.action}
+    role="search"
+    aria-label="Filter executions"
+    hx-get={filters.action}
+    hx-trigger="change delay:400ms, submit"
+    hx-target={`#${RESULTS_ID}`}
+    hx-swap="innerHTML"
+    hx-push-url="true"
+    hx-sync="this:replace"
+  >
+    <Select field="agent" label="Agent" options={filters.agentOptions} error={filters.errors.agent} />
+    <Select field="status" label="Status" options={filters.statusOptions} error={filters.errors.status} />
+    <DateInput field="startDate" label="Start date" value={filters.startDate} error={filters.errors.startDate} />
+    <DateInput field="endDate" label="End date" value={filters.endDate} error={filters.errors.endDate} />
+    <div class="xa-filters__actions">
+      <button type="submit" class="xa-button">
+        Apply
+      </button>
+      <a class="xa-link" href={filters.clearHref}>
+        Clear filters
+      </a>
+    </div>
+  </form>
+);

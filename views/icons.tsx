@@ -1,0 +1,30 @@
+/** Inline SVG icons: no requests, no fonts. Decorative — the text beside them carries the meaning. */
+import type { FC } from 'hono/jsx';
+
+const Svg: FC<{ path: string }> = ({ path }) => (
+  <svg
+    class="xa-icon"
+    viewBox="0 0 24 24"
+    width="20"
+    height="20"
+    aria-hidden="true"
+    focusable="false"
+    fill="none"
+    stroke="currentColor"
+    stroke-width="2"
+    stroke-linecap="round"
+    stroke-linejoin="round"
+  >
+    <path d={path} />
+  </svg>
+);
+
+export const EyeIcon: FC = () => (
+  <Svg path="M1 12s4-7 11-7 11 7 11 7-4 7-11 7S1 12 1 12zm11 3a3 3 0 1 0 0-6 3 3 0 0 0 0 6z" />
+);
+
+export const AlertIcon: FC = () => <Svg path="M12 2 1 21h22L12 2zm0 7v5m0 3v.5" />;
+
+export const PreviousIcon: FC = () => <Svg path="M15 18l-6-6 6-6" />;
+
+export const NextIcon: FC = () => <Svg path="M9 18l6-6-6-6" />;

@@ -1,0 +1,55 @@
+/**
+ * The document around the module's pages. A host passes its own `Layout` to render the module
+ * inside its admin (sidebar, header); it must place `<AssetTags>` in its <head>.
+ */
+import type { Child, FC } from 'hono/jsx';
+
+export interface PageAssets {
+  stylesheet: string;
+  /** Loaded with `defer`, in order. */
+  scripts: string[];
+}
+
+export interface LayoutProps {
+  title: string;
+  assets: PageAssets;
+  children?: Child;
+}
+
+export type Layout = FC<LayoutProps>;
+
+export const AssetTags: FC<{ assets: PageAssets }> = ({ assets }) => (
+  <>
+    <link rel="stylesheet" href={assets.stylesheet} />
+    {assets.scripts.map((src) => (
+      <script src={src} defer />
+    ))}
+  </>
+);
+
+export const Document: FC<{ title: string; head?: Child; children?: Child }> = ({ title, head, children }) => (
+  <>
+    {'<!doctype html>'}
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{title}</title>
+        {head}
+      </head>
+      <body>{children}</body>
+    </html>
+  </>
+);
+
+/** Used when the host has no layout of its own. */
+export const ModuleLayout: Layout = ({ title, assets, children }) => (
+  <Document title={title} head={<AssetTags assets={assets} />}>
+    <a class="xa-skip-link" href="#xa-main">
+      Skip to main content
+    </a>
+    <main id="xa-main" class="xa-main" tabindex={-1}>
+      {children}
+    </main>
+  </Document>
+);

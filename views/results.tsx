@@ -1,0 +1,150 @@
+/**
+ * The results region: the table and its footer. Rendered inside the full page and, alone, as
+ * the fragment htmx swaps in on a filter or page change.
+ */
+import type { FC } from 'hono/jsx';
+import type { PaginationView, ResultsView, RowView } from '../src/list-view-model.js';
+import { AlertIcon, EyeIcon, NextIcon, PreviousIcon } from './icons.js';
+
+/** The id of the swapped region; htmx targets it and the server recognises it in HX-Target. */
+export const RESULTS_ID = 'xa-results';
+export const CAPTION_ID = 'xa-caption';
+
+/** Each link carries explicit htmx attributes: htmx 4 inherits nothing implicitly. */
+const swapInto = (href: string) => ({
+  'hx-get': href,
+  'hx-target': `#${RESULTS_ID}`,
+  'hx-swap': 'innerHTML',
+  'hx-push-url': 'true',
+});
+
+const Status: FC<{ row: RowView }> = ({ row }) => {
+  const popoverId = `xa-error-${row.id}`;
+  return (
+    <div class="xa-status">
+      <strong class={`xa-tag xa-tag--${row.status.colour}`}>{row.status.label}</strong>
+      {row.error !== null && (
+        <>
+          <button
+            type="button"
+            class="xa-error-toggle"
+            popovertarget={popoverId}
+            popovertargetaction="show"
+            interestfor={popoverId}
+            aria-label={`Show error: ${row.schedule}, ${row.startedAt}`}
+          >
+            <AlertIcon />
+          </button>
+          <div id={popoverId} popover="auto" class="xa-error-popover">
+            <p class="xa-error-popover__title">Error</p>
+            <p class="xa-error-popover__text">{row.error}</p>
+          </div>
+        </>
+      )}
+    </div>
+  );
+};
+
+const Row: FC<{ row: RowView }> = ({ row }) => (
+  <tr>
+    <td>{row.agentName ?? <span class="xa-removed">Agent removed</span>}</td>
+    <td>{row.schedule}</td>
+    <td class="xa-nowrap">
+      <time datetime={row.startedAtIso}>{row.startedAt}</time>
+    </td>
+    <td>
+      <Status row={row} />
+    </td>
+    <td class="xa-numeric">
+      {row.credits ?? (
+        <>
+          <span aria-hidden="true">—</span>
+          <span class="xa-visually-hidden">Not calculated yet</span>
+        </>
+      )}
+    </td>
+    <td>
+      <a class="xa-icon-link" href={row.conversationHref} title="View conversation">
+        <EyeIcon />
+        <span class="xa-visually-hidden">{row.conversationLabel}</span>
+      </a>
+    </td>
+  </tr>
+);
+
+const Pagination: FC<{ pagination: PaginationView }> = ({ pagination: p }) => (
+  <nav class="xa-pagination" aria-label="Pagination">
+    {p.previousHref !== null && (
+      <a id="xa-page-previous" class="xa-icon-link" href={p.previousHref} rel="prev" {...swapInto(p.previousHref)}>
+        <PreviousIcon />
+        <span class="xa-visually-hidden">Previous page</span>
+      </a>
+    )}
+    <span class="xa-pagination__current">
+      <span aria-hidden="true">
+        {p.page} / {p.pageCount}
+      </span>
+      <span class="xa-visually-hidden">
+        Page {p.page} of {p.pageCount}
+      </span>
+    </span>
+    {p.nextHref !== null && (
+      <a id="xa-page-next" class="xa-icon-link" href={p.nextHref} rel="next" {...swapInto(p.nextHref)}>
+        <NextIcon />
+        <span class="xa-visually-hidden">Next page</span>
+      </a>
+    )}
+  </nav>
+);
+
+const Empty: FC<{ results: ResultsView }> = ({ results }) => (
+  <div class="xa-empty">
+    {results.filtered ? (
+      <>
+        <p class="xa-empty__title">No executions match these filters.</p>
+        <p>
+          <a href={results.clearHref}>Clear filters</a> to see every execution.
+        </p>
+      </>
+    ) : (
+      <p class="xa-empty__title">No executions yet. Runs appear here when a schedule fires.</p>
+    )}
+  </div>
+);
+
+export const Results: FC<{ results: ResultsView }> = ({ results }) => (
+  <>
+    {results.rows.length === 0 ? (
+      <Empty results={results} />
+    ) : (
+      <div class="xa-table-scroll" role="region" aria-labelledby={CAPTION_ID} tabindex={0}>
+        <table class="xa-table">
+          <caption id={CAPTION_ID} class="xa-table__caption" tabindex={-1}>
+            Executions<span class="xa-visually-hidden">{results.captionDetail}</span>
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Agent</th>
+              <th scope="col">Schedule</th>
+              <th scope="col">Date/Time</th>
+              <th scope="col">Status</th>
+              <th scope="col" class="xa-numeric">
+                Credits
+              </th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {results.rows.map((row) => (
+              <Row row={row} />
+            ))}
+          </tbody>
+        </table>
+      </div>
+    )}
+    <div class="xa-footer">
+      <p class="xa-total">{results.totalText}</p>
+      <Pagination pagination={results.pagination} />
+    </div>
+  </>
+);
