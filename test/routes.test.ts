@@ -215,10 +215,11 @@ describe('htmx', () => {
   });
 
   it('gives the whole page to a history restore and to a boosted host link', async () => {
-    for (const headers of [
+    const requests: Record<string, string>[] = [
       { ...htmxHeaders, 'HX-History-Restore-Request': 'true' },
       { 'HX-Request': 'true', 'HX-Target': 'body', 'HX-Boosted': 'true' },
-    ]) {
+    ];
+    for (const headers of requests) {
       const body = await (await get('/admin/executions', headers)).text();
       expect(body).toContain('<form');
       expect(body).toContain('<html');
