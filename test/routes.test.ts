@@ -58,6 +58,13 @@ describe('the list page', () => {
     expect(text(doc.querySelector('h1'))).toBe('Executions');
   });
 
+  it('gives every element a unique id', async () => {
+    for (const path of ['/admin/executions?status=failed', `/admin/executions/conversations/${fixtureRuns()[1]!.conversationId}`]) {
+      const ids = [...(await getDocument(path)).querySelectorAll('[id]')].map((el) => el.id);
+      expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+    }
+  });
+
   it('labels the filters exactly as the spec does, with their defaults', async () => {
     const doc = await getDocument('/admin/executions');
     const label = (forId: string) => text(doc.querySelector(`label[for="${forId}"]`));
@@ -196,8 +203,8 @@ describe('htmx', () => {
     expect(body).not.toContain('<form');
     const doc = parseDocument(`<body>${body}</body>`);
     expect(rowsOf(doc).length).toBeGreaterThan(0);
-    expect(doc.querySelector('#xa-status')?.getAttribute('hx-swap-oob')).toBe('innerHTML');
-    expect(text(doc.querySelector('#xa-status'))).toMatch(/^\d+ executions total$/);
+    expect(doc.querySelector('#xa-live-total')?.getAttribute('hx-swap-oob')).toBe('innerHTML');
+    expect(text(doc.querySelector('#xa-live-total'))).toMatch(/^\d+ executions total$/);
     expect(doc.querySelector('#xa-startDate-error')?.getAttribute('hx-swap-oob')).toBe('true');
   });
 

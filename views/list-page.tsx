@@ -4,7 +4,7 @@ import type { ListView } from '../src/list-view-model.js';
 import { FieldErrorsOob, Filters } from './filters.js';
 import { Results, RESULTS_ID } from './results.js';
 
-export const STATUS_ID = 'xa-status';
+export const STATUS_ID = 'xa-live-total';
 
 export const ListPage: FC<{ view: ListView }> = ({ view }) => (
   <div class="xa" hx-history-elt="true">
