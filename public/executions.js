@@ -2,20 +2,31 @@
 (() => {
   'use strict';
 
-  // When a swap removed the focused control (the Next arrow on reaching the last page), move
-  // focus to the table caption, or the results region, instead of leaving it on <body>.
-  const keepFocus = (event) => {
-    const region = event.target;
-    if (!(region instanceof Element) || region.id !== 'xa-results') return;
+  // When a swap removes the focused control (the Next arrow on reaching the last page), move
+  // focus to the table caption rather than leave it on <body>. Only focus that was inside the
+  // results region is restored: a change made from the filters keeps focus where it is.
+  let focusWasInResults = false;
+  const results = () => document.getElementById('xa-results');
+
+  const beforeSwap = () => {
+    const region = results();
+    focusWasInResults = Boolean(region && region.contains(document.activeElement));
+  };
+  const afterSettle = (event) => {
+    const region = results();
+    if (event.target !== region || !focusWasInResults) return;
+    focusWasInResults = false;
     const active = document.activeElement;
     if (active && active !== document.body && active.isConnected) return;
-    const caption = document.getElementById('xa-caption');
-    const target = caption || region.querySelector('.xa-empty') || region;
+    const target = document.getElementById('xa-caption') || region.querySelector('.xa-empty') || region;
     if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
-    target.focus({ preventScroll: false });
+    target.focus();
   };
-  // Settle events fire on the swapped target (swap events fire on the link, which a swap may have
-  // detached). htmx 4 names it htmx:after:settle, htmx 2 htmx:afterSettle: hosts may load either.
-  document.addEventListener('htmx:after:settle', keepFocus);
-  document.addEventListener('htmx:afterSettle', keepFocus);
+
+  // htmx 4 names these htmx:before:swap and htmx:after:settle; htmx 2 htmx:beforeSwap and
+  // htmx:afterSettle. Hosts may load either. Settle fires on the swapped region itself.
+  document.addEventListener('htmx:before:swap', beforeSwap);
+  document.addEventListener('htmx:beforeSwap', beforeSwap);
+  document.addEventListener('htmx:after:settle', afterSettle);
+  document.addEventListener('htmx:afterSettle', afterSettle);
 })();

@@ -61,7 +61,8 @@ function stepView(step: ConversationStep, timeZone: string): StepView {
       at,
     };
   }
-  return { kind: step.kind, id, content: step.content ?? '', at };
+  const missing = step.kind === 'error' ? 'No error message was recorded.' : '';
+  return { kind: step.kind, id, content: step.content ?? missing, at };
 }
 
 export function buildConversationView(

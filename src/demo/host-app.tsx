@@ -1,0 +1,81 @@
+/**
+ * The demo host: a tiny admin with a sidebar, a fake sign-in as the demo organization, and the
+ * module mounted at /admin/executions — what a team's own Hono admin would do.
+ */
+import { Hono } from 'hono';
+import type { FC } from 'hono/jsx';
+import type { ExecutionsDatabase } from '../database.js';
+import { createExecutionsAdmin, type ExecutionsAdminEnv } from '../executions-admin.js';
+import { AssetTags, Document, type Layout } from '../../views/layout.js';
+
+const HOST_CSS = `
+*, *::before, *::after { box-sizing: border-box; }
+body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #0b0c0c; }
+.demo { display: flex; flex-wrap: wrap; min-height: 100vh; }
+.demo-sidebar { flex: 0 0 13rem; background: #0b0c0c; color: #fff; padding: 1rem; }
+.demo-sidebar p { margin: 0 0 1rem; font-weight: 700; }
+.demo-sidebar ul { list-style: none; margin: 0; padding: 0; }
+.demo-sidebar a { display: block; padding: .6rem .75rem; color: #fff; }
+.demo-sidebar a[aria-current="page"] { background: #1d70b8; font-weight: 700; }
+.demo-sidebar a:focus-visible { outline: 3px solid #ffdd00; color: #0b0c0c; background: #ffdd00; }
+.demo-content { flex: 1 1 20rem; min-width: 0; }
+.demo-user { margin: 0; padding: .75rem 1rem; border-bottom: 1px solid #b1b4b6; color: #505a5f; }
+.demo-skip { position: absolute; left: -9999px; }
+.demo-skip:focus { position: static; display: inline-block; padding: .5rem; background: #ffdd00; color: #0b0c0c; }
+@media (max-width: 40rem) { .demo-sidebar { flex-basis: 100%; } }
+`;
+
+export const DEMO_MOUNT_PATH = '/admin/executions';
+
+const DemoLayout: FC<Parameters<Layout>[0] & { organizationName: string }> = ({
+  title,
+  assets,
+  children,
+  organizationName,
+}) => (
+  <Document
+    title={`${title} – Acme admin`}
+    head={
+      <>
+        <link rel="stylesheet" href="/demo.css" />
+        <AssetTags assets={assets} />
+      </>
+    }
+  >
+    <a class="demo-skip" href="#main">
+      Skip to main content
+    </a>
+    <div class="demo">
+      <nav class="demo-sidebar" aria-label="Admin">
+        <p>Acme admin</p>
+        <ul>
+          <li>
+            <a href={DEMO_MOUNT_PATH} aria-current="page">
+              Executions
+            </a>
+          </li>
+        </ul>
+      </nav>
+      <div class="demo-content">
+        <p class="demo-user">Signed in to {organizationName} (demo)</p>
+        <main id="main" class="xa-main" tabindex={-1}>
+          {children}
+        </main>
+      </div>
+    </div>
+  </Document>
+);
+
+export function createDemoApp(db: ExecutionsDatabase, organization: { id: string; name: string }) {
+  const app = new Hono<ExecutionsAdminEnv>();
+  app.get('/', (c) => c.redirect(DEMO_MOUNT_PATH));
+  app.get('/demo.css', (c) => c.body(HOST_CSS, 200, { 'Content-Type': 'text/css; charset=utf-8' }));
+  // The fake sign-in: a real host maps its session to an organization here.
+  app.use('/admin/*', async (c, next) => {
+    c.set('organizationId', organization.id);
+    await next();
+  });
+  const layout: Layout = (props) => <DemoLayout {...props} organizationName={organization.name} />;
+  app.route(DEMO_MOUNT_PATH, createExecutionsAdmin({ db, layout }));
+  return app;
+}

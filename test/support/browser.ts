@@ -1,0 +1,63 @@
+/**
+ * Real Chromium for browser tests: Debian's package, driven by playwright-core (no browser
+ * download). Without Chromium the suites skip with a visible message — unless REQUIRE_BROWSER=1.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { chromium, type Browser } from 'playwright-core';
+
+const FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+];
+
+function findChromium(): string | null {
+  const fromEnv = process.env.CHROMIUM_PATH;
+  if (fromEnv && existsSync(fromEnv)) return fromEnv;
+  try {
+    return execFileSync('sh', ['-c', 'command -v chromium || command -v chromium-browser'], { encoding: 'utf8' }).trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+export const chromiumPath = findChromium();
+
+/** Why browser suites skip here, or null when they run. */
+export const browserSkipReason: string | null = (() => {
+  if (chromiumPath) return null;
+  if (process.env.REQUIRE_BROWSER === '1') throw new Error('REQUIRE_BROWSER=1 but no Chromium was found (apt-get install -y chromium)');
+  const reason = 'Chromium not found: browser suites skipped (apt-get install -y chromium)';
+  console.warn(`[skip] ${reason}`);
+  return reason;
+})();
+
+export function launchChromium(): Promise<Browser> {
+  if (!chromiumPath) throw new Error(browserSkipReason ?? 'no Chromium');
+  return chromium.launch({ executablePath: chromiumPath, args: FLAGS });
+}
+
+export interface RunningServer {
+  origin: string;
+  close(): Promise<void>;
+}
+
+/** Serves a fetch handler on a free loopback port. */
+export function startServer(fetch: (request: Request) => Response | Promise<Response>): Promise<RunningServer> {
+  return new Promise((resolve) => {
+    const server = serve({ fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
+      resolve({
+        origin: `http://127.0.0.1:${info.port}`,
+        close: () => new Promise<void>((done) => server.close(() => done())),
+      });
+    });
+  });
+}
