@@ -29,4 +29,15 @@
   document.addEventListener('htmx:beforeSwap', beforeSwap);
   document.addEventListener('htmx:after:settle', afterSettle);
   document.addEventListener('htmx:afterSettle', afterSettle);
+
+  // Hovering the alert icon shows the error through the button's interestfor attribute; where
+  // the browser lacks interest invokers, open the same popover on mouse hover here.
+  const supportsInterest = 'interestForElement' in HTMLButtonElement.prototype;
+  if (!supportsInterest && 'showPopover' in HTMLElement.prototype) {
+    document.addEventListener('mouseover', (event) => {
+      const toggle = event.target instanceof Element && event.target.closest('.xa-error-toggle');
+      const popover = toggle && document.getElementById(toggle.getAttribute('popovertarget') || '');
+      if (popover && !popover.matches(':popover-open')) popover.showPopover();
+    });
+  }
 })();
