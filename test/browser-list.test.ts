@@ -1,0 +1,177 @@
+/**
+ * What the spec says the list looks like, checked as rendered in Chromium: the badge colours
+ * and their contrast, the error revealed to mouse, keyboard and touch, and reflow at 320 px.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { openDatabase, type OpenDatabase } from '../src/database.js';
+import { browserSkipReason, launchChromium, startServer, type RunningServer } from './support/browser.js';
+import { insertFixture, ORG_A, XSS } from './support/fixture.js';
+import { createTestHost, ORG_HEADER } from './support/test-host.js';
+
+type Rgb = [number, number, number];
+
+const parseRgb = (css: string): Rgb => {
+  const [r, g, b] = css.match(/\d+(\.\d+)?/g)!.map(Number);
+  return [r!, g!, b!];
+};
+
+/** WCAG 2 relative luminance and contrast ratio. */
+const luminance = ([r, g, b]: Rgb) => {
+  const lin = (c: number) => {
+    const s = c / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+};
+const contrast = (a: Rgb, b: Rgb) => {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+};
+
+/** The hue of a colour in degrees, to tell green from blue from yellow from red. */
+const hue = ([r, g, b]: Rgb) => {
+  const [rn, gn, bn] = [r / 255, g / 255, b / 255];
+  const max = Math.max(rn, gn, bn);
+  const d = max - Math.min(rn, gn, bn);
+  if (d === 0) return NaN;
+  const h = max === rn ? ((gn - bn) / d) % 6 : max === gn ? (bn - rn) / d + 2 : (rn - gn) / d + 4;
+  return (h * 60 + 360) % 360;
+};
+
+const HUES: Record<string, [number, number]> = {
+  Active: [90, 170], // green
+  Completed: [190, 250], // blue
+  Pending: [40, 70], // yellow
+  Failed: [0, 20], // red
+};
+
+describe.skipIf(browserSkipReason !== null)(
+  `the list in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`,
+  () => {
+    let database: OpenDatabase;
+    let server: RunningServer;
+    let browser: Browser;
+
+    beforeAll(async () => {
+      database = await openDatabase({});
+      await database.migrate();
+      await insertFixture(database.db);
+      const app = createTestHost(database.db);
+      server = await startServer(app.fetch);
+      browser = await launchChromium();
+    });
+    afterAll(async () => {
+      await browser?.close();
+      await server?.close();
+      await database?.close();
+    });
+
+    const open = async (path: string, options: { width?: number; hasTouch?: boolean } = {}): Promise<Page> => {
+      const context = await browser.newContext({
+        extraHTTPHeaders: { [ORG_HEADER]: ORG_A },
+        viewport: { width: options.width ?? 1280, height: 800 },
+        hasTouch: options.hasTouch ?? false,
+      });
+      const page = await context.newPage();
+      await page.goto(server.origin + path);
+      return page;
+    };
+
+    it('colours each status badge as the spec says, its text at 4.5:1 or more', async () => {
+      const page = await open('/admin/executions');
+      const badges = await page.locator('tbody .xa-tag').evaluateAll((els) =>
+        els.map((el) => {
+          const style = getComputedStyle(el);
+          return { text: el.textContent ?? '', color: style.color, background: style.backgroundColor };
+        }),
+      );
+      expect(new Set(badges.map((b) => b.text))).toEqual(new Set(Object.keys(HUES)));
+      for (const badge of badges) {
+        const [from, to] = HUES[badge.text]!;
+        const h = hue(parseRgb(badge.background));
+        expect(h, `${badge.text} background hue`).toBeGreaterThanOrEqual(from);
+        expect(h, `${badge.text} background hue`).toBeLessThanOrEqual(to);
+        expect(contrast(parseRgb(badge.color), parseRgb(badge.background)), badge.text).toBeGreaterThanOrEqual(4.5);
+      }
+      await page.context().close();
+    });
+
+    it('greys "Agent removed" at readable contrast', async () => {
+      const page = await open('/admin/executions');
+      const removed = page.locator('.xa-removed').first();
+      expect(await removed.textContent()).toBe('Agent removed');
+      const color = parseRgb(await removed.evaluate((el) => getComputedStyle(el).color));
+      expect(Math.max(...color) - Math.min(...color)).toBeLessThan(25); // grey: no hue to speak of
+      expect(contrast(color, [255, 255, 255])).toBeGreaterThanOrEqual(4.5);
+      await page.context().close();
+    });
+
+    it('reveals a Failed run’s full error on hover, and keeps it open while hovered', async () => {
+      const page = await open('/admin/executions?status=failed');
+      const toggle = page.locator('.xa-error-toggle').first();
+      const popover = page.locator(`#${await toggle.getAttribute('popovertarget')}`);
+      expect(await popover.isVisible()).toBe(false);
+      await toggle.hover();
+      await expect.poll(() => popover.isVisible(), { timeout: 5000 }).toBe(true);
+      expect(await popover.textContent()).toContain(XSS.error);
+      await popover.hover();
+      await page.waitForTimeout(1000);
+      expect(await popover.isVisible()).toBe(true);
+      await page.context().close();
+    });
+
+    it('reveals it by keyboard: Enter opens, Escape closes and focus stays on the button', async () => {
+      const page = await open('/admin/executions?status=failed');
+      const toggle = page.locator('.xa-error-toggle').first();
+      const popover = page.locator(`#${await toggle.getAttribute('popovertarget')}`);
+      await toggle.focus();
+      await page.keyboard.press('Enter');
+      await expect.poll(() => popover.isVisible()).toBe(true);
+      await page.keyboard.press('Escape');
+      await expect.poll(() => popover.isVisible()).toBe(false);
+      expect(await page.evaluate(() => document.activeElement?.classList.contains('xa-error-toggle'))).toBe(true);
+      await page.context().close();
+    });
+
+    it('reveals it to a tap, with JavaScript off too', async () => {
+      const context = await browser.newContext({
+        extraHTTPHeaders: { [ORG_HEADER]: ORG_A },
+        hasTouch: true,
+        javaScriptEnabled: false,
+      });
+      const page = await context.newPage();
+      await page.goto(`${server.origin}/admin/executions?status=failed`);
+      const toggle = page.locator('.xa-error-toggle').first();
+      const popover = page.locator(`#${await toggle.getAttribute('popovertarget')}`);
+      await toggle.tap();
+      await expect.poll(() => popover.isVisible()).toBe(true);
+      await context.close();
+    });
+
+    it('runs no script and shows no dialog from hostile names, titles, errors or tool payloads', async () => {
+      const page = await open('/admin/executions');
+      let dialogs = 0;
+      page.on('dialog', (d) => {
+        dialogs += 1;
+        void d.dismiss();
+      });
+      await page.locator('.xa-error-toggle').first().click();
+      await page.locator('tbody a.xa-icon-link').nth(1).click();
+      await page.waitForURL(/\/conversations\//);
+      for (const summary of await page.locator('summary').all()) await summary.click();
+      expect(dialogs).toBe(0);
+      expect(await page.locator('img, svg[onload], script:not([src])').count()).toBe(0);
+      await page.context().close();
+    });
+
+    it('reflows at 320 px: no horizontal page scroll, the table scrolls in a labelled, focusable region', async () => {
+      const page = await open('/admin/executions', { width: 320 });
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+      const region = page.locator('[role="region"]');
+      expect(await region.getAttribute('tabindex')).toBe('0');
+      expect(await region.getAttribute('aria-labelledby')).toBe('xa-caption');
+      await page.context().close();
+    });
+  },
+);
