@@ -66,6 +66,28 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     scripts: assets.scripts.map((s) => `${mountPath(c)}/assets/${s.name}`),
   });
 
+  // Never a bare stack trace: a message in the module's page, or in the results region when htmx
+  // asked for a fragment (htmx 4 swaps error responses too).
+  app.onError((error, c) => {
+    console.error('executions-admin:', error);
+    const message = (
+      <div class="xa-empty" role="alert">
+        <p class="xa-empty__title">Executions could not be loaded.</p>
+        <p>Try again in a moment.</p>
+      </div>
+    );
+    if (wantsFragment(c)) return c.html(message, 500);
+    return c.html(
+      <Page title="Executions could not be loaded" assets={pageAssets(c)}>
+        <div class="xa">
+          <h1 class="xa-heading">Executions</h1>
+          {message}
+        </div>
+      </Page>,
+      500,
+    );
+  });
+
   app.get('/assets/:name', (c) => {
     const asset = assets.byName.get(c.req.param('name'));
     if (!asset) return c.notFound();

@@ -6,7 +6,7 @@ import type { ExecutionList } from './execution-list.js';
 import { hasFilters, withQuery, type ExecutionQuery, type FieldErrors } from './query.js';
 import type { ExecutionRow } from './repository.js';
 import type { ExecutionStatus } from './schema.js';
-import { formatDateTime } from './time-zone.js';
+import { formatCalendarDate, formatDateTime } from './time-zone.js';
 
 export const STATUS_LABELS: Record<ExecutionStatus, string> = {
   active: 'Active',
@@ -127,8 +127,8 @@ function captionDetail(list: ExecutionList): string {
   const agent = list.agents.find((a) => a.id === list.query.agentId);
   if (agent) parts.push(`agent ${agent.removed ? 'Agent removed' : agent.name}`);
   if (list.query.status) parts.push(`status ${STATUS_LABELS[list.query.status]}`);
-  if (list.query.startDate) parts.push(`from ${list.query.startDate}`);
-  if (list.query.endDate) parts.push(`to ${list.query.endDate}`);
+  if (list.query.startDate) parts.push(`from ${formatCalendarDate(list.query.startDate)}`);
+  if (list.query.endDate) parts.push(`to ${formatCalendarDate(list.query.endDate)}`);
   const filtered = parts.length ? `, filtered by ${parts.join(', ')}` : '';
   return `${filtered}, newest first, page ${list.query.page} of ${list.pageCount}`;
 }

@@ -19,6 +19,11 @@ export function formatDateTime(instant: Date, timeZone: string): string {
   return format(new TZDate(instant, timeZone), 'dd/MM/yyyy HH:mm');
 }
 
+/** A calendar date (yyyy-MM-dd) as the page writes dates: dd/MM/yyyy. */
+export function formatCalendarDate(date: string): string {
+  return format(parse(date, 'yyyy-MM-dd', new Date()), 'dd/MM/yyyy');
+}
+
 /** The instant a calendar day (yyyy-MM-dd) begins in a time zone, DST included. */
 export function startOfDayIn(date: string, timeZone: string): Date {
   const day = parse(date, 'yyyy-MM-dd', new Date());

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type OpenDatabase } from '../src/database.js';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { openDatabase } from '../src/database.js';
+import { databaseTargets, type TestDatabase } from './support/databases.js';
 import {
   AGENT,
   fixtureRuns,
@@ -11,307 +12,346 @@ import {
 } from './support/fixture.js';
 import { createTestHost, htmxHeaders, ORG_HEADER, parseDocument, text } from './support/test-host.js';
 
-let database: OpenDatabase;
-let app: ReturnType<typeof createTestHost>;
+for (const target of databaseTargets) {
+  describe.skipIf(target.skipReason !== null)(
+    `routes on ${target.name}${target.skipReason ? ` (skipped: ${target.skipReason})` : ''}`,
+    () => {
+      let database: TestDatabase;
+      let app: ReturnType<typeof createTestHost>;
 
-beforeAll(async () => {
-  database = await openDatabase({});
-  await database.migrate();
-  await insertFixture(database.db);
-  app = createTestHost(database.db);
-});
-afterAll(() => database.close());
+      beforeAll(async () => {
+        database = await target.open();
+        await insertFixture(database.db);
+        app = createTestHost(database.db);
+      });
+      afterAll(() => database?.dispose());
 
-const get = (path: string, headers: Record<string, string> = {}) =>
-  app.request(path, { headers: { [ORG_HEADER]: ORG_A, ...headers } });
-const getDocument = async (path: string, headers: Record<string, string> = {}) => {
-  const res = await get(path, headers);
-  expect(res.status).toBe(200);
-  return parseDocument(await res.text());
-};
-const rowsOf = (doc: Document) => [...doc.querySelectorAll('tbody tr')];
-const cells = (row: Element) => [...row.querySelectorAll('td')];
+      const get = (path: string, headers: Record<string, string> = {}) =>
+        app.request(path, { headers: { [ORG_HEADER]: ORG_A, ...headers } });
+      const getDocument = async (path: string, headers: Record<string, string> = {}) => {
+        const res = await get(path, headers);
+        expect(res.status).toBe(200);
+        return parseDocument(await res.text());
+      };
+      const rowsOf = (doc: Document) => [...doc.querySelectorAll('tbody tr')];
+      const cells = (row: Element) => [...row.querySelectorAll('td')];
 
-describe('organization', () => {
-  it('answers 401 when the host has signed no organization in — never all organizations', async () => {
-    const res = await app.request('/admin/executions');
-    expect(res.status).toBe(401);
-    const body = await res.text();
-    expect(body).toContain('Sign in required');
-    expect(body).not.toContain('Daily sales digest');
-    expect((await app.request(`/admin/executions/conversations/${fixtureRuns()[0]!.conversationId}`)).status).toBe(401);
-  });
+      describe('organization', () => {
+        it('answers 401 when the host has signed no organization in — never all organizations', async () => {
+          const res = await app.request('/admin/executions');
+          expect(res.status).toBe(401);
+          const body = await res.text();
+          expect(body).toContain('Sign in required');
+          expect(body).not.toContain('Daily sales digest');
+          expect((await app.request(`/admin/executions/conversations/${fixtureRuns()[0]!.conversationId}`)).status).toBe(401);
+        });
 
-  it('ignores an organization named in the URL', async () => {
-    const doc = await getDocument('/admin/executions?organization=org-b&organization_id=org-b&org=org-b');
-    expect(doc.body.textContent).not.toContain('Org B');
-  });
-});
+        it('ignores an organization named in the URL', async () => {
+          const doc = await getDocument('/admin/executions?organization=org-b&organization_id=org-b&org=org-b');
+          expect(doc.body.textContent).not.toContain('Org B');
+        });
+      });
 
-describe('the list page', () => {
-  it('shows the spec’s columns, in order, as scoped headers under a caption', async () => {
-    const doc = await getDocument('/admin/executions');
-    const headers = [...doc.querySelectorAll('thead th')];
-    expect(headers.map(text)).toEqual(['Agent', 'Schedule', 'Date/Time', 'Status', 'Credits', 'Actions']);
-    expect(headers.every((th) => th.getAttribute('scope') === 'col')).toBe(true);
-    expect(text(doc.querySelector('caption'))).toMatch(/^Executions/);
-    expect(text(doc.querySelector('h1'))).toBe('Executions');
-  });
+      describe('the list page', () => {
+        it('shows the spec’s columns, in order, as scoped headers under a caption', async () => {
+          const doc = await getDocument('/admin/executions');
+          const headers = [...doc.querySelectorAll('thead th')];
+          expect(headers.map(text)).toEqual(['Agent', 'Schedule', 'Date/Time', 'Status', 'Credits', 'Actions']);
+          expect(headers.every((th) => th.getAttribute('scope') === 'col')).toBe(true);
+          expect(text(doc.querySelector('caption'))).toMatch(/^Executions/);
+          expect(text(doc.querySelector('h1'))).toBe('Executions');
+        });
 
-  it('gives every element a unique id', async () => {
-    for (const path of ['/admin/executions?status=failed', `/admin/executions/conversations/${fixtureRuns()[1]!.conversationId}`]) {
-      const ids = [...(await getDocument(path)).querySelectorAll('[id]')].map((el) => el.id);
-      expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
-    }
-  });
+        it('gives every element a unique id', async () => {
+          for (const path of ['/admin/executions?status=failed', `/admin/executions/conversations/${fixtureRuns()[1]!.conversationId}`]) {
+            const ids = [...(await getDocument(path)).querySelectorAll('[id]')].map((el) => el.id);
+            expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+          }
+        });
 
-  it('labels the filters exactly as the spec does, with their defaults', async () => {
-    const doc = await getDocument('/admin/executions');
-    const label = (forId: string) => text(doc.querySelector(`label[for="${forId}"]`));
-    expect(label('xa-agent')).toBe('Agent');
-    expect(label('xa-status')).toBe('Status');
-    expect(label('xa-startDate')).toBe('Start date');
-    expect(label('xa-endDate')).toBe('End date');
-    const options = (id: string) => [...doc.querySelectorAll(`#${id} option`)].map(text);
-    expect(options('xa-status')).toEqual(['All statuses', 'Active', 'Completed', 'Pending', 'Failed']);
-    expect(options('xa-agent')[0]).toBe('All agents');
-    // Deleted agents are not offered; live ones are, by name.
-    expect(options('xa-agent')).toEqual(['All agents', 'Sales Assistant', XSS.agentName]);
-    expect(doc.querySelector('#xa-startDate')?.getAttribute('type')).toBe('date');
-    expect(doc.querySelector('#xa-endDate')?.getAttribute('type')).toBe('date');
-    expect(text(doc.querySelector('form button[type="submit"]'))).toBe('Apply');
-    expect(doc.querySelector('form')?.getAttribute('method')).toBe('get');
-  });
+        it('labels the filters exactly as the spec does, with their defaults', async () => {
+          const doc = await getDocument('/admin/executions');
+          const label = (forId: string) => text(doc.querySelector(`label[for="${forId}"]`));
+          expect(label('xa-agent')).toBe('Agent');
+          expect(label('xa-status')).toBe('Status');
+          expect(label('xa-startDate')).toBe('Start date');
+          expect(label('xa-endDate')).toBe('End date');
+          const options = (id: string) => [...doc.querySelectorAll(`#${id} option`)].map(text);
+          expect(options('xa-status')).toEqual(['All statuses', 'Active', 'Completed', 'Pending', 'Failed']);
+          expect(options('xa-agent')[0]).toBe('All agents');
+          // Deleted agents are not offered; live ones are, by name.
+          expect(options('xa-agent')).toEqual(['All agents', 'Sales Assistant', XSS.agentName]);
+          expect(doc.querySelector('#xa-startDate')?.getAttribute('type')).toBe('date');
+          expect(doc.querySelector('#xa-endDate')?.getAttribute('type')).toBe('date');
+          expect(text(doc.querySelector('form button[type="submit"]'))).toBe('Apply');
+          expect(doc.querySelector('form')?.getAttribute('method')).toBe('get');
+        });
 
-  it('shows 20 rows, newest first, with the spec’s formats', async () => {
-    const doc = await getDocument('/admin/executions');
-    const rows = rowsOf(doc);
-    expect(rows).toHaveLength(20);
-    const runs = fixtureRuns();
-    // Run 0 starts 2026-03-10 15:30 UTC: 12:30 in São Paulo.
-    const first = cells(rows[0]!);
-    expect(text(first[0])).toBe('Sales Assistant');
-    expect(text(first[1])).toBe('Daily sales digest');
-    expect(text(first[2])).toBe('10/03/2026 12:30');
-    expect(first[2]?.querySelector('time')?.getAttribute('datetime')).toBe(runs[0]!.startedAt.toISOString());
-    for (const [i, row] of rows.entries()) {
-      expect(text(cells(row)[2])).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
-      const tag = cells(row)[3]?.querySelector('.xa-tag');
-      const expected = { active: ['Active', 'green'], completed: ['Completed', 'blue'], pending: ['Pending', 'yellow'], failed: ['Failed', 'red'] }[runs[i]!.status];
-      expect(text(tag)).toBe(expected[0]);
-      expect(tag?.getAttribute('class')).toContain(`xa-tag--${expected[1]}`);
-    }
-  });
+        it('shows 20 rows, newest first, with the spec’s formats', async () => {
+          const doc = await getDocument('/admin/executions');
+          const rows = rowsOf(doc);
+          expect(rows).toHaveLength(20);
+          const runs = fixtureRuns();
+          // Run 0 starts 2026-03-10 15:30 UTC: 12:30 in São Paulo.
+          const first = cells(rows[0]!);
+          expect(text(first[0])).toBe('Sales Assistant');
+          expect(text(first[1])).toBe('Daily sales digest');
+          expect(text(first[2])).toBe('10/03/2026 12:30');
+          expect(first[2]?.querySelector('time')?.getAttribute('datetime')).toBe(runs[0]!.startedAt.toISOString());
+          for (const [i, row] of rows.entries()) {
+            expect(text(cells(row)[2])).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
+            const tag = cells(row)[3]?.querySelector('.xa-tag');
+            const expected = { active: ['Active', 'green'], completed: ['Completed', 'blue'], pending: ['Pending', 'yellow'], failed: ['Failed', 'red'] }[runs[i]!.status];
+            expect(text(tag)).toBe(expected[0]);
+            expect(tag?.getAttribute('class')).toContain(`xa-tag--${expected[1]}`);
+          }
+        });
 
-  it('greys out a deleted agent as "Agent removed"', async () => {
-    const doc = await getDocument('/admin/executions');
-    const removed = cells(rowsOf(doc)[2]!)[0]!;
-    expect(text(removed)).toBe('Agent removed');
-    expect(removed.querySelector('.xa-removed')).not.toBeNull();
-    expect(doc.body.textContent).not.toContain('Old Bot');
-  });
+        it('greys out a deleted agent as "Agent removed"', async () => {
+          const doc = await getDocument('/admin/executions');
+          const removed = cells(rowsOf(doc)[2]!)[0]!;
+          expect(text(removed)).toBe('Agent removed');
+          expect(removed.querySelector('.xa-removed')).not.toBeNull();
+          expect(doc.body.textContent).not.toContain('Old Bot');
+        });
 
-  it('shows credits, or — when not yet calculated', async () => {
-    const rows = rowsOf(await getDocument('/admin/executions'));
-    const credits = (i: number) => cells(rows[i]!)[4]!;
-    expect(credits(0).querySelector('[aria-hidden="true"]')?.textContent).toBe('—');
-    expect(text(credits(1))).toBe('1.5');
-    expect(text(credits(2))).toBe('3');
-  });
+        it('shows credits, or — when not yet calculated', async () => {
+          const rows = rowsOf(await getDocument('/admin/executions'));
+          const credits = (i: number) => cells(rows[i]!)[4]!;
+          expect(credits(0).querySelector('[aria-hidden="true"]')?.textContent).toBe('—');
+          expect(text(credits(1))).toBe('1.5');
+          expect(text(credits(2))).toBe('3');
+        });
 
-  it('offers the full error of a Failed run behind an alert button, and none when there is no message', async () => {
-    const rows = rowsOf(await getDocument('/admin/executions'));
-    const status = (i: number) => cells(rows[i]!)[3]!;
-    const button = status(1).querySelector('button');
-    const popover = status(1).querySelector('[popover]');
-    expect(button?.getAttribute('popovertarget')).toBe(popover?.getAttribute('id'));
-    expect(popover?.textContent).toContain(XSS.error);
-    // Run 5 failed without a message; run 0 did not fail.
-    expect(status(5).querySelector('button')).toBeNull();
-    expect(status(0).querySelector('button')).toBeNull();
-  });
+        it('offers the full error of a Failed run behind an alert button, and none when there is no message', async () => {
+          const rows = rowsOf(await getDocument('/admin/executions'));
+          const status = (i: number) => cells(rows[i]!)[3]!;
+          const button = status(1).querySelector('button');
+          const popover = status(1).querySelector('[popover]');
+          expect(button?.getAttribute('popovertarget')).toBe(popover?.getAttribute('id'));
+          expect(popover?.textContent).toContain(XSS.error);
+          // Run 5 failed without a message; run 0 did not fail.
+          expect(status(5).querySelector('button')).toBeNull();
+          expect(status(0).querySelector('button')).toBeNull();
+        });
 
-  it('gives each eye link a unique accessible name and keeps the filters for the way back', async () => {
-    const doc = await getDocument('/admin/executions?status=failed');
-    const links = rowsOf(doc).map((r) => cells(r)[5]!.querySelector('a')!);
-    const names = links.map((a) => text(a));
-    expect(new Set(names).size).toBe(names.length);
-    expect(names[0]).toMatch(/^View conversation: /);
-    expect(links[0]?.getAttribute('href')).toMatch(/^\/admin\/executions\/conversations\/[0-9a-f-]{36}\?status=failed$/);
-  });
+        it('gives each eye link a unique accessible name and keeps the filters for the way back', async () => {
+          const doc = await getDocument('/admin/executions?status=failed');
+          const links = rowsOf(doc).map((r) => cells(r)[5]!.querySelector('a')!);
+          const names = links.map((a) => text(a));
+          expect(new Set(names).size).toBe(names.length);
+          expect(names[0]).toMatch(/^View conversation: /);
+          expect(links[0]?.getAttribute('href')).toMatch(/^\/admin\/executions\/conversations\/[0-9a-f-]{36}\?status=failed$/);
+        });
 
-  it('pages with a total on the left and current / total between the arrows', async () => {
-    let doc = await getDocument('/admin/executions');
-    expect(text(doc.querySelector('.xa-total'))).toBe('45 executions total');
-    expect(doc.querySelector('nav[aria-label="Pagination"] [aria-hidden="true"]')?.textContent).toBe('1 / 3');
-    expect(doc.querySelector('#xa-page-previous')).toBeNull();
-    expect(doc.querySelector('#xa-page-next')?.getAttribute('href')).toBe('/admin/executions?page=2');
+        it('pages with a total on the left and current / total between the arrows', async () => {
+          let doc = await getDocument('/admin/executions');
+          expect(text(doc.querySelector('.xa-total'))).toBe('45 executions total');
+          expect(doc.querySelector('nav[aria-label="Pagination"] [aria-hidden="true"]')?.textContent).toBe('1 / 3');
+          expect(doc.querySelector('#xa-page-previous')).toBeNull();
+          expect(doc.querySelector('#xa-page-next')?.getAttribute('href')).toBe('/admin/executions?page=2');
 
-    doc = await getDocument('/admin/executions?page=3');
-    expect(rowsOf(doc)).toHaveLength(5);
-    expect(doc.querySelector('#xa-page-next')).toBeNull();
-    expect(doc.querySelector('#xa-page-previous')?.getAttribute('href')).toBe('/admin/executions?page=2');
-  });
+          doc = await getDocument('/admin/executions?page=3');
+          expect(rowsOf(doc)).toHaveLength(5);
+          expect(doc.querySelector('#xa-page-next')).toBeNull();
+          expect(doc.querySelector('#xa-page-previous')?.getAttribute('href')).toBe('/admin/executions?page=2');
+        });
 
-  it('never lists other channels’ runs or another organization’s', async () => {
-    for (const page of [1, 2, 3]) {
-      const body = await (await get(`/admin/executions?page=${page}`)).text();
-      expect(body).not.toContain('must not appear');
-      expect(body).not.toContain('Org B');
-    }
-  });
+        it('never lists other channels’ runs or another organization’s', async () => {
+          for (const page of [1, 2, 3]) {
+            const body = await (await get(`/admin/executions?page=${page}`)).text();
+            expect(body).not.toContain('must not appear');
+            expect(body).not.toContain('Org B');
+          }
+        });
 
-  it('says so, with a way out, when no execution matches', async () => {
-    const doc = await getDocument('/admin/executions?start=2020-01-01&end=2020-01-01');
-    expect(rowsOf(doc)).toHaveLength(0);
-    expect(text(doc.querySelector('.xa-empty'))).toContain('No executions match these filters.');
-    expect(doc.querySelector('.xa-empty a')?.getAttribute('href')).toBe('/admin/executions');
-    expect(text(doc.querySelector('.xa-total'))).toBe('0 executions total');
-  });
+        it('says so, with a way out, when no execution matches', async () => {
+          const doc = await getDocument('/admin/executions?start=2020-01-01&end=2020-01-01');
+          expect(rowsOf(doc)).toHaveLength(0);
+          expect(text(doc.querySelector('.xa-empty'))).toContain('No executions match these filters.');
+          expect(doc.querySelector('.xa-empty a')?.getAttribute('href')).toBe('/admin/executions');
+          expect(text(doc.querySelector('.xa-total'))).toBe('0 executions total');
+      });
 
-  it('puts a start date after the end date right by the field, linked to it', async () => {
-    const doc = await getDocument('/admin/executions?start=2026-03-10&end=2026-03-01');
-    const input = doc.querySelector('#xa-startDate');
-    const message = doc.getElementById(input?.getAttribute('aria-describedby') ?? '');
-    expect(text(message)).toBe('Error: Start date must be the same as or before the end date');
-    expect(input?.getAttribute('aria-invalid')).toBe('true');
-  });
+      it('says in the caption what the table holds, dates as the page writes them', async () => {
+        const doc = await getDocument('/admin/executions?status=failed&start=2026-03-01&end=2026-03-10');
+        expect(text(doc.querySelector('caption'))).toBe(
+          'Executions, filtered by status Failed, from 01/03/2026, to 10/03/2026, newest first, page 1 of 1',
+        );
+        });
 
-  it('escapes hostile names, titles and errors', async () => {
-    const body = await (await get('/admin/executions')).text();
-    expect(body).not.toContain('<script>alert');
-    expect(body).not.toContain('<img src=x');
-    expect(body).not.toContain('href="javascript:');
-    expect(body).toContain('&lt;script&gt;alert(&quot;agent&quot;)&lt;/script&gt;');
-  });
+        it('puts a start date after the end date right by the field, linked to it', async () => {
+          const doc = await getDocument('/admin/executions?start=2026-03-10&end=2026-03-01');
+          const input = doc.querySelector('#xa-startDate');
+          const message = doc.getElementById(input?.getAttribute('aria-describedby') ?? '');
+          expect(text(message)).toBe('Error: Start date must be the same as or before the end date');
+          expect(input?.getAttribute('aria-invalid')).toBe('true');
+        });
 
-  it.each([
-    'page=-1', 'page=0', 'page=1e9', 'page=NaN', 'status=%00', 'agent=%27%20or%201%3D1--', 'start=2025-02-30',
-    'end=9999-99-99', 'status=failed&status=active', `agent=${'a'.repeat(5000)}`, 'start=%F0%9F%92%A5', '%ZZ=1',
-  ])('answers %s with a page, never a 5xx', async (search) => {
-    const res = await get(`/admin/executions?${search}`);
-    expect(res.status).toBe(200);
-  });
-});
+        it('escapes hostile names, titles and errors', async () => {
+          const body = await (await get('/admin/executions')).text();
+          expect(body).not.toContain('<script>alert');
+          expect(body).not.toContain('<img src=x');
+          expect(body).not.toContain('href="javascript:');
+          expect(body).toContain('&lt;script&gt;alert(&quot;agent&quot;)&lt;/script&gt;');
+        });
 
-describe('htmx', () => {
-  it('gets only the results fragment, with the status line and field errors out of band', async () => {
-    const res = await get('/admin/executions?status=failed&page=2', htmxHeaders);
-    expect(res.status).toBe(200);
-    const body = await res.text();
-    expect(body).not.toContain('<html');
-    expect(body).not.toContain('<form');
-    const doc = parseDocument(`<body>${body}</body>`);
-    expect(rowsOf(doc).length).toBeGreaterThan(0);
-    expect(doc.querySelector('#xa-live-total')?.getAttribute('hx-swap-oob')).toBe('innerHTML');
-    expect(text(doc.querySelector('#xa-live-total'))).toMatch(/^\d+ executions total$/);
-    expect(doc.querySelector('#xa-startDate-error')?.getAttribute('hx-swap-oob')).toBe('true');
-  });
+        it.each([
+          'page=-1', 'page=0', 'page=1e9', 'page=NaN', 'status=%00', 'agent=%27%20or%201%3D1--', 'start=2025-02-30',
+          'end=9999-99-99', 'status=failed&status=active', `agent=${'a'.repeat(5000)}`, 'start=%F0%9F%92%A5', '%ZZ=1',
+        ])('answers %s with a page, never a 5xx', async (search) => {
+          const res = await get(`/admin/executions?${search}`);
+          expect(res.status).toBe(200);
+        });
+      });
 
-  it('pushes the canonical URL: defaults dropped, the page clamped', async () => {
-    const res = await get('/admin/executions?agent=&status=&start=&end=&page=999', htmxHeaders);
-    expect(res.headers.get('HX-Push-Url')).toBe('/admin/executions?page=3');
-    const filtered = await get('/admin/executions?agent=&status=Failed&start=&end=', htmxHeaders);
-    expect(filtered.headers.get('HX-Push-Url')).toBe('/admin/executions?status=failed');
-  });
+      describe('htmx', () => {
+        it('gets only the results fragment, with the status line and field errors out of band', async () => {
+          const res = await get('/admin/executions?status=failed&page=2', htmxHeaders);
+          expect(res.status).toBe(200);
+          const body = await res.text();
+          expect(body).not.toContain('<html');
+          expect(body).not.toContain('<form');
+          const doc = parseDocument(`<body>${body}</body>`);
+          expect(rowsOf(doc).length).toBeGreaterThan(0);
+          expect(doc.querySelector('#xa-live-total')?.getAttribute('hx-swap-oob')).toBe('innerHTML');
+          expect(text(doc.querySelector('#xa-live-total'))).toMatch(/^\d+ executions total$/);
+          expect(doc.querySelector('#xa-startDate-error')?.getAttribute('hx-swap-oob')).toBe('true');
+        });
 
-  it('says in Vary that the same URL has two representations', async () => {
-    const res = await get('/admin/executions');
-    expect(res.headers.get('Vary')).toContain('HX-Request');
-    expect(res.headers.get('Vary')).toContain('HX-History-Restore-Request');
-  });
+        it('pushes the canonical URL: defaults dropped, the page clamped', async () => {
+          const res = await get('/admin/executions?agent=&status=&start=&end=&page=999', htmxHeaders);
+          expect(res.headers.get('HX-Push-Url')).toBe('/admin/executions?page=3');
+          const filtered = await get('/admin/executions?agent=&status=Failed&start=&end=', htmxHeaders);
+          expect(filtered.headers.get('HX-Push-Url')).toBe('/admin/executions?status=failed');
+        });
 
-  it('gives the whole page to a history restore and to a boosted host link', async () => {
-    const requests: Record<string, string>[] = [
-      { ...htmxHeaders, 'HX-History-Restore-Request': 'true' },
-      { 'HX-Request': 'true', 'HX-Target': 'body', 'HX-Boosted': 'true' },
-    ];
-    for (const headers of requests) {
-      const body = await (await get('/admin/executions', headers)).text();
-      expect(body).toContain('<form');
+        it('says in Vary that the same URL has two representations', async () => {
+          const res = await get('/admin/executions');
+          expect(res.headers.get('Vary')).toContain('HX-Request');
+          expect(res.headers.get('Vary')).toContain('HX-History-Restore-Request');
+        });
+
+        it('gives the whole page to a history restore and to a boosted host link', async () => {
+          const requests: Record<string, string>[] = [
+            { ...htmxHeaders, 'HX-History-Restore-Request': 'true' },
+            { 'HX-Request': 'true', 'HX-Target': 'body', 'HX-Boosted': 'true' },
+          ];
+          for (const headers of requests) {
+            const body = await (await get('/admin/executions', headers)).text();
+            expect(body).toContain('<form');
+            expect(body).toContain('<html');
+          }
+        });
+
+        it('puts explicit htmx attributes on every element that makes a request (nothing inherited)', async () => {
+          const doc = await getDocument('/admin/executions?page=2');
+          const requesting = [...doc.querySelectorAll('[hx-get]')];
+          expect(requesting.length).toBe(3); // the form and both arrows
+          for (const el of requesting) {
+            expect(el.getAttribute('hx-target')).toBe('#xa-results');
+            expect(el.getAttribute('hx-swap')).toBe('innerHTML');
+            expect(el.getAttribute('hx-push-url')).toBe('true');
+          }
+          expect(doc.querySelector('[hx-on]')).toBeNull();
+          expect(doc.body.innerHTML).not.toMatch(/hx-[a-z-]+:inherited/);
+        });
+      });
+
+      describe('the conversation view', () => {
+        const run1 = fixtureRuns()[1]!;
+
+        it('shows the run and its timeline, tool calls expandable with escaped, pretty JSON', async () => {
+          const res = await get(`/admin/executions/conversations/${run1.conversationId}?status=failed&page=2`);
+          expect(res.status).toBe(200);
+          const html = await res.text();
+          expect(html).not.toContain('<script>alert');
+          const doc = parseDocument(html);
+          expect(text(doc.querySelector('h1'))).toBe(XSS.title);
+          const details = [...doc.querySelectorAll('details')];
+          expect(details).toHaveLength(2);
+          expect(text(details[1]!.querySelector('summary'))).toContain('Tool call: google_calendar.list_events');
+          expect(text(details[1]!.querySelector('summary'))).toContain('Error');
+          const [input, output] = [...details[1]!.querySelectorAll('pre')].map((p) => p.textContent);
+          expect(details[1]?.textContent).toContain('Input sent');
+          expect(details[1]?.textContent).toContain('Response received');
+          expect(output).toBe(JSON.stringify(XSS.toolOutput, null, 2));
+          expect(input).toContain('"calendarId": "primary"');
+          expect(doc.querySelector('.xa-back-link')?.getAttribute('href')).toBe('/admin/executions?status=failed&page=2');
+          expect(text(doc.querySelector('.xa-step--error'))).toContain(XSS.error);
+        });
+
+        it.each([
+          ['another organization’s', ORG_B_CONVERSATION],
+          ['a Hub conversation', HUB_CONVERSATION],
+          ['a malformed id', 'not-a-uuid'],
+          ['an unknown id', '00000000-0000-4000-8000-00000000dead'],
+        ])('is a 404 for %s', async (_, id) => {
+          const res = await get(`/admin/executions/conversations/${id}`);
+          expect(res.status).toBe(404);
+          expect(await res.text()).not.toContain('Org B secret');
+        });
+      });
+
+      describe('mounting', () => {
+        it('derives every link from the mount path, parameters included', async () => {
+          const nested = createTestHost(database.db, '/orgs/:org/admin/executions');
+          const res = await nested.request('/orgs/acme/admin/executions', { headers: { [ORG_HEADER]: ORG_A } });
+          expect(res.status).toBe(200);
+          const doc = parseDocument(await res.text());
+          expect(doc.querySelector('form')?.getAttribute('action')).toBe('/orgs/acme/admin/executions');
+          expect(doc.querySelector('#xa-page-next')?.getAttribute('href')).toBe('/orgs/acme/admin/executions?page=2');
+          expect(doc.querySelector('tbody a')?.getAttribute('href')).toMatch(/^\/orgs\/acme\/admin\/executions\/conversations\//);
+          const stylesheet = doc.querySelector('link[rel="stylesheet"]')?.getAttribute('href') ?? '';
+          expect(stylesheet).toMatch(/^\/orgs\/acme\/admin\/executions\/assets\/executions\.[0-9a-f]{10}\.css$/);
+          const asset = await nested.request(stylesheet);
+          expect(asset.status).toBe(200);
+          expect(asset.headers.get('Cache-Control')).toBe('public, max-age=31536000, immutable');
+          expect(asset.headers.get('Content-Type')).toContain('text/css');
+        });
+
+        it('serves its own pinned htmx', async () => {
+          const doc = await getDocument('/admin/executions');
+          const src = [...doc.querySelectorAll('script')].map((s) => s.getAttribute('src') ?? '');
+          const htmx = src.find((s) => s.includes('/assets/htmx.'));
+          expect(htmx).toBeDefined();
+          const res = await get(htmx!);
+          expect(res.status).toBe(200);
+          // The pinned version, whole: a large body is not worth printing on failure.
+          expect((await res.text()).includes('version="4.0.1"')).toBe(true);
+        });
+
+        it('lists a filtered agent by name in the select', async () => {
+          const doc = await getDocument(`/admin/executions?agent=${AGENT.sales}`);
+          expect(text(doc.querySelector('#xa-agent option[selected]'))).toBe('Sales Assistant');
+        });
+      });
+    },
+  );
+}
+
+describe('when the database fails', () => {
+  it('answers with a message, in the page or in the results region — never a stack trace', async () => {
+    const database = await openDatabase({});
+    await database.migrate();
+    await insertFixture(database.db);
+    const app = createTestHost(database.db);
+    await database.close();
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const page = await app.request('/admin/executions', { headers: { [ORG_HEADER]: ORG_A } });
+      expect(page.status).toBe(500);
+      const body = await page.text();
+      expect(body).toContain('Executions could not be loaded.');
       expect(body).toContain('<html');
+      const fragment = await app.request('/admin/executions', { headers: { [ORG_HEADER]: ORG_A, ...htmxHeaders } });
+      expect(fragment.status).toBe(500);
+      const fragmentBody = await fragment.text();
+      expect(fragmentBody).toContain('Executions could not be loaded.');
+      expect(fragmentBody).not.toContain('<html');
+      expect(logged).toHaveBeenCalled();
+    } finally {
+      logged.mockRestore();
     }
-  });
-
-  it('puts explicit htmx attributes on every element that makes a request (nothing inherited)', async () => {
-    const doc = await getDocument('/admin/executions?page=2');
-    const requesting = [...doc.querySelectorAll('[hx-get]')];
-    expect(requesting.length).toBe(3); // the form and both arrows
-    for (const el of requesting) {
-      expect(el.getAttribute('hx-target')).toBe('#xa-results');
-      expect(el.getAttribute('hx-swap')).toBe('innerHTML');
-      expect(el.getAttribute('hx-push-url')).toBe('true');
-    }
-    expect(doc.querySelector('[hx-on]')).toBeNull();
-    expect(doc.body.innerHTML).not.toMatch(/hx-[a-z-]+:inherited/);
-  });
-});
-
-describe('the conversation view', () => {
-  const run1 = fixtureRuns()[1]!;
-
-  it('shows the run and its timeline, tool calls expandable with escaped, pretty JSON', async () => {
-    const res = await get(`/admin/executions/conversations/${run1.conversationId}?status=failed&page=2`);
-    expect(res.status).toBe(200);
-    const html = await res.text();
-    expect(html).not.toContain('<script>alert');
-    const doc = parseDocument(html);
-    expect(text(doc.querySelector('h1'))).toBe(XSS.title);
-    const details = [...doc.querySelectorAll('details')];
-    expect(details).toHaveLength(2);
-    expect(text(details[1]!.querySelector('summary'))).toContain('Tool call: google_calendar.list_events');
-    expect(text(details[1]!.querySelector('summary'))).toContain('Error');
-    const [input, output] = [...details[1]!.querySelectorAll('pre')].map((p) => p.textContent);
-    expect(details[1]?.textContent).toContain('Input sent');
-    expect(details[1]?.textContent).toContain('Response received');
-    expect(output).toBe(JSON.stringify(XSS.toolOutput, null, 2));
-    expect(input).toContain('"calendarId": "primary"');
-    expect(doc.querySelector('.xa-back-link')?.getAttribute('href')).toBe('/admin/executions?status=failed&page=2');
-    expect(text(doc.querySelector('.xa-step--error'))).toContain(XSS.error);
-  });
-
-  it.each([
-    ['another organization’s', ORG_B_CONVERSATION],
-    ['a Hub conversation', HUB_CONVERSATION],
-    ['a malformed id', 'not-a-uuid'],
-    ['an unknown id', '00000000-0000-4000-8000-00000000dead'],
-  ])('is a 404 for %s', async (_, id) => {
-    const res = await get(`/admin/executions/conversations/${id}`);
-    expect(res.status).toBe(404);
-    expect(await res.text()).not.toContain('Org B secret');
-  });
-});
-
-describe('mounting', () => {
-  it('derives every link from the mount path, parameters included', async () => {
-    const nested = createTestHost(database.db, '/orgs/:org/admin/executions');
-    const res = await nested.request('/orgs/acme/admin/executions', { headers: { [ORG_HEADER]: ORG_A } });
-    expect(res.status).toBe(200);
-    const doc = parseDocument(await res.text());
-    expect(doc.querySelector('form')?.getAttribute('action')).toBe('/orgs/acme/admin/executions');
-    expect(doc.querySelector('#xa-page-next')?.getAttribute('href')).toBe('/orgs/acme/admin/executions?page=2');
-    expect(doc.querySelector('tbody a')?.getAttribute('href')).toMatch(/^\/orgs\/acme\/admin\/executions\/conversations\//);
-    const stylesheet = doc.querySelector('link[rel="stylesheet"]')?.getAttribute('href') ?? '';
-    expect(stylesheet).toMatch(/^\/orgs\/acme\/admin\/executions\/assets\/executions\.[0-9a-f]{10}\.css$/);
-    const asset = await nested.request(stylesheet);
-    expect(asset.status).toBe(200);
-    expect(asset.headers.get('Cache-Control')).toBe('public, max-age=31536000, immutable');
-    expect(asset.headers.get('Content-Type')).toContain('text/css');
-  });
-
-  it('serves its own pinned htmx', async () => {
-    const doc = await getDocument('/admin/executions');
-    const src = [...doc.querySelectorAll('script')].map((s) => s.getAttribute('src') ?? '');
-    const htmx = src.find((s) => s.includes('/assets/htmx.'));
-    expect(htmx).toBeDefined();
-    const res = await get(htmx!);
-    expect(res.status).toBe(200);
-    // The pinned version, whole: a large body is not worth printing on failure.
-    expect((await res.text()).includes('version="4.0.1"')).toBe(true);
-  });
-
-  it('lists a filtered agent by name in the select', async () => {
-    const doc = await getDocument(`/admin/executions?agent=${AGENT.sales}`);
-    expect(text(doc.querySelector('#xa-agent option[selected]'))).toBe('Sales Assistant');
   });
 });
