@@ -5,7 +5,6 @@ import type { ConversationStep, ExecutionConversation } from './repository.js';
 import { formatDateTime } from './time-zone.js';
 
 export type StepView =
-  | { kind: 'scheduled_call'; id: string; content: string; at: string }
   | {
       kind: 'tool_call';
       id: string;
@@ -16,7 +15,7 @@ export type StepView =
       output: string;
       at: string;
     }
-  | { kind: 'final_response' | 'error'; id: string; content: string; at: string };
+  | { kind: 'scheduled_call' | 'final_response' | 'error'; id: string; content: string; at: string };
 
 export interface ConversationView {
   title: string;

@@ -83,17 +83,12 @@ export function parseExecutionQuery(params: URLSearchParams): ParsedQuery {
     else errors.status = 'Choose a status from the list';
   }
 
-  const start = raw(PARAM.startDate);
-  if (!blank(start)) {
-    const r = dateParam.safeParse(start);
-    if (r.success) query.startDate = r.data;
-    else errors.startDate = 'Start date must be a real date, on or after 01/01/1900';
-  }
-  const end = raw(PARAM.endDate);
-  if (!blank(end)) {
-    const r = dateParam.safeParse(end);
-    if (r.success) query.endDate = r.data;
-    else errors.endDate = 'End date must be a real date, on or after 01/01/1900';
+  for (const [field, label] of [['startDate', 'Start date'], ['endDate', 'End date']] as const) {
+    const value = raw(PARAM[field]);
+    if (blank(value)) continue;
+    const r = dateParam.safeParse(value);
+    if (r.success) query[field] = r.data;
+    else errors[field] = `${label} must be a real date, on or after 01/01/1900`;
   }
   if (query.startDate && query.endDate && query.startDate > query.endDate) {
     errors.startDate = 'Start date must be the same as or before the end date';

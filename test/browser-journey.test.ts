@@ -3,34 +3,20 @@
  * off (plain GET form and links): filter to Failed, page forward, change the agent and land on
  * page 1, reveal an error, open a conversation, expand a tool call, come back.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { openDatabase, type OpenDatabase } from '../src/database.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { createDemoApp } from '../src/demo/host-app.js';
 import { DEMO_ORGANIZATION_ID, seedDemo } from '../src/demo/seed.js';
-import { browserSkipReason, launchChromium, startServer, type RunningServer } from './support/browser.js';
+import { browserSkipReason, serveInChromium } from './support/browser.js';
 
 const LIST = '/admin/executions';
 
 describe.skipIf(browserSkipReason !== null)(
   `browser journey${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`,
   () => {
-    let database: OpenDatabase;
-    let server: RunningServer;
-    let browser: Browser;
-
-    beforeAll(async () => {
-      database = await openDatabase({});
-      await database.migrate();
-      await seedDemo(database.db, { now: new Date('2026-11-20T12:00:00Z'), seed: 7 });
-      const app = createDemoApp(database.db, { id: DEMO_ORGANIZATION_ID, name: 'Acme Robotics' });
-      server = await startServer(app.fetch);
-      browser = await launchChromium();
-    });
-    afterAll(async () => {
-      await browser?.close();
-      await server?.close();
-      await database?.close();
+    const served = serveInChromium(async (db) => {
+      await seedDemo(db, { now: new Date('2026-11-20T12:00:00Z'), seed: 7 });
+      return createDemoApp(db, { id: DEMO_ORGANIZATION_ID, name: 'Acme Robotics' }).fetch;
     });
 
     const url = (page: Page) => new URL(page.url());
@@ -40,10 +26,10 @@ describe.skipIf(browserSkipReason !== null)(
 
     for (const javaScriptEnabled of [true, false]) {
       it(`works end to end with JavaScript ${javaScriptEnabled ? 'on' : 'off'}`, async () => {
-        const context = await browser.newContext({ javaScriptEnabled });
+        const context = await served.browser.newContext({ javaScriptEnabled });
         const page = await context.newPage();
         try {
-          await page.goto(server.origin + LIST);
+          await page.goto(served.origin + LIST);
           await expect.poll(() => page.locator('tbody tr').count()).toBe(20);
           const statusNode = javaScriptEnabled ? await page.locator('#xa-live-total').elementHandle() : null;
 
@@ -129,11 +115,11 @@ describe.skipIf(browserSkipReason !== null)(
     }
 
     it('moves focus to the table caption when the arrow used disappears', async () => {
-      const page = await browser.newPage();
+      const page = await served.browser.newPage();
       try {
-        await page.goto(`${server.origin}${LIST}?status=failed`);
+        await page.goto(`${served.origin}${LIST}?status=failed`);
         const last = Number((await pageIndicator(page))!.split('/')[1]);
-        await page.goto(`${server.origin}${LIST}?status=failed&page=${last - 1}`);
+        await page.goto(`${served.origin}${LIST}?status=failed&page=${last - 1}`);
         await page.locator('#xa-page-next').focus();
         await page.keyboard.press('Enter');
         await expect.poll(() => pageIndicator(page)).toBe(`${last} / ${last}`);

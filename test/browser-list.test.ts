@@ -2,10 +2,9 @@
  * What the spec says the list looks like, checked as rendered in Chromium: the badge colours
  * and their contrast, the error revealed to mouse, keyboard and touch, and reflow at 320 px.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { openDatabase, type OpenDatabase } from '../src/database.js';
-import { browserSkipReason, launchChromium, startServer, type RunningServer } from './support/browser.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { browserSkipReason, serveInChromium } from './support/browser.js';
 import { insertFixture, ORG_A, XSS } from './support/fixture.js';
 import { createTestHost, ORG_HEADER } from './support/test-host.js';
 
@@ -49,32 +48,19 @@ const HUES: Record<string, [number, number]> = {
 describe.skipIf(browserSkipReason !== null)(
   `the list in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`,
   () => {
-    let database: OpenDatabase;
-    let server: RunningServer;
-    let browser: Browser;
-
-    beforeAll(async () => {
-      database = await openDatabase({});
-      await database.migrate();
-      await insertFixture(database.db);
-      const app = createTestHost(database.db);
-      server = await startServer(app.fetch);
-      browser = await launchChromium();
-    });
-    afterAll(async () => {
-      await browser?.close();
-      await server?.close();
-      await database?.close();
+    const served = serveInChromium(async (db) => {
+      await insertFixture(db);
+      return createTestHost(db).fetch;
     });
 
     const open = async (path: string, options: { width?: number; hasTouch?: boolean } = {}): Promise<Page> => {
-      const context = await browser.newContext({
+      const context = await served.browser.newContext({
         extraHTTPHeaders: { [ORG_HEADER]: ORG_A },
         viewport: { width: options.width ?? 1280, height: 800 },
         hasTouch: options.hasTouch ?? false,
       });
       const page = await context.newPage();
-      await page.goto(server.origin + path);
+      await page.goto(served.origin + path);
       return page;
     };
 
@@ -135,13 +121,13 @@ describe.skipIf(browserSkipReason !== null)(
     });
 
     it('reveals it to a tap, with JavaScript off too', async () => {
-      const context = await browser.newContext({
+      const context = await served.browser.newContext({
         extraHTTPHeaders: { [ORG_HEADER]: ORG_A },
         hasTouch: true,
         javaScriptEnabled: false,
       });
       const page = await context.newPage();
-      await page.goto(`${server.origin}/admin/executions?status=failed`);
+      await page.goto(`${served.origin}/admin/executions?status=failed`);
       const toggle = page.locator('.xa-error-toggle').first();
       const popover = page.locator(`#${await toggle.getAttribute('popovertarget')}`);
       await toggle.tap();

@@ -9,53 +9,37 @@ const NotYet: FC<{ text: string }> = ({ text }) => (
   </>
 );
 
+const TEXT_STEP_TITLES = { scheduled_call: 'Scheduled call', final_response: 'Final response', error: 'Error' };
+
 const Step: FC<{ step: StepView }> = ({ step }) => {
-  switch (step.kind) {
-    case 'scheduled_call':
-      return (
-        <li class="xa-step" id={step.id}>
-          <h3 class="xa-step__title">Scheduled call</h3>
-          <p class="xa-step__meta">{step.at}</p>
-          <p class="xa-prose">{step.content}</p>
-        </li>
-      );
-    case 'tool_call':
-      return (
-        <li class="xa-step" id={step.id}>
-          <details class="xa-tool-call">
-            <summary>
-              <span class="xa-tool-call__name">Tool call: {step.toolName}</span>{' '}
-              <strong class={`xa-tag xa-tag--${step.ok ? 'grey' : 'red'}`}>{step.ok ? 'OK' : 'Error'}</strong>
-              {step.duration !== null && <span class="xa-step__meta"> {step.duration}</span>}
-            </summary>
-            <h4 class="xa-payload__title">Input sent</h4>
-            <pre class="xa-payload" tabindex={0}>
-              <code>{step.input}</code>
-            </pre>
-            <h4 class="xa-payload__title">Response received</h4>
-            <pre class="xa-payload" tabindex={0}>
-              <code>{step.output}</code>
-            </pre>
-          </details>
-        </li>
-      );
-    case 'final_response':
-      return (
-        <li class="xa-step" id={step.id}>
-          <h3 class="xa-step__title">Final response</h3>
-          <p class="xa-step__meta">{step.at}</p>
-          <p class="xa-prose">{step.content}</p>
-        </li>
-      );
-    case 'error':
-      return (
-        <li class="xa-step xa-step--error" id={step.id}>
-          <h3 class="xa-step__title">Error</h3>
-          <p class="xa-step__meta">{step.at}</p>
-          <p class="xa-prose">{step.content}</p>
-        </li>
-      );
+  if (step.kind !== 'tool_call') {
+    return (
+      <li class={step.kind === 'error' ? 'xa-step xa-step--error' : 'xa-step'} id={step.id}>
+        <h3 class="xa-step__title">{TEXT_STEP_TITLES[step.kind]}</h3>
+        <p class="xa-step__meta">{step.at}</p>
+        <p class="xa-prose">{step.content}</p>
+      </li>
+    );
   }
+  return (
+    <li class="xa-step" id={step.id}>
+      <details class="xa-tool-call">
+        <summary>
+          <span class="xa-tool-call__name">Tool call: {step.toolName}</span>{' '}
+          <strong class={`xa-tag xa-tag--${step.ok ? 'grey' : 'red'}`}>{step.ok ? 'OK' : 'Error'}</strong>
+          {step.duration !== null && <span class="xa-step__meta"> {step.duration}</span>}
+        </summary>
+        <h4 class="xa-payload__title">Input sent</h4>
+        <pre class="xa-payload" tabindex={0}>
+          <code>{step.input}</code>
+        </pre>
+        <h4 class="xa-payload__title">Response received</h4>
+        <pre class="xa-payload" tabindex={0}>
+          <code>{step.output}</code>
+        </pre>
+      </details>
+    </li>
+  );
 };
 
 export const ConversationPage: FC<{ view: ConversationView }> = ({ view }) => (

@@ -3,9 +3,9 @@
  * the Apply button submits it; with htmx a change swaps only the results region. It has no page
  * field, so every change lands on page 1.
  */
-import type { FC } from 'hono/jsx';
+import type { Child, FC } from 'hono/jsx';
 import type { FieldErrors } from '../src/query.js';
-import { FIELD_NAMES } from '../src/query.js';
+import { FIELD_NAMES, MIN_DATE } from '../src/query.js';
 import type { FilterView, Option } from '../src/list-view-model.js';
 import { RESULTS_ID } from './results.js';
 
@@ -43,31 +43,47 @@ export const FieldErrorsOob: FC<{ errors: FieldErrors }> = ({ errors }) => (
   </>
 );
 
+const controlId = (field: ErrorField) => `xa-${field}`;
+
+/** A labelled control with its error slot between label and control, as GOV.UK places it. */
+const Field: FC<{ field: ErrorField; label: string; error: string | undefined; children: Child }> = ({
+  field,
+  label,
+  error,
+  children,
+}) => (
+  <div class="xa-field">
+    <label class="xa-label" for={controlId(field)}>
+      {label}
+    </label>
+    <FieldError field={field} message={error} />
+    {children}
+  </div>
+);
+
+/** The attributes that tie a control to its label and its error message. */
+const controlAttributes = (field: keyof typeof FIELD_NAMES & ErrorField, error: string | undefined) => ({
+  id: controlId(field),
+  name: FIELD_NAMES[field],
+  'aria-describedby': errorId(field),
+  'aria-invalid': error !== undefined ? 'true' : undefined,
+});
+
 const Select: FC<{ field: 'agent' | 'status'; label: string; options: Option[]; error: string | undefined }> = ({
   field,
   label,
   options,
   error,
 }) => (
-  <div class="xa-field">
-    <label class="xa-label" for={`xa-${field}`}>
-      {label}
-    </label>
-    <FieldError field={field} message={error} />
-    <select
-      id={`xa-${field}`}
-      name={FIELD_NAMES[field]}
-      class="xa-select"
-      aria-describedby={errorId(field)}
-      aria-invalid={error !== undefined ? 'true' : undefined}
-    >
+  <Field field={field} label={label} error={error}>
+    <select class="xa-select" {...controlAttributes(field, error)}>
       {options.map((o) => (
         <option value={o.value} selected={o.selected}>
           {o.label}
         </option>
       ))}
     </select>
-  </div>
+  </Field>
 );
 
 const DateInput: FC<{ field: 'startDate' | 'endDate'; label: string; value: string; error: string | undefined }> = ({
@@ -76,23 +92,16 @@ const DateInput: FC<{ field: 'startDate' | 'endDate'; label: string; value: stri
   value,
   error,
 }) => (
-  <div class="xa-field">
-    <label class="xa-label" for={`xa-${field}`}>
-      {label}
-    </label>
-    <FieldError field={field} message={error} />
+  <Field field={field} label={label} error={error}>
     <input
       type="date"
-      id={`xa-${field}`}
-      name={FIELD_NAMES[field]}
       class="xa-input"
       value={value}
-      min="1900-01-01"
+      min={MIN_DATE}
       max="9999-12-31"
-      aria-describedby={errorId(field)}
-      aria-invalid={error !== undefined ? 'true' : undefined}
+      {...controlAttributes(field, error)}
     />
-  </div>
+  </Field>
 );
 
 export const Filters: FC<{ filters: FilterView }> = ({ filters }) => (

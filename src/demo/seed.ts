@@ -2197,6 +2197,11 @@ function serviceOf(call: PlannedCall): string {
   return (TOOLS[call.tool] as ToolDef).service;
 }
 
+/** A failed run that stopped after `calls`, with its message as both the error step and the run's error. */
+function failed(calls: PlannedCall[], message: string, creditFactor: number): Outcome {
+  return { status: 'failed', calls, final: { kind: 'error', content: message }, errorMessage: message, creditFactor };
+}
+
 function fail(c: RunContext, plan: Plan, cause: Cause, forcedService?: string): Outcome {
   const calls = plan.calls.map((p) => ({ ...p }));
   switch (cause) {
@@ -2210,13 +2215,7 @@ function fail(c: RunContext, plan: Plan, cause: Cause, forcedService?: string): 
       if (!failing) throw new Error('No tool to fail');
       const { output, message } = credentialFailure(c, serviceOf(failing));
       calls[index] = { ...failing, ok: false, output, durationMs: c.r.int(90, 450) };
-      return {
-        status: 'failed',
-        calls: calls.slice(0, index + 1),
-        final: { kind: 'error', content: message },
-        errorMessage: message,
-        creditFactor: 0.25 + index * 0.2,
-      };
+      return failed(calls.slice(0, index + 1), message, 0.25 + index * 0.2);
     }
     case 'timeout': {
       const index = c.r.int(0, calls.length - 1);
@@ -2224,37 +2223,19 @@ function fail(c: RunContext, plan: Plan, cause: Cause, forcedService?: string): 
       if (!failing) throw new Error('No tool to fail');
       const { output, message, durationMs } = timeoutFailure(failing);
       calls[index] = { ...failing, ok: false, output, durationMs };
-      return {
-        status: 'failed',
-        calls: calls.slice(0, index + 1),
-        final: { kind: 'error', content: message },
-        errorMessage: message,
-        creditFactor: 0.4 + index * 0.2,
-      };
+      return failed(calls.slice(0, index + 1), message, 0.4 + index * 0.2);
     }
     case 'token_limit': {
       const index = c.r.int(0, Math.max(0, calls.length - 2));
       const limit = c.agent.tokenLimit;
       const used = limit + c.r.int(180, 14000);
       const message = `Token limit exceeded: prompt + tool results used ${groupThousands(used)} tokens (limit ${groupThousands(limit)})`;
-      return {
-        status: 'failed',
-        calls: calls.slice(0, index + 1),
-        final: { kind: 'error', content: message },
-        errorMessage: message,
-        creditFactor: c.r.float(2.2, 4),
-      };
+      return failed(calls.slice(0, index + 1), message, c.r.float(2.2, 4));
     }
     case 'format': {
       const kept = calls.length > 1 ? calls.slice(0, -1) : calls;
       const message = c.r.pick(FORMAT_ERRORS);
-      return {
-        status: 'failed',
-        calls: kept,
-        final: { kind: 'error', content: message },
-        errorMessage: message,
-        creditFactor: 0.9,
-      };
+      return failed(kept, message, 0.9);
     }
   }
 }

@@ -7,6 +7,8 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+import { openDatabase, type ExecutionsDatabase, type OpenDatabase } from '../../src/database.js';
 
 const FLAGS = [
   '--headless',
@@ -60,4 +62,35 @@ export function startServer(fetch: (request: Request) => Response | Promise<Resp
       });
     });
   });
+}
+
+export interface ServedApp {
+  origin: string;
+  browser: Browser;
+}
+
+/**
+ * For a browser suite: an in-memory database prepared by `prepare`, the app it returns served on
+ * loopback, and Chromium — set up before the suite's tests and torn down after. Call inside
+ * `describe`; read the fields in tests, once the hooks have run.
+ */
+export function serveInChromium(
+  prepare: (db: ExecutionsDatabase) => Promise<(request: Request) => Response | Promise<Response>>,
+): ServedApp {
+  const served = {} as ServedApp;
+  let database: OpenDatabase | undefined;
+  let server: RunningServer | undefined;
+  beforeAll(async () => {
+    database = await openDatabase({});
+    await database.migrate();
+    server = await startServer(await prepare(database.db));
+    served.origin = server.origin;
+    served.browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await served.browser?.close();
+    await server?.close();
+    await database?.close();
+  });
+  return served;
 }
