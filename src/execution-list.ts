@@ -4,7 +4,7 @@
  * page shows. No request, no markup.
  */
 import type { ExecutionsDatabase } from './database.js';
-import { PAGE_SIZE, type ExecutionQuery, type FieldErrors, type ParsedQuery } from './query.js';
+import { PAGE_SIZE, type ExecutionQuery, type FieldErrors, type ParsedQuery, type RejectedDates } from './query.js';
 import {
   countExecutions,
   listAgents,
@@ -20,6 +20,7 @@ export interface ExecutionList {
   /** The query as applied: unknown agents dropped, the page clamped to the last one. */
   query: ExecutionQuery;
   errors: FieldErrors;
+  rejected: RejectedDates;
   agents: AgentOption[];
   rows: ExecutionRow[];
   total: number;
@@ -67,5 +68,5 @@ export async function loadExecutionList(
     query = { ...query, page: pageCount };
     rows = await listExecutions(db, organization.id, filters, pageOf(pageCount));
   }
-  return { query, errors, agents, rows, total, pageCount };
+  return { query, errors, rejected: parsed.rejected, agents, rows, total, pageCount };
 }

@@ -156,8 +156,8 @@ export function buildListView(list: ExecutionList, basePath: string, timeZone: s
       clearHref: basePath,
       agentOptions,
       statusOptions,
-      startDate: query.startDate ?? '',
-      endDate: query.endDate ?? '',
+      startDate: query.startDate ?? list.rejected.startDate ?? '',
+      endDate: query.endDate ?? list.rejected.endDate ?? '',
       errors: list.errors,
     },
     results: {

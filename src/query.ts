@@ -30,9 +30,16 @@ export interface FieldErrors {
   endDate?: string;
 }
 
+/** Dates the user gave that were not applied: shown again in their fields, never lost. */
+export interface RejectedDates {
+  startDate?: string;
+  endDate?: string;
+}
+
 export interface ParsedQuery {
   query: ExecutionQuery;
   errors: FieldErrors;
+  rejected: RejectedDates;
 }
 
 export const DEFAULT_QUERY: ExecutionQuery = {
@@ -67,6 +74,7 @@ const dateParam = z
 export function parseExecutionQuery(params: URLSearchParams): ParsedQuery {
   const raw = (name: string) => params.get(name) ?? undefined;
   const errors: FieldErrors = {};
+  const rejected: RejectedDates = {};
   const query: ExecutionQuery = { ...DEFAULT_QUERY };
 
   const agent = raw(PARAM.agent);
@@ -88,10 +96,15 @@ export function parseExecutionQuery(params: URLSearchParams): ParsedQuery {
     if (blank(value)) continue;
     const r = dateParam.safeParse(value);
     if (r.success) query[field] = r.data;
-    else errors[field] = `${label} must be a real date, on or after 01/01/1900`;
+    else {
+      errors[field] = `${label} must be a real date, on or after 01/01/1900`;
+      rejected[field] = value;
+    }
   }
   if (query.startDate && query.endDate && query.startDate > query.endDate) {
     errors.startDate = 'Start date must be the same as or before the end date';
+    rejected.startDate = query.startDate;
+    rejected.endDate = query.endDate;
     query.startDate = null;
     query.endDate = null;
   }
@@ -100,7 +113,7 @@ export function parseExecutionQuery(params: URLSearchParams): ParsedQuery {
   const page = pageParam.safeParse(raw(PARAM.page));
   if (page.success) query.page = page.data;
 
-  return { query, errors };
+  return { query, errors, rejected };
 }
 
 /** The canonical parameters for a query: defaults left out, a fixed order. */

@@ -151,6 +151,29 @@ describe.skipIf(browserSkipReason !== null)(
       await page.context().close();
     });
 
+    for (const javaScriptEnabled of [true, false]) {
+      it(`puts a start date after the end date right by the field, typed or picked (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async () => {
+        const context = await served.browser.newContext({ extraHTTPHeaders: { [ORG_HEADER]: ORG_A }, javaScriptEnabled });
+        const page = await context.newPage();
+        await page.goto(`${served.origin}/admin/executions`);
+        // Typed, digit by digit, as a keyboard user enters a date.
+        await page.locator('#xa-endDate').focus();
+        await page.keyboard.type('03012026');
+        await page.fill('#xa-startDate', '2026-03-10');
+        if (!javaScriptEnabled) await page.click('button:has-text("Apply")');
+        const message = page.locator('#xa-startDate-error');
+        await expect.poll(() => message.textContent()).toBe('Error: Start date must be the same as or before the end date');
+        expect(await page.locator('#xa-startDate').getAttribute('aria-describedby')).toBe('xa-startDate-error');
+        expect(await page.locator('#xa-endDate').inputValue()).toBe('2026-03-01');
+        // Mending the range clears the message.
+        await page.fill('#xa-startDate', '2026-02-20');
+        if (!javaScriptEnabled) await page.click('button:has-text("Apply")');
+        await expect.poll(() => message.textContent()).toBe('');
+        await expect.poll(() => new URL(page.url()).searchParams.get('start')).toBe('2026-02-20');
+        await context.close();
+      });
+    }
+
     it('reflows at 320 px: no horizontal page scroll, the table scrolls in a labelled, focusable region', async () => {
       const page = await open('/admin/executions', { width: 320 });
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);

@@ -6,7 +6,7 @@ const AGENT = '3f1c2a4e-9b7d-4c1e-8a2b-5d6e7f8a9b0c';
 
 describe('parseExecutionQuery', () => {
   it('gives the defaults for an empty query', () => {
-    expect(parse('')).toEqual({ query: DEFAULT_QUERY, errors: {} });
+    expect(parse('')).toEqual({ query: DEFAULT_QUERY, errors: {}, rejected: {} });
   });
 
   it('reads every filter and the page', () => {
@@ -16,7 +16,7 @@ describe('parseExecutionQuery', () => {
   });
 
   it('treats blank fields, as an unfilled form submits them, as defaults', () => {
-    expect(parse('agent=&status=&start=&end=')).toEqual({ query: DEFAULT_QUERY, errors: {} });
+    expect(parse('agent=&status=&start=&end=')).toEqual({ query: DEFAULT_QUERY, errors: {}, rejected: {} });
   });
 
   it('accepts a status in any case', () => {
@@ -46,10 +46,12 @@ describe('parseExecutionQuery', () => {
   });
 
   it('rejects a start date after the end date, next to the start date', () => {
-    const { query, errors } = parse('start=2026-02-10&end=2026-02-01');
+    const { query, errors, rejected } = parse('start=2026-02-10&end=2026-02-01');
     expect(errors.startDate).toBe('Start date must be the same as or before the end date');
     expect(query.startDate).toBeNull();
     expect(query.endDate).toBeNull();
+    // Not applied, but kept to show again in the fields: the user's input is never lost.
+    expect(rejected).toEqual({ startDate: '2026-02-10', endDate: '2026-02-01' });
   });
 
   it('allows a one-day range', () => {

@@ -61,12 +61,15 @@ const Field: FC<{ field: ErrorField; label: string; error: string | undefined; c
   </div>
 );
 
-/** The attributes that tie a control to its label and its error message. */
-const controlAttributes = (field: keyof typeof FIELD_NAMES & ErrorField, error: string | undefined) => ({
+/**
+ * The attributes that tie a control to its label and its error message. No aria-invalid: a swap
+ * refreshes the message out of band but leaves the control alone, so it could go stale; the
+ * message, prefixed "Error:", is read with the control instead (as GOV.UK Frontend does).
+ */
+const controlAttributes = (field: keyof typeof FIELD_NAMES & ErrorField) => ({
   id: controlId(field),
   name: FIELD_NAMES[field],
   'aria-describedby': errorId(field),
-  'aria-invalid': error !== undefined ? 'true' : undefined,
 });
 
 const Select: FC<{ field: 'agent' | 'status'; label: string; options: Option[]; error: string | undefined }> = ({
@@ -76,7 +79,7 @@ const Select: FC<{ field: 'agent' | 'status'; label: string; options: Option[]; 
   error,
 }) => (
   <Field field={field} label={label} error={error}>
-    <select class="xa-select" {...controlAttributes(field, error)}>
+    <select class="xa-select" {...controlAttributes(field)}>
       {options.map((o) => (
         <option value={o.value} selected={o.selected}>
           {o.label}
@@ -99,7 +102,7 @@ const DateInput: FC<{ field: 'startDate' | 'endDate'; label: string; value: stri
       value={value}
       min={MIN_DATE}
       max="9999-12-31"
-      {...controlAttributes(field, error)}
+      {...controlAttributes(field)}
     />
   </Field>
 );
