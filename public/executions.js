@@ -30,6 +30,15 @@
   document.addEventListener('htmx:after:settle', afterSettle);
   document.addEventListener('htmx:afterSettle', afterSettle);
 
+  // A live refresh would close an error the user is reading: skip that poll, take the next one.
+  const holdRefresh = (event) => {
+    if (event.target instanceof Element && event.target.id === 'xa-refresh' && document.querySelector('.xa-error-popover:popover-open')) {
+      event.preventDefault();
+    }
+  };
+  document.addEventListener('htmx:before:request', holdRefresh);
+  document.addEventListener('htmx:beforeRequest', holdRefresh);
+
   // Hovering the alert icon shows the error through the button's interestfor attribute; where
   // the browser lacks interest invokers, open the same popover on mouse hover here.
   const supportsInterest = 'interestForElement' in HTMLButtonElement.prototype;

@@ -4,7 +4,10 @@
  * Drizzle database type, so the repository has a single code path.
  */
 import { fileURLToPath } from 'node:url';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
+import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgSession } from 'drizzle-orm/pg-core';
+import postgres from 'postgres';
 import { schema } from './schema.js';
 
 export type ExecutionsDatabase = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -19,7 +22,47 @@ export interface OpenDatabase {
 /** Kept apart from the host's own `__drizzle_migrations`, so the two never collide. */
 export const MIGRATIONS_TABLE = '__executions_admin_migrations';
 const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
-const migrationConfig = { migrationsFolder, migrationsTable: MIGRATIONS_TABLE };
+
+/**
+ * Applies the module's SQL migrations (its `drizzle/` folder) to any Drizzle Postgres database,
+ * whatever its driver, recording them in the module's own migrations table.
+ */
+export async function migrateExecutionsAdmin<TSchema extends Record<string, unknown>>(
+  db: PgDatabase<PgQueryResultHKT, TSchema>,
+): Promise<void> {
+  const config = { migrationsFolder, migrationsTable: MIGRATIONS_TABLE };
+  // Drizzle's own per-driver migrators do exactly this; the session's schema type is irrelevant
+  // to running SQL files, so the host's database type is narrowed to what migrate() accepts.
+  await new PgDialect().migrate(readMigrationFiles(config), db._.session as unknown as PgSession, config);
+}
+
+/** Real Postgres through postgres.js. Connecting is lazy: nothing is sent until the first query. */
+export function connectPostgres(url: string): OpenDatabase {
+  const client = postgres(url, {
+    max: 10,
+    connect_timeout: 5,
+    onnotice: () => {},
+  });
+  const db = drizzle(client, { schema });
+  return {
+    db,
+    migrate: () => migrateExecutionsAdmin(db),
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/** Embedded PGlite, in a data directory or in memory. Loaded on demand: it is a large module. */
+export async function openPglite(dataDir?: string): Promise<OpenDatabase> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
+  const client = dataDir ? new PGlite(dataDir) : new PGlite();
+  const db = drizzlePglite(client, { schema });
+  return {
+    db,
+    migrate: () => migrateExecutionsAdmin(db),
+    close: () => client.close(),
+  };
+}
 
 export type DatabaseOptions =
   | { url: string }
@@ -27,30 +70,5 @@ export type DatabaseOptions =
   | { dataDir?: string };
 
 export async function openDatabase(options: DatabaseOptions): Promise<OpenDatabase> {
-  if ('url' in options) {
-    const { default: postgres } = await import('postgres');
-    const { drizzle } = await import('drizzle-orm/postgres-js');
-    const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-    const client = postgres(options.url, {
-      max: 10,
-      connect_timeout: 5,
-      onnotice: () => {},
-    });
-    const db = drizzle(client, { schema });
-    return {
-      db,
-      migrate: () => migrate(db, migrationConfig),
-      close: () => client.end({ timeout: 5 }),
-    };
-  }
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { drizzle } = await import('drizzle-orm/pglite');
-  const { migrate } = await import('drizzle-orm/pglite/migrator');
-  const client = options.dataDir ? new PGlite(options.dataDir) : new PGlite();
-  const db = drizzle(client, { schema });
-  return {
-    db,
-    migrate: () => migrate(db, migrationConfig),
-    close: () => client.close(),
-  };
+  return 'url' in options ? connectPostgres(options.url) : openPglite(options.dataDir);
 }

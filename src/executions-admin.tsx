@@ -1,20 +1,22 @@
 /**
  * The module: a Hono app a host mounts with `app.route('/admin/executions', createExecutionsAdmin(…))`.
- * The host's own middleware names the signed-in organization in the `organizationId` context
- * variable; without it every page answers 401 — there is no "all organizations".
+ * The host's own auth names the signed-in organization — by default in the `organizationId`
+ * context variable; without one every page answers 401: there is no "all organizations".
  */
 import { Hono, type Context } from 'hono';
+import type { Child } from 'hono/jsx';
 import { basePath } from 'hono/route';
 import { z } from 'zod';
 import { ConversationPage, NotFoundPage } from '../views/conversation-page.js';
-import { ModuleLayout, type Layout, type PageAssets } from '../views/layout.js';
+import { AssetTags, ModuleLayout, type Layout, type PageAssets } from '../views/layout.js';
 import { ListFragment, ListPage } from '../views/list-page.js';
 import { RESULTS_ID } from '../views/results.js';
 import { loadAssets } from './assets.js';
 import { buildConversationView } from './conversation-view-model.js';
-import type { ExecutionsDatabase } from './database.js';
+import { connectPostgres, type ExecutionsDatabase } from './database.js';
 import { loadExecutionList } from './execution-list.js';
 import { buildListView } from './list-view-model.js';
+import { DEFAULT_REFRESH_SECONDS, REFRESH_HEADER, etagFor, withLiveRefresh } from './live-refresh.js';
 import { parseExecutionQuery } from './query.js';
 import { findExecutionConversation, findOrganization, type Organization } from './repository.js';
 import { isTimeZone } from './time-zone.js';
@@ -26,18 +28,44 @@ export interface ExecutionsAdminVariables {
 
 export type ExecutionsAdminEnv = { Variables: ExecutionsAdminVariables };
 
+/** The signed-in organization as the host knows it. */
+export interface OrganizationRef {
+  id: string;
+  /** IANA time zone; when omitted, the one recorded for the organization, else UTC. */
+  timeZone?: string;
+}
+
 export interface ExecutionsAdminOptions {
-  db: ExecutionsDatabase;
-  /** Renders the module's pages inside the host's document; must include `<AssetTags>`. */
+  /** A Drizzle Postgres database (any driver), or a connection string for postgres.js. */
+  db: ExecutionsDatabase | string;
+  /**
+   * Reads the signed-in organization from the host's context. Default: the `organizationId`
+   * context variable. Return null (or nothing) when no one is signed in.
+   */
+  organization?: (c: Context) => OrganizationRef | null | undefined | Promise<OrganizationRef | null | undefined>;
+  /**
+   * Renders the module's pages inside the host's document; must place `<AssetTags>` in its
+   * head. Without it, a host that set up hono's `jsxRenderer` gets `c.render(content, { title })`
+   * (asset tags at the top of the content), and a host with neither gets the module's own page.
+   */
   layout?: Layout;
-  /** Serve htmx from the module (default). Turn off when the host page already loads htmx. */
+  /** Serve htmx from the module (default). Turn off when the host page already loads htmx 2 or 4. */
   serveHtmx?: boolean;
+  /** How often the list refreshes itself while it shows Active or Pending runs. */
+  refreshSeconds?: number;
 }
 
 export type ModuleEnv = { Variables: ExecutionsAdminVariables & { organization: Organization } };
 
 /** Full page and fragment share a URL: caches must keep them apart. */
-const VARY = 'HX-Request, HX-Target, HX-History-Restore-Request';
+const VARY = `HX-Request, HX-Target, HX-History-Restore-Request, ${REFRESH_HEADER}`;
+
+const fromContextVariable = (c: Context): OrganizationRef | null => {
+  const id: unknown = c.get('organizationId');
+  return typeof id === 'string' && id !== '' ? { id } : null;
+};
+
+type Renderer = (content: Child, props: { title: string }) => Response | Promise<Response>;
 
 /**
  * htmx asks for the results fragment only when it targets the results region. A boosted link
@@ -54,8 +82,9 @@ function wantsFragment(c: Context): boolean {
 const conversationIdParam = z.uuid();
 
 export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
-  const { db } = options;
-  const Page = options.layout ?? ModuleLayout;
+  const db = typeof options.db === 'string' ? connectPostgres(options.db).db : options.db;
+  const readOrganization = options.organization ?? fromContextVariable;
+  const refreshSeconds = options.refreshSeconds ?? DEFAULT_REFRESH_SECONDS;
   const assets = loadAssets({ serveHtmx: options.serveHtmx ?? true });
   const app = new Hono<ModuleEnv>();
 
@@ -65,6 +94,35 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     stylesheet: `${mountPath(c)}/assets/${assets.stylesheet.name}`,
     scripts: assets.scripts.map((s) => `${mountPath(c)}/assets/${s.name}`),
   });
+
+  /** A whole page: in the host's layout, the host's jsxRenderer, or the module's own document. */
+  const page = (c: Context, title: string, content: Child, status: 200 | 401 | 404 | 500 = 200) => {
+    c.status(status);
+    if (options.layout) {
+      const Layout = options.layout;
+      return c.html(
+        <Layout title={title} assets={pageAssets(c)}>
+          {content}
+        </Layout>,
+      );
+    }
+    if (c.getLayout()) {
+      // The host's renderer owns the document; stylesheet and deferred scripts are valid in <body>.
+      const render = c.render as unknown as Renderer;
+      return render(
+        <>
+          <AssetTags assets={pageAssets(c)} />
+          {content}
+        </>,
+        { title },
+      );
+    }
+    return c.html(
+      <ModuleLayout title={title} assets={pageAssets(c)}>
+        {content}
+      </ModuleLayout>,
+    );
+  };
 
   // Never a bare stack trace: a message in the module's page, or in the results region when htmx
   // asked for a fragment (htmx 4 swaps error responses too).
@@ -77,13 +135,13 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       </div>
     );
     if (wantsFragment(c)) return c.html(message, 500);
-    return c.html(
-      <Page title="Executions could not be loaded" assets={pageAssets(c)}>
-        <div class="xa">
-          <h1 class="xa-heading">Executions</h1>
-          {message}
-        </div>
-      </Page>,
+    return page(
+      c,
+      'Executions could not be loaded',
+      <div class="xa">
+        <h1 class="xa-heading">Executions</h1>
+        {message}
+      </div>,
       500,
     );
   });
@@ -98,22 +156,22 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   });
 
   app.use('*', async (c, next) => {
-    const organizationId = c.get('organizationId');
-    if (!organizationId) {
-      return c.html(
-        <Page title="Sign in required" assets={pageAssets(c)}>
-          <div class="xa">
-            <h1 class="xa-heading">Sign in required</h1>
-            <p>Sign in to an organization to see its executions.</p>
-          </div>
-        </Page>,
+    const ref = await readOrganization(c);
+    if (!ref?.id) {
+      return page(
+        c,
+        'Sign in required',
+        <div class="xa">
+          <h1 class="xa-heading">Sign in required</h1>
+          <p>Sign in to an organization to see its executions.</p>
+        </div>,
         401,
       );
     }
     // An organization that has recorded nothing yet is still an organization: an empty list in UTC.
-    const found = await findOrganization(db, organizationId);
-    const timeZone = found && isTimeZone(found.timeZone) ? found.timeZone : 'UTC';
-    c.set('organization', { id: organizationId, name: found?.name ?? organizationId, timeZone });
+    const found = await findOrganization(db, ref.id);
+    const timeZone = [ref.timeZone, found?.timeZone].find((zone) => zone !== undefined && isTimeZone(zone)) ?? 'UTC';
+    c.set('organization', { id: ref.id, name: found?.name ?? ref.id, timeZone });
     c.header('Vary', VARY);
     c.header('Cache-Control', 'private, no-cache');
     await next();
@@ -123,17 +181,20 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     const organization = c.get('organization');
     const parsed = parseExecutionQuery(new URL(c.req.url).searchParams);
     const list = await loadExecutionList(db, organization, parsed);
-    const view = buildListView(list, mountPath(c), organization.timeZone);
+    const view = withLiveRefresh(buildListView(list, mountPath(c), organization.timeZone), organization.id, refreshSeconds);
     if (wantsFragment(c)) {
-      // Push the canonical URL (defaults dropped, page clamped), not the form's raw submission.
-      c.header('HX-Push-Url', view.canonicalHref);
+      if (c.req.header(REFRESH_HEADER) === 'true') {
+        const etag = etagFor(organization.id, view);
+        c.header('ETag', etag);
+        // Unchanged: nothing to send or swap. HX-Reswap keeps htmx 2 from swapping an empty body.
+        if (c.req.header('If-None-Match') === etag) return c.body(null, 304, { 'HX-Reswap': 'none' });
+      } else {
+        // Push the canonical URL (defaults dropped, page clamped), not the form's raw submission.
+        c.header('HX-Push-Url', view.canonicalHref);
+      }
       return c.html(<ListFragment view={view} />);
     }
-    return c.html(
-      <Page title={view.title} assets={pageAssets(c)}>
-        <ListPage view={view} />
-      </Page>,
-    );
+    return page(c, view.title, <ListPage view={view} />);
   });
 
   app.get('/conversations/:conversationId', async (c) => {
@@ -142,19 +203,10 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     const id = conversationIdParam.safeParse(c.req.param('conversationId'));
     const conversation = id.success ? await findExecutionConversation(db, organization.id, id.data) : null;
     if (!conversation) {
-      return c.html(
-        <Page title="Conversation not found – Executions" assets={pageAssets(c)}>
-          <NotFoundPage backHref={mountPath(c)} />
-        </Page>,
-        404,
-      );
+      return page(c, 'Conversation not found – Executions', <NotFoundPage backHref={mountPath(c)} />, 404);
     }
     const view = buildConversationView(conversation, mountPath(c), query, organization.timeZone);
-    return c.html(
-      <Page title={view.title} assets={pageAssets(c)}>
-        <ConversationPage view={view} />
-      </Page>,
-    );
+    return page(c, view.title, <ConversationPage view={view} />);
   });
 
   return app;

@@ -3,6 +3,7 @@
  * dates and credits, and every href — each one derived from the query value.
  */
 import type { ExecutionList } from './execution-list.js';
+import type { RefreshView } from './live-refresh.js';
 import { hasFilters, withQuery, type ExecutionQuery, type FieldErrors } from './query.js';
 import type { ExecutionRow } from './repository.js';
 import type { ExecutionStatus } from './schema.js';
@@ -44,6 +45,8 @@ export interface RowView {
   startedAt: string;
   startedAtIso: string;
   status: StatusBadge;
+  /** Active or Pending: the run can still change, so the page keeps itself fresh. */
+  changing: boolean;
   /** The full error of a Failed run, when it has one. */
   error: string | null;
   credits: string | null;
@@ -77,6 +80,8 @@ export interface ResultsView {
   pagination: PaginationView;
   /** Read after "Executions" in the caption, so screen readers hear what the table holds. */
   captionDetail: string;
+  /** Set while rows can still change: the region polls itself (see live-refresh.ts). */
+  refresh: RefreshView | null;
 }
 
 export interface ListView {
@@ -115,6 +120,7 @@ function rowView(row: ExecutionRow, basePath: string, query: ExecutionQuery, tim
     startedAt,
     startedAtIso: row.startedAt.toISOString(),
     status: statusBadge(row.status),
+    changing: row.status === 'active' || row.status === 'pending',
     error: row.status === 'failed' && row.errorMessage ? row.errorMessage : null,
     credits: formatCredits(row.credits),
     conversationHref: withQuery(conversationPath(basePath, row.conversationId), query),
@@ -166,6 +172,7 @@ export function buildListView(list: ExecutionList, basePath: string, timeZone: s
       filtered: hasFilters(query),
       clearHref: basePath,
       captionDetail: captionDetail(list),
+      refresh: null,
       pagination: {
         page: query.page,
         pageCount: list.pageCount,

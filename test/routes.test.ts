@@ -248,18 +248,61 @@ for (const target of databaseTargets) {
         it('puts explicit htmx attributes on every element that makes a request (nothing inherited)', async () => {
           const doc = await getDocument('/admin/executions?page=2');
           const requesting = [...doc.querySelectorAll('[hx-get]')];
-          expect(requesting.length).toBe(3); // the form and both arrows
+          // The form, both arrows and, as page 2 shows Active runs, the live-refresh poller.
+          expect(requesting.map((el) => el.id)).toEqual(['xa-filters', 'xa-page-previous', 'xa-page-next', 'xa-refresh']);
           for (const el of requesting) {
             expect(el.getAttribute('hx-target')).toBe('#xa-results');
             expect(el.getAttribute('hx-swap')).toBe('innerHTML');
-            expect(el.getAttribute('hx-push-url')).toBe('true');
+            // A poll must not add history entries.
+            expect(el.getAttribute('hx-push-url')).toBe(el.id === 'xa-refresh' ? null : 'true');
           }
           expect(doc.querySelector('[hx-on]')).toBeNull();
           expect(doc.body.innerHTML).not.toMatch(/hx-[a-z-]+:inherited/);
         });
       });
 
-      describe('the conversation view', () => {
+      describe('live refresh', () => {
+      const pollerOf = async (path: string) => (await getDocument(path)).querySelector('#xa-refresh');
+      const pollHeaders = (poller: Element | null): Record<string, string> => ({
+        ...htmxHeaders,
+        ...(JSON.parse(poller?.getAttribute('hx-headers') ?? '{}') as Record<string, string>),
+      });
+
+      it('polls every 10 s while the page shows Active or Pending runs, and not otherwise', async () => {
+        const poller = await pollerOf('/admin/executions');
+        expect(poller?.getAttribute('hx-trigger')).toBe('every 10s');
+        expect(poller?.getAttribute('hx-get')).toBe('/admin/executions');
+        expect(await pollerOf('/admin/executions?status=completed')).toBeNull();
+        expect(await pollerOf('/admin/executions?status=pending')).not.toBeNull();
+      });
+
+      it('answers an unchanged poll 304, with nothing to swap and nothing pushed', async () => {
+        const poller = await pollerOf('/admin/executions?page=2');
+        const res = await get('/admin/executions?page=2', pollHeaders(poller));
+        expect(res.status).toBe(304);
+        expect(await res.text()).toBe('');
+        expect(res.headers.get('HX-Reswap')).toBe('none');
+        expect(res.headers.get('HX-Push-Url')).toBeNull();
+      });
+
+      it('sends the new region when it changed, still without pushing history', async () => {
+        const poller = await pollerOf('/admin/executions');
+        const headers = { ...pollHeaders(poller), 'If-None-Match': '"stale"' };
+        const res = await get('/admin/executions', headers);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('ETag')).toBe(JSON.parse(poller!.getAttribute('hx-headers')!)['If-None-Match']);
+        expect(res.headers.get('HX-Push-Url')).toBeNull();
+        expect(await res.text()).toContain('executions total');
+      });
+
+      it('scopes the ETag to the organization', async () => {
+        const poller = await pollerOf('/admin/executions');
+        const res = await app.request('/admin/executions', { headers: { ...pollHeaders(poller), [ORG_HEADER]: 'org-b' } });
+        expect(res.status).toBe(200);
+      });
+    });
+
+    describe('the conversation view', () => {
         const run1 = fixtureRuns()[1]!;
 
         it('shows the run and its timeline, tool calls expandable with escaped, pretty JSON', async () => {

@@ -4,6 +4,7 @@
  */
 import type { FC } from 'hono/jsx';
 import type { PaginationView, ResultsView, RowView } from '../src/list-view-model.js';
+import { REFRESH_HEADER, type RefreshView } from '../src/live-refresh.js';
 import { AlertIcon, EyeIcon, NextIcon, PreviousIcon } from './icons.js';
 
 /** The id of the swapped region; htmx targets it and the server recognises it in HX-Target. */
@@ -27,6 +28,7 @@ const Status: FC<{ row: RowView }> = ({ row }) => {
         <>
           <button
             type="button"
+            id={`xa-error-toggle-${row.id}`}
             class="xa-error-toggle"
             popovertarget={popoverId}
             popovertargetaction="show"
@@ -64,7 +66,7 @@ const Row: FC<{ row: RowView }> = ({ row }) => (
       )}
     </td>
     <td>
-      <a class="xa-icon-link" href={row.conversationHref} title="View conversation">
+      <a id={`xa-view-${row.id}`} class="xa-icon-link" href={row.conversationHref} title="View conversation">
         <EyeIcon />
         <span class="xa-visually-hidden">{row.conversationLabel}</span>
       </a>
@@ -97,13 +99,32 @@ const Pagination: FC<{ pagination: PaginationView }> = ({ pagination: p }) => (
   </nav>
 );
 
+/**
+ * Polls the region while runs can still change; gone once none can, so polling stops by itself.
+ * Focusable elements in the region carry stable ids, so a swap restores focus to the same one.
+ */
+const Refresh: FC<{ refresh: RefreshView }> = ({ refresh }) => (
+  <div
+    id="xa-refresh"
+    hidden
+    hx-get={refresh.href}
+    hx-trigger={`every ${refresh.everySeconds}s`}
+    hx-target={`#${RESULTS_ID}`}
+    hx-swap="innerHTML"
+    hx-headers={JSON.stringify({ 'If-None-Match': refresh.etag, [REFRESH_HEADER]: 'true' })}
+  />
+);
+
 const Empty: FC<{ results: ResultsView }> = ({ results }) => (
   <div class="xa-empty">
     {results.filtered ? (
       <>
         <p class="xa-empty__title">No executions match these filters.</p>
         <p>
-          <a href={results.clearHref}>Clear filters</a> to see every execution.
+          <a id="xa-empty-clear" href={results.clearHref}>
+            Clear filters
+          </a>{' '}
+          to see every execution.
         </p>
       </>
     ) : (
@@ -117,7 +138,7 @@ export const Results: FC<{ results: ResultsView }> = ({ results }) => (
     {results.rows.length === 0 ? (
       <Empty results={results} />
     ) : (
-      <div class="xa-table-scroll" role="region" aria-labelledby={CAPTION_ID} tabindex={0}>
+      <div id="xa-table-scroll" class="xa-table-scroll" role="region" aria-labelledby={CAPTION_ID} tabindex={0}>
         <table class="xa-table">
           <caption id={CAPTION_ID} class="xa-table__caption" tabindex={-1}>
             Executions<span class="xa-visually-hidden">{results.captionDetail}</span>
@@ -146,5 +167,6 @@ export const Results: FC<{ results: ResultsView }> = ({ results }) => (
       <p class="xa-total">{results.totalText}</p>
       <Pagination pagination={results.pagination} />
     </div>
+    {results.refresh !== null && <Refresh refresh={results.refresh} />}
   </>
 );
