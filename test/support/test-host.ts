@@ -5,18 +5,26 @@
 import { Hono } from 'hono';
 import { parseHTML } from 'linkedom';
 import type { ExecutionsDatabase } from '../../src/database.js';
-import { createExecutionsAdmin, type ExecutionsAdminEnv } from '../../src/executions-admin.js';
+import {
+  createExecutionsAdmin,
+  type ExecutionsAdminEnv,
+  type ExecutionsAdminOptions,
+} from '../../src/executions-admin.js';
 
 export const ORG_HEADER = 'x-test-organization';
 
-export function createTestHost(db: ExecutionsDatabase, mountPath = '/admin/executions') {
+export function createTestHost(
+  db: ExecutionsDatabase,
+  mountPath = '/admin/executions',
+  options: Omit<ExecutionsAdminOptions, 'db'> = {},
+) {
   const app = new Hono<ExecutionsAdminEnv>();
   app.use('*', async (c, next) => {
     const organizationId = c.req.header(ORG_HEADER);
     if (organizationId) c.set('organizationId', organizationId);
     await next();
   });
-  app.route(mountPath, createExecutionsAdmin({ db }));
+  app.route(mountPath, createExecutionsAdmin({ db, ...options }));
   return app;
 }
 
