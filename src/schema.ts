@@ -116,6 +116,8 @@ export const executions = pgTable(
     /** Null until the platform has calculated the run's cost. */
     credits: numeric('credits', { precision: 12, scale: 2, mode: 'number' }),
     errorMessage: text('error_message'),
+    /** The scheduler's key for the call that started the run: a retry finds the run instead of duplicating it. */
+    idempotencyKey: text('idempotency_key'),
   },
   (t) => [
     primaryKey({ columns: [t.organizationId, t.id] }),
@@ -142,6 +144,7 @@ export const executions = pgTable(
       .where(sql`${t.scheduleId} is not null`),
     // A conversation records at most one run.
     uniqueIndex('xa_executions_org_conversation_key').on(t.organizationId, t.conversationId),
+    uniqueIndex('xa_executions_org_idempotency_key').on(t.organizationId, t.idempotencyKey),
   ],
 );
 
@@ -163,6 +166,8 @@ export const steps = pgTable(
     ok: boolean('ok'),
     durationMs: integer('duration_ms'),
     createdAt: timestamptz('created_at').notNull(),
+    /** The scheduler's key for the call that wrote the step, unique within its conversation. */
+    idempotencyKey: text('idempotency_key'),
   },
   (t) => [
     primaryKey({ columns: [t.organizationId, t.conversationId, t.position] }),
@@ -170,19 +175,11 @@ export const steps = pgTable(
       columns: [t.organizationId, t.conversationId],
       foreignColumns: [conversations.organizationId, conversations.id],
     }),
+    uniqueIndex('xa_steps_org_conversation_idempotency_key').on(t.organizationId, t.conversationId, t.idempotencyKey),
     check('xa_steps_position_non_negative', sql`${t.position} >= 0`),
     check('xa_steps_tool_call_has_tool', sql`${t.kind} <> 'tool_call' or ${t.toolName} is not null`),
   ],
 );
-
-export const schema = {
-  organizations,
-  agents,
-  schedules,
-  conversations,
-  executions,
-  steps,
-};
 
 export type ExecutionStatus = (typeof executionStatus.enumValues)[number];
 export type ScheduleKind = (typeof scheduleKind.enumValues)[number];
