@@ -2,13 +2,29 @@
  * Demo data: Acme Robotics with a few thousand scheduled runs over the last 90 days (plus runs
  * from other channels that the page must never list) and a second organization, Globex, whose
  * rows must never leak into Acme's page. Everything is derived from one seeded PRNG and `now`,
- * so a given seed always writes the same rows and ids.
+ * so a given seed always writes the same rows. Scheduled runs go through the scheduler's write API
+ * (src/recorder.ts), which gives them their ids; agents, schedules and other channels' runs get
+ * theirs from the seed.
  */
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 import { eq } from 'drizzle-orm';
 import type { ExecutionsDatabase } from '../database.js';
-import { agents, conversations, executions, organizations, schedules, steps } from '../schema.js';
+import {
+  deleteAgent,
+  markActive,
+  recordFinishedRuns,
+  recordToolCall,
+  startExecution,
+  upsertAgent,
+  upsertOrganization,
+  upsertSchedule,
+  type FinishedRunInput,
+  type HistoricalToolCall,
+  type JsonValue,
+  type StartExecutionInput,
+} from '../recorder.js';
+import { conversations, executions, organizations, steps } from '../schema.js';
 import type { ConversationChannel, ExecutionStatus, ScheduleKind } from '../schema.js';
 
 export const DEMO_ORGANIZATION_ID = 'acme-robotics';
@@ -31,12 +47,9 @@ const DAY = 24 * HOUR;
 const HISTORY_DAYS = 90;
 const BATCH_SIZE = 500;
 
-type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+type Json = JsonValue;
 type JsonObject = { [key: string]: Json };
 
-type OrganizationRow = typeof organizations.$inferInsert;
-type AgentRow = typeof agents.$inferInsert;
-type ScheduleRow = typeof schedules.$inferInsert;
 type ConversationRow = typeof conversations.$inferInsert;
 type ExecutionRow = typeof executions.$inferInsert;
 type StepRow = typeof steps.$inferInsert;
@@ -2043,14 +2056,22 @@ function allocate(total: number, weights: readonly number[], caps: readonly numb
 // Building rows
 // ---------------------------------------------------------------------------------------------
 
-interface Rows {
-  organizations: OrganizationRow[];
-  agents: AgentRow[];
-  schedules: ScheduleRow[];
+/** Runs from other channels are not the scheduler's to record: they are written as rows. */
+interface ChannelRows {
   conversations: ConversationRow[];
   executions: ExecutionRow[];
   steps: StepRow[];
 }
+
+/** A scheduled run as the scheduler reports it: finished ones whole, in-flight ones call by call. */
+type ScheduledRun =
+  | { organizationId: string; state: 'finished'; run: FinishedRunInput }
+  | {
+      organizationId: string;
+      state: 'pending' | 'active';
+      start: StartExecutionInput;
+      toolCalls: HistoricalToolCall[];
+    };
 
 interface AgentSeed {
   id: string;
@@ -2075,7 +2096,9 @@ interface Generator {
   r: Rng;
   ids: Rng;
   now: number;
-  rows: Rows;
+  orgs: OrgSeed[];
+  scheduledRuns: ScheduledRun[];
+  channelRows: ChannelRows;
   /** Failed scheduled runs so far. */
   failures: number;
 }
@@ -2185,10 +2208,8 @@ function timeoutFailure(call: PlannedCall): { output: Json; message: string; dur
 }
 
 interface Outcome {
-  status: ExecutionStatus;
+  result: FinishedRunInput['outcome'];
   calls: PlannedCall[];
-  final: { kind: 'final_response' | 'error'; content: string | null } | null;
-  errorMessage: string | null;
   /** Multiplier on the run's typical credits. */
   creditFactor: number;
 }
@@ -2199,7 +2220,7 @@ function serviceOf(call: PlannedCall): string {
 
 /** A failed run that stopped after `calls`, with its message as both the error step and the run's error. */
 function failed(calls: PlannedCall[], message: string, creditFactor: number): Outcome {
-  return { status: 'failed', calls, final: { kind: 'error', content: message }, errorMessage: message, creditFactor };
+  return { result: { status: 'failed', errorMessage: message }, calls, creditFactor };
 }
 
 function fail(c: RunContext, plan: Plan, cause: Cause, forcedService?: string): Outcome {
@@ -2245,64 +2266,44 @@ function scheduledPrompt(schedule: ScheduleDef, plan: Plan): string {
   return plan.event ? `${prefix}: ${schedule.prompt}\nEvent: ${plan.event}` : `${prefix}: ${schedule.prompt}`;
 }
 
-function runCredits(g: Generator, agent: AgentDef, toolCalls: number, factor: number): number | null {
-  if (g.r.chance(0.03)) return null;
+function runCredits(r: Rng, agent: AgentDef, toolCalls: number, factor: number): number | null {
+  if (r.chance(0.03)) return null;
   const [min, max] = agent.credits;
-  let credits = g.r.float(min, max) * (0.7 + 0.12 * toolCalls) * factor;
+  let credits = r.float(min, max) * (0.7 + 0.12 * toolCalls) * factor;
   // Tool loops and inflated context: the spikes the spec tells admins to look for.
-  if (g.r.chance(0.012)) credits *= g.r.float(5, 20);
+  if (r.chance(0.012)) credits *= r.float(5, 20);
   return roundCredits(credits);
 }
 
-function pushSteps(
+function toolCallOf(planned: PlannedCall): Omit<HistoricalToolCall, 'at'> {
+  const { tool, input, output, ok, durationMs } = planned;
+  return { toolName: tool, input, output, ok, durationMs };
+}
+
+interface Timeline {
+  toolCalls: HistoricalToolCall[];
+  /** When the last step was written: the final one when there is one. */
+  end: number;
+}
+
+/** Times a run's steps after its start; a run still in flight stops before `until`. */
+function timeline(
   g: Generator,
-  org: string,
-  conversationId: string,
   startedAt: number,
-  first: string,
   calls: readonly PlannedCall[],
-  final: Outcome['final'],
+  final: 'final_response' | 'error' | null,
   until: number,
-): number {
+): Timeline {
   let t = startedAt;
-  let position = 0;
-  g.rows.steps.push({
-    organizationId: org,
-    conversationId,
-    position: position++,
-    kind: 'scheduled_call',
-    content: first,
-    createdAt: new Date(t),
-  });
+  const toolCalls: HistoricalToolCall[] = [];
   for (const planned of calls) {
     const at = t + g.r.int(700, 4500) + planned.durationMs;
-    if (at > until) return t;
+    if (at > until) return { toolCalls, end: t };
     t = at;
-    g.rows.steps.push({
-      organizationId: org,
-      conversationId,
-      position: position++,
-      kind: 'tool_call',
-      toolName: planned.tool,
-      toolInput: planned.input,
-      toolOutput: planned.output,
-      ok: planned.ok,
-      durationMs: planned.durationMs,
-      createdAt: new Date(t),
-    });
+    toolCalls.push({ ...toolCallOf(planned), at: new Date(t) });
   }
-  if (final) {
-    t += final.kind === 'final_response' ? g.r.int(1500, 9000) : g.r.int(200, 2500);
-    g.rows.steps.push({
-      organizationId: org,
-      conversationId,
-      position: position++,
-      kind: final.kind,
-      content: final.content,
-      createdAt: new Date(t),
-    });
-  }
-  return t;
+  if (final) t += final === 'final_response' ? g.r.int(1500, 9000) : g.r.int(200, 2500);
+  return { toolCalls, end: t };
 }
 
 function inIncident(org: OrgDef, agent: AgentDef, now: number, at: number, plan: Plan): string | null {
@@ -2314,6 +2315,22 @@ function inIncident(org: OrgDef, agent: AgentDef, now: number, at: number, plan:
   return null;
 }
 
+/** How a run of the schedule went: an incident's expired credential, a failure at its usual rate, or success. */
+function planOutcome(c: RunContext, schedule: ScheduleDef, plan: Plan, incidentService: string | null): Outcome {
+  if (incidentService) return fail(c, plan, 'credential', incidentService);
+  if (!c.r.chance(schedule.failureRate)) {
+    return { result: { status: 'completed', response: plan.answer }, calls: plan.calls, creditFactor: 1 };
+  }
+  const hasAuthTool = plan.calls.some((p) => (TOOLS[p.tool] as ToolDef).auth !== 'none');
+  const cause = c.r.weighted<Cause>([
+    ['credential', hasAuthTool ? 3 : 0],
+    ['timeout', 3],
+    ['token_limit', 2],
+    ['format', 2],
+  ]);
+  return fail(c, plan, cause);
+}
+
 function buildScheduledRun(
   g: Generator,
   org: OrgSeed,
@@ -2323,107 +2340,55 @@ function buildScheduledRun(
 ): void {
   const c: RunContext = { r: g.r, org: org.def, agent: schedule.agent.def, at: startedAt };
   const plan = schedule.def.plan(c);
-  const conversationId = g.ids.uuid();
-  const executionId = g.ids.uuid();
-  const orgId = org.def.id;
+  const organizationId = org.def.id;
+  const key = `demo-run-${g.scheduledRuns.length + 1}`;
   const prompt = scheduledPrompt(schedule.def, plan);
-
-  g.rows.conversations.push({
-    organizationId: orgId,
-    id: conversationId,
-    agentId: schedule.agent.id,
-    channel: 'schedule',
-    title: schedule.def.name,
-    createdAt: new Date(startedAt),
-  });
 
   if (state !== 'finished') {
     const calls = state === 'active' && g.r.chance(0.6) ? plan.calls.slice(0, 1) : [];
-    pushSteps(g, orgId, conversationId, startedAt, prompt, calls, null, g.now);
-    g.rows.executions.push({
-      organizationId: orgId,
-      id: executionId,
-      conversationId,
-      agentId: schedule.agent.id,
-      scheduleId: schedule.id,
-      status: state,
-      startedAt: new Date(startedAt),
-      finishedAt: null,
-      credits: null,
-      errorMessage: null,
+    g.scheduledRuns.push({
+      organizationId,
+      state,
+      start: { key, scheduleId: schedule.id, prompt, startedAt: new Date(startedAt) },
+      toolCalls: timeline(g, startedAt, calls, null, g.now).toolCalls,
     });
     return;
   }
 
-  let outcome: Outcome;
-  const incidentService = inIncident(org.def, schedule.agent.def, g.now, startedAt, plan);
-  if (incidentService) {
-    outcome = fail(c, plan, 'credential', incidentService);
-  } else if (g.r.chance(schedule.def.failureRate)) {
-    const hasAuthTool = plan.calls.some((p) => (TOOLS[p.tool] as ToolDef).auth !== 'none');
-    const cause = g.r.weighted<Cause>([
-      ['credential', hasAuthTool ? 3 : 0],
-      ['timeout', 3],
-      ['token_limit', 2],
-      ['format', 2],
-    ]);
-    outcome = fail(c, plan, cause);
-  } else {
-    outcome = {
-      status: 'completed',
-      calls: plan.calls,
-      final: { kind: 'final_response', content: plan.answer },
-      errorMessage: null,
-      creditFactor: 1,
-    };
-  }
+  let outcome = planOutcome(c, schedule.def, plan, inIncident(org.def, schedule.agent.def, g.now, startedAt, plan));
   // 1 in 15 failures carries no message (the worker died before recording it).
-  if (outcome.status === 'failed' && g.failures++ % 15 === 7) {
-    outcome = { ...outcome, errorMessage: null, final: { kind: 'error', content: null } };
+  if (outcome.result.status === 'failed' && g.failures++ % 15 === 7) {
+    outcome = { ...outcome, result: { status: 'failed', errorMessage: null } };
   }
-  const last = pushSteps(
-    g,
-    orgId,
-    conversationId,
-    startedAt,
-    prompt,
-    outcome.calls,
-    outcome.final,
-    Number.POSITIVE_INFINITY,
-  );
-  g.rows.executions.push({
-    organizationId: orgId,
-    id: executionId,
-    conversationId,
-    agentId: schedule.agent.id,
-    scheduleId: schedule.id,
-    status: outcome.status,
-    startedAt: new Date(startedAt),
-    finishedAt: new Date(last + g.r.int(40, 400)),
-    credits: runCredits(g, schedule.agent.def, outcome.calls.length, outcome.creditFactor),
-    errorMessage: outcome.errorMessage,
+  const final = outcome.result.status === 'completed' ? 'final_response' : 'error';
+  const { toolCalls, end } = timeline(g, startedAt, outcome.calls, final, Number.POSITIVE_INFINITY);
+  g.scheduledRuns.push({
+    organizationId,
+    state,
+    run: {
+      key,
+      scheduleId: schedule.id,
+      prompt,
+      startedAt: new Date(startedAt),
+      toolCalls,
+      outcome: outcome.result,
+      finishedAt: new Date(end),
+      credits: runCredits(g.r, schedule.agent.def, outcome.calls.length, outcome.creditFactor),
+    },
   });
 }
 
 function createOrg(g: Generator, def: OrgDef): OrgSeed {
-  g.rows.organizations.push({ organizationId: def.id, name: def.name, timeZone: def.timeZone });
   const historyStart = g.now - HISTORY_DAYS * DAY;
   const agentSeeds = def.agents.map((a): AgentSeed => {
     const deletedAt =
       a.deletedDaysAgo === undefined ? null : g.now - a.deletedDaysAgo * DAY - g.r.int(0, 8 * HOUR);
-    const seed: AgentSeed = { id: g.ids.uuid(), def: a, deletedAt };
-    g.rows.agents.push({
-      organizationId: def.id,
-      id: seed.id,
-      name: a.name,
-      deletedAt: deletedAt === null ? null : new Date(deletedAt),
-    });
-    return seed;
+    return { id: g.ids.uuid(), def: a, deletedAt };
   });
   const scheduleSeeds = def.schedules.map((s): ScheduleSeed => {
     const agent = agentSeeds.find((a) => a.def.name === s.agent);
     if (!agent) throw new Error(`Schedule ${s.name} names unknown agent ${s.agent}`);
-    const seed: ScheduleSeed = {
+    return {
       id: g.ids.uuid(),
       def: s,
       agent,
@@ -2433,17 +2398,10 @@ function createOrg(g: Generator, def: OrgDef): OrgSeed {
         to: Math.min(g.now - 5 * MINUTE, agent.deletedAt ?? Number.POSITIVE_INFINITY),
       },
     };
-    g.rows.schedules.push({
-      organizationId: def.id,
-      id: seed.id,
-      agentId: agent.id,
-      name: s.name,
-      kind: s.kind,
-      expression: s.expression,
-    });
-    return seed;
   });
-  return { def, agents: agentSeeds, schedules: scheduleSeeds };
+  const org: OrgSeed = { def, agents: agentSeeds, schedules: scheduleSeeds };
+  g.orgs.push(org);
+  return org;
 }
 
 function buildScheduledRuns(
@@ -2681,7 +2639,8 @@ function buildChannelRuns(g: Generator, org: OrgSeed, count: number): void {
     const c: RunContext = { r: g.r, org: org.def, agent: agent.def, at: startedAt };
     const calls = dialog.tool ? [dialog.tool(c)] : [];
     const conversationId = g.ids.uuid();
-    g.rows.conversations.push({
+    const rows = g.channelRows;
+    rows.conversations.push({
       organizationId: org.def.id,
       id: conversationId,
       agentId: agent.id,
@@ -2690,23 +2649,36 @@ function buildChannelRuns(g: Generator, org: OrgSeed, count: number): void {
       createdAt: new Date(startedAt),
     });
     const errorMessage = status === 'failed' ? c.r.pick(FORMAT_ERRORS) : null;
-    const final: Outcome['final'] =
-      status === 'active'
-        ? null
-        : status === 'failed'
-          ? { kind: 'error', content: errorMessage }
-          : { kind: 'final_response', content: dialog.answer };
-    const last = pushSteps(
+    const final = status === 'active' ? null : status === 'failed' ? 'error' : 'final_response';
+    const { toolCalls, end } = timeline(
       g,
-      org.def.id,
-      conversationId,
       startedAt,
-      dialog.question,
       status === 'active' ? [] : calls,
       final,
       status === 'active' ? g.now : Number.POSITIVE_INFINITY,
     );
-    g.rows.executions.push({
+    const step = { organizationId: org.def.id, conversationId };
+    rows.steps.push(
+      { ...step, position: 0, kind: 'scheduled_call', content: dialog.question, createdAt: new Date(startedAt) },
+      ...toolCalls.map(
+        (call, i): StepRow => ({
+          ...step,
+          position: i + 1,
+          kind: 'tool_call',
+          toolName: call.toolName,
+          toolInput: call.input,
+          toolOutput: call.output,
+          ok: call.ok,
+          durationMs: call.durationMs,
+          createdAt: call.at,
+        }),
+      ),
+    );
+    if (final) {
+      const content = final === 'error' ? errorMessage : dialog.answer;
+      rows.steps.push({ ...step, position: toolCalls.length + 1, kind: final, content, createdAt: new Date(end) });
+    }
+    rows.executions.push({
       organizationId: org.def.id,
       id: g.ids.uuid(),
       conversationId,
@@ -2714,8 +2686,8 @@ function buildChannelRuns(g: Generator, org: OrgSeed, count: number): void {
       scheduleId: null,
       status,
       startedAt: new Date(startedAt),
-      finishedAt: status === 'active' ? null : new Date(last + g.r.int(40, 400)),
-      credits: status === 'active' ? null : runCredits(g, agent.def, calls.length, 0.6),
+      finishedAt: status === 'active' ? null : new Date(end + g.r.int(40, 400)),
+      credits: status === 'active' ? null : runCredits(g.r, agent.def, calls.length, 0.6),
       errorMessage,
     });
   }
@@ -2725,6 +2697,36 @@ function chunks<T>(rows: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
   return out;
+}
+
+/** One run of a demo schedule as the simulated scheduler plays it out, call by call. */
+export interface DemoRunPlan {
+  prompt: string;
+  toolCalls: Omit<HistoricalToolCall, 'at'>[];
+  outcome: FinishedRunInput['outcome'];
+  /** Null: the platform never calculated them (the page keeps showing "—"). */
+  credits: number | null;
+}
+
+/**
+ * Plans a run of the named demo schedule starting `at`, exactly as the seed plans its history —
+ * same tools, answers and failure causes. Null when the organization has no such demo schedule.
+ */
+export function planDemoRun(organizationId: string, scheduleName: string, at: Date, seed: number): DemoRunPlan | null {
+  const org = [ACME, GLOBEX].find((o) => o.id === organizationId);
+  const schedule = org?.schedules.find((s) => s.name === scheduleName);
+  const agent = org?.agents.find((a) => a.name === schedule?.agent);
+  if (!org || !schedule || !agent) return null;
+  const r = new Rng(seed);
+  const c: RunContext = { r, org, agent, at: at.getTime() };
+  const plan = schedule.plan(c);
+  const outcome = planOutcome(c, schedule, plan, inIncident(org, agent, c.at, c.at, plan));
+  return {
+    prompt: scheduledPrompt(schedule, plan),
+    toolCalls: outcome.calls.map(toolCallOf),
+    outcome: outcome.result,
+    credits: runCredits(r, agent, outcome.calls.length, outcome.creditFactor),
+  };
 }
 
 /** True when the demo organization exists. */
@@ -2737,8 +2739,33 @@ export async function isSeeded(db: ExecutionsDatabase): Promise<boolean> {
   return found.length > 0;
 }
 
+async function writeOrganization(db: ExecutionsDatabase, org: OrgSeed): Promise<void> {
+  const organizationId = org.def.id;
+  await upsertOrganization(db, organizationId, { name: org.def.name, timeZone: org.def.timeZone });
+  for (const agent of org.agents) await upsertAgent(db, organizationId, { agentId: agent.id, name: agent.def.name });
+  for (const schedule of org.schedules) {
+    const { name, kind, expression } = schedule.def;
+    await upsertSchedule(db, organizationId, { scheduleId: schedule.id, agentId: schedule.agent.id, name, kind, expression });
+  }
+}
+
+/** A run still in flight, call by call as the scheduler reports it. */
+async function writeLiveRun(
+  db: ExecutionsDatabase,
+  live: Extract<ScheduledRun, { state: 'pending' | 'active' }>,
+): Promise<void> {
+  const { organizationId } = live;
+  const { executionId } = await startExecution(db, organizationId, live.start);
+  if (live.state === 'pending') return;
+  await markActive(db, organizationId, executionId);
+  for (const [i, call] of live.toolCalls.entries()) {
+    await recordToolCall(db, organizationId, executionId, { ...call, key: `${live.start.key}/tool-${i + 1}` });
+  }
+}
+
 /**
- * Writes both organizations in one transaction. `runs` is the number of scheduled runs for the
+ * Writes both organizations in one transaction (the recorder's own transactions nest in it as
+ * savepoints), so an interrupted seed leaves nothing. `runs` is the number of scheduled runs for the
  * demo organization (active and pending included); other channels get runs/8, Globex runs/12.
  */
 export async function seedDemo(db: ExecutionsDatabase, options: SeedOptions = {}): Promise<void> {
@@ -2751,7 +2778,9 @@ export async function seedDemo(db: ExecutionsDatabase, options: SeedOptions = {}
     ids: new Rng(Math.imul(seed ^ 0x5bd1e995, 0x9e3779b1)),
     now,
     failures: 0,
-    rows: { organizations: [], agents: [], schedules: [], conversations: [], executions: [], steps: [] },
+    orgs: [],
+    scheduledRuns: [],
+    channelRows: { conversations: [], executions: [], steps: [] },
   };
 
   const acme = createOrg(g, ACME);
@@ -2766,11 +2795,21 @@ export async function seedDemo(db: ExecutionsDatabase, options: SeedOptions = {}
     Math.min(1, Math.floor(runs / 500)),
   );
 
-  const { rows } = g;
+  const rows = g.channelRows;
   await db.transaction(async (tx) => {
-    await tx.insert(organizations).values(rows.organizations);
-    await tx.insert(agents).values(rows.agents);
-    await tx.insert(schedules).values(rows.schedules);
+    for (const org of g.orgs) await writeOrganization(tx, org);
+    for (const org of g.orgs) {
+      const history = g.scheduledRuns.flatMap((s) =>
+        s.state === 'finished' && s.organizationId === org.def.id ? [s.run] : [],
+      );
+      for (const batch of chunks(history, BATCH_SIZE)) await recordFinishedRuns(tx, org.def.id, batch);
+    }
+    for (const run of g.scheduledRuns) if (run.state !== 'finished') await writeLiveRun(tx, run);
+    for (const org of g.orgs) {
+      for (const agent of org.agents) {
+        if (agent.deletedAt !== null) await deleteAgent(tx, org.def.id, agent.id, new Date(agent.deletedAt));
+      }
+    }
     for (const batch of chunks(rows.conversations, BATCH_SIZE)) await tx.insert(conversations).values(batch);
     for (const batch of chunks(rows.executions, BATCH_SIZE)) await tx.insert(executions).values(batch);
     for (const batch of chunks(rows.steps, BATCH_SIZE)) await tx.insert(steps).values(batch);
