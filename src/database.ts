@@ -8,9 +8,9 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgSession } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
-import { schema } from './schema.js';
 
-export type ExecutionsDatabase = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** Any Drizzle Postgres database: the module uses the query builder only, never relational queries. */
+export type ExecutionsDatabase = PgDatabase<PgQueryResultHKT, Record<string, unknown>>;
 
 export interface OpenDatabase {
   db: ExecutionsDatabase;
@@ -27,9 +27,7 @@ const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
  * Applies the module's SQL migrations (its `drizzle/` folder) to any Drizzle Postgres database,
  * whatever its driver, recording them in the module's own migrations table.
  */
-export async function migrateExecutionsAdmin<TSchema extends Record<string, unknown>>(
-  db: PgDatabase<PgQueryResultHKT, TSchema>,
-): Promise<void> {
+export async function migrateExecutionsAdmin(db: ExecutionsDatabase): Promise<void> {
   const config = { migrationsFolder, migrationsTable: MIGRATIONS_TABLE };
   // Drizzle's own per-driver migrators do exactly this; the session's schema type is irrelevant
   // to running SQL files, so the host's database type is narrowed to what migrate() accepts.
@@ -43,7 +41,7 @@ export function connectPostgres(url: string): OpenDatabase {
     connect_timeout: 5,
     onnotice: () => {},
   });
-  const db = drizzle(client, { schema });
+  const db = drizzle(client);
   return {
     db,
     migrate: () => migrateExecutionsAdmin(db),
@@ -56,7 +54,7 @@ export async function openPglite(dataDir?: string): Promise<OpenDatabase> {
   const { PGlite } = await import('@electric-sql/pglite');
   const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   const client = dataDir ? new PGlite(dataDir) : new PGlite();
-  const db = drizzlePglite(client, { schema });
+  const db = drizzlePglite(client);
   return {
     db,
     migrate: () => migrateExecutionsAdmin(db),

@@ -17,3 +17,30 @@ export {
   type OpenDatabase,
 } from './database.js';
 export { AssetTags, type Layout, type LayoutProps, type PageAssets } from '../views/layout.js';
+export {
+  completeExecution,
+  deleteAgent,
+  failExecution,
+  markActive,
+  RecorderError,
+  recordFinishedRuns,
+  recordToolCall,
+  setCredits,
+  startExecution,
+  upsertAgent,
+  upsertOrganization,
+  upsertSchedule,
+  type AgentInput,
+  type CompleteExecutionInput,
+  type FailExecutionInput,
+  type FinishedRunInput,
+  type HistoricalToolCall,
+  type JsonValue,
+  type OrganizationInput,
+  type RecorderErrorCode,
+  type ScheduleInput,
+  type StartedExecution,
+  type StartExecutionInput,
+  type ToolCallInput,
+} from './recorder.js';
+export * as schema from './schema.js';

@@ -1,0 +1,144 @@
+/**
+ * The module as a host gets it: `npm pack`, installed into examples/host (plain JavaScript, no
+ * TypeScript, no build), mounted at a nested path behind the host's own cookie auth, rendered in
+ * the host's layout — driven in Chromium once with the module's htmx 4 and once with the host
+ * loading htmx 2.0.x instead.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserSkipReason, launchChromium } from './support/browser.js';
+
+const run = promisify(execFile);
+const ROOT = new URL('..', import.meta.url).pathname;
+
+interface Host {
+  origin: string;
+  process: ChildProcess;
+}
+
+function startHost(dir: string, env: Record<string, string>): Promise<Host> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['server.js'], {
+      cwd: dir,
+      env: { ...process.env, PORT: '0', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`host did not start:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = output.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ origin: match[1]!, process: child });
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`host exited (${code}):\n${output}`)));
+  });
+}
+
+function stopHost(host: Host | undefined): Promise<void> {
+  if (!host || host.process.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    host.process.once('exit', () => resolve());
+    host.process.kill('SIGTERM');
+  });
+}
+
+describe.skipIf(browserSkipReason !== null)(
+  `the packed module in an example host${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`,
+  () => {
+    let work: string;
+    let hostDir: string;
+    let browser: Browser;
+
+    beforeAll(async () => {
+      work = await mkdtemp(join(tmpdir(), 'xa-host-'));
+      const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', work], { cwd: ROOT });
+      const tarball = join(work, stdout.trim().split('\n').pop()!);
+      hostDir = join(work, 'host');
+      await cp(join(ROOT, 'examples/host'), hostDir, {
+        recursive: true,
+        filter: (src) => !src.includes('node_modules'),
+      });
+      const manifestPath = join(hostDir, 'package.json');
+      const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { dependencies: Record<string, string> };
+      manifest.dependencies['executions-admin'] = `file:${tarball}`;
+      await writeFile(manifestPath, JSON.stringify(manifest, null, 2));
+      await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: hostDir });
+      browser = await launchChromium();
+    }, 600_000);
+
+    afterAll(async () => {
+      await browser?.close();
+      if (work) await rm(work, { recursive: true, force: true });
+    });
+
+    const url = (page: Page) => new URL(page.url());
+    const statusCells = (page: Page) => page.locator('tbody tr td:nth-child(4) .xa-tag').allTextContents();
+
+    for (const htmx of ['4', '2'] as const) {
+      it(`works mounted, in the host's layout, with htmx ${htmx}`, async () => {
+        const host = await startHost(hostDir, { HTMX: htmx });
+        const page = await browser.newPage();
+        const problems: string[] = [];
+        page.on('pageerror', (e) => problems.push(String(e)));
+        page.on('console', (m) => {
+          if (m.type() === 'error') problems.push(m.text());
+        });
+        try {
+          await page.goto(`${host.origin}/login`);
+          await page.click('text=Sign in to Acme Robotics');
+          await page.waitForURL(/\/orgs\/acme\/admin\/executions$/);
+          expect(await page.locator('.host-header').textContent()).toBe('Example host admin');
+          expect(await page.locator('h1').textContent()).toBe('Executions');
+          expect(await page.title()).toMatch(/· Example host$/);
+          expect(await page.evaluate(() => (window as unknown as { htmx?: { version: string } }).htmx?.version)).toMatch(
+            new RegExp(`^${htmx}\\.`),
+          );
+          // Whose executions is the session's business, not the URL's.
+          expect((await page.request.get(`${host.origin}/orgs/globex/admin/executions`)).status()).toBe(403);
+
+          // Filter without a reload: a marker on window survives only an htmx swap.
+          await page.evaluate(() => Object.assign(window, { stillHere: true }));
+          await page.focus('#xa-status');
+          await page.selectOption('#xa-status', 'failed');
+          await expect.poll(() => url(page).searchParams.get('status')).toBe('failed');
+          await expect.poll(() => statusCells(page)).toEqual(Array(20).fill('Failed'));
+          expect(url(page).pathname).toBe('/orgs/acme/admin/executions');
+          expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
+
+          // Page forward.
+          await page.click('#xa-page-next');
+          await expect.poll(() => url(page).searchParams.get('page')).toBe('2');
+          expect(new Set(await statusCells(page))).toEqual(new Set(['Failed']));
+          expect(await page.evaluate(() => (window as unknown as { stillHere?: boolean }).stillHere)).toBe(true);
+
+          // The conversation view, a tool call expanded, and back with the filters.
+          await page.locator('tbody a.xa-icon-link').first().click();
+          await page.waitForURL(/\/orgs\/acme\/admin\/executions\/conversations\//);
+          expect(await page.locator('.host-header').count()).toBe(1);
+          const toolCall = page.locator('details.xa-tool-call').first();
+          await toolCall.locator('summary').click();
+          await expect.poll(() => toolCall.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+          expect(await toolCall.textContent()).toContain('Response received');
+          await page.click('a.xa-back-link');
+          await page.waitForURL((u) => u.pathname === '/orgs/acme/admin/executions');
+          expect(url(page).searchParams.get('status')).toBe('failed');
+          expect(url(page).searchParams.get('page')).toBe('2');
+          expect(problems).toEqual([]);
+        } finally {
+          await page.close();
+          await stopHost(host);
+        }
+      });
+    }
+  },
+);
