@@ -5,13 +5,14 @@
  */
 import { Hono, type Context } from 'hono';
 import type { Child } from 'hono/jsx';
+import { compress } from 'hono/compress';
 import { basePath } from 'hono/route';
 import { z } from 'zod';
 import { ConversationPage, NotFoundPage } from '../views/conversation-page.js';
 import { AssetTags, ModuleLayout, type Layout, type PageAssets } from '../views/layout.js';
 import { ListFragment, ListPage } from '../views/list-page.js';
 import { RESULTS_ID } from '../views/results.js';
-import { loadAssets } from './assets.js';
+import { loadAssets, pickEncoding } from './assets.js';
 import { buildConversationView } from './conversation-view-model.js';
 import { connectPostgres, type ExecutionsDatabase } from './database.js';
 import { loadExecutionList } from './execution-list.js';
@@ -87,12 +88,14 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   const refreshSeconds = options.refreshSeconds ?? DEFAULT_REFRESH_SECONDS;
   const assets = loadAssets({ serveHtmx: options.serveHtmx ?? true });
   const app = new Hono<ModuleEnv>();
+  // Pages and fragments, gzipped as they stream (the script is compressed once, at start-up).
+  app.use('*', compress());
 
   /** The module's mount path as the browser sees it, parameters filled in: every link starts here. */
   const mountPath = (c: Context) => basePath(c).replace(/\/+$/, '');
   const pageAssets = (c: Context): PageAssets => ({
-    stylesheet: `${mountPath(c)}/assets/${assets.stylesheet.name}`,
-    scripts: assets.scripts.map((s) => `${mountPath(c)}/assets/${s.name}`),
+    css: assets.css,
+    script: `${mountPath(c)}/assets/${assets.script.name}`,
   });
 
   /** A whole page: in the host's layout, the host's jsxRenderer, or the module's own document. */
@@ -147,11 +150,14 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   });
 
   app.get('/assets/:name', (c) => {
-    const asset = assets.byName.get(c.req.param('name'));
-    if (!asset) return c.notFound();
-    return c.body(asset.body as Uint8Array<ArrayBuffer>, 200, {
-      'Content-Type': asset.contentType,
+    const { script } = assets;
+    if (c.req.param('name') !== script.name) return c.notFound();
+    const encoding = pickEncoding(c.req.header('Accept-Encoding'));
+    return c.body(script[encoding], 200, {
+      'Content-Type': script.contentType,
       'Cache-Control': 'public, max-age=31536000, immutable',
+      Vary: 'Accept-Encoding',
+      ...(encoding === 'identity' ? {} : { 'Content-Encoding': encoding }),
     });
   });
 

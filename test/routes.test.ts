@@ -1,3 +1,4 @@
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../src/database.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
@@ -346,23 +347,56 @@ for (const target of databaseTargets) {
           expect(doc.querySelector('form')?.getAttribute('action')).toBe('/orgs/acme/admin/executions');
           expect(doc.querySelector('#xa-page-next')?.getAttribute('href')).toBe('/orgs/acme/admin/executions?page=2');
           expect(doc.querySelector('tbody a')?.getAttribute('href')).toMatch(/^\/orgs\/acme\/admin\/executions\/conversations\//);
-          const stylesheet = doc.querySelector('link[rel="stylesheet"]')?.getAttribute('href') ?? '';
-          expect(stylesheet).toMatch(/^\/orgs\/acme\/admin\/executions\/assets\/executions\.[0-9a-f]{10}\.css$/);
-          const asset = await nested.request(stylesheet);
+          const script = doc.querySelector('script[src]')?.getAttribute('src') ?? '';
+          expect(script).toMatch(/^\/orgs\/acme\/admin\/executions\/assets\/executions\.[0-9a-f]{10}\.js$/);
+          const asset = await nested.request(script);
           expect(asset.status).toBe(200);
           expect(asset.headers.get('Cache-Control')).toBe('public, max-age=31536000, immutable');
-          expect(asset.headers.get('Content-Type')).toContain('text/css');
+          expect(asset.headers.get('Content-Type')).toContain('text/javascript');
         });
 
-        it('serves its own pinned htmx', async () => {
+        it('inlines its stylesheet and loads one deferred script', async () => {
           const doc = await getDocument('/admin/executions');
-          const src = [...doc.querySelectorAll('script')].map((s) => s.getAttribute('src') ?? '');
-          const htmx = src.find((s) => s.includes('/assets/htmx.'));
-          expect(htmx).toBeDefined();
-          const res = await get(htmx!);
-          expect(res.status).toBe(200);
+          expect(doc.querySelector('link[rel="stylesheet"]')).toBeNull();
+          expect(doc.querySelector('style')?.textContent).toContain('.xa-tag--red{');
+          const scripts = [...doc.querySelectorAll('script')];
+          expect(scripts).toHaveLength(1);
+          expect(scripts[0]?.hasAttribute('defer')).toBe(true);
+        });
+
+        it('serves its own pinned htmx, with its enhancements, compressed as the client accepts', async () => {
+          const src = (await getDocument('/admin/executions')).querySelector('script')?.getAttribute('src') ?? '';
+          const plain = await get(src);
+          const body = await plain.text();
           // The pinned version, whole: a large body is not worth printing on failure.
-          expect((await res.text()).includes('version="4.0.1"')).toBe(true);
+          expect(body.includes('version="4.0.1"')).toBe(true);
+          expect(body.includes("'htmx:after:settle'")).toBe(true);
+          for (const encoding of ['br', 'gzip'] as const) {
+            const res = await get(src, { 'Accept-Encoding': `${encoding}, identity;q=0.5` });
+            expect(res.headers.get('Content-Encoding')).toBe(encoding);
+            const raw = Buffer.from(await res.arrayBuffer());
+            const decoded = encoding === 'br' ? brotliDecompressSync(raw) : gunzipSync(raw);
+            expect(decoded.toString()).toBe(body);
+            expect(raw.length).toBeLessThan(body.length / 2);
+          }
+        });
+
+        it('leaves htmx out when the host loads its own', async () => {
+          const app = createTestHost(database.db, '/admin/executions', { serveHtmx: false });
+          const page = parseDocument(await (await app.request('/admin/executions', { headers: { [ORG_HEADER]: ORG_A } })).text());
+          const res = await app.request(page.querySelector('script')?.getAttribute('src') ?? '');
+          const body = await res.text();
+          expect(body.includes('version="4.0.1"')).toBe(false);
+          expect(body.includes("'htmx:after:settle'")).toBe(true);
+        });
+
+        it('compresses pages and fragments', async () => {
+          for (const headers of [{}, htmxHeaders]) {
+            const res = await get('/admin/executions', { ...headers, 'Accept-Encoding': 'gzip' });
+            expect(res.headers.get('Content-Encoding')).toBe('gzip');
+            expect(res.headers.get('Vary')).toContain('Accept-Encoding');
+            expect(gunzipSync(Buffer.from(await res.arrayBuffer())).toString()).toContain('executions total');
+          }
         });
 
         it('lists a filtered agent by name in the select', async () => {

@@ -6,9 +6,10 @@ import { raw } from 'hono/html';
 import type { Child, FC } from 'hono/jsx';
 
 export interface PageAssets {
-  stylesheet: string;
-  /** Loaded with `defer`, in order. */
-  scripts: string[];
+  /** The module's stylesheet, inlined: no render-blocking request. */
+  css: string;
+  /** The module's one script (htmx included unless the host loads its own), loaded with defer. */
+  script: string;
 }
 
 export interface LayoutProps {
@@ -21,10 +22,8 @@ export type Layout = FC<LayoutProps>;
 
 export const AssetTags: FC<{ assets: PageAssets }> = ({ assets }) => (
   <>
-    <link rel="stylesheet" href={assets.stylesheet} />
-    {assets.scripts.map((src) => (
-      <script src={src} defer />
-    ))}
+    <style>{raw(assets.css)}</style>
+    <script src={assets.script} defer />
   </>
 );
 
