@@ -1,0 +1,56 @@
+/**
+ * Bandwidth budgets, measured in Chromium on the demo's realistic data: bytes as transferred
+ * and requests, cold and warm, per swap, with JavaScript off, and timings under Slow 3G.
+ */
+import { describe, expect, it } from 'vitest';
+import { createDemoApp } from '../src/demo/host-app.js';
+import { DEMO_ORGANIZATION_ID, seedDemo } from '../src/demo/seed.js';
+import { BUDGETS, measureBandwidth, slow3g, type BandwidthFigures } from '../bench/page-metrics.js';
+import { browserSkipReason, serveInChromium } from './support/browser.js';
+
+describe.skipIf(browserSkipReason !== null)(
+  `bandwidth budgets${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`,
+  () => {
+    const served = serveInChromium(async (db) => {
+      await seedDemo(db, { now: new Date('2026-11-20T12:00:00Z'), seed: 7 });
+      return createDemoApp(db, { id: DEMO_ORGANIZATION_ID, name: 'Acme Robotics' }).fetch;
+    });
+    let figures: BandwidthFigures;
+    const measured = async () => (figures ??= await measureBandwidth(served.browser, `${served.origin}/admin/executions`));
+
+    it('loads cold in at most 3 requests and 40 KB, the 20-row HTML within 14 KB', async () => {
+      const f = await measured();
+      expect(f.coldRequests).toBeLessThanOrEqual(BUDGETS.coldRequests);
+      expect(f.coldBytes).toBeLessThanOrEqual(BUDGETS.coldBytes);
+      expect(f.htmlBytes).toBeLessThanOrEqual(BUDGETS.htmlBytes);
+    });
+
+    it('loads warm in 1 request and 14 KB', async () => {
+      const f = await measured();
+      expect(f.warmRequests).toBe(BUDGETS.warmRequests);
+      expect(f.warmBytes).toBeLessThanOrEqual(BUDGETS.warmBytes);
+    });
+
+    it('swaps a page in exactly 1 request and 6 KB', async () => {
+      const f = await measured();
+      expect(f.swapRequests).toBe(BUDGETS.swapRequests);
+      expect(f.swapBytes).toBeLessThanOrEqual(BUDGETS.swapBytes);
+    });
+
+    it('submits a filter with JavaScript off within 14 KB', async () => {
+      expect((await measured()).noJsFilterBytes).toBeLessThanOrEqual(BUDGETS.noJsFilterBytes);
+    });
+
+    it('paints a usable table within 3 s and swaps within 2.5 s on Slow 3G with a 4× slower CPU', async () => {
+      const context = await served.browser.newContext();
+      try {
+        const t = await slow3g(context, `${served.origin}/admin/executions`);
+        expect(t.paintMs).toBeLessThanOrEqual(BUDGETS.paintMs);
+        expect(t.usableMs).toBeLessThanOrEqual(BUDGETS.usableMs);
+        expect(t.swapMs).toBeLessThanOrEqual(BUDGETS.swapMs);
+      } finally {
+        await context.close();
+      }
+    }, 120_000);
+  },
+);
