@@ -23,8 +23,6 @@ export interface Asset {
 export interface ModuleAssets {
   /** The stylesheet's text, for a `<style>` element. */
   css: string;
-  /** `'sha256-…'`, for a host's Content-Security-Policy style-src. */
-  cssHash: string;
   script: Asset;
 }
 
@@ -53,7 +51,6 @@ export function loadAssets(options: { serveHtmx: boolean }): ModuleAssets {
   const hash = createHash('sha256').update(source).digest('hex').slice(0, 10);
   return {
     css,
-    cssHash: `'sha256-${createHash('sha256').update(css).digest('base64')}'`,
     script: {
       name: `executions.${hash}.js`,
       contentType: 'text/javascript; charset=utf-8',

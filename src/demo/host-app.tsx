@@ -24,6 +24,10 @@ body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, Ari
 .demo-skip { position: absolute; left: -9999px; }
 .demo-skip:focus { position: static; display: inline-block; padding: .5rem; background: #ffdd00; color: #0b0c0c; }
 @media (max-width: 40rem) { .demo-sidebar { flex-basis: 100%; } }
+@media (forced-colors: active) {
+  .demo-sidebar, .demo-sidebar a { forced-color-adjust: none; color: CanvasText; background: Canvas; }
+  .demo-sidebar a[aria-current="page"] { color: HighlightText; background: Highlight; }
+}
 `;
 
 export const DEMO_MOUNT_PATH = '/admin/executions';

@@ -1,0 +1,210 @@
+/**
+ * WCAG 2.2 AA in every state, checked by axe-core in Chromium (a colour-contrast result left
+ * "incomplete" counts as a failure), and a journey made with the keyboard alone.
+ */
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { createDemoApp } from '../src/demo/host-app.js';
+import { DEMO_ORGANIZATION_ID, seedDemo } from '../src/demo/seed.js';
+import { browserSkipReason, serveInChromium } from './support/browser.js';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+const LIST = '/admin/executions';
+
+interface AxeFinding {
+  id: string;
+  nodes: { target: string[]; failureSummary?: string }[];
+}
+
+/** Violations, plus colour-contrast checks axe could not decide. */
+async function axeProblems(page: Page): Promise<AxeFinding[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  const results = await page.evaluate(
+    (tags) =>
+      (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: AxeFinding[]; incomplete: AxeFinding[] }> } }).axe.run(
+        document,
+        { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations', 'incomplete'] },
+      ),
+    TAGS,
+  );
+  const undecidedContrast = results.incomplete.filter((r) => r.id === 'color-contrast');
+  return [...results.violations, ...undecidedContrast].map((r) => ({
+    id: r.id,
+    nodes: r.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+  }));
+}
+
+const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
+
+/** Presses Tab (or Shift+Tab) until `selector` has focus; fails after `limit` presses. */
+async function tabTo(page: Page, selector: string, { back = false, limit = 80 } = {}): Promise<void> {
+  for (let i = 0; i < limit; i++) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    await page.keyboard.press(back ? 'Shift+Tab' : 'Tab');
+    await expectVisibleFocus(page);
+  }
+  throw new Error(`${selector} was not reached by ${back ? 'Shift+Tab' : 'Tab'}`);
+}
+
+/** The focused element shows an outline or a focus shadow, and nothing is drawn over it. */
+async function expectVisibleFocus(page: Page): Promise<void> {
+  const state = await page.evaluate(() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return { ok: true, what: 'body' };
+    // Date inputs take focus per field inside their shadow tree; the input is what is styled.
+    const style = getComputedStyle(el);
+    const indicated = (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) || style.boxShadow !== 'none';
+    const box = el.getBoundingClientRect();
+    const top = document.elementFromPoint(box.left + box.width / 2, box.top + Math.min(box.height / 2, 10));
+    const covered = top !== null && top !== el && !el.contains(top) && !top.contains(el) && box.width > 0;
+    return { ok: indicated && !covered, what: `${el.tagName}#${el.id}.${el.className} indicated=${indicated} covered=${covered}` };
+  });
+  expect(state.ok, state.what).toBe(true);
+}
+
+describe.skipIf(browserSkipReason !== null)(
+  `accessibility${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`,
+  () => {
+    const served = serveInChromium(async (db) => {
+      await seedDemo(db, { now: new Date('2026-11-20T12:00:00Z'), seed: 7 });
+      return createDemoApp(db, { id: DEMO_ORGANIZATION_ID, name: 'Acme Robotics' }).fetch;
+    });
+
+    const open = async (path: string, options: Parameters<typeof served.browser.newContext>[0] = {}) => {
+      const context = await served.browser.newContext(options);
+      const page = await context.newPage();
+      await page.goto(served.origin + path);
+      return page;
+    };
+
+    const states: [string, (page: Page) => Promise<void>, Parameters<typeof served.browser.newContext>[0]?][] = [
+      ['first load', async () => {}],
+      ['filtered', async (page) => {
+        await page.focus('#xa-status');
+        await page.selectOption('#xa-status', 'failed');
+        await page.waitForURL(/status=failed/);
+      }],
+      ['an empty result', async (page) => {
+        await page.goto(`${served.origin}${LIST}?start=2001-01-01&end=2001-01-02`);
+        expect(await page.locator('.xa-empty').textContent()).toContain('No executions match these filters.');
+        expect(await page.locator('.xa-empty a').textContent()).toContain('Clear filters');
+      }],
+      ['page 2', async (page) => {
+        await page.click('#xa-page-next');
+        await page.waitForURL(/page=2/);
+      }],
+      ['a Failed row’s error revealed', async (page) => {
+        await page.goto(`${served.origin}${LIST}?status=failed`);
+        await page.locator('.xa-error-toggle').first().click();
+        await expect.poll(() => page.locator('.xa-error-popover:popover-open').count()).toBe(1);
+      }],
+      ['the conversation view with a tool call expanded', async (page) => {
+        await page.goto(`${served.origin}${LIST}?status=failed`);
+        await page.locator('tbody a.xa-icon-link').first().click();
+        await page.waitForURL(/conversations/);
+        await page.locator('details.xa-tool-call summary').first().click();
+      }],
+      ['a 320 px wide viewport', async () => {}, { viewport: { width: 320, height: 640 } }],
+      ['forced colours', async (page) => {
+        await page.emulateMedia({ forcedColors: 'active' });
+      }],
+    ];
+
+    for (const [state, reach, options] of states) {
+      it(`has no WCAG 2.2 AA violations: ${state}`, async () => {
+        const page = await open(LIST, options);
+        try {
+          await reach(page);
+          expect(await axeProblems(page)).toEqual([]);
+        } finally {
+          await page.context().close();
+        }
+      });
+    }
+
+    it('has no WCAG 2.2 AA violations: JavaScript off', async () => {
+      // The page as delivered, its script never run (axe itself needs JavaScript to run).
+      const context = await served.browser.newContext();
+      await context.route('**/assets/*.js', (route) => route.abort());
+      const page = await context.newPage();
+      try {
+        await page.goto(served.origin + LIST);
+        expect(await page.evaluate(() => 'htmx' in window)).toBe(false);
+        expect(await axeProblems(page)).toEqual([]);
+        await page.selectOption('#xa-status', 'failed');
+        await page.click('button:has-text("Apply")');
+        await page.waitForURL(/status=failed/);
+        expect(await axeProblems(page)).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    });
+
+    it('makes every target at least 24 × 24 CSS px', async () => {
+      const page = await open(`${LIST}?status=failed&page=2`);
+      try {
+        const sizes = await page
+          .locator('a.xa-icon-link, .xa-error-toggle, #xa-page-next, #xa-page-previous')
+          .evaluateAll((els) => els.map((el) => el.getBoundingClientRect()).map((r) => Math.min(r.width, r.height)));
+        expect(sizes.length).toBeGreaterThan(20);
+        expect(Math.min(...sizes)).toBeGreaterThanOrEqual(24);
+      } finally {
+        await page.context().close();
+      }
+    });
+
+    it('can be used with the keyboard alone, focus always visible and never dropped on <body>', async () => {
+      const page = await open(LIST);
+      const keyboard = page.keyboard;
+      try {
+        // Skip link first, straight to the content.
+        await keyboard.press('Tab');
+        expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to main content');
+        await expectVisibleFocus(page);
+        await keyboard.press('Enter');
+        expect(await focusedId(page)).toBe('main');
+
+        // Filters: Status to Failed with the arrow keys.
+        await tabTo(page, '#xa-status');
+        for (let i = 0; i < 4; i++) await keyboard.press('ArrowDown');
+        await page.waitForURL(/status=failed/);
+        await expect.poll(() => page.locator('tbody .xa-tag').first().textContent()).toBe('Failed');
+        expect(await focusedId(page)).toBe('xa-status');
+
+        // Into the results: reveal an error, close it with Escape.
+        await tabTo(page, '.xa-error-toggle');
+        const toggleId = await focusedId(page);
+        await keyboard.press('Enter');
+        await expect.poll(() => page.locator('.xa-error-popover:popover-open').count()).toBe(1);
+        await keyboard.press('Escape');
+        await expect.poll(() => page.locator('.xa-error-popover:popover-open').count()).toBe(0);
+        expect(await focusedId(page)).toBe(toggleId);
+
+        // Next page: focus stays on the arrow.
+        await tabTo(page, '#xa-page-next');
+        await keyboard.press('Enter');
+        await page.waitForURL(/page=2/);
+        await expect.poll(() => page.locator('.xa-pagination__current [aria-hidden]').textContent()).toMatch(/^2 \//);
+        expect(await focusedId(page)).toBe('xa-page-next');
+
+        // Open a conversation, expand a tool call.
+        await tabTo(page, 'tbody a.xa-icon-link', { back: true });
+        await keyboard.press('Enter');
+        await page.waitForURL(/conversations/);
+        await tabTo(page, 'details.xa-tool-call summary');
+        await keyboard.press('Enter');
+        expect(await page.locator('details.xa-tool-call').first().evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+
+        // Back to the list, filters and page kept.
+        await tabTo(page, '.xa-back-link', { back: true });
+        await keyboard.press('Enter');
+        await page.waitForURL((u) => u.pathname === LIST);
+        expect(new URL(page.url()).search).toBe('?status=failed&page=2');
+      } finally {
+        await page.context().close();
+      }
+    });
+  },
+);
