@@ -7,6 +7,7 @@ import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core'
 
 export interface Transfer {
   url: string;
+  mimeType: string;
   bytes: number;
 }
 
@@ -19,16 +20,18 @@ export async function transfersDuring(page: Page, action: () => Promise<void>): 
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Network.enable');
   const urls = new Map<string, string>();
+  const mimeTypes = new Map<string, string>();
   const cached = new Set<string>();
   const done: Transfer[] = [];
   cdp.on('Network.requestWillBeSent', (e) => urls.set(e.requestId, e.request.url));
   cdp.on('Network.requestServedFromCache', (e) => cached.add(e.requestId));
   cdp.on('Network.responseReceived', (e) => {
+    mimeTypes.set(e.requestId, e.response.mimeType);
     if (e.response.fromDiskCache || e.response.fromPrefetchCache || e.response.fromServiceWorker) cached.add(e.requestId);
   });
   cdp.on('Network.loadingFinished', (e) => {
     const url = urls.get(e.requestId);
-    if (url && !cached.has(e.requestId) && !url.startsWith('data:')) done.push({ url, bytes: e.encodedDataLength });
+    if (url && !cached.has(e.requestId) && !url.startsWith('data:')) done.push({ url, mimeType: mimeTypes.get(e.requestId) ?? '', bytes: e.encodedDataLength });
   });
   await action();
   // Let the last loadingFinished events arrive.
@@ -93,6 +96,8 @@ export async function slow3g(context: BrowserContext, url: string): Promise<Slow
 }
 
 export interface BandwidthFigures {
+  /** What a cold load fetched. */
+  cold: Transfer[];
   coldBytes: number;
   coldRequests: number;
   htmlBytes: number;
@@ -137,6 +142,7 @@ export async function measureBandwidth(
         await noJsPage.waitForURL(/status=failed/);
       });
       return {
+        cold,
         coldBytes: totalBytes(cold),
         coldRequests: cold.length,
         htmlBytes: html?.bytes ?? Number.NaN,

@@ -25,6 +25,27 @@ describe.skipIf(browserSkipReason !== null)(
       expect(f.htmlBytes).toBeLessThanOrEqual(BUDGETS.htmlBytes);
     });
 
+    it('fetches nothing but its own HTML and script: no fonts, no images, no CDN', async () => {
+      const f = await measured();
+      for (const t of f.cold) {
+        expect(new URL(t.url).origin).toBe(served.origin);
+        expect(['text/html', 'text/javascript']).toContain(t.mimeType);
+      }
+      const context = await served.browser.newContext();
+      try {
+        const page = await context.newPage();
+        await page.goto(`${served.origin}/admin/executions`);
+        const found = await page.evaluate(() => ({
+          images: document.querySelectorAll('img, picture, image, object, embed, iframe').length,
+          fonts: [...document.styleSheets].flatMap((sheet) => [...sheet.cssRules]).filter((r) => r instanceof CSSFontFaceRule).length,
+          svgsInline: document.querySelectorAll('svg use[href]').length,
+        }));
+        expect(found).toEqual({ images: 0, fonts: 0, svgsInline: 0 });
+      } finally {
+        await context.close();
+      }
+    });
+
     it('loads warm in 1 request and 14 KB', async () => {
       const f = await measured();
       expect(f.warmRequests).toBe(BUDGETS.warmRequests);
