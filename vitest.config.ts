@@ -1,11 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
+const TIMED = ['test/bandwidth.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // PGlite instances and Chromium are memory-hungry; two workers suit the 2-core CI machine.
     maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'suite', include: ['test/**/*.test.ts'], exclude: TIMED, sequence: { groupOrder: 0 } },
+      },
+      // Timings under emulated Slow 3G are only meaningful on a quiet machine: run them last, alone.
+      { extends: true, test: { name: 'timed', include: TIMED, sequence: { groupOrder: 1 } } },
+    ],
   },
 });

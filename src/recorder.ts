@@ -32,6 +32,7 @@ import {
   type ScheduleKind,
   type StepKind,
 } from './schema.js';
+import { stepColumns, type ConversationStep } from './repository.js';
 import { isTimeZone } from './time-zone.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -541,34 +542,14 @@ async function lockRun(tx: ExecutionsDatabase, organizationId: string, execution
   return run;
 }
 
-interface StoredStep {
-  position: number;
-  kind: StepKind;
-  content: string | null;
-  toolName: string | null;
-  toolInput: unknown;
-  toolOutput: unknown;
-  ok: boolean | null;
-  durationMs: number | null;
-}
-
 async function findStepByKey(
   tx: ExecutionsDatabase,
   organizationId: string,
   conversationId: string,
   key: string,
-): Promise<StoredStep | null> {
+): Promise<ConversationStep | null> {
   const [step] = await tx
-    .select({
-      position: steps.position,
-      kind: steps.kind,
-      content: steps.content,
-      toolName: steps.toolName,
-      toolInput: steps.toolInput,
-      toolOutput: steps.toolOutput,
-      ok: steps.ok,
-      durationMs: steps.durationMs,
-    })
+    .select(stepColumns)
     .from(steps)
     .where(
       and(eq(steps.organizationId, organizationId), eq(steps.conversationId, conversationId), eq(steps.idempotencyKey, key)),

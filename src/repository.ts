@@ -61,6 +61,19 @@ export interface ConversationStep {
   createdAt: Date;
 }
 
+/** The columns of a step as the conversation view and the write API read it. */
+export const stepColumns = {
+  position: steps.position,
+  kind: steps.kind,
+  content: steps.content,
+  toolName: steps.toolName,
+  toolInput: steps.toolInput,
+  toolOutput: steps.toolOutput,
+  ok: steps.ok,
+  durationMs: steps.durationMs,
+  createdAt: steps.createdAt,
+};
+
 export interface ExecutionConversation extends ExecutionRow {
   schedule: { name: string; kind: string; expression: string };
   steps: ConversationStep[];
@@ -172,17 +185,7 @@ export async function findExecutionConversation(
     .where(and(eq(executions.organizationId, organizationId), eq(executions.conversationId, conversationId)));
   if (!row) return null;
   const stepRows = await db
-    .select({
-      position: steps.position,
-      kind: steps.kind,
-      content: steps.content,
-      toolName: steps.toolName,
-      toolInput: steps.toolInput,
-      toolOutput: steps.toolOutput,
-      ok: steps.ok,
-      durationMs: steps.durationMs,
-      createdAt: steps.createdAt,
-    })
+    .select(stepColumns)
     .from(steps)
     .where(and(eq(steps.organizationId, organizationId), eq(steps.conversationId, conversationId)))
     .orderBy(asc(steps.position));
