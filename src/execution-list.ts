@@ -13,6 +13,7 @@ import {
   type ExecutionFilters,
   type ExecutionRow,
   type Organization,
+  type PageRequest,
 } from './repository.js';
 import { instantRange } from './time-zone.js';
 
@@ -36,6 +37,8 @@ export function filtersFor(query: ExecutionQuery, timeZone: string): ExecutionFi
   return {
     agentId: query.agentId,
     status: query.status,
+    startDate: query.startDate,
+    endDate: query.endDate,
     startedFrom: range.from,
     startedBefore: range.before,
   };
@@ -56,17 +59,36 @@ export async function loadExecutionList(
   }
 
   const filters = filtersFor(query, organization.timeZone);
-  const pageOf = (page: number) => ({ limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
-  const [total, firstTry] = await Promise.all([
+  const list = (page: PageRequest) => listExecutions(db, organization.id, filters, page);
+  const { cursor } = query;
+  // With a cursor (the arrows' links) count and page run together, each at constant cost.
+  const [total, keyed] = await Promise.all([
     countExecutions(db, organization.id, filters),
-    listExecutions(db, organization.id, filters, pageOf(query.page)),
+    cursor ? list({ kind: cursor.direction, cursor, limit: PAGE_SIZE }) : null,
   ]);
   const pageCount = pageCountFor(total);
-  let rows = firstTry;
+  let rows = keyed;
   // Past the end (a stale link, or ?page=1e9): show the last page rather than an empty one.
   if (query.page > pageCount) {
-    query = { ...query, page: pageCount };
-    rows = await listExecutions(db, organization.id, filters, pageOf(pageCount));
+    query = { ...query, page: pageCount, cursor: null };
+    rows = null;
+  }
+  if (!rows?.length) {
+    // A bare ?page=N, or a cursor that no longer finds rows: by position.
+    query = { ...query, cursor: null };
+    rows = await list(pageByPosition(query.page, total));
   }
   return { query, errors, rejected: parsed.rejected, agents, rows, total, pageCount };
+}
+
+/**
+ * Page N by position. Offsets grow with depth, so a page in the older half is read from the
+ * oldest end instead: the last page costs what the first does. Only the middle of a huge list
+ * reached by a bare ?page=N is slow; the arrows never do that.
+ */
+export function pageByPosition(page: number, total: number): PageRequest {
+  const newestOffset = (page - 1) * PAGE_SIZE;
+  if (newestOffset <= total / 2) return { kind: 'offset', offset: newestOffset, limit: PAGE_SIZE };
+  const end = Math.min(total, page * PAGE_SIZE);
+  return { kind: 'fromEnd', offset: total - end, limit: end - newestOffset };
 }

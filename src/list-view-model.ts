@@ -141,7 +141,22 @@ function captionDetail(list: ExecutionList): string {
 
 export function buildListView(list: ExecutionList, basePath: string, timeZone: string): ListView {
   const { query } = list;
-  const pageHref = (page: number) => withQuery(basePath, { ...query, page });
+  // The arrows carry a keyset cursor — the last row for Next, the first for Previous — so every
+  // page costs the same however deep; page 1 needs none.
+  const first = list.rows[0];
+  const last = list.rows.at(-1);
+  const previousHref =
+    query.page <= 1
+      ? null
+      : withQuery(basePath, {
+          ...query,
+          page: query.page - 1,
+          cursor: query.page - 1 > 1 && first ? { direction: 'before', ...first.cursor } : null,
+        });
+  const nextHref =
+    query.page >= list.pageCount || !last
+      ? null
+      : withQuery(basePath, { ...query, page: query.page + 1, cursor: { direction: 'after', ...last.cursor } });
   const agentOptions: Option[] = [
     { value: '', label: 'All agents', selected: query.agentId === null },
     // Deleted agents are offered only when the query already names one (a bookmark, say).
@@ -176,8 +191,8 @@ export function buildListView(list: ExecutionList, basePath: string, timeZone: s
       pagination: {
         page: query.page,
         pageCount: list.pageCount,
-        previousHref: query.page > 1 ? pageHref(query.page - 1) : null,
-        nextHref: query.page < list.pageCount ? pageHref(query.page + 1) : null,
+        previousHref,
+        nextHref,
       },
     },
   };

@@ -14,13 +14,23 @@ export const PAGE_SIZE = 20;
 export const MAX_PAGE = 10_000_000;
 export const MIN_DATE = '1900-01-01';
 
+/** Where a page starts in keyset terms: after (older than) or before (newer than) a run. */
+export interface QueryCursor {
+  direction: 'after' | 'before';
+  /** The run's exact start, UTC ISO with microseconds. */
+  startedAt: string;
+  id: string;
+}
+
 export interface ExecutionQuery {
   agentId: string | null;
   status: ExecutionStatus | null;
   /** Inclusive calendar dates (yyyy-MM-dd) in the organization's time zone. */
   startDate: string | null;
   endDate: string | null;
+  /** The page number shown ("current / total"); with a cursor, the cursor says where it starts. */
   page: number;
+  cursor: QueryCursor | null;
 }
 
 export interface FieldErrors {
@@ -48,10 +58,19 @@ export const DEFAULT_QUERY: ExecutionQuery = {
   startDate: null,
   endDate: null,
   page: 1,
+  cursor: null,
 };
 
 /** URL parameter names, in the order canonical URLs list them. */
-const PARAM = { agent: 'agent', status: 'status', startDate: 'start', endDate: 'end', page: 'page' } as const;
+const PARAM = {
+  agent: 'agent',
+  status: 'status',
+  startDate: 'start',
+  endDate: 'end',
+  page: 'page',
+  after: 'after',
+  before: 'before',
+} as const;
 
 const blank = (v: string | undefined) => v === undefined || v.trim() === '';
 
@@ -69,6 +88,16 @@ const dateParam = z
   // date-fns' strict parse rejects impossible days such as 2025-02-30. Years before 1900 are
   // typing accidents (a picker half-typed reads 0002), not runs anyone recorded.
   .refine((s) => s >= MIN_DATE && isValid(parse(s, 'yyyy-MM-dd', new Date())));
+
+/** `<UTC ISO start with microseconds>,<run id>`, as the arrows write it. */
+const cursorParam = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z,[0-9a-fA-F-]{36}$/)
+  .transform((v) => {
+    const [startedAt = '', id = ''] = v.split(',');
+    return { startedAt, id: id.toLowerCase() };
+  })
+  .refine(({ startedAt, id }) => !Number.isNaN(Date.parse(startedAt)) && agentParam.safeParse(id).success);
 
 /** Reads the list's query parameters: the first value of each, anything else ignored. */
 export function parseExecutionQuery(params: URLSearchParams): ParsedQuery {
@@ -113,6 +142,17 @@ export function parseExecutionQuery(params: URLSearchParams): ParsedQuery {
   const page = pageParam.safeParse(raw(PARAM.page));
   if (page.success) query.page = page.data;
 
+  // A malformed or forged cursor is dropped: the page number alone still finds the page.
+  if (query.page > 1) {
+    for (const direction of ['after', 'before'] as const) {
+      const cursor = cursorParam.safeParse(raw(PARAM[direction]));
+      if (cursor.success) {
+        query.cursor = { direction, ...cursor.data };
+        break;
+      }
+    }
+  }
+
   return { query, errors, rejected };
 }
 
@@ -124,6 +164,7 @@ export function toSearchParams(query: ExecutionQuery): URLSearchParams {
   if (query.startDate) params.set(PARAM.startDate, query.startDate);
   if (query.endDate) params.set(PARAM.endDate, query.endDate);
   if (query.page > 1) params.set(PARAM.page, String(query.page));
+  if (query.cursor) params.set(PARAM[query.cursor.direction], `${query.cursor.startedAt},${query.cursor.id}`);
   return params;
 }
 

@@ -2,11 +2,12 @@
  * Every read the page makes. Each function takes the organization first and scopes every
  * table it touches by it — joins included — so no query can reach another organization's rows.
  */
-import { and, asc, count, desc, eq, gte, isNotNull, lt, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, isNotNull, lt, lte, sql, sum, type SQL } from 'drizzle-orm';
 import type { ExecutionsDatabase } from './database.js';
 import {
   agents,
   conversations,
+  executionDailyCounts,
   executions,
   organizations,
   schedules,
@@ -27,16 +28,40 @@ export interface AgentOption {
   removed: boolean;
 }
 
-/** What the SQL filters on: the query value with its dates resolved to instants. */
+/**
+ * What the SQL filters on: the query value's filters, its calendar dates both as they are (for
+ * the daily counts) and resolved to instants in the organization's time zone (for the runs).
+ */
 export interface ExecutionFilters {
   agentId: string | null;
   status: ExecutionStatus | null;
+  /** Inclusive local calendar dates, yyyy-MM-dd. */
+  startDate: string | null;
+  endDate: string | null;
   startedFrom: Date | null;
   startedBefore: Date | null;
 }
 
+/** A run's place in the newest-first order: its exact start (microseconds, UTC ISO) and id. */
+export interface PageCursor {
+  startedAt: string;
+  id: string;
+}
+
+/**
+ * Which rows of the newest-first list to read. Keyset requests (after/before a cursor) cost the
+ * same at any depth; `fromEnd` counts its offset from the oldest run, so the last pages of a long
+ * list are as cheap as the first.
+ */
+export type PageRequest =
+  | { kind: 'offset'; offset: number; limit: number }
+  | { kind: 'fromEnd'; offset: number; limit: number }
+  | { kind: 'after'; cursor: PageCursor; limit: number }
+  | { kind: 'before'; cursor: PageCursor; limit: number };
+
 export interface ExecutionRow {
   id: string;
+  cursor: PageCursor;
   conversationId: string;
   /** Null when the agent was deleted. */
   agentName: string | null;
@@ -109,8 +134,12 @@ function listConditions(organizationId: string, f: ExecutionFilters): SQL | unde
   );
 }
 
+/** Microsecond-exact and round-trips through ::timestamptz: a JavaScript Date would lose precision. */
+const startedAtText = sql<string>`to_char(${executions.startedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
 const rowColumns = {
   id: executions.id,
+  startedAtText,
   conversationId: executions.conversationId,
   agentName: agents.name,
   agentDeletedAt: agents.deletedAt,
@@ -122,10 +151,13 @@ const rowColumns = {
   errorMessage: executions.errorMessage,
 };
 
-type SelectedRow = { agentName: string; agentDeletedAt: Date | null } & Omit<ExecutionRow, 'agentName'>;
+type SelectedRow = { agentName: string; agentDeletedAt: Date | null; startedAtText: string } & Omit<
+  ExecutionRow,
+  'agentName' | 'cursor'
+>;
 
-function toExecutionRow({ agentDeletedAt, agentName, ...rest }: SelectedRow): ExecutionRow {
-  return { ...rest, agentName: agentDeletedAt ? null : agentName };
+function toExecutionRow({ agentDeletedAt, agentName, startedAtText, ...rest }: SelectedRow): ExecutionRow {
+  return { ...rest, agentName: agentDeletedAt ? null : agentName, cursor: { startedAt: startedAtText, id: rest.id } };
 }
 
 const joinAgent = and(eq(agents.organizationId, executions.organizationId), eq(agents.id, executions.agentId));
@@ -134,32 +166,64 @@ const joinConversation = and(
   eq(conversations.id, executions.conversationId),
 );
 
+function beyond(cursor: PageCursor, direction: 'older' | 'newer'): SQL {
+  // A row comparison walks the (started_at, id) index from the cursor, at any depth.
+  const op = direction === 'older' ? '<' : '>';
+  return sql`(${executions.startedAt}, ${executions.id}) ${sql.raw(op)} (${cursor.startedAt}::timestamptz, ${cursor.id}::uuid)`;
+}
+
 /** One page of runs, newest first; ties on start time broken by id so pages never overlap. */
 export async function listExecutions(
   db: ExecutionsDatabase,
   organizationId: string,
   filters: ExecutionFilters,
-  page: { limit: number; offset: number },
+  page: PageRequest,
 ): Promise<ExecutionRow[]> {
-  const rows = await db
+  const newestFirst = page.kind === 'offset' || page.kind === 'after';
+  const where = listConditions(organizationId, filters);
+  const query = db
     .select(rowColumns)
     .from(executions)
     .innerJoin(agents, joinAgent)
     .innerJoin(conversations, joinConversation)
-    .where(listConditions(organizationId, filters))
-    .orderBy(desc(executions.startedAt), desc(executions.id))
+    .where(
+      page.kind === 'after'
+        ? and(where, beyond(page.cursor, 'older'))
+        : page.kind === 'before'
+          ? and(where, beyond(page.cursor, 'newer'))
+          : where,
+    )
+    .orderBy(
+      ...(newestFirst
+        ? [desc(executions.startedAt), desc(executions.id)]
+        : [asc(executions.startedAt), asc(executions.id)]),
+    )
     .limit(page.limit)
-    .offset(page.offset);
-  return rows.map(toExecutionRow);
+    .offset(page.kind === 'offset' || page.kind === 'fromEnd' ? page.offset : 0);
+  const rows = (await query).map(toExecutionRow);
+  return newestFirst ? rows : rows.reverse();
 }
 
+/** The exact number of scheduled runs matching the filters, summed from the daily counts. */
 export async function countExecutions(
   db: ExecutionsDatabase,
   organizationId: string,
   filters: ExecutionFilters,
 ): Promise<number> {
-  const [row] = await db.select({ n: count() }).from(executions).where(listConditions(organizationId, filters));
-  return row?.n ?? 0;
+  const c = executionDailyCounts;
+  const [row] = await db
+    .select({ n: sum(c.runs) })
+    .from(c)
+    .where(
+      and(
+        eq(c.organizationId, organizationId),
+        filters.agentId ? eq(c.agentId, filters.agentId) : undefined,
+        filters.status ? eq(c.status, filters.status) : undefined,
+        filters.startDate ? gte(c.day, filters.startDate) : undefined,
+        filters.endDate ? lte(c.day, filters.endDate) : undefined,
+      ),
+    );
+  return Number(row?.n ?? 0);
 }
 
 /** A scheduled run's conversation with its steps in order; null when the organization has no such run. */

@@ -5,7 +5,9 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
+  date,
   check,
   foreignKey,
   index,
@@ -142,6 +144,9 @@ export const executions = pgTable(
     index('xa_executions_org_agent_started_idx')
       .on(t.organizationId, t.agentId, t.startedAt.desc(), t.id.desc())
       .where(sql`${t.scheduleId} is not null`),
+    index('xa_executions_org_agent_status_started_idx')
+      .on(t.organizationId, t.agentId, t.status, t.startedAt.desc(), t.id.desc())
+      .where(sql`${t.scheduleId} is not null`),
     // A conversation records at most one run.
     uniqueIndex('xa_executions_org_conversation_key').on(t.organizationId, t.conversationId),
     uniqueIndex('xa_executions_org_idempotency_key').on(t.organizationId, t.idempotencyKey),
@@ -179,6 +184,25 @@ export const steps = pgTable(
     check('xa_steps_position_non_negative', sql`${t.position} >= 0`),
     check('xa_steps_tool_call_has_tool', sql`${t.kind} <> 'tool_call' or ${t.toolName} is not null`),
   ],
+);
+
+/**
+ * Scheduled runs counted per organization, local calendar day (in the organization's time zone),
+ * agent and status, kept exact by triggers on xa_executions in the same transaction as every
+ * write (see drizzle/0002_daily_counts.sql). Totals for any filter are a sum over a few hundred
+ * rows instead of a count over millions. Derived data: no foreign keys, rebuilt on a time-zone
+ * change.
+ */
+export const executionDailyCounts = pgTable(
+  'xa_execution_daily_counts',
+  {
+    organizationId: text('organization_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    agentId: uuid('agent_id').notNull(),
+    status: executionStatus('status').notNull(),
+    runs: bigint('runs', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.organizationId, t.day, t.agentId, t.status] })],
 );
 
 export type ExecutionStatus = (typeof executionStatus.enumValues)[number];

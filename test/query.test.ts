@@ -12,7 +12,14 @@ describe('parseExecutionQuery', () => {
   it('reads every filter and the page', () => {
     const { query, errors } = parse(`agent=${AGENT}&status=failed&start=2026-01-01&end=2026-01-31&page=3`);
     expect(errors).toEqual({});
-    expect(query).toEqual({ agentId: AGENT, status: 'failed', startDate: '2026-01-01', endDate: '2026-01-31', page: 3 });
+    expect(query).toEqual({
+      agentId: AGENT,
+      status: 'failed',
+      startDate: '2026-01-01',
+      endDate: '2026-01-31',
+      page: 3,
+      cursor: null,
+    });
   });
 
   it('treats blank fields, as an unfilled form submits them, as defaults', () => {
@@ -70,14 +77,46 @@ describe('parseExecutionQuery', () => {
 describe('canonical parameters', () => {
   it('leave defaults out and keep a fixed order', () => {
     expect(toSearchParams(DEFAULT_QUERY).toString()).toBe('');
-    const query = { agentId: AGENT, status: 'pending' as const, startDate: '2026-01-01', endDate: null, page: 2 };
+    const query = { agentId: AGENT, status: 'pending' as const, startDate: '2026-01-01', endDate: null, page: 2, cursor: null };
     expect(withQuery('/admin/executions', query)).toBe(
       `/admin/executions?agent=${AGENT}&status=pending&start=2026-01-01&page=2`,
     );
   });
 
   it('round-trip through the parser', () => {
-    const query = { agentId: AGENT, status: 'active' as const, startDate: '2026-03-01', endDate: '2026-03-31', page: 7 };
+    const query = {
+      agentId: AGENT,
+      status: 'active' as const,
+      startDate: '2026-03-01',
+      endDate: '2026-03-31',
+      page: 7,
+      cursor: { direction: 'after' as const, startedAt: '2026-03-20T10:00:00.123456Z', id: AGENT },
+    };
     expect(parseExecutionQuery(toSearchParams(query)).query).toEqual(query);
+  });
+});
+
+describe('keyset cursors', () => {
+  const CURSOR = `2026-03-20T10:00:00.123456Z,${AGENT}`;
+
+  it('reads an after or a before cursor on pages past the first', () => {
+    expect(parse(`page=3&after=${CURSOR}`).query.cursor).toEqual({
+      direction: 'after',
+      startedAt: '2026-03-20T10:00:00.123456Z',
+      id: AGENT,
+    });
+    expect(parse(`page=3&before=${CURSOR}`).query.cursor?.direction).toBe('before');
+  });
+
+  it.each([
+    `page=1&after=${CURSOR}`,
+    'page=3&after=yesterday,1',
+    `page=3&after=2026-13-45T99:00:00Z,${AGENT}`,
+    "page=3&after=2026-03-20T10:00:00Z,' or 1=1 --",
+    `page=3&after=${CURSOR},extra`,
+  ])('drops a cursor it cannot use (%s), never failing', (search) => {
+    const { query, errors } = parse(search);
+    expect(query.cursor).toBeNull();
+    expect(errors).toEqual({});
   });
 });

@@ -466,8 +466,8 @@ for (const target of databaseTargets) {
               await listExecutions(
                 db(),
                 ORG_A,
-                { agentId: null, status: null, startedFrom: null, startedBefore: null },
-                { limit: 1000, offset: 0 },
+                { agentId: null, status: null, startDate: null, endDate: null, startedFrom: null, startedBefore: null },
+                { kind: 'offset', limit: 1000, offset: 0 },
               )
             ).find((r) => r.id === ids.executionId);
           expect((await listed())?.credits).toBeNull();

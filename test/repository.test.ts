@@ -29,6 +29,7 @@ const query = (q: Partial<ExecutionQuery>): ExecutionQuery => ({
   startDate: null,
   endDate: null,
   page: 1,
+  cursor: null,
   ...q,
 });
 
@@ -42,6 +43,7 @@ for (const target of databaseTargets) {
     const orgA: Organization = { id: ORG_A, name: 'Org A', timeZone: ORG_A_ZONE };
     const list = (q: Partial<ExecutionQuery>, page = 1) =>
       listExecutions(database.db, ORG_A, filtersFor(query(q), ORG_A_ZONE), {
+        kind: 'offset',
         limit: PAGE_SIZE,
         offset: (page - 1) * PAGE_SIZE,
       });

@@ -150,12 +150,45 @@ for (const target of databaseTargets) {
           expect(text(doc.querySelector('.xa-total'))).toBe('45 executions total');
           expect(doc.querySelector('nav[aria-label="Pagination"] [aria-hidden="true"]')?.textContent).toBe('1 / 3');
           expect(doc.querySelector('#xa-page-previous')).toBeNull();
-          expect(doc.querySelector('#xa-page-next')?.getAttribute('href')).toBe('/admin/executions?page=2');
+          const CURSOR = /,[0-9a-f-]{36}$/;
+          const next = new URL(doc.querySelector('#xa-page-next')?.getAttribute('href') ?? '', 'http://x');
+          expect(next.pathname).toBe('/admin/executions');
+          expect(next.searchParams.get('page')).toBe('2');
+          expect(next.searchParams.get('after')).toMatch(CURSOR);
 
           doc = await getDocument('/admin/executions?page=3');
           expect(rowsOf(doc)).toHaveLength(5);
           expect(doc.querySelector('#xa-page-next')).toBeNull();
-          expect(doc.querySelector('#xa-page-previous')?.getAttribute('href')).toBe('/admin/executions?page=2');
+          // Previous carries a cursor too, except to page 1, which needs none.
+          const previous = new URL(doc.querySelector('#xa-page-previous')?.getAttribute('href') ?? '', 'http://x');
+          expect(previous.searchParams.get('page')).toBe('2');
+          expect(previous.searchParams.get('before')).toMatch(CURSOR);
+          doc = await getDocument('/admin/executions?page=2');
+          expect(doc.querySelector('#xa-page-previous')?.getAttribute('href')).toBe('/admin/executions');
+        });
+
+        it('walks every page by the arrows, forward and back, with no row missed or repeated', async () => {
+          const seen: string[] = [];
+          let href: string | null | undefined = '/admin/executions';
+          const pages: string[] = [];
+          while (href) {
+            pages.push(href);
+            const doc = await getDocument(href);
+            seen.push(...rowsOf(doc).map((r) => r.querySelector('time')?.getAttribute('datetime') ?? ''));
+            href = doc.querySelector('#xa-page-next')?.getAttribute('href');
+          }
+          const expected = fixtureRuns().map((r) => r.startedAt.toISOString());
+          expect(pages).toHaveLength(3);
+          expect(seen).toEqual(expected);
+          // And back from the last page, page by page, to the first.
+          let back: string | null | undefined = pages.at(-1);
+          const reversed: string[] = [];
+          while (back) {
+            const doc = await getDocument(back);
+            reversed.unshift(...rowsOf(doc).map((r) => r.querySelector('time')?.getAttribute('datetime') ?? ''));
+            back = doc.querySelector('#xa-page-previous')?.getAttribute('href');
+          }
+          expect(reversed).toEqual(expected);
         });
 
         it('never lists other channels’ runs or another organization’s', async () => {
@@ -345,7 +378,7 @@ for (const target of databaseTargets) {
           expect(res.status).toBe(200);
           const doc = parseDocument(await res.text());
           expect(doc.querySelector('form')?.getAttribute('action')).toBe('/orgs/acme/admin/executions');
-          expect(doc.querySelector('#xa-page-next')?.getAttribute('href')).toBe('/orgs/acme/admin/executions?page=2');
+          expect(doc.querySelector('#xa-page-next')?.getAttribute('href')).toMatch(/^\/orgs\/acme\/admin\/executions\?page=2&after=/);
           expect(doc.querySelector('tbody a')?.getAttribute('href')).toMatch(/^\/orgs\/acme\/admin\/executions\/conversations\//);
           const script = doc.querySelector('script[src]')?.getAttribute('src') ?? '';
           expect(script).toMatch(/^\/orgs\/acme\/admin\/executions\/assets\/executions\.[0-9a-f]{10}\.js$/);
