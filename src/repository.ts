@@ -172,16 +172,19 @@ function beyond(cursor: PageCursor, direction: 'older' | 'newer'): SQL {
   return sql`(${executions.startedAt}, ${executions.id}) ${sql.raw(op)} (${cursor.startedAt}::timestamptz, ${cursor.id}::uuid)`;
 }
 
-/** One page of runs, newest first; ties on start time broken by id so pages never overlap. */
-export async function listExecutions(
+const newestFirst = (page: PageRequest) => page.kind === 'offset' || page.kind === 'after';
+const NEWEST_FIRST = [sql`${executions.startedAt} desc nulls last`, sql`${executions.id} desc nulls last`];
+const OLDEST_FIRST = [sql`${executions.startedAt} asc nulls first`, sql`${executions.id} asc nulls first`];
+
+/** The page query itself, unexecuted: the bench checks its plan. */
+export function listExecutionsQuery(
   db: ExecutionsDatabase,
   organizationId: string,
   filters: ExecutionFilters,
   page: PageRequest,
-): Promise<ExecutionRow[]> {
-  const newestFirst = page.kind === 'offset' || page.kind === 'after';
+) {
   const where = listConditions(organizationId, filters);
-  const query = db
+  return db
     .select(rowColumns)
     .from(executions)
     .innerJoin(agents, joinAgent)
@@ -193,25 +196,28 @@ export async function listExecutions(
           ? and(where, beyond(page.cursor, 'newer'))
           : where,
     )
-    .orderBy(
-      ...(newestFirst
-        ? [desc(executions.startedAt), desc(executions.id)]
-        : [asc(executions.startedAt), asc(executions.id)]),
-    )
+    // Spelled out to match the indexes (DESC NULLS LAST) exactly: plain DESC means NULLS FIRST
+    // in Postgres, and the planner then sorts every matching row instead of walking the index.
+    .orderBy(...(newestFirst(page) ? NEWEST_FIRST : OLDEST_FIRST))
     .limit(page.limit)
     .offset(page.kind === 'offset' || page.kind === 'fromEnd' ? page.offset : 0);
-  const rows = (await query).map(toExecutionRow);
-  return newestFirst ? rows : rows.reverse();
 }
 
-/** The exact number of scheduled runs matching the filters, summed from the daily counts. */
-export async function countExecutions(
+/** One page of runs, newest first; ties on start time broken by id so pages never overlap. */
+export async function listExecutions(
   db: ExecutionsDatabase,
   organizationId: string,
   filters: ExecutionFilters,
-): Promise<number> {
+  page: PageRequest,
+): Promise<ExecutionRow[]> {
+  const rows = (await listExecutionsQuery(db, organizationId, filters, page)).map(toExecutionRow);
+  return newestFirst(page) ? rows : rows.reverse();
+}
+
+/** The count query itself, unexecuted: the bench checks its plan. */
+export function countExecutionsQuery(db: ExecutionsDatabase, organizationId: string, filters: ExecutionFilters) {
   const c = executionDailyCounts;
-  const [row] = await db
+  return db
     .select({ n: sum(c.runs) })
     .from(c)
     .where(
@@ -223,6 +229,15 @@ export async function countExecutions(
         filters.endDate ? lte(c.day, filters.endDate) : undefined,
       ),
     );
+}
+
+/** The exact number of scheduled runs matching the filters, summed from the daily counts. */
+export async function countExecutions(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  filters: ExecutionFilters,
+): Promise<number> {
+  const [row] = await countExecutionsQuery(db, organizationId, filters);
   return Number(row?.n ?? 0);
 }
 

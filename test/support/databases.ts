@@ -7,6 +7,8 @@ import postgres from 'postgres';
 import { openDatabase, type OpenDatabase } from '../../src/database.js';
 
 export interface TestDatabase extends OpenDatabase {
+  /** The connection string, for real Postgres (null for PGlite). */
+  url: string | null;
   /** Closes the connection and drops what the test created. */
   dispose(): Promise<void>;
 }
@@ -23,7 +25,7 @@ const requirePostgres = process.env.REQUIRE_POSTGRES === '1';
 async function openPglite(): Promise<TestDatabase> {
   const database = await openDatabase({});
   await database.migrate();
-  return { ...database, dispose: () => database.close() };
+  return { ...database, url: null, dispose: () => database.close() };
 }
 
 async function openThrowawayPostgres(url: string): Promise<TestDatabase> {
@@ -40,6 +42,7 @@ async function openThrowawayPostgres(url: string): Promise<TestDatabase> {
   await database.migrate();
   return {
     ...database,
+    url: testUrl.toString(),
     async dispose() {
       await database.close();
       const cleanup = postgres(url, { max: 1, onnotice: () => {} });

@@ -1,0 +1,200 @@
+/**
+ * `npm run bench [-- --rows 10000000] [-- --seconds 5]`: the list at scale, on real Postgres.
+ *
+ * Seeds a dedicated database (--database, default xa_bench, on DATABASE_URL's server) with N runs unless it already
+ * holds exactly that many, serves the module from a child process, and drives each scenario over
+ * HTTP at 1 connection, then a mixed workload at 8; in the same run it measures the floor — the
+ * same queries through postgres.js with no HTTP. Prints a table and writes bench/results/*.json.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import postgres from 'postgres';
+import { connectPostgres } from '../src/database.js';
+import { loadExecutionList } from '../src/execution-list.js';
+import { parseExecutionQuery, PAGE_SIZE } from '../src/query.js';
+import { BENCH_ORGANIZATION, BENCH_TIME_ZONE, benchAgentId, seedLarge } from './seed-large.js';
+
+const { values } = parseArgs({
+  options: {
+    rows: { type: 'string', default: '1000000' },
+    seconds: { type: 'string', default: '5' },
+    'mixed-seconds': { type: 'string', default: '20' },
+    database: { type: 'string', default: 'xa_bench' },
+  },
+});
+const databaseName = values.database;
+if (!/^[a-z_][a-z0-9_]*$/.test(databaseName)) throw new Error('--database takes a plain lower-case name');
+const rows = Number(values.rows);
+const seconds = Number(values.seconds);
+const mixedSeconds = Number(values['mixed-seconds']);
+
+const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const benchUrl = Object.assign(new URL(serverUrl), { pathname: `/${databaseName}` }).toString();
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+const summary = (times: number[]) => {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) };
+};
+
+async function ensureSeeded(): Promise<void> {
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  const [exists] = await admin`select 1 from pg_database where datname = ${databaseName}`;
+  if (!exists) await admin.unsafe(`create database ${databaseName}`);
+  await admin.end();
+  const database = connectPostgres(benchUrl);
+  await database.migrate();
+  const sql = postgres(benchUrl, { max: 1 });
+  const [seeded] = await sql<{ n: string | null }[]>`
+    select sum(runs) as n from xa_execution_daily_counts where organization_id = ${BENCH_ORGANIZATION}`;
+  const n = seeded?.n ?? null;
+  await sql.end();
+  await database.close();
+  if (Number(n ?? 0) === rows) {
+    console.log(`${databaseName} already holds ${rows.toLocaleString('en')} runs.`);
+    return;
+  }
+  if (n !== null) throw new Error(`${databaseName} holds ${n} runs, not ${rows}: drop it (dropdb ${databaseName}) to reseed`);
+  console.log(`Seeding ${rows.toLocaleString('en')} runs into ${databaseName}…`);
+  const started = Date.now();
+  await seedLarge(benchUrl, rows);
+  console.log(`Seeded in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+}
+
+interface Scenario {
+  name: string;
+  path: string;
+  /** Held to the 25 ms p95 target. */
+  target: boolean;
+}
+
+/** The scenarios; deep-page cursors are read once from the database, as the arrows would carry them. */
+async function scenarios(): Promise<Scenario[]> {
+  const sql = postgres(benchUrl, { max: 1 });
+  const rowAt = async (offset: number) => {
+    const [row] = await sql<{ ts: string; id: string }[]>`
+      select to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as ts, id from xa_executions
+       where organization_id = ${BENCH_ORGANIZATION} and schedule_id is not null
+       order by started_at desc, id desc offset ${offset} limit 1`;
+    return `${row!.ts},${row!.id}`;
+  };
+  const pageCount = Math.ceil(rows / PAGE_SIZE);
+  const deep = Math.min(100_000, Math.max(2, Math.floor(pageCount / 2)));
+  const nextCursor = await rowAt((deep - 1) * PAGE_SIZE - 1);
+  const previousCursor = await rowAt(deep * PAGE_SIZE);
+  await sql.end();
+  const agent = benchAgentId(3);
+  const base = '/admin/executions';
+  return [
+    { name: 'first page, no filter', path: base, target: true },
+    { name: 'status = Failed', path: `${base}?status=failed`, target: true },
+    { name: 'one agent', path: `${base}?agent=${agent}`, target: true },
+    { name: 'date range (a month)', path: `${base}?start=2025-06-01&end=2025-06-30`, target: true },
+    { name: 'all filters together', path: `${base}?agent=${agent}&status=completed&start=2025-06-01&end=2025-06-30`, target: true },
+    // The organization is on +05:30: its days start at 18:30 UTC the day before.
+    { name: 'one local day (+05:30 zone)', path: `${base}?start=2026-03-08&end=2026-03-08`, target: true },
+    { name: `next arrow to page ${deep.toLocaleString('en')}`, path: `${base}?page=${deep}&after=${encodeURIComponent(nextCursor)}`, target: true },
+    { name: `previous arrow to page ${(deep - 1).toLocaleString('en')}`, path: `${base}?page=${deep - 1}&before=${encodeURIComponent(previousCursor)}`, target: true },
+    { name: 'last page (bare ?page=N)', path: `${base}?page=${pageCount}`, target: true },
+    { name: 'bare ?page=N in the middle (no target)', path: `${base}?page=${Math.floor(pageCount / 2)}`, target: false },
+  ];
+}
+
+function startServer(): Promise<{ origin: string; child: ChildProcess }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts'], {
+      env: { ...process.env, BENCH_DATABASE_URL: benchUrl },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    child.stdout.on('data', (chunk: Buffer) => {
+      const match = chunk.toString().match(/listening on (http:\/\/[\d.:]+)/);
+      if (match) resolve({ origin: match[1]!, child });
+    });
+    child.on('exit', (code) => reject(new Error(`bench server exited (${code})`)));
+  });
+}
+
+async function rssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) / 1024;
+}
+
+/** Latencies of every response (autocannon's own percentiles skip p95). */
+async function drive(origin: string, paths: string[], connections: number, duration: number) {
+  const times: number[] = [];
+  let failures = 0;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: origin,
+        connections,
+        duration,
+        requests: paths.map((path) => ({ method: 'GET', path })),
+        headers: { 'accept-encoding': 'gzip' },
+      },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    );
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      times.push(responseTime);
+      if (statusCode !== 200) failures += 1;
+    });
+  });
+  return { ...summary(times), failures: failures + result.errors + result.timeouts, perSecond: times.length / duration };
+}
+
+/** The floor: the page's queries through postgres.js in this process, no HTTP, no rendering. */
+async function floor(path: string, duration: number) {
+  const database = connectPostgres(benchUrl);
+  const organization = { id: BENCH_ORGANIZATION, name: BENCH_ORGANIZATION, timeZone: BENCH_TIME_ZONE };
+  const parsed = parseExecutionQuery(new URL(path, 'http://x').searchParams);
+  const times: number[] = [];
+  const until = Date.now() + duration * 1000;
+  while (Date.now() < until) {
+    const start = performance.now();
+    await loadExecutionList(database.db, organization, parsed);
+    times.push(performance.now() - start);
+  }
+  await database.close();
+  return summary(times);
+}
+
+await ensureSeeded();
+const list = await scenarios();
+const { origin, child } = await startServer();
+const results = [];
+let rssPeak = 0;
+try {
+  console.log(`\nDriving ${list.length} scenarios for ${seconds} s each at 1 connection, then a mix at 8 for ${mixedSeconds} s.`);
+  for (const scenario of list) {
+    const http = await drive(origin, [scenario.path], 1, seconds);
+    const sql = await floor(scenario.path, Math.min(seconds, 3));
+    rssPeak = Math.max(rssPeak, await rssMb(child.pid!));
+    results.push({ ...scenario, http, floor: sql, ratio: http.p50 / sql.p50 });
+    process.stdout.write('.');
+  }
+  const samples: number[] = [];
+  const sampler = setInterval(() => void rssMb(child.pid!).then((mb) => samples.push(mb)), 500);
+  const mixed = await drive(origin, list.filter((s) => s.target).map((s) => s.path), 8, mixedSeconds);
+  clearInterval(sampler);
+  rssPeak = Math.max(rssPeak, ...samples);
+
+  const ms = (n: number) => n.toFixed(n < 10 ? 1 : 0);
+  console.log(`\n\n${rows.toLocaleString('en')} runs in ${BENCH_ORGANIZATION} (+${Math.floor(rows / 10).toLocaleString('en')} in another organization), real Postgres, ${cpus().length} cores.\n`);
+  console.log('| scenario | HTTP p50 | p95 | p99 | SQL floor p50 | p95 | HTTP/floor (p50) | p95 ≤ 25 ms |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of results) {
+    const verdict = r.target ? (r.http.p95 <= 25 ? 'yes' : 'NO') : '—';
+    console.log(`| ${r.name} | ${ms(r.http.p50)} | ${ms(r.http.p95)} | ${ms(r.http.p99)} | ${ms(r.floor.p50)} | ${ms(r.floor.p95)} | ${r.ratio.toFixed(1)}× | ${verdict} |`);
+  }
+  console.log(`\nMixed, 8 connections: ${mixed.perSecond.toFixed(0)} requests/s, p50 ${ms(mixed.p50)} ms, p95 ${ms(mixed.p95)} ms, p99 ${ms(mixed.p99)} ms, ${mixed.failures} errors; server RSS peak ${rssPeak.toFixed(0)} MB.`);
+
+  await mkdir('bench/results', { recursive: true });
+  const file = `bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}-${rows}.json`;
+  await writeFile(file, JSON.stringify({ date: new Date().toISOString(), rows, cores: cpus().length, node: process.version, scenarios: results, mixed, rssPeakMb: rssPeak }, null, 2));
+  console.log(`Written to ${file}`);
+} finally {
+  child.kill('SIGTERM');
+}

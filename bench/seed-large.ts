@@ -1,0 +1,123 @@
+/**
+ * Seeds a benchmark organization with N scheduled runs (plus a smaller second organization)
+ * server-side with generate_series, in chunks, with a progress bar. For a dedicated benchmark
+ * database only: triggers and foreign-key checks are off during the load (the rows are built
+ * consistent), secondary indexes are dropped and rebuilt after it, and the daily counts are
+ * rebuilt in one statement — the same results, computed once instead of ten million times.
+ */
+import { createHash } from 'node:crypto';
+import postgres from 'postgres';
+
+export const BENCH_ORGANIZATION = 'bench-big';
+export const OTHER_ORGANIZATION = 'bench-other';
+export const BENCH_TIME_ZONE = 'Asia/Kolkata';
+const AGENTS = 8;
+const SCHEDULES = 16;
+const CHUNK = 250_000;
+
+/** Deterministic ids: the benchmark can find "its" agents and rows again. */
+const idSql = (kind: string, org: string, n: string) => `md5('${kind}:' || '${org}:' || ${n})::uuid`;
+
+function progress(label: string, done: number, total: number): void {
+  if (!process.stdout.isTTY && done < total) return;
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  process.stdout.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done.toLocaleString('en')} / ${total.toLocaleString('en')}`);
+  if (done >= total) process.stdout.write('\n');
+}
+
+async function seedOrganization(sql: postgres.Sql, org: string, timeZone: string, rows: number, quiet: boolean): Promise<void> {
+  await sql.unsafe(
+    `insert into xa_organizations (organization_id, name, time_zone) values ($1, $1, $2) on conflict do nothing`,
+    [org, timeZone],
+  );
+  await sql.unsafe(
+    `insert into xa_agents (organization_id, id, name)
+     select $1, ${idSql('agent', org, 'a::text')}, 'Agent ' || a from generate_series(0, ${AGENTS - 1}) a
+     on conflict do nothing`,
+    [org],
+  );
+  await sql.unsafe(
+    `insert into xa_schedules (organization_id, id, agent_id, name, kind, expression)
+     select $1, ${idSql('schedule', org, 's::text')}, ${idSql('agent', org, `(s % ${AGENTS})::text`)},
+            'Schedule ' || s, (array['cron','interval','trigger'])[1 + s % 3]::xa_schedule_kind, '0 * * * *'
+       from generate_series(0, ${SCHEDULES - 1}) s
+     on conflict do nothing`,
+    [org],
+  );
+  // One run every ~7 s back from a fixed instant: ten million span about two years.
+  const startedAt = `timestamptz '2026-11-01 00:00:00+00' - (g * interval '7 seconds') - ((g * 7919) % 5000) * interval '1 millisecond'`;
+  for (let from = 0; from < rows; from += CHUNK) {
+    const to = Math.min(rows, from + CHUNK) - 1;
+    await sql.begin(async (tx) => {
+      await tx.unsafe(
+        `insert into xa_conversations (organization_id, id, agent_id, channel, title, created_at)
+         select $1, ${idSql('conversation', org, 'g::text')}, ${idSql('agent', org, `((g % ${SCHEDULES}) % ${AGENTS})::text`)},
+                'schedule', 'Schedule ' || (g % ${SCHEDULES}), ${startedAt}
+           from generate_series(${from}::bigint, ${to}::bigint) g`,
+        [org],
+      );
+      await tx.unsafe(
+        `insert into xa_executions (organization_id, id, conversation_id, agent_id, schedule_id, status, started_at, finished_at, credits, error_message)
+         select $1, ${idSql('execution', org, 'g::text')}, ${idSql('conversation', org, 'g::text')},
+                ${idSql('agent', org, `((g % ${SCHEDULES}) % ${AGENTS})::text`)}, ${idSql('schedule', org, `(g % ${SCHEDULES})::text`)},
+                s.status, ${startedAt},
+                case when s.status in ('completed', 'failed') then ${startedAt} + interval '40 seconds' end,
+                case when s.status in ('completed', 'failed') and g % 31 <> 0 then ((g * 37) % 1200) / 100.0 end,
+                case when s.status = 'failed' then 'hubspot: request timed out after 30000 ms' end
+           from generate_series(${from}::bigint, ${to}::bigint) g,
+                lateral (select (case when g % 100 < 86 then 'completed' when g % 100 < 96 then 'failed'
+                                      when g % 100 < 98 then 'active' else 'pending' end)::xa_execution_status as status) s`,
+        [org],
+      );
+    });
+    if (!quiet) progress(`  ${org}`, to + 1, rows);
+  }
+}
+
+/** Seeds `rows` runs for the bench organization and a tenth of that for another one. */
+export async function seedLarge(url: string, rows: number, { quiet = false } = {}): Promise<void> {
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const indexes = await sql.unsafe<{ name: string; definition: string }[]>(
+      `select indexname as name, indexdef as definition from pg_indexes
+        where tablename in ('xa_executions', 'xa_conversations')
+          and indexname not in (select conname from pg_constraint where contype = 'p')`,
+    );
+    for (const { name } of indexes) await sql.unsafe(`drop index "${name}"`);
+    // One connection (max: 1), so this session setting covers every insert below.
+    await sql.unsafe(`set session_replication_role = replica`);
+    await seedOrganization(sql, BENCH_ORGANIZATION, BENCH_TIME_ZONE, rows, quiet);
+    await seedOrganization(sql, OTHER_ORGANIZATION, 'UTC', Math.max(1, Math.floor(rows / 10)), quiet);
+    await sql.unsafe(`set session_replication_role = origin`);
+    if (!quiet) console.log(`  rebuilding ${indexes.length} indexes and the daily counts, vacuuming, analysing…`);
+    await sql.unsafe(`set maintenance_work_mem = '1GB'`);
+    for (const { definition } of indexes) await sql.unsafe(definition);
+    await sql.unsafe(
+      `delete from xa_execution_daily_counts where organization_id in ($1, $2)`,
+      [BENCH_ORGANIZATION, OTHER_ORGANIZATION],
+    );
+    await sql.unsafe(
+      `insert into xa_execution_daily_counts (organization_id, day, agent_id, status, runs)
+       select e.organization_id, (e.started_at at time zone o.time_zone)::date, e.agent_id, e.status, count(*)
+         from xa_executions e join xa_organizations o using (organization_id)
+        where e.organization_id in ($1, $2) and e.schedule_id is not null
+        group by 1, 2, 3, 4`,
+      [BENCH_ORGANIZATION, OTHER_ORGANIZATION],
+    );
+    await sql.unsafe('vacuum analyze xa_executions');
+    await sql.unsafe('vacuum analyze xa_conversations');
+    await sql.unsafe('vacuum analyze xa_execution_daily_counts');
+  } finally {
+    await sql.end();
+  }
+}
+
+export function benchAgentId(n: number): string {
+  return md5Uuid(`agent:${BENCH_ORGANIZATION}:${n}`);
+}
+
+function md5Uuid(text: string): string {
+  const hex = createHash('md5').update(text).digest('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

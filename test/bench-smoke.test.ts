@@ -1,0 +1,94 @@
+/**
+ * The benchmark's smoke, small enough for CI (50,000 runs on real Postgres): no page or count
+ * query plans a sequential scan on the runs table, and a deep page reached by the arrows' keyset
+ * costs no more than five times the first page.
+ */
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BENCH_ORGANIZATION, BENCH_TIME_ZONE, benchAgentId, seedLarge } from '../bench/seed-large.js';
+import { filtersFor } from '../src/execution-list.js';
+import { DEFAULT_QUERY, PAGE_SIZE, type ExecutionQuery } from '../src/query.js';
+import { countExecutionsQuery, listExecutions, listExecutionsQuery, type PageRequest } from '../src/repository.js';
+import { databaseTargets, type TestDatabase } from './support/databases.js';
+
+const ROWS = 50_000;
+const target = databaseTargets.find((t) => t.name === 'postgres')!;
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  Plans?: PlanNode[];
+}
+
+const seqScans = (node: PlanNode): string[] => [
+  ...(node['Node Type'] === 'Seq Scan' ? [node['Relation Name'] ?? '?'] : []),
+  ...(node.Plans ?? []).flatMap(seqScans),
+];
+
+describe.skipIf(target.skipReason !== null)(
+  `bench smoke on postgres${target.skipReason ? ` (skipped: ${target.skipReason})` : ''}`,
+  () => {
+    let database: TestDatabase;
+    let sql: postgres.Sql;
+
+    beforeAll(async () => {
+      database = await target.open();
+      await seedLarge(database.url!, ROWS, { quiet: true });
+      sql = postgres(database.url!, { max: 1 });
+    }, 300_000);
+    afterAll(async () => {
+      await sql?.end();
+      await database?.dispose();
+    });
+
+    const agent = benchAgentId(3);
+    const filterSets: [string, Partial<ExecutionQuery>][] = [
+      ['no filter', {}],
+      ['status', { status: 'failed' }],
+      ['agent', { agentId: agent }],
+      ['dates', { startDate: '2026-06-01', endDate: '2026-06-30' }],
+      ['all together', { agentId: agent, status: 'completed', startDate: '2026-06-01', endDate: '2026-06-30' }],
+    ];
+
+    const plan = async (query: { toSQL(): { sql: string; params: unknown[] } }) => {
+      const { sql: text, params } = query.toSQL();
+      const [row] = await sql.unsafe<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(`explain (format json) ${text}`, params as never[]);
+      return row!['QUERY PLAN'][0].Plan;
+    };
+
+    it.each(filterSets)('plans no sequential scan on the runs table: %s', async (_, q) => {
+      const filters = filtersFor({ ...DEFAULT_QUERY, ...q }, BENCH_TIME_ZONE);
+      const cursor = { startedAt: '2026-06-15T00:00:00.000000Z', id: agent };
+      const pages: PageRequest[] = [
+        { kind: 'offset', offset: 0, limit: PAGE_SIZE },
+        { kind: 'after', cursor, limit: PAGE_SIZE },
+        { kind: 'before', cursor, limit: PAGE_SIZE },
+        { kind: 'fromEnd', offset: 0, limit: PAGE_SIZE },
+      ];
+      for (const page of pages) {
+        expect(seqScans(await plan(listExecutionsQuery(database.db, BENCH_ORGANIZATION, filters, page)))).not.toContain('xa_executions');
+      }
+      expect(seqScans(await plan(countExecutionsQuery(database.db, BENCH_ORGANIZATION, filters)))).not.toContain('xa_executions');
+    });
+
+    it('serves a deep page by keyset in at most 5× the first page’s time', async () => {
+      const filters = filtersFor(DEFAULT_QUERY, BENCH_TIME_ZONE);
+      const read = (page: PageRequest) => listExecutions(database.db, BENCH_ORGANIZATION, filters, page);
+      // The cursor the arrows would carry to page 2,000 of 2,500.
+      const [deepest] = await read({ kind: 'offset', offset: 1999 * PAGE_SIZE - 1, limit: 1 });
+      const median = async (page: PageRequest) => {
+        const times: number[] = [];
+        for (let i = 0; i < 31; i++) {
+          const start = performance.now();
+          await read(page);
+          times.push(performance.now() - start);
+        }
+        return times.sort((a, b) => a - b)[15]!;
+      };
+      await median({ kind: 'offset', offset: 0, limit: PAGE_SIZE }); // warm the cache alike
+      const first = await median({ kind: 'offset', offset: 0, limit: PAGE_SIZE });
+      const deep = await median({ kind: 'after', cursor: deepest!.cursor, limit: PAGE_SIZE });
+      expect(deep).toBeLessThanOrEqual(first * 5);
+    });
+  },
+);
