@@ -48,8 +48,10 @@ export async function loadExecutionList(
   db: ExecutionsDatabase,
   organization: Organization,
   parsed: ParsedQuery,
+  /** The organization's agents, when the caller already has them (a short-lived cache). */
+  knownAgents?: AgentOption[],
 ): Promise<ExecutionList> {
-  const agents = await listAgents(db, organization.id);
+  const agents = knownAgents ?? (await listAgents(db, organization.id));
   let query = parsed.query;
   const errors = { ...parsed.errors };
   // An id from another organization, or a stale bookmark, is not an agent here.

@@ -74,7 +74,8 @@ const PARAM = {
 
 const blank = (v: string | undefined) => v === undefined || v.trim() === '';
 
-const agentParam = z.uuid();
+// Any 128-bit id Postgres stores as uuid, not only RFC 4122 versions: hosts choose their ids.
+const agentParam = z.guid();
 const statusParam = z
   .string()
   .trim()

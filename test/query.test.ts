@@ -26,6 +26,12 @@ describe('parseExecutionQuery', () => {
     expect(parse('agent=&status=&start=&end=')).toEqual({ query: DEFAULT_QUERY, errors: {}, rejected: {} });
   });
 
+  it('accepts any 128-bit id as an agent, not only RFC 4122 versions', () => {
+    const md5Shaped = 'ae47af4f-f1ae-3e95-3129-a44022fa3719';
+    expect(parse(`agent=${md5Shaped}`).query.agentId).toBe(md5Shaped);
+    expect(parse(`page=2&after=2026-03-20T10:00:00Z,${md5Shaped}`).query.cursor?.id).toBe(md5Shaped);
+  });
+
   it('accepts a status in any case', () => {
     expect(parse('status=Completed').query.status).toBe('completed');
   });
