@@ -14,9 +14,30 @@ export function isTimeZone(name: string): boolean {
   }
 }
 
-/** dd/MM/yyyy HH:mm, the page's one date-time format. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * dd/MM/yyyy HH:mm, the page's one date-time format. Through one cached Intl formatter per zone:
+ * date-fns with a TZDate gives the same text (a test holds them equal) but took 33 µs a call,
+ * which capped the CSV export near 16,000 rows/s.
+ */
 export function formatDateTime(instant: Date, timeZone: string): string {
-  return format(new TZDate(instant, timeZone), 'dd/MM/yyyy HH:mm');
+  let formatter = formatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, formatter);
+  }
+  const part: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
+  for (const { type, value } of formatter.formatToParts(instant)) part[type] = value;
+  return `${part.day}/${part.month}/${part.year} ${part.hour}:${part.minute}`;
 }
 
 /** A calendar date (yyyy-MM-dd) as the page writes dates: dd/MM/yyyy. */

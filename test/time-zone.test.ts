@@ -1,0 +1,28 @@
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { formatDateTime } from '../src/time-zone.js';
+
+const ZONES = ['UTC', 'Asia/Kolkata', 'Asia/Kathmandu', 'America/Sao_Paulo', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Pacific/Chatham'];
+
+describe('formatDateTime', () => {
+  it('writes dd/MM/yyyy HH:mm in the zone, as date-fns does, for any instant', () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true }),
+        fc.constantFrom(...ZONES),
+        (instant, zone) => {
+          expect(formatDateTime(instant, zone)).toBe(format(new TZDate(instant, zone), 'dd/MM/yyyy HH:mm'));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('crosses midnight and DST exactly', () => {
+    expect(formatDateTime(new Date('2026-03-08T06:59:00Z'), 'America/New_York')).toBe('08/03/2026 01:59');
+    expect(formatDateTime(new Date('2026-03-08T07:00:00Z'), 'America/New_York')).toBe('08/03/2026 03:00');
+    expect(formatDateTime(new Date('2026-03-07T18:30:00Z'), 'Asia/Kolkata')).toBe('08/03/2026 00:00');
+  });
+});
