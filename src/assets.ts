@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { cspHash } from './security-headers.js';
 
 export interface Asset {
   /** Hashed file name, e.g. `executions.3f2a9c1b0d.js`. */
@@ -23,12 +24,25 @@ export interface Asset {
 export interface ModuleAssets {
   /** The stylesheet's text, for a `<style>` element. */
   css: string;
+  /**
+   * CSP sources (`'sha256-…'`) allowing exactly the inline styles a page of the module carries:
+   * its stylesheet and, when the host loads htmx itself, htmx 2's indicator stylesheet.
+   */
+  styleHashes: string[];
   script: Asset;
 }
 
 const require = createRequire(import.meta.url);
 const publicFile = (name: string) => fileURLToPath(new URL(`../public/${name}`, import.meta.url));
 const bytes = (b: Buffer) => new Uint8Array(b);
+
+/**
+ * htmx 2.0.x appends this to <head> as a <style> element unless the host turned
+ * `includeIndicatorStyles` off; htmx 4 uses a constructed stylesheet, which CSP does not govern.
+ */
+const HTMX2_INDICATOR_CSS =
+  '.htmx-indicator{opacity:0;visibility: hidden} ' +
+  '.htmx-request .htmx-indicator, .htmx-request.htmx-indicator{opacity:1;visibility: visible;transition: opacity 200ms ease-in}';
 
 /** Comments and runs of white space out: a third smaller before compression. */
 function minifyCss(css: string): string {
@@ -51,6 +65,7 @@ export function loadAssets(options: { serveHtmx: boolean }): ModuleAssets {
   const hash = createHash('sha256').update(source).digest('hex').slice(0, 10);
   return {
     css,
+    styleHashes: [cspHash(css), ...(options.serveHtmx ? [] : [cspHash(HTMX2_INDICATOR_CSS)])],
     script: {
       name: `executions.${hash}.js`,
       contentType: 'text/javascript; charset=utf-8',

@@ -34,19 +34,91 @@ export async function migrateExecutionsAdmin(db: ExecutionsDatabase): Promise<vo
   await new PgDialect().migrate(readMigrationFiles(config), db._.session as unknown as PgSession, config);
 }
 
-/** Real Postgres through postgres.js. Connecting is lazy: nothing is sent until the first query. */
-export function connectPostgres(url: string): OpenDatabase {
+export interface PostgresOptions {
+  /**
+   * Seconds to wait for a connection, handshake included. Past it the request fails fast (the
+   * page answers 503) instead of hanging on a database that is down or unreachable.
+   */
+  connectTimeout?: number;
+  /**
+   * Milliseconds Postgres lets one statement run (lock waits included) before cancelling it;
+   * 0 turns the limit off. The page's queries take milliseconds: one still running is stuck.
+   */
+  statementTimeout?: number;
+  /** Connections in the pool. */
+  max?: number;
+}
+
+export const POSTGRES_DEFAULTS: Required<PostgresOptions> = { connectTimeout: 2, statementTimeout: 2_000, max: 10 };
+
+/**
+ * Real Postgres through postgres.js. Connecting is lazy: nothing is sent until the first query,
+ * and a pool that lost the server reconnects by itself on the next query once it is back.
+ */
+export function connectPostgres(url: string, options: PostgresOptions = {}): OpenDatabase {
+  const connectTimeout = options.connectTimeout ?? POSTGRES_DEFAULTS.connectTimeout;
+  const statementTimeout = options.statementTimeout ?? POSTGRES_DEFAULTS.statementTimeout;
+  const max = options.max ?? POSTGRES_DEFAULTS.max;
   const client = postgres(url, {
-    max: 10,
-    connect_timeout: 5,
+    max,
+    connect_timeout: connectTimeout,
+    // postgres.js's default waits up to 20 s before reconnecting after repeated failures, and every
+    // query of an outage would wait with it: retry within half a second, the connect timeout
+    // bounds the rest.
+    backoff: (retries: number) => Math.min(0.5, 0.05 * 2 ** retries),
+    connection: { application_name: 'executions-admin', statement_timeout: statementTimeout },
     onnotice: () => {},
   });
   const db = drizzle(client);
   return {
     db,
-    migrate: () => migrateExecutionsAdmin(db),
+    // Migrations may rewrite large tables: on a connection of their own, without the page's limit.
+    async migrate() {
+      const migrator = postgres(url, { max: 1, connect_timeout: connectTimeout, onnotice: () => {} });
+      try {
+        await migrateExecutionsAdmin(drizzle(migrator));
+      } finally {
+        await migrator.end({ timeout: 5 });
+      }
+    },
     close: () => client.end({ timeout: 5 }),
   };
+}
+
+/** Node and postgres.js codes for a connection that failed, timed out or was lost. */
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EPIPE',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+]);
+
+/**
+ * SQLSTATEs of a database that cannot serve now but may in a moment: connection exceptions
+ * (class 08), a statement cancelled by statement_timeout (57014), the server shutting down or
+ * starting (57P01–57P03), too many connections (53300) and a lock_timeout (55P03).
+ */
+const UNAVAILABLE_SQLSTATE = /^(08...|57014|57P0[1-3]|53300|55P03)$/;
+
+/**
+ * Whether an error — or any error in its `cause` chain, as Drizzle wraps the driver's — says the
+ * database is down, unreachable or too slow: worth a 503 and a retry, not a 500.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  for (let e = error, depth = 0; e instanceof Error && depth < 10; e = e.cause, depth += 1) {
+    const code: unknown = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && (CONNECTION_CODES.has(code) || UNAVAILABLE_SQLSTATE.test(code))) return true;
+  }
+  return false;
 }
 
 /** Embedded PGlite, in a data directory or in memory. Loaded on demand: it is a large module. */
@@ -63,10 +135,10 @@ export async function openPglite(dataDir?: string): Promise<OpenDatabase> {
 }
 
 export type DatabaseOptions =
-  | { url: string }
+  | ({ url: string } & PostgresOptions)
   /** A PGlite data directory; omitted for an in-memory database. */
   | { dataDir?: string };
 
 export async function openDatabase(options: DatabaseOptions): Promise<OpenDatabase> {
-  return 'url' in options ? connectPostgres(options.url) : openPglite(options.dataDir);
+  return 'url' in options ? connectPostgres(options.url, options) : openPglite(options.dataDir);
 }

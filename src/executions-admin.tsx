@@ -14,12 +14,15 @@ import { ListFragment, ListPage } from '../views/list-page.js';
 import { RESULTS_ID } from '../views/results.js';
 import { loadAssets, pickEncoding } from './assets.js';
 import { buildConversationView } from './conversation-view-model.js';
-import { connectPostgres, type ExecutionsDatabase } from './database.js';
+import { connectPostgres, isDatabaseUnavailable, type ExecutionsDatabase } from './database.js';
+import { exportCsv } from './csv-export.js';
 import { loadExecutionList } from './execution-list.js';
 import { buildListView } from './list-view-model.js';
 import { DEFAULT_REFRESH_SECONDS, REFRESH_HEADER, etagFor, withLiveRefresh } from './live-refresh.js';
 import { parseExecutionQuery } from './query.js';
-import { findExecutionConversation, findOrganization, type Organization } from './repository.js';
+import { findExecutionConversation, findOrganization, listAgents, type Organization } from './repository.js';
+import { ttlCache } from './ttl-cache.js';
+import { securityHeaders, type SecurityHeadersOptions } from './security-headers.js';
 import { isTimeZone } from './time-zone.js';
 
 /** What the host's middleware provides: `c.set('organizationId', …)` from its own auth. */
@@ -54,6 +57,12 @@ export interface ExecutionsAdminOptions {
   serveHtmx?: boolean;
   /** How often the list refreshes itself while it shows Active or Pending runs. */
   refreshSeconds?: number;
+  /**
+   * Content-Security-Policy, nosniff, Referrer-Policy and X-Frame-Options on every response
+   * (default). Pass `{ sources }` to add what the host's layout loads, or false when the host
+   * sets its own.
+   */
+  securityHeaders?: boolean | SecurityHeadersOptions;
 }
 
 export type ModuleEnv = { Variables: ExecutionsAdminVariables & { organization: Organization } };
@@ -80,7 +89,9 @@ function wantsFragment(c: Context): boolean {
   );
 }
 
-const conversationIdParam = z.uuid();
+const conversationIdParam = z.guid();
+
+const CACHE_MS = 5000;
 
 export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   const db = typeof options.db === 'string' ? connectPostgres(options.db).db : options.db;
@@ -88,6 +99,13 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   const refreshSeconds = options.refreshSeconds ?? DEFAULT_REFRESH_SECONDS;
   const assets = loadAssets({ serveHtmx: options.serveHtmx ?? true });
   const app = new Hono<ModuleEnv>();
+  // Time zone and agent names change rarely; reading them on every request cost two round trips
+  // of each page. A rename or a deletion shows within CACHE_MS; runs and totals are never cached.
+  const organizationOf = ttlCache(CACHE_MS, (id) => findOrganization(db, id));
+  const agentsOf = ttlCache(CACHE_MS, (id) => listAgents(db, id));
+  if (options.securityHeaders !== false) {
+    app.use('*', securityHeaders(assets.styleHashes, options.securityHeaders === true ? {} : options.securityHeaders));
+  }
   // Pages and fragments, gzipped as they stream (the script is compressed once, at start-up).
   app.use('*', compress());
 
@@ -99,7 +117,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   });
 
   /** A whole page: in the host's layout, the host's jsxRenderer, or the module's own document. */
-  const page = (c: Context, title: string, content: Child, status: 200 | 401 | 404 | 500 = 200) => {
+  const page = (c: Context, title: string, content: Child, status: 200 | 401 | 404 | 500 | 503 = 200) => {
     c.status(status);
     if (options.layout) {
       const Layout = options.layout;
@@ -128,24 +146,29 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   };
 
   // Never a bare stack trace: a message in the module's page, or in the results region when htmx
-  // asked for a fragment (htmx 4 swaps error responses too).
+  // asked for a fragment (htmx 4 swaps error responses too). A database that is down, unreachable
+  // or timing out is a 503: it will pass, and the process keeps serving until it does.
   app.onError((error, c) => {
     console.error('executions-admin:', error);
+    const unavailable = isDatabaseUnavailable(error);
+    const status = unavailable ? 503 : 500;
+    const title = unavailable ? 'Executions are temporarily unavailable' : 'Executions could not be loaded';
+    if (unavailable) c.header('Retry-After', '5');
     const message = (
       <div class="xa-empty" role="alert">
-        <p class="xa-empty__title">Executions could not be loaded.</p>
+        <p class="xa-empty__title">{title}.</p>
         <p>Try again in a moment.</p>
       </div>
     );
-    if (wantsFragment(c)) return c.html(message, 500);
+    if (wantsFragment(c)) return c.html(message, status);
     return page(
       c,
-      'Executions could not be loaded',
+      title,
       <div class="xa">
         <h1 class="xa-heading">Executions</h1>
         {message}
       </div>,
-      500,
+      status,
     );
   });
 
@@ -175,7 +198,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       );
     }
     // An organization that has recorded nothing yet is still an organization: an empty list in UTC.
-    const found = await findOrganization(db, ref.id);
+    const found = await organizationOf(ref.id);
     const timeZone = [ref.timeZone, found?.timeZone].find((zone) => zone !== undefined && isTimeZone(zone)) ?? 'UTC';
     c.set('organization', { id: ref.id, name: found?.name ?? ref.id, timeZone });
     c.header('Vary', VARY);
@@ -186,7 +209,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   app.get('/', async (c) => {
     const organization = c.get('organization');
     const parsed = parseExecutionQuery(new URL(c.req.url).searchParams);
-    const list = await loadExecutionList(db, organization, parsed);
+    const list = await loadExecutionList(db, organization, parsed, await agentsOf(organization.id));
     const view = withLiveRefresh(buildListView(list, mountPath(c), organization.timeZone), organization.id, refreshSeconds);
     if (wantsFragment(c)) {
       if (c.req.header(REFRESH_HEADER) === 'true') {
@@ -201,6 +224,16 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       return c.html(<ListFragment view={view} />);
     }
     return page(c, view.title, <ListPage view={view} />);
+  });
+
+  app.get('/export.csv', (c) => {
+    const organization = c.get('organization');
+    const { query } = parseExecutionQuery(new URL(c.req.url).searchParams);
+    const today = new Date().toISOString().slice(0, 10);
+    return c.body(exportCsv(db, organization, query), 200, {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="executions-${today}.csv"`,
+    });
   });
 
   app.get('/conversations/:conversationId', async (c) => {

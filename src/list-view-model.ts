@@ -75,6 +75,8 @@ export interface PaginationView {
 export interface ResultsView {
   rows: RowView[];
   totalText: string;
+  /** "Download CSV" of the same filters (the whole set, not the page). */
+  csvHref: string;
   filtered: boolean;
   clearHref: string;
   pagination: PaginationView;
@@ -184,6 +186,7 @@ export function buildListView(list: ExecutionList, basePath: string, timeZone: s
     results: {
       rows: list.rows.map((r) => rowView(r, basePath, query, timeZone)),
       totalText: totalText(list.total),
+      csvHref: withQuery(`${basePath}/export.csv`, { ...query, page: 1, cursor: null }),
       filtered: hasFilters(query),
       clearHref: basePath,
       captionDetail: captionDetail(list),

@@ -164,7 +164,12 @@ export const Results: FC<{ results: ResultsView }> = ({ results }) => (
       </div>
     )}
     <div class="xa-footer">
-      <p class="xa-total">{results.totalText}</p>
+      <div class="xa-footer__start">
+        <p class="xa-total">{results.totalText}</p>
+        <a id="xa-csv" class="xa-csv-link" href={results.csvHref}>
+          Download CSV
+        </a>
+      </div>
       <Pagination pagination={results.pagination} />
     </div>
     {results.refresh !== null && <Refresh refresh={results.refresh} />}

@@ -7,6 +7,7 @@ import { raw } from 'hono/html';
 import type { FC } from 'hono/jsx';
 import type { ExecutionsDatabase } from '../database.js';
 import { createExecutionsAdmin, type ExecutionsAdminEnv } from '../executions-admin.js';
+import { cspHash } from '../security-headers.js';
 import { AssetTags, Document, type Layout } from '../../views/layout.js';
 
 const HOST_CSS = `
@@ -81,6 +82,9 @@ export function createDemoApp(db: ExecutionsDatabase, organization: { id: string
     await next();
   });
   const layout: Layout = (props) => <DemoLayout {...props} organizationName={organization.name} />;
-  app.route(DEMO_MOUNT_PATH, createExecutionsAdmin({ db, layout }));
+  // The module's Content-Security-Policy covers the whole page, layout included: allow exactly
+  // the host's own inline stylesheet by its hash.
+  const securityHeaders = { sources: { 'style-src': [cspHash(HOST_CSS)] } };
+  app.route(DEMO_MOUNT_PATH, createExecutionsAdmin({ db, layout, securityHeaders }));
   return app;
 }

@@ -1,0 +1,184 @@
+/**
+ * Outages of a real Postgres that the test owns (a throwaway cluster, started and stopped with
+ * pg_ctl), with the module served from a child process on the module's default timeouts:
+ * stopped, or accepting connections but never answering, every request gets the 503 page
+ * ("Executions are temporarily unavailable") within 3 s; a runaway query is cut by the
+ * statement timeout; the process stays up and serves again, unrestarted, once the database is
+ * back.
+ */
+import { sql } from 'drizzle-orm';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectPostgres, isDatabaseUnavailable, POSTGRES_DEFAULTS } from '../src/database.js';
+import { spawnScript, type ChildScript } from './support/child-process.js';
+import { fixtureRuns, insertFixture, ORG_A } from './support/fixture.js';
+import { clusterSkipReason, createCluster, type PostgresCluster } from './support/postgres-cluster.js';
+import { htmxHeaders, ORG_HEADER } from './support/test-host.js';
+
+const BOUND_MS = 3_000;
+const UNAVAILABLE = 'Executions are temporarily unavailable';
+const LIST = '/admin/executions';
+const CONVERSATION = `${LIST}/conversations/${fixtureRuns()[1]!.conversationId}`;
+
+/** The list, its htmx fragment, a live-refresh poll and a conversation: every kind of read. */
+const REQUESTS: { name: string; path: string; headers: Record<string, string>; fragment: boolean }[] = [
+  { name: 'list page', path: LIST, headers: {}, fragment: false },
+  { name: 'filter swap', path: `${LIST}?status=failed`, headers: htmxHeaders, fragment: true },
+  {
+    name: 'live refresh poll',
+    path: LIST,
+    headers: { ...htmxHeaders, 'X-Executions-Refresh': 'true', 'If-None-Match': '"x"' },
+    fragment: true,
+  },
+  { name: 'conversation', path: CONVERSATION, headers: {}, fragment: false },
+];
+
+describe.skipIf(clusterSkipReason !== null)(
+  `database faults on a throwaway Postgres${clusterSkipReason ? ` (skipped: ${clusterSkipReason})` : ''}`,
+  () => {
+    let cluster: PostgresCluster;
+    let server: ChildScript;
+    let origin: string;
+    const latencies: Record<string, number[]> = {};
+
+    beforeAll(async () => {
+      cluster = await createCluster();
+      const setup = connectPostgres(cluster.url());
+      await setup.migrate();
+      await insertFixture(setup.db);
+      await setup.close();
+      server = spawnScript('test/support/server-process.ts', { XA_DATABASE_URL: cluster.url() });
+      origin = (await server.waitFor(/^listening (\S+)$/))[1]!;
+    });
+
+    afterAll(async () => {
+      await server?.stop();
+      await cluster?.dispose();
+      for (const [scenario, ms] of Object.entries(latencies)) {
+        console.log(`503 latency, ${scenario}: ${ms.map((m) => `${Math.round(m)} ms`).join(', ')}`);
+      }
+    });
+
+    const request = async (path: string, headers: Record<string, string> = {}) => {
+      const started = performance.now();
+      const res = await fetch(origin + path, {
+        headers: { [ORG_HEADER]: ORG_A, ...headers },
+        signal: AbortSignal.timeout(15_000),
+      });
+      const body = await res.text();
+      return { status: res.status, body, headers: res.headers, ms: performance.now() - started };
+    };
+
+    const expectServing = async () => {
+      for (const { name, path, headers } of REQUESTS) {
+        const res = await request(path, headers);
+        expect(res.status, name).toBe(200);
+        expect(res.body, name).not.toContain(UNAVAILABLE);
+      }
+    };
+
+    /** Back by itself: the same process, its pool reconnecting on the next query. */
+    const expectRecovered = async () => {
+      await expect.poll(async () => (await request(LIST)).status, { timeout: 15_000, interval: 250 }).toBe(200);
+      await expectServing();
+      expect(server.process.exitCode).toBeNull();
+    };
+
+    const expectUnavailable = async (scenario: string) => {
+      for (const { name, path, headers, fragment } of REQUESTS) {
+        const res = await request(path, headers);
+        (latencies[scenario] ??= []).push(res.ms);
+        expect(res.status, name).toBe(503);
+        expect(res.ms, name).toBeLessThan(BOUND_MS);
+        expect(res.body, name).toContain(UNAVAILABLE);
+        expect(res.headers.get('Retry-After'), name).not.toBeNull();
+        // htmx swaps the message into the results region; everything else gets the whole page.
+        if (fragment) expect(res.body, name).not.toContain('<html');
+        else expect(res.body, name).toContain('<h1 class="xa-heading">Executions</h1>');
+      }
+      expect(server.process.exitCode, 'the server process is still up').toBeNull();
+    };
+
+    it('answers 503 within 3 s while Postgres is stopped, and recovers by itself when it is back', async () => {
+      await expectServing();
+      await cluster.stop();
+      try {
+        for (let round = 0; round < 3; round += 1) await expectUnavailable('stopped');
+      } finally {
+        await cluster.start();
+      }
+      await expectRecovered();
+    });
+
+    it('answers 503 within 3 s when Postgres accepts connections but never answers (connect timeout)', async () => {
+      await expectServing();
+      // End the server's pooled sessions, so that its next query needs a new connection.
+      const admin = postgres(cluster.url(), { max: 1, onnotice: () => {} });
+      try {
+        await admin`select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'executions-admin'`;
+        const sessions = async () =>
+          (await admin`select count(*)::int as n from pg_stat_activity where application_name = 'executions-admin'`)[0]?.n;
+        await expect.poll(sessions).toBe(0);
+      } finally {
+        await admin.end();
+      }
+      await cluster.freeze();
+      try {
+        // Rounds: postgres.js's own reconnect backoff (up to 20 s) must not pile up across requests.
+        for (let round = 0; round < 2; round += 1) await expectUnavailable('unreachable');
+        // As many at once as the pool has connections, each waiting for its own attempt.
+        const burst = await Promise.all(Array.from({ length: POSTGRES_DEFAULTS.max }, () => request(LIST)));
+        latencies['unreachable, concurrent'] = burst.map((res) => res.ms);
+        for (const res of burst) {
+          expect(res.status).toBe(503);
+          expect(res.ms).toBeLessThan(BOUND_MS);
+        }
+      } finally {
+        await cluster.thaw();
+      }
+      await expectRecovered();
+    });
+
+    it('cuts a runaway query with the statement timeout: 503 within 3 s, then serves again', async () => {
+      await expectServing();
+      // Another session holds the runs table: every read of it waits until the timeout cuts it.
+      const locker = postgres(cluster.url(), { max: 1, onnotice: () => {} });
+      let release = () => {};
+      const released = new Promise<void>((resolve) => (release = resolve));
+      let locked = () => {};
+      const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+      const holding = locker.begin(async (tx) => {
+        await tx`lock table xa_executions in access exclusive mode`;
+        locked();
+        await released;
+      });
+      try {
+        await lockTaken;
+        await expectUnavailable('runaway query');
+      } finally {
+        release();
+        await holding;
+        await locker.end();
+      }
+      await expectRecovered();
+    });
+
+    it('gives a statement that runs too long a database-unavailable error, by default', async () => {
+      const database = connectPostgres(cluster.url());
+      const started = performance.now();
+      try {
+        const error = await database.db.execute(sql`select pg_sleep(30)`).then(
+          () => null,
+          (e: unknown) => e,
+        );
+        expect(performance.now() - started).toBeLessThan(BOUND_MS);
+        expect(isDatabaseUnavailable(error)).toBe(true);
+        const codes: unknown[] = [];
+        for (let e = error; e instanceof Error; e = e.cause) codes.push((e as { code?: unknown }).code);
+        expect(codes).toContain('57014');
+      } finally {
+        await database.close();
+      }
+    });
+  },
+);

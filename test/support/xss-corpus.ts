@@ -1,0 +1,43 @@
+/**
+ * Payloads that, if they ever reached the page as markup, would run script — each one sets
+ * `window.__pwned` to its own name (or opens a dialog), so a test can tell which got through:
+ * script tags, event handlers, `javascript:` URLs, attribute breakouts, SVG and MathML,
+ * htmx attributes, mutation-XSS shapes and JSON that closes a `<script>`.
+ */
+export const XSS_PAYLOADS: readonly string[] = [
+  `<script>window.__pwned='script'</script>`,
+  `<img src=x onerror="window.__pwned='img-onerror'">`,
+  `"><img src=x onerror=window.__pwned='break-double-quote'>`,
+  `'><img src=x onerror=window.__pwned='break-single-quote'>`,
+  `" autofocus onfocus="window.__pwned='attribute-injection'" x="`,
+  `' onmouseover='window.__pwned="attribute-injection-single"' x='`,
+  `<svg onload="window.__pwned='svg-onload'"></svg>`,
+  `<svg><script>window.__pwned='svg-script'</script></svg>`,
+  `<svg><animate onbegin="window.__pwned='svg-animate'" attributeName="x" dur="1s"></animate></svg>`,
+  `<a href="javascript:window.__pwned='javascript-url'">click me</a>`,
+  `javascript:window.__pwned='bare-javascript-url'`,
+  `<iframe srcdoc="<script>parent.__pwned='iframe-srcdoc'</script>"></iframe>`,
+  `</script><script>window.__pwned='close-script'</script>`,
+  `{"reply":"</script><script>window.__pwned='json-close-script'</script>"}`,
+  `<details open ontoggle="window.__pwned='details-ontoggle'"><summary>x</summary></details>`,
+  `<div hx-get="/" hx-trigger="load" hx-on::before-request="window.__pwned='htmx-on'">htmx</div>`,
+  `<button hx-get="/" hx-trigger="load" hx-vals='js:{a: window.__pwned="htmx-js-vals"}'>x</button>`,
+  `<input autofocus onfocus="window.__pwned='input-autofocus'">`,
+  `<body onload="window.__pwned='body-onload'">`,
+  `<object data="javascript:window.__pwned='object-data'"></object>`,
+  `<embed src="javascript:window.__pwned='embed-src'">`,
+  `<form action="javascript:window.__pwned='form-action'"><button>go</button></form>`,
+  `<meta http-equiv="refresh" content="0;url=javascript:window.__pwned='meta-refresh'">`,
+  `<base href="javascript:window.__pwned='base-href'//">`,
+  `<style>@import 'javascript:window.__pwned="style-import"';</style>`,
+  `<link rel="stylesheet" href="data:text/css,body{display:none}">`,
+  `<noscript><p title="</noscript><img src=x onerror=window.__pwned='noscript-mxss'>"></noscript>`,
+  `<math><mtext><table><mglyph><style><img src=x onerror=window.__pwned='math-mxss'>`,
+  `<template><script>window.__pwned='template'</script></template>`,
+  `<script src="data:text/javascript,window.__pwned='data-script'"></script>`,
+  `<img src=x onerror=alert('dialog')>`,
+  `</title><script>window.__pwned='close-title'</script>`,
+  `</textarea></style></noscript><script>window.__pwned='close-everything'</script>`,
+  `<!--<img src=x onerror=window.__pwned='comment'>-->`,
+  `\u2028\u2029<script>window.__pwned='line-separators'</script>`,
+];

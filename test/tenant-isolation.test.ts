@@ -1,0 +1,301 @@
+/**
+ * Tenant isolation, as properties over several organizations whose data was recorded through
+ * the write API, each marking every text it owns (agent and schedule names, prompts, tool
+ * names, inputs and outputs, responses, errors) with its own marker. Two organizations even
+ * share an agent id and a schedule id — the host's ids, not the module's. For any signed-in
+ * organization, filters (another organization's agent id included), page, htmx fragment, live
+ * refresh poll (with its own, another organization's or a made-up ETag) and conversation id, no
+ * response carries another organization's marker or ids, the totals count its own runs only,
+ * and without an organization every request is a 401 that carries nobody's data.
+ */
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ExecutionsDatabase } from '../src/database.js';
+import { STATUSES } from '../src/query.js';
+import {
+  deleteAgent,
+  markActive,
+  recordFinishedRuns,
+  recordToolCall,
+  startExecution,
+  upsertAgent,
+  upsertOrganization,
+  upsertSchedule,
+  type FinishedRunInput,
+} from '../src/recorder.js';
+import type { ExecutionStatus } from '../src/schema.js';
+import { databaseTargets, type TestDatabase } from './support/databases.js';
+import { createTestHost, htmxHeaders, ORG_HEADER } from './support/test-host.js';
+
+const CASES = 1_000;
+const LIST = '/admin/executions';
+const RUNS_PER_ORGANIZATION = 45;
+const BASE_TIME = Date.parse('2026-03-20T12:00:00Z');
+const HOUR = 3_600_000;
+
+const uuid = (group: number, n: number) =>
+  `00000000-0000-4000-8${group.toString(16).padStart(3, '0')}-${n.toString(16).padStart(12, '0')}`;
+/** The same host ids in two organizations: their rows must still never meet. */
+const SHARED_AGENT = uuid(0xa, 1);
+const SHARED_SCHEDULE = uuid(0xb, 1);
+
+interface Tenant {
+  id: string;
+  zone: string;
+  marker: string;
+  agents: { id: string; removed: boolean; schedule: string }[];
+  runs: { conversationId: string; agentId: string; status: ExecutionStatus; startedAt: number }[];
+}
+
+const TENANTS: Tenant[] = [
+  ['tenant-amber', 'UTC'],
+  ['tenant-basalt', 'Asia/Kolkata'],
+  ['tenant-cobalt', 'America/Sao_Paulo'],
+  ['tenant-dune', 'Pacific/Chatham'],
+].map(([id, zone], i) => ({
+  id: id!,
+  zone: zone!,
+  marker: `zq${id!.slice(7)}mark`,
+  agents: [
+    // The first two organizations share an agent id and a schedule id.
+    { id: i < 2 ? SHARED_AGENT : uuid(0xc, i), removed: false, schedule: i < 2 ? SHARED_SCHEDULE : uuid(0xd, i) },
+    { id: uuid(0xe, i), removed: false, schedule: uuid(0xf, i) },
+    { id: uuid(0x10, i), removed: true, schedule: uuid(0x11, i) },
+  ],
+  runs: [],
+}));
+/** Signed in, but nothing recorded: an empty list, still nobody else's. */
+const EMPTY_TENANT = 'tenant-empty';
+
+const STATUS_CYCLE: ExecutionStatus[] = ['completed', 'failed', 'active', 'pending', 'failed'];
+
+async function recordTenant(db: ExecutionsDatabase, tenant: Tenant, index: number): Promise<void> {
+  const { id: org, marker } = tenant;
+  await upsertOrganization(db, org, { name: `${marker} organization`, timeZone: tenant.zone });
+  for (const [n, agent] of tenant.agents.entries()) {
+    await upsertAgent(db, org, { agentId: agent.id, name: `${marker} agent ${n}` });
+    await upsertSchedule(db, org, {
+      scheduleId: agent.schedule,
+      agentId: agent.id,
+      name: `${marker} schedule ${n}`,
+      kind: 'cron',
+      expression: `${marker} 0 9 * * *`,
+    });
+  }
+  const finished: FinishedRunInput[] = [];
+  for (let j = 0; j < RUNS_PER_ORGANIZATION; j += 1) {
+    const agent = tenant.agents[j % 3]!;
+    const status = STATUS_CYCLE[j % STATUS_CYCLE.length]!;
+    // Spread over ten days, offset per organization, so date filters cut differently in each zone.
+    const startedAt = BASE_TIME - j * 5 * HOUR - index * 47 * 60_000;
+    const key = `${org}-run-${j}`;
+    const prompt = `${marker} prompt ${j}`;
+    const call = { toolName: `${marker}.tool`, input: { query: marker }, output: { result: `${marker} output` }, durationMs: 120 };
+    if (status === 'completed' || status === 'failed') {
+      finished.push({
+        key,
+        scheduleId: agent.schedule,
+        prompt,
+        startedAt: new Date(startedAt),
+        toolCalls: [{ ...call, ok: status === 'completed', at: new Date(startedAt + 1_000) }],
+        outcome:
+          status === 'completed'
+            ? { status: 'completed', response: `${marker} response ${j}` }
+            : { status: 'failed', errorMessage: `${marker} error ${j}` },
+        finishedAt: new Date(startedAt + 2_000),
+        credits: j % 4 === 0 ? null : j,
+      });
+      continue;
+    }
+    const started = await startExecution(db, org, { key, scheduleId: agent.schedule, prompt, startedAt: new Date(startedAt) });
+    if (status === 'active') {
+      await markActive(db, org, started.executionId);
+      await recordToolCall(db, org, started.executionId, { ...call, key: 'tool-1', ok: true });
+    }
+    tenant.runs.push({ conversationId: started.conversationId, agentId: agent.id, status, startedAt });
+  }
+  const recorded = await recordFinishedRuns(db, org, finished);
+  recorded.forEach((ids, i) => {
+    const run = finished[i]!;
+    const agentId = tenant.agents.find((a) => a.schedule === run.scheduleId)!.id;
+    tenant.runs.push({ conversationId: ids.conversationId, agentId, status: run.outcome.status, startedAt: run.startedAt.getTime() });
+  });
+  for (const agent of tenant.agents.filter((a) => a.removed)) await deleteAgent(db, org, agent.id);
+}
+
+/** Everything of `tenant` that must never reach anyone else: its marker and its runs' ids. */
+const secretsOf = (tenant: Tenant) => [tenant.marker, ...tenant.runs.map((r) => r.conversationId)];
+
+function leaks(body: string, viewer: string): string[] {
+  return TENANTS.filter((t) => t.id !== viewer).flatMap((t) => secretsOf(t).filter((secret) => body.includes(secret)));
+}
+
+interface Filter {
+  agent: string | null;
+  status: ExecutionStatus | null;
+  start: string | null;
+  end: string | null;
+  page: string | null;
+}
+
+const localDate = (ms: number, zone: string) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+
+/** The viewer's own runs the filter selects, as the page documents it. */
+function expectedTotal(viewer: string, f: Filter): number {
+  const tenant = TENANTS.find((t) => t.id === viewer);
+  if (!tenant) return 0;
+  const agentApplies = f.agent !== null && tenant.agents.some((a) => a.id === f.agent);
+  const datesApply = !(f.start && f.end && f.start > f.end);
+  return tenant.runs.filter((run) => {
+    const day = localDate(run.startedAt, tenant.zone);
+    return (
+      (!agentApplies || run.agentId === f.agent) &&
+      (!f.status || run.status === f.status) &&
+      (!datesApply || !f.start || day >= f.start) &&
+      (!datesApply || !f.end || day <= f.end)
+    );
+  }).length;
+}
+
+function listPath(f: Filter): string {
+  const params = new URLSearchParams();
+  for (const [name, value] of Object.entries(f)) if (value !== null) params.set(name, value);
+  const search = params.toString();
+  return search ? `${LIST}?${search}` : LIST;
+}
+
+const viewerArb = fc.constantFrom(...TENANTS.map((t) => t.id), EMPTY_TENANT);
+const allAgentIds = [...new Set(TENANTS.flatMap((t) => t.agents.map((a) => a.id)))];
+const dayArb = fc.integer({ min: -2, max: 12 }).map((d) => new Date(BASE_TIME - d * 24 * HOUR).toISOString().slice(0, 10));
+const filterArb: fc.Arbitrary<Filter> = fc.record({
+  agent: fc.option(fc.oneof(fc.constantFrom(...allAgentIds), fc.uuid()), { nil: null }),
+  status: fc.option(fc.constantFrom(...STATUSES), { nil: null }),
+  start: fc.option(dayArb, { nil: null }),
+  end: fc.option(dayArb, { nil: null }),
+  page: fc.option(fc.constantFrom('1', '2', '3', '4', '1000000000', '-1'), { nil: null }),
+});
+
+const target = databaseTargets.find((t) => t.name === 'postgres' && t.skipReason === null) ?? databaseTargets[0]!;
+
+describe(`tenant isolation on ${target.name}`, () => {
+  let database: TestDatabase;
+  let app: ReturnType<typeof createTestHost>;
+
+  beforeAll(async () => {
+    database = await target.open();
+    for (const [i, tenant] of TENANTS.entries()) await recordTenant(database.db, tenant, i);
+    app = createTestHost(database.db);
+  });
+  afterAll(() => database?.dispose());
+
+  const get = async (path: string, organization: string | null, headers: Record<string, string> = {}) => {
+    const res = await app.request(path, { headers: { ...(organization === null ? {} : { [ORG_HEADER]: organization }), ...headers } });
+    return { res, body: await res.text() };
+  };
+  const pollHeaders = (etag?: string) => ({
+    ...htmxHeaders,
+    'X-Executions-Refresh': 'true',
+    ...(etag === undefined ? {} : { 'If-None-Match': etag }),
+  });
+
+  it('recorded what the properties assume', () => {
+    for (const tenant of TENANTS) expect(tenant.runs).toHaveLength(RUNS_PER_ORGANIZATION);
+  });
+
+  it(`lists, filters and counts only the signed-in organization's runs (${CASES} cases)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(viewerArb, filterArb, fc.constantFrom('page', 'fragment'), async (viewer, filter, kind) => {
+        const path = listPath(filter);
+        const { res, body } = await get(path, viewer, kind === 'fragment' ? htmxHeaders : {});
+        expect(res.status, path).toBe(200);
+        expect(leaks(body, viewer), path).toEqual([]);
+        const total = expectedTotal(viewer, filter);
+        expect(body, path).toContain(`${total} ${total === 1 ? 'execution' : 'executions'} total`);
+      }),
+      { numRuns: CASES },
+    );
+  }, 300_000);
+
+  it(`refreshes only with the signed-in organization's runs, whatever ETag the poll sends (${CASES} cases)`, async () => {
+    const etags = new Map<string, string>();
+    /** The ETag the organization's own poll of `path` gets: deterministic while the data stands. */
+    const etagOf = async (organization: string, path: string) => {
+      const key = `${organization} ${path}`;
+      if (!etags.has(key)) {
+        const { res, body } = await get(path, organization, pollHeaders());
+        expect(res.status).toBe(200);
+        expect(leaks(body, organization), path).toEqual([]);
+        etags.set(key, res.headers.get('ETag') ?? '');
+      }
+      return etags.get(key)!;
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        viewerArb,
+        viewerArb,
+        filterArb,
+        fc.constantFrom('own', 'other', 'made-up'),
+        async (viewer, other, filter, which) => {
+          const path = listPath(filter);
+          const own = await etagOf(viewer, path);
+          const sent = which === 'own' ? own : which === 'other' ? await etagOf(other, path) : `"${filter.agent ?? 'x'}"`;
+          const { res, body } = await get(path, viewer, pollHeaders(sent));
+          if (which === 'own' || (which === 'other' && other === viewer)) {
+            // Unchanged for this organization: nothing sent at all.
+            expect(res.status, path).toBe(304);
+            expect(body).toBe('');
+            return;
+          }
+          // Another organization's ETag never matches: its region is never "unchanged" here.
+          expect(res.status, `${viewer} polling with ${other}'s ETag: ${path}`).toBe(200);
+          expect(leaks(body, viewer), path).toEqual([]);
+          const total = expectedTotal(viewer, filter);
+          expect(body, path).toContain(`${total} ${total === 1 ? 'execution' : 'executions'} total`);
+        },
+      ),
+      { numRuns: CASES },
+    );
+  }, 300_000);
+
+  it(`opens only the signed-in organization's conversations (${CASES} cases)`, async () => {
+    const conversations = TENANTS.flatMap((t) => t.runs.map((r) => ({ owner: t.id, id: r.conversationId })));
+    const conversationArb = fc.oneof(
+      { weight: 9, arbitrary: fc.constantFrom(...conversations) },
+      { weight: 1, arbitrary: fc.uuid().map((id) => ({ owner: null, id })) },
+    );
+    await fc.assert(
+      fc.asyncProperty(viewerArb, conversationArb, filterArb, async (viewer, conversation, filter) => {
+        const path = `${LIST}/conversations/${conversation.id}${listPath(filter).slice(LIST.length)}`;
+        const { res, body } = await get(path, viewer);
+        expect(res.status, `${viewer} opening ${conversation.owner}'s ${path}`).toBe(conversation.owner === viewer ? 200 : 404);
+        expect(leaks(body, viewer), path).toEqual([]);
+        if (conversation.owner === viewer) expect(body).toContain(TENANTS.find((t) => t.id === viewer)!.marker);
+      }),
+      { numRuns: CASES },
+    );
+  }, 300_000);
+
+  it(`answers 401 with nobody's data to every request without an organization (${CASES} cases)`, async () => {
+    const conversations = TENANTS.flatMap((t) => t.runs.map((r) => r.conversationId));
+    const pathArb = fc.oneof(
+      filterArb.map(listPath),
+      fc.tuple(fc.constantFrom(...conversations), filterArb).map(([id, f]) => `${LIST}/conversations/${id}${listPath(f).slice(LIST.length)}`),
+    );
+    const headersArb = fc.constantFrom<Record<string, string>>(
+      {},
+      htmxHeaders,
+      pollHeaders('"x"'),
+      // An empty organization is no organization.
+      { [ORG_HEADER]: '' },
+    );
+    await fc.assert(
+      fc.asyncProperty(pathArb, headersArb, async (path, headers) => {
+        const { res, body } = await get(path, null, headers);
+        expect(res.status, path).toBe(401);
+        expect(TENANTS.flatMap((t) => secretsOf(t).filter((s) => body.includes(s))), path).toEqual([]);
+      }),
+      { numRuns: CASES },
+    );
+  }, 300_000);
+});

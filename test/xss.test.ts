@@ -1,0 +1,225 @@
+/**
+ * Stored XSS, in real Chromium under the module's Content-Security-Policy: a corpus of payloads
+ * recorded through the write API as agent names, schedule names and expressions, prompts, tool
+ * names, tool inputs and outputs, responses and error messages. In the list (page and htmx
+ * swaps), the revealed error popover and the conversation view with every tool call open, each
+ * payload shows as the text it is — and nothing runs: no `window.__pwned`, no dialog, no CSP
+ * violation, no element or attribute the module's own markup does not have.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { ExecutionsDatabase } from '../src/database.js';
+import {
+  markActive,
+  recordFinishedRuns,
+  recordToolCall,
+  startExecution,
+  upsertAgent,
+  upsertOrganization,
+  upsertSchedule,
+  type FinishedRunInput,
+} from '../src/recorder.js';
+import { browserSkipReason, serveInChromium } from './support/browser.js';
+import { watchedContext, type WatchedContext } from './support/page-watch.js';
+import { createTestHost, ORG_HEADER } from './support/test-host.js';
+import { XSS_PAYLOADS } from './support/xss-corpus.js';
+
+const ORG = 'xss-org';
+const LIST = '/admin/executions';
+const BASE_TIME = Date.parse('2026-03-20T12:00:00Z');
+const uuid = (group: number, n: number) =>
+  `00000000-0000-4000-8${group.toString(16).padStart(3, '0')}-${n.toString(16).padStart(12, '0')}`;
+
+/** Run i carries payload i everywhere and started i + 1 hours before BASE_TIME: it is row i of the list. */
+const toolInput = (payload: string) => ({ payload, nested: [payload, { [payload]: payload }] });
+const toolOutput = (payload: string) => ({ html: payload, json: JSON.stringify({ payload }) });
+const isFailed = (i: number) => i % 4 !== 3;
+
+async function recordCorpus(db: ExecutionsDatabase): Promise<void> {
+  await upsertOrganization(db, ORG, { name: 'XSS corpus', timeZone: 'UTC' });
+  const runs: FinishedRunInput[] = [];
+  for (const [i, payload] of XSS_PAYLOADS.entries()) {
+    await upsertAgent(db, ORG, { agentId: uuid(1, i), name: payload });
+    await upsertSchedule(db, ORG, { scheduleId: uuid(2, i), agentId: uuid(1, i), name: payload, kind: 'cron', expression: payload });
+    const startedAt = new Date(BASE_TIME - (i + 1) * 3_600_000);
+    runs.push({
+      key: `run-${i}`,
+      scheduleId: uuid(2, i),
+      prompt: payload,
+      startedAt,
+      toolCalls: [{ toolName: payload, input: toolInput(payload), output: toolOutput(payload), ok: !isFailed(i), durationMs: 300, at: startedAt }],
+      outcome: isFailed(i) ? { status: 'failed', errorMessage: payload } : { status: 'completed', response: payload },
+      finishedAt: new Date(startedAt.getTime() + 5_000),
+      credits: 1,
+    });
+  }
+  await recordFinishedRuns(db, ORG, runs);
+  // One run still going, older than all: page 2 polls, and payloads arrive through the poll.
+  const live = await startExecution(db, ORG, { key: 'live', scheduleId: uuid(2, 0), prompt: XSS_PAYLOADS[0]!, startedAt: new Date(BASE_TIME - 1_000 * 3_600_000) });
+  await markActive(db, ORG, live.executionId);
+  await recordToolCall(db, ORG, live.executionId, {
+    key: 'tool', toolName: XSS_PAYLOADS[1]!, input: toolInput(XSS_PAYLOADS[2]!), output: toolOutput(XSS_PAYLOADS[3]!), ok: true, durationMs: 10,
+  });
+}
+
+/** Every tag and attribute the module's own markup uses; anything else came from data. */
+const OWN_TAGS = new Set(
+  (
+    'html head meta title link style script body a main div h1 h2 h3 h4 p form label select option input button ' +
+    'span strong table caption thead tbody tr th td time nav svg path dl dt dd ol li details summary pre code'
+  ).split(' '),
+);
+
+interface Audit {
+  pwned: unknown;
+  foreignTags: string[];
+  handlers: string[];
+  scriptUrls: string[];
+  inlineScripts: number;
+}
+
+async function audit(page: Page): Promise<Audit> {
+  return page.evaluate((ownTags) => {
+    const elements = [...document.querySelectorAll('*')];
+    const attributes = elements.flatMap((el) => [...el.attributes].map((a) => ({ el, name: a.name, value: a.value })));
+    return {
+      pwned: (window as unknown as { __pwned?: unknown }).__pwned,
+      foreignTags: [...new Set(elements.map((el) => el.localName).filter((tag) => !ownTags.includes(tag)))],
+      handlers: attributes.filter((a) => /^on/i.test(a.name)).map((a) => `${a.el.localName}[${a.name}]`),
+      scriptUrls: attributes
+        .filter((a) => /^(javascript|data|vbscript):/i.test(a.value.replace(/[\s\u0000-\u001f]/g, '')) && a.name !== 'href')
+        .concat(attributes.filter((a) => a.name === 'href' && /^(javascript|vbscript):/i.test(a.value.replace(/[\s\u0000-\u001f]/g, ''))))
+        .map((a) => `${a.el.localName}[${a.name}=${a.value}]`),
+      inlineScripts: document.querySelectorAll('script:not([src])').length,
+    };
+  }, [...OWN_TAGS]);
+}
+
+describe.skipIf(browserSkipReason !== null)(
+  `stored XSS in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`,
+  () => {
+    const served = serveInChromium(async (db) => {
+      await recordCorpus(db);
+      return createTestHost(db, LIST, { refreshSeconds: 1 }).fetch;
+    });
+
+    const open = async (): Promise<{ watched: WatchedContext; page: Page }> => {
+      const watched = await watchedContext(served.browser, { extraHTTPHeaders: { [ORG_HEADER]: ORG } });
+      return { watched, page: await watched.newPage() };
+    };
+
+    /** Nothing ran, nothing was blocked, and the DOM holds only the module's own kinds of nodes. */
+    const expectInert = async (page: Page, watched: WatchedContext, where: string) => {
+      const found = await audit(page);
+      expect(found.pwned, `${where}: a payload ran`).toBeUndefined();
+      expect(found.foreignTags, where).toEqual([]);
+      expect(found.handlers, where).toEqual([]);
+      expect(found.scriptUrls, where).toEqual([]);
+      expect(found.inlineScripts, where).toBe(0);
+      expect(watched.problems, where).toEqual({ cspViolations: [], consoleErrors: [], pageErrors: [], dialogs: [] });
+    };
+
+    /** Each row shows its run's payload, verbatim, as text — in cells and in an attribute. */
+    const expectRowsAsText = async (page: Page, expected: readonly string[]) => {
+      const rows = await page.locator('tbody tr').evaluateAll((trs) =>
+        trs.map((tr) => ({
+          agent: tr.querySelector('td')?.textContent ?? '',
+          schedule: tr.querySelectorAll('td')[1]?.textContent ?? '',
+          label: tr.querySelector('.xa-error-toggle')?.getAttribute('aria-label') ?? null,
+        })),
+      );
+      expect(rows.map((r) => r.agent)).toEqual(expected);
+      expect(rows.map((r) => r.schedule)).toEqual(expected);
+      for (const [k, row] of rows.entries()) {
+        // A breakout would have cut the label short.
+        if (row.label !== null) expect(row.label.startsWith(`Show error: ${expected[k]}, `)).toBe(true);
+      }
+    };
+
+    /** Opens every error popover on the page in turn: each shows its payload as text, inertly. */
+    const revealErrors = async (page: Page, watched: WatchedContext, expected: readonly string[]) => {
+      const rows = page.locator('tbody tr');
+      let revealed = 0;
+      for (let k = 0; k < (await rows.count()); k += 1) {
+        const toggle = rows.nth(k).locator('.xa-error-toggle');
+        if ((await toggle.count()) === 0) continue;
+        const popover = page.locator(`#${await toggle.getAttribute('popovertarget')}`);
+        await toggle.click();
+        await expect.poll(() => popover.isVisible()).toBe(true);
+        expect(await popover.locator('.xa-error-popover__text').textContent()).toBe(expected[k]);
+        await expectInert(page, watched, `error popover of row ${k}`);
+        await page.keyboard.press('Escape');
+        // Off the button, or hovering it would show the error again (interestfor).
+        await page.mouse.move(0, 0);
+        await expect.poll(() => popover.isVisible()).toBe(false);
+        revealed += 1;
+      }
+      expect(revealed).toBeGreaterThan(0);
+    };
+
+    const firstPage = XSS_PAYLOADS.slice(0, 20);
+    // The live run is the oldest: last on page 2, under payload 0's agent and schedule.
+    const secondPage = [...XSS_PAYLOADS.slice(20), XSS_PAYLOADS[0]!];
+
+    it('keeps every payload inert in the list, its htmx swaps, its live refresh and the revealed errors', async () => {
+      const { watched, page } = await open();
+      try {
+        const polls: number[] = [];
+        page.on('response', (r) => {
+          if (r.request().headers()['x-executions-refresh'] === 'true') polls.push(r.status());
+        });
+        await page.goto(served.origin + LIST);
+        await expectInert(page, watched, 'list, page 1');
+        await expectRowsAsText(page, firstPage);
+        await revealErrors(page, watched, firstPage);
+
+        await page.click('#xa-page-next');
+        await expect.poll(() => new URL(page.url()).searchParams.get('page')).toBe('2');
+        await expectInert(page, watched, 'list, page 2 swapped in');
+        await expectRowsAsText(page, secondPage);
+        await revealErrors(page, watched, secondPage);
+        // Page 2 shows the live run: its polls swap the region too.
+        await expect.poll(() => polls.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+        await expectInert(page, watched, 'after live refresh polls');
+
+        // Filtering by a hostile agent swaps the region and retitles the page with its name.
+        for (const i of [0, 2, 4, 12, 13, 15, 31]) {
+          await page.selectOption('#xa-agent', `00000000-0000-4000-8001-${i.toString(16).padStart(12, '0')}`);
+          await expect.poll(() => page.locator('tbody tr td:first-child').allTextContents()).toEqual(
+            i === 0 ? [XSS_PAYLOADS[0], XSS_PAYLOADS[0]] : [XSS_PAYLOADS[i]],
+          );
+          await expectInert(page, watched, `filtered by agent ${i}`);
+          if (isFailed(i)) await revealErrors(page, watched, i === 0 ? [XSS_PAYLOADS[0]!] : [XSS_PAYLOADS[i]!]);
+        }
+      } finally {
+        await watched.context.close();
+      }
+    });
+
+    it('keeps every payload inert in the conversation view, every tool call open', async () => {
+      const { watched, page } = await open();
+      try {
+        const hrefs: string[] = [];
+        for (const pageNumber of [1, 2]) {
+          await page.goto(`${served.origin}${LIST}?page=${pageNumber}`);
+          hrefs.push(...(await page.locator('tbody a.xa-icon-link').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))));
+        }
+        expect(hrefs).toHaveLength(XSS_PAYLOADS.length + 1);
+        for (const [i, payload] of XSS_PAYLOADS.entries()) {
+          await page.goto(served.origin + hrefs[i]!);
+          for (const summary of await page.locator('summary').all()) await summary.click();
+          await expectInert(page, watched, `conversation of run ${i}`);
+          expect(await page.locator('h1').textContent()).toBe(payload);
+          expect(await page.locator('.xa-tool-call__name').textContent()).toBe(`Tool call: ${payload}`);
+          const [input, output] = await page.locator('.xa-tool-call pre').allTextContents();
+          expect(JSON.parse(input ?? '')).toEqual(toolInput(payload));
+          expect(JSON.parse(output ?? '')).toEqual(toolOutput(payload));
+          const texts = await page.locator('.xa-step .xa-prose').allTextContents();
+          expect(texts).toEqual([payload, payload]);
+        }
+      } finally {
+        await watched.context.close();
+      }
+    });
+  },
+);
