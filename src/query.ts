@@ -98,7 +98,16 @@ const cursorParam = z
     const [startedAt = '', id = ''] = v.split(',');
     return { startedAt, id: id.toLowerCase() };
   })
-  .refine(({ startedAt, id }) => !Number.isNaN(Date.parse(startedAt)) && agentParam.safeParse(id).success);
+  // V8 reads 2026-02-30 as 2 March; Postgres refuses it. A real instant round-trips unchanged.
+  .refine(({ startedAt, id }) => {
+    const parsed = new Date(startedAt);
+    return (
+      startedAt >= MIN_DATE &&
+      !Number.isNaN(parsed.getTime()) &&
+      parsed.toISOString().slice(0, 19) === startedAt.slice(0, 19) &&
+      agentParam.safeParse(id).success
+    );
+  });
 
 /** Reads the list's query parameters: the first value of each, anything else ignored. */
 export function parseExecutionQuery(params: URLSearchParams): ParsedQuery {

@@ -118,6 +118,8 @@ describe('keyset cursors', () => {
     `page=1&after=${CURSOR}`,
     'page=3&after=yesterday,1',
     `page=3&after=2026-13-45T99:00:00Z,${AGENT}`,
+    `page=3&after=2026-02-30T00:00:00Z,${AGENT}`,
+    `page=3&before=0000-01-01T00:00:00Z,${AGENT}`,
     "page=3&after=2026-03-20T10:00:00Z,' or 1=1 --",
     `page=3&after=${CURSOR},extra`,
   ])('drops a cursor it cannot use (%s), never failing', (search) => {
