@@ -15,6 +15,7 @@ import postgres from 'postgres';
 import { connectPostgres } from '../src/database.js';
 import { loadExecutionList } from '../src/execution-list.js';
 import { parseExecutionQuery, PAGE_SIZE } from '../src/query.js';
+import { findOrganization } from '../src/repository.js';
 import { BENCH_ORGANIZATION, BENCH_TIME_ZONE, benchAgentId, seedLarge } from './seed-large.js';
 
 const { values } = parseArgs({
@@ -148,7 +149,8 @@ async function drive(origin: string, paths: string[], connections: number, durat
 /** The floor: the page's queries through postgres.js in this process, no HTTP, no rendering. */
 async function floor(path: string, duration: number) {
   const database = connectPostgres(benchUrl);
-  const organization = { id: BENCH_ORGANIZATION, name: BENCH_ORGANIZATION, timeZone: BENCH_TIME_ZONE };
+  const organization = await findOrganization(database.db, BENCH_ORGANIZATION);
+  if (!organization) throw new Error(`${BENCH_ORGANIZATION} is not seeded`);
   const parsed = parseExecutionQuery(new URL(path, 'http://x').searchParams);
   const times: number[] = [];
   let failures = 0;
@@ -156,7 +158,7 @@ async function floor(path: string, duration: number) {
   while (Date.now() < until) {
     const start = performance.now();
     try {
-      await loadExecutionList(database.db, organization, parsed);
+      await loadExecutionList(database.db, organization, parsed, new Date());
       times.push(performance.now() - start);
     } catch {
       // Cut by the statement timeout (a bare ?page=N deep in the middle): counted, not timed.

@@ -10,6 +10,8 @@ export type StepView =
       id: string;
       toolName: string;
       ok: boolean;
+      /** The run's first failed tool call is shown opened: the list's link jumps to it. */
+      open: boolean;
       duration: string | null;
       input: string;
       output: string;
@@ -28,6 +30,8 @@ export interface ConversationView {
   finishedAt: string | null;
   credits: string | null;
   error: string | null;
+  /** The tool whose call failed first, if one did. */
+  failedTool: string | null;
   steps: StepView[];
 }
 
@@ -45,7 +49,7 @@ export function formatDuration(ms: number | null): string | null {
 
 const SCHEDULE_KINDS: Record<string, string> = { cron: 'Cron', interval: 'Interval', trigger: 'Trigger' };
 
-function stepView(step: ConversationStep, timeZone: string): StepView {
+function stepView(step: ConversationStep, timeZone: string, failedStep: number | null): StepView {
   const id = `xa-step-${step.position}`;
   const at = formatDateTime(step.createdAt, timeZone);
   if (step.kind === 'tool_call') {
@@ -54,6 +58,7 @@ function stepView(step: ConversationStep, timeZone: string): StepView {
       id,
       toolName: step.toolName ?? 'Unknown tool',
       ok: step.ok !== false,
+      open: step.position === failedStep,
       duration: formatDuration(step.durationMs),
       input: formatPayload(step.toolInput),
       output: formatPayload(step.toolOutput),
@@ -81,6 +86,7 @@ export function buildConversationView(
     finishedAt: conversation.finishedAt ? formatDateTime(conversation.finishedAt, timeZone) : null,
     credits: formatCredits(conversation.credits),
     error: conversation.errorMessage,
-    steps: conversation.steps.map((s) => stepView(s, timeZone)),
+    failedTool: conversation.failedTool,
+    steps: conversation.steps.map((s) => stepView(s, timeZone, conversation.failedStep)),
   };
 }

@@ -4,18 +4,20 @@
  * page shows. No request, no markup.
  */
 import type { ExecutionsDatabase } from './database.js';
+import { activityRange, widenedTo, type ActivityRange } from './activity.js';
 import { PAGE_SIZE, type ExecutionQuery, type FieldErrors, type ParsedQuery, type RejectedDates } from './query.js';
 import {
-  countExecutions,
   listAgents,
   listExecutions,
+  summarizeExecutions,
+  type ActivityBucket,
   type AgentOption,
   type ExecutionFilters,
   type ExecutionRow,
-  type Organization,
+  type OrganizationRecord,
   type PageRequest,
 } from './repository.js';
-import { instantRange } from './time-zone.js';
+import { instantRange, localDay } from './time-zone.js';
 
 export interface ExecutionList {
   /** The query as applied: unknown agents dropped, the page clamped to the last one. */
@@ -25,11 +27,27 @@ export interface ExecutionList {
   agents: AgentOption[];
   rows: ExecutionRow[];
   total: number;
+  /** The matching runs' credits. */
+  credits: number;
+  activity: { range: ActivityRange; buckets: ActivityBucket[] };
+  /** When the list was read, and that day in the organization's time zone. */
+  now: Date;
+  today: string;
   pageCount: number;
 }
 
 export function pageCountFor(total: number): number {
   return Math.max(1, Math.ceil(total / PAGE_SIZE));
+}
+
+/** The parsed query with an agent id from another organization, or a stale bookmark, dropped with a message. */
+export function withKnownAgent(parsed: ParsedQuery, agents: AgentOption[]): { query: ExecutionQuery; errors: FieldErrors } {
+  const { query, errors } = parsed;
+  if (!query.agentId || agents.some((a) => a.id === query.agentId)) return { query, errors };
+  return {
+    query: { ...query, agentId: null },
+    errors: { ...errors, agent: 'That agent was not found. Showing all agents.' },
+  };
 }
 
 export function filtersFor(query: ExecutionQuery, timeZone: string): ExecutionFilters {
@@ -41,31 +59,32 @@ export function filtersFor(query: ExecutionQuery, timeZone: string): ExecutionFi
     endDate: query.endDate,
     startedFrom: range.from,
     startedBefore: range.before,
+    spikesOnly: query.spikesOnly,
+    failure: query.failure,
   };
 }
 
 export async function loadExecutionList(
   db: ExecutionsDatabase,
-  organization: Organization,
+  organization: OrganizationRecord,
   parsed: ParsedQuery,
+  now: Date,
   /** The organization's agents, when the caller already has them (a short-lived cache). */
   knownAgents?: AgentOption[],
 ): Promise<ExecutionList> {
   const agents = knownAgents ?? (await listAgents(db, organization.id));
-  let query = parsed.query;
-  const errors = { ...parsed.errors };
-  // An id from another organization, or a stale bookmark, is not an agent here.
-  if (query.agentId && !agents.some((a) => a.id === query.agentId)) {
-    errors.agent = 'That agent was not found. Showing all agents.';
-    query = { ...query, agentId: null };
-  }
+  const checked = withKnownAgent(parsed, agents);
+  let { query } = checked;
+  const { errors } = checked;
 
   const filters = filtersFor(query, organization.timeZone);
   const list = (page: PageRequest) => listExecutions(db, organization.id, filters, page);
+  const today = localDay(now, organization.timeZone);
+  const range = activityRange(query.startDate, query.endDate, organization.firstDay, today);
   const { cursor } = query;
-  // With a cursor (the arrows' links) count and page run together, each at constant cost.
-  const [total, keyed] = await Promise.all([
-    countExecutions(db, organization.id, filters),
+  // With a cursor (the arrows' links) summary and page run together, each at constant cost.
+  const [{ total, credits, activity }, keyed] = await Promise.all([
+    summarizeExecutions(db, organization.id, filters, range.unit),
     cursor ? list({ kind: cursor.direction, cursor, limit: PAGE_SIZE }) : null,
   ]);
   const pageCount = pageCountFor(total);
@@ -80,7 +99,19 @@ export async function loadExecutionList(
     query = { ...query, cursor: null };
     rows = await list(pageByPosition(query.page, total));
   }
-  return { query, errors, rejected: parsed.rejected, agents, rows, total, pageCount };
+  return {
+    query,
+    errors,
+    rejected: parsed.rejected,
+    agents,
+    rows,
+    total,
+    credits,
+    activity: { range: widenedTo(range, activity.map((b) => b.start)), buckets: activity },
+    now,
+    today,
+    pageCount,
+  };
 }
 
 /**

@@ -9,18 +9,21 @@ import { compress } from 'hono/compress';
 import { basePath } from 'hono/route';
 import { z } from 'zod';
 import { ConversationPage, NotFoundPage } from '../views/conversation-page.js';
+import { DigestPage } from '../views/digest-page.js';
 import { AssetTags, ModuleLayout, type Layout, type PageAssets } from '../views/layout.js';
 import { ListFragment, ListPage } from '../views/list-page.js';
 import { RESULTS_ID } from '../views/results.js';
 import { loadAssets, pickEncoding } from './assets.js';
 import { buildConversationView } from './conversation-view-model.js';
+import { buildDigestView } from './digest-view-model.js';
 import { connectPostgres, isDatabaseUnavailable, type ExecutionsDatabase } from './database.js';
 import { exportCsv } from './csv-export.js';
 import { loadExecutionList } from './execution-list.js';
+import { loadFailureDigest } from './failure-digest.js';
 import { buildListView } from './list-view-model.js';
 import { DEFAULT_REFRESH_SECONDS, REFRESH_HEADER, etagFor, withLiveRefresh } from './live-refresh.js';
 import { parseExecutionQuery } from './query.js';
-import { findExecutionConversation, findOrganization, listAgents, type Organization } from './repository.js';
+import { findExecutionConversation, findOrganization, listAgents, type OrganizationRecord } from './repository.js';
 import { ttlCache } from './ttl-cache.js';
 import { securityHeaders, type SecurityHeadersOptions } from './security-headers.js';
 import { isTimeZone } from './time-zone.js';
@@ -65,7 +68,7 @@ export interface ExecutionsAdminOptions {
   securityHeaders?: boolean | SecurityHeadersOptions;
 }
 
-export type ModuleEnv = { Variables: ExecutionsAdminVariables & { organization: Organization } };
+export type ModuleEnv = { Variables: ExecutionsAdminVariables & { organization: OrganizationRecord } };
 
 /** Full page and fragment share a URL: caches must keep them apart. */
 const VARY = `HX-Request, HX-Target, HX-History-Restore-Request, ${REFRESH_HEADER}`;
@@ -200,7 +203,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     // An organization that has recorded nothing yet is still an organization: an empty list in UTC.
     const found = await organizationOf(ref.id);
     const timeZone = [ref.timeZone, found?.timeZone].find((zone) => zone !== undefined && isTimeZone(zone)) ?? 'UTC';
-    c.set('organization', { id: ref.id, name: found?.name ?? ref.id, timeZone });
+    c.set('organization', { id: ref.id, name: found?.name ?? ref.id, timeZone, firstDay: found?.firstDay ?? null });
     c.header('Vary', VARY);
     c.header('Cache-Control', 'private, no-cache');
     await next();
@@ -209,7 +212,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   app.get('/', async (c) => {
     const organization = c.get('organization');
     const parsed = parseExecutionQuery(new URL(c.req.url).searchParams);
-    const list = await loadExecutionList(db, organization, parsed, await agentsOf(organization.id));
+    const list = await loadExecutionList(db, organization, parsed, new Date(), await agentsOf(organization.id));
     const view = withLiveRefresh(buildListView(list, mountPath(c), organization.timeZone), organization.id, refreshSeconds);
     if (wantsFragment(c)) {
       if (c.req.header(REFRESH_HEADER) === 'true') {
@@ -224,6 +227,14 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       return c.html(<ListFragment view={view} />);
     }
     return page(c, view.title, <ListPage view={view} />);
+  });
+
+  app.get('/failures', async (c) => {
+    const organization = c.get('organization');
+    const parsed = parseExecutionQuery(new URL(c.req.url).searchParams);
+    const digest = await loadFailureDigest(db, organization, parsed, await agentsOf(organization.id));
+    const view = buildDigestView(digest, mountPath(c));
+    return page(c, view.title, <DigestPage view={view} />);
   });
 
   app.get('/export.csv', (c) => {

@@ -2,11 +2,13 @@
  * Turns the list use case's result into the plain data the views render: labels, formatted
  * dates and credits, and every href — each one derived from the query value.
  */
+import { addDays, format, parse } from 'date-fns';
+import { bucketsOf, type ActivityRange } from './activity.js';
 import type { ExecutionList } from './execution-list.js';
 import type { RefreshView } from './live-refresh.js';
-import { hasFilters, withQuery, type ExecutionQuery, type FieldErrors } from './query.js';
-import type { ExecutionRow } from './repository.js';
-import type { ExecutionStatus } from './schema.js';
+import { DEFAULT_QUERY, hasFilters, withQuery, type ExecutionQuery, type FieldErrors } from './query.js';
+import type { ActivityBucket, AgentOption, ExecutionRow } from './repository.js';
+import { RUNNING_LONG_FACTOR, type ExecutionStatus } from './schema.js';
 import { formatCalendarDate, formatDateTime } from './time-zone.js';
 
 export const STATUS_LABELS: Record<ExecutionStatus, string> = {
@@ -24,8 +26,8 @@ export const STATUS_COLOURS: Record<ExecutionStatus, 'green' | 'blue' | 'yellow'
   failed: 'red',
 };
 
-/** The order the Status filter offers them in, as the spec lists them. */
-const STATUS_ORDER: ExecutionStatus[] = ['active', 'completed', 'pending', 'failed'];
+/** The order the Status filter offers them in, as the spec lists them; the chart stacks them so. */
+export const STATUS_ORDER: ExecutionStatus[] = ['active', 'completed', 'pending', 'failed'];
 
 export interface Option {
   value: string;
@@ -49,7 +51,13 @@ export interface RowView {
   changing: boolean;
   /** The full error of a Failed run, when it has one. */
   error: string | null;
+  /** "First failed tool: <name>", on a Failed run whose tool call failed. */
+  failedTool: string | null;
   credits: string | null;
+  /** "Credit spike: 4.2× usual", when the run cost over CREDIT_SPIKE_FACTOR times its agent's usual. */
+  spike: string | null;
+  /** "Running long: 14 min, usually 3 min", for an Active run past RUNNING_LONG_FACTOR times its agent's usual. */
+  runningLong: string | null;
   conversationHref: string;
   /** Makes each row's link name unique: "View conversation: <schedule>, <date/time>". */
   conversationLabel: string;
@@ -62,7 +70,30 @@ export interface FilterView {
   statusOptions: Option[];
   startDate: string;
   endDate: string;
+  spikesOnly: boolean;
+  /** The failure the list is narrowed to (from the digest), with a link that drops it. */
+  failure: { tool: string; signature: string; label: string; removeHref: string } | null;
   errors: FieldErrors;
+}
+
+export interface BarView {
+  /** "12/11/2026", "Week of 09/11/2026", "November 2026" or "2026". */
+  label: string;
+  /** The bucket's days as a filter, the other filters kept. */
+  href: string;
+  total: number;
+  segments: { status: string; colour: StatusBadge['colour']; runs: number }[];
+  /** What a screen reader hears for the bar: "12/11/2026: 40 runs (30 Completed, 10 Failed)". */
+  description: string;
+}
+
+export interface ActivityView {
+  /** "Runs per day, 01/11/2026 to 29/11/2026". */
+  title: string;
+  bars: BarView[];
+  /** The tallest bar's runs, which sets the scale. */
+  max: number;
+  legend: StatusBadge[];
 }
 
 export interface PaginationView {
@@ -74,9 +105,14 @@ export interface PaginationView {
 
 export interface ResultsView {
   rows: RowView[];
+  /** "N executions total · X credits". */
   totalText: string;
   /** "Download CSV" of the same filters (the whole set, not the page). */
   csvHref: string;
+  /** The failure digest of the same filters. */
+  digestHref: string;
+  /** Null when nothing matches. */
+  activity: ActivityView | null;
   filtered: boolean;
   clearHref: string;
   pagination: PaginationView;
@@ -88,6 +124,8 @@ export interface ResultsView {
 
 export interface ListView {
   title: string;
+  /** "Failed in the last 7 days", in the organization's calendar: the spec's weekly review. */
+  weeklyReviewHref: string;
   filters: FilterView;
   results: ResultsView;
   /** The canonical URL of what is shown, pushed into history after a swap. */
@@ -97,8 +135,21 @@ export interface ListView {
 const numberFormat = new Intl.NumberFormat('en-GB');
 const creditsFormat = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
 
-export function totalText(total: number): string {
-  return `${numberFormat.format(total)} ${total === 1 ? 'execution' : 'executions'} total`;
+const ratioFormat = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+export function totalText(total: number, credits: number): string {
+  const runs = `${numberFormat.format(total)} ${total === 1 ? 'execution' : 'executions'} total`;
+  return `${runs} · ${creditsFormat.format(credits)} ${credits === 1 ? 'credit' : 'credits'}`;
+}
+
+/** A span of time as people say it: "40 s", "14 min", "2 h 5 min", "3 days". */
+export function formatSpan(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  if (minutes < 1) return `${Math.max(0, Math.round(ms / 1000))} s`;
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  return `${Math.floor(hours / 24)} days`;
 }
 
 export function formatCredits(credits: number | null): string | null {
@@ -113,8 +164,23 @@ export function conversationPath(basePath: string, conversationId: string): stri
   return `${basePath}/conversations/${encodeURIComponent(conversationId)}`;
 }
 
-function rowView(row: ExecutionRow, basePath: string, query: ExecutionQuery, timeZone: string): RowView {
+function spikeText(row: ExecutionRow): string | null {
+  if (!row.creditSpike || row.credits === null || !row.usualCredits) return null;
+  return `Credit spike: ${ratioFormat.format(row.credits / row.usualCredits)}× usual`;
+}
+
+function runningLongText(row: ExecutionRow, now: Date): string | null {
+  if (row.status !== 'active' || !row.usualDurationMs) return null;
+  const running = now.getTime() - row.startedAt.getTime();
+  if (running <= RUNNING_LONG_FACTOR * row.usualDurationMs) return null;
+  return `Running long: ${formatSpan(running)}, usually ${formatSpan(row.usualDurationMs)}`;
+}
+
+function rowView(row: ExecutionRow, basePath: string, query: ExecutionQuery, timeZone: string, now: Date): RowView {
   const startedAt = formatDateTime(row.startedAt, timeZone);
+  const failed = row.status === 'failed';
+  // A failed run's conversation opens at the tool call that failed first.
+  const jump = failed && row.failedStep !== null ? `#xa-step-${row.failedStep}` : '';
   return {
     id: row.id,
     agentName: row.agentName,
@@ -123,22 +189,77 @@ function rowView(row: ExecutionRow, basePath: string, query: ExecutionQuery, tim
     startedAtIso: row.startedAt.toISOString(),
     status: statusBadge(row.status),
     changing: row.status === 'active' || row.status === 'pending',
-    error: row.status === 'failed' && row.errorMessage ? row.errorMessage : null,
+    error: failed && row.errorMessage ? row.errorMessage : null,
+    failedTool: failed && row.failedTool ? `First failed tool: ${row.failedTool}` : null,
     credits: formatCredits(row.credits),
-    conversationHref: withQuery(conversationPath(basePath, row.conversationId), query),
+    spike: spikeText(row),
+    runningLong: runningLongText(row, now),
+    conversationHref: withQuery(conversationPath(basePath, row.conversationId), query) + jump,
     conversationLabel: `View conversation: ${row.scheduleTitle}, ${startedAt}`,
   };
 }
 
-function captionDetail(list: ExecutionList): string {
+/** The filters in words, for captions: "agent Daily digest, status Failed, from 01/11/2026". */
+export function filterSummary(query: ExecutionQuery, agents: AgentOption[]): string {
   const parts: string[] = [];
-  const agent = list.agents.find((a) => a.id === list.query.agentId);
+  const agent = agents.find((a) => a.id === query.agentId);
   if (agent) parts.push(`agent ${agent.removed ? 'Agent removed' : agent.name}`);
-  if (list.query.status) parts.push(`status ${STATUS_LABELS[list.query.status]}`);
-  if (list.query.startDate) parts.push(`from ${formatCalendarDate(list.query.startDate)}`);
-  if (list.query.endDate) parts.push(`to ${formatCalendarDate(list.query.endDate)}`);
-  const filtered = parts.length ? `, filtered by ${parts.join(', ')}` : '';
+  if (query.status) parts.push(`status ${STATUS_LABELS[query.status]}`);
+  if (query.startDate) parts.push(`from ${formatCalendarDate(query.startDate)}`);
+  if (query.endDate) parts.push(`to ${formatCalendarDate(query.endDate)}`);
+  if (query.spikesOnly) parts.push('credit spikes only');
+  if (query.failure) parts.push(`failure ${failureLabel(query.failure)}`);
+  return parts.join(', ');
+}
+
+function captionDetail(list: ExecutionList): string {
+  const summary = filterSummary(list.query, list.agents);
+  const filtered = summary ? `, filtered by ${summary}` : '';
   return `${filtered}, newest first, page ${list.query.page} of ${list.pageCount}`;
+}
+
+/** "google_calendar — 401 expired credential", as the digest names a failure. */
+export function failureLabel(failure: { tool: string; signature: string }): string {
+  return `${failure.tool || 'No tool call failed'} — ${failure.signature || 'No error message'}`;
+}
+
+const UNIT_TITLES = { day: 'day', week: 'week', month: 'month', year: 'year' } as const;
+
+function bucketLabel(start: string, unit: ActivityRange['unit']): string {
+  const date = parse(start, 'yyyy-MM-dd', new Date());
+  if (unit === 'day') return format(date, 'dd/MM/yyyy');
+  if (unit === 'week') return `Week of ${format(date, 'dd/MM/yyyy')}`;
+  return format(date, unit === 'month' ? 'MMMM yyyy' : 'yyyy');
+}
+
+function activityView(list: ExecutionList, basePath: string): ActivityView | null {
+  if (list.total === 0) return null;
+  const { range, buckets } = list.activity;
+  const runsAt = new Map<string, ActivityBucket[]>();
+  for (const b of buckets) runsAt.set(b.start, [...(runsAt.get(b.start) ?? []), b]);
+  const bars = bucketsOf(range).map((bucket): BarView => {
+    const found = runsAt.get(bucket.key) ?? [];
+    const segments = STATUS_ORDER.flatMap((status) => {
+      const runs = found.find((b) => b.status === status)?.runs ?? 0;
+      return runs ? [{ status: STATUS_LABELS[status], colour: STATUS_COLOURS[status], runs }] : [];
+    });
+    const total = segments.reduce((n, s) => n + s.runs, 0);
+    const label = bucketLabel(bucket.key, range.unit);
+    const detail = segments.map((s) => `${numberFormat.format(s.runs)} ${s.status}`).join(', ');
+    return {
+      label,
+      href: withQuery(basePath, { ...list.query, startDate: bucket.start, endDate: bucket.end, page: 1, cursor: null }),
+      total,
+      segments,
+      description: `${label}: ${numberFormat.format(total)} ${total === 1 ? 'run' : 'runs'}${detail ? ` (${detail})` : ''}`,
+    };
+  });
+  return {
+    title: `Runs per ${UNIT_TITLES[range.unit]}, ${formatCalendarDate(range.from)} to ${formatCalendarDate(range.to)}`,
+    bars,
+    max: Math.max(1, ...bars.map((b) => b.total)),
+    legend: STATUS_ORDER.map(statusBadge),
+  };
 }
 
 export function buildListView(list: ExecutionList, basePath: string, timeZone: string): ListView {
@@ -171,8 +292,11 @@ export function buildListView(list: ExecutionList, basePath: string, timeZone: s
     ...STATUS_ORDER.map((s) => ({ value: s, label: STATUS_LABELS[s], selected: s === query.status })),
   ];
   const pageSuffix = list.pageCount > 1 ? ` (page ${query.page} of ${list.pageCount})` : '';
+  const weekAgo = format(addDays(parse(list.today, 'yyyy-MM-dd', new Date()), -6), 'yyyy-MM-dd');
+  const firstPage = { ...query, page: 1, cursor: null };
   return {
     title: `Executions${pageSuffix}`,
+    weeklyReviewHref: withQuery(basePath, { ...DEFAULT_QUERY, status: 'failed', startDate: weekAgo, endDate: list.today }),
     canonicalHref: withQuery(basePath, query),
     filters: {
       action: basePath,
@@ -181,12 +305,20 @@ export function buildListView(list: ExecutionList, basePath: string, timeZone: s
       statusOptions,
       startDate: query.startDate ?? list.rejected.startDate ?? '',
       endDate: query.endDate ?? list.rejected.endDate ?? '',
+      spikesOnly: query.spikesOnly,
+      failure: query.failure && {
+        ...query.failure,
+        label: failureLabel(query.failure),
+        removeHref: withQuery(basePath, { ...firstPage, failure: null }),
+      },
       errors: list.errors,
     },
     results: {
-      rows: list.rows.map((r) => rowView(r, basePath, query, timeZone)),
-      totalText: totalText(list.total),
-      csvHref: withQuery(`${basePath}/export.csv`, { ...query, page: 1, cursor: null }),
+      rows: list.rows.map((r) => rowView(r, basePath, query, timeZone, list.now)),
+      totalText: totalText(list.total, list.credits),
+      csvHref: withQuery(`${basePath}/export.csv`, firstPage),
+      digestHref: withQuery(`${basePath}/failures`, firstPage),
+      activity: activityView(list, basePath),
       filtered: hasFilters(query),
       clearHref: basePath,
       captionDetail: captionDetail(list),

@@ -28,6 +28,10 @@ export interface ExecutionQuery {
   /** Inclusive calendar dates (yyyy-MM-dd) in the organization's time zone. */
   startDate: string | null;
   endDate: string | null;
+  /** Credit spikes only. */
+  spikesOnly: boolean;
+  /** One kind of failure, as the failure digest links to it. */
+  failure: { tool: string; signature: string } | null;
   /** The page number shown ("current / total"); with a cursor, the cursor says where it starts. */
   page: number;
   cursor: QueryCursor | null;
@@ -38,6 +42,7 @@ export interface FieldErrors {
   status?: string;
   startDate?: string;
   endDate?: string;
+  failure?: string;
 }
 
 /** Dates the user gave that were not applied: shown again in their fields, never lost. */
@@ -57,6 +62,8 @@ export const DEFAULT_QUERY: ExecutionQuery = {
   status: null,
   startDate: null,
   endDate: null,
+  spikesOnly: false,
+  failure: null,
   page: 1,
   cursor: null,
 };
@@ -67,6 +74,9 @@ const PARAM = {
   status: 'status',
   startDate: 'start',
   endDate: 'end',
+  spikesOnly: 'spikes',
+  tool: 'tool',
+  error: 'error',
   page: 'page',
   after: 'after',
   before: 'before',
@@ -89,6 +99,9 @@ const dateParam = z
   // date-fns' strict parse rejects impossible days such as 2025-02-30. Years before 1900 are
   // typing accidents (a picker half-typed reads 0002), not runs anyone recorded.
   .refine((s) => s >= MIN_DATE && isValid(parse(s, 'yyyy-MM-dd', new Date())));
+
+/** Tool names and error signatures are short; the signature function cuts at 200 characters. */
+const failurePart = z.string().max(200);
 
 /** `<UTC ISO start with microseconds>,<run id>`, as the arrows write it. */
 const cursorParam = z
@@ -148,6 +161,18 @@ export function parseExecutionQuery(params: URLSearchParams): ParsedQuery {
     query.endDate = null;
   }
 
+  // A checkbox: present means on, whatever value a hand-written URL gives it.
+  query.spikesOnly = params.has(PARAM.spikesOnly);
+
+  // The digest's links name a failure by both parts; either present makes the filter, and an
+  // empty tool means "no tool call failed".
+  if (params.has(PARAM.tool) || params.has(PARAM.error)) {
+    const tool = failurePart.safeParse(raw(PARAM.tool) ?? '');
+    const signature = failurePart.safeParse(raw(PARAM.error) ?? '');
+    if (tool.success && signature.success) query.failure = { tool: tool.data, signature: signature.data };
+    else errors.failure = 'That failure filter could not be used. Showing every run.';
+  }
+
   // A malformed page is not worth a message: page 1 is what anyone would expect.
   const page = pageParam.safeParse(raw(PARAM.page));
   if (page.success) query.page = page.data;
@@ -173,6 +198,11 @@ export function toSearchParams(query: ExecutionQuery): URLSearchParams {
   if (query.status) params.set(PARAM.status, query.status);
   if (query.startDate) params.set(PARAM.startDate, query.startDate);
   if (query.endDate) params.set(PARAM.endDate, query.endDate);
+  if (query.spikesOnly) params.set(PARAM.spikesOnly, '1');
+  if (query.failure) {
+    params.set(PARAM.tool, query.failure.tool);
+    params.set(PARAM.error, query.failure.signature);
+  }
   if (query.page > 1) params.set(PARAM.page, String(query.page));
   if (query.cursor) params.set(PARAM[query.cursor.direction], `${query.cursor.startedAt},${query.cursor.id}`);
   return params;
@@ -185,7 +215,7 @@ export function withQuery(path: string, query: ExecutionQuery): string {
 }
 
 export function hasFilters(query: ExecutionQuery): boolean {
-  return Boolean(query.agentId || query.status || query.startDate || query.endDate);
+  return Boolean(query.agentId || query.status || query.startDate || query.endDate || query.spikesOnly || query.failure);
 }
 
 /** The form's field names, shared with the view so the two cannot drift apart. */

@@ -22,6 +22,11 @@ export interface Organization {
   timeZone: string;
 }
 
+/** The organization with the local day of its first scheduled run, which sizes the activity chart. */
+export interface OrganizationRecord extends Organization {
+  firstDay: string | null;
+}
+
 export interface AgentOption {
   id: string;
   name: string;
@@ -40,6 +45,16 @@ export interface ExecutionFilters {
   endDate: string | null;
   startedFrom: Date | null;
   startedBefore: Date | null;
+  /** Credit spikes only. */
+  spikesOnly: boolean;
+  /** Failed runs whose first failed tool ('' for none) and error signature are these. */
+  failure: FailureKind | null;
+}
+
+/** A kind of failure, as the digest groups them and the list filters by them. */
+export interface FailureKind {
+  tool: string;
+  signature: string;
 }
 
 /** A run's place in the newest-first order: its exact start (microseconds, UTC ISO) and id. */
@@ -72,6 +87,13 @@ export interface ExecutionRow {
   finishedAt: Date | null;
   credits: number | null;
   errorMessage: string | null;
+  /** The agent's usual (median) credits and completed duration when the run started, if known. */
+  usualCredits: number | null;
+  usualDurationMs: number | null;
+  creditSpike: boolean;
+  /** The first tool call that failed: its tool and step position. */
+  failedTool: string | null;
+  failedStep: number | null;
 }
 
 export interface ConversationStep {
@@ -104,9 +126,16 @@ export interface ExecutionConversation extends ExecutionRow {
   steps: ConversationStep[];
 }
 
-export async function findOrganization(db: ExecutionsDatabase, organizationId: string): Promise<Organization | null> {
+export async function findOrganization(db: ExecutionsDatabase, organizationId: string): Promise<OrganizationRecord | null> {
+  const c = executionDailyCounts;
   const [row] = await db
-    .select({ id: organizations.organizationId, name: organizations.name, timeZone: organizations.timeZone })
+    .select({
+      id: organizations.organizationId,
+      name: organizations.name,
+      timeZone: organizations.timeZone,
+      // The first key of the counts' primary key: one index probe.
+      firstDay: sql<string | null>`(select min(${c.day}) from ${c} where ${c.organizationId} = ${organizations.organizationId} and ${c.runs} > 0)`,
+    })
     .from(organizations)
     .where(eq(organizations.organizationId, organizationId));
   return row ?? null;
@@ -131,6 +160,14 @@ function listConditions(organizationId: string, f: ExecutionFilters): SQL | unde
     f.status ? eq(executions.status, f.status) : undefined,
     f.startedFrom ? gte(executions.startedAt, f.startedFrom) : undefined,
     f.startedBefore ? lt(executions.startedAt, f.startedBefore) : undefined,
+    f.spikesOnly ? eq(executions.creditSpike, true) : undefined,
+    ...(f.failure
+      ? [
+          eq(executions.status, 'failed'),
+          eq(executions.failedTool, f.failure.tool),
+          eq(executions.errorSignature, f.failure.signature),
+        ]
+      : []),
   );
 }
 
@@ -149,15 +186,25 @@ const rowColumns = {
   finishedAt: executions.finishedAt,
   credits: executions.credits,
   errorMessage: executions.errorMessage,
+  usualCredits: executions.usualCredits,
+  usualDurationMs: executions.usualDurationMs,
+  creditSpike: executions.creditSpike,
+  failedTool: executions.failedTool,
+  failedStep: executions.failedStep,
 };
 
-type SelectedRow = { agentName: string; agentDeletedAt: Date | null; startedAtText: string } & Omit<
+type SelectedRow = { agentName: string; agentDeletedAt: Date | null; startedAtText: string; failedTool: string } & Omit<
   ExecutionRow,
-  'agentName' | 'cursor'
+  'agentName' | 'cursor' | 'failedTool'
 >;
 
-function toExecutionRow({ agentDeletedAt, agentName, startedAtText, ...rest }: SelectedRow): ExecutionRow {
-  return { ...rest, agentName: agentDeletedAt ? null : agentName, cursor: { startedAt: startedAtText, id: rest.id } };
+function toExecutionRow({ agentDeletedAt, agentName, startedAtText, failedTool, ...rest }: SelectedRow): ExecutionRow {
+  return {
+    ...rest,
+    agentName: agentDeletedAt ? null : agentName,
+    failedTool: failedTool === '' ? null : failedTool,
+    cursor: { startedAt: startedAtText, id: rest.id },
+  };
 }
 
 const joinAgent = and(eq(agents.organizationId, executions.organizationId), eq(agents.id, executions.agentId));
@@ -214,31 +261,115 @@ export async function listExecutions(
   return newestFirst(page) ? rows : rows.reverse();
 }
 
-/** The count query itself, unexecuted: the bench checks its plan. */
-export function countExecutionsQuery(db: ExecutionsDatabase, organizationId: string, filters: ExecutionFilters) {
-  const c = executionDailyCounts;
-  return db
-    .select({ n: sum(c.runs) })
-    .from(c)
-    .where(
-      and(
-        eq(c.organizationId, organizationId),
-        filters.agentId ? eq(c.agentId, filters.agentId) : undefined,
-        filters.status ? eq(c.status, filters.status) : undefined,
-        filters.startDate ? gte(c.day, filters.startDate) : undefined,
-        filters.endDate ? lte(c.day, filters.endDate) : undefined,
-      ),
-    );
+/** How the activity chart groups days (see activity.ts). */
+export type ActivityUnit = 'day' | 'week' | 'month' | 'year';
+
+export interface ActivityBucket {
+  /** The bucket's first day, yyyy-MM-dd (a Monday for weeks, the 1st for months). */
+  start: string;
+  status: ExecutionStatus;
+  runs: number;
 }
 
-/** The exact number of scheduled runs matching the filters, summed from the daily counts. */
-export async function countExecutions(
+export interface ExecutionSummary {
+  /** Exact: every matching run, counted once. */
+  total: number;
+  /** Their credits, exact to the hundredth. */
+  credits: number;
+  /** Runs per bucket and status; only buckets with runs. */
+  activity: ActivityBucket[];
+}
+
+/** The conditions on the daily counts equivalent to `listConditions` on the runs. */
+function countConditions(organizationId: string, f: ExecutionFilters): SQL | undefined {
+  const c = executionDailyCounts;
+  return and(
+    eq(c.organizationId, organizationId),
+    f.agentId ? eq(c.agentId, f.agentId) : undefined,
+    f.status ? eq(c.status, f.status) : undefined,
+    f.startDate ? gte(c.day, f.startDate) : undefined,
+    f.endDate ? lte(c.day, f.endDate) : undefined,
+    f.spikesOnly ? eq(c.creditSpike, true) : undefined,
+    ...(f.failure
+      ? [eq(c.status, 'failed'), eq(c.failedTool, f.failure.tool), eq(c.errorSignature, f.failure.signature)]
+      : []),
+  );
+}
+
+/** The summary query itself, unexecuted: the bench checks its plan. */
+export function summarizeExecutionsQuery(
   db: ExecutionsDatabase,
   organizationId: string,
   filters: ExecutionFilters,
-): Promise<number> {
-  const [row] = await countExecutionsQuery(db, organizationId, filters);
-  return Number(row?.n ?? 0);
+  unit: ActivityUnit,
+) {
+  const c = executionDailyCounts;
+  const bucket =
+    unit === 'day' ? sql`${c.day}` : sql`date_trunc(${sql.raw(`'${unit}'`)}, ${c.day})`;
+  return db
+    .select({
+      start: sql<string>`to_char(${bucket}, 'YYYY-MM-DD')`,
+      status: c.status,
+      runs: sum(c.runs).mapWith(Number),
+      cents: sum(c.creditCents).mapWith(Number),
+    })
+    .from(c)
+    .where(countConditions(organizationId, filters))
+    .groupBy(sql`1`, c.status)
+    .having(sql`sum(${c.runs}) > 0`);
+}
+
+/**
+ * Totals, credits and the activity chart of the runs matching the filters, in one pass over the
+ * daily counts: the total is the chart's sum, so the two can never disagree.
+ */
+export async function summarizeExecutions(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  filters: ExecutionFilters,
+  unit: ActivityUnit,
+): Promise<ExecutionSummary> {
+  const rows = await summarizeExecutionsQuery(db, organizationId, filters, unit);
+  let total = 0;
+  let cents = 0;
+  for (const row of rows) {
+    total += row.runs;
+    cents += row.cents;
+  }
+  return {
+    total,
+    credits: cents / 100,
+    activity: rows.map(({ start, status, runs }) => ({ start, status, runs })),
+  };
+}
+
+export interface FailureGroup extends FailureKind {
+  runs: number;
+  agents: number;
+}
+
+/** Failures among the runs matching the filters, by first failed tool and error signature, most runs first. */
+export async function digestFailures(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  filters: ExecutionFilters,
+  limit: number,
+): Promise<FailureGroup[]> {
+  const c = executionDailyCounts;
+  return db
+    .select({
+      tool: c.failedTool,
+      signature: c.errorSignature,
+      runs: sum(c.runs).mapWith(Number),
+      // A (day, agent) row that went back to zero runs is not an agent that failed.
+      agents: sql<number>`count(distinct ${c.agentId}) filter (where ${c.runs} > 0)`.mapWith(Number),
+    })
+    .from(c)
+    .where(and(countConditions(organizationId, filters), eq(c.status, 'failed')))
+    .groupBy(c.failedTool, c.errorSignature)
+    .having(sql`sum(${c.runs}) > 0`)
+    .orderBy(sql`3 desc`, c.failedTool, c.errorSignature)
+    .limit(limit);
 }
 
 /** A scheduled run's conversation with its steps in order; null when the organization has no such run. */

@@ -47,6 +47,14 @@ export const stepKind = pgEnum('xa_step_kind', [
   'error',
 ]);
 
+/**
+ * A run is a credit spike when it cost more than this many times its agent's usual credits (the
+ * median of the agent's last 20 finished runs): the spec's sign of a tool loop or inflated context.
+ */
+export const CREDIT_SPIKE_FACTOR = 3;
+/** An Active run is running long past this many times its agent's usual (median) duration. */
+export const RUNNING_LONG_FACTOR = 3;
+
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 export const organizations = pgTable('xa_organizations', {
@@ -120,6 +128,27 @@ export const executions = pgTable(
     errorMessage: text('error_message'),
     /** The scheduler's key for the call that started the run: a retry finds the run instead of duplicating it. */
     idempotencyKey: text('idempotency_key'),
+    /**
+     * The agent's median credits and (completed) duration over its last 20 finished scheduled
+     * runs before this one, filled in when the run is recorded (drizzle/0003_insights.sql); null
+     * until the agent has 5 such runs.
+     */
+    usualCredits: numeric('usual_credits', { precision: 12, scale: 2, mode: 'number' }),
+    usualDurationMs: integer('usual_duration_ms'),
+    /** Credits above CREDIT_SPIKE_FACTOR times the usual ones. */
+    creditSpike: boolean('credit_spike')
+      .notNull()
+      .generatedAlwaysAs(sql`coalesce(credits > ${sql.raw(String(CREDIT_SPIKE_FACTOR))} * usual_credits, false)`),
+    /**
+     * The run's first failed tool call (lowest position): its tool, '' when no tool call failed,
+     * and its position. Kept by a trigger on xa_steps.
+     */
+    failedTool: text('failed_tool').notNull().default(''),
+    failedStep: integer('failed_step'),
+    /** The error with its particulars (ids, numbers, times, quoted values) replaced: what failures group by. */
+    errorSignature: text('error_signature')
+      .notNull()
+      .generatedAlwaysAs(sql`coalesce(xa_error_signature(error_message), '')`),
   },
   (t) => [
     primaryKey({ columns: [t.organizationId, t.id] }),
@@ -147,6 +176,13 @@ export const executions = pgTable(
     index('xa_executions_org_agent_status_started_idx')
       .on(t.organizationId, t.agentId, t.status, t.startedAt.desc(), t.id.desc())
       .where(sql`${t.scheduleId} is not null`),
+    // The rare sets the insight filters pick out: credit spikes, and one kind of failure.
+    index('xa_executions_org_spike_started_idx')
+      .on(t.organizationId, t.startedAt.desc(), t.id.desc())
+      .where(sql`${t.scheduleId} is not null and ${t.creditSpike}`),
+    index('xa_executions_org_failure_started_idx')
+      .on(t.organizationId, t.failedTool, t.errorSignature, t.startedAt.desc(), t.id.desc())
+      .where(sql`${t.scheduleId} is not null and ${t.status} = 'failed'`),
     // A conversation records at most one run.
     uniqueIndex('xa_executions_org_conversation_key').on(t.organizationId, t.conversationId),
     uniqueIndex('xa_executions_org_idempotency_key').on(t.organizationId, t.idempotencyKey),
@@ -188,10 +224,11 @@ export const steps = pgTable(
 
 /**
  * Scheduled runs counted per organization, local calendar day (in the organization's time zone),
- * agent and status, kept exact by triggers on xa_executions in the same transaction as every
- * write (see drizzle/0002_daily_counts.sql). Totals for any filter are a sum over a few hundred
- * rows instead of a count over millions. Derived data: no foreign keys, rebuilt on a time-zone
- * change.
+ * agent, status, credit spike and — for failed runs — first failed tool and error signature ('' when
+ * none), with their credits, kept exact by triggers on xa_executions in the same transaction as
+ * every write (drizzle/0002_daily_counts.sql, 0003_insights.sql). Totals, credits, the activity
+ * chart and the failure digest for any filter are a sum over a few thousand rows instead of a
+ * scan of millions. Derived data: no foreign keys, rebuilt on a time-zone change.
  */
 export const executionDailyCounts = pgTable(
   'xa_execution_daily_counts',
@@ -200,9 +237,19 @@ export const executionDailyCounts = pgTable(
     day: date('day', { mode: 'string' }).notNull(),
     agentId: uuid('agent_id').notNull(),
     status: executionStatus('status').notNull(),
+    creditSpike: boolean('credit_spike').notNull().default(false),
+    failedTool: text('failed_tool').notNull().default(''),
+    errorSignature: text('error_signature').notNull().default(''),
     runs: bigint('runs', { mode: 'number' }).notNull(),
+    /** Credits in hundredths, exact in a bigint sum. */
+    creditCents: bigint('credit_cents', { mode: 'number' }).notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.organizationId, t.day, t.agentId, t.status] })],
+  (t) => [
+    primaryKey({
+      name: 'xa_execution_daily_counts_pk',
+      columns: [t.organizationId, t.day, t.agentId, t.status, t.creditSpike, t.failedTool, t.errorSignature],
+    }),
+  ],
 );
 
 export type ExecutionStatus = (typeof executionStatus.enumValues)[number];

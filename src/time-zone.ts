@@ -40,6 +40,11 @@ export function formatDateTime(instant: Date, timeZone: string): string {
   return `${part.day}/${part.month}/${part.year} ${part.hour}:${part.minute}`;
 }
 
+/** The calendar date (yyyy-MM-dd) an instant falls on in a time zone. */
+export function localDay(instant: Date, timeZone: string): string {
+  return format(new TZDate(instant.getTime(), timeZone), 'yyyy-MM-dd');
+}
+
 /** A calendar date (yyyy-MM-dd) as the page writes dates: dd/MM/yyyy. */
 export function formatCalendarDate(date: string): string {
   return format(parse(date, 'yyyy-MM-dd', new Date()), 'dd/MM/yyyy');

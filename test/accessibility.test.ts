@@ -108,6 +108,23 @@ describe.skipIf(browserSkipReason !== null)(
         await page.waitForURL(/conversations/);
         await page.locator('details.xa-tool-call summary').first().click();
       }],
+      ['credit spikes only, the chart shown as a table', async (page) => {
+        await page.goto(`${served.origin}${LIST}?spikes=1`);
+        expect(await page.locator('.xa-flag--spike').count()).toBeGreaterThan(0);
+        await page.locator('.xa-activity__details summary').click();
+        await expect.poll(() => page.locator('.xa-activity__details[open]').count()).toBe(1);
+      }],
+      ['the failure digest', async (page) => {
+        await page.click('#xa-digest');
+        await page.waitForURL(/failures/);
+        expect(await page.locator('tbody tr').count()).toBeGreaterThan(1);
+      }],
+      ['one kind of failure, from the digest', async (page) => {
+        await page.goto(`${served.origin}${LIST}/failures`);
+        await page.locator('tbody a').first().click();
+        await page.waitForURL(/error=/);
+        expect(await page.locator('.xa-selected-failure').textContent()).toContain('Failure:');
+      }],
       ['a 320 px wide viewport', async () => {}, { viewport: { width: 320, height: 640 } }],
       ['forced colours', async (page) => {
         await page.emulateMedia({ forcedColors: 'active' });

@@ -1,16 +1,18 @@
 /**
- * The totals come from trigger-kept daily counts; the rows come from a count(*) over runs with
- * the same filters the list uses (dates resolved to instants in the organization's zone). For
- * any runs, any status changes and deletes, any time zone — half-hour offsets and DST days
- * included — and any filters, the two must agree exactly.
+ * Totals, credits, the activity chart and the failure digest come from trigger-kept daily counts;
+ * here each is checked against plain SQL over the runs themselves, with the same filters the list
+ * uses (dates resolved to instants in the organization's zone). For any runs, any changes —
+ * status, credits, a failure, deletes, a new time zone — any time zone (half-hour offsets and DST
+ * days included) and any filters, they must agree exactly. So must each run's usual credits and
+ * duration with a median computed here, and its first failed tool with its steps.
  */
-import { and, count, eq, gte, isNotNull, lt } from 'drizzle-orm';
+import { and, count, countDistinct, eq, gte, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filtersFor } from '../src/execution-list.js';
 import { DEFAULT_QUERY, STATUSES, type ExecutionQuery } from '../src/query.js';
-import { countExecutions } from '../src/repository.js';
-import { agents, conversations, executions, organizations, schedules } from '../src/schema.js';
+import { digestFailures, summarizeExecutions, type ActivityUnit, type ExecutionFilters } from '../src/repository.js';
+import { agents, conversations, executions, organizations, schedules, steps } from '../src/schema.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 
 const ZONES = [
@@ -30,6 +32,11 @@ const WINDOWS = [
   [Date.parse('2026-10-22T00:00:00Z'), Date.parse('2026-11-04T00:00:00Z')],
 ] as const;
 
+const TOOLS = ['google_calendar', 'hubspot'];
+/** Two of them differ only in particulars, so they share a signature. */
+const ERRORS = ['401 expired credential for user 12345', '401 expired credential for user 987654', 'Timed out after 30000 ms'];
+const UNITS: ActivityUnit[] = ['day', 'week', 'month', 'year'];
+
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 const runArb = fc.record({
@@ -38,10 +45,17 @@ const runArb = fc.record({
   at: fc.double({ min: 0, max: 1, noNaN: true }),
   status: fc.constantFrom(...STATUSES),
   scheduled: fc.boolean(),
+  // Mostly near 5 credits, sometimes far above: spikes.
+  cents: fc.option(fc.oneof(fc.integer({ min: 300, max: 700 }), fc.integer({ min: 0, max: 4000 })), { nil: null }),
+  tookMs: fc.integer({ min: 1000, max: 600_000 }),
+  error: fc.option(fc.constantFrom(...ERRORS), { nil: null }),
+  failedTool: fc.option(fc.record({ tool: fc.constantFrom(...TOOLS), position: fc.integer({ min: 1, max: 3 }) }), { nil: null }),
 });
 
 const changeArb = fc.oneof(
   fc.record({ kind: fc.constant('status' as const), run: fc.nat(), status: fc.constantFrom(...STATUSES) }),
+  fc.record({ kind: fc.constant('credits' as const), run: fc.nat(), cents: fc.integer({ min: 0, max: 4000 }) }),
+  fc.record({ kind: fc.constant('fail' as const), run: fc.nat(), error: fc.constantFrom(...ERRORS), tool: fc.constantFrom(...TOOLS) }),
   fc.record({ kind: fc.constant('delete' as const), run: fc.nat() }),
   fc.record({ kind: fc.constant('zone' as const), zone: fc.constantFrom(...ZONES) }),
 );
@@ -53,7 +67,13 @@ const filterArb = fc.record({
   start: fc.option(fc.integer({ min: -2, max: 30 }), { nil: null }),
   span: fc.integer({ min: 0, max: 10 }),
   end: fc.boolean(),
+  spikesOnly: fc.boolean(),
+  failure: fc.option(fc.record({ tool: fc.constantFrom('', ...TOOLS), error: fc.constantFrom(...ERRORS) }), { nil: null }),
+  unit: fc.constantFrom(...UNITS),
 });
+
+/** The lower middle value, as percentile_disc(0.5) takes it. */
+const lowerMedian = (values: number[]) => [...values].sort((a, b) => a - b)[Math.ceil(values.length / 2) - 1]!;
 
 let nextOrganization = 0;
 
@@ -67,13 +87,13 @@ for (const target of databaseTargets) {
       });
       afterAll(() => database?.dispose());
 
-      it('equal count(*) for any runs, changes, time zones and filters', async () => {
+      it('equal plain SQL for any runs, changes, time zones and filters', async () => {
         await fc.assert(
           fc.asyncProperty(
             fc.constantFrom(...ZONES),
             fc.array(runArb, { minLength: 1, maxLength: 40 }),
             fc.array(changeArb, { maxLength: 12 }),
-            fc.array(filterArb, { minLength: 10, maxLength: 10 }),
+            fc.array(filterArb, { minLength: 8, maxLength: 8 }),
             async (zone, runs, changes, filters) => {
               const { db } = database;
               const org = `prop-${process.pid}-${nextOrganization++}`;
@@ -84,69 +104,166 @@ for (const target of databaseTargets) {
               await db
                 .insert(schedules)
                 .values(agentIds.map((agentId, i) => ({ organizationId: org, id: scheduleIds[i]!, agentId, name: 's', kind: 'cron' as const, expression: '* * * * *' })));
-              const ids = runs.map(() => ({ conversation: crypto.randomUUID(), execution: crypto.randomUUID() }));
+              const rows = runs.map((r) => {
+                const [from, to] = WINDOWS[r.window]!;
+                const startedAt = new Date(Math.floor(from + r.at * (to - from)));
+                const finished = r.status === 'completed' || r.status === 'failed';
+                return {
+                  organizationId: org,
+                  id: crypto.randomUUID(),
+                  conversationId: crypto.randomUUID(),
+                  agentId: agentIds[r.agent]!,
+                  scheduleId: r.scheduled ? scheduleIds[r.agent]! : null,
+                  status: r.status,
+                  // Microseconds and all: a run a hair before or after a local midnight.
+                  startedAt,
+                  finishedAt: finished ? new Date(startedAt.getTime() + r.tookMs) : null,
+                  credits: finished && r.cents !== null ? r.cents / 100 : null,
+                  errorMessage: r.status === 'failed' ? r.error : null,
+                };
+              });
               await db.insert(conversations).values(
-                runs.map((r, i) => ({ organizationId: org, id: ids[i]!.conversation, agentId: agentIds[r.agent]!, channel: r.scheduled ? ('schedule' as const) : ('hub' as const), title: 't' })),
+                runs.map((r, i) => ({ organizationId: org, id: rows[i]!.conversationId, agentId: agentIds[r.agent]!, channel: r.scheduled ? ('schedule' as const) : ('hub' as const), title: 't' })),
               );
-              await db.insert(executions).values(
-                runs.map((r, i) => {
-                  const [from, to] = WINDOWS[r.window]!;
-                  return {
-                    organizationId: org,
-                    id: ids[i]!.execution,
-                    conversationId: ids[i]!.conversation,
-                    agentId: agentIds[r.agent]!,
-                    scheduleId: r.scheduled ? scheduleIds[r.agent]! : null,
-                    status: r.status,
-                    // Microseconds and all: a run a hair before or after a local midnight.
-                    startedAt: new Date(Math.floor(from + r.at * (to - from))),
-                  };
-                }),
+              // One at a time, oldest first, as a scheduler records them: each measured against those before it.
+              const order = rows.map((_, i) => i).sort((a, b) => rows[a]!.startedAt.getTime() - rows[b]!.startedAt.getTime());
+              for (const i of order) await db.insert(executions).values(rows[i]!);
+
+              // Usual credits and duration: the trigger's medians against ones computed here.
+              const usual = await db
+                .select({ id: executions.id, credits: executions.usualCredits, durationMs: executions.usualDurationMs })
+                .from(executions)
+                .where(eq(executions.organizationId, org));
+              for (const row of rows.filter((r) => r.scheduleId)) {
+                const before = rows
+                  .filter((p) => p.scheduleId && p.agentId === row.agentId && p.startedAt < row.startedAt && p.finishedAt)
+                  .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || (b.id < a.id ? -1 : 1))
+                  .slice(0, 20);
+                const credits = before.flatMap((p) => (p.credits === null ? [] : [Math.round(p.credits * 100)]));
+                const took = before.filter((p) => p.status === 'completed').map((p) => p.finishedAt!.getTime() - p.startedAt.getTime());
+                expect(usual.find((u) => u.id === row.id)).toEqual({
+                  id: row.id,
+                  credits: credits.length >= 5 ? lowerMedian(credits) / 100 : null,
+                  durationMs: took.length >= 5 ? lowerMedian(took) : null,
+                });
+              }
+
+              // Failed tool calls, recorded as steps: the earliest one marks its run.
+              const toolSteps = runs.flatMap((r, i) =>
+                r.failedTool ? [{ run: i, tool: r.failedTool.tool, position: r.failedTool.position }] : [],
               );
+              for (const step of toolSteps) {
+                await db.insert(steps).values({
+                  organizationId: org,
+                  conversationId: rows[step.run]!.conversationId,
+                  position: step.position,
+                  kind: 'tool_call',
+                  toolName: step.tool,
+                  ok: false,
+                  createdAt: rows[step.run]!.startedAt,
+                });
+              }
+
               let currentZone = zone;
               for (const change of changes) {
-                const target = ids[change.kind === 'zone' ? 0 : change.run % ids.length]!;
-                const where = and(eq(executions.organizationId, org), eq(executions.id, target.execution));
+                const row = rows[change.kind === 'zone' ? 0 : change.run % rows.length]!;
+                const where = and(eq(executions.organizationId, org), eq(executions.id, row.id));
                 if (change.kind === 'status') await db.update(executions).set({ status: change.status }).where(where);
-                else if (change.kind === 'delete') await db.delete(executions).where(where);
+                else if (change.kind === 'credits') await db.update(executions).set({ credits: change.cents / 100 }).where(where);
+                else if (change.kind === 'fail') {
+                  await db.update(executions).set({ status: 'failed', errorMessage: change.error }).where(where);
+                  // Position 0 fails before any generated step: it becomes the first failed tool.
+                  await db
+                    .insert(steps)
+                    .values({ organizationId: org, conversationId: row.conversationId, position: 0, kind: 'tool_call', toolName: change.tool, ok: false, createdAt: row.startedAt })
+                    .onConflictDoNothing();
+                } else if (change.kind === 'delete') await db.delete(executions).where(where);
                 else {
                   await db.update(organizations).set({ timeZone: change.zone }).where(eq(organizations.organizationId, org));
                   currentZone = change.zone;
                 }
               }
 
+              const [firstFailures] = await db
+                .select({ wrong: count() })
+                .from(executions)
+                .where(
+                  and(
+                    eq(executions.organizationId, org),
+                    sql`${executions.failedTool} is distinct from coalesce((
+                      select s.tool_name from ${steps} s
+                       where s.organization_id = ${executions.organizationId} and s.conversation_id = ${executions.conversationId}
+                         and s.kind = 'tool_call' and s.ok = false
+                       order by s.position limit 1), '')`,
+                  ),
+                );
+              expect(firstFailures?.wrong).toBe(0);
+
               for (const f of filters) {
                 const [from] = WINDOWS[f.window]!;
                 const startDate = f.start === null ? null : day(from + f.start * 86_400_000);
                 const endDate = f.end ? day(from + ((f.start ?? 0) + f.span) * 86_400_000) : null;
+                const [signature] = f.failure
+                  ? await db.select({ s: sql<string>`xa_error_signature(${f.failure.error})` }).from(organizations).limit(1)
+                  : [];
                 const query: ExecutionQuery = {
                   ...DEFAULT_QUERY,
                   agentId: f.agent === null ? null : agentIds[f.agent]!,
                   status: f.status,
                   startDate,
                   endDate: startDate && endDate && endDate < startDate ? startDate : endDate,
+                  spikesOnly: f.spikesOnly,
+                  failure: f.failure && { tool: f.failure.tool, signature: signature!.s },
                 };
                 const filtersNow = filtersFor(query, currentZone);
+                const where = plainConditions(org, filtersNow);
+                const localDay = sql`(${executions.startedAt} at time zone ${currentZone})::date`;
+                const bucket =
+                  f.unit === 'day' ? sql`to_char(${localDay}, 'YYYY-MM-DD')` : sql`to_char(date_trunc(${f.unit}, ${localDay}), 'YYYY-MM-DD')`;
                 const [expected] = await db
-                  .select({ n: count() })
+                  .select({ n: count(), cents: sql<number>`coalesce(sum(round(${executions.credits} * 100)), 0)`.mapWith(Number) })
                   .from(executions)
-                  .where(
-                    and(
-                      eq(executions.organizationId, org),
-                      isNotNull(executions.scheduleId),
-                      filtersNow.agentId ? eq(executions.agentId, filtersNow.agentId) : undefined,
-                      filtersNow.status ? eq(executions.status, filtersNow.status) : undefined,
-                      filtersNow.startedFrom ? gte(executions.startedAt, filtersNow.startedFrom) : undefined,
-                      filtersNow.startedBefore ? lt(executions.startedAt, filtersNow.startedBefore) : undefined,
-                    ),
-                  );
-                expect(await countExecutions(db, org, filtersNow)).toBe(expected?.n);
+                  .where(where);
+                const expectedActivity = await db
+                  .select({ start: bucket.mapWith(String), status: executions.status, runs: count() })
+                  .from(executions)
+                  .where(where)
+                  .groupBy(sql`1`, executions.status);
+                const expectedDigest = await db
+                  .select({ tool: executions.failedTool, signature: executions.errorSignature, runs: count(), agents: countDistinct(executions.agentId) })
+                  .from(executions)
+                  .where(and(where, eq(executions.status, 'failed')))
+                  .groupBy(executions.failedTool, executions.errorSignature);
+
+                const summary = await summarizeExecutions(db, org, filtersNow, f.unit);
+                expect(summary.total).toBe(expected?.n);
+                expect(Math.round(summary.credits * 100)).toBe(expected?.cents);
+                const byKey = <T extends object>(rows: T[], key: (r: T) => string) => [...rows].sort((a, b) => (key(a) < key(b) ? -1 : 1));
+                expect(byKey(summary.activity, (b) => b.start + b.status)).toEqual(byKey(expectedActivity, (b) => b.start + b.status));
+                const digest = await digestFailures(db, org, filtersNow, 1000);
+                expect(byKey(digest, (g) => g.tool + g.signature)).toEqual(byKey(expectedDigest, (g) => g.tool + g.signature));
               }
             },
           ),
           { numRuns: 100 },
         );
-      }, 300_000);
+      }, 600_000);
     },
+  );
+}
+
+/** The list's filters, written out again here against the runs, so a mistake in one is caught by the other. */
+function plainConditions(org: string, f: ExecutionFilters): SQL | undefined {
+  return and(
+    eq(executions.organizationId, org),
+    isNotNull(executions.scheduleId),
+    f.agentId ? eq(executions.agentId, f.agentId) : undefined,
+    f.status ? eq(executions.status, f.status) : undefined,
+    f.startedFrom ? gte(executions.startedAt, f.startedFrom) : undefined,
+    f.startedBefore ? lt(executions.startedAt, f.startedBefore) : undefined,
+    f.spikesOnly ? sql`${executions.credits} > 3 * ${executions.usualCredits}` : undefined,
+    f.failure
+      ? sql`${executions.status} = 'failed' and ${executions.failedTool} = ${f.failure.tool} and ${executions.errorSignature} = ${f.failure.signature}`
+      : undefined,
   );
 }

@@ -10,16 +10,28 @@ describe('parseExecutionQuery', () => {
   });
 
   it('reads every filter and the page', () => {
-    const { query, errors } = parse(`agent=${AGENT}&status=failed&start=2026-01-01&end=2026-01-31&page=3`);
+    const { query, errors } = parse(
+      `agent=${AGENT}&status=failed&start=2026-01-01&end=2026-01-31&spikes=1&tool=hubspot&error=401+%22%E2%80%A6%22&page=3`,
+    );
     expect(errors).toEqual({});
     expect(query).toEqual({
       agentId: AGENT,
       status: 'failed',
       startDate: '2026-01-01',
       endDate: '2026-01-31',
+      spikesOnly: true,
+      failure: { tool: 'hubspot', signature: '401 "…"' },
       page: 3,
       cursor: null,
     });
+  });
+
+  it('reads a failure with no failed tool, and refuses one too long to be a signature', () => {
+    expect(parse('tool=&error=Timed+out').query.failure).toEqual({ tool: '', signature: 'Timed out' });
+    expect(parse('error=x').query.failure).toEqual({ tool: '', signature: 'x' });
+    const long = parse(`tool=hubspot&error=${'x'.repeat(201)}`);
+    expect(long.query.failure).toBeNull();
+    expect(long.errors.failure).toMatch(/could not be used/);
   });
 
   it('treats blank fields, as an unfilled form submits them, as defaults', () => {
@@ -83,7 +95,7 @@ describe('parseExecutionQuery', () => {
 describe('canonical parameters', () => {
   it('leave defaults out and keep a fixed order', () => {
     expect(toSearchParams(DEFAULT_QUERY).toString()).toBe('');
-    const query = { agentId: AGENT, status: 'pending' as const, startDate: '2026-01-01', endDate: null, page: 2, cursor: null };
+    const query = { ...DEFAULT_QUERY, agentId: AGENT, status: 'pending' as const, startDate: '2026-01-01', page: 2 };
     expect(withQuery('/admin/executions', query)).toBe(
       `/admin/executions?agent=${AGENT}&status=pending&start=2026-01-01&page=2`,
     );
@@ -95,6 +107,8 @@ describe('canonical parameters', () => {
       status: 'active' as const,
       startDate: '2026-03-01',
       endDate: '2026-03-31',
+      spikesOnly: true,
+      failure: { tool: 'google_calendar', signature: '401 "…" expired' },
       page: 7,
       cursor: { direction: 'after' as const, startedAt: '2026-03-20T10:00:00.123456Z', id: AGENT },
     };

@@ -21,6 +21,8 @@ import {
   type FinishedRunInput,
   type StartedExecution,
 } from '../src/recorder.js';
+import { filtersFor } from '../src/execution-list.js';
+import { DEFAULT_QUERY } from '../src/query.js';
 import { findExecutionConversation, listExecutions } from '../src/repository.js';
 import { agents, conversations, executions, organizations, schedules, steps } from '../src/schema.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
@@ -466,7 +468,7 @@ for (const target of databaseTargets) {
               await listExecutions(
                 db(),
                 ORG_A,
-                { agentId: null, status: null, startDate: null, endDate: null, startedFrom: null, startedBefore: null },
+                filtersFor(DEFAULT_QUERY, 'UTC'),
                 { kind: 'offset', limit: 1000, offset: 0 },
               )
             ).find((r) => r.id === ids.executionId);

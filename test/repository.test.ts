@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filtersFor, loadExecutionList } from '../src/execution-list.js';
-import { PAGE_SIZE, parseExecutionQuery, type ExecutionQuery } from '../src/query.js';
+import { DEFAULT_QUERY, PAGE_SIZE, parseExecutionQuery, type ExecutionQuery } from '../src/query.js';
+import { localDay } from '../src/time-zone.js';
 import {
-  countExecutions,
+  summarizeExecutions,
   findExecutionConversation,
   findOrganization,
   listAgents,
@@ -24,10 +25,7 @@ import {
 } from './support/fixture.js';
 
 const query = (q: Partial<ExecutionQuery>): ExecutionQuery => ({
-  agentId: null,
-  status: null,
-  startDate: null,
-  endDate: null,
+  ...DEFAULT_QUERY,
   page: 1,
   cursor: null,
   ...q,
@@ -47,7 +45,8 @@ for (const target of databaseTargets) {
         limit: PAGE_SIZE,
         offset: (page - 1) * PAGE_SIZE,
       });
-    const count = (q: Partial<ExecutionQuery>) => countExecutions(database.db, ORG_A, filtersFor(query(q), ORG_A_ZONE));
+    const count = async (q: Partial<ExecutionQuery>) =>
+      (await summarizeExecutions(database.db, ORG_A, filtersFor(query(q), ORG_A_ZONE), 'day')).total;
 
     beforeAll(async () => {
       database = await target.open();
@@ -101,7 +100,7 @@ for (const target of databaseTargets) {
 
     it('never reaches another organization through an agent id', async () => {
       expect(await count({ agentId: AGENT.orgB })).toBe(0);
-      expect(await countExecutions(database.db, ORG_B, filtersFor(query({}), 'UTC'))).toBe(3);
+      expect((await summarizeExecutions(database.db, ORG_B, filtersFor(query({}), 'UTC'), 'day')).total).toBe(3);
       expect((await listAgents(database.db, ORG_A)).map((a) => a.id)).not.toContain(AGENT.orgB);
     });
 
@@ -117,12 +116,14 @@ for (const target of databaseTargets) {
     });
 
     it('reads the organization and its time zone', async () => {
-      expect(await findOrganization(database.db, ORG_A)).toEqual(orgA);
+      const earliest = Math.min(...fixtureRuns().map((r) => r.startedAt.getTime()));
+      expect(await findOrganization(database.db, ORG_A)).toEqual({ ...orgA, firstDay: localDay(new Date(earliest), ORG_A_ZONE) });
       expect(await findOrganization(database.db, 'nobody')).toBeNull();
     });
 
     describe('loadExecutionList', () => {
-      const load = (search: string) => loadExecutionList(database.db, orgA, parseExecutionQuery(new URLSearchParams(search)));
+      const load = (search: string) =>
+        loadExecutionList(database.db, { ...orgA, firstDay: null }, parseExecutionQuery(new URLSearchParams(search)), new Date());
 
       it('clamps a page past the end to the last page', async () => {
         const result = await load('page=99');

@@ -23,7 +23,7 @@ const Step: FC<{ step: StepView }> = ({ step }) => {
   }
   return (
     <li class="xa-step" id={step.id}>
-      <details class="xa-tool-call">
+      <details class="xa-tool-call" open={step.open}>
         <summary>
           <span class="xa-tool-call__name">Tool call: {step.toolName}</span>{' '}
           <strong class={`xa-tag xa-tag--${step.ok ? 'grey' : 'red'}`}>{step.ok ? 'OK' : 'Error'}</strong>
@@ -81,6 +81,12 @@ export const ConversationPage: FC<{ view: ConversationView }> = ({ view }) => (
         <div>
           <dt>Error</dt>
           <dd class="xa-prose">{view.error}</dd>
+        </div>
+      )}
+      {view.failedTool !== null && (
+        <div>
+          <dt>First failed tool</dt>
+          <dd>{view.failedTool}</dd>
         </div>
       )}
     </dl>

@@ -37,7 +37,7 @@ export const FieldError: FC<{ field: ErrorField; message: string | undefined; oo
 /** The error slots a fragment response refreshes out of band. */
 export const FieldErrorsOob: FC<{ errors: FieldErrors }> = ({ errors }) => (
   <>
-    {(['agent', 'status', 'startDate', 'endDate'] as const).map((field) => (
+    {(['agent', 'status', 'startDate', 'endDate', 'failure'] as const).map((field) => (
       <FieldError field={field} message={errors[field]} oob />
     ))}
   </>
@@ -126,6 +126,33 @@ export const Filters: FC<{ filters: FilterView }> = ({ filters }) => (
     <Select field="status" label="Status" options={filters.statusOptions} error={filters.errors.status} />
     <DateInput field="startDate" label="Start date" value={filters.startDate} error={filters.errors.startDate} />
     <DateInput field="endDate" label="End date" value={filters.endDate} error={filters.errors.endDate} />
+    <div class="xa-field xa-checkbox">
+      <input
+        type="checkbox"
+        id="xa-spikes"
+        class="xa-checkbox__input"
+        name={FIELD_NAMES.spikesOnly}
+        value="1"
+        checked={filters.spikesOnly}
+      />
+      <label class="xa-checkbox__label" for="xa-spikes">
+        Credit spikes only
+      </label>
+    </div>
+    <div class="xa-selected-failure">
+      <FieldError field="failure" message={filters.errors.failure} />
+      {filters.failure !== null && (
+        <p>
+          {/* Kept with the form, so changing another filter keeps the failure. */}
+          <input type="hidden" name={FIELD_NAMES.tool} value={filters.failure.tool} />
+          <input type="hidden" name={FIELD_NAMES.error} value={filters.failure.signature} />
+          Failure: <strong>{filters.failure.label}</strong>{' '}
+          <a href={filters.failure.removeHref}>
+            Remove<span class="xa-visually-hidden"> the failure filter</span>
+          </a>
+        </p>
+      )}
+    </div>
     <div class="xa-filters__actions">
       <button type="submit" class="xa-button">
         Apply

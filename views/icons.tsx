@@ -28,3 +28,7 @@ export const AlertIcon: FC = () => <Svg path="M12 2 1 21h22L12 2zm0 7v5m0 3v.5" 
 export const PreviousIcon: FC = () => <Svg path="M15 18l-6-6 6-6" />;
 
 export const NextIcon: FC = () => <Svg path="M9 18l6-6-6-6" />;
+
+export const SpikeIcon: FC = () => <Svg path="M3 17l6-6 4 4 8-8m-6 0h6v6" />;
+
+export const ClockIcon: FC = () => <Svg path="M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zm0-15v5l3 3" />;

@@ -1,6 +1,7 @@
 /** The Executions list: heading, filters, the live status line and the results region. */
 import type { FC } from 'hono/jsx';
 import type { ListView } from '../src/list-view-model.js';
+import { ACTIVITY_ID, ActivityChart } from './activity-chart.js';
 import { FieldErrorsOob, Filters } from './filters.js';
 import { Results, RESULTS_ID } from './results.js';
 
@@ -8,13 +9,19 @@ export const STATUS_ID = 'xa-live-total';
 
 export const ListPage: FC<{ view: ListView }> = ({ view }) => (
   <div class="xa" hx-history-elt="true">
-    <h1 class="xa-heading">Executions</h1>
+    <div class="xa-header">
+      <h1 class="xa-heading">Executions</h1>
+      <a id="xa-weekly-review" class="xa-button xa-button--secondary" href={view.weeklyReviewHref}>
+        Failed in the last 7 days
+      </a>
+    </div>
     <Filters filters={view.filters} />
     {/* Outside the swapped region so it persists: each swap updates its text and screen readers
         announce the new total politely. */}
     <p id={STATUS_ID} class="xa-visually-hidden" role="status">
       {view.results.totalText}
     </p>
+    <div id={ACTIVITY_ID}>{view.results.activity !== null && <ActivityChart activity={view.results.activity} />}</div>
     <div id={RESULTS_ID} class="xa-results">
       <Results results={view.results} />
     </div>
@@ -30,5 +37,11 @@ export const ListFragment: FC<{ view: ListView }> = ({ view }) => (
       {view.results.totalText}
     </p>
     <FieldErrorsOob errors={view.filters.errors} />
+    {/* Paging never changes the chart (the filters are the same): only page 1 sends it again. */}
+    {view.results.pagination.page === 1 && (
+      <div id={ACTIVITY_ID} hx-swap-oob="innerHTML">
+        {view.results.activity !== null && <ActivityChart activity={view.results.activity} />}
+      </div>
+    )}
   </>
 );

@@ -5,7 +5,7 @@
 import type { FC } from 'hono/jsx';
 import type { PaginationView, ResultsView, RowView } from '../src/list-view-model.js';
 import { REFRESH_HEADER, type RefreshView } from '../src/live-refresh.js';
-import { AlertIcon, EyeIcon, NextIcon, PreviousIcon } from './icons.js';
+import { AlertIcon, ClockIcon, EyeIcon, NextIcon, PreviousIcon, SpikeIcon } from './icons.js';
 
 /** The id of the swapped region; htmx targets it and the server recognises it in HX-Target. */
 export const RESULTS_ID = 'xa-results';
@@ -24,6 +24,12 @@ const Status: FC<{ row: RowView }> = ({ row }) => {
   return (
     <div class="xa-status">
       <strong class={`xa-tag xa-tag--${row.status.colour}`}>{row.status.label}</strong>
+      {row.runningLong !== null && (
+        <span class="xa-flag">
+          <ClockIcon />
+          {row.runningLong}
+        </span>
+      )}
       {row.error !== null && (
         <>
           <button
@@ -39,6 +45,7 @@ const Status: FC<{ row: RowView }> = ({ row }) => {
           </button>
           <div id={popoverId} popover="auto" class="xa-error-popover">
             <p class="xa-error-popover__title">Error</p>
+            {row.failedTool !== null && <p class="xa-error-popover__tool">{row.failedTool}</p>}
             <p class="xa-error-popover__text">{row.error}</p>
           </div>
         </>
@@ -63,6 +70,12 @@ const Row: FC<{ row: RowView }> = ({ row }) => (
           <span aria-hidden="true">—</span>
           <span class="xa-visually-hidden">Not calculated yet</span>
         </>
+      )}
+      {row.spike !== null && (
+        <span class="xa-flag xa-flag--spike">
+          <SpikeIcon />
+          {row.spike}
+        </span>
       )}
     </td>
     <td>
@@ -168,6 +181,9 @@ export const Results: FC<{ results: ResultsView }> = ({ results }) => (
         <p class="xa-total">{results.totalText}</p>
         <a id="xa-csv" class="xa-csv-link" href={results.csvHref}>
           Download CSV
+        </a>
+        <a id="xa-digest" href={results.digestHref}>
+          Failures by tool and error
         </a>
       </div>
       <Pagination pagination={results.pagination} />

@@ -1,0 +1,83 @@
+/**
+ * The activity chart's calendar: which days it spans and how it groups them. A bar per day up to
+ * about two months; beyond that per week, month or year, so the chart never has more than
+ * MAX_BARS bars however long the range.
+ */
+import { addDays, addMonths, addWeeks, addYears, differenceInCalendarDays, format, parse, startOfMonth, startOfWeek, startOfYear } from 'date-fns';
+import type { ActivityUnit } from './repository.js';
+
+export const MAX_BARS = 62;
+
+export interface ActivityRange {
+  /** Inclusive local dates, yyyy-MM-dd. */
+  from: string;
+  to: string;
+  unit: ActivityUnit;
+}
+
+const toDate = (day: string) => parse(day, 'yyyy-MM-dd', new Date());
+const toDay = (date: Date) => format(date, 'yyyy-MM-dd');
+
+const STEP: Record<ActivityUnit, (date: Date) => Date> = {
+  day: (d) => addDays(d, 1),
+  week: (d) => addWeeks(d, 1),
+  month: (d) => addMonths(d, 1),
+  year: (d) => addYears(d, 1),
+};
+
+/** The first day of the bucket holding `date`; weeks start on Monday, as Postgres' date_trunc does. */
+const START: Record<ActivityUnit, (date: Date) => Date> = {
+  day: (d) => d,
+  week: (d) => startOfWeek(d, { weekStartsOn: 1 }),
+  month: startOfMonth,
+  year: startOfYear,
+};
+
+function unitFor(from: string, to: string): ActivityUnit {
+  const days = differenceInCalendarDays(toDate(to), toDate(from)) + 1;
+  if (days <= MAX_BARS) return 'day';
+  if (days <= MAX_BARS * 7) return 'week';
+  if (days <= MAX_BARS * 28) return 'month';
+  return 'year';
+}
+
+/**
+ * The filter's dates where it has them; otherwise from the organization's first run to today.
+ * Runs dated after today (a scheduler's clock ahead) widen it when they arrive in the buckets.
+ */
+export function activityRange(startDate: string | null, endDate: string | null, firstDay: string | null, today: string): ActivityRange {
+  const to = endDate ?? today;
+  let from = startDate ?? firstDay ?? to;
+  if (from > to) from = to;
+  return { from, to, unit: unitFor(from, to) };
+}
+
+export interface Bucket {
+  /** The bucket's first day as the summary query names it (date_trunc's). */
+  key: string;
+  /** The days of it inside the range, inclusive. */
+  start: string;
+  end: string;
+}
+
+/** Every bucket from the one holding `from` to the one holding `to`, clipped to the range. */
+export function bucketsOf({ from, to, unit }: ActivityRange): Bucket[] {
+  const buckets: Bucket[] = [];
+  for (let start = START[unit](toDate(from)); toDay(start) <= to; start = STEP[unit](start)) {
+    const key = toDay(start);
+    const end = toDay(addDays(STEP[unit](start), -1));
+    buckets.push({ key, start: key < from ? from : key, end: end > to ? to : end });
+  }
+  return buckets;
+}
+
+/** The range widened to hold every bucket the summary found (runs dated after today, say). */
+export function widenedTo(range: ActivityRange, keys: string[]): ActivityRange {
+  let { from, to } = range;
+  for (const key of keys) {
+    if (key < from) from = key;
+    const end = toDay(addDays(STEP[range.unit](toDate(key)), -1));
+    if (key > to) to = end;
+  }
+  return { ...range, from, to };
+}

@@ -1,0 +1,34 @@
+/**
+ * The failure digest's use case: the failed runs among the list's filtered set, grouped by their
+ * first failed tool and normalised error — the spec's advice to suspect the tool when a schedule
+ * keeps failing at the same step, as a view.
+ */
+import type { ExecutionsDatabase } from './database.js';
+import { filtersFor, withKnownAgent } from './execution-list.js';
+import type { ExecutionQuery, FieldErrors, ParsedQuery } from './query.js';
+import { digestFailures, listAgents, type AgentOption, type FailureGroup, type Organization } from './repository.js';
+
+/** Groups beyond this many are left off, and the digest says so. */
+export const DIGEST_LIMIT = 50;
+
+export interface FailureDigest {
+  query: ExecutionQuery;
+  errors: FieldErrors;
+  agents: AgentOption[];
+  /** Most runs first. */
+  groups: FailureGroup[];
+  /** More groups exist than are shown. */
+  truncated: boolean;
+}
+
+export async function loadFailureDigest(
+  db: ExecutionsDatabase,
+  organization: Organization,
+  parsed: ParsedQuery,
+  knownAgents?: AgentOption[],
+): Promise<FailureDigest> {
+  const agents = knownAgents ?? (await listAgents(db, organization.id));
+  const { query, errors } = withKnownAgent(parsed, agents);
+  const groups = await digestFailures(db, organization.id, filtersFor(query, organization.timeZone), DIGEST_LIMIT + 1);
+  return { query, errors, agents, groups: groups.slice(0, DIGEST_LIMIT), truncated: groups.length > DIGEST_LIMIT };
+}

@@ -1,0 +1,105 @@
+/**
+ * Runs per day (or week, month, year) over the filtered range, stacked by status, as inline SVG.
+ * The picture is for sighted mouse users; its caption sums it up and the table under it carries
+ * every figure and every link, so keyboards and screen readers lose nothing.
+ */
+import type { FC } from 'hono/jsx';
+import type { ActivityView } from '../src/list-view-model.js';
+
+/** The chart's region: outside the results, so paging leaves it alone. */
+export const ACTIVITY_ID = 'xa-activity';
+
+const HEIGHT = 100;
+const STEP = 10;
+
+/** One decimal is finer than a pixel at any size the chart is drawn. */
+const round = (n: number) => Math.round(n * 10) / 10;
+
+/** Each status's segments of every bar as one path, stacked in the legend's order from the bottom. */
+function stackedPaths(activity: ActivityView): { colour: string; d: string }[] {
+  const tops = activity.bars.map(() => HEIGHT);
+  return activity.legend.map((badge) => {
+    let d = '';
+    activity.bars.forEach((bar, i) => {
+      const runs = bar.segments.find((s) => s.status === badge.label)?.runs ?? 0;
+      if (!runs) return;
+      const height = round((runs / activity.max) * HEIGHT);
+      d += `M${i * STEP + 1} ${tops[i]}v-${height}h${STEP - 2}v${height}z`;
+      tops[i] = round(tops[i]! - height);
+    });
+    return { colour: badge.colour, d };
+  }).filter((p) => p.d !== '');
+}
+
+export const ActivityChart: FC<{ activity: ActivityView }> = ({ activity }) => {
+  const total = activity.bars.reduce((n, b) => n + b.total, 0);
+  const busiest = activity.bars.reduce((a, b) => (b.total > a.total ? b : a));
+  const first = activity.bars[0]!;
+  const last = activity.bars.at(-1)!;
+  return (
+    <figure class="xa-activity">
+      <figcaption class="xa-activity__title">
+        {activity.title}
+        <span class="xa-visually-hidden">
+          {`: ${total.toLocaleString('en-GB')} runs; the most, ${busiest.total.toLocaleString('en-GB')}, in ${busiest.label}. The table below lists each one.`}
+        </span>
+      </figcaption>
+      {/* Hidden from assistive technology, and its links from the tab order: the table has both.
+          One path per status keeps it small; a transparent column over each bar is its link. */}
+      <svg
+        class="xa-activity__chart"
+        viewBox={`0 0 ${activity.bars.length * STEP} ${HEIGHT}`}
+        preserveAspectRatio="none"
+        aria-hidden="true"
+        focusable="false"
+      >
+        {stackedPaths(activity).map(({ colour, d }) => (
+          <path class={`xa-bar--${colour}`} d={d} />
+        ))}
+        {activity.bars.map((bar, i) => (
+          <a href={bar.href} tabindex={-1}>
+            <rect class="xa-activity__hit" x={i * STEP} width={STEP} height={HEIGHT} />
+          </a>
+        ))}
+      </svg>
+      <div class="xa-activity__axis" aria-hidden="true">
+        <span>{first.label}</span>
+        <span>{last.label}</span>
+      </div>
+      <ul class="xa-legend" aria-hidden="true">
+        {activity.legend.map((badge) => (
+          <li>
+            <span class={`xa-swatch xa-bar--${badge.colour}`} />
+            {badge.label}
+          </li>
+        ))}
+      </ul>
+      <details class="xa-activity__details">
+        <summary>Show the chart as a table</summary>
+        <table class="xa-table xa-table--compact">
+          <caption class="xa-visually-hidden">{activity.title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Period</th>
+              <th scope="col" class="xa-numeric">
+                Runs
+              </th>
+              <th scope="col">By status</th>
+            </tr>
+          </thead>
+          <tbody>
+            {activity.bars.map((bar) => (
+              <tr>
+                <th scope="row">
+                  <a href={bar.href}>{bar.label}</a>
+                </th>
+                <td class="xa-numeric">{bar.total.toLocaleString('en-GB')}</td>
+                <td>{bar.segments.map((s) => `${s.runs.toLocaleString('en-GB')} ${s.status}`).join(', ')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </details>
+    </figure>
+  );
+};
