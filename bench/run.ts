@@ -14,6 +14,7 @@ import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { connectPostgres } from '../src/database.js';
 import { loadExecutionList } from '../src/execution-list.js';
+import { loadFailureDigest } from '../src/failure-digest.js';
 import { parseExecutionQuery, PAGE_SIZE } from '../src/query.js';
 import { findOrganization } from '../src/repository.js';
 import { BENCH_ORGANIZATION, BENCH_TIME_ZONE, benchAgentId, seedLarge } from './seed-large.js';
@@ -97,6 +98,13 @@ async function scenarios(): Promise<Scenario[]> {
     { name: 'all filters together', path: `${base}?agent=${agent}&status=completed&start=2025-06-01&end=2025-06-30`, target: true },
     // The organization is on +05:30: its days start at 18:30 UTC the day before.
     { name: 'one local day (+05:30 zone)', path: `${base}?start=2026-03-08&end=2026-03-08`, target: true },
+    { name: 'credit spikes only', path: `${base}?spikes=1`, target: true },
+    {
+      name: 'one kind of failure (a digest link)',
+      path: `${base}?status=failed&tool=hubspot&error=${encodeURIComponent('hubspot: request timed out after <n> ms')}`,
+      target: true,
+    },
+    { name: 'failure digest, no filter', path: `${base}/failures`, target: true },
     { name: `next arrow to page ${deep.toLocaleString('en')}`, path: `${base}?page=${deep}&after=${encodeURIComponent(nextCursor)}`, target: true },
     { name: `previous arrow to page ${(deep - 1).toLocaleString('en')}`, path: `${base}?page=${deep - 1}&before=${encodeURIComponent(previousCursor)}`, target: true },
     { name: 'last page (bare ?page=N)', path: `${base}?page=${pageCount}`, target: true },
@@ -151,14 +159,16 @@ async function floor(path: string, duration: number) {
   const database = connectPostgres(benchUrl);
   const organization = await findOrganization(database.db, BENCH_ORGANIZATION);
   if (!organization) throw new Error(`${BENCH_ORGANIZATION} is not seeded`);
-  const parsed = parseExecutionQuery(new URL(path, 'http://x').searchParams);
+  const url = new URL(path, 'http://x');
+  const parsed = parseExecutionQuery(url.searchParams);
+  const digest = url.pathname.endsWith('/failures');
   const times: number[] = [];
   let failures = 0;
   const until = Date.now() + duration * 1000;
   while (Date.now() < until) {
     const start = performance.now();
     try {
-      await loadExecutionList(database.db, organization, parsed, new Date());
+      await (digest ? loadFailureDigest(database.db, organization, parsed) : loadExecutionList(database.db, organization, parsed, new Date()));
       times.push(performance.now() - start);
     } catch {
       // Cut by the statement timeout (a bare ?page=N deep in the middle): counted, not timed.

@@ -2,8 +2,9 @@
  * Seeds a benchmark organization with N scheduled runs (plus a smaller second organization)
  * server-side with generate_series, in chunks, with a progress bar. For a dedicated benchmark
  * database only: triggers and foreign-key checks are off during the load (the rows are built
- * consistent), secondary indexes are dropped and rebuilt after it, and the daily counts are
- * rebuilt in one statement — the same results, computed once instead of ten million times.
+ * consistent, usual credits and durations included), secondary indexes are dropped and rebuilt after
+ * it, and the daily counts are rebuilt by xa_recount — the same results, computed once instead of
+ * ten million times.
  */
 import { createHash } from 'node:crypto';
 import postgres from 'postgres';
@@ -58,16 +59,28 @@ async function seedOrganization(sql: postgres.Sql, org: string, timeZone: string
         [org],
       );
       await tx.unsafe(
-        `insert into xa_executions (organization_id, id, conversation_id, agent_id, schedule_id, status, started_at, finished_at, credits, error_message)
+        `insert into xa_executions (organization_id, id, conversation_id, agent_id, schedule_id, status, started_at, finished_at,
+                                    credits, error_message, usual_credits, usual_duration_ms, failed_tool, failed_step)
          select $1, ${idSql('execution', org, 'g::text')}, ${idSql('conversation', org, 'g::text')},
                 ${idSql('agent', org, `((g % ${SCHEDULES}) % ${AGENTS})::text`)}, ${idSql('schedule', org, `(g % ${SCHEDULES})::text`)},
                 s.status, ${startedAt},
                 case when s.status in ('completed', 'failed') then ${startedAt} + interval '40 seconds' end,
-                case when s.status in ('completed', 'failed') and g % 31 <> 0 then ((g * 37) % 1200) / 100.0 end,
-                case when s.status = 'failed' then 'hubspot: request timed out after 30000 ms' end
+                -- Credits spread over 0–12 (median 6), one run in 250 a spike of 30 or more.
+                case when s.status in ('completed', 'failed') and g % 31 <> 0
+                     then case when g % 250 = 17 then 30 + g % 20 else ((g * 37) % 1200) / 100.0 end end,
+                case when s.status = 'failed' then f.message end,
+                -- What the insert trigger would have measured: every agent's runs cost 6 and take 40 s.
+                6, 40000,
+                case when s.status = 'failed' then f.tool else '' end,
+                case when s.status = 'failed' and f.tool <> '' then 2 end
            from generate_series(${from}::bigint, ${to}::bigint) g,
                 lateral (select (case when g % 100 < 86 then 'completed' when g % 100 < 96 then 'failed'
-                                      when g % 100 < 98 then 'active' else 'pending' end)::xa_execution_status as status) s`,
+                                      when g % 100 < 98 then 'active' else 'pending' end)::xa_execution_status as status) s,
+                lateral (select (array['hubspot', 'google_calendar', 'slack.post_message', ''])[1 + (g / 100) % 4] as tool,
+                                (array['hubspot: request timed out after 30000 ms',
+                                       'google_calendar: 401 expired credential for user ' || g % 1000,
+                                       'slack: 429 Too Many Requests',
+                                       'Model response did not match the expected JSON schema'])[1 + (g / 100) % 4] as message) f`,
         [org],
       );
     });
@@ -93,18 +106,7 @@ export async function seedLarge(url: string, rows: number, { quiet = false } = {
     if (!quiet) console.log(`  rebuilding ${indexes.length} indexes and the daily counts, vacuuming, analysing…`);
     await sql.unsafe(`set maintenance_work_mem = '1GB'`);
     for (const { definition } of indexes) await sql.unsafe(definition);
-    await sql.unsafe(
-      `delete from xa_execution_daily_counts where organization_id in ($1, $2)`,
-      [BENCH_ORGANIZATION, OTHER_ORGANIZATION],
-    );
-    await sql.unsafe(
-      `insert into xa_execution_daily_counts (organization_id, day, agent_id, status, runs)
-       select e.organization_id, (e.started_at at time zone o.time_zone)::date, e.agent_id, e.status, count(*)
-         from xa_executions e join xa_organizations o using (organization_id)
-        where e.organization_id in ($1, $2) and e.schedule_id is not null
-        group by 1, 2, 3, 4`,
-      [BENCH_ORGANIZATION, OTHER_ORGANIZATION],
-    );
+    for (const org of [BENCH_ORGANIZATION, OTHER_ORGANIZATION]) await sql.unsafe('select xa_recount($1)', [org]);
     await sql.unsafe('vacuum analyze xa_executions');
     await sql.unsafe('vacuum analyze xa_conversations');
     await sql.unsafe('vacuum analyze xa_execution_daily_counts');

@@ -4,6 +4,7 @@
  * MAX_BARS bars however long the range.
  */
 import { addDays, addMonths, addWeeks, addYears, differenceInCalendarDays, format, parse, startOfMonth, startOfWeek, startOfYear } from 'date-fns';
+import { MIN_DATE } from './query.js';
 import type { ActivityUnit } from './repository.js';
 
 export const MAX_BARS = 62;
@@ -42,12 +43,17 @@ function unitFor(from: string, to: string): ActivityUnit {
 }
 
 /**
- * The filter's dates where it has them; otherwise from the organization's first run to today.
- * Runs dated after today (a scheduler's clock ahead) widen it when they arrive in the buckets.
+ * The part of the filtered range that can hold runs: the filter's dates, cut to the organization's
+ * first run and to today (no dates: first run to today). The chart ends today: a run dated in the
+ * future (a scheduler's clock ahead) is counted in the total but drawn only when the end date
+ * asks for that day.
  */
 export function activityRange(startDate: string | null, endDate: string | null, firstDay: string | null, today: string): ActivityRange {
-  const to = endDate ?? today;
+  let to = endDate ?? today;
+  if (to > today && (startDate ?? today) <= today) to = today;
   let from = startDate ?? firstDay ?? to;
+  if (firstDay && from < firstDay && firstDay <= to) from = firstDay;
+  if (from < MIN_DATE) from = MIN_DATE;
   if (from > to) from = to;
   return { from, to, unit: unitFor(from, to) };
 }
@@ -69,15 +75,4 @@ export function bucketsOf({ from, to, unit }: ActivityRange): Bucket[] {
     buckets.push({ key, start: key < from ? from : key, end: end > to ? to : end });
   }
   return buckets;
-}
-
-/** The range widened to hold every bucket the summary found (runs dated after today, say). */
-export function widenedTo(range: ActivityRange, keys: string[]): ActivityRange {
-  let { from, to } = range;
-  for (const key of keys) {
-    if (key < from) from = key;
-    const end = toDay(addDays(STEP[range.unit](toDate(key)), -1));
-    if (key > to) to = end;
-  }
-  return { ...range, from, to };
 }

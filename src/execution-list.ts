@@ -4,7 +4,7 @@
  * page shows. No request, no markup.
  */
 import type { ExecutionsDatabase } from './database.js';
-import { activityRange, widenedTo, type ActivityRange } from './activity.js';
+import { activityRange, type ActivityRange } from './activity.js';
 import { PAGE_SIZE, type ExecutionQuery, type FieldErrors, type ParsedQuery, type RejectedDates } from './query.js';
 import {
   listAgents,
@@ -107,7 +107,7 @@ export async function loadExecutionList(
     rows,
     total,
     credits,
-    activity: { range: widenedTo(range, activity.map((b) => b.start)), buckets: activity },
+    activity: { range, buckets: activity },
     now,
     today,
     pageCount,

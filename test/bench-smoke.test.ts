@@ -50,7 +50,7 @@ describe.skipIf(target.skipReason !== null)(
       ['dates', { startDate: '2026-06-01', endDate: '2026-06-30' }],
       ['all together', { agentId: agent, status: 'completed', startDate: '2026-06-01', endDate: '2026-06-30' }],
       ['credit spikes', { spikesOnly: true }],
-      ['one failure', { status: 'failed', failure: { tool: 'hubspot', signature: 'request timed out after <n> ms' } }],
+      ['one failure', { status: 'failed', failure: { tool: 'hubspot', signature: 'hubspot: request timed out after <n> ms' } }],
     ];
 
     const plan = async (query: { toSQL(): { sql: string; params: unknown[] } }) => {

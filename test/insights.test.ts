@@ -105,7 +105,11 @@ for (const target of databaseTargets) {
       it('marks an Active run past three times its agent’s usual duration', async () => {
         const doc = await get('/admin/executions?status=active');
         const flags = [...doc.querySelectorAll('.xa-status .xa-flag')].map(text);
-        expect(flags).toEqual(['Running long: 10 min, usually 1 min']);
+        expect(flags).toHaveLength(1);
+        // Ten minutes when the run was recorded, more on a slow machine by the time it is read.
+        const minutes = Number(flags[0]!.match(/^Running long: (\d+) min, usually 1 min$/)?.[1]);
+        expect(minutes).toBeGreaterThanOrEqual(10);
+        expect(minutes).toBeLessThan(10 + (Date.now() - now) / MINUTE + 1);
       });
 
       it('names the first failed tool and jumps to it, opened, in the conversation', async () => {
@@ -154,11 +158,11 @@ for (const target of databaseTargets) {
         const start = localDay(new Date(now - 2 * 86_400_000), ZONE);
         const end = localDay(new Date(now + 86_400_000), ZONE);
         const doc = await get(`/admin/executions?start=${start}&end=${end}`);
-        const bars = [...doc.querySelectorAll('.xa-activity__details tbody tr')];
+        const bars = [...doc.querySelectorAll('.xa-activity__list li')];
         expect(bars).toHaveLength(4);
         let sum = 0;
         for (const bar of bars) {
-          const runs = Number(text(bar.querySelector('td')));
+          const runs = Number(text(bar).match(/^\d{2}\/\d{2}\/\d{4}: (\d+) runs?/)?.[1]);
           sum += runs;
           const day = await get(bar.querySelector('a')!.getAttribute('href')!);
           expect(total(day)).toMatch(new RegExp(`^${runs} execution`));

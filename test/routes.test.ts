@@ -142,12 +142,14 @@ for (const target of databaseTargets) {
           const names = links.map((a) => text(a));
           expect(new Set(names).size).toBe(names.length);
           expect(names[0]).toMatch(/^View conversation: /);
-          expect(links[0]?.getAttribute('href')).toMatch(/^\/admin\/executions\/conversations\/[0-9a-f-]{36}\?status=failed$/);
+          // A failed run whose tool call failed opens at that call.
+          expect(links[0]?.getAttribute('href')).toMatch(/^\/admin\/executions\/conversations\/[0-9a-f-]{36}\?status=failed(#xa-step-\d+)?$/);
         });
 
         it('pages with a total on the left and current / total between the arrows', async () => {
           let doc = await getDocument('/admin/executions');
-          expect(text(doc.querySelector('.xa-total'))).toBe('45 executions total');
+          const credits = fixtureRuns().reduce((n, r) => n + (r.credits ?? 0), 0);
+          expect(text(doc.querySelector('.xa-total'))).toBe(`45 executions total · ${credits.toLocaleString('en-GB')} credits`);
           expect(doc.querySelector('nav[aria-label="Pagination"] [aria-hidden="true"]')?.textContent).toBe('1 / 3');
           expect(doc.querySelector('#xa-page-previous')).toBeNull();
           const CURSOR = /,[0-9a-f-]{36}$/;
@@ -204,7 +206,7 @@ for (const target of databaseTargets) {
           expect(rowsOf(doc)).toHaveLength(0);
           expect(text(doc.querySelector('.xa-empty'))).toContain('No executions match these filters.');
           expect(doc.querySelector('.xa-empty a')?.getAttribute('href')).toBe('/admin/executions');
-          expect(text(doc.querySelector('.xa-total'))).toBe('0 executions total');
+          expect(text(doc.querySelector('.xa-total'))).toBe('0 executions total · 0 credits');
       });
 
       it('says in the caption what the table holds, dates as the page writes them', async () => {
@@ -250,7 +252,7 @@ for (const target of databaseTargets) {
           const doc = parseDocument(`<body>${body}</body>`);
           expect(rowsOf(doc).length).toBeGreaterThan(0);
           expect(doc.querySelector('#xa-live-total')?.getAttribute('hx-swap-oob')).toBe('innerHTML');
-          expect(text(doc.querySelector('#xa-live-total'))).toMatch(/^\d+ executions total$/);
+          expect(text(doc.querySelector('#xa-live-total'))).toMatch(/^\d+ executions total · [\d,.]+ credits$/);
           expect(doc.querySelector('#xa-startDate-error')?.getAttribute('hx-swap-oob')).toBe('true');
         });
 

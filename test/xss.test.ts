@@ -66,7 +66,7 @@ async function recordCorpus(db: ExecutionsDatabase): Promise<void> {
 const OWN_TAGS = new Set(
   (
     'html head meta title link style script body a main div h1 h2 h3 h4 p form label select option input button ' +
-    'span strong table caption thead tbody tr th td time nav svg path dl dt dd ol li details summary pre code'
+    'span strong table caption thead tbody tr th td time nav svg path rect dl dt dd ol ul li details summary pre code figure figcaption'
   ).split(' '),
 );
 

@@ -1,6 +1,6 @@
 /**
  * Runs per day (or week, month, year) over the filtered range, stacked by status, as inline SVG.
- * The picture is for sighted mouse users; its caption sums it up and the table under it carries
+ * The picture is for sighted mouse users; its caption sums it up and the list under it carries
  * every figure and every link, so keyboards and screen readers lose nothing.
  */
 import type { FC } from 'hono/jsx';
@@ -41,10 +41,10 @@ export const ActivityChart: FC<{ activity: ActivityView }> = ({ activity }) => {
       <figcaption class="xa-activity__title">
         {activity.title}
         <span class="xa-visually-hidden">
-          {`: ${total.toLocaleString('en-GB')} runs; the most, ${busiest.total.toLocaleString('en-GB')}, in ${busiest.label}. The table below lists each one.`}
+          {`: ${total.toLocaleString('en-GB')} runs; the most, ${busiest.total.toLocaleString('en-GB')}, in ${busiest.label}. The list below gives each one.`}
         </span>
       </figcaption>
-      {/* Hidden from assistive technology, and its links from the tab order: the table has both.
+      {/* Hidden from assistive technology, and its links from the tab order: the list has both.
           One path per status keeps it small; a transparent column over each bar is its link. */}
       <svg
         class="xa-activity__chart"
@@ -75,30 +75,15 @@ export const ActivityChart: FC<{ activity: ActivityView }> = ({ activity }) => {
         ))}
       </ul>
       <details class="xa-activity__details">
-        <summary>Show the chart as a table</summary>
-        <table class="xa-table xa-table--compact">
-          <caption class="xa-visually-hidden">{activity.title}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Period</th>
-              <th scope="col" class="xa-numeric">
-                Runs
-              </th>
-              <th scope="col">By status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {activity.bars.map((bar) => (
-              <tr>
-                <th scope="row">
-                  <a href={bar.href}>{bar.label}</a>
-                </th>
-                <td class="xa-numeric">{bar.total.toLocaleString('en-GB')}</td>
-                <td>{bar.segments.map((s) => `${s.runs.toLocaleString('en-GB')} ${s.status}`).join(', ')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <summary>Show the figures as a list</summary>
+        <ul class="xa-activity__list">
+          {activity.bars.map((bar) => (
+            <li>
+              <a href={bar.href}>{bar.label}</a>
+              {bar.description.slice(bar.label.length)}
+            </li>
+          ))}
+        </ul>
       </details>
     </figure>
   );
