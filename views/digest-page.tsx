@@ -42,13 +42,13 @@ export const DigestPage: FC<{ view: DigestView }> = ({ view }) => (
               <tr>
                 <td>{group.tool}</td>
                 <td class="xa-prose">{group.error}</td>
-                <td class="xa-numeric">
+                <td class="xa-numeric xa-nowrap">
                   <a href={group.href}>
                     {group.runs}
                     <span class="xa-visually-hidden">{group.linkContext}</span>
                   </a>
                 </td>
-                <td class="xa-numeric">{group.agents}</td>
+                <td class="xa-numeric xa-nowrap">{group.agents}</td>
               </tr>
             ))}
           </tbody>
