@@ -107,6 +107,25 @@ describe.skipIf(browserSkipReason !== null)(
       await page.context().close();
     });
 
+    it('names the first failed tool in the revealed error, and its link opens the conversation at that call', async () => {
+      const page = await open('/admin/executions?status=failed');
+      const row = page.locator('#xa-results tbody tr', { has: page.locator('.xa-error-popover__tool') }).first();
+      await row.locator('.xa-error-toggle').click();
+      await expect.poll(() => row.locator('.xa-error-popover__tool').isVisible()).toBe(true);
+      expect(await row.locator('.xa-error-popover__tool').textContent()).toBe('First failed tool: google_calendar.list_events');
+      await page.keyboard.press('Escape');
+      await row.locator('a.xa-icon-link').click();
+      await page.waitForURL(/conversations\/.*#xa-step-2$/);
+      const call = page.locator('#xa-step-2 details');
+      expect(await call.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+      expect(await call.locator('summary').textContent()).toContain('google_calendar.list_events');
+      // Scrolled to: its top is inside the viewport.
+      const top = await call.evaluate((d) => d.getBoundingClientRect().top);
+      expect(top).toBeGreaterThanOrEqual(0);
+      expect(top).toBeLessThan(800);
+      await page.context().close();
+    });
+
     it('reveals it by keyboard: Enter opens, Escape closes and focus stays on the button', async () => {
       const page = await open('/admin/executions?status=failed');
       const toggle = page.locator('.xa-error-toggle').first();
