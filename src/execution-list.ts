@@ -44,6 +44,20 @@ export function filtersFor(query: ExecutionQuery, timeZone: string): ExecutionFi
   };
 }
 
+/**
+ * The query with its agent checked against the organization's: an id from another organization,
+ * or a stale bookmark, is not an agent here, so the list (and its export) shows all agents.
+ */
+export function withKnownAgent(parsed: ParsedQuery, agents: AgentOption[]): ParsedQuery {
+  const { agentId } = parsed.query;
+  if (!agentId || agents.some((a) => a.id === agentId)) return parsed;
+  return {
+    ...parsed,
+    query: { ...parsed.query, agentId: null },
+    errors: { ...parsed.errors, agent: 'That agent was not found. Showing all agents.' },
+  };
+}
+
 export async function loadExecutionList(
   db: ExecutionsDatabase,
   organization: Organization,
@@ -52,13 +66,9 @@ export async function loadExecutionList(
   knownAgents?: AgentOption[],
 ): Promise<ExecutionList> {
   const agents = knownAgents ?? (await listAgents(db, organization.id));
-  let query = parsed.query;
-  const errors = { ...parsed.errors };
-  // An id from another organization, or a stale bookmark, is not an agent here.
-  if (query.agentId && !agents.some((a) => a.id === query.agentId)) {
-    errors.agent = 'That agent was not found. Showing all agents.';
-    query = { ...query, agentId: null };
-  }
+  const checked = withKnownAgent(parsed, agents);
+  let { query } = checked;
+  const { errors } = checked;
 
   const filters = filtersFor(query, organization.timeZone);
   const list = (page: PageRequest) => listExecutions(db, organization.id, filters, page);

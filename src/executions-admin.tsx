@@ -16,7 +16,7 @@ import { loadAssets, pickEncoding } from './assets.js';
 import { buildConversationView } from './conversation-view-model.js';
 import { connectPostgres, isDatabaseUnavailable, type ExecutionsDatabase } from './database.js';
 import { exportCsv } from './csv-export.js';
-import { loadExecutionList } from './execution-list.js';
+import { loadExecutionList, withKnownAgent } from './execution-list.js';
 import { buildListView } from './list-view-model.js';
 import { DEFAULT_REFRESH_SECONDS, REFRESH_HEADER, etagFor, withLiveRefresh } from './live-refresh.js';
 import { parseExecutionQuery } from './query.js';
@@ -226,9 +226,10 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     return page(c, view.title, <ListPage view={view} />);
   });
 
-  app.get('/export.csv', (c) => {
+  app.get('/export.csv', async (c) => {
     const organization = c.get('organization');
-    const { query } = parseExecutionQuery(new URL(c.req.url).searchParams);
+    // The same rows as the list it is linked from: an agent not of this organization is ignored.
+    const { query } = withKnownAgent(parseExecutionQuery(new URL(c.req.url).searchParams), await agentsOf(organization.id));
     const today = new Date().toISOString().slice(0, 10);
     return c.body(exportCsv(db, organization, query), 200, {
       'Content-Type': 'text/csv; charset=utf-8',
