@@ -15,6 +15,7 @@ import { RESULTS_ID } from '../views/results.js';
 import { loadAssets, pickEncoding } from './assets.js';
 import { buildConversationView } from './conversation-view-model.js';
 import { connectPostgres, isDatabaseUnavailable, type ExecutionsDatabase } from './database.js';
+import { DEFAULT_DEADLINE_MS, DeadlineExceededError, startDeadline, type Within } from './deadline.js';
 import { exportCsv } from './csv-export.js';
 import { loadExecutionList, withKnownAgent } from './execution-list.js';
 import { buildListView } from './list-view-model.js';
@@ -63,9 +64,21 @@ export interface ExecutionsAdminOptions {
    * sets its own.
    */
   securityHeaders?: boolean | SecurityHeadersOptions;
+  /**
+   * Milliseconds a request may wait for the database, queueing for a connection included, before
+   * it answers 503. Keep it above the driver's connect and statement timeouts, so that those name
+   * the failure when they can.
+   */
+  deadlineMs?: number;
 }
 
-export type ModuleEnv = { Variables: ExecutionsAdminVariables & { organization: Organization } };
+export type ModuleEnv = {
+  Variables: ExecutionsAdminVariables & {
+    organization: Organization;
+    /** Races a read against the request's deadline (see deadline.ts). */
+    within: Within;
+  };
+};
 
 /** Full page and fragment share a URL: caches must keep them apart. */
 const VARY = `HX-Request, HX-Target, HX-History-Restore-Request, ${REFRESH_HEADER}`;
@@ -97,6 +110,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   const db = typeof options.db === 'string' ? connectPostgres(options.db).db : options.db;
   const readOrganization = options.organization ?? fromContextVariable;
   const refreshSeconds = options.refreshSeconds ?? DEFAULT_REFRESH_SECONDS;
+  const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const assets = loadAssets({ serveHtmx: options.serveHtmx ?? true });
   const app = new Hono<ModuleEnv>();
   // Time zone and agent names change rarely; reading them on every request cost two round trips
@@ -108,6 +122,15 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   }
   // Pages and fragments, gzipped as they stream (the script is compressed once, at start-up).
   app.use('*', compress());
+  app.use('*', async (c, next) => {
+    const deadline = startDeadline(deadlineMs);
+    c.set('within', deadline.within);
+    try {
+      await next();
+    } finally {
+      deadline.clear();
+    }
+  });
 
   /** The module's mount path as the browser sees it, parameters filled in: every link starts here. */
   const mountPath = (c: Context) => basePath(c).replace(/\/+$/, '');
@@ -147,10 +170,11 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
 
   // Never a bare stack trace: a message in the module's page, or in the results region when htmx
   // asked for a fragment (htmx 4 swaps error responses too). A database that is down, unreachable
-  // or timing out is a 503: it will pass, and the process keeps serving until it does.
+  // or timing out, or a request past its deadline, is a 503: it will pass, and the process keeps
+  // serving until it does.
   app.onError((error, c) => {
     console.error('executions-admin:', error);
-    const unavailable = isDatabaseUnavailable(error);
+    const unavailable = error instanceof DeadlineExceededError || isDatabaseUnavailable(error);
     const status = unavailable ? 503 : 500;
     const title = unavailable ? 'Executions are temporarily unavailable' : 'Executions could not be loaded';
     if (unavailable) c.header('Retry-After', '5');
@@ -198,7 +222,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       );
     }
     // An organization that has recorded nothing yet is still an organization: an empty list in UTC.
-    const found = await organizationOf(ref.id);
+    const found = await c.get('within')(organizationOf(ref.id));
     const timeZone = [ref.timeZone, found?.timeZone].find((zone) => zone !== undefined && isTimeZone(zone)) ?? 'UTC';
     c.set('organization', { id: ref.id, name: found?.name ?? ref.id, timeZone });
     c.header('Vary', VARY);
@@ -207,9 +231,9 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   });
 
   app.get('/', async (c) => {
-    const organization = c.get('organization');
+    const { organization, within } = c.var;
     const parsed = parseExecutionQuery(new URL(c.req.url).searchParams);
-    const list = await loadExecutionList(db, organization, parsed, await agentsOf(organization.id));
+    const list = await within(loadExecutionList(db, organization, parsed, await within(agentsOf(organization.id))));
     const view = withLiveRefresh(buildListView(list, mountPath(c), organization.timeZone), organization.id, refreshSeconds);
     if (wantsFragment(c)) {
       if (c.req.header(REFRESH_HEADER) === 'true') {
@@ -227,21 +251,22 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   });
 
   app.get('/export.csv', async (c) => {
-    const organization = c.get('organization');
+    const { organization, within } = c.var;
     // The same rows as the list it is linked from: an agent not of this organization is ignored.
-    const { query } = withKnownAgent(parseExecutionQuery(new URL(c.req.url).searchParams), await agentsOf(organization.id));
+    const { query } = withKnownAgent(parseExecutionQuery(new URL(c.req.url).searchParams), await within(agentsOf(organization.id)));
+    const csv = await within(exportCsv(db, organization, query));
     const today = new Date().toISOString().slice(0, 10);
-    return c.body(exportCsv(db, organization, query), 200, {
+    return c.body(csv, 200, {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="executions-${today}.csv"`,
     });
   });
 
   app.get('/conversations/:conversationId', async (c) => {
-    const organization = c.get('organization');
+    const { organization, within } = c.var;
     const { query } = parseExecutionQuery(new URL(c.req.url).searchParams);
     const id = conversationIdParam.safeParse(c.req.param('conversationId'));
-    const conversation = id.success ? await findExecutionConversation(db, organization.id, id.data) : null;
+    const conversation = id.success ? await within(findExecutionConversation(db, organization.id, id.data)) : null;
     if (!conversation) {
       return page(c, 'Conversation not found – Executions', <NotFoundPage backHref={mountPath(c)} />, 404);
     }

@@ -1,10 +1,10 @@
 /**
  * Outages of a real Postgres that the test owns (a throwaway cluster, started and stopped with
- * pg_ctl), with the module served from a child process on the module's default timeouts:
- * stopped, or accepting connections but never answering, every request gets the 503 page
- * ("Executions are temporarily unavailable") within 3 s; a runaway query is cut by the
- * statement timeout; the process stays up and serves again, unrestarted, once the database is
- * back.
+ * pg_ctl), with the module served from a child process on the module's default timeouts and
+ * deadline: stopped, or accepting connections but never answering, every request gets the 503
+ * page ("Executions are temporarily unavailable") within 3 s, one at a time or 25 at once; a
+ * runaway query is cut by the statement timeout; the process stays up and serves again,
+ * unrestarted, once the database is back.
  */
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
@@ -13,14 +13,16 @@ import { connectPostgres, isDatabaseUnavailable, POSTGRES_DEFAULTS } from '../sr
 import { spawnScript, type ChildScript } from './support/child-process.js';
 import { fixtureRuns, insertFixture, ORG_A } from './support/fixture.js';
 import { clusterSkipReason, createCluster, type PostgresCluster } from './support/postgres-cluster.js';
-import { htmxHeaders, ORG_HEADER } from './support/test-host.js';
+import { createTestHost, htmxHeaders, ORG_HEADER } from './support/test-host.js';
 
 const BOUND_MS = 3_000;
+/** More at once than the pool has connections (10), so that most wait for one. */
+const BURST = 25;
 const UNAVAILABLE = 'Executions are temporarily unavailable';
 const LIST = '/admin/executions';
 const CONVERSATION = `${LIST}/conversations/${fixtureRuns()[1]!.conversationId}`;
 
-/** The list, its htmx fragment, a live-refresh poll and a conversation: every kind of read. */
+/** The list, its htmx fragment, a live-refresh poll, a conversation and the CSV: every kind of read. */
 const REQUESTS: { name: string; path: string; headers: Record<string, string>; fragment: boolean }[] = [
   { name: 'list page', path: LIST, headers: {}, fragment: false },
   { name: 'filter swap', path: `${LIST}?status=failed`, headers: htmxHeaders, fragment: true },
@@ -31,6 +33,7 @@ const REQUESTS: { name: string; path: string; headers: Record<string, string>; f
     fragment: true,
   },
   { name: 'conversation', path: CONVERSATION, headers: {}, fragment: false },
+  { name: 'CSV export', path: `${LIST}/export.csv`, headers: {}, fragment: false },
 ];
 
 describe.skipIf(clusterSkipReason !== null)(
@@ -99,11 +102,25 @@ describe.skipIf(clusterSkipReason !== null)(
       expect(server.process.exitCode, 'the server process is still up').toBeNull();
     };
 
+    /** BURST requests of every kind at once: each its 503 within the bound, however many queue. */
+    const expectUnavailableAtOnce = async (scenario: string) => {
+      const kinds = Array.from({ length: BURST }, (_, i) => REQUESTS[i % REQUESTS.length]!);
+      const burst = await Promise.all(kinds.map(async (kind) => ({ kind, res: await request(kind.path, kind.headers) })));
+      latencies[scenario] = burst.map(({ res }) => res.ms);
+      for (const { kind, res } of burst) {
+        expect(res.status, kind.name).toBe(503);
+        expect(res.ms, kind.name).toBeLessThan(BOUND_MS);
+        expect(res.body, kind.name).toContain(UNAVAILABLE);
+      }
+      expect(server.process.exitCode, 'the server process is still up').toBeNull();
+    };
+
     it('answers 503 within 3 s while Postgres is stopped, and recovers by itself when it is back', async () => {
       await expectServing();
       await cluster.stop();
       try {
         for (let round = 0; round < 3; round += 1) await expectUnavailable('stopped');
+        await expectUnavailableAtOnce(`stopped, ${BURST} at once`);
       } finally {
         await cluster.start();
       }
@@ -124,24 +141,21 @@ describe.skipIf(clusterSkipReason !== null)(
       }
       await cluster.freeze();
       try {
+        // At once while the organization and its agents are still cached (5 s): every request
+        // needs connections of its own, and all but the pool's first ten queue for them — past
+        // one connect timeout, the deadline answers.
+        await expectUnavailableAtOnce(`unreachable, ${BURST} at once`);
         // Rounds: postgres.js's own reconnect backoff (up to 20 s) must not pile up across requests.
         for (let round = 0; round < 2; round += 1) await expectUnavailable('unreachable');
-        // As many at once as the pool has connections, each waiting for its own attempt.
-        const burst = await Promise.all(Array.from({ length: POSTGRES_DEFAULTS.max }, () => request(LIST)));
-        latencies['unreachable, concurrent'] = burst.map((res) => res.ms);
-        for (const res of burst) {
-          expect(res.status).toBe(503);
-          expect(res.ms).toBeLessThan(BOUND_MS);
-        }
+        await expectUnavailableAtOnce(`unreachable, ${BURST} at once, after the rounds`);
       } finally {
         await cluster.thaw();
       }
       await expectRecovered();
     });
 
-    it('cuts a runaway query with the statement timeout: 503 within 3 s, then serves again', async () => {
-      await expectServing();
-      // Another session holds the runs table: every read of it waits until the timeout cuts it.
+    /** Runs `during` while another session holds the runs table: every read of it waits. */
+    const withRunsLocked = async (during: () => Promise<void>) => {
       const locker = postgres(cluster.url(), { max: 1, onnotice: () => {} });
       let release = () => {};
       const released = new Promise<void>((resolve) => (release = resolve));
@@ -154,13 +168,36 @@ describe.skipIf(clusterSkipReason !== null)(
       });
       try {
         await lockTaken;
-        await expectUnavailable('runaway query');
+        await during();
       } finally {
         release();
         await holding;
         await locker.end();
       }
+    };
+
+    it('cuts a runaway query with the statement timeout: 503 within 3 s, then serves again', async () => {
+      await expectServing();
+      await withRunsLocked(() => expectUnavailable('runaway query'));
       await expectRecovered();
+    });
+
+    it("answers 503 at the host's own deadlineMs, before the statement timeout", async () => {
+      const database = connectPostgres(cluster.url());
+      const app = createTestHost(database.db, LIST, { deadlineMs: 500 });
+      try {
+        await withRunsLocked(async () => {
+          const started = performance.now();
+          const res = await app.request(LIST, { headers: { [ORG_HEADER]: ORG_A } });
+          const ms = performance.now() - started;
+          expect(res.status).toBe(503);
+          expect(await res.text()).toContain(UNAVAILABLE);
+          expect(ms).toBeGreaterThanOrEqual(500);
+          expect(ms).toBeLessThan(POSTGRES_DEFAULTS.statementTimeout);
+        });
+      } finally {
+        await database.close();
+      }
     });
 
     it('gives a statement that runs too long a database-unavailable error, by default', async () => {
