@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { ConversationPage, NotFoundPage } from '../views/conversation-page.js';
 import { AssetTags, ModuleLayout, type Layout, type PageAssets } from '../views/layout.js';
 import { ListFragment, ListPage } from '../views/list-page.js';
-import { RESULTS_ID } from '../views/results.js';
+import { Refresh, RESULTS_ID } from '../views/results.js';
 import { loadAssets, pickEncoding } from './assets.js';
 import { buildConversationView } from './conversation-view-model.js';
 import { connectPostgres, isDatabaseUnavailable, type ExecutionsDatabase } from './database.js';
@@ -19,8 +19,15 @@ import { DEFAULT_DEADLINE_MS, DeadlineExceededError, startDeadline, type Within 
 import { exportCsv } from './csv-export.js';
 import { loadExecutionList, withKnownAgent } from './execution-list.js';
 import { buildListView } from './list-view-model.js';
-import { DEFAULT_REFRESH_SECONDS, REFRESH_HEADER, etagFor, withLiveRefresh } from './live-refresh.js';
-import { parseExecutionQuery } from './query.js';
+import {
+  DEFAULT_REFRESH_SECONDS,
+  REFRESH_HEADER,
+  UNAVAILABLE_ETAG,
+  etagFor,
+  outageRefresh,
+  withLiveRefresh,
+} from './live-refresh.js';
+import { parseExecutionQuery, withQuery } from './query.js';
 import { findExecutionConversation, findOrganization, listAgents, type Organization } from './repository.js';
 import { ttlCache } from './ttl-cache.js';
 import { securityHeaders, type SecurityHeadersOptions } from './security-headers.js';
@@ -184,6 +191,22 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
         <p>Try again in a moment.</p>
       </div>
     );
+    if (unavailable && wantsFragment(c) && c.req.header(REFRESH_HEADER) === 'true') {
+      // A poll keeps polling through an outage: htmx polls while a poller is in the region, so the
+      // message comes with one. Its ETag stands for the outage: a poll that finds the database
+      // still down changes nothing (the message is not swapped or announced again), and the first
+      // that finds it back gets the rows.
+      if (c.req.header('If-None-Match') === UNAVAILABLE_ETAG) return c.body(null, 304, { 'HX-Reswap': 'none' });
+      const { query } = parseExecutionQuery(new URL(c.req.url).searchParams);
+      const refresh = outageRefresh(withQuery(mountPath(c), query), refreshSeconds);
+      return c.html(
+        <>
+          {message}
+          <Refresh refresh={refresh} />
+        </>,
+        status,
+      );
+    }
     if (wantsFragment(c)) return c.html(message, status);
     return page(
       c,

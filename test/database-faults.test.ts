@@ -4,16 +4,20 @@
  * deadline: stopped, or accepting connections but never answering, every request gets the 503
  * page ("Executions are temporarily unavailable") within 3 s, one at a time or 25 at once; a
  * runaway query is cut by the statement timeout; the process stays up and serves again,
- * unrestarted, once the database is back.
+ * unrestarted, once the database is back. In Chromium, a live list keeps polling through an
+ * outage and shows its rows again by itself when the database returns.
  */
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectPostgres, isDatabaseUnavailable, POSTGRES_DEFAULTS } from '../src/database.js';
+import { UNAVAILABLE_ETAG } from '../src/live-refresh.js';
+import { browserSkipReason, launchChromium } from './support/browser.js';
 import { spawnScript, type ChildScript } from './support/child-process.js';
 import { fixtureRuns, insertFixture, ORG_A } from './support/fixture.js';
+import { watchedContext } from './support/page-watch.js';
 import { clusterSkipReason, createCluster, type PostgresCluster } from './support/postgres-cluster.js';
-import { createTestHost, htmxHeaders, ORG_HEADER } from './support/test-host.js';
+import { createTestHost, htmxHeaders, ORG_HEADER, parseDocument, text } from './support/test-host.js';
 
 const BOUND_MS = 3_000;
 /** More at once than the pool has connections (10), so that most wait for one. */
@@ -50,7 +54,8 @@ describe.skipIf(clusterSkipReason !== null)(
       await setup.migrate();
       await insertFixture(setup.db);
       await setup.close();
-      server = spawnScript('test/support/server-process.ts', { XA_DATABASE_URL: cluster.url() });
+      // Polls every second, for the browser test; requests of the other tests never poll.
+      server = spawnScript('test/support/server-process.ts', { XA_DATABASE_URL: cluster.url(), XA_REFRESH_SECONDS: '1' });
       origin = (await server.waitFor(/^listening (\S+)$/))[1]!;
     });
 
@@ -127,6 +132,35 @@ describe.skipIf(clusterSkipReason !== null)(
       await expectRecovered();
     });
 
+    it('answers a live-refresh poll during an outage with the message and a poller of its own, then 304 while it lasts', async () => {
+      // In process, mounted under a parameter: the poller's URL is the list's, as the host mounts it.
+      const database = connectPostgres(cluster.url());
+      const app = createTestHost(database.db, '/orgs/:org/executions');
+      const path = '/orgs/acme/executions?status=active';
+      const poll = (etag: string) =>
+        app.request(path, { headers: { [ORG_HEADER]: ORG_A, ...htmxHeaders, 'X-Executions-Refresh': 'true', 'If-None-Match': etag } });
+      await cluster.stop();
+      try {
+        const res = await poll('"x"');
+        expect(res.status).toBe(503);
+        const fragment = parseDocument(await res.text());
+        expect(text(fragment.querySelector('[role="alert"]'))).toContain(UNAVAILABLE);
+        const poller = fragment.getElementById('xa-refresh');
+        expect(poller?.getAttribute('hx-get')).toBe(path);
+        expect(poller?.getAttribute('hx-trigger')).toBe('every 10s');
+        const headers = JSON.parse(poller?.getAttribute('hx-headers') ?? '{}') as Record<string, string>;
+        expect(headers['If-None-Match']).toBe(UNAVAILABLE_ETAG);
+        const again = await poll(UNAVAILABLE_ETAG);
+        expect(again.status).toBe(304);
+        expect(await again.text()).toBe('');
+      } finally {
+        await cluster.start();
+      }
+      // Back: the same poll gets the rows.
+      await expect.poll(async () => (await poll(UNAVAILABLE_ETAG)).status, { timeout: 15_000, interval: 250 }).toBe(200);
+      await database.close();
+    });
+
     it('answers 503 within 3 s when Postgres accepts connections but never answers (connect timeout)', async () => {
       await expectServing();
       // End the server's pooled sessions, so that its next query needs a new connection.
@@ -153,6 +187,58 @@ describe.skipIf(clusterSkipReason !== null)(
       }
       await expectRecovered();
     });
+
+    it.skipIf(browserSkipReason !== null)(
+      'keeps a live list polling through an outage, in Chromium: the 503 message once, then its rows again by themselves',
+      async () => {
+        await expectServing();
+        const browser = await launchChromium();
+        try {
+          const watched = await watchedContext(browser, { extraHTTPHeaders: { [ORG_HEADER]: ORG_A } });
+          const page = await watched.newPage();
+          const polls: number[] = [];
+          page.on('response', (r) => {
+            if (r.request().headers()['x-executions-refresh'] === 'true') polls.push(r.status());
+          });
+          await page.goto(origin + LIST);
+          const region = page.locator('#xa-results');
+          const rows = await region.locator('tbody tr').count();
+          expect(rows).toBe(20);
+          // Fixture runs 2 and 3 are Active and Pending: the page polls, unchanged so far.
+          await expect.poll(() => polls.includes(304), { timeout: 10_000 }).toBe(true);
+          // Set in this document: still there at the end means no reload happened.
+          await page.evaluate(() => Object.assign(window, { xaSameDocument: true }));
+
+          await cluster.stop();
+          try {
+            await expect.poll(() => polls.includes(503), { timeout: 10_000 }).toBe(true);
+            await expect.poll(() => region.textContent()).toContain(UNAVAILABLE);
+            const message = await region.getByRole('alert').elementHandle();
+            const seen = polls.length;
+            // Still polling; while the outage lasts each poll is answered "unchanged", so the message
+            // is neither swapped again nor announced again.
+            await expect.poll(() => polls.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(seen + 3);
+            expect(polls.slice(seen).every((status) => status === 304), `polls: ${polls.join(' ')}`).toBe(true);
+            expect(await message!.evaluate((node) => node.isConnected)).toBe(true);
+          } finally {
+            await cluster.start();
+          }
+
+          await expect.poll(() => region.locator('tbody tr').count(), { timeout: 15_000 }).toBe(rows);
+          expect(await region.textContent()).not.toContain(UNAVAILABLE);
+          const recovered = polls.length;
+          await expect.poll(() => polls.length, { timeout: 10_000 }).toBeGreaterThan(recovered);
+          expect(await page.evaluate(() => 'xaSameDocument' in window)).toBe(true);
+          const { cspViolations, pageErrors, dialogs, consoleErrors } = watched.problems;
+          expect({ cspViolations, pageErrors, dialogs }).toEqual({ cspViolations: [], pageErrors: [], dialogs: [] });
+          // Chromium logs each 503 it receives; nothing else may go wrong.
+          expect(consoleErrors.filter((e) => !/status of 503/.test(e))).toEqual([]);
+        } finally {
+          await browser.close();
+        }
+        await expectRecovered();
+      },
+    );
 
     /** Runs `during` while another session holds the runs table: every read of it waits. */
     const withRunsLocked = async (during: () => Promise<void>) => {
