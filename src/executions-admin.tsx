@@ -73,8 +73,7 @@ export interface ExecutionsAdminOptions {
   securityHeaders?: boolean | SecurityHeadersOptions;
   /**
    * Milliseconds a request may wait for the database, queueing for a connection included, before
-   * it answers 503. Keep it above the driver's connect and statement timeouts, so that those name
-   * the failure when they can.
+   * it answers 503. Default: 2000, the default connect and statement timeouts.
    */
   deadlineMs?: number;
 }
