@@ -223,8 +223,14 @@ describe.skipIf(clusterSkipReason !== null)(
           } finally {
             await cluster.start();
           }
+          const restarted = performance.now();
+          const duringOutage = polls.length;
 
           await expect.poll(() => region.locator('tbody tr').count(), { timeout: 15_000 }).toBe(rows);
+          console.log(
+            `live refresh through an outage: polls ${polls.slice(0, duringOutage).join(' ')} | after restart ${polls.slice(duringOutage).join(' ')}; ` +
+              `rows back ${Math.round(performance.now() - restarted)} ms after the restart`,
+          );
           expect(await region.textContent()).not.toContain(UNAVAILABLE);
           const recovered = polls.length;
           await expect.poll(() => polls.length, { timeout: 10_000 }).toBeGreaterThan(recovered);
