@@ -36,25 +36,33 @@ function rowCells(row: ExecutionRow, timeZone: string): string[] {
   ];
 }
 
-/** The CSV as a byte stream: one batch of rows read per pull, in the list's newest-first order. */
-export function exportCsv(db: ExecutionsDatabase, organization: Organization, query: ExecutionQuery): ReadableStream<Uint8Array> {
+/**
+ * The CSV as a byte stream, in the list's newest-first order. The first batch is read before
+ * anything is sent, so a database that cannot serve answers 503 rather than a 200 cut short;
+ * each later batch is read when the client has taken the one before.
+ */
+export async function exportCsv(
+  db: ExecutionsDatabase,
+  organization: Organization,
+  query: ExecutionQuery,
+): Promise<ReadableStream<Uint8Array>> {
   const filters = filtersFor(query, organization.timeZone);
+  const read = (page: PageRequest) => listExecutions(db, organization.id, filters, page);
   const encoder = new TextEncoder();
-  let next: PageRequest | null = { kind: 'offset', offset: 0, limit: BATCH };
+  let rows: ExecutionRow[] | null = await read({ kind: 'offset', offset: 0, limit: BATCH });
   return new ReadableStream<Uint8Array>({
     start(controller) {
       // A byte-order mark so spreadsheet programs read the UTF-8 as UTF-8.
       controller.enqueue(encoder.encode(`\uFEFF${csvLine(HEADER)}`));
     },
     async pull(controller) {
-      if (!next) {
+      if (!rows) {
         controller.close();
         return;
       }
-      const rows = await listExecutions(db, organization.id, filters, next);
-      const last = rows.at(-1);
-      next = rows.length === BATCH && last ? { kind: 'after', cursor: last.cursor, limit: BATCH } : null;
       controller.enqueue(encoder.encode(rows.map((r) => csvLine(rowCells(r, organization.timeZone))).join('')));
+      const last = rows.at(-1);
+      rows = rows.length === BATCH && last ? await read({ kind: 'after', cursor: last.cursor, limit: BATCH }) : null;
     },
   });
 }

@@ -40,16 +40,6 @@ export function pageCountFor(total: number): number {
   return Math.max(1, Math.ceil(total / PAGE_SIZE));
 }
 
-/** The parsed query with an agent id from another organization, or a stale bookmark, dropped with a message. */
-export function withKnownAgent(parsed: ParsedQuery, agents: AgentOption[]): { query: ExecutionQuery; errors: FieldErrors } {
-  const { query, errors } = parsed;
-  if (!query.agentId || agents.some((a) => a.id === query.agentId)) return { query, errors };
-  return {
-    query: { ...query, agentId: null },
-    errors: { ...errors, agent: 'That agent was not found. Showing all agents.' },
-  };
-}
-
 export function filtersFor(query: ExecutionQuery, timeZone: string): ExecutionFilters {
   const range = instantRange(query.startDate, query.endDate, timeZone);
   return {
@@ -61,6 +51,20 @@ export function filtersFor(query: ExecutionQuery, timeZone: string): ExecutionFi
     startedBefore: range.before,
     spikesOnly: query.spikesOnly,
     failure: query.failure,
+  };
+}
+
+/**
+ * The query with its agent checked against the organization's: an id from another organization,
+ * or a stale bookmark, is not an agent here, so the list (and its export) shows all agents.
+ */
+export function withKnownAgent(parsed: ParsedQuery, agents: AgentOption[]): ParsedQuery {
+  const { agentId } = parsed.query;
+  if (!agentId || agents.some((a) => a.id === agentId)) return parsed;
+  return {
+    ...parsed,
+    query: { ...parsed.query, agentId: null },
+    errors: { ...parsed.errors, agent: 'That agent was not found. Showing all agents.' },
   };
 }
 

@@ -12,17 +12,25 @@ import { ConversationPage, NotFoundPage } from '../views/conversation-page.js';
 import { DigestPage } from '../views/digest-page.js';
 import { AssetTags, ModuleLayout, type Layout, type PageAssets } from '../views/layout.js';
 import { ListFragment, ListPage } from '../views/list-page.js';
-import { RESULTS_ID } from '../views/results.js';
+import { Refresh, RESULTS_ID } from '../views/results.js';
 import { loadAssets, pickEncoding } from './assets.js';
 import { buildConversationView } from './conversation-view-model.js';
 import { buildDigestView } from './digest-view-model.js';
 import { connectPostgres, isDatabaseUnavailable, type ExecutionsDatabase } from './database.js';
+import { DEFAULT_DEADLINE_MS, DeadlineExceededError, startDeadline, type Within } from './deadline.js';
 import { exportCsv } from './csv-export.js';
-import { loadExecutionList } from './execution-list.js';
+import { loadExecutionList, withKnownAgent } from './execution-list.js';
 import { loadFailureDigest } from './failure-digest.js';
 import { buildListView } from './list-view-model.js';
-import { DEFAULT_REFRESH_SECONDS, REFRESH_HEADER, etagFor, withLiveRefresh } from './live-refresh.js';
-import { parseExecutionQuery } from './query.js';
+import {
+  DEFAULT_REFRESH_SECONDS,
+  REFRESH_HEADER,
+  UNAVAILABLE_ETAG,
+  etagFor,
+  outageRefresh,
+  withLiveRefresh,
+} from './live-refresh.js';
+import { parseExecutionQuery, withQuery } from './query.js';
 import { findExecutionConversation, findOrganization, listAgents, type OrganizationRecord } from './repository.js';
 import { ttlCache } from './ttl-cache.js';
 import { securityHeaders, type SecurityHeadersOptions } from './security-headers.js';
@@ -66,9 +74,20 @@ export interface ExecutionsAdminOptions {
    * sets its own.
    */
   securityHeaders?: boolean | SecurityHeadersOptions;
+  /**
+   * Milliseconds a request may wait for the database, queueing for a connection included, before
+   * it answers 503. Default: 2000, the default connect and statement timeouts.
+   */
+  deadlineMs?: number;
 }
 
-export type ModuleEnv = { Variables: ExecutionsAdminVariables & { organization: OrganizationRecord } };
+export type ModuleEnv = {
+  Variables: ExecutionsAdminVariables & {
+    organization: OrganizationRecord;
+    /** Races a read against the request's deadline (see deadline.ts). */
+    within: Within;
+  };
+};
 
 /** Full page and fragment share a URL: caches must keep them apart. */
 const VARY = `HX-Request, HX-Target, HX-History-Restore-Request, ${REFRESH_HEADER}`;
@@ -100,6 +119,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   const db = typeof options.db === 'string' ? connectPostgres(options.db).db : options.db;
   const readOrganization = options.organization ?? fromContextVariable;
   const refreshSeconds = options.refreshSeconds ?? DEFAULT_REFRESH_SECONDS;
+  const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const assets = loadAssets({ serveHtmx: options.serveHtmx ?? true });
   const app = new Hono<ModuleEnv>();
   // Time zone and agent names change rarely; reading them on every request cost two round trips
@@ -111,6 +131,15 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   }
   // Pages and fragments, gzipped as they stream (the script is compressed once, at start-up).
   app.use('*', compress());
+  app.use('*', async (c, next) => {
+    const deadline = startDeadline(deadlineMs);
+    c.set('within', deadline.within);
+    try {
+      await next();
+    } finally {
+      deadline.clear();
+    }
+  });
 
   /** The module's mount path as the browser sees it, parameters filled in: every link starts here. */
   const mountPath = (c: Context) => basePath(c).replace(/\/+$/, '');
@@ -150,10 +179,11 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
 
   // Never a bare stack trace: a message in the module's page, or in the results region when htmx
   // asked for a fragment (htmx 4 swaps error responses too). A database that is down, unreachable
-  // or timing out is a 503: it will pass, and the process keeps serving until it does.
+  // or timing out, or a request past its deadline, is a 503: it will pass, and the process keeps
+  // serving until it does.
   app.onError((error, c) => {
     console.error('executions-admin:', error);
-    const unavailable = isDatabaseUnavailable(error);
+    const unavailable = error instanceof DeadlineExceededError || isDatabaseUnavailable(error);
     const status = unavailable ? 503 : 500;
     const title = unavailable ? 'Executions are temporarily unavailable' : 'Executions could not be loaded';
     if (unavailable) c.header('Retry-After', '5');
@@ -163,6 +193,22 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
         <p>Try again in a moment.</p>
       </div>
     );
+    if (unavailable && wantsFragment(c) && c.req.header(REFRESH_HEADER) === 'true') {
+      // A poll keeps polling through an outage: htmx polls while a poller is in the region, so the
+      // message comes with one. Its ETag stands for the outage: a poll that finds the database
+      // still down changes nothing (the message is not swapped or announced again), and the first
+      // that finds it back gets the rows.
+      if (c.req.header('If-None-Match') === UNAVAILABLE_ETAG) return c.body(null, 304, { 'HX-Reswap': 'none' });
+      const { query } = parseExecutionQuery(new URL(c.req.url).searchParams);
+      const refresh = outageRefresh(withQuery(mountPath(c), query), refreshSeconds);
+      return c.html(
+        <>
+          {message}
+          <Refresh refresh={refresh} />
+        </>,
+        status,
+      );
+    }
     if (wantsFragment(c)) return c.html(message, status);
     return page(
       c,
@@ -201,7 +247,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       );
     }
     // An organization that has recorded nothing yet is still an organization: an empty list in UTC.
-    const found = await organizationOf(ref.id);
+    const found = await c.get('within')(organizationOf(ref.id));
     const timeZone = [ref.timeZone, found?.timeZone].find((zone) => zone !== undefined && isTimeZone(zone)) ?? 'UTC';
     c.set('organization', { id: ref.id, name: found?.name ?? ref.id, timeZone, firstDay: found?.firstDay ?? null });
     c.header('Vary', VARY);
@@ -210,9 +256,9 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   });
 
   app.get('/', async (c) => {
-    const organization = c.get('organization');
+    const { organization, within } = c.var;
     const parsed = parseExecutionQuery(new URL(c.req.url).searchParams);
-    const list = await loadExecutionList(db, organization, parsed, new Date(), await agentsOf(organization.id));
+    const list = await within(loadExecutionList(db, organization, parsed, new Date(), await within(agentsOf(organization.id))));
     const view = withLiveRefresh(buildListView(list, mountPath(c), organization.timeZone), organization.id, refreshSeconds);
     if (wantsFragment(c)) {
       if (c.req.header(REFRESH_HEADER) === 'true') {
@@ -230,28 +276,30 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   });
 
   app.get('/failures', async (c) => {
-    const organization = c.get('organization');
+    const { organization, within } = c.var;
     const parsed = parseExecutionQuery(new URL(c.req.url).searchParams);
-    const digest = await loadFailureDigest(db, organization, parsed, await agentsOf(organization.id));
+    const digest = await within(loadFailureDigest(db, organization, parsed, await within(agentsOf(organization.id))));
     const view = buildDigestView(digest, mountPath(c));
     return page(c, view.title, <DigestPage view={view} />);
   });
 
-  app.get('/export.csv', (c) => {
-    const organization = c.get('organization');
-    const { query } = parseExecutionQuery(new URL(c.req.url).searchParams);
+  app.get('/export.csv', async (c) => {
+    const { organization, within } = c.var;
+    // The same rows as the list it is linked from: an agent not of this organization is ignored.
+    const { query } = withKnownAgent(parseExecutionQuery(new URL(c.req.url).searchParams), await within(agentsOf(organization.id)));
+    const csv = await within(exportCsv(db, organization, query));
     const today = new Date().toISOString().slice(0, 10);
-    return c.body(exportCsv(db, organization, query), 200, {
+    return c.body(csv, 200, {
       'Content-Type': 'text/csv; charset=utf-8',
       'Content-Disposition': `attachment; filename="executions-${today}.csv"`,
     });
   });
 
   app.get('/conversations/:conversationId', async (c) => {
-    const organization = c.get('organization');
+    const { organization, within } = c.var;
     const { query } = parseExecutionQuery(new URL(c.req.url).searchParams);
     const id = conversationIdParam.safeParse(c.req.param('conversationId'));
-    const conversation = id.success ? await findExecutionConversation(db, organization.id, id.data) : null;
+    const conversation = id.success ? await within(findExecutionConversation(db, organization.id, id.data)) : null;
     if (!conversation) {
       return page(c, 'Conversation not found – Executions', <NotFoundPage backHref={mountPath(c)} />, 404);
     }

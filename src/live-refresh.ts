@@ -1,7 +1,8 @@
 /**
  * Live refresh: while the page shows runs that can still change (Active or Pending), the results
  * region polls itself. Each poll carries the ETag of what it shows; an unchanged region is
- * answered 304 and not swapped, so focus, scroll and an open error stay as they are.
+ * answered 304 and not swapped, so focus, scroll and an open error stay as they are. During a
+ * database outage the region shows the 503 message with a poller of its own, and polling goes on.
  */
 import { createHash } from 'node:crypto';
 import type { ListView } from './list-view-model.js';
@@ -32,4 +33,12 @@ export function withLiveRefresh(view: ListView, organizationId: string, everySec
   if (!view.results.rows.some((r) => r.changing)) return view;
   const refresh: RefreshView = { href: view.canonicalHref, everySeconds, etag: etagFor(organizationId, view) };
   return { ...view, results: { ...view.results, refresh } };
+}
+
+/** Stands for the outage message: never a digest (those are 22 characters of base64url). */
+export const UNAVAILABLE_ETAG = '"unavailable"';
+
+/** The poller that comes with the outage message: the same list, polled as before. */
+export function outageRefresh(href: string, everySeconds: number): RefreshView {
+  return { href, everySeconds, etag: UNAVAILABLE_ETAG };
 }

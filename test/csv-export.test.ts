@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csvCell } from '../src/csv-export.js';
+import { parseCsv } from './support/csv.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
-import { fixtureRuns, insertFixture, ORG_A, XSS } from './support/fixture.js';
+import { AGENT, fixtureRuns, insertFixture, ORG_A, XSS } from './support/fixture.js';
 import { createTestHost, ORG_HEADER, parseDocument } from './support/test-host.js';
 
 describe('csvCell', () => {
@@ -21,26 +22,6 @@ describe('csvCell', () => {
     expect(csvCell(value)).toBe(expected);
   });
 });
-
-/** A small RFC 4180 reader, to check what a spreadsheet would see. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(cell), (cell = '');
-    else if (ch === '\r' && text[i + 1] === '\n') row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
-    else cell += ch;
-  }
-  return rows;
-}
 
 for (const target of databaseTargets) {
   describe.skipIf(target.skipReason !== null)(
@@ -82,6 +63,11 @@ for (const target of databaseTargets) {
         expect(parseCsv(body)).toHaveLength(fixtureRuns().length + 1);
         expect(body).not.toContain('must not appear');
         expect(body).not.toContain('Org B');
+      });
+
+      it('ignores an agent of another organization, as the list does', async () => {
+        const body = await (await get(`/admin/executions/export.csv?agent=${AGENT.orgB}`)).text();
+        expect(parseCsv(body)).toHaveLength(fixtureRuns().length + 1);
       });
 
       it('needs an organization', async () => {

@@ -4,9 +4,10 @@
  * names, inputs and outputs, responses, errors) with its own marker. Two organizations even
  * share an agent id and a schedule id — the host's ids, not the module's. For any signed-in
  * organization, filters (another organization's agent id included), page, htmx fragment, live
- * refresh poll (with its own, another organization's or a made-up ETag) and conversation id, no
- * response carries another organization's marker or ids, the totals count its own runs only,
- * and without an organization every request is a 401 that carries nobody's data.
+ * refresh poll (with its own, another organization's or a made-up ETag), CSV export and
+ * conversation id, no response carries another organization's marker or ids, the totals and the
+ * export count its own runs only, and without an organization every request is a 401 that
+ * carries nobody's data.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +25,7 @@ import {
   type FinishedRunInput,
 } from '../src/recorder.js';
 import type { ExecutionStatus } from '../src/schema.js';
+import { readCsv } from './support/csv.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 import { createTestHost, htmxHeaders, ORG_HEADER } from './support/test-host.js';
 
@@ -165,6 +167,16 @@ function listPath(f: Filter): string {
   return search ? `${LIST}?${search}` : LIST;
 }
 
+/** Download CSV of the same filters (the export ignores the page). */
+const csvPath = (f: Filter) => `${LIST}/export.csv${listPath(f).slice(LIST.length)}`;
+
+/** The number in the page's "N executions total". */
+function totalOnPage(body: string): number {
+  const match = /([\d,]+) executions? total/.exec(body);
+  if (!match) throw new Error('no total on the page');
+  return Number(match[1]!.replaceAll(',', ''));
+}
+
 const viewerArb = fc.constantFrom(...TENANTS.map((t) => t.id), EMPTY_TENANT);
 const allAgentIds = [...new Set(TENANTS.flatMap((t) => t.agents.map((a) => a.id)))];
 const dayArb = fc.integer({ min: -2, max: 12 }).map((d) => new Date(BASE_TIME - d * 24 * HOUR).toISOString().slice(0, 10));
@@ -258,6 +270,27 @@ describe(`tenant isolation on ${target.name}`, () => {
     );
   }, 300_000);
 
+  it(`exports only the signed-in organization's runs as CSV, as many as its page counts (${CASES} cases)`, async () => {
+    const ownConversations = new Map(TENANTS.map((t) => [t.id, new Set(t.runs.map((r) => r.conversationId))]));
+    await fc.assert(
+      fc.asyncProperty(viewerArb, filterArb, async (viewer, filter) => {
+        const path = csvPath(filter);
+        const { res, body } = await get(path, viewer);
+        expect(res.status, path).toBe(200);
+        expect(res.headers.get('Content-Type'), path).toBe('text/csv; charset=utf-8');
+        expect(leaks(body, viewer), path).toEqual([]);
+        const [header, ...rows] = readCsv(body);
+        expect(header?.[7], path).toBe('Conversation ID');
+        const own = ownConversations.get(viewer) ?? new Set();
+        expect(rows.map((r) => r[7]).filter((id) => !own.has(id ?? '')), path).toEqual([]);
+        const page = await get(listPath(filter), viewer);
+        expect(rows.length, `${path}: rows against the page's total`).toBe(totalOnPage(page.body));
+        expect(rows.length, path).toBe(expectedTotal(viewer, filter));
+      }),
+      { numRuns: CASES },
+    );
+  }, 300_000);
+
   it(`opens only the signed-in organization's conversations (${CASES} cases)`, async () => {
     const conversations = TENANTS.flatMap((t) => t.runs.map((r) => ({ owner: t.id, id: r.conversationId })));
     const conversationArb = fc.oneof(
@@ -280,6 +313,7 @@ describe(`tenant isolation on ${target.name}`, () => {
     const conversations = TENANTS.flatMap((t) => t.runs.map((r) => r.conversationId));
     const pathArb = fc.oneof(
       filterArb.map(listPath),
+      filterArb.map(csvPath),
       fc.tuple(fc.constantFrom(...conversations), filterArb).map(([id, f]) => `${LIST}/conversations/${id}${listPath(f).slice(LIST.length)}`),
     );
     const headersArb = fc.constantFrom<Record<string, string>>(

@@ -4,11 +4,15 @@
  * names, tool inputs and outputs, responses and error messages. In the list (page and htmx
  * swaps), the revealed error popover and the conversation view with every tool call open, each
  * payload shows as the text it is — and nothing runs: no `window.__pwned`, no dialog, no CSP
- * violation, no element or attribute the module's own markup does not have.
+ * violation, no element or attribute the module's own markup does not have. In the CSV export
+ * each comes back, cell for cell, as the value stored (a formula behind a `'`), and the file is a
+ * download that Chromium never renders.
  */
+import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { ExecutionsDatabase } from '../src/database.js';
+import { PAGE_SIZE } from '../src/query.js';
 import {
   markActive,
   recordFinishedRuns,
@@ -20,6 +24,7 @@ import {
   type FinishedRunInput,
 } from '../src/recorder.js';
 import { browserSkipReason, serveInChromium } from './support/browser.js';
+import { readCsv, spreadsheetText } from './support/csv.js';
 import { watchedContext, type WatchedContext } from './support/page-watch.js';
 import { createTestHost, ORG_HEADER } from './support/test-host.js';
 import { XSS_PAYLOADS } from './support/xss-corpus.js';
@@ -54,13 +59,20 @@ async function recordCorpus(db: ExecutionsDatabase): Promise<void> {
     });
   }
   await recordFinishedRuns(db, ORG, runs);
-  // One run still going, older than all: page 2 polls, and payloads arrive through the poll.
+  // One run still going, older than all: the last page polls, and payloads arrive through the poll.
   const live = await startExecution(db, ORG, { key: 'live', scheduleId: uuid(2, 0), prompt: XSS_PAYLOADS[0]!, startedAt: new Date(BASE_TIME - 1_000 * 3_600_000) });
   await markActive(db, ORG, live.executionId);
   await recordToolCall(db, ORG, live.executionId, {
     key: 'tool', toolName: XSS_PAYLOADS[1]!, input: toolInput(XSS_PAYLOADS[2]!), output: toolOutput(XSS_PAYLOADS[3]!), ok: true, durationMs: 10,
   });
 }
+
+/** The list, newest first: payload i is row i, then the live run under payload 0's agent and schedule. */
+const LISTED = [...XSS_PAYLOADS, XSS_PAYLOADS[0]!];
+const PAGES = Array.from({ length: Math.ceil(LISTED.length / PAGE_SIZE) }, (_, p) => LISTED.slice(p * PAGE_SIZE, (p + 1) * PAGE_SIZE));
+
+/** Text as the DOM holds it: HTML parsing turns every CR and CRLF into LF (newline normalisation). */
+const asParsed = (text: string) => text.replace(/\r\n?/g, '\n');
 
 /** Every tag and attribute the module's own markup uses; anything else came from data. */
 const OWN_TAGS = new Set(
@@ -128,11 +140,11 @@ describe.skipIf(browserSkipReason !== null)(
           label: tr.querySelector('.xa-error-toggle')?.getAttribute('aria-label') ?? null,
         })),
       );
-      expect(rows.map((r) => r.agent)).toEqual(expected);
-      expect(rows.map((r) => r.schedule)).toEqual(expected);
+      expect(rows.map((r) => r.agent)).toEqual(expected.map(asParsed));
+      expect(rows.map((r) => r.schedule)).toEqual(expected.map(asParsed));
       for (const [k, row] of rows.entries()) {
         // A breakout would have cut the label short.
-        if (row.label !== null) expect(row.label.startsWith(`Show error: ${expected[k]}, `)).toBe(true);
+        if (row.label !== null) expect(row.label.startsWith(`Show error: ${asParsed(expected[k]!)}, `)).toBe(true);
       }
     };
 
@@ -146,7 +158,7 @@ describe.skipIf(browserSkipReason !== null)(
         const popover = page.locator(`#${await toggle.getAttribute('popovertarget')}`);
         await toggle.click();
         await expect.poll(() => popover.isVisible()).toBe(true);
-        expect(await popover.locator('.xa-error-popover__text').textContent()).toBe(expected[k]);
+        expect(await popover.locator('.xa-error-popover__text').textContent()).toBe(asParsed(expected[k]!));
         await expectInert(page, watched, `error popover of row ${k}`);
         await page.keyboard.press('Escape');
         // Off the button, or hovering it would show the error again (interestfor).
@@ -157,10 +169,6 @@ describe.skipIf(browserSkipReason !== null)(
       expect(revealed).toBeGreaterThan(0);
     };
 
-    const firstPage = XSS_PAYLOADS.slice(0, 20);
-    // The live run is the oldest: last on page 2, under payload 0's agent and schedule.
-    const secondPage = [...XSS_PAYLOADS.slice(20), XSS_PAYLOADS[0]!];
-
     it('keeps every payload inert in the list, its htmx swaps, its live refresh and the revealed errors', async () => {
       const { watched, page } = await open();
       try {
@@ -170,26 +178,30 @@ describe.skipIf(browserSkipReason !== null)(
         });
         await page.goto(served.origin + LIST);
         await expectInert(page, watched, 'list, page 1');
-        await expectRowsAsText(page, firstPage);
-        await revealErrors(page, watched, firstPage);
+        await expectRowsAsText(page, PAGES[0]!);
+        await revealErrors(page, watched, PAGES[0]!);
 
-        await page.click('#xa-page-next');
-        await expect.poll(() => new URL(page.url()).searchParams.get('page')).toBe('2');
-        await expectInert(page, watched, 'list, page 2 swapped in');
-        await expectRowsAsText(page, secondPage);
-        await revealErrors(page, watched, secondPage);
-        // Page 2 shows the live run: its polls swap the region too.
+        for (const [p, expected] of PAGES.entries()) {
+          if (p === 0) continue;
+          await page.click('#xa-page-next');
+          await expect.poll(() => new URL(page.url()).searchParams.get('page')).toBe(String(p + 1));
+          await expectInert(page, watched, `list, page ${p + 1} swapped in`);
+          await expectRowsAsText(page, expected);
+          await revealErrors(page, watched, expected);
+        }
+        // The last page shows the live run: its polls swap the region too.
         await expect.poll(() => polls.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
         await expectInert(page, watched, 'after live refresh polls');
 
         // Filtering by a hostile agent swaps the region and retitles the page with its name.
-        for (const i of [0, 2, 4, 12, 13, 15, 31]) {
+        for (const i of [0, 2, 4, 12, 13, 15, 31, 40]) {
+          const payload = XSS_PAYLOADS[i]!;
           await page.selectOption('#xa-agent', `00000000-0000-4000-8001-${i.toString(16).padStart(12, '0')}`);
           await expect.poll(() => page.locator('tbody tr td:first-child').allTextContents()).toEqual(
-            i === 0 ? [XSS_PAYLOADS[0], XSS_PAYLOADS[0]] : [XSS_PAYLOADS[i]],
+            (i === 0 ? [payload, payload] : [payload]).map(asParsed),
           );
           await expectInert(page, watched, `filtered by agent ${i}`);
-          if (isFailed(i)) await revealErrors(page, watched, i === 0 ? [XSS_PAYLOADS[0]!] : [XSS_PAYLOADS[i]!]);
+          if (isFailed(i)) await revealErrors(page, watched, [payload]);
         }
       } finally {
         await watched.context.close();
@@ -200,23 +212,77 @@ describe.skipIf(browserSkipReason !== null)(
       const { watched, page } = await open();
       try {
         const hrefs: string[] = [];
-        for (const pageNumber of [1, 2]) {
-          await page.goto(`${served.origin}${LIST}?page=${pageNumber}`);
+        for (const p of PAGES.keys()) {
+          await page.goto(`${served.origin}${LIST}?page=${p + 1}`);
           hrefs.push(...(await page.locator('tbody a.xa-icon-link').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))));
         }
-        expect(hrefs).toHaveLength(XSS_PAYLOADS.length + 1);
+        expect(hrefs).toHaveLength(LISTED.length);
         for (const [i, payload] of XSS_PAYLOADS.entries()) {
           await page.goto(served.origin + hrefs[i]!);
           for (const summary of await page.locator('summary').all()) await summary.click();
           await expectInert(page, watched, `conversation of run ${i}`);
-          expect(await page.locator('h1').textContent()).toBe(payload);
-          expect(await page.locator('.xa-tool-call__name').textContent()).toBe(`Tool call: ${payload}`);
+          expect(await page.locator('h1').textContent()).toBe(asParsed(payload));
+          expect(await page.locator('.xa-tool-call__name').textContent()).toBe(`Tool call: ${asParsed(payload)}`);
           const [input, output] = await page.locator('.xa-tool-call pre').allTextContents();
           expect(JSON.parse(input ?? '')).toEqual(toolInput(payload));
           expect(JSON.parse(output ?? '')).toEqual(toolOutput(payload));
           const texts = await page.locator('.xa-step .xa-prose').allTextContents();
-          expect(texts).toEqual([payload, payload]);
+          expect(texts).toEqual([payload, payload].map(asParsed));
         }
+      } finally {
+        await watched.context.close();
+      }
+    });
+
+    /** Cell for cell, the values stored: every record whole, a formula behind its `'`. */
+    const expectStoredCells = (body: string) => {
+      const [header, ...rows] = readCsv(body);
+      expect(header).toHaveLength(8);
+      // A quote or line break that escaped its cell would have forged, split or merged records.
+      expect(rows.map((r) => r.length)).toEqual(LISTED.map(() => 8));
+      expect(rows.map((r) => r[0])).toEqual(LISTED.map(spreadsheetText));
+      expect(rows.map((r) => r[1])).toEqual(LISTED.map(spreadsheetText));
+      const errors = LISTED.map((payload, i) => (i < XSS_PAYLOADS.length && isFailed(i) ? spreadsheetText(payload) : ''));
+      expect(rows.map((r) => r[5])).toEqual(errors);
+      expect(rows.filter((r) => r[0]!.startsWith("'")).length, 'formulas defused').toBeGreaterThanOrEqual(6);
+    };
+
+    it('keeps every payload inert in the CSV: quoted as stored, a download Chromium never renders', async () => {
+      const csvUrl = `${served.origin}${LIST}/export.csv`;
+      const res = await fetch(csvUrl, { headers: { [ORG_HEADER]: ORG } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('Content-Type')).toBe('text/csv; charset=utf-8');
+      expect(res.headers.get('Content-Disposition')).toMatch(/^attachment; filename="executions-\d{4}-\d{2}-\d{2}\.csv"$/);
+      expect(res.headers.get('X-Content-Type-Options')).toBe('nosniff');
+      expectStoredCells(await res.text());
+
+      const { watched, page } = await open();
+      try {
+        await page.goto(served.origin + LIST);
+        const [download] = await Promise.all([page.waitForEvent('download', { timeout: 10_000 }), page.click('#xa-csv')]);
+        expectStoredCells(await readFile(await download.path(), 'utf8'));
+        expect(page.url(), 'Download CSV leaves the list where it is').toBe(served.origin + LIST);
+        await expectInert(page, watched, 'list after Download CSV');
+
+        // Opened directly, the URL is a download: no document is made of it.
+        const direct = await watched.newPage();
+        const [again] = await Promise.all([direct.waitForEvent('download', { timeout: 10_000 }), direct.goto(csvUrl).catch(() => null)]);
+        expect(again.suggestedFilename()).toMatch(/^executions-\d{4}-\d{2}-\d{2}\.csv$/);
+        expect(direct.url()).toBe('about:blank');
+        await expectInert(direct, watched, 'CSV URL opened');
+
+        // Even were the attachment header lost (a proxy dropping it), text/csv under nosniff is
+        // still a download, never a document.
+        const bare = await watched.newPage();
+        await bare.route('**/export.csv', async (route) => {
+          const response = await route.fetch();
+          const { 'content-disposition': _attachment, ...headers } = response.headers();
+          await route.fulfill({ response, headers });
+        });
+        const [anyway] = await Promise.all([bare.waitForEvent('download', { timeout: 10_000 }), bare.goto(csvUrl).catch(() => null)]);
+        expectStoredCells(await readFile(await anyway.path(), 'utf8'));
+        expect(bare.url()).toBe('about:blank');
+        await expectInert(bare, watched, 'CSV URL without its attachment header');
       } finally {
         await watched.context.close();
       }

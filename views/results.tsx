@@ -116,7 +116,7 @@ const Pagination: FC<{ pagination: PaginationView }> = ({ pagination: p }) => (
  * Polls the region while runs can still change; gone once none can, so polling stops by itself.
  * Focusable elements in the region carry stable ids, so a swap restores focus to the same one.
  */
-const Refresh: FC<{ refresh: RefreshView }> = ({ refresh }) => (
+export const Refresh: FC<{ refresh: RefreshView }> = ({ refresh }) => (
   <div
     id="xa-refresh"
     hidden

