@@ -99,6 +99,8 @@ async function audit(page: Page): Promise<Audit> {
       foreignTags: [...new Set(elements.map((el) => el.localName).filter((tag) => !ownTags.includes(tag)))],
       handlers: attributes.filter((a) => /^on/i.test(a.name)).map((a) => `${a.el.localName}[${a.name}]`),
       scriptUrls: attributes
+        // An input's value is form data, never loaded or run: a failure filter carries its tool name there.
+        .filter((a) => !(a.el.localName === 'input' && a.name === 'value'))
         .filter((a) => /^(javascript|data|vbscript):/i.test(a.value.replace(/[\s\u0000-\u001f]/g, '')) && a.name !== 'href')
         .concat(attributes.filter((a) => a.name === 'href' && /^(javascript|vbscript):/i.test(a.value.replace(/[\s\u0000-\u001f]/g, ''))))
         .map((a) => `${a.el.localName}[${a.name}=${a.value}]`),
@@ -219,7 +221,9 @@ describe.skipIf(browserSkipReason !== null)(
         expect(hrefs).toHaveLength(LISTED.length);
         for (const [i, payload] of XSS_PAYLOADS.entries()) {
           await page.goto(served.origin + hrefs[i]!);
-          for (const summary of await page.locator('summary').all()) await summary.click();
+          // The first failed tool call opens by itself: open the others.
+          for (const summary of await page.locator('details:not([open]) > summary').all()) await summary.click();
+          expect(await page.locator('details.xa-tool-call:not([open])').count()).toBe(0);
           await expectInert(page, watched, `conversation of run ${i}`);
           expect(await page.locator('h1').textContent()).toBe(asParsed(payload));
           expect(await page.locator('.xa-tool-call__name').textContent()).toBe(`Tool call: ${asParsed(payload)}`);
@@ -228,6 +232,26 @@ describe.skipIf(browserSkipReason !== null)(
           expect(JSON.parse(output ?? '')).toEqual(toolOutput(payload));
           const texts = await page.locator('.xa-step .xa-prose').allTextContents();
           expect(texts).toEqual([payload, payload].map(asParsed));
+        }
+      } finally {
+        await watched.context.close();
+      }
+    });
+
+    it('keeps every payload inert in the failure digest and the lists it links to', async () => {
+      const { watched, page } = await open();
+      try {
+        await page.goto(`${served.origin}${LIST}/failures`);
+        await expectInert(page, watched, 'failure digest');
+        const tools = await page.locator('tbody tr td:first-child').allTextContents();
+        const failedTools = XSS_PAYLOADS.filter((_, i) => isFailed(i)).map(asParsed);
+        expect([...tools].sort()).toEqual([...failedTools].sort());
+        const hrefs = await page.locator('tbody a').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+        for (const href of hrefs) {
+          await page.goto(served.origin + href);
+          await expectInert(page, watched, `the list narrowed to ${href}`);
+          expect(await page.locator('#xa-results tbody tr').count()).toBe(1);
+          expect(await page.locator('.xa-selected-failure strong').count()).toBe(1);
         }
       } finally {
         await watched.context.close();
