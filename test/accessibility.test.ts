@@ -212,10 +212,13 @@ describe.skipIf(browserSkipReason !== null)(
         await tabTo(page, 'tbody a.xa-icon-link', { back: true });
         await keyboard.press('Enter');
         await page.waitForURL(/conversations/);
-        // The first failed tool call is open already (the link jumps to it): expand a closed one.
-        await tabTo(page, 'details.xa-tool-call:not([open]) summary');
+        // The link jumped to the first failed tool call, opened; Tab on from there to a summary
+        // (or back, when that call is the last) and toggle it with Enter.
+        const isOpen = () => page.evaluate(() => (document.activeElement?.parentElement as HTMLDetailsElement).open);
+        await tabTo(page, 'details.xa-tool-call summary', { back: true });
+        const wasOpen = await isOpen();
         await keyboard.press('Enter');
-        expect(await page.evaluate(() => (document.activeElement?.parentElement as HTMLDetailsElement).open)).toBe(true);
+        expect(await isOpen()).toBe(!wasOpen);
 
         // Back to the list, filters and page kept.
         await tabTo(page, '.xa-back-link', { back: true });
