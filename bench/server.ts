@@ -20,3 +20,5 @@ app.route('/admin/executions', createExecutionsAdmin({ db }));
 serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
   console.log(`listening on http://127.0.0.1:${info.port}`);
 });
+// A clean exit, so that a --cpu-prof profile gets written.
+process.on('SIGTERM', () => process.exit(0));
