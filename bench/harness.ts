@@ -183,3 +183,15 @@ export async function cpuWindow(serverPid: number, databaseName: string): Promis
 
 export const formatShares = (s: CpuShares) =>
   `CPU (cores busy of ${s.cores}): server ${s.server.toFixed(2)}, Postgres ${s.postgres.toFixed(2)}, load generator ${s.loadGenerator.toFixed(2)}, other ${s.other.toFixed(2)}`;
+
+/** CPU milliseconds each party spent per request: steadier than requests/s on a shared machine. */
+export const perRequest = (s: CpuShares, requestsPerSecond: number) => ({
+  server: (1000 * s.server) / requestsPerSecond,
+  postgres: (1000 * s.postgres) / requestsPerSecond,
+  loadGenerator: (1000 * s.loadGenerator) / requestsPerSecond,
+});
+
+export const formatPerRequest = (s: CpuShares, requestsPerSecond: number) => {
+  const r = perRequest(s, requestsPerSecond);
+  return `CPU ms per request: server ${r.server.toFixed(2)}, Postgres ${r.postgres.toFixed(2)}, load generator ${r.loadGenerator.toFixed(2)}`;
+};

@@ -6,7 +6,7 @@
  * writes a V8 CPU profile into DIR when it stops.
  */
 import { parseArgs } from 'node:util';
-import { cpuWindow, drive, formatShares, rssMb, scenarios, startServer, stopServer } from './harness.js';
+import { cpuWindow, drive, formatPerRequest, formatShares, perRequest, rssMb, scenarios, startServer, stopServer } from './harness.js';
 
 const { values } = parseArgs({
   options: {
@@ -28,6 +28,8 @@ const paths = (await scenarios(benchUrl, Number(values.rows))).filter((s) => s.t
 const { origin, child } = await startServer(benchUrl, nodeArgs);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rates: number[] = [];
+const serverMs: number[] = [];
+const postgresMs: number[] = [];
 try {
   await drive(origin, paths, Number(values.connections), Number(values.warmup));
   for (let run = 1; run <= Number(values.runs); run += 1) {
@@ -38,11 +40,16 @@ try {
     const shares = await stop();
     clearInterval(sampler);
     rates.push(mixed.perSecond);
+    serverMs.push(perRequest(shares, mixed.perSecond).server);
+    postgresMs.push(perRequest(shares, mixed.perSecond).postgres);
     console.log(
-      `run ${run}: ${mixed.perSecond.toFixed(0)} req/s, p50 ${mixed.p50} ms, p99 ${mixed.p99} ms, ${mixed.failures} errors, RSS peak ${rss.toFixed(0)} MB; ${formatShares(shares)}`,
+      `run ${run}: ${mixed.perSecond.toFixed(0)} req/s, p50 ${mixed.p50.toFixed(1)} ms, p99 ${mixed.p99.toFixed(1)} ms, ${mixed.failures} errors, RSS peak ${rss.toFixed(0)} MB; ${formatShares(shares)}; ${formatPerRequest(shares, mixed.perSecond)}`,
     );
   }
-  console.log(`median ${median(rates).toFixed(0)} req/s over ${rates.length} runs (${rates.map((r) => r.toFixed(0)).join(', ')})`);
+  console.log(
+    `median ${median(rates).toFixed(0)} req/s over ${rates.length} runs (${rates.map((r) => r.toFixed(0)).join(', ')}); ` +
+      `median CPU ms per request: server ${median(serverMs).toFixed(2)}, Postgres ${median(postgresMs).toFixed(2)}`,
+  );
 } finally {
   await stopServer(child);
 }

@@ -13,7 +13,7 @@ import postgres from 'postgres';
 import { connectPostgres } from '../src/database.js';
 import { loadExecutionList } from '../src/execution-list.js';
 import { parseExecutionQuery } from '../src/query.js';
-import { cpuWindow, drive, formatShares, rssMb, scenarios, startServer, stopServer, summary } from './harness.js';
+import { cpuWindow, drive, formatPerRequest, formatShares, rssMb, scenarios, startServer, stopServer, summary } from './harness.js';
 import { BENCH_ORGANIZATION, BENCH_TIME_ZONE, seedLarge } from './seed-large.js';
 
 const { values } = parseArgs({
@@ -112,7 +112,7 @@ try {
   }
   console.log(`\nMixed, 8 connections: ${mixed.perSecond.toFixed(0)} requests/s, p50 ${ms(mixed.p50)} ms, p95 ${ms(mixed.p95)} ms, p99 ${ms(mixed.p99)} ms, ${mixed.failures} errors; server RSS peak ${rssPeak.toFixed(0)} MB.`);
   // The load generator runs in this process, on the same cores as the server and Postgres.
-  console.log(`${formatShares(cpu)}.`);
+  console.log(`${formatShares(cpu)}; ${formatPerRequest(cpu, mixed.perSecond)}.`);
 
   await mkdir('bench/results', { recursive: true });
   const file = `bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}-${rows}.json`;
