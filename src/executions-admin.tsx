@@ -5,7 +5,6 @@
  */
 import { Hono, type Context } from 'hono';
 import type { Child } from 'hono/jsx';
-import { compress } from 'hono/compress';
 import { basePath } from 'hono/route';
 import { z } from 'zod';
 import { ConversationPage, NotFoundPage } from '../views/conversation-page.js';
@@ -13,6 +12,7 @@ import { AssetTags, ModuleLayout, type Layout, type PageAssets } from '../views/
 import { ListFragment, ListPage } from '../views/list-page.js';
 import { RESULTS_ID } from '../views/results.js';
 import { loadAssets, pickEncoding } from './assets.js';
+import { compress, renderHtml } from './compress.js';
 import { buildConversationView } from './conversation-view-model.js';
 import { connectPostgres, isDatabaseUnavailable, type ExecutionsDatabase } from './database.js';
 import { exportCsv } from './csv-export.js';
@@ -106,7 +106,8 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   if (options.securityHeaders !== false) {
     app.use('*', securityHeaders(assets.styleHashes, options.securityHeaders === true ? {} : options.securityHeaders));
   }
-  // Pages and fragments, gzipped as they stream (the script is compressed once, at start-up).
+  // Pages and fragments gzipped in one call each, the CSV as it streams (the script is compressed
+  // once, at start-up).
   app.use('*', compress());
 
   /** The module's mount path as the browser sees it, parameters filled in: every link starts here. */
@@ -121,7 +122,8 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     c.status(status);
     if (options.layout) {
       const Layout = options.layout;
-      return c.html(
+      return renderHtml(
+        c,
         <Layout title={title} assets={pageAssets(c)}>
           {content}
         </Layout>,
@@ -138,7 +140,8 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
         { title },
       );
     }
-    return c.html(
+    return renderHtml(
+      c,
       <ModuleLayout title={title} assets={pageAssets(c)}>
         {content}
       </ModuleLayout>,
@@ -160,7 +163,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
         <p>Try again in a moment.</p>
       </div>
     );
-    if (wantsFragment(c)) return c.html(message, status);
+    if (wantsFragment(c)) return renderHtml(c, message, status);
     return page(
       c,
       title,
@@ -221,7 +224,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
         // Push the canonical URL (defaults dropped, page clamped), not the form's raw submission.
         c.header('HX-Push-Url', view.canonicalHref);
       }
-      return c.html(<ListFragment view={view} />);
+      return renderHtml(c, <ListFragment view={view} />);
     }
     return page(c, view.title, <ListPage view={view} />);
   });
