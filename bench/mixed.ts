@@ -3,7 +3,7 @@
  * the mixed workload of `npm run bench` alone, repeated, against a database run.ts already seeded.
  * Each run reports requests/s and how the CPU split between the server, Postgres, the load
  * generator and everything else on the machine; the median closes. With --cpu-prof the server
- * writes a V8 CPU profile into DIR when it stops.
+ * writes a V8 CPU profile into DIR when it stops; the server's pid is printed for `perf record -p`.
  */
 import { parseArgs } from 'node:util';
 import { cpuWindow, drive, formatPerRequest, formatShares, perRequest, rssMb, scenarios, startServer, stopServer } from './harness.js';
@@ -17,15 +17,18 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '3' },
     connections: { type: 'string', default: '8' },
     'cpu-prof': { type: 'string' },
+    /** More flags for the server's node, e.g. --node-arg=--perf-basic-prof for `perf record -a`. */
+    'node-arg': { type: 'string', multiple: true, default: [] },
   },
 });
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const benchUrl = Object.assign(new URL(serverUrl), { pathname: `/${values.database}` }).toString();
 const profileDir = values['cpu-prof'];
-const nodeArgs = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+const nodeArgs = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...values['node-arg']];
 
 const paths = (await scenarios(benchUrl, Number(values.rows))).filter((s) => s.target).map((s) => s.path);
 const { origin, child } = await startServer(benchUrl, nodeArgs);
+console.log(`server pid ${child.pid}`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rates: number[] = [];
 const serverMs: number[] = [];
