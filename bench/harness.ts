@@ -112,9 +112,9 @@ export async function drive(origin: string, paths: string[], connections: number
 
 const TICKS_PER_SECOND = 100;
 
-async function processTicks(pid: number): Promise<number> {
+async function processTicks(pid: number, thread?: number): Promise<number> {
   try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const stat = await readFile(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
     // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return Number(fields[11]) + Number(fields[12]);
@@ -148,6 +148,8 @@ export interface CpuShares {
   seconds: number;
   /** CPU seconds per second (1 = one core busy) of each party. */
   server: number;
+  /** The server's main thread alone (JavaScript runs there; it can use one core at most). */
+  serverMainThread: number;
   postgres: number;
   loadGenerator: number;
   /** Everything else the machine ran meanwhile (other users of the shared cores). */
@@ -159,6 +161,7 @@ export interface CpuShares {
 export async function cpuWindow(serverPid: number, databaseName: string): Promise<() => Promise<CpuShares>> {
   const started = performance.now();
   const server0 = await processTicks(serverPid);
+  const main0 = await processTicks(serverPid, serverPid);
   const backends0 = await backendTicks(databaseName);
   const self0 = process.cpuUsage();
   const machine0 = await machineTicks();
@@ -166,6 +169,7 @@ export async function cpuWindow(serverPid: number, databaseName: string): Promis
     const machine1 = await machineTicks();
     const self = process.cpuUsage(self0);
     const server1 = await processTicks(serverPid);
+    const main1 = await processTicks(serverPid, serverPid);
     const backends1 = await backendTicks(databaseName);
     const seconds = (performance.now() - started) / 1000;
     let backendDelta = 0;
@@ -177,21 +181,22 @@ export async function cpuWindow(serverPid: number, databaseName: string): Promis
     const loadGenerator = (self.user + self.system) / 1e6 / seconds;
     const busy = perSecond(machine1.busy - machine0.busy);
     const cores = Math.round((machine1.total - machine0.total) / TICKS_PER_SECOND / seconds);
-    return { seconds, server, postgres: postgresShare, loadGenerator, other: Math.max(0, busy - server - postgresShare - loadGenerator), cores };
+    return { seconds, server, serverMainThread: perSecond(main1 - main0), postgres: postgresShare, loadGenerator, other: Math.max(0, busy - server - postgresShare - loadGenerator), cores };
   };
 }
 
 export const formatShares = (s: CpuShares) =>
-  `CPU (cores busy of ${s.cores}): server ${s.server.toFixed(2)}, Postgres ${s.postgres.toFixed(2)}, load generator ${s.loadGenerator.toFixed(2)}, other ${s.other.toFixed(2)}`;
+  `CPU (cores busy of ${s.cores}): server ${s.server.toFixed(2)} (main thread ${s.serverMainThread.toFixed(2)}), Postgres ${s.postgres.toFixed(2)}, load generator ${s.loadGenerator.toFixed(2)}, other ${s.other.toFixed(2)}`;
 
 /** CPU milliseconds each party spent per request: steadier than requests/s on a shared machine. */
 export const perRequest = (s: CpuShares, requestsPerSecond: number) => ({
   server: (1000 * s.server) / requestsPerSecond,
+  serverMainThread: (1000 * s.serverMainThread) / requestsPerSecond,
   postgres: (1000 * s.postgres) / requestsPerSecond,
   loadGenerator: (1000 * s.loadGenerator) / requestsPerSecond,
 });
 
 export const formatPerRequest = (s: CpuShares, requestsPerSecond: number) => {
   const r = perRequest(s, requestsPerSecond);
-  return `CPU ms per request: server ${r.server.toFixed(2)}, Postgres ${r.postgres.toFixed(2)}, load generator ${r.loadGenerator.toFixed(2)}`;
+  return `CPU ms per request: server ${r.server.toFixed(2)} (main thread ${r.serverMainThread.toFixed(2)}), Postgres ${r.postgres.toFixed(2)}, load generator ${r.loadGenerator.toFixed(2)}`;
 };

@@ -32,6 +32,7 @@ console.log(`server pid ${child.pid}`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rates: number[] = [];
 const serverMs: number[] = [];
+const mainMs: number[] = [];
 const postgresMs: number[] = [];
 try {
   await drive(origin, paths, Number(values.connections), Number(values.warmup));
@@ -44,6 +45,7 @@ try {
     clearInterval(sampler);
     rates.push(mixed.perSecond);
     serverMs.push(perRequest(shares, mixed.perSecond).server);
+    mainMs.push(perRequest(shares, mixed.perSecond).serverMainThread);
     postgresMs.push(perRequest(shares, mixed.perSecond).postgres);
     console.log(
       `run ${run}: ${mixed.perSecond.toFixed(0)} req/s, p50 ${mixed.p50.toFixed(1)} ms, p99 ${mixed.p99.toFixed(1)} ms, ${mixed.failures} errors, RSS peak ${rss.toFixed(0)} MB; ${formatShares(shares)}; ${formatPerRequest(shares, mixed.perSecond)}`,
@@ -51,7 +53,7 @@ try {
   }
   console.log(
     `median ${median(rates).toFixed(0)} req/s over ${rates.length} runs (${rates.map((r) => r.toFixed(0)).join(', ')}); ` +
-      `median CPU ms per request: server ${median(serverMs).toFixed(2)}, Postgres ${median(postgresMs).toFixed(2)}`,
+      `median CPU ms per request: server ${median(serverMs).toFixed(2)} (main thread ${median(mainMs).toFixed(2)}), Postgres ${median(postgresMs).toFixed(2)}`,
   );
 } finally {
   await stopServer(child);
