@@ -2,8 +2,10 @@
  * What `npm run bench` (run.ts) and the mixed-load profiler (mixed.ts) share: the scenarios, the
  * server in its own process, the load generator and the CPU accounting of a run.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { cp, readdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { promisify } from 'node:util';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { PAGE_SIZE } from '../src/query.js';
@@ -56,10 +58,31 @@ export async function scenarios(benchUrl: string, rows: number): Promise<Scenari
   ];
 }
 
-/** bench/server.ts in a child process; `nodeArgs` e.g. `--cpu-prof` to profile it. */
-export function startServer(benchUrl: string, nodeArgs: string[] = []): Promise<{ origin: string; child: ChildProcess }> {
+/**
+ * The server as the package ships it: compiled by tsc (into .bench-build/), run by plain node.
+ * Under tsx the same server held 55 MB more (its loader thread and transform caches), which is
+ * not the module's memory.
+ */
+async function buildServer(): Promise<string> {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  await promisify(execFile)(process.execPath, [tsc, '-p', 'bench/tsconfig.server.json']);
+  // The module reads its stylesheet and script from ../public, as dist/ has them.
+  await cp('public', '.bench-build/public', { recursive: true });
+  return '.bench-build/bench/server.js';
+}
+
+/**
+ * bench/server.ts in a child process, compiled (or through tsx with `{ tsx: true }`); `nodeArgs`
+ * e.g. `--cpu-prof` to profile it.
+ */
+export async function startServer(
+  benchUrl: string,
+  nodeArgs: string[] = [],
+  { tsx = false } = {},
+): Promise<{ origin: string; child: ChildProcess }> {
+  const entry = tsx ? ['--import', 'tsx', 'bench/server.ts'] : [await buildServer()];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'bench/server.ts'], {
+    const child = spawn(process.execPath, [...nodeArgs, ...entry], {
       env: { ...process.env, BENCH_DATABASE_URL: benchUrl },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -19,6 +19,8 @@ const { values } = parseArgs({
     'cpu-prof': { type: 'string' },
     /** More flags for the server's node, e.g. --node-arg=--perf-basic-prof for `perf record -a`. */
     'node-arg': { type: 'string', multiple: true, default: [] },
+    /** Run the server through tsx instead of compiling it first. */
+    tsx: { type: 'boolean', default: false },
   },
 });
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -27,7 +29,7 @@ const profileDir = values['cpu-prof'];
 const nodeArgs = [...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : []), ...values['node-arg']];
 
 const paths = (await scenarios(benchUrl, Number(values.rows))).filter((s) => s.target).map((s) => s.path);
-const { origin, child } = await startServer(benchUrl, nodeArgs);
+const { origin, child } = await startServer(benchUrl, nodeArgs, { tsx: values.tsx });
 console.log(`server pid ${child.pid}`);
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const rates: number[] = [];
