@@ -63,10 +63,12 @@ export async function loadExecutionList(
   const filters = filtersFor(query, organization.timeZone);
   const list = (page: PageRequest) => listExecutions(db, organization.id, filters, page);
   const { cursor } = query;
-  // With a cursor (the arrows' links) count and page run together, each at constant cost.
+  // With a cursor (the arrows' links) count and page run together, each at constant cost; so do
+  // they for the first page, which needs no total to find its rows.
+  const first = !cursor && query.page === 1;
   const [total, keyed] = await Promise.all([
     countExecutions(db, organization.id, filters),
-    cursor ? list({ kind: cursor.direction, cursor, limit: PAGE_SIZE }) : null,
+    cursor ? list({ kind: cursor.direction, cursor, limit: PAGE_SIZE }) : first ? list(pageByPosition(1, 0)) : null,
   ]);
   const pageCount = pageCountFor(total);
   let rows = keyed;
@@ -75,7 +77,7 @@ export async function loadExecutionList(
     query = { ...query, page: pageCount, cursor: null };
     rows = null;
   }
-  if (!rows?.length) {
+  if (rows === null || (rows.length === 0 && !first)) {
     // A bare ?page=N, or a cursor that no longer finds rows: by position.
     query = { ...query, cursor: null };
     rows = await list(pageByPosition(query.page, total));
