@@ -10,7 +10,8 @@ import { BENCH_ORGANIZATION } from './seed-large.js';
 
 const url = process.env.BENCH_DATABASE_URL;
 if (!url) throw new Error('BENCH_DATABASE_URL is required');
-const { db } = connectPostgres(url);
+// BENCH_POOL_MAX sizes the connection pool as a host would for its machine (default: the module's 10).
+const { db } = connectPostgres(url, process.env.BENCH_POOL_MAX ? { max: Number(process.env.BENCH_POOL_MAX) } : {});
 const app = new Hono<ExecutionsAdminEnv>();
 app.use('*', async (c, next) => {
   c.set('organizationId', BENCH_ORGANIZATION);
