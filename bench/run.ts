@@ -6,18 +6,17 @@
  * HTTP at 1 connection, then a mixed workload at 8; in the same run it measures the floor — the
  * same queries through postgres.js with no HTTP. Prints a table and writes bench/results/*.json.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { connectPostgres } from '../src/database.js';
 import { loadExecutionList } from '../src/execution-list.js';
 import { loadFailureDigest } from '../src/failure-digest.js';
-import { parseExecutionQuery, PAGE_SIZE } from '../src/query.js';
+import { parseExecutionQuery } from '../src/query.js';
 import { findOrganization } from '../src/repository.js';
-import { BENCH_ORGANIZATION, BENCH_TIME_ZONE, benchAgentId, seedLarge } from './seed-large.js';
+import { cpuWindow, drive, formatPerRequest, formatShares, rssMb, scenarios, startServer, stopServer, summary } from './harness.js';
+import { BENCH_ORGANIZATION, seedLarge } from './seed-large.js';
 
 const { values } = parseArgs({
   options: {
@@ -35,12 +34,6 @@ const mixedSeconds = Number(values['mixed-seconds']);
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const benchUrl = Object.assign(new URL(serverUrl), { pathname: `/${databaseName}` }).toString();
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-const summary = (times: number[]) => {
-  const sorted = [...times].sort((a, b) => a - b);
-  return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) };
-};
 
 async function ensureSeeded(): Promise<void> {
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
@@ -64,94 +57,6 @@ async function ensureSeeded(): Promise<void> {
   const started = Date.now();
   await seedLarge(benchUrl, rows);
   console.log(`Seeded in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
-}
-
-interface Scenario {
-  name: string;
-  path: string;
-  /** Held to the 25 ms p95 target. */
-  target: boolean;
-}
-
-/** The scenarios; deep-page cursors are read once from the database, as the arrows would carry them. */
-async function scenarios(): Promise<Scenario[]> {
-  const sql = postgres(benchUrl, { max: 1 });
-  const rowAt = async (offset: number) => {
-    const [row] = await sql<{ ts: string; id: string }[]>`
-      select to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as ts, id from xa_executions
-       where organization_id = ${BENCH_ORGANIZATION} and schedule_id is not null
-       order by started_at desc, id desc offset ${offset} limit 1`;
-    return `${row!.ts},${row!.id}`;
-  };
-  const pageCount = Math.ceil(rows / PAGE_SIZE);
-  const deep = Math.min(100_000, Math.max(2, Math.floor(pageCount / 2)));
-  const nextCursor = await rowAt((deep - 1) * PAGE_SIZE - 1);
-  const previousCursor = await rowAt(deep * PAGE_SIZE);
-  await sql.end();
-  const agent = benchAgentId(3);
-  const base = '/admin/executions';
-  return [
-    { name: 'first page, no filter', path: base, target: true },
-    { name: 'status = Failed', path: `${base}?status=failed`, target: true },
-    { name: 'one agent', path: `${base}?agent=${agent}`, target: true },
-    { name: 'date range (a month)', path: `${base}?start=2025-06-01&end=2025-06-30`, target: true },
-    { name: 'all filters together', path: `${base}?agent=${agent}&status=completed&start=2025-06-01&end=2025-06-30`, target: true },
-    // The organization is on +05:30: its days start at 18:30 UTC the day before.
-    { name: 'one local day (+05:30 zone)', path: `${base}?start=2026-03-08&end=2026-03-08`, target: true },
-    { name: 'credit spikes only', path: `${base}?spikes=1`, target: true },
-    {
-      name: 'one kind of failure (a digest link)',
-      path: `${base}?status=failed&tool=hubspot&error=${encodeURIComponent('hubspot: request timed out after <n> ms')}`,
-      target: true,
-    },
-    { name: 'failure digest, no filter', path: `${base}/failures`, target: true },
-    { name: `next arrow to page ${deep.toLocaleString('en')}`, path: `${base}?page=${deep}&after=${encodeURIComponent(nextCursor)}`, target: true },
-    { name: `previous arrow to page ${(deep - 1).toLocaleString('en')}`, path: `${base}?page=${deep - 1}&before=${encodeURIComponent(previousCursor)}`, target: true },
-    { name: 'last page (bare ?page=N)', path: `${base}?page=${pageCount}`, target: true },
-    { name: 'bare ?page=N in the middle (no target)', path: `${base}?page=${Math.floor(pageCount / 2)}`, target: false },
-  ];
-}
-
-function startServer(): Promise<{ origin: string; child: ChildProcess }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts'], {
-      env: { ...process.env, BENCH_DATABASE_URL: benchUrl },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    child.stdout.on('data', (chunk: Buffer) => {
-      const match = chunk.toString().match(/listening on (http:\/\/[\d.:]+)/);
-      if (match) resolve({ origin: match[1]!, child });
-    });
-    child.on('exit', (code) => reject(new Error(`bench server exited (${code})`)));
-  });
-}
-
-async function rssMb(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) / 1024;
-}
-
-/** Latencies of every response (autocannon's own percentiles skip p95). */
-async function drive(origin: string, paths: string[], connections: number, duration: number) {
-  const times: number[] = [];
-  let failures = 0;
-  const result = await new Promise<autocannon.Result>((resolve, reject) => {
-    const instance = autocannon(
-      {
-        url: origin,
-        connections,
-        duration,
-        requests: paths.map((path) => ({ method: 'GET', path })),
-        headers: { 'accept-encoding': 'gzip' },
-      },
-      (error, done) => (error ? reject(error) : resolve(done)),
-    );
-    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
-      times.push(responseTime);
-      if (statusCode !== 200) failures += 1;
-    });
-  });
-  return { ...summary(times), failures: failures + result.errors + result.timeouts, perSecond: times.length / duration };
 }
 
 /** The floor: the page's queries through postgres.js in this process, no HTTP, no rendering. */
@@ -180,8 +85,8 @@ async function floor(path: string, duration: number) {
 }
 
 await ensureSeeded();
-const list = await scenarios();
-const { origin, child } = await startServer();
+const list = await scenarios(benchUrl, rows);
+const { origin, child } = await startServer(benchUrl);
 const results = [];
 let rssPeak = 0;
 try {
@@ -195,7 +100,9 @@ try {
   }
   const samples: number[] = [];
   const sampler = setInterval(() => void rssMb(child.pid!).then((mb) => samples.push(mb)), 500);
+  const stopCpu = await cpuWindow(child.pid!, databaseName);
   const mixed = await drive(origin, list.filter((s) => s.target).map((s) => s.path), 8, mixedSeconds);
+  const cpu = await stopCpu();
   clearInterval(sampler);
   rssPeak = Math.max(rssPeak, ...samples);
 
@@ -209,11 +116,13 @@ try {
     console.log(`| ${r.name}${errors} | ${ms(r.http.p50)} | ${ms(r.http.p95)} | ${ms(r.http.p99)} | ${ms(r.floor.p50)} | ${ms(r.floor.p95)} | ${r.ratio.toFixed(1)}× | ${verdict} |`);
   }
   console.log(`\nMixed, 8 connections: ${mixed.perSecond.toFixed(0)} requests/s, p50 ${ms(mixed.p50)} ms, p95 ${ms(mixed.p95)} ms, p99 ${ms(mixed.p99)} ms, ${mixed.failures} errors; server RSS peak ${rssPeak.toFixed(0)} MB.`);
+  // The load generator runs in this process, on the same cores as the server and Postgres.
+  console.log(`${formatShares(cpu)}; ${formatPerRequest(cpu, mixed.perSecond)}.`);
 
   await mkdir('bench/results', { recursive: true });
   const file = `bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}-${rows}.json`;
-  await writeFile(file, JSON.stringify({ date: new Date().toISOString(), rows, cores: cpus().length, node: process.version, scenarios: results, mixed, rssPeakMb: rssPeak }, null, 2));
+  await writeFile(file, JSON.stringify({ date: new Date().toISOString(), rows, cores: cpus().length, node: process.version, scenarios: results, mixed: { ...mixed, cpu }, rssPeakMb: rssPeak }, null, 2));
   console.log(`Written to ${file}`);
 } finally {
-  child.kill('SIGTERM');
+  await stopServer(child);
 }

@@ -10,7 +10,8 @@ import { BENCH_ORGANIZATION } from './seed-large.js';
 
 const url = process.env.BENCH_DATABASE_URL;
 if (!url) throw new Error('BENCH_DATABASE_URL is required');
-const { db } = connectPostgres(url);
+// BENCH_POOL_MAX sizes the connection pool as a host would for its machine (default: the module's 10).
+const { db } = connectPostgres(url, process.env.BENCH_POOL_MAX ? { max: Number(process.env.BENCH_POOL_MAX) } : {});
 const app = new Hono<ExecutionsAdminEnv>();
 app.use('*', async (c, next) => {
   c.set('organizationId', BENCH_ORGANIZATION);
@@ -20,3 +21,5 @@ app.route('/admin/executions', createExecutionsAdmin({ db }));
 serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => {
   console.log(`listening on http://127.0.0.1:${info.port}`);
 });
+// A clean exit, so that a --cpu-prof profile gets written.
+process.on('SIGTERM', () => process.exit(0));

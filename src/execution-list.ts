@@ -86,10 +86,12 @@ export async function loadExecutionList(
   const today = localDay(now, organization.timeZone);
   const range = activityRange(query.startDate, query.endDate, organization.firstDay, today);
   const { cursor } = query;
-  // With a cursor (the arrows' links) summary and page run together, each at constant cost.
+  // With a cursor (the arrows' links) summary and page run together, each at constant cost; so do
+  // they for the first page, which needs no total to find its rows.
+  const first = !cursor && query.page === 1;
   const [{ total, credits, activity }, keyed] = await Promise.all([
     summarizeExecutions(db, organization.id, filters, range.unit),
-    cursor ? list({ kind: cursor.direction, cursor, limit: PAGE_SIZE }) : null,
+    cursor ? list({ kind: cursor.direction, cursor, limit: PAGE_SIZE }) : first ? list(pageByPosition(1, 0)) : null,
   ]);
   const pageCount = pageCountFor(total);
   let rows = keyed;
@@ -98,7 +100,7 @@ export async function loadExecutionList(
     query = { ...query, page: pageCount, cursor: null };
     rows = null;
   }
-  if (!rows?.length) {
+  if (rows === null || (rows.length === 0 && !first)) {
     // A bare ?page=N, or a cursor that no longer finds rows: by position.
     query = { ...query, cursor: null };
     rows = await list(pageByPosition(query.page, total));

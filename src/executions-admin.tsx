@@ -5,7 +5,6 @@
  */
 import { Hono, type Context } from 'hono';
 import type { Child } from 'hono/jsx';
-import { compress } from 'hono/compress';
 import { basePath } from 'hono/route';
 import { z } from 'zod';
 import { ConversationPage, NotFoundPage } from '../views/conversation-page.js';
@@ -14,6 +13,7 @@ import { AssetTags, ModuleLayout, type Layout, type PageAssets } from '../views/
 import { ListFragment, ListPage } from '../views/list-page.js';
 import { Refresh, RESULTS_ID } from '../views/results.js';
 import { loadAssets, pickEncoding } from './assets.js';
+import { compress, renderHtml } from './compress.js';
 import { buildConversationView } from './conversation-view-model.js';
 import { buildDigestView } from './digest-view-model.js';
 import { connectPostgres, isDatabaseUnavailable, type ExecutionsDatabase } from './database.js';
@@ -129,7 +129,8 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   if (options.securityHeaders !== false) {
     app.use('*', securityHeaders(assets.styleHashes, options.securityHeaders === true ? {} : options.securityHeaders));
   }
-  // Pages and fragments, gzipped as they stream (the script is compressed once, at start-up).
+  // Pages and fragments gzipped in one call each, the CSV as it streams (the script is compressed
+  // once, at start-up).
   app.use('*', compress());
   app.use('*', async (c, next) => {
     const deadline = startDeadline(deadlineMs);
@@ -153,7 +154,8 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     c.status(status);
     if (options.layout) {
       const Layout = options.layout;
-      return c.html(
+      return renderHtml(
+        c,
         <Layout title={title} assets={pageAssets(c)}>
           {content}
         </Layout>,
@@ -170,7 +172,8 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
         { title },
       );
     }
-    return c.html(
+    return renderHtml(
+      c,
       <ModuleLayout title={title} assets={pageAssets(c)}>
         {content}
       </ModuleLayout>,
@@ -201,7 +204,8 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       if (c.req.header('If-None-Match') === UNAVAILABLE_ETAG) return c.body(null, 304, { 'HX-Reswap': 'none' });
       const { query } = parseExecutionQuery(new URL(c.req.url).searchParams);
       const refresh = outageRefresh(withQuery(mountPath(c), query), refreshSeconds);
-      return c.html(
+      return renderHtml(
+        c,
         <>
           {message}
           <Refresh refresh={refresh} />
@@ -209,7 +213,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
         status,
       );
     }
-    if (wantsFragment(c)) return c.html(message, status);
+    if (wantsFragment(c)) return renderHtml(c, message, status);
     return page(
       c,
       title,
@@ -270,7 +274,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
         // Push the canonical URL (defaults dropped, page clamped), not the form's raw submission.
         c.header('HX-Push-Url', view.canonicalHref);
       }
-      return c.html(<ListFragment view={view} />);
+      return renderHtml(c, <ListFragment view={view} />);
     }
     return page(c, view.title, <ListPage view={view} />);
   });

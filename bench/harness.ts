@@ -1,0 +1,232 @@
+/**
+ * What `npm run bench` (run.ts) and the mixed-load profiler (mixed.ts) share: the scenarios, the
+ * server in its own process, the load generator and the CPU accounting of a run.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { cp, readdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { promisify } from 'node:util';
+import autocannon from 'autocannon';
+import postgres from 'postgres';
+import { PAGE_SIZE } from '../src/query.js';
+import { BENCH_ORGANIZATION, benchAgentId } from './seed-large.js';
+
+export const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+
+export const summary = (times: number[]) => {
+  const sorted = [...times].sort((a, b) => a - b);
+  return { n: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99) };
+};
+
+export interface Scenario {
+  name: string;
+  path: string;
+  /** Held to the 25 ms p95 target. */
+  target: boolean;
+}
+
+/** The scenarios; deep-page cursors are read once from the database, as the arrows would carry them. */
+export async function scenarios(benchUrl: string, rows: number): Promise<Scenario[]> {
+  const sql = postgres(benchUrl, { max: 1 });
+  const rowAt = async (offset: number) => {
+    const [row] = await sql<{ ts: string; id: string }[]>`
+      select to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as ts, id from xa_executions
+       where organization_id = ${BENCH_ORGANIZATION} and schedule_id is not null
+       order by started_at desc, id desc offset ${offset} limit 1`;
+    return `${row!.ts},${row!.id}`;
+  };
+  const pageCount = Math.ceil(rows / PAGE_SIZE);
+  const deep = Math.min(100_000, Math.max(2, Math.floor(pageCount / 2)));
+  const nextCursor = await rowAt((deep - 1) * PAGE_SIZE - 1);
+  const previousCursor = await rowAt(deep * PAGE_SIZE);
+  await sql.end();
+  const agent = benchAgentId(3);
+  const base = '/admin/executions';
+  return [
+    { name: 'first page, no filter', path: base, target: true },
+    { name: 'status = Failed', path: `${base}?status=failed`, target: true },
+    { name: 'one agent', path: `${base}?agent=${agent}`, target: true },
+    { name: 'date range (a month)', path: `${base}?start=2025-06-01&end=2025-06-30`, target: true },
+    { name: 'all filters together', path: `${base}?agent=${agent}&status=completed&start=2025-06-01&end=2025-06-30`, target: true },
+    // The organization is on +05:30: its days start at 18:30 UTC the day before.
+    { name: 'one local day (+05:30 zone)', path: `${base}?start=2026-03-08&end=2026-03-08`, target: true },
+    { name: 'credit spikes only', path: `${base}?spikes=1`, target: true },
+    {
+      name: 'one kind of failure (a digest link)',
+      path: `${base}?status=failed&tool=hubspot&error=${encodeURIComponent('hubspot: request timed out after <n> ms')}`,
+      target: true,
+    },
+    { name: 'failure digest, no filter', path: `${base}/failures`, target: true },
+    { name: `next arrow to page ${deep.toLocaleString('en')}`, path: `${base}?page=${deep}&after=${encodeURIComponent(nextCursor)}`, target: true },
+    { name: `previous arrow to page ${(deep - 1).toLocaleString('en')}`, path: `${base}?page=${deep - 1}&before=${encodeURIComponent(previousCursor)}`, target: true },
+    { name: 'last page (bare ?page=N)', path: `${base}?page=${pageCount}`, target: true },
+    { name: 'bare ?page=N in the middle (no target)', path: `${base}?page=${Math.floor(pageCount / 2)}`, target: false },
+  ];
+}
+
+/**
+ * The server as the package ships it: compiled by tsc (into .bench-build/), run by plain node.
+ * Under tsx the same server held 55 MB more (its loader thread and transform caches), which is
+ * not the module's memory.
+ */
+async function buildServer(): Promise<string> {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  await promisify(execFile)(process.execPath, [tsc, '-p', 'bench/tsconfig.server.json']);
+  // The module reads its stylesheet and script from ../public, as dist/ has them.
+  await cp('public', '.bench-build/public', { recursive: true });
+  return '.bench-build/bench/server.js';
+}
+
+/**
+ * bench/server.ts in a child process, compiled (or through tsx with `{ tsx: true }`); `nodeArgs`
+ * e.g. `--cpu-prof` to profile it.
+ */
+export async function startServer(
+  benchUrl: string,
+  nodeArgs: string[] = [],
+  { tsx = false } = {},
+): Promise<{ origin: string; child: ChildProcess }> {
+  const entry = tsx ? ['--import', 'tsx', 'bench/server.ts'] : [await buildServer()];
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...nodeArgs, ...entry], {
+      env: { ...process.env, BENCH_DATABASE_URL: benchUrl },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    child.stdout.on('data', (chunk: Buffer) => {
+      const match = chunk.toString().match(/listening on (http:\/\/[\d.:]+)/);
+      if (match) resolve({ origin: match[1]!, child });
+    });
+    child.on('exit', (code) => reject(new Error(`bench server exited (${code})`)));
+  });
+}
+
+/** Stops the server and waits for it to exit (a --cpu-prof profile is written on the way out). */
+export function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+export async function rssMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0) / 1024;
+}
+
+/** Latencies of every response (autocannon's own percentiles skip p95). */
+export async function drive(origin: string, paths: string[], connections: number, duration: number) {
+  const times: number[] = [];
+  let failures = 0;
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: origin,
+        connections,
+        duration,
+        requests: paths.map((path) => ({ method: 'GET', path })),
+        headers: { 'accept-encoding': 'gzip' },
+      },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    );
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      times.push(responseTime);
+      if (statusCode !== 200) failures += 1;
+    });
+  });
+  return { ...summary(times), failures: failures + result.errors + result.timeouts, perSecond: times.length / duration };
+}
+
+/* CPU accounting, from /proc: seconds of CPU (user + system) each party used over a window. */
+
+const TICKS_PER_SECOND = 100;
+
+async function processTicks(pid: number, thread?: number): Promise<number> {
+  try {
+    const stat = await readFile(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/** Postgres backends serving one database (their title names it), by pid. */
+async function backendTicks(databaseName: string): Promise<Map<number, number>> {
+  const ticks = new Map<number, number>();
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.startsWith('postgres: ') && cmdline.split(' ').includes(databaseName)) {
+      ticks.set(Number(entry), await processTicks(Number(entry)));
+    }
+  }
+  return ticks;
+}
+
+async function machineTicks(): Promise<{ busy: number; total: number }> {
+  const line = (await readFile('/proc/stat', 'utf8')).split('\n')[0]!;
+  const [user, nice, system, idle, iowait, irq, softirq, steal] = line.split(/\s+/).slice(1).map(Number) as number[];
+  const busy = user! + nice! + system! + irq! + softirq! + steal!;
+  return { busy, total: busy + idle! + iowait! };
+}
+
+export interface CpuShares {
+  /** Wall-clock seconds of the window. */
+  seconds: number;
+  /** CPU seconds per second (1 = one core busy) of each party. */
+  server: number;
+  /** The server's main thread alone (JavaScript runs there; it can use one core at most). */
+  serverMainThread: number;
+  postgres: number;
+  loadGenerator: number;
+  /** Everything else the machine ran meanwhile (other users of the shared cores). */
+  other: number;
+  cores: number;
+}
+
+/** Starts counting; the returned function stops and reports. */
+export async function cpuWindow(serverPid: number, databaseName: string): Promise<() => Promise<CpuShares>> {
+  const started = performance.now();
+  const server0 = await processTicks(serverPid);
+  const main0 = await processTicks(serverPid, serverPid);
+  const backends0 = await backendTicks(databaseName);
+  const self0 = process.cpuUsage();
+  const machine0 = await machineTicks();
+  return async () => {
+    const machine1 = await machineTicks();
+    const self = process.cpuUsage(self0);
+    const server1 = await processTicks(serverPid);
+    const main1 = await processTicks(serverPid, serverPid);
+    const backends1 = await backendTicks(databaseName);
+    const seconds = (performance.now() - started) / 1000;
+    let backendDelta = 0;
+    // Backends that started during the window count from zero.
+    for (const [pid, ticks] of backends1) backendDelta += ticks - (backends0.get(pid) ?? 0);
+    const perSecond = (ticks: number) => ticks / TICKS_PER_SECOND / seconds;
+    const server = perSecond(server1 - server0);
+    const postgresShare = perSecond(backendDelta);
+    const loadGenerator = (self.user + self.system) / 1e6 / seconds;
+    const busy = perSecond(machine1.busy - machine0.busy);
+    const cores = Math.round((machine1.total - machine0.total) / TICKS_PER_SECOND / seconds);
+    return { seconds, server, serverMainThread: perSecond(main1 - main0), postgres: postgresShare, loadGenerator, other: Math.max(0, busy - server - postgresShare - loadGenerator), cores };
+  };
+}
+
+export const formatShares = (s: CpuShares) =>
+  `CPU (cores busy of ${s.cores}): server ${s.server.toFixed(2)} (main thread ${s.serverMainThread.toFixed(2)}), Postgres ${s.postgres.toFixed(2)}, load generator ${s.loadGenerator.toFixed(2)}, other ${s.other.toFixed(2)}`;
+
+/** CPU milliseconds each party spent per request: steadier than requests/s on a shared machine. */
+export const perRequest = (s: CpuShares, requestsPerSecond: number) => ({
+  server: (1000 * s.server) / requestsPerSecond,
+  serverMainThread: (1000 * s.serverMainThread) / requestsPerSecond,
+  postgres: (1000 * s.postgres) / requestsPerSecond,
+  loadGenerator: (1000 * s.loadGenerator) / requestsPerSecond,
+});
+
+export const formatPerRequest = (s: CpuShares, requestsPerSecond: number) => {
+  const r = perRequest(s, requestsPerSecond);
+  return `CPU ms per request: server ${r.server.toFixed(2)} (main thread ${r.serverMainThread.toFixed(2)}), Postgres ${r.postgres.toFixed(2)}, load generator ${r.loadGenerator.toFixed(2)}`;
+};

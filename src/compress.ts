@@ -1,0 +1,106 @@
+/**
+ * Response compression, as hono's `compress()` does it — same conditions, same headers (Vary,
+ * Content-Encoding, a weakened ETag), gzip preferred over deflate — but the module's own pages
+ * and fragments, whose text is whole before the first byte is sent, are compressed in one
+ * node:zlib call instead of through a CompressionStream. Under load, the web-stream path (a
+ * full undici Response, the stream plumbing, a socket write per chunk) cost the server about a
+ * fifth of its CPU. Anything else — the streamed CSV, a host renderer's output — still streams.
+ */
+import { promisify } from 'node:util';
+import { deflate, gzip } from 'node:zlib';
+import type { Context, MiddlewareHandler } from 'hono';
+import { parseAccept } from 'hono/utils/accept';
+import { COMPRESSIBLE_CONTENT_TYPE_REGEX } from 'hono/utils/compress';
+import { HtmlEscapedCallbackPhase, resolveCallback } from 'hono/utils/html';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+
+type Encoding = 'gzip' | 'deflate';
+const ENCODINGS: Encoding[] = ['gzip', 'deflate'];
+/** zlib's default, what CompressionStream uses: the same bytes on the wire as before. */
+const LEVEL = 6;
+/** As hono's compress(): smaller bodies are sent as they are, when their length is known. */
+const THRESHOLD = 1024;
+/** On the libuv thread pool: the event loop serves other requests meanwhile. */
+const compressors = { gzip: promisify(gzip), deflate: promisify(deflate) };
+
+/** Responses whose whole text the module rendered, so the middleware need not read a stream. */
+const renderedText = new WeakMap<Response, string>();
+
+/**
+ * `c.html()` for the module's markup: renders to one string first, and remembers it for
+ * `compress()`. Anything `c.html()` takes.
+ */
+export async function renderHtml(
+  c: Context,
+  content: Parameters<Context['html']>[0],
+  status?: ContentfulStatusCode,
+): Promise<Response> {
+  const text = `${await resolveCallback(content, HtmlEscapedCallbackPhase.Stringify, false, {})}`;
+  const response = await c.html(text, status);
+  renderedText.set(response, text);
+  return response;
+}
+
+/** Hono's choice: the first candidate the client accepts at q=1, else the highest q. */
+function selectEncoding(header: string | undefined): Encoding | undefined {
+  if (header === undefined) return undefined;
+  const accepts = parseAccept(header);
+  const wildcardQ = accepts.find((a) => a.type === '*')?.q;
+  let best: { encoding: Encoding; q: number } | undefined;
+  for (const encoding of ENCODINGS) {
+    const explicit = accepts.find((a) => a.type.toLowerCase() === encoding);
+    const q = explicit ? explicit.q : (wildcardQ ?? 0);
+    if (q === 1) return encoding;
+    if (q > 0 && (!best || q > best.q)) best = { encoding, q };
+  }
+  return best?.encoding;
+}
+
+const noTransform = /(?:^|,)\s*?no-transform\s*?(?:,|$)/i;
+const varyAcceptEncoding = /(?:^|,)\s*accept-encoding\s*(?:,|$)/i;
+
+export function compress(): MiddlewareHandler {
+  return async function compress(c, next) {
+    await next();
+    const res = c.res;
+    const headers = res.headers;
+    const contentLength = headers.get('Content-Length');
+    const type = headers.get('Content-Type');
+    const cacheControl = headers.get('Cache-Control');
+    if (
+      res.status === 206 ||
+      headers.has('Content-Encoding') ||
+      headers.has('Transfer-Encoding') ||
+      c.req.method === 'HEAD' ||
+      (contentLength && Number(contentLength) < THRESHOLD) ||
+      !type ||
+      !COMPRESSIBLE_CONTENT_TYPE_REGEX.test(type) ||
+      (cacheControl && noTransform.test(cacheControl))
+    ) {
+      return;
+    }
+    // Set on the response itself: c.header() on a finished response would rebuild it as a stream.
+    const vary = headers.get('Vary');
+    if (vary !== '*' && !(vary && varyAcceptEncoding.test(vary))) {
+      headers.set('Vary', vary ? `${vary}, Accept-Encoding` : 'Accept-Encoding');
+    }
+    const encoding = selectEncoding(c.req.header('Accept-Encoding'));
+    if (!encoding) return;
+    const text = renderedText.get(res);
+    let compressed: Response;
+    if (text !== undefined) {
+      const body = new Uint8Array(await compressors[encoding](text, { level: LEVEL }));
+      compressed = new Response(body, { status: res.status, headers });
+    } else {
+      if (!res.body) return;
+      compressed = new Response(res.body.pipeThrough(new CompressionStream(encoding)), res);
+    }
+    compressed.headers.delete('Content-Length');
+    compressed.headers.set('Content-Encoding', encoding);
+    const etag = compressed.headers.get('ETag');
+    if (etag && !etag.startsWith('W/')) compressed.headers.set('ETag', `W/${etag}`);
+    // Replaced, not merged: hono would otherwise copy the old response's headers onto a new one.
+    c.res = undefined;
+    c.res = compressed;
+  };
+}
