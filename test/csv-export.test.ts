@@ -1,6 +1,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BENCH_ORGANIZATION, seedLarge } from '../bench/seed-large.js';
 import { creditsSql, csvCell, csvCellSql, dateTimeSql, offsetTable } from '../src/csv-export.js';
 import type { ExecutionsDatabase } from '../src/database.js';
 import { filtersFor } from '../src/execution-list.js';
@@ -10,6 +11,7 @@ import { deleteAgent, recordFinishedRuns, upsertAgent, upsertOrganization, upser
 import { listExecutions } from '../src/repository.js';
 import { agents, organizations, schedules } from '../src/schema.js';
 import { formatDateTime } from '../src/time-zone.js';
+import { spawnScript } from './support/child-process.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 import { AGENT, fixtureRuns, insertFixture, ORG_A, ORG_A_ZONE, XSS } from './support/fixture.js';
 import { createTestHost, ORG_HEADER, parseDocument } from './support/test-host.js';
@@ -333,3 +335,48 @@ for (const target of databaseTargets) {
     },
   );
 }
+
+const postgresTarget = databaseTargets.find((t) => t.name === 'postgres')!;
+const MEMORY_RUNS = 250_000;
+
+describe.skipIf(postgresTarget.skipReason !== null)(
+  `Download CSV in constant memory on postgres${postgresTarget.skipReason ? ` (skipped: ${postgresTarget.skipReason})` : ''}`,
+  () => {
+    let database: TestDatabase;
+    beforeAll(async () => {
+      database = await postgresTarget.open();
+      await seedLarge(database.url!, MEMORY_RUNS, { quiet: true });
+    }, 300_000);
+    afterAll(() => database?.dispose());
+
+    it(`serves ${MEMORY_RUNS.toLocaleString('en')} runs to a reader that stalls without holding more memory than a few batches`, async () => {
+      const child = spawnScript(
+        'test/support/csv-memory.ts',
+        { XA_DATABASE_URL: database.url!, XA_ORGANIZATION: BENCH_ORGANIZATION, XA_PATH: '/admin/executions/export.csv' },
+        ['--expose-gc'],
+      );
+      try {
+        const [, bytes, lines] = await child.waitFor(/^done (\d+) (\d+)$/, 280_000);
+        expect(Number(lines)).toBe(MEMORY_RUNS + 1);
+        const [before, ...during] = child.lines
+          .filter((line) => line.startsWith('sample '))
+          .map((line) => line.split(' ').slice(1).map(Number))
+          .map(([, heapUsed, arrayBuffers, rss]) => ({ js: heapUsed! + arrayBuffers!, rss: rss! }));
+        const growth = (of: (s: { js: number; rss: number }) => number) => Math.max(...during.map(of)) - of(before!);
+        const mb = (n: number) => (n / 1e6).toFixed(1);
+        console.log(
+          `[csv memory] ${mb(Number(bytes))} MB, ${during.length} samples: JavaScript heap + buffers ${mb(before!.js)} MB before, ` +
+            `at most ${mb(growth((s) => s.js))} MB more; RSS ${mb(before!.rss)} MB before, at most ${mb(growth((s) => s.rss))} MB more`,
+        );
+        // A batch is 1.3 MB of text, as a string and again as bytes, with the next one read
+        // ahead and the last one in the socket: up to 11 MB was seen. Reading on through the
+        // stall, or collecting every batch before sending, took over 20 MB (the file is 33 MB).
+        expect(growth((s) => s.js)).toBeLessThan(16e6);
+        // Coarser: the allocator and V8 keep what they took (about 20 MB more at the stall).
+        expect(growth((s) => s.rss)).toBeLessThan(48e6);
+      } finally {
+        await child.stop();
+      }
+    }, 300_000);
+  },
+);
