@@ -3,6 +3,7 @@
  * table it touches by it — joins included — so no query can reach another organization's rows.
  */
 import { and, asc, desc, eq, gte, isNotNull, lt, lte, sql, sum, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { ExecutionsDatabase } from './database.js';
 import {
   agents,
@@ -172,7 +173,9 @@ function listConditions(organizationId: string, f: ExecutionFilters): SQL | unde
 }
 
 /** Microsecond-exact and round-trips through ::timestamptz: a JavaScript Date would lose precision. */
-const startedAtText = sql<string>`to_char(${executions.startedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+export const cursorText = (instant: SQL | AnyPgColumn) =>
+  sql<string>`to_char(${instant} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+const startedAtText = cursorText(executions.startedAt);
 
 const rowColumns = {
   id: executions.id,
@@ -248,6 +251,30 @@ export function listExecutionsQuery(
     .orderBy(...(newestFirst(page) ? NEWEST_FIRST : OLDEST_FIRST))
     .limit(page.limit)
     .offset(page.kind === 'offset' || page.kind === 'fromEnd' ? page.offset : 0);
+}
+
+/**
+ * The list's runs — same organization, joins, filters and newest-first order — each as one text
+ * expression of the caller's (`line`, SQL over the joined tables) with its place in the order:
+ * `limit` runs after `after`, from the newest without one. Unexecuted: the CSV export aggregates
+ * a batch of preformatted lines over it, in one row.
+ */
+export function listedExecutionsQuery(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  filters: ExecutionFilters,
+  line: SQL<string>,
+  after: PageCursor | null,
+  limit: number,
+) {
+  return db
+    .select({ line: line.as('line'), startedAt: executions.startedAt, id: executions.id })
+    .from(executions)
+    .innerJoin(agents, joinAgent)
+    .innerJoin(conversations, joinConversation)
+    .where(and(listConditions(organizationId, filters), after ? beyond(after, 'older') : undefined))
+    .orderBy(...NEWEST_FIRST)
+    .limit(limit);
 }
 
 /** One page of runs, newest first; ties on start time broken by id so pages never overlap. */

@@ -85,3 +85,67 @@ export function instantRange(
     before: endDate ? startOfDayIn(format(addDays(parse(endDate, 'yyyy-MM-dd', new Date()), 1), 'yyyy-MM-dd'), timeZone) : null,
   };
 }
+
+const offsetFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The zone's UTC offset at an instant, in seconds, as Intl has it (old local mean times have seconds). */
+export function utcOffsetAt(instant: number, timeZone: string): number {
+  let formatter = offsetFormatters.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      era: 'short',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+      hourCycle: 'h23',
+    });
+    offsetFormatters.set(timeZone, formatter);
+  }
+  const part: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
+  for (const { type, value } of formatter.formatToParts(instant)) part[type] = value;
+  const local = new Date(0);
+  // setUTCFullYear, unlike Date.UTC, takes years below 100 as they are.
+  local.setUTCFullYear(part.era === 'BC' ? 1 - Number(part.year) : Number(part.year), Number(part.month) - 1, Number(part.day));
+  local.setUTCHours(Number(part.hour), Number(part.minute), Number(part.second));
+  return (local.getTime() - Math.floor(instant / 1000) * 1000) / 1000;
+}
+
+export interface OffsetChange {
+  /** The first instant (ms) at the new offset. */
+  at: number;
+  /** Seconds east of UTC. */
+  offset: number;
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * The zone's UTC offset at `from` and every change of it up to `to` (instants in ms), as Intl has
+ * them: sampled daily, each change then bisected to its second. Daily is enough: no two offset
+ * changes of the tz database since 1900 are within four days of each other (the closest:
+ * Africa/Freetown's, 95.7 hours apart in 1939).
+ */
+export function utcOffsetChanges(timeZone: string, from: number, to: number): { offset: number; changes: OffsetChange[] } {
+  const offset = utcOffsetAt(from, timeZone);
+  const changes: OffsetChange[] = [];
+  let current = offset;
+  for (let t = from; t < to; t = Math.min(t + DAY_MS, to)) {
+    const next = Math.min(t + DAY_MS, to);
+    const then = utcOffsetAt(next, timeZone);
+    if (then === current) continue;
+    // Changes fall on whole seconds: the last second at the old offset, the first at the new.
+    let [before, after] = [Math.floor(t / 1000), Math.ceil(next / 1000)];
+    while (after - before > 1) {
+      const middle = Math.floor((before + after) / 2);
+      if (utcOffsetAt(middle * 1000, timeZone) === current) before = middle;
+      else after = middle;
+    }
+    changes.push({ at: after * 1000, offset: then });
+    current = then;
+  }
+  return { offset, changes };
+}

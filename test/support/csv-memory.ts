@@ -1,0 +1,69 @@
+/**
+ * Run as a child process with --expose-gc (spawnScript): serves the module over HTTP on real
+ * Postgres at XA_DATABASE_URL (as test-host.ts does) and downloads XA_PATH from itself as
+ * XA_ORGANIZATION. After XA_STALL_AT bytes it stops reading for XA_STALL_MS, as a slow client
+ * would, so that an export that does not wait for its reader piles up what it reads.
+ * It forces a full collection and prints `sample <bytes received> <heapUsed> <arrayBuffers> <rss>`
+ * before the first byte, after every XA_SAMPLE_BYTES and at the end of the stall, then
+ * `done <bytes> <lines>`.
+ */
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { connectPostgres } from '../../src/database.js';
+import { createTestHost, ORG_HEADER } from './test-host.js';
+
+const { gc } = globalThis as { gc?: () => void };
+if (!gc) throw new Error('start with --expose-gc');
+const url = process.env.XA_DATABASE_URL;
+const organizationId = process.env.XA_ORGANIZATION;
+const path = process.env.XA_PATH;
+const sampleBytes = Number(process.env.XA_SAMPLE_BYTES ?? 1_000_000);
+const stallAt = Number(process.env.XA_STALL_AT ?? 8_000_000);
+const stallMs = Number(process.env.XA_STALL_MS ?? 10_000);
+if (!url || !organizationId || !path) throw new Error('XA_DATABASE_URL, XA_ORGANIZATION and XA_PATH are required');
+
+const database = connectPostgres(url);
+let server: ReturnType<typeof serve> | undefined;
+const port = await new Promise<number>((resolve) => {
+  server = serve({ fetch: createTestHost(database.db).fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve(info.port));
+});
+
+const sample = (bytes: number) => {
+  gc();
+  const memory = process.memoryUsage();
+  console.log(`sample ${bytes} ${memory.heapUsed} ${memory.arrayBuffers} ${memory.rss}`);
+};
+
+const { bytes, lines } = await new Promise<{ bytes: number; lines: number }>((resolve, reject) => {
+  request({ host: '127.0.0.1', port, path, headers: { [ORG_HEADER]: organizationId } }, (res) => {
+    let bytes = 0;
+    let lines = 0;
+    let next = sampleBytes;
+    let stalled = false;
+    sample(0);
+    res.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines += 1;
+      if (bytes >= next) {
+        sample(bytes);
+        next += sampleBytes;
+      }
+      if (!stalled && bytes >= stallAt) {
+        stalled = true;
+        res.pause();
+        setTimeout(() => {
+          sample(bytes);
+          res.resume();
+        }, stallMs);
+      }
+    });
+    res.on('end', () => resolve({ bytes, lines }));
+    res.on('error', reject);
+  })
+    .on('error', reject)
+    .end();
+});
+console.log(`done ${bytes} ${lines}`);
+server?.close();
+await database.close();
