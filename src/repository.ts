@@ -9,6 +9,7 @@ import {
   agents,
   conversations,
   executionDailyCounts,
+  executionStatusCounts,
   executions,
   organizations,
   schedules,
@@ -323,6 +324,32 @@ function countConditions(organizationId: string, f: ExecutionFilters): SQL | und
   );
 }
 
+/**
+ * Which counts a summary reads: without a spike or failure filter, the narrow ones (a row per
+ * day, agent and status), with the same conditions; else the insight-keyed ones.
+ */
+function countsFor(organizationId: string, f: ExecutionFilters) {
+  if (f.spikesOnly || f.failure) {
+    const c = executionDailyCounts;
+    return { table: c, day: c.day, status: c.status, runs: c.runs, cents: c.creditCents, where: countConditions(organizationId, f) };
+  }
+  const c = executionStatusCounts;
+  return {
+    table: c,
+    day: c.day,
+    status: c.status,
+    runs: c.runs,
+    cents: c.creditCents,
+    where: and(
+      eq(c.organizationId, organizationId),
+      f.agentId ? eq(c.agentId, f.agentId) : undefined,
+      f.status ? eq(c.status, f.status) : undefined,
+      f.startDate ? gte(c.day, f.startDate) : undefined,
+      f.endDate ? lte(c.day, f.endDate) : undefined,
+    ),
+  };
+}
+
 /** The summary query itself, unexecuted: the bench checks its plan. */
 export function summarizeExecutionsQuery(
   db: ExecutionsDatabase,
@@ -330,18 +357,18 @@ export function summarizeExecutionsQuery(
   filters: ExecutionFilters,
   unit: ActivityUnit,
 ) {
-  const c = executionDailyCounts;
+  const c = countsFor(organizationId, filters);
   // Days first, then buckets: the date functions run once per day instead of once per count row
-  // (several per day and agent), which halved the time over two years of ten million runs.
+  // (one per agent and status, or more), which halved the time over two years of ten million runs.
   const days = db
     .select({
       day: c.day,
       status: c.status,
       runs: sql<string>`sum(${c.runs})`.as('runs'),
-      cents: sql<string>`sum(${c.creditCents})`.as('cents'),
+      cents: sql<string>`sum(${c.cents})`.as('cents'),
     })
-    .from(c)
-    .where(countConditions(organizationId, filters))
+    .from(c.table)
+    .where(c.where)
     .groupBy(c.day, c.status)
     .as('days');
   const bucket = unit === 'day' ? sql`${days.day}` : sql`date_trunc(${sql.raw(`'${unit}'`)}, ${days.day}::timestamp)`;

@@ -252,6 +252,24 @@ export const executionDailyCounts = pgTable(
   ],
 );
 
+/**
+ * The same counts without the insight keys: one row per organization, local day, agent and status.
+ * Totals and the chart read it whenever no spike or failure filter is set — the common case — so
+ * they sum a third as many rows (kept by the same trigger, drizzle/0004_status_counts.sql).
+ */
+export const executionStatusCounts = pgTable(
+  'xa_execution_status_counts',
+  {
+    organizationId: text('organization_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    agentId: uuid('agent_id').notNull(),
+    status: executionStatus('status').notNull(),
+    runs: bigint('runs', { mode: 'number' }).notNull(),
+    creditCents: bigint('credit_cents', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ name: 'xa_execution_status_counts_pk', columns: [t.organizationId, t.day, t.agentId, t.status] })],
+);
+
 export type ExecutionStatus = (typeof executionStatus.enumValues)[number];
 export type ScheduleKind = (typeof scheduleKind.enumValues)[number];
 export type ConversationChannel = (typeof conversationChannel.enumValues)[number];
