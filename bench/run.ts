@@ -4,11 +4,14 @@
  * Seeds a dedicated database (--database, default xa_bench, on DATABASE_URL's server) with N runs unless it already
  * holds exactly that many, serves the module from a child process, and drives each scenario over
  * HTTP at 1 connection, then a mixed workload at 8; in the same run it measures the floor — the
- * same queries through postgres.js with no HTTP. Prints a table and writes bench/results/*.json.
+ * same queries through postgres.js with no HTTP; then downloads the whole CSV export, plain and
+ * gzipped. Prints a table and writes bench/results/*.json.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { createGunzip } from 'node:zlib';
 import postgres from 'postgres';
 import { connectPostgres } from '../src/database.js';
 import { loadExecutionList } from '../src/execution-list.js';
@@ -84,6 +87,37 @@ async function floor(path: string, duration: number) {
   return { ...summary(times), failures };
 }
 
+/**
+ * "Download CSV" of every run, over HTTP: rows per second, bytes sent, and the server's RSS
+ * before and at its peak meanwhile (sampled every 100 ms). `gzip` asks for it as browsers do.
+ */
+async function csvExport(origin: string, pid: number, gzip: boolean) {
+  const rssBefore = await rssMb(pid);
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => void rssMb(pid).then((mb) => (rssPeak = Math.max(rssPeak, mb))), 100);
+  const start = performance.now();
+  const { lines, bytes } = await new Promise<{ lines: number; bytes: number }>((resolve, reject) => {
+    request(`${origin}/admin/executions/export.csv`, { headers: gzip ? { 'accept-encoding': 'gzip' } : {} }, (res) => {
+      let bytes = 0;
+      let lines = 0;
+      res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      const body = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
+      body.on('data', (chunk: Buffer) => {
+        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines += 1;
+      });
+      body.on('end', () => resolve({ lines, bytes }));
+      body.on('error', reject);
+    })
+      .on('error', reject)
+      .end();
+  });
+  const seconds = (performance.now() - start) / 1000;
+  clearInterval(sampler);
+  // The header is a line of its own.
+  const exported = lines - 1;
+  return { encoding: gzip ? 'gzip' : 'identity', rows: exported, seconds, rowsPerSecond: exported / seconds, megabytes: bytes / 1e6, rssBeforeMb: rssBefore, rssPeakMb: rssPeak };
+}
+
 await ensureSeeded();
 const list = await scenarios(benchUrl, rows);
 const { origin, child } = await startServer(benchUrl);
@@ -105,6 +139,8 @@ try {
   const cpu = await stopCpu();
   clearInterval(sampler);
   rssPeak = Math.max(rssPeak, ...samples);
+  console.log(`\nDownloading the CSV export of all ${rows.toLocaleString('en')} runs, plain, then gzipped.`);
+  const csv = [await csvExport(origin, child.pid!, false), await csvExport(origin, child.pid!, true)];
 
   const ms = (n: number) => n.toFixed(n < 10 ? 1 : 0);
   console.log(`\n\n${rows.toLocaleString('en')} runs in ${BENCH_ORGANIZATION} (+${Math.floor(rows / 10).toLocaleString('en')} in another organization), real Postgres, ${cpus().length} cores.\n`);
@@ -118,10 +154,16 @@ try {
   console.log(`\nMixed, 8 connections: ${mixed.perSecond.toFixed(0)} requests/s, p50 ${ms(mixed.p50)} ms, p95 ${ms(mixed.p95)} ms, p99 ${ms(mixed.p99)} ms, ${mixed.failures} errors; server RSS peak ${rssPeak.toFixed(0)} MB.`);
   // The load generator runs in this process, on the same cores as the server and Postgres.
   console.log(`${formatShares(cpu)}; ${formatPerRequest(cpu, mixed.perSecond)}.`);
+  console.log('\n| CSV export, all runs | rows | seconds | rows/s | MB sent | server RSS before → peak (MB) | ≥ 100,000 rows/s |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const c of csv) {
+    const verdict = c.rows !== rows ? `NO (${c.rows.toLocaleString('en')} rows, not ${rows.toLocaleString('en')})` : c.rowsPerSecond >= 100_000 ? 'yes' : 'NO';
+    console.log(`| ${c.encoding} | ${c.rows.toLocaleString('en')} | ${c.seconds.toFixed(1)} | ${Math.round(c.rowsPerSecond).toLocaleString('en')} | ${c.megabytes.toFixed(0)} | ${c.rssBeforeMb.toFixed(0)} → ${c.rssPeakMb.toFixed(0)} | ${verdict} |`);
+  }
 
   await mkdir('bench/results', { recursive: true });
   const file = `bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}-${rows}.json`;
-  await writeFile(file, JSON.stringify({ date: new Date().toISOString(), rows, cores: cpus().length, node: process.version, scenarios: results, mixed: { ...mixed, cpu }, rssPeakMb: rssPeak }, null, 2));
+  await writeFile(file, JSON.stringify({ date: new Date().toISOString(), rows, cores: cpus().length, node: process.version, scenarios: results, mixed: { ...mixed, cpu }, rssPeakMb: rssPeak, csv }, null, 2));
   console.log(`Written to ${file}`);
 } finally {
   await stopServer(child);

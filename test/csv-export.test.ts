@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv } from './support/csv.js';
 import { BENCH_ORGANIZATION, seedLarge } from '../bench/seed-large.js';
-import { creditsSql, csvCell, csvCellSql, dateTimeSql, offsetTable } from '../src/csv-export.js';
+import { creditsCellSql, creditsSql, csvCell, csvCellSql, dateTimeSql, offsetTable } from '../src/csv-export.js';
 import type { ExecutionsDatabase } from '../src/database.js';
 import { filtersFor } from '../src/execution-list.js';
 import { formatCredits, STATUS_LABELS } from '../src/list-view-model.js';
@@ -303,13 +303,19 @@ for (const target of databaseTargets) {
         );
       });
 
-      it('formats credits in SQL exactly as formatCredits does, over numeric(12, 2)', async () => {
+      it('formats credits and their cells in SQL exactly as formatCredits and csvCell do, over numeric(12, 2)', async () => {
         const cents = fc.oneof(fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 0, max: 999_999_999_999 }));
         await fc.assert(
-          fc.asyncProperty(fc.array(cents, { minLength: 1, maxLength: 50 }), async (amounts) => {
-            const values = amounts.map((c) => `${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}`);
-            const formatted = await eachInSql(database.db, values, (v) => creditsSql(sql`${v}::numeric(12, 2)`));
-            expect(formatted).toEqual(values.map((v) => formatCredits(Number(v))));
+          fc.asyncProperty(fc.array(fc.option(cents, { nil: null }), { minLength: 1, maxLength: 50 }), async (amounts) => {
+            const values = amounts.map((c) => (c === null ? null : `${Math.floor(c / 100)}.${String(c % 100).padStart(2, '0')}`));
+            const asNumeric = (v: SQL) => sql`(case when ${v} = 'null' then null else ${v}::numeric(12, 2) end)`;
+            const text = values.map((v) => v ?? 'null');
+            expect(await eachInSql(database.db, text, (v) => sql`coalesce(${creditsSql(asNumeric(v))}, 'none')`)).toEqual(
+              values.map((v) => (v === null ? 'none' : formatCredits(Number(v)))),
+            );
+            expect(await eachInSql(database.db, text, (v) => creditsCellSql(asNumeric(v)))).toEqual(
+              values.map((v) => csvCell(v === null ? '' : formatCredits(Number(v))!)),
+            );
           }),
           { numRuns: 100 },
         );
