@@ -56,7 +56,11 @@ export interface RowView {
   credits: string | null;
   /** "Credit spike: 4.2× usual", when the run cost over CREDIT_SPIKE_FACTOR times its agent's usual. */
   spike: string | null;
-  /** "Running long: 14 min, usually 3 min", for an Active run past RUNNING_LONG_FACTOR times its agent's usual. */
+  /**
+   * "Running long (usually 3 min)", for an Active run past RUNNING_LONG_FACTOR times its agent's
+   * usual. No running time in it: the text changes only when the flag appears, so a live-refresh
+   * poll stays a 304 (the start time is in its own column).
+   */
   runningLong: string | null;
   conversationHref: string;
   /** Makes each row's link name unique: "View conversation: <schedule>, <date/time>". */
@@ -173,7 +177,7 @@ function runningLongText(row: ExecutionRow, now: Date): string | null {
   if (row.status !== 'active' || !row.usualDurationMs) return null;
   const running = now.getTime() - row.startedAt.getTime();
   if (running <= RUNNING_LONG_FACTOR * row.usualDurationMs) return null;
-  return `Running long: ${formatSpan(running)}, usually ${formatSpan(row.usualDurationMs)}`;
+  return `Running long (usually ${formatSpan(row.usualDurationMs)})`;
 }
 
 function rowView(row: ExecutionRow, basePath: string, query: ExecutionQuery, timeZone: string, now: Date): RowView {

@@ -136,7 +136,9 @@ export async function findOrganization(db: ExecutionsDatabase, organizationId: s
       name: organizations.name,
       timeZone: organizations.timeZone,
       // The first key of the counts' primary key: one index probe.
-      firstDay: sql<string | null>`(select min(${c.day}) from ${c} where ${c.organizationId} = ${organizations.organizationId} and ${c.runs} > 0)`,
+      // Written out with the parameter: drizzle leaves columns of a one-table select unqualified,
+      // and a correlated "organization_id = organization_id" here would match every organization.
+      firstDay: sql<string | null>`(select min(c.day) from ${c} c where c.organization_id = ${organizationId} and c.runs > 0)`,
     })
     .from(organizations)
     .where(eq(organizations.organizationId, organizationId));

@@ -73,6 +73,11 @@ for (const target of databaseTargets) {
           await failExecution(db, ORG, run.executionId, { key: `k${key++}`, errorMessage: `401 expired credential for user ${user}` });
           failedConversation ||= run.conversationId;
         }
+        // Another organization with a run long before any of these: it must not stretch this chart.
+        await upsertOrganization(db, 'org-older', { name: 'Older', timeZone: 'UTC' });
+        await upsertAgent(db, 'org-older', { agentId: AGENT_A, name: 'Old' });
+        await upsertSchedule(db, 'org-older', { scheduleId: SCHEDULE_A, agentId: AGENT_A, name: 'Old', kind: 'cron', expression: '0 9 * * *' });
+        await recordFinishedRuns(db, 'org-older', [history(SCHEDULE_A, 400 * 24 * 60, 1)]);
         // Active for 10 minutes where A usually takes one.
         await startExecution(db, ORG, { key: `k${key++}`, scheduleId: SCHEDULE_A, prompt: 'Run', status: 'active', startedAt: new Date(now - 10 * MINUTE) });
       });
@@ -105,11 +110,7 @@ for (const target of databaseTargets) {
       it('marks an Active run past three times its agent’s usual duration', async () => {
         const doc = await get('/admin/executions?status=active');
         const flags = [...doc.querySelectorAll('.xa-status .xa-flag')].map(text);
-        expect(flags).toHaveLength(1);
-        // Ten minutes when the run was recorded, more on a slow machine by the time it is read.
-        const minutes = Number(flags[0]!.match(/^Running long: (\d+) min, usually 1 min$/)?.[1]);
-        expect(minutes).toBeGreaterThanOrEqual(10);
-        expect(minutes).toBeLessThan(10 + (Date.now() - now) / MINUTE + 1);
+        expect(flags).toEqual(['Running long (usually 1 min)']);
       });
 
       it('names the first failed tool and jumps to it, opened, in the conversation', async () => {
