@@ -51,27 +51,6 @@ export interface PostgresOptions {
 
 export const POSTGRES_DEFAULTS: Required<PostgresOptions> = { connectTimeout: 2, statementTimeout: 2_000, max: 10 };
 
-/** Distinct read statements prepared per pool: the module's own are a few dozen shapes. */
-const MAX_PREPARED_READS = 256;
-
-/**
- * Drizzle sends each query unnamed unless it is given a statement name, and postgres.js then
- * spends two round trips on every query with parameters (Parse and Describe, then Bind and
- * Execute) while Postgres parses and analyses it anew. Reads here are a few fixed shapes with
- * bound parameters: as named statements, which postgres.js prepares once per connection and
- * keys by their text, each costs one round trip. Writes (whose text varies with a batch's
- * size) stay unnamed, and the number of distinct prepared texts is capped.
- */
-function preparingReads(client: postgres.Sql): postgres.Sql {
-  const prepared = new Set<string>();
-  const unsafe: postgres.Sql['unsafe'] = (query, parameters, options) => {
-    const prepare =
-      /^select /i.test(query) && (prepared.has(query) || (prepared.size < MAX_PREPARED_READS && Boolean(prepared.add(query))));
-    return client.unsafe(query, parameters, prepare ? { ...options, prepare: true } : options);
-  };
-  return new Proxy(client, { get: (target, property, receiver) => (property === 'unsafe' ? unsafe : Reflect.get(target, property, receiver)) });
-}
-
 /**
  * Real Postgres through postgres.js. Connecting is lazy: nothing is sent until the first query,
  * and a pool that lost the server reconnects by itself on the next query once it is back.
@@ -87,16 +66,10 @@ export function connectPostgres(url: string, options: PostgresOptions = {}): Ope
     // query of an outage would wait with it: retry within half a second, the connect timeout
     // bounds the rest.
     backoff: (retries: number) => Math.min(0.5, 0.05 * 2 ** retries),
-    connection: {
-      application_name: 'executions-admin',
-      statement_timeout: statementTimeout,
-      // Prepared statements (below) are still planned for their parameters on every run, exactly
-      // as unnamed ones were: a generic plan could pick the wrong index for a rare status.
-      plan_cache_mode: 'force_custom_plan',
-    },
+    connection: { application_name: 'executions-admin', statement_timeout: statementTimeout },
     onnotice: () => {},
   });
-  const db = drizzle(preparingReads(client));
+  const db = drizzle(client);
   return {
     db,
     // Migrations may rewrite large tables: on a connection of their own, without the page's limit.
