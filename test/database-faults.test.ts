@@ -268,7 +268,7 @@ describe.skipIf(clusterSkipReason !== null)(
       }
     };
 
-    // The deadline and the statement timeout (which cancels the query in Postgres) both end at 2 s.
+    // The deadline answers at 1.5 s; the statement timeout cancels the query in Postgres at 2 s.
     it('answers 503 within 3 s on a runaway query, then serves again', async () => {
       await expectServing();
       await withRunsLocked(() => expectUnavailable('runaway query'));
