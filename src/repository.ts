@@ -4,11 +4,13 @@
  */
 import { and, asc, desc, eq, gte, isNotNull, lt, lte, sql, sum, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { isLastDayOfMonth, parseISO } from 'date-fns';
 import type { ExecutionsDatabase } from './database.js';
 import {
   agents,
   conversations,
   executionDailyCounts,
+  executionMonthlyCounts,
   executionStatusCounts,
   executions,
   organizations,
@@ -310,46 +312,42 @@ export interface ExecutionSummary {
   activity: ActivityBucket[];
 }
 
-/** The conditions on the daily counts equivalent to `listConditions` on the runs. */
-function countConditions(organizationId: string, f: ExecutionFilters): SQL | undefined {
-  const c = executionDailyCounts;
+/** The insight-keyed counts, per day or per month, as the summary and the digest read them. */
+const DAILY = { ...executionDailyCounts, table: executionDailyCounts, period: executionDailyCounts.day, insight: true as const };
+const MONTHLY = { ...executionMonthlyCounts, table: executionMonthlyCounts, period: executionMonthlyCounts.month, insight: true as const };
+/** Without the insight keys: a row per day, agent and status, a third as many as DAILY. */
+const BY_STATUS = { ...executionStatusCounts, table: executionStatusCounts, period: executionStatusCounts.day, insight: false as const };
+type Counts = typeof DAILY | typeof MONTHLY | typeof BY_STATUS;
+
+/** No date filter, or one of whole local months: the monthly counts hold exactly the same runs. */
+function wholeMonths(f: ExecutionFilters): boolean {
+  return (!f.startDate || f.startDate.endsWith('-01')) && (!f.endDate || isLastDayOfMonth(parseISO(f.endDate)));
+}
+
+/**
+ * Which counts to sum: the monthly ones when the dates allow and no bar is shorter than a month
+ * (`unit` null: no chart); else per day, the narrow ones unless a spike or failure filter, or the
+ * digest, needs the insight keys.
+ */
+function countsFor(f: ExecutionFilters, unit: ActivityUnit | null): Counts {
+  if (wholeMonths(f) && (unit === null || unit === 'month' || unit === 'year')) return MONTHLY;
+  return f.spikesOnly || f.failure || unit === null ? DAILY : BY_STATUS;
+}
+
+/** The conditions on the counts equivalent to `listConditions` on the runs. */
+function countConditions(c: Counts, organizationId: string, f: ExecutionFilters): SQL | undefined {
+  const insight = c.insight ? c : null;
   return and(
     eq(c.organizationId, organizationId),
     f.agentId ? eq(c.agentId, f.agentId) : undefined,
     f.status ? eq(c.status, f.status) : undefined,
-    f.startDate ? gte(c.day, f.startDate) : undefined,
-    f.endDate ? lte(c.day, f.endDate) : undefined,
-    f.spikesOnly ? eq(c.creditSpike, true) : undefined,
-    ...(f.failure
-      ? [eq(c.status, 'failed'), eq(c.failedTool, f.failure.tool), eq(c.errorSignature, f.failure.signature)]
+    f.startDate ? gte(c.period, f.startDate) : undefined,
+    f.endDate ? lte(c.period, f.endDate) : undefined,
+    f.spikesOnly && insight ? eq(insight.creditSpike, true) : undefined,
+    ...(f.failure && insight
+      ? [eq(c.status, 'failed'), eq(insight.failedTool, f.failure.tool), eq(insight.errorSignature, f.failure.signature)]
       : []),
   );
-}
-
-/**
- * Which counts a summary reads: without a spike or failure filter, the narrow ones (a row per
- * day, agent and status), with the same conditions; else the insight-keyed ones.
- */
-function countsFor(organizationId: string, f: ExecutionFilters) {
-  if (f.spikesOnly || f.failure) {
-    const c = executionDailyCounts;
-    return { table: c, day: c.day, status: c.status, runs: c.runs, cents: c.creditCents, where: countConditions(organizationId, f) };
-  }
-  const c = executionStatusCounts;
-  return {
-    table: c,
-    day: c.day,
-    status: c.status,
-    runs: c.runs,
-    cents: c.creditCents,
-    where: and(
-      eq(c.organizationId, organizationId),
-      f.agentId ? eq(c.agentId, f.agentId) : undefined,
-      f.status ? eq(c.status, f.status) : undefined,
-      f.startDate ? gte(c.day, f.startDate) : undefined,
-      f.endDate ? lte(c.day, f.endDate) : undefined,
-    ),
-  };
 }
 
 /** The summary query itself, unexecuted: the bench checks its plan. */
@@ -359,19 +357,20 @@ export function summarizeExecutionsQuery(
   filters: ExecutionFilters,
   unit: ActivityUnit,
 ) {
-  const c = countsFor(organizationId, filters);
-  // Days first, then buckets: the date functions run once per day instead of once per count row
-  // (one per agent and status, or more), which halved the time over two years of ten million runs.
+  const c = countsFor(filters, unit);
+  // Days (or months) first, then buckets: the date functions run once per day instead of once per
+  // count row (one per agent and status, or more), which halved the time over two years of ten
+  // million runs.
   const days = db
     .select({
-      day: c.day,
+      day: sql<string>`${c.period}`.as('day'),
       status: c.status,
       runs: sql<string>`sum(${c.runs})`.as('runs'),
-      cents: sql<string>`sum(${c.cents})`.as('cents'),
+      cents: sql<string>`sum(${c.creditCents})`.as('cents'),
     })
     .from(c.table)
-    .where(c.where)
-    .groupBy(c.day, c.status)
+    .where(countConditions(c, organizationId, filters))
+    .groupBy(c.period, c.status)
     .as('days');
   const bucket = unit === 'day' ? sql`${days.day}` : sql`date_trunc(${sql.raw(`'${unit}'`)}, ${days.day}::timestamp)`;
   return db
@@ -422,17 +421,17 @@ export async function digestFailures(
   filters: ExecutionFilters,
   limit: number,
 ): Promise<FailureGroup[]> {
-  const c = executionDailyCounts;
+  const c = countsFor(filters, null) as typeof DAILY | typeof MONTHLY;
   return db
     .select({
       tool: c.failedTool,
       signature: c.errorSignature,
       runs: sum(c.runs).mapWith(Number),
-      // A (day, agent) row that went back to zero runs is not an agent that failed.
+      // A (period, agent) row that went back to zero runs is not an agent that failed.
       agents: sql<number>`count(distinct ${c.agentId}) filter (where ${c.runs} > 0)`.mapWith(Number),
     })
-    .from(c)
-    .where(and(countConditions(organizationId, filters), eq(c.status, 'failed')))
+    .from(c.table)
+    .where(and(countConditions(c, organizationId, filters), eq(c.status, 'failed')))
     .groupBy(c.failedTool, c.errorSignature)
     .having(sql`sum(${c.runs}) > 0`)
     .orderBy(sql`3 desc`, c.failedTool, c.errorSignature)
