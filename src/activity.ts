@@ -3,9 +3,10 @@
  * about two months; beyond that per week, month or year, so the chart never has more than
  * MAX_BARS bars however long the range.
  */
-import { addDays, addMonths, addWeeks, addYears, differenceInCalendarDays, format, parse, startOfMonth, startOfWeek, startOfYear } from 'date-fns';
+import { addDays, addMonths, addWeeks, addYears, differenceInCalendarDays, startOfMonth, startOfWeek, startOfYear } from 'date-fns';
 import { MIN_DATE } from './query.js';
 import type { ActivityUnit } from './repository.js';
+import { dateOfDay as toDate, dayOfDate as toDay } from './time-zone.js';
 
 export const MAX_BARS = 62;
 
@@ -15,9 +16,6 @@ export interface ActivityRange {
   to: string;
   unit: ActivityUnit;
 }
-
-const toDate = (day: string) => parse(day, 'yyyy-MM-dd', new Date());
-const toDay = (date: Date) => format(date, 'yyyy-MM-dd');
 
 const STEP: Record<ActivityUnit, (date: Date) => Date> = {
   day: (d) => addDays(d, 1),

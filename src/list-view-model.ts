@@ -2,14 +2,14 @@
  * Turns the list use case's result into the plain data the views render: labels, formatted
  * dates and credits, and every href — each one derived from the query value.
  */
-import { addDays, format, parse } from 'date-fns';
+import { addDays } from 'date-fns';
 import { bucketsOf, type ActivityRange } from './activity.js';
 import type { ExecutionList } from './execution-list.js';
 import type { RefreshView } from './live-refresh.js';
 import { DEFAULT_QUERY, hasFilters, withQuery, type ExecutionQuery, type FieldErrors } from './query.js';
 import type { ActivityBucket, AgentOption, ExecutionRow } from './repository.js';
 import { RUNNING_LONG_FACTOR, type ExecutionStatus } from './schema.js';
-import { formatCalendarDate, formatDateTime } from './time-zone.js';
+import { dateOfDay, dayOfDate, formatCalendarDate, formatDateTime } from './time-zone.js';
 
 export const STATUS_LABELS: Record<ExecutionStatus, string> = {
   active: 'Active',
@@ -229,11 +229,13 @@ export function failureLabel(failure: { tool: string; signature: string }): stri
 
 const UNIT_TITLES = { day: 'day', week: 'week', month: 'month', year: 'year' } as const;
 
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
 function bucketLabel(start: string, unit: ActivityRange['unit']): string {
-  const date = parse(start, 'yyyy-MM-dd', new Date());
-  if (unit === 'day') return format(date, 'dd/MM/yyyy');
-  if (unit === 'week') return `Week of ${format(date, 'dd/MM/yyyy')}`;
-  return format(date, unit === 'month' ? 'MMMM yyyy' : 'yyyy');
+  if (unit === 'day') return formatCalendarDate(start);
+  if (unit === 'week') return `Week of ${formatCalendarDate(start)}`;
+  const year = start.slice(0, 4);
+  return unit === 'month' ? `${MONTHS[Number(start.slice(5, 7)) - 1]} ${year}` : year;
 }
 
 function activityView(list: ExecutionList, basePath: string): ActivityView | null {
@@ -296,7 +298,7 @@ export function buildListView(list: ExecutionList, basePath: string, timeZone: s
     ...STATUS_ORDER.map((s) => ({ value: s, label: STATUS_LABELS[s], selected: s === query.status })),
   ];
   const pageSuffix = list.pageCount > 1 ? ` (page ${query.page} of ${list.pageCount})` : '';
-  const weekAgo = format(addDays(parse(list.today, 'yyyy-MM-dd', new Date()), -6), 'yyyy-MM-dd');
+  const weekAgo = dayOfDate(addDays(dateOfDay(list.today), -6));
   const firstPage = { ...query, page: 1, cursor: null };
   return {
     title: `Executions${pageSuffix}`,
