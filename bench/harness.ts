@@ -4,8 +4,10 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { cp, readdir, readFile } from 'node:fs/promises';
+import { request } from 'node:http';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
+import { createGunzip } from 'node:zlib';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { PAGE_SIZE } from '../src/query.js';
@@ -230,3 +232,37 @@ export const formatPerRequest = (s: CpuShares, requestsPerSecond: number) => {
   const r = perRequest(s, requestsPerSecond);
   return `CPU ms per request: server ${r.server.toFixed(2)} (main thread ${r.serverMainThread.toFixed(2)}), Postgres ${r.postgres.toFixed(2)}, load generator ${r.loadGenerator.toFixed(2)}`;
 };
+
+/**
+ * "Download CSV" of every run matching `search` (a query string, '' for all), over HTTP: rows per
+ * second, bytes sent, the server's RSS before and at its peak meanwhile (sampled every 100 ms), and
+ * who used the CPU. `gzip` asks for it as browsers do.
+ */
+export async function csvExport(origin: string, pid: number, databaseName: string, gzip: boolean, search = '') {
+  const rssBefore = await rssMb(pid);
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => void rssMb(pid).then((mb) => (rssPeak = Math.max(rssPeak, mb))), 100);
+  const stopCpu = await cpuWindow(pid, databaseName);
+  const start = performance.now();
+  const { lines, bytes } = await new Promise<{ lines: number; bytes: number }>((resolve, reject) => {
+    request(`${origin}/admin/executions/export.csv${search ? `?${search}` : ''}`, { headers: gzip ? { 'accept-encoding': 'gzip' } : {} }, (res) => {
+      let bytes = 0;
+      let lines = 0;
+      res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      const body = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
+      body.on('data', (chunk: Buffer) => {
+        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines += 1;
+      });
+      body.on('end', () => resolve({ lines, bytes }));
+      body.on('error', reject);
+    })
+      .on('error', reject)
+      .end();
+  });
+  const seconds = (performance.now() - start) / 1000;
+  const cpu = await stopCpu();
+  clearInterval(sampler);
+  // The header is a line of its own.
+  const exported = lines - 1;
+  return { encoding: gzip ? 'gzip' : 'identity', rows: exported, seconds, rowsPerSecond: exported / seconds, megabytes: bytes / 1e6, rssBeforeMb: rssBefore, rssPeakMb: rssPeak, cpu };
+}

@@ -8,17 +8,15 @@
  * gzipped. Prints a table and writes bench/results/*.json.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
-import { request } from 'node:http';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import { createGunzip } from 'node:zlib';
 import postgres from 'postgres';
 import { connectPostgres } from '../src/database.js';
 import { loadExecutionList } from '../src/execution-list.js';
 import { loadFailureDigest } from '../src/failure-digest.js';
 import { parseExecutionQuery } from '../src/query.js';
 import { findOrganization } from '../src/repository.js';
-import { cpuWindow, drive, formatPerRequest, formatShares, rssMb, scenarios, startServer, stopServer, summary } from './harness.js';
+import { cpuWindow, csvExport, drive, formatPerRequest, formatShares, rssMb, scenarios, startServer, stopServer, summary } from './harness.js';
 import { BENCH_ORGANIZATION, seedLarge } from './seed-large.js';
 
 const { values } = parseArgs({
@@ -87,37 +85,6 @@ async function floor(path: string, duration: number) {
   return { ...summary(times), failures };
 }
 
-/**
- * "Download CSV" of every run, over HTTP: rows per second, bytes sent, and the server's RSS
- * before and at its peak meanwhile (sampled every 100 ms). `gzip` asks for it as browsers do.
- */
-async function csvExport(origin: string, pid: number, gzip: boolean) {
-  const rssBefore = await rssMb(pid);
-  let rssPeak = rssBefore;
-  const sampler = setInterval(() => void rssMb(pid).then((mb) => (rssPeak = Math.max(rssPeak, mb))), 100);
-  const start = performance.now();
-  const { lines, bytes } = await new Promise<{ lines: number; bytes: number }>((resolve, reject) => {
-    request(`${origin}/admin/executions/export.csv`, { headers: gzip ? { 'accept-encoding': 'gzip' } : {} }, (res) => {
-      let bytes = 0;
-      let lines = 0;
-      res.on('data', (chunk: Buffer) => (bytes += chunk.length));
-      const body = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
-      body.on('data', (chunk: Buffer) => {
-        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines += 1;
-      });
-      body.on('end', () => resolve({ lines, bytes }));
-      body.on('error', reject);
-    })
-      .on('error', reject)
-      .end();
-  });
-  const seconds = (performance.now() - start) / 1000;
-  clearInterval(sampler);
-  // The header is a line of its own.
-  const exported = lines - 1;
-  return { encoding: gzip ? 'gzip' : 'identity', rows: exported, seconds, rowsPerSecond: exported / seconds, megabytes: bytes / 1e6, rssBeforeMb: rssBefore, rssPeakMb: rssPeak };
-}
-
 await ensureSeeded();
 const list = await scenarios(benchUrl, rows);
 const { origin, child } = await startServer(benchUrl);
@@ -140,7 +107,7 @@ try {
   clearInterval(sampler);
   rssPeak = Math.max(rssPeak, ...samples);
   console.log(`\nDownloading the CSV export of all ${rows.toLocaleString('en')} runs, plain, then gzipped.`);
-  const csv = [await csvExport(origin, child.pid!, false), await csvExport(origin, child.pid!, true)];
+  const csv = [await csvExport(origin, child.pid!, databaseName, false), await csvExport(origin, child.pid!, databaseName, true)];
 
   const ms = (n: number) => n.toFixed(n < 10 ? 1 : 0);
   console.log(`\n\n${rows.toLocaleString('en')} runs in ${BENCH_ORGANIZATION} (+${Math.floor(rows / 10).toLocaleString('en')} in another organization), real Postgres, ${cpus().length} cores.\n`);

@@ -259,27 +259,89 @@ export function listExecutionsQuery(
 }
 
 /**
- * The list's runs — same organization, joins, filters and newest-first order — each as one text
- * expression of the caller's (`line`, SQL over the joined tables) with its place in the order:
- * `limit` runs after `after`, from the newest without one. Unexecuted: the CSV export aggregates
- * a batch of preformatted lines over it, in one row.
+ * A stretch of the newest-first list: the runs after `after` (exclusive; from the top without one)
+ * through `through` (inclusive), none started after `newest`. Bounded by runs, so that stretches
+ * read apart neither lose nor repeat a run, whatever is written meanwhile; and by an instant, so
+ * that runs recorded at the top since the stretch was found stay out of it.
+ */
+export interface ListRange {
+  after: PageCursor | null;
+  through: PageCursor;
+  /** UTC ISO, microseconds: `after`'s start, or the list's first run's when it was found. */
+  newest: string;
+}
+
+function inRange({ after, through, newest }: ListRange): SQL | undefined {
+  // A plain range on started_at for the index, and ties on its two instants settled by id. Not
+  // row comparisons: the planner estimates each by its first column alone, so two of them made a
+  // batch of 10,000 runs look like 2,500, and it chose to join agent by agent and sort.
+  return and(
+    gte(executions.startedAt, sql`${through.startedAt}::timestamptz`),
+    lte(executions.startedAt, sql`${newest}::timestamptz`),
+    sql`(${executions.startedAt} <> ${through.startedAt}::timestamptz or ${executions.id} >= ${through.id}::uuid)`,
+    after ? sql`(${executions.startedAt} <> ${after.startedAt}::timestamptz or ${executions.id} < ${after.id}::uuid)` : undefined,
+  );
+}
+
+/**
+ * The list's runs in a range — same organization, joins, filters and newest-first order — each
+ * as one text expression of the caller's (`line`, SQL over the joined tables). Unexecuted: the CSV
+ * export aggregates a batch of preformatted lines over it, in one row.
  */
 export function listedExecutionsQuery(
   db: ExecutionsDatabase,
   organizationId: string,
   filters: ExecutionFilters,
   line: SQL<string>,
-  after: PageCursor | null,
-  limit: number,
+  range: ListRange,
 ) {
   return db
-    .select({ line: line.as('line'), startedAt: executions.startedAt, id: executions.id })
+    .select({ line: line.as('line') })
     .from(executions)
     .innerJoin(agents, joinAgent)
     .innerJoin(conversations, joinConversation)
+    .where(and(listConditions(organizationId, filters), inRange(range)))
+    .orderBy(...NEWEST_FIRST);
+}
+
+/**
+ * Where the list splits into batches of `size` runs, for the next `count` batches after `after`
+ * (from the newest without one): the first run (n = 1), every `size`-th, and the last if the
+ * list ends sooner. The filters' index alone answers it, without the joins or the rows, so the
+ * batches can then be read side by side. A last n below size × count means the list ends there.
+ * Unexecuted: the bench checks its plan.
+ */
+export function listBoundariesQuery(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  filters: ExecutionFilters,
+  after: PageCursor | null,
+  size: number,
+  count: number,
+) {
+  const runs = db
+    .select({ startedAt: executions.startedAt, id: executions.id })
+    .from(executions)
     .where(and(listConditions(organizationId, filters), after ? beyond(after, 'older') : undefined))
     .orderBy(...NEWEST_FIRST)
-    .limit(limit);
+    .limit(size * count)
+    .as('runs');
+  // The window's order is the subquery's own, so it costs no sort.
+  const order = sql`order by ${runs.startedAt} desc nulls last, ${runs.id} desc nulls last`;
+  const numbered = db
+    .select({
+      startedAt: runs.startedAt,
+      id: runs.id,
+      n: sql<number>`row_number() over (${order})`.as('n'),
+      last: sql<boolean>`lead(${runs.id}) over (${order}) is null`.as('last'),
+    })
+    .from(runs)
+    .as('numbered');
+  return db
+    .select({ startedAt: cursorText(numbered.startedAt), id: numbered.id, n: sql<number>`${numbered.n}`.mapWith(Number) })
+    .from(numbered)
+    .where(sql`${numbered.n} = 1 or ${numbered.n} % ${size} = 0 or ${numbered.last}`)
+    .orderBy(numbered.n);
 }
 
 /** One page of runs, newest first; ties on start time broken by id so pages never overlap. */

@@ -3,12 +3,13 @@
  * query plans a sequential scan on the runs table, and a deep page reached by the arrows' keyset
  * costs no more than five times the first page; the CSV export streams batch by batch.
  */
+import { sql as drizzleSql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BENCH_ORGANIZATION, BENCH_TIME_ZONE, benchAgentId, seedLarge } from '../bench/seed-large.js';
 import { filtersFor } from '../src/execution-list.js';
 import { DEFAULT_QUERY, PAGE_SIZE, type ExecutionQuery } from '../src/query.js';
-import { listExecutions, summarizeExecutionsQuery, listExecutionsQuery, type PageRequest } from '../src/repository.js';
+import { listBoundariesQuery, listedExecutionsQuery, listExecutions, summarizeExecutionsQuery, listExecutionsQuery, type PageRequest } from '../src/repository.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 import { createTestHost, ORG_HEADER } from './support/test-host.js';
 
@@ -72,6 +73,13 @@ describe.skipIf(target.skipReason !== null)(
         expect(seqScans(await plan(listExecutionsQuery(database.db, BENCH_ORGANIZATION, filters, page)))).not.toContain('xa_executions');
       }
       expect(seqScans(await plan(summarizeExecutionsQuery(database.db, BENCH_ORGANIZATION, filters, 'month')))).not.toContain('xa_executions');
+      // The CSV export's: where its batches begin and end, and a batch between two runs.
+      for (const after of [null, cursor]) {
+        expect(seqScans(await plan(listBoundariesQuery(database.db, BENCH_ORGANIZATION, filters, after, 10_000, 20)))).not.toContain('xa_executions');
+      }
+      const range = { after: cursor, through: { startedAt: '2026-06-14T00:00:00.000000Z', id: agent }, newest: cursor.startedAt };
+      const batch = listedExecutionsQuery(database.db, BENCH_ORGANIZATION, filters, drizzleSql<string>`''`, range);
+      expect(seqScans(await plan(batch))).not.toContain('xa_executions');
     });
 
     it('streams the whole CSV export batch by batch', async () => {
