@@ -66,7 +66,14 @@ export function connectPostgres(url: string, options: PostgresOptions = {}): Ope
     // query of an outage would wait with it: retry within half a second, the connect timeout
     // bounds the rest.
     backoff: (retries: number) => Math.min(0.5, 0.05 * 2 ** retries),
-    connection: { application_name: 'executions-admin', statement_timeout: statementTimeout },
+    connection: {
+      application_name: 'executions-admin',
+      statement_timeout: statementTimeout,
+      // The page's queries run as prepared statements (repository.ts, preparedByShape), still
+      // planned for their values on every run as unprepared ones are: a generic plan could pick
+      // the wrong index for a rare status.
+      plan_cache_mode: 'force_custom_plan',
+    },
     onnotice: () => {},
   });
   const db = drizzle(client);
