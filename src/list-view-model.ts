@@ -180,7 +180,8 @@ function runningLongText(row: ExecutionRow, now: Date): string | null {
   return `Running long (usually ${formatSpan(row.usualDurationMs)})`;
 }
 
-function rowView(row: ExecutionRow, basePath: string, query: ExecutionQuery, timeZone: string, now: Date): RowView {
+/** `listSearch`: the list's query string ('' or '?…'), which each conversation link carries back. */
+function rowView(row: ExecutionRow, basePath: string, listSearch: string, timeZone: string, now: Date): RowView {
   const startedAt = formatDateTime(row.startedAt, timeZone);
   const failed = row.status === 'failed';
   // A failed run's conversation opens at the tool call that failed first.
@@ -198,7 +199,7 @@ function rowView(row: ExecutionRow, basePath: string, query: ExecutionQuery, tim
     credits: formatCredits(row.credits),
     spike: spikeText(row),
     runningLong: runningLongText(row, now),
-    conversationHref: withQuery(conversationPath(basePath, row.conversationId), query) + jump,
+    conversationHref: conversationPath(basePath, row.conversationId) + listSearch + jump,
     conversationLabel: `View conversation: ${row.scheduleTitle}, ${startedAt}`,
   };
 }
@@ -300,10 +301,11 @@ export function buildListView(list: ExecutionList, basePath: string, timeZone: s
   const pageSuffix = list.pageCount > 1 ? ` (page ${query.page} of ${list.pageCount})` : '';
   const weekAgo = dayOfDate(addDays(dateOfDay(list.today), -6));
   const firstPage = { ...query, page: 1, cursor: null };
+  const canonicalHref = withQuery(basePath, query);
   return {
     title: `Executions${pageSuffix}`,
     weeklyReviewHref: withQuery(basePath, { ...DEFAULT_QUERY, status: 'failed', startDate: weekAgo, endDate: list.today }),
-    canonicalHref: withQuery(basePath, query),
+    canonicalHref,
     filters: {
       action: basePath,
       clearHref: basePath,
@@ -320,7 +322,8 @@ export function buildListView(list: ExecutionList, basePath: string, timeZone: s
       errors: list.errors,
     },
     results: {
-      rows: list.rows.map((r) => rowView(r, basePath, query, timeZone, list.now)),
+      // The query string once, not once per row.
+      rows: list.rows.map((r) => rowView(r, basePath, canonicalHref.slice(basePath.length), timeZone, list.now)),
       totalText: totalText(list.total, list.credits),
       csvHref: withQuery(`${basePath}/export.csv`, firstPage),
       digestHref: withQuery(`${basePath}/failures`, firstPage),
