@@ -82,7 +82,7 @@ export async function loadExecutionList(
   const { errors } = checked;
 
   const filters = filtersFor(query, organization.timeZone);
-  const list = (page: PageRequest) => listExecutions(db, organization.id, filters, page);
+  const list = (page: PageRequest) => listExecutions(db, organization.id, filters, page, agents);
   const today = localDay(now, organization.timeZone);
   const range = activityRange(query.startDate, query.endDate, organization.firstDay, today);
   const { cursor } = query;

@@ -73,6 +73,17 @@ for (const target of databaseTargets) {
       expect((await list({ agentId: AGENT.sales }))[0]?.agentName).toBe('Sales Assistant');
     });
 
+    it('names agents from the list it is given, and reads them again when a run’s agent is not in it', async () => {
+      const page = { kind: 'offset', limit: PAGE_SIZE, offset: 0 } as const;
+      const filters = filtersFor(query({ agentId: AGENT.sales }), ORG_A_ZONE);
+      // A list read before a rename: its names are what the page shows, as the filter shows them.
+      const cached = (await listAgents(database.db, ORG_A)).map((a) => (a.id === AGENT.sales ? { ...a, name: 'Renamed since' } : a));
+      expect((await listExecutions(database.db, ORG_A, filters, page, cached))[0]?.agentName).toBe('Renamed since');
+      // A list that lacks the run's agent (read before the agent was added): read again.
+      const stale = cached.filter((a) => a.id !== AGENT.sales);
+      expect((await listExecutions(database.db, ORG_A, filters, page, stale))[0]?.agentName).toBe('Sales Assistant');
+    });
+
     it('filters by status and by agent, combined, with exact counts', async () => {
       const expected = fixtureRuns().filter((r) => r.status === 'failed' && r.agentId === AGENT.support);
       expect(await count({ status: 'failed', agentId: AGENT.support })).toBe(expected.length);
