@@ -1,0 +1,48 @@
+-- Each run carries its conversation's title, the one column the list, its CSV and the conversation
+-- page read from xa_conversations: a batch of 10,000 runs then reads the runs alone, not 10,000
+-- random probes of the conversations' primary key besides. Null is the only default, so that a
+-- writer may leave the column out for the trigger below to fill, and a load with the triggers off
+-- that forgets it fails on NOT NULL instead of storing a wrong title. Nullable until the backfill.
+ALTER TABLE "xa_executions" ADD COLUMN "conversation_title" text DEFAULT null;
+--> statement-breakpoint
+-- Runs recorded before this migration, in one join, before the triggers exist so that it runs no
+-- trigger per row. ADD COLUMN holds an exclusive lock on the runs until the migration commits: no
+-- run can be written between this backfill and the triggers.
+UPDATE xa_executions e SET conversation_title = c.title
+  FROM xa_conversations c
+ WHERE c.organization_id = e.organization_id AND c.id = e.conversation_id;
+--> statement-breakpoint
+ALTER TABLE "xa_executions" ALTER COLUMN "conversation_title" SET NOT NULL;
+--> statement-breakpoint
+-- The title is always the conversation's, whatever the writer passed: one probe of the
+-- conversations' primary key per run written. Without a conversation it stores '' for a moment,
+-- so that the foreign key, checked at the end of the statement, reports the missing conversation
+-- instead of NOT NULL reporting a missing title.
+CREATE FUNCTION "xa_copy_conversation_title"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.conversation_title := coalesce(
+    (SELECT c.title FROM xa_conversations c WHERE c.organization_id = NEW.organization_id AND c.id = NEW.conversation_id),
+    '');
+  RETURN NEW;
+END
+$$;
+--> statement-breakpoint
+-- On insert, when the run moves to another conversation, and when something writes the copy
+-- itself: it is put back.
+CREATE TRIGGER "xa_executions_conversation_title"
+BEFORE INSERT OR UPDATE OF organization_id, conversation_id, conversation_title ON "xa_executions"
+FOR EACH ROW EXECUTE FUNCTION "xa_copy_conversation_title"();
+--> statement-breakpoint
+-- A renamed conversation renames its run, in the same transaction (an organization's
+-- conversation has at most one run: the (organization_id, conversation_id) unique index finds it).
+CREATE FUNCTION "xa_follow_conversation_title"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE xa_executions SET conversation_title = NEW.title
+   WHERE organization_id = NEW.organization_id AND conversation_id = NEW.id;
+  RETURN NULL;
+END
+$$;
+--> statement-breakpoint
+CREATE TRIGGER "xa_conversations_title" AFTER UPDATE OF title ON "xa_conversations"
+FOR EACH ROW WHEN (OLD.title IS DISTINCT FROM NEW.title)
+EXECUTE FUNCTION "xa_follow_conversation_title"();
