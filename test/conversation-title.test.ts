@@ -4,8 +4,13 @@
  * the run was written, the same as the conversation's after a rename, and never another
  * organization's.
  */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { and, eq, sql } from 'drizzle-orm';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
+import { PgDialect, type PgSession } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MIGRATIONS_TABLE, migrateExecutionsAdmin, type ExecutionsDatabase } from '../src/database.js';
 import { filtersFor } from '../src/execution-list.js';
 import { DEFAULT_QUERY } from '../src/query.js';
 import { recordFinishedRuns, startExecution, upsertAgent, upsertOrganization, upsertSchedule } from '../src/recorder.js';
@@ -24,6 +29,16 @@ const SCHEDULE_NAME = 'Daily sales digest';
 
 let ids = 0;
 const uuid = () => `00000000-0000-4000-8002-${String(++ids).padStart(12, '0')}`;
+
+/** The module's migrations up to and including `tag`, recorded as migrateExecutionsAdmin records them all. */
+async function migrateThrough(db: ExecutionsDatabase, tag: string): Promise<void> {
+  const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
+  const journal: { entries: { tag: string }[] } = JSON.parse(readFileSync(`${migrationsFolder}/meta/_journal.json`, 'utf8'));
+  const count = journal.entries.findIndex((e) => e.tag === tag) + 1;
+  if (count === 0) throw new Error(`No migration ${tag}`);
+  const config = { migrationsFolder, migrationsTable: MIGRATIONS_TABLE };
+  await new PgDialect().migrate(readMigrationFiles(config).slice(0, count), db._.session as unknown as PgSession, config);
+}
 
 for (const target of databaseTargets) {
   describe.skipIf(target.skipReason !== null)(
@@ -163,6 +178,55 @@ for (const target of databaseTargets) {
           .where(and(eq(executions.organizationId, ORG_B), eq(executions.conversationId, shared)));
         expect(await titles(ORG_B, other)).toEqual({ copy: 'Org B other', title: 'Org B other' });
         expect(await titles(ORG_A, other)).toEqual({ copy: 'Org A other', title: 'Org A other' });
+      });
+    },
+  );
+}
+
+for (const target of databaseTargets) {
+  describe.skipIf(target.skipReason !== null)(
+    `conversation title backfill on ${target.name}${target.skipReason ? ` (skipped: ${target.skipReason})` : ''}`,
+    () => {
+      let database: TestDatabase;
+      beforeAll(async () => {
+        database = await target.open({ migrated: false });
+      });
+      afterAll(() => database?.dispose());
+
+      it('gives every run recorded before the migration its own organization\'s conversation title', async () => {
+        const { db } = database;
+        await migrateThrough(db, '0005_monthly_counts');
+        const shared = uuid();
+        const channel = uuid();
+        for (const organizationId of [ORG_A, ORG_B]) {
+          await db.execute(sql`insert into xa_organizations (organization_id, name, time_zone) values (${organizationId}, ${organizationId}, 'UTC')`);
+          await db.execute(sql`insert into xa_agents (organization_id, id, name) values (${organizationId}, ${AGENT}, 'Agent')`);
+          await db.execute(sql`insert into xa_schedules (organization_id, id, agent_id, name, kind, expression)
+            values (${organizationId}, ${SCHEDULE}, ${AGENT}, 'Schedule', 'cron', '* * * * *')`);
+          for (const [conversationId, scheduleId] of [[shared, SCHEDULE], [channel, null]] as const) {
+            await db.execute(sql`insert into xa_conversations (organization_id, id, agent_id, channel, title)
+              values (${organizationId}, ${conversationId}, ${AGENT}, ${scheduleId ? 'schedule' : 'hub'}, ${`${organizationId} ${conversationId}`})`);
+            await db.execute(sql`insert into xa_executions (organization_id, id, conversation_id, agent_id, schedule_id, status, started_at)
+              values (${organizationId}, ${uuid()}, ${conversationId}, ${AGENT}, ${scheduleId}, 'completed', now())`);
+          }
+        }
+
+        await migrateExecutionsAdmin(db);
+
+        const copies = await db
+          .select({ organizationId: executions.organizationId, conversationId: executions.conversationId, copy: executions.conversationTitle })
+          .from(executions)
+          .orderBy(executions.organizationId, executions.conversationId);
+        expect(copies).toEqual(
+          [ORG_A, ORG_B].flatMap((organizationId) =>
+            [shared, channel].sort().map((conversationId) => ({ organizationId, conversationId, copy: `${organizationId} ${conversationId}` })),
+          ),
+        );
+        const [column] = await db
+          .select({ nullable: sql<string>`is_nullable` })
+          .from(sql`information_schema.columns`)
+          .where(sql`table_name = 'xa_executions' and column_name = 'conversation_title'`);
+        expect(column?.nullable).toBe('NO');
       });
     },
   );
