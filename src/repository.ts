@@ -8,7 +8,6 @@ import { isLastDayOfMonth, parseISO } from 'date-fns';
 import type { ExecutionsDatabase } from './database.js';
 import {
   agents,
-  conversations,
   executionDailyCounts,
   executionMonthlyCounts,
   executionStatusCounts,
@@ -188,7 +187,7 @@ const rowColumns = {
   conversationId: executions.conversationId,
   agentName: agents.name,
   agentDeletedAt: agents.deletedAt,
-  scheduleTitle: conversations.title,
+  scheduleTitle: executions.conversationTitle,
   status: executions.status,
   startedAt: executions.startedAt,
   finishedAt: executions.finishedAt,
@@ -216,10 +215,6 @@ function toExecutionRow({ agentDeletedAt, agentName, startedAtText, failedTool, 
 }
 
 const joinAgent = and(eq(agents.organizationId, executions.organizationId), eq(agents.id, executions.agentId));
-const joinConversation = and(
-  eq(conversations.organizationId, executions.organizationId),
-  eq(conversations.id, executions.conversationId),
-);
 
 function beyond(cursor: PageCursor, direction: 'older' | 'newer'): SQL {
   // A row comparison walks the (started_at, id) index from the cursor, at any depth.
@@ -243,7 +238,6 @@ export function listExecutionsQuery(
     .select(rowColumns)
     .from(executions)
     .innerJoin(agents, joinAgent)
-    .innerJoin(conversations, joinConversation)
     .where(
       page.kind === 'after'
         ? and(where, beyond(page.cursor, 'older'))
@@ -299,7 +293,6 @@ export function listedExecutionsQuery(
     .select({ line: line.as('line') })
     .from(executions)
     .innerJoin(agents, joinAgent)
-    .innerJoin(conversations, joinConversation)
     .where(and(listConditions(organizationId, filters), inRange(range)))
     .orderBy(...NEWEST_FIRST);
 }
@@ -515,7 +508,6 @@ export async function findExecutionConversation(
     })
     .from(executions)
     .innerJoin(agents, joinAgent)
-    .innerJoin(conversations, joinConversation)
     .innerJoin(
       schedules,
       and(eq(schedules.organizationId, executions.organizationId), eq(schedules.id, executions.scheduleId)),
