@@ -2,9 +2,9 @@
  * Seeds a benchmark organization with N scheduled runs (plus a smaller second organization)
  * server-side with generate_series, in chunks, with a progress bar. For a dedicated benchmark
  * database only: triggers and foreign-key checks are off during the load (the rows are built
- * consistent, usual credits and durations included), secondary indexes are dropped and rebuilt after
- * it, and the daily counts are rebuilt by xa_recount — the same results, computed once instead of
- * ten million times.
+ * consistent, usual credits and durations and each run's copy of its conversation's title
+ * included), secondary indexes are dropped and rebuilt after it, and the daily counts are rebuilt
+ * by xa_recount — the same results, computed once instead of ten million times.
  */
 import { createHash } from 'node:crypto';
 import postgres from 'postgres';
@@ -59,9 +59,10 @@ async function seedOrganization(sql: postgres.Sql, org: string, timeZone: string
         [org],
       );
       await tx.unsafe(
-        `insert into xa_executions (organization_id, id, conversation_id, agent_id, schedule_id, status, started_at, finished_at,
-                                    credits, error_message, usual_credits, usual_duration_ms, failed_tool, failed_step)
-         select $1, ${idSql('execution', org, 'g::text')}, ${idSql('conversation', org, 'g::text')},
+        `insert into xa_executions (organization_id, id, conversation_id, conversation_title, agent_id, schedule_id, status,
+                                    started_at, finished_at, credits, error_message, usual_credits, usual_duration_ms,
+                                    failed_tool, failed_step)
+         select $1, ${idSql('execution', org, 'g::text')}, ${idSql('conversation', org, 'g::text')}, 'Schedule ' || (g % ${SCHEDULES}),
                 ${idSql('agent', org, `((g % ${SCHEDULES}) % ${AGENTS})::text`)}, ${idSql('schedule', org, `(g % ${SCHEDULES})::text`)},
                 s.status, ${startedAt},
                 case when s.status in ('completed', 'failed') then ${startedAt} + interval '40 seconds' end,

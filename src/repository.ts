@@ -8,7 +8,6 @@ import { isLastDayOfMonth, parseISO } from 'date-fns';
 import type { ExecutionsDatabase } from './database.js';
 import {
   agents,
-  conversations,
   executionDailyCounts,
   executionMonthlyCounts,
   executionStatusCounts,
@@ -260,7 +259,7 @@ const pageColumns = {
   startedAtText,
   conversationId: executions.conversationId,
   agentId: executions.agentId,
-  scheduleTitle: conversations.title,
+  scheduleTitle: executions.conversationTitle,
   status: executions.status,
   startedAt: executions.startedAt,
   finishedAt: executions.finishedAt,
@@ -288,10 +287,6 @@ function toExecutionRow({ startedAtText, failedTool, ...rest }: SelectedRow): Ex
 }
 
 const joinAgent = and(eq(agents.organizationId, executions.organizationId), eq(agents.id, executions.agentId));
-const joinConversation = and(
-  eq(conversations.organizationId, executions.organizationId),
-  eq(conversations.id, executions.conversationId),
-);
 
 function beyond(cursor: PageCursor, direction: 'older' | 'newer', bind: Bind = asParameter): SQL {
   // A row comparison walks the (started_at, id) index from the cursor, at any depth.
@@ -315,7 +310,6 @@ export function listExecutionsQuery(
   return db
     .select(pageColumns)
     .from(executions)
-    .innerJoin(conversations, joinConversation)
     .where(
       page.kind === 'after'
         ? and(where, beyond(page.cursor, 'older', bind))
@@ -371,7 +365,6 @@ export function listedExecutionsQuery(
     .select({ line: line.as('line') })
     .from(executions)
     .innerJoin(agents, joinAgent)
-    .innerJoin(conversations, joinConversation)
     .where(and(listConditions(organizationId, filters), inRange(range)))
     .orderBy(...NEWEST_FIRST);
 }
@@ -622,7 +615,6 @@ export async function findExecutionConversation(
     })
     .from(executions)
     .innerJoin(agents, joinAgent)
-    .innerJoin(conversations, joinConversation)
     .innerJoin(
       schedules,
       and(eq(schedules.organizationId, executions.organizationId), eq(schedules.id, executions.scheduleId)),

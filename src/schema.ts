@@ -117,6 +117,15 @@ export const executions = pgTable(
     organizationId: text('organization_id').notNull(),
     id: uuid('id').notNull().defaultRandom(),
     conversationId: uuid('conversation_id').notNull(),
+    /**
+     * A copy of its conversation's title, which names the schedule that fired the run: the list,
+     * its CSV and the conversation page read it here instead of probing the conversations' primary
+     * key once per run (drizzle/0006_conversation_title.sql). Triggers set it from the conversation
+     * on every insert, whatever the writer passed, and follow the title when it changes. Its only
+     * default is null, which NOT NULL refuses: a load with the triggers off
+     * (session_replication_role = replica) must write it itself.
+     */
+    conversationTitle: text('conversation_title').notNull().default(sql`null`),
     agentId: uuid('agent_id').notNull(),
     /** The schedule that fired the run; null for runs from other channels, which the page never lists. */
     scheduleId: uuid('schedule_id'),

@@ -13,22 +13,27 @@ export interface TestDatabase extends OpenDatabase {
   dispose(): Promise<void>;
 }
 
+/** `migrated: false` leaves the database empty, for a test that applies migrations itself. */
+export interface OpenOptions {
+  migrated?: boolean;
+}
+
 export interface DatabaseTarget {
   name: 'pglite' | 'postgres';
   /** Why the target is skipped here, or null when it runs. */
   skipReason: string | null;
-  open(): Promise<TestDatabase>;
+  open(options?: OpenOptions): Promise<TestDatabase>;
 }
 
 const requirePostgres = process.env.REQUIRE_POSTGRES === '1';
 
-async function openPglite(): Promise<TestDatabase> {
+async function openPglite({ migrated = true }: OpenOptions = {}): Promise<TestDatabase> {
   const database = await openDatabase({});
-  await database.migrate();
+  if (migrated) await database.migrate();
   return { ...database, url: null, dispose: () => database.close() };
 }
 
-async function openThrowawayPostgres(url: string): Promise<TestDatabase> {
+async function openThrowawayPostgres(url: string, { migrated = true }: OpenOptions = {}): Promise<TestDatabase> {
   const name = `xa_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = postgres(url, { max: 1, onnotice: () => {} });
   try {
@@ -39,7 +44,7 @@ async function openThrowawayPostgres(url: string): Promise<TestDatabase> {
   const testUrl = new URL(url);
   testUrl.pathname = `/${name}`;
   const database = await openDatabase({ url: testUrl.toString() });
-  await database.migrate();
+  if (migrated) await database.migrate();
   return {
     ...database,
     url: testUrl.toString(),
@@ -63,7 +68,7 @@ function postgresTarget(): DatabaseTarget {
     console.warn(`[skip] ${skipReason}`);
     return { name: 'postgres', skipReason, open: () => Promise.reject(new Error(skipReason)) };
   }
-  return { name: 'postgres', skipReason: null, open: () => openThrowawayPostgres(url) };
+  return { name: 'postgres', skipReason: null, open: (options) => openThrowawayPostgres(url, options) };
 }
 
 export const databaseTargets: DatabaseTarget[] = [
