@@ -1,5 +1,10 @@
-/** Inline SVG icons: no requests, no fonts. Decorative — the text beside them carries the meaning. */
+/**
+ * Inline SVG icons: no requests, no fonts. Decorative — the text beside them carries the meaning.
+ * Each is markup without data, rendered once when the module loads: a page holds twenty or more,
+ * and rendering an element with its attributes costs the same every time.
+ */
 import type { FC } from 'hono/jsx';
+import { raw } from 'hono/html';
 
 const Svg: FC<{ path: string }> = ({ path }) => (
   <svg
@@ -19,16 +24,20 @@ const Svg: FC<{ path: string }> = ({ path }) => (
   </svg>
 );
 
-export const EyeIcon: FC = () => (
-  <Svg path="M1 12s4-7 11-7 11 7 11 7-4 7-11 7S1 12 1 12zm11 3a3 3 0 1 0 0-6 3 3 0 0 0 0 6z" />
-);
+/** A component whose markup was rendered once. */
+function icon(path: string): FC {
+  const markup = raw((<Svg path={path} />).toString());
+  return () => markup;
+}
 
-export const AlertIcon: FC = () => <Svg path="M12 2 1 21h22L12 2zm0 7v5m0 3v.5" />;
+export const EyeIcon = icon('M1 12s4-7 11-7 11 7 11 7-4 7-11 7S1 12 1 12zm11 3a3 3 0 1 0 0-6 3 3 0 0 0 0 6z');
 
-export const PreviousIcon: FC = () => <Svg path="M15 18l-6-6 6-6" />;
+export const AlertIcon = icon('M12 2 1 21h22L12 2zm0 7v5m0 3v.5');
 
-export const NextIcon: FC = () => <Svg path="M9 18l6-6-6-6" />;
+export const PreviousIcon = icon('M15 18l-6-6 6-6');
 
-export const SpikeIcon: FC = () => <Svg path="M3 17l6-6 4 4 8-8m-6 0h6v6" />;
+export const NextIcon = icon('M9 18l6-6-6-6');
 
-export const ClockIcon: FC = () => <Svg path="M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zm0-15v5l3 3" />;
+export const SpikeIcon = icon('M3 17l6-6 4 4 8-8m-6 0h6v6');
+
+export const ClockIcon = icon('M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zm0-15v5l3 3');
