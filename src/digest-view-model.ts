@@ -1,9 +1,7 @@
 /** The failure digest's plain data: each kind of failure in words, with a link to its runs. */
 import type { FailureDigest } from './failure-digest.js';
-import { failureLabel, filterSummary } from './list-view-model.js';
+import { failureLabel, filterSummary, formatCount } from './list-view-model.js';
 import { withQuery } from './query.js';
-
-const numberFormat = new Intl.NumberFormat('en-GB');
 
 export interface FailureGroupView {
   tool: string;
@@ -26,7 +24,7 @@ export interface DigestView {
   truncated: boolean;
 }
 
-const plural = (n: number, one: string, many: string) => `${numberFormat.format(n)} ${n === 1 ? one : many}`;
+const plural = (n: number, one: string, many: string) => `${formatCount(n)} ${n === 1 ? one : many}`;
 
 export function buildDigestView(digest: FailureDigest, basePath: string): DigestView {
   const query = { ...digest.query, page: 1, cursor: null };

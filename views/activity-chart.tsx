@@ -32,17 +32,13 @@ function stackedPaths(activity: ActivityView): { colour: string; d: string }[] {
 }
 
 export const ActivityChart: FC<{ activity: ActivityView }> = ({ activity }) => {
-  const total = activity.bars.reduce((n, b) => n + b.total, 0);
-  const busiest = activity.bars.reduce((a, b) => (b.total > a.total ? b : a));
   const first = activity.bars[0]!;
   const last = activity.bars.at(-1)!;
   return (
     <figure class="xa-activity">
       <figcaption class="xa-activity__title">
         {activity.title}
-        <span class="xa-visually-hidden">
-          {`: ${total.toLocaleString('en-GB')} runs; the most, ${busiest.total.toLocaleString('en-GB')}, in ${busiest.label}. The list below gives each one.`}
-        </span>
+        <span class="xa-visually-hidden">{activity.titleDetail}</span>
       </figcaption>
       {/* Hidden from assistive technology, and its links from the tab order: the list has both.
           One path per status keeps it small; a transparent column over each bar is its link. */}
