@@ -72,26 +72,27 @@ export async function scenarios(benchUrl: string, rows: number): Promise<Scenari
  * Under tsx the same server held 55 MB more (its loader thread and transform caches), which is
  * not the module's memory.
  */
-async function buildServer(): Promise<string> {
+async function buildServer(cwd: string): Promise<string> {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-  await promisify(execFile)(process.execPath, [tsc, '-p', 'bench/tsconfig.server.json']);
+  await promisify(execFile)(process.execPath, [tsc, '-p', 'bench/tsconfig.server.json'], { cwd });
   // The module reads its stylesheet and script from ../public, as dist/ has them.
-  await cp('public', '.bench-build/public', { recursive: true });
+  await cp(`${cwd}/public`, `${cwd}/.bench-build/public`, { recursive: true });
   return '.bench-build/bench/server.js';
 }
 
 /**
  * bench/server.ts in a child process, compiled (or through tsx with `{ tsx: true }`); `nodeArgs`
- * e.g. `--cpu-prof` to profile it.
+ * e.g. `--cpu-prof` to profile it. `cwd`: the checkout to serve, by default this one.
  */
 export async function startServer(
   benchUrl: string,
   nodeArgs: string[] = [],
-  { tsx = false } = {},
+  { tsx = false, cwd = process.cwd() } = {},
 ): Promise<{ origin: string; child: ChildProcess }> {
-  const entry = tsx ? ['--import', 'tsx', 'bench/server.ts'] : [await buildServer()];
+  const entry = tsx ? ['--import', 'tsx', 'bench/server.ts'] : [await buildServer(cwd)];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeArgs, ...entry], {
+      cwd,
       env: { ...process.env, BENCH_DATABASE_URL: benchUrl },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
@@ -144,7 +145,7 @@ export async function drive(origin: string, paths: string[], connections: number
 
 const TICKS_PER_SECOND = 100;
 
-async function processTicks(pid: number, thread?: number): Promise<number> {
+export async function processTicks(pid: number, thread?: number): Promise<number> {
   try {
     const stat = await readFile(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
     // Fields after the command name (which may hold spaces): utime and stime are the 12th and 13th.
