@@ -4,6 +4,9 @@ const TIMED = ['test/bandwidth.test.ts'];
 const LOAD = ['test/load.test.ts'];
 
 export default defineConfig({
+  // The views' JSX as tsc compiles it (tsconfig's jsxFactory): no development-only __self and
+  // __source props, which the module's factory would refuse as attributes.
+  oxc: { jsx: { development: false } },
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,

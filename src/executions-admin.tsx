@@ -21,6 +21,7 @@ import { DEFAULT_DEADLINE_MS, DeadlineExceededError, startDeadline, type Within 
 import { exportCsv } from './csv-export.js';
 import { loadExecutionList, withKnownAgent } from './execution-list.js';
 import { loadFailureDigest } from './failure-digest.js';
+import { Fragment, h } from './jsx.js';
 import { buildListView } from './list-view-model.js';
 import {
   DEFAULT_REFRESH_SECONDS,

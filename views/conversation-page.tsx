@@ -1,6 +1,7 @@
 /** One run's conversation: a summary of the run, then its timeline with expandable tool calls. */
 import type { FC } from 'hono/jsx';
 import type { ConversationView, StepView } from '../src/conversation-view-model.js';
+import { Fragment, h } from '../src/jsx.js';
 
 const NotYet: FC<{ text: string }> = ({ text }) => (
   <>

@@ -4,6 +4,7 @@
  */
 import { raw } from 'hono/html';
 import type { Child, FC } from 'hono/jsx';
+import { Fragment, h } from '../src/jsx.js';
 
 export interface PageAssets {
   /** The module's stylesheet, inlined: no render-blocking request. */

@@ -3,6 +3,7 @@
  * the fragment htmx swaps in on a filter or page change.
  */
 import type { FC } from 'hono/jsx';
+import { Fragment, h } from '../src/jsx.js';
 import type { PaginationView, ResultsView, RowView } from '../src/list-view-model.js';
 import { REFRESH_HEADER, type RefreshView } from '../src/live-refresh.js';
 import { AlertIcon, ClockIcon, EyeIcon, NextIcon, PreviousIcon, SpikeIcon } from './icons.js';

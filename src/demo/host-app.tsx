@@ -1,3 +1,5 @@
+/** @jsxRuntime automatic */
+/** @jsxImportSource hono/jsx */
 /**
  * The demo host: a tiny admin with a sidebar, a fake sign-in as the demo organization, and the
  * module mounted at /admin/executions — what a team's own Hono admin would do.

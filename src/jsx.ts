@@ -1,0 +1,139 @@
+/**
+ * The JSX factory of the module's views: each element becomes its HTML string as it is created,
+ * escaped exactly as hono/jsx escapes it, and is handed around as hono's escaped-string type, so
+ * hono (a host's layout, `c.html()`, `c.render()`) takes it as finished markup.
+ *
+ * Why not hono/jsx's own: it builds a tree of nodes, then walks it to a string inside an
+ * AsyncLocalStorage context (for async components and context providers, which the views do not
+ * use). For a list page (about 400 elements, 39 KB) that was about 0.95 ms of CPU against 0.2–0.4
+ * here, the largest single cost of a request on the server's main thread. The output is the same
+ * byte for byte: test/jsx.test.ts holds it to hono's for any tree of the supported kinds.
+ *
+ * Supported, as hono renders them: intrinsic elements (void elements self-closed),
+ * function components, fragments, string/number/boolean/null/array children, escaped strings
+ * (`raw()`, a host's hono element), attributes with string, number, boolean (hono's list of
+ * boolean attributes) and null/undefined values, React-style names (className, htmlFor…).
+ * Refused rather than rendered differently: async components and promises, object values of
+ * attributes (style objects, elements, dangerouslySetInnerHTML), children of void elements. Not done: SVG attributes in
+ * camelCase are not rewritten (write them as SVG has them, `stroke-width`), and document metadata
+ * is not hoisted (a `<title>` stays where it is written).
+ */
+import type { JSX as HonoJSX } from 'hono/jsx/jsx-runtime';
+import { raw } from 'hono/html';
+import { escapeToBuffer, type HtmlEscapedString } from 'hono/utils/html';
+
+/** As hono/jsx: elements written `<br />` when they have no children. */
+const VOID_ELEMENTS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+
+/** As hono/jsx: `true` renders `name=""`, `false` leaves the attribute out. */
+const BOOLEAN_ATTRIBUTES = new Set([
+  'allowfullscreen', 'async', 'autofocus', 'autoplay', 'checked', 'controls', 'default', 'defer', 'disabled', 'download',
+  'formnovalidate', 'hidden', 'inert', 'ismap', 'itemscope', 'loop', 'multiple', 'muted', 'nomodule', 'novalidate', 'open',
+  'playsinline', 'readonly', 'required', 'reversed', 'selected', 'shadowrootclonable', 'shadowrootdelegatesfocus',
+  'shadowrootserializable',
+]);
+
+/** As hono/jsx: React's names for attributes, written as HTML names them. */
+const ATTRIBUTE_NAMES = new Map([
+  ['className', 'class'],
+  ['htmlFor', 'for'],
+  ['crossOrigin', 'crossorigin'],
+  ['httpEquiv', 'http-equiv'],
+  ['itemProp', 'itemprop'],
+  ['fetchPriority', 'fetchpriority'],
+  ['noModule', 'nomodule'],
+  ['formAction', 'formaction'],
+]);
+
+type Props = Record<string, unknown>;
+type Component = (props: Props) => unknown;
+
+/** A value hono treats as finished markup: its own escaped strings and its elements. */
+function isEscaped(value: object): value is { isEscaped: true } {
+  return (value as { isEscaped?: unknown }).isEscaped === true;
+}
+
+function markupOf(child: object): string {
+  if (!(child instanceof Promise) && isEscaped(child)) {
+    const text: unknown = child.toString();
+    if (typeof text === 'string') return text;
+  }
+  throw new TypeError('executions-admin views render synchronously to strings: unsupported child (a promise or an object)');
+}
+
+/** Appends children to buffer[0], as hono's childrenToStringToBuffer does. */
+function appendChildren(children: unknown, buffer: [string]): void {
+  if (typeof children === 'string') escapeToBuffer(children, buffer);
+  else if (typeof children === 'number') buffer[0] += children;
+  else if (children === null || children === undefined || typeof children === 'boolean') return;
+  else if (Array.isArray(children)) for (const child of children) appendChildren(child, buffer);
+  else if (typeof children === 'object') buffer[0] += markupOf(children);
+  else throw new TypeError(`executions-admin views: unsupported child of type ${typeof children}`);
+}
+
+function appendAttribute(buffer: [string], key: string, value: unknown): void {
+  if (key === 'children' || key === 'key' || key === 'ref' || value === null || value === undefined) return;
+  const name = ATTRIBUTE_NAMES.get(key) ?? key;
+  if (typeof value === 'boolean' && BOOLEAN_ATTRIBUTES.has(name)) {
+    if (value) buffer[0] += ` ${name}=""`;
+    return;
+  }
+  if (typeof value === 'function') {
+    // hono drops event handlers on the server and refuses any other function.
+    if (name.startsWith('on')) return;
+    throw new TypeError(`executions-admin views: attribute ${name} cannot be a function`);
+  }
+  buffer[0] += ` ${name}="`;
+  if (typeof value === 'string') escapeToBuffer(value, buffer);
+  else if (typeof value === 'number') buffer[0] += value;
+  else if (typeof value === 'boolean') buffer[0] += value;
+  // An element or a raw() string as a value: hono escapes the one and not the other, and the two
+  // look alike here. Neither has a use in an attribute.
+  else throw new TypeError(`executions-admin views: attribute ${name} must be a string, number or boolean`);
+  buffer[0] += '"';
+}
+
+/**
+ * The factory (`"jsxFactory": "h"`). Intrinsic elements and the views' own components return
+ * escaped strings; a component from elsewhere (a host's layout written with hono/jsx) returns
+ * whatever it returns, for hono to finish rendering.
+ */
+export function h(tag: string | Component, props: Props | null, ...children: unknown[]): HtmlEscapedString {
+  if (typeof tag === 'function') {
+    const componentProps = props ?? {};
+    if (children.length > 0) componentProps.children = children.length === 1 ? children[0] : children;
+    const result = tag(componentProps);
+    if (typeof result === 'object' && result !== null && !Array.isArray(result)) return result as HtmlEscapedString;
+    const buffer: [string] = [''];
+    appendChildren(result, buffer);
+    return raw(buffer[0]);
+  }
+  const buffer: [string] = [`<${tag}`];
+  if (props !== null) for (const key in props) appendAttribute(buffer, key, props[key]);
+  if (VOID_ELEMENTS.has(tag)) {
+    // hono writes `<br>text</br>` for some void elements and drops the children of others.
+    if (children.length > 0) throw new TypeError(`executions-admin views: <${tag}> cannot have children`);
+    return raw(`${buffer[0]}/>`);
+  }
+  buffer[0] += '>';
+  appendChildren(children, buffer);
+  return raw(`${buffer[0]}</${tag}>`);
+}
+
+/** `<>…</>` (`"jsxFragmentFactory": "Fragment"`). */
+export function Fragment(props: { children?: unknown }): HtmlEscapedString {
+  const buffer: [string] = [''];
+  appendChildren(props.children, buffer);
+  return raw(buffer[0]);
+}
+
+/** The elements' types are hono/jsx's, so views and hosts' layouts type-check alike. */
+export declare namespace h {
+  namespace JSX {
+    type Element = HonoJSX.Element;
+    type ElementType = HonoJSX.ElementType;
+    interface ElementChildrenAttribute extends HonoJSX.ElementChildrenAttribute {}
+    interface IntrinsicElements extends HonoJSX.IntrinsicElements {}
+    interface IntrinsicAttributes extends HonoJSX.IntrinsicAttributes {}
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * The views' JSX factory against hono/jsx: the same tree, built once through each, renders to the
+ * same bytes — whatever the text, attributes and nesting — so replacing hono's renderer changed
+ * no page. What it refuses, it refuses loudly.
+ */
+import fc from 'fast-check';
+import { raw } from 'hono/html';
+import { jsx, Fragment as HonoFragment } from 'hono/jsx';
+import { describe, expect, it } from 'vitest';
+import { Fragment, h } from '../src/jsx.js';
+import { XSS_PAYLOADS } from './support/xss-corpus.js';
+
+type Factory = (tag: unknown, props: Record<string, unknown> | null, ...children: unknown[]) => unknown;
+
+/** A tree as data, built into elements by either factory. */
+type Tree =
+  | { kind: 'text'; value: string | number | boolean | null | undefined }
+  | { kind: 'raw'; html: string }
+  | { kind: 'element'; tag: string; attributes: [string, unknown][]; children: Tree[] }
+  | { kind: 'fragment'; children: Tree[] }
+  | { kind: 'component'; returns: 'element' | 'children' | 'text' | 'nothing'; text: string; children: Tree[] }
+  | { kind: 'list'; items: Tree[] };
+
+function build(tree: Tree, factory: Factory, fragment: unknown): unknown {
+  switch (tree.kind) {
+    case 'text':
+      return tree.value;
+    case 'raw':
+      return raw(tree.html);
+    case 'element':
+      return factory(tree.tag, tree.attributes.length ? Object.fromEntries(tree.attributes) : null, ...tree.children.map((c) => build(c, factory, fragment)));
+    case 'fragment':
+      return factory(fragment, null, ...tree.children.map((c) => build(c, factory, fragment)));
+    case 'list':
+      return tree.items.map((c) => build(c, factory, fragment));
+    case 'component': {
+      const component = (props: { label: string; children?: unknown }) => {
+        if (tree.returns === 'element') return factory('section', { 'aria-label': props.label }, props.children);
+        if (tree.returns === 'children') return props.children ?? null;
+        if (tree.returns === 'text') return props.label;
+        return null;
+      };
+      return factory(component, { label: tree.text }, ...tree.children.map((c) => build(c, factory, fragment)));
+    }
+  }
+}
+
+/**
+ * Where hono/jsx is wrong, and the factory renders what React would: a fragment or an <svg> whose
+ * one child is a falsy number drops it (`children ? [children] : []`), and an <svg> whose one
+ * child is `true` writes "true".
+ */
+function honoQuirk(tree: Tree): boolean {
+  const only = (children: Tree[]) => (children.length === 1 && children[0]!.kind === 'text' ? children[0]!.value : 'none');
+  switch (tree.kind) {
+    case 'fragment': {
+      const value = only(tree.children);
+      return (typeof value === 'number' && !value) || tree.children.some(honoQuirk);
+    }
+    case 'element': {
+      const value = only(tree.children);
+      return (tree.tag === 'svg' && ((typeof value === 'number' && !value) || value === true)) || tree.children.some(honoQuirk);
+    }
+    case 'component':
+      return tree.children.some(honoQuirk);
+    case 'list':
+      return tree.items.some(honoQuirk);
+    default:
+      return false;
+  }
+}
+
+const renderWithHono = (tree: Tree) => String((build({ kind: 'fragment', children: [tree] }, jsx as Factory, HonoFragment) as object).toString());
+const renderWithOurs = (tree: Tree) => String(build({ kind: 'fragment', children: [tree] }, h as Factory, Fragment));
+
+const hostileText = fc.oneof(fc.string(), fc.constantFrom(...XSS_PAYLOADS), fc.string({ unit: 'grapheme' }), fc.constantFrom('&amp;', '"\'<>&', ''));
+// head, html, svg's camelCase attributes and metadata hoisting are the documented differences.
+const VOID_TAGS = ['br', 'input', 'img', 'meta', 'hr'];
+const tags = fc.constantFrom('div', 'span', 'p', 'a', 'td', 'button', 'ul', 'li', 'br', 'input', 'img', 'meta', 'hr', 'title', 'svg', 'path', 'time', 'strong', 'select', 'option', 'form');
+const attributeNames = fc.constantFrom(
+  'class', 'id', 'href', 'title', 'hx-get', 'aria-label', 'data-x', 'hidden', 'disabled', 'selected', 'open', 'defer',
+  'popover', 'tabindex', 'viewBox', 'className', 'htmlFor', 'httpEquiv', 'value', 'aria-hidden', 'key',
+);
+const attributeValues = fc.oneof(hostileText, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined));
+
+const trees = fc.letrec<{ tree: Tree }>((tie) => ({
+  tree: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.record({ kind: fc.constant('text' as const), value: fc.oneof(hostileText, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined)) }),
+    fc.record({ kind: fc.constant('raw' as const), html: fc.constantFrom('<b>bold</b>', '&nbsp;', '<br/>') }),
+    fc.record({
+      kind: fc.constant('element' as const),
+      tag: tags,
+      attributes: fc.uniqueArray(fc.tuple(attributeNames, attributeValues), { maxLength: 5, selector: ([name]) => name }),
+      children: fc.array(tie('tree'), { maxLength: 4 }),
+    }).map((element) => (VOID_TAGS.includes(element.tag) ? { ...element, children: [] } : element)),
+    fc.record({ kind: fc.constant('fragment' as const), children: fc.array(tie('tree'), { maxLength: 4 }) }),
+    fc.record({
+      kind: fc.constant('component' as const),
+      returns: fc.constantFrom('element' as const, 'children' as const, 'text' as const, 'nothing' as const),
+      text: hostileText,
+      children: fc.array(tie('tree'), { maxLength: 3 }),
+    }),
+    fc.record({ kind: fc.constant('list' as const), items: fc.array(tie('tree'), { maxLength: 4 }) }),
+  ),
+})).tree;
+
+describe('the views’ JSX factory', () => {
+  it('renders any tree byte for byte as hono/jsx does', () => {
+    fc.assert(
+      fc.property(trees.filter((tree) => !honoQuirk({ kind: 'fragment', children: [tree] })), (tree) => {
+        expect(renderWithOurs(tree)).toBe(renderWithHono(tree));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('escapes text and attribute values, and leaves raw() markup alone', () => {
+    const markup = String(h('a', { href: '/x?a=1&b="2"', title: "it's <b>" }, '<script>alert(1)</script>', raw('<b>ok</b>')));
+    expect(markup).toBe('<a href="/x?a=1&amp;b=&quot;2&quot;" title="it&#39;s &lt;b&gt;">&lt;script&gt;alert(1)&lt;/script&gt;<b>ok</b></a>');
+  });
+
+  it('embeds a host’s hono element as markup', () => {
+    const host = jsx('nav', { 'aria-label': 'Admin' }, 'Home & away');
+    expect(String(h('div', null, host))).toBe('<div><nav aria-label="Admin">Home &amp; away</nav></div>');
+  });
+
+  it('refuses what it cannot render as hono would: promises, object attribute values, function attributes, children of void elements', () => {
+    expect(() => h('input', null, undefined)).toThrow(/cannot have children/);
+    expect(() => h('div', null, Promise.resolve('late'))).toThrow(/synchronously/);
+    expect(() => h('div', { style: { color: 'red' } })).toThrow(/must be a string, number or boolean/);
+    expect(() => h('div', { title: h('b', null) })).toThrow(/must be a string, number or boolean/);
+    expect(() => h('div', { href: () => '/x' })).toThrow(/cannot be a function/);
+    // Event handlers have no meaning on the server: dropped, as hono drops them.
+    expect(String(h('button', { onclick: () => undefined }, 'Go'))).toBe('<button>Go</button>');
+  });
+});
