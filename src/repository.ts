@@ -530,43 +530,57 @@ export function summarizeExecutionsQuery(
   // nears bigint's limit.
   const runs = sql<string>`sum(${c.runs})::bigint`;
   const cents = sql<string>`sum(${c.creditCents})::bigint`;
+  let bars;
   if (unit === (c === MONTHLY ? 'month' : 'day')) {
     // A bar per period of the counts' rows: one grouping. Half the time of the two below for the
     // unfiltered list at ten million runs (0.50 against 1.02 ms, plan and execution, over 1,456
     // monthly rows).
-    return db
+    bars = db
       .select({
-        start: sql<string>`to_char(${c.period}, 'YYYY-MM-DD')`,
+        start: sql<string>`to_char(${c.period}, 'YYYY-MM-DD')`.as('start'),
         status: c.status,
-        runs: runs.mapWith(Number),
-        cents: cents.mapWith(Number),
+        runs: runs.as('runs'),
+        cents: cents.as('cents'),
       })
       .from(c.table)
       .where(where)
       .groupBy(c.period, c.status)
-      .having(sql`${runs} > 0`);
+      .having(sql`${runs} > 0`)
+      .as('bars');
+  } else {
+    // Days (or months) first, then buckets: the date functions run once per day instead of once
+    // per count row (one per agent and status, or more), which halved the time over two years of
+    // ten million runs.
+    const days = db
+      .select({ day: sql<string>`${c.period}`.as('day'), status: c.status, runs: runs.as('runs'), cents: cents.as('cents') })
+      .from(c.table)
+      .where(where)
+      .groupBy(c.period, c.status)
+      .as('days');
+    const bucket = sql`date_trunc(${sql.raw(`'${unit}'`)}, ${days.day}::timestamp)`;
+    bars = db
+      .select({
+        start: sql<string>`to_char(${bucket}, 'YYYY-MM-DD')`.as('start'),
+        status: days.status,
+        runs: sql<string>`sum(${days.runs})::bigint`.as('runs'),
+        cents: sql<string>`sum(${days.cents})::bigint`.as('cents'),
+      })
+      .from(days)
+      .groupBy(sql`1`, days.status)
+      .having(sql`sum(${days.runs}) > 0`)
+      .as('bars');
   }
-  // Days (or months) first, then buckets: the date functions run once per day instead of once per
-  // count row (one per agent and status, or more), which halved the time over two years of ten
-  // million runs.
-  const days = db
-    .select({ day: sql<string>`${c.period}`.as('day'), status: c.status, runs: runs.as('runs'), cents: cents.as('cents') })
-    .from(c.table)
-    .where(where)
-    .groupBy(c.period, c.status)
-    .as('days');
-  const bucket = sql`date_trunc(${sql.raw(`'${unit}'`)}, ${days.day}::timestamp)`;
+  // One row holding every bar as JSON, parsed natively by the driver, rather than a row per bar
+  // and status (a hundred and more at month bars) mapped field by field by drizzle and the driver.
   return db
     .select({
-      start: sql<string>`to_char(${bucket}, 'YYYY-MM-DD')`,
-      status: days.status,
-      runs: sql<number>`sum(${days.runs})::bigint`.mapWith(Number),
-      cents: sql<number>`sum(${days.cents})::bigint`.mapWith(Number),
+      bars: sql<SummaryBar[]>`coalesce(json_agg(json_build_array(${bars.start}, ${bars.status}, ${bars.runs}, ${bars.cents})), '[]')`,
     })
-    .from(days)
-    .groupBy(sql`1`, days.status)
-    .having(sql`sum(${days.runs}) > 0`);
+    .from(bars);
 }
+
+/** A bar's runs of one status: [first day, status, runs, cents]. */
+type SummaryBar = [start: string, status: ExecutionStatus, runs: number, cents: number];
 
 /**
  * Totals, credits and the activity chart of the runs matching the filters, in one pass over the
@@ -582,18 +596,16 @@ export async function summarizeExecutions(
   const query = preparedByShape(db, `summary ${filterShape(filters)} ${unit} ${countsName(filters, unit)}`, (name) =>
     summarizeExecutionsQuery(db, organizationId, filters, unit, asPlaceholder).prepare(name),
   );
-  const rows = await query.execute(shapeValues(organizationId, filters));
+  const [{ bars } = { bars: [] }] = await query.execute(shapeValues(organizationId, filters));
   let total = 0;
   let cents = 0;
-  for (const row of rows) {
-    total += row.runs;
-    cents += row.cents;
+  const activity: ActivityBucket[] = [];
+  for (const [start, status, runs, barCents] of bars) {
+    total += runs;
+    cents += barCents;
+    activity.push({ start, status, runs });
   }
-  return {
-    total,
-    credits: cents / 100,
-    activity: rows.map(({ start, status, runs }) => ({ start, status, runs })),
-  };
+  return { total, credits: cents / 100, activity };
 }
 
 export interface FailureGroup extends FailureKind {
