@@ -14,7 +14,9 @@
  * alone, over six alternating runs, requests/s were the same within the noise (223 against 226
  * on average) and the RSS peak lower (155–202 MB against 190–208).
  */
-import { deflateSync, gzipSync } from 'node:zlib';
+// The namespace too: zlib.crc32 is missing before Node 20.15, where a named import would not link.
+import * as zlib from 'node:zlib';
+import { constants, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import type { Context, MiddlewareHandler } from 'hono';
 import { parseAccept } from 'hono/utils/accept';
 import { COMPRESSIBLE_CONTENT_TYPE_REGEX } from 'hono/utils/compress';
@@ -32,7 +34,66 @@ const ENCODINGS: Encoding[] = ['gzip', 'deflate'];
 const LEVEL = 4;
 /** As hono's compress(): smaller bodies are sent as they are, when their length is known. */
 const THRESHOLD = 1024;
-const compressors = { gzip: gzipSync, deflate: deflateSync };
+
+/**
+ * Every full page carries the module's stylesheet verbatim (a fifth of a list page's bytes, and a
+ * third of the time gzip spent on it: CSS is dense with repeats). It is deflated once, at level 9; a
+ * page around it is sent as one gzip stream of three parts: what comes before the stylesheet, the
+ * stylesheet's ready blocks, and the rest, compressed with the two before it as its dictionary so
+ * that it still refers back into them. The rest at level 3 makes a list page the size level 4
+ * made of the whole (7.8 KB of 47 KB) in a third of the CPU (0.17 against 0.50 ms).
+ */
+const LEVEL_AROUND_STYLESHEET = 3;
+/** A head this short is sent stored (uncompressed): deflating it would save less than it costs. */
+const STORED_HEAD_MAX = 512;
+/** Deflate looks back 32 KB at most: no more of the dictionary can be used. */
+const WINDOW = 32 * 1024;
+const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+
+export interface Precompressed {
+  bytes: Buffer;
+  /** Deflate blocks, none final, ending on a byte boundary (a sync flush): splice-able. */
+  blocks: Buffer;
+}
+
+export function precompress(text: string): Precompressed {
+  const bytes = Buffer.from(text);
+  return { bytes, blocks: deflateRawSync(bytes, { level: 9, finishFlush: constants.Z_SYNC_FLUSH }) };
+}
+
+/** A deflate stored block's header, not final, for `length` (at most 65,535) bytes. */
+function storedHeader(length: number): Buffer {
+  const header = Buffer.alloc(5);
+  header.writeUInt16LE(length, 1);
+  header.writeUInt16LE(~length & 0xffff, 3);
+  return header;
+}
+
+/**
+ * `bytes` gzipped, with `piece` (found at `at`) spliced in already deflated. zlib.crc32 arrived
+ * in Node 20.15; before it, null, and the page is gzipped whole.
+ */
+export function gzipAround(bytes: Buffer, at: number, piece: Precompressed): Uint8Array | null {
+  if (typeof zlib.crc32 !== 'function') return null;
+  const head = bytes.subarray(0, at);
+  const end = at + piece.bytes.length;
+  const rest = deflateRawSync(bytes.subarray(end), {
+    level: LEVEL_AROUND_STYLESHEET,
+    dictionary: bytes.subarray(Math.max(0, end - WINDOW), end),
+  });
+  const trailer = Buffer.alloc(8);
+  trailer.writeUInt32LE(zlib.crc32(bytes), 0);
+  trailer.writeUInt32LE(bytes.length % 2 ** 32, 4);
+  return Buffer.concat([
+    GZIP_HEADER,
+    ...(head.length <= STORED_HEAD_MAX
+      ? [storedHeader(head.length), head]
+      : [deflateRawSync(head, { level: LEVEL, finishFlush: constants.Z_SYNC_FLUSH })]),
+    piece.blocks,
+    rest,
+    trailer,
+  ]);
+}
 
 /** Responses whose whole text the module rendered, so the middleware need not read a stream. */
 const renderedText = new WeakMap<Response, string>();
@@ -70,7 +131,14 @@ function selectEncoding(header: string | undefined): Encoding | undefined {
 const noTransform = /(?:^|,)\s*?no-transform\s*?(?:,|$)/i;
 const varyAcceptEncoding = /(?:^|,)\s*accept-encoding\s*(?:,|$)/i;
 
-export function compress(): MiddlewareHandler {
+/** `stylesheet`: text the module inlines in its pages, deflated once (see gzipAround). */
+export function compress({ stylesheet }: { stylesheet?: string } = {}): MiddlewareHandler {
+  const inlined = stylesheet ? precompress(stylesheet) : null;
+  const gzipPage = (text: string): Uint8Array => {
+    const bytes = Buffer.from(text);
+    const at = inlined ? bytes.indexOf(inlined.bytes) : -1;
+    return (at >= 0 && inlined && gzipAround(bytes, at, inlined)) || gzipSync(bytes, { level: LEVEL });
+  };
   return async function compress(c, next) {
     await next();
     const res = c.res;
@@ -100,7 +168,7 @@ export function compress(): MiddlewareHandler {
     const text = renderedText.get(res);
     let compressed: Response;
     if (text !== undefined) {
-      const body = new Uint8Array(compressors[encoding](text, { level: LEVEL }));
+      const body = new Uint8Array(encoding === 'gzip' ? gzipPage(text) : deflateSync(text, { level: LEVEL }));
       compressed = new Response(body, { status: res.status, headers });
     } else {
       if (!res.body) return;

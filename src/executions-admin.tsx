@@ -131,8 +131,8 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     app.use('*', securityHeaders(assets.styleHashes, options.securityHeaders === true ? {} : options.securityHeaders));
   }
   // Pages and fragments gzipped in one call each, the CSV as it streams (the script is compressed
-  // once, at start-up).
-  app.use('*', compress());
+  // once, at start-up, and so is the stylesheet every full page inlines).
+  app.use('*', compress({ stylesheet: assets.css }));
   app.use('*', async (c, next) => {
     const deadline = startDeadline(deadlineMs);
     c.set('within', deadline.within);

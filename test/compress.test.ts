@@ -1,0 +1,80 @@
+/**
+ * Pages gzipped around the stylesheet deflated once (src/compress.ts): whatever surrounds it,
+ * the stream decodes to exactly the page, with a valid CRC and length, and no larger than
+ * gzipping the whole page at level 4 made it.
+ */
+import { createHash } from 'node:crypto';
+import { constants, deflateRawSync, gunzipSync, gzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import { loadAssets } from '../src/assets.js';
+import { compress, gzipAround, precompress, renderHtml } from '../src/compress.js';
+
+const STYLESHEET = '.xa{color:#0b0c0c}.xa-table th,.xa-table td{padding:.5rem .75rem;border-bottom:1px solid #b1b4b6}'.repeat(40);
+
+/** Text like a page's: markup with hostile and non-ASCII text, from a few bytes to over 64 KB. */
+const text = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 300 }),
+  fc.string({ maxLength: 600 }),
+  fc.array(fc.constantFrom('<tr><td>Lead Qualifier</td>', '<td>29/11/2026 08:57 — ‹x›</td>', '&amp;', '\u0000', '😀', ' '), { maxLength: 3000 }).map((parts) => parts.join('')),
+);
+
+describe('gzip around the inlined stylesheet', () => {
+  const piece = precompress(STYLESHEET);
+
+  it('decodes to exactly the page, whatever comes before and after the stylesheet', () => {
+    fc.assert(
+      fc.property(text, text, (before, after) => {
+        const bytes = Buffer.from(before + STYLESHEET + after);
+        const at = bytes.indexOf(piece.bytes);
+        const gzipped = gzipAround(bytes, at, piece);
+        expect(gzipped).not.toBeNull();
+        // gunzip checks the CRC-32 and the length in the trailer.
+        expect(gunzipSync(gzipped!).equals(bytes)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('handles a head of any length: stored when short, deflated when long', () => {
+    for (const headLength of [0, 1, 511, 512, 513, 5000, 70_000]) {
+      const bytes = Buffer.from(`${'h'.repeat(headLength)}${STYLESHEET}<p>after</p>`);
+      expect(gunzipSync(gzipAround(bytes, headLength, piece)!).equals(bytes)).toBe(true);
+    }
+    const atEnd = Buffer.from(`<style>${STYLESHEET}`);
+    expect(gunzipSync(gzipAround(atEnd, 7, piece)!).equals(atEnd)).toBe(true);
+  });
+
+  it('is what the module sends for its full pages, and no larger than level 4 on the whole page', async () => {
+    // The module's own stylesheet, around twenty rows of distinct runs.
+    const { css } = loadAssets({ serveHtmx: true });
+    const rows = Array.from({ length: 20 }, (_, i) => {
+      const id = createHash('sha256').update(String(i)).digest('hex');
+      const uuid = `${id.slice(0, 8)}-${id.slice(8, 12)}-${id.slice(12, 16)}-${id.slice(16, 20)}-${id.slice(20, 32)}`;
+      return `<tr><td>Agent ${i % 7}</td><td>Schedule ${(i * 37) % 11}</td><td class="xa-nowrap"><time datetime="2026-11-${10 + (i % 19)}T0${i % 10}:${10 + i}:07.${100 + i}Z">${10 + (i % 19)}/11/2026 0${i % 10}:${10 + i}</time></td><td><strong class="xa-tag xa-tag--blue">Completed</strong></td><td class="xa-numeric">${(i * 1.37).toFixed(2)}</td><td><a id="xa-view-${uuid}" href="/admin/executions/conversations/${uuid}?page=${i}">View conversation: Schedule ${(i * 37) % 11}</a></td></tr>`;
+    });
+    const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"/><title>Executions</title><style>${css}</style></head><body><table>${rows.join('')}</table></body></html>`;
+    const app = new Hono();
+    app.use('*', compress({ stylesheet: css }));
+    app.get('/', (c) => renderHtml(c, page));
+    const res = await app.request('/', { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(res.headers.get('Content-Encoding')).toBe('gzip');
+    const body = Buffer.from(await res.arrayBuffer());
+    expect(gunzipSync(body).toString()).toBe(page);
+    // The stylesheet's blocks as deflated once, spliced in.
+    expect(body.includes(deflateRawSync(css, { level: 9, finishFlush: constants.Z_SYNC_FLUSH }))).toBe(true);
+    expect(body.length).toBeLessThanOrEqual(gzipSync(page, { level: 4 }).length);
+  });
+
+  it('gzips a page without the stylesheet (a fragment) whole', async () => {
+    const app = new Hono();
+    app.use('*', compress({ stylesheet: STYLESHEET }));
+    const fragment = '<table>' + '<tr><td>x</td></tr>'.repeat(200) + '</table>';
+    app.get('/', (c) => renderHtml(c, fragment));
+    const res = await app.request('/', { headers: { 'Accept-Encoding': 'gzip' } });
+    const body = Buffer.from(await res.arrayBuffer());
+    expect(gunzipSync(body).toString()).toBe(fragment);
+    expect(body.equals(gzipSync(fragment, { level: 4 }))).toBe(true);
+  });
+});
