@@ -9,6 +9,7 @@ import { PAGE_SIZE, type ExecutionQuery, type FieldErrors, type ParsedQuery, typ
 import {
   listAgents,
   listExecutions,
+  pageWithSummary,
   summarizeExecutions,
   type ActivityBucket,
   type AgentOption,
@@ -86,13 +87,14 @@ export async function loadExecutionList(
   const today = localDay(now, organization.timeZone);
   const range = activityRange(query.startDate, query.endDate, organization.firstDay, today);
   const { cursor } = query;
-  // With a cursor (the arrows' links) summary and page run together, each at constant cost; so do
-  // they for the first page, which needs no total to find its rows.
+  // With a cursor (the arrows' links) summary and page are read together, in one statement, each
+  // at constant cost; so are they for the first page, which needs no total to find its rows.
   const first = !cursor && query.page === 1;
-  const [{ total, credits, activity }, keyed] = await Promise.all([
-    summarizeExecutions(db, organization.id, filters, range.unit),
-    cursor ? list({ kind: cursor.direction, cursor, limit: PAGE_SIZE }) : first ? list(pageByPosition(1, 0)) : null,
-  ]);
+  const together: PageRequest | null = cursor ? { kind: cursor.direction, cursor, limit: PAGE_SIZE } : first ? pageByPosition(1, 0) : null;
+  const { summary, rows: keyed } = together
+    ? await pageWithSummary(db, organization.id, filters, range.unit, together, agents)
+    : { summary: await summarizeExecutions(db, organization.id, filters, range.unit), rows: null };
+  const { total, credits, activity } = summary;
   const pageCount = pageCountFor(total);
   let rows = keyed;
   // Past the end (a stale link, or ?page=1e9): show the last page rather than an empty one.

@@ -9,7 +9,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BENCH_ORGANIZATION, BENCH_TIME_ZONE, benchAgentId, seedLarge } from '../bench/seed-large.js';
 import { filtersFor } from '../src/execution-list.js';
 import { DEFAULT_QUERY, PAGE_SIZE, type ExecutionQuery } from '../src/query.js';
-import { listBoundariesQuery, listedExecutionsQuery, listExecutions, summarizeExecutionsQuery, listExecutionsQuery, type PageRequest } from '../src/repository.js';
+import {
+  listBoundariesQuery,
+  listedExecutionsQuery,
+  listExecutions,
+  listExecutionsQuery,
+  pageWithSummaryQuery,
+  summarizeExecutionsQuery,
+  type PageRequest,
+} from '../src/repository.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 import { createTestHost, ORG_HEADER } from './support/test-host.js';
 
@@ -71,6 +79,7 @@ describe.skipIf(target.skipReason !== null)(
       ];
       for (const page of pages) {
         expect(seqScans(await plan(listExecutionsQuery(database.db, BENCH_ORGANIZATION, filters, page)))).not.toContain('xa_executions');
+        expect(seqScans(await plan(pageWithSummaryQuery(database.db, BENCH_ORGANIZATION, filters, 'month', page)))).not.toContain('xa_executions');
       }
       expect(seqScans(await plan(summarizeExecutionsQuery(database.db, BENCH_ORGANIZATION, filters, 'month')))).not.toContain('xa_executions');
       // The CSV export's: where its batches begin and end, and a batch between two runs.

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filtersFor, loadExecutionList } from '../src/execution-list.js';
 import { DEFAULT_QUERY, PAGE_SIZE, parseExecutionQuery, type ExecutionQuery } from '../src/query.js';
@@ -8,7 +9,10 @@ import {
   findOrganization,
   listAgents,
   listExecutions,
+  pageWithSummary,
+  type ActivityUnit,
   type Organization,
+  type PageRequest,
 } from '../src/repository.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 import {
@@ -124,6 +128,37 @@ for (const target of databaseTargets) {
       expect(await findExecutionConversation(database.db, ORG_A, ORG_B_CONVERSATION)).toBeNull();
       expect(await findExecutionConversation(database.db, ORG_B, run1.conversationId)).toBeNull();
       expect(await findExecutionConversation(database.db, ORG_A, HUB_CONVERSATION)).toBeNull();
+    });
+
+    it('reads the summary and a page in one statement exactly as the two queries read them', async () => {
+      const everyRun = await listExecutions(database.db, ORG_A, filtersFor(query({}), ORG_A_ZONE), { kind: 'offset', offset: 0, limit: 1000 });
+      const day = fc.constantFrom(null, '2026-03-08', '2026-03-09', '2026-03-10');
+      await fc.assert(
+        fc.asyncProperty(
+          fc.record({
+            status: fc.constantFrom(null, 'active' as const, 'completed' as const, 'pending' as const, 'failed' as const),
+            agentId: fc.constantFrom(null, AGENT.sales, AGENT.support, AGENT.removed),
+            startDate: day,
+            endDate: day,
+            spikesOnly: fc.boolean(),
+          }),
+          fc.constantFrom<ActivityUnit>('day', 'week', 'month', 'year'),
+          fc.oneof(
+            fc.constant(null),
+            fc.record({ kind: fc.constantFrom('after' as const, 'before' as const), at: fc.nat(everyRun.length - 1) }),
+          ),
+          async (q, unit, cursorAt) => {
+            const filters = filtersFor(query(q), ORG_A_ZONE);
+            const page: PageRequest = cursorAt
+              ? { kind: cursorAt.kind, cursor: everyRun[cursorAt.at]!.cursor, limit: PAGE_SIZE }
+              : { kind: 'offset', offset: 0, limit: PAGE_SIZE };
+            const together = await pageWithSummary(database.db, ORG_A, filters, unit, page);
+            expect(together.summary).toEqual(await summarizeExecutions(database.db, ORG_A, filters, unit));
+            expect(together.rows).toEqual(await listExecutions(database.db, ORG_A, filters, page));
+          },
+        ),
+        { numRuns: 80 },
+      );
     });
 
     it('reads the organization and its time zone', async () => {
