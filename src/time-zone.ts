@@ -3,7 +3,7 @@
  * organization sees them, whatever zone the server or the database runs in.
  */
 import { TZDate } from '@date-fns/tz';
-import { addDays, format } from 'date-fns';
+import { addDays } from 'date-fns';
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 /** Zone names are few, but a host could pass any spelling: the cache never outgrows this. */
@@ -58,9 +58,13 @@ export function formatDateTime(instant: Date, timeZone: string): string {
   return `${part.day}/${part.month}/${part.year} ${part.hour}:${part.minute}`;
 }
 
-/** The calendar date (yyyy-MM-dd) an instant falls on in a time zone. */
+/**
+ * The calendar date (yyyy-MM-dd) an instant falls on in a time zone, from formatDateTime's text:
+ * date-fns with a TZDate (held equal by a test) took 2% of the server's main thread under load.
+ */
 export function localDay(instant: Date, timeZone: string): string {
-  return format(new TZDate(instant.getTime(), timeZone), 'yyyy-MM-dd');
+  const [day, month, rest] = formatDateTime(instant, timeZone).split('/');
+  return `${rest!.slice(0, rest!.indexOf(' ')).padStart(4, '0')}-${month}-${day}`;
 }
 
 /*

@@ -2,7 +2,7 @@ import { TZDate } from '@date-fns/tz';
 import { format, parse } from 'date-fns';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dateOfDay, dayOfDate, formatCalendarDate, formatDateTime } from '../src/time-zone.js';
+import { dateOfDay, dayOfDate, formatCalendarDate, formatDateTime, localDay } from '../src/time-zone.js';
 
 const ZONES = ['UTC', 'Asia/Kolkata', 'Asia/Kathmandu', 'America/Sao_Paulo', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Pacific/Chatham'];
 
@@ -18,6 +18,21 @@ describe('formatDateTime', () => {
       ),
       { numRuns: 2000 },
     );
+  });
+
+  it('gives the same calendar day as date-fns does, for any instant', () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true }),
+        fc.constantFrom(...ZONES),
+        (instant, zone) => {
+          expect(localDay(instant, zone)).toBe(format(new TZDate(instant, zone), 'yyyy-MM-dd'));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    expect(localDay(new Date('2026-03-07T18:29:59Z'), 'Asia/Kolkata')).toBe('2026-03-07');
+    expect(localDay(new Date('2026-03-07T18:30:00Z'), 'Asia/Kolkata')).toBe('2026-03-08');
   });
 
   it('crosses midnight and DST exactly', () => {
