@@ -2,13 +2,7 @@
 import type { FC } from 'hono/jsx';
 import type { ConversationView, StepView } from '../src/conversation-view-model.js';
 import { Fragment, h } from '../src/jsx.js';
-
-const NotYet: FC<{ text: string }> = ({ text }) => (
-  <>
-    <span aria-hidden="true">—</span>
-    <span class="xa-visually-hidden">{text}</span>
-  </>
-);
+import { NotYet } from './icons.js';
 
 const TEXT_STEP_TITLES = { scheduled_call: 'Scheduled call', final_response: 'Final response', error: 'Error' };
 

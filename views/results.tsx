@@ -6,7 +6,7 @@ import type { FC } from 'hono/jsx';
 import { Fragment, h } from '../src/jsx.js';
 import type { PaginationView, ResultsView, RowView } from '../src/list-view-model.js';
 import { REFRESH_HEADER, type RefreshView } from '../src/live-refresh.js';
-import { AlertIcon, ClockIcon, EyeIcon, NextIcon, PreviousIcon, SpikeIcon } from './icons.js';
+import { AlertIcon, ClockIcon, EyeIcon, NextIcon, NotYet, PreviousIcon, SpikeIcon } from './icons.js';
 
 /** The id of the swapped region; htmx targets it and the server recognises it in HX-Target. */
 export const RESULTS_ID = 'xa-results';
@@ -66,12 +66,7 @@ const Row: FC<{ row: RowView }> = ({ row }) => (
       <Status row={row} />
     </td>
     <td class="xa-numeric">
-      {row.credits ?? (
-        <>
-          <span aria-hidden="true">—</span>
-          <span class="xa-visually-hidden">Not calculated yet</span>
-        </>
-      )}
+      {row.credits ?? <NotYet text="Not calculated yet" />}
       {row.spike !== null && (
         <span class="xa-flag xa-flag--spike">
           <SpikeIcon />
