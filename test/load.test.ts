@@ -3,7 +3,7 @@
  * child process, on a throwaway Postgres database, driven for 60 s at saturation with mixed
  * traffic — list pages with filters, htmx filter swaps, keyset paging, live-refresh polls
  * (unchanged and changed), conversations and the script. Every response must be what its request
- * expects (0 errors), p99 stays bounded, and the server's RSS must not grow over the run.
+ * expects (0 errors), p99 stays bounded, and the server's memory must not grow over the run.
  */
 import autocannon from 'autocannon';
 import { and, eq, isNotNull } from 'drizzle-orm';
@@ -22,13 +22,16 @@ const WARM_UP_S = 5;
 const CONNECTIONS = 8;
 const SAMPLE_MS = 500;
 /**
- * How much the server's RSS may grow: the last third's median sample over the first third's,
- * and after a full GC at the end of the run over one at its start. The RSS is a sawtooth (V8
- * grows its heap by tens of MB between major collections); without a leak both measures came
- * out 5–12% lower at the end, the heap having settled at its working size. A leak of 4 KB per
- * list request (about 2.5 KB a request, 30 MB over the run) raised them by 15% and 19%.
+ * How much the server's memory may grow, measured two ways, each against the run's start: what
+ * survives a full GC (the live JavaScript heap), and everything outside V8's heap (RSS less the
+ * heap V8 has committed: native allocations, buffers, zlib's state). RSS alone is no measure of a
+ * leak: V8 may let garbage pile up in a larger heap between major collections and keep that heap
+ * after one. In CI runs of 2026-12-01 RSS after a full GC went 177 → 213 MB while the live heap
+ * went 25.8 → 28.0 MB (+8.5%) and the rest 112.3 → 112.6 MB; in three passing runs the live heap
+ * grew 5.7–5.9% and the rest shrank. A leak put in on purpose, a 4 KB string kept per request to
+ * the list, raised the live heap 24.7 → 30.3 MB (+23%), while RSS went 180 → 179.
  */
-const RSS_GROWTH_TOLERANCE = 1.1;
+const GROWTH_TOLERANCE = 1.15;
 const P99_BOUND_MS = 1_000;
 const LIST = '/admin/executions';
 
@@ -157,30 +160,35 @@ describe.skipIf(target.skipReason !== null)(
       });
     };
 
-    it(`serves ${DURATION_S} s of mixed traffic at saturation: 0 errors, p99 bounded, RSS flat`, async () => {
+    it(`serves ${DURATION_S} s of mixed traffic at saturation: 0 errors, p99 bounded, no memory growing`, async () => {
       const warmUp = await drive(WARM_UP_S);
       expect(warmUp.wrong.slice(0, 20)).toEqual([]);
       const mb = (bytes: number) => bytes / 1024 / 1024;
       /** A full collection in the server, then its RSS. */
-      const rssAfterGc = () =>
-        new Promise<number>((resolve) => {
-          server.onLine((line) => line.startsWith('gc ') && resolve(mb(Number(line.slice(3)))));
+      const afterGc = () =>
+        new Promise<{ rss: number; outsideHeap: number; live: number }>((resolve) => {
+          server.onLine((line) => {
+            const match = line.match(/^gc (\d+) (\d+) (\d+)$/);
+            if (match) resolve({ rss: mb(Number(match[1])), outsideHeap: mb(Number(match[1]) - Number(match[2])), live: mb(Number(match[3])) });
+          });
           server.process.kill('SIGUSR2');
         });
-      const gcBefore = await rssAfterGc();
-      const samples: { rss: number; cpu: number; at: number }[] = [];
+      const gcBefore = await afterGc();
+      const samples: { rss: number; cpu: number; heap: number; at: number }[] = [];
       server.onLine((line) => {
-        const match = line.match(/^sample (\d+) (\d+)$/);
-        if (match) samples.push({ rss: Number(match[1]), cpu: Number(match[2]), at: performance.now() });
+        const match = line.match(/^sample (\d+) (\d+) (\d+)$/);
+        if (match) samples.push({ rss: Number(match[1]), cpu: Number(match[2]), heap: Number(match[3]), at: performance.now() });
       });
       const { result, latencies, wrong } = await drive(DURATION_S);
-      const gcAfter = await rssAfterGc();
+      const gcAfter = await afterGc();
 
       const sorted = [...latencies].sort((a, b) => a - b);
       const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
       const third = Math.floor(samples.length / 3);
-      const [head, tail] = [samples.slice(0, third), samples.slice(-third)].map((part) => part.map((s) => mb(s.rss)));
-      const rss = { firstMedian: quantile(head!, 0.5), lastMedian: quantile(tail!, 0.5) };
+      const median = (part: typeof samples, of: (s: (typeof samples)[number]) => number) => quantile(part.map((s) => mb(of(s))), 0.5);
+      const [head, tail] = [samples.slice(0, third), samples.slice(-third)];
+      const rss = { firstMedian: median(head!, (s) => s.rss), lastMedian: median(tail!, (s) => s.rss) };
+      const outsideHeap = { firstMedian: median(head!, (s) => s.rss - s.heap), lastMedian: median(tail!, (s) => s.rss - s.heap) };
       const first = samples[0]!;
       const last = samples[samples.length - 1]!;
       const cpu = (last.cpu - first.cpu) / 1000 / (last.at - first.at);
@@ -190,7 +198,9 @@ describe.skipIf(target.skipReason !== null)(
           `latency p50 ${at(0.5).toFixed(1)} ms, p99 ${at(0.99).toFixed(1)} ms, max ${at(1).toFixed(1)} ms`,
           `server CPU ${(cpu * 100).toFixed(0)}% of a core`,
           `RSS median: first third ${rss.firstMedian.toFixed(1)} MB, last third ${rss.lastMedian.toFixed(1)} MB`,
-          `RSS after a full GC: at the start ${gcBefore.toFixed(1)} MB, at the end ${gcAfter.toFixed(1)} MB`,
+          `outside V8's heap, median: first third ${outsideHeap.firstMedian.toFixed(1)} MB, last third ${outsideHeap.lastMedian.toFixed(1)} MB`,
+          `after a full GC, at the start and the end: RSS ${gcBefore.rss.toFixed(1)} → ${gcAfter.rss.toFixed(1)} MB, ` +
+            `live heap ${gcBefore.live.toFixed(1)} → ${gcAfter.live.toFixed(1)} MB, outside the heap ${gcBefore.outsideHeap.toFixed(1)} → ${gcAfter.outsideHeap.toFixed(1)} MB`,
           `RSS samples (MB): ${samples.map((s) => mb(s.rss).toFixed(0)).join(' ')}`,
         ].join('\n'),
       );
@@ -201,8 +211,9 @@ describe.skipIf(target.skipReason !== null)(
       expect(latencies.length).toBeGreaterThan(DURATION_S * 50);
       expect(at(0.99)).toBeLessThan(P99_BOUND_MS);
       expect(samples.length).toBeGreaterThanOrEqual(((DURATION_S * 1000) / SAMPLE_MS) * 0.9);
-      expect(rss.lastMedian).toBeLessThanOrEqual(rss.firstMedian * RSS_GROWTH_TOLERANCE);
-      expect(gcAfter).toBeLessThanOrEqual(gcBefore * RSS_GROWTH_TOLERANCE);
+      expect(outsideHeap.lastMedian).toBeLessThanOrEqual(outsideHeap.firstMedian * GROWTH_TOLERANCE);
+      expect(gcAfter.outsideHeap).toBeLessThanOrEqual(gcBefore.outsideHeap * GROWTH_TOLERANCE);
+      expect(gcAfter.live).toBeLessThanOrEqual(gcBefore.live * GROWTH_TOLERANCE);
       expect(server.process.exitCode).toBeNull();
     }, (WARM_UP_S + DURATION_S + 60) * 1000);
   },

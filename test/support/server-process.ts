@@ -4,8 +4,8 @@
  * `listening <origin>`. XA_APP picks the host: `test-host` (organization from a header, as in
  * test-host.ts) or `demo` (the demo host, signed in as the demo organization). XA_REFRESH_SECONDS
  * sets the test host's live-refresh interval, for a browser watching it poll. With
- * XA_SAMPLE_MS it prints `sample <rss bytes> <cpu µs>` at that interval, so a test can watch
- * this process's own memory and CPU.
+ * XA_SAMPLE_MS it prints `sample <rss bytes> <cpu µs> <V8 heap bytes>` at that interval, so a test
+ * can watch this process's own memory and CPU.
  */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
@@ -30,16 +30,18 @@ const sampleMs = Number(process.env.XA_SAMPLE_MS ?? 0);
 if (sampleMs > 0) {
   setInterval(() => {
     const cpu = process.cpuUsage();
-    console.log(`sample ${process.memoryUsage.rss()} ${cpu.user + cpu.system}`);
+    const { rss, heapTotal } = process.memoryUsage();
+    console.log(`sample ${rss} ${cpu.user + cpu.system} ${heapTotal}`);
   }, sampleMs);
 }
 
-// Started with --expose-gc: on SIGUSR2, a full collection, then the RSS that survived it.
+// Started with --expose-gc: on SIGUSR2, a full collection, then `gc <rss> <V8 heap> <live JS>` in bytes.
 const { gc } = globalThis as { gc?: () => void };
 if (gc) {
   process.on('SIGUSR2', () => {
     gc();
-    console.log(`gc ${process.memoryUsage.rss()}`);
+    const { rss, heapTotal, heapUsed } = process.memoryUsage();
+    console.log(`gc ${rss} ${heapTotal} ${heapUsed}`);
   });
 }
 
