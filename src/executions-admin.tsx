@@ -77,7 +77,8 @@ export interface ExecutionsAdminOptions {
   securityHeaders?: boolean | SecurityHeadersOptions;
   /**
    * Milliseconds a request may wait for the database, queueing for a connection included, before
-   * it answers 503. Default: 2000, the default connect and statement timeouts.
+   * it answers 503. Default: 1500 (`DEFAULT_DEADLINE_MS`), half a second under the default connect
+   * and statement timeouts.
    */
   deadlineMs?: number;
 }
