@@ -443,8 +443,9 @@ for (const target of databaseTargets) {
               () => `finish-${i}`,
             ),
           );
-          const tools = await settle(calls);
-          const done = await settle(finishes);
+          // Settled together: a finish that loses the race rejects while the tool calls are still pending,
+          // and a rejection without a handler yet is reported as unhandled.
+          const [tools, done] = await Promise.all([settle(calls), settle(finishes)]);
           expect(done.values).toHaveLength(1);
           expect([...tools.errors, ...done.errors]).toEqual(
             Array(tools.errors.length + done.errors.length).fill(recorderError('already_finished')),
