@@ -342,10 +342,17 @@ describe.skipIf(postgresTarget.skipReason !== null)(
     }, 300_000);
     afterAll(() => database?.dispose());
 
-    it(`serves ${MEMORY_RUNS.toLocaleString('en')} runs to a reader that stalls without holding more memory than a few batches`, async () => {
+    // Gzipped too: compression sits between the export and the socket, and must wait for the
+    // client as the export does.
+    it.each(['identity', 'gzip'])(`serves ${MEMORY_RUNS.toLocaleString('en')} runs (%s) to a reader that stalls without holding more memory than a few batches`, async (encoding) => {
       const child = spawnScript(
         'test/support/csv-memory.ts',
-        { XA_DATABASE_URL: database.url!, XA_ORGANIZATION: BENCH_ORGANIZATION, XA_PATH: '/admin/executions/export.csv' },
+        {
+          XA_DATABASE_URL: database.url!,
+          XA_ORGANIZATION: BENCH_ORGANIZATION,
+          XA_PATH: '/admin/executions/export.csv',
+          ...(encoding === 'gzip' ? { XA_ACCEPT_ENCODING: 'gzip' } : {}),
+        },
         ['--expose-gc'],
       );
       try {
@@ -358,7 +365,7 @@ describe.skipIf(postgresTarget.skipReason !== null)(
         const growth = (of: (s: { js: number; rss: number }) => number) => Math.max(...during.map(of)) - of(before!);
         const mb = (n: number) => (n / 1e6).toFixed(1);
         console.log(
-          `[csv memory] ${mb(Number(bytes))} MB, ${during.length} samples: JavaScript heap + buffers ${mb(before!.js)} MB before, ` +
+          `[csv memory, ${encoding}] ${mb(Number(bytes))} MB, ${during.length} samples: JavaScript heap + buffers ${mb(before!.js)} MB before, ` +
             `at most ${mb(growth((s) => s.js))} MB more; RSS ${mb(before!.rss)} MB before, at most ${mb(growth((s) => s.rss))} MB more`,
         );
         // A batch is 1.3 MB of text, as a string and again as bytes, with the next one read

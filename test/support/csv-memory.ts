@@ -1,14 +1,16 @@
 /**
  * Run as a child process with --expose-gc (spawnScript): serves the module over HTTP on real
  * Postgres at XA_DATABASE_URL (as test-host.ts does) and downloads XA_PATH from itself as
- * XA_ORGANIZATION. After XA_STALL_AT bytes it stops reading for XA_STALL_MS, as a slow client
- * would, so that an export that does not wait for its reader piles up what it reads.
+ * XA_ORGANIZATION, with XA_ACCEPT_ENCODING if set (a gzipped body is counted as it decodes).
+ * After XA_STALL_AT bytes it stops reading for XA_STALL_MS, as a slow client would, so that an
+ * export that does not wait for its reader piles up what it reads.
  * It forces a full collection and prints `sample <bytes received> <heapUsed> <arrayBuffers> <rss>`
  * before the first byte, after every XA_SAMPLE_BYTES and at the end of the stall, then
  * `done <bytes> <lines>`.
  */
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createGunzip } from 'node:zlib';
 import { serve } from '@hono/node-server';
 import { connectPostgres } from '../../src/database.js';
 import { createTestHost, ORG_HEADER } from './test-host.js';
@@ -18,6 +20,7 @@ if (!gc) throw new Error('start with --expose-gc');
 const url = process.env.XA_DATABASE_URL;
 const organizationId = process.env.XA_ORGANIZATION;
 const path = process.env.XA_PATH;
+const acceptEncoding = process.env.XA_ACCEPT_ENCODING;
 const sampleBytes = Number(process.env.XA_SAMPLE_BYTES ?? 1_000_000);
 const stallAt = Number(process.env.XA_STALL_AT ?? 8_000_000);
 const stallMs = Number(process.env.XA_STALL_MS ?? 10_000);
@@ -36,13 +39,20 @@ const sample = (bytes: number) => {
 };
 
 const { bytes, lines } = await new Promise<{ bytes: number; lines: number }>((resolve, reject) => {
-  request({ host: '127.0.0.1', port, path, headers: { [ORG_HEADER]: organizationId } }, (res) => {
+  const headers = { [ORG_HEADER]: organizationId, ...(acceptEncoding ? { 'Accept-Encoding': acceptEncoding } : {}) };
+  request({ host: '127.0.0.1', port, path, headers }, (res) => {
+    if (acceptEncoding && res.headers['content-encoding'] !== acceptEncoding) {
+      reject(new Error(`asked for ${acceptEncoding}, got ${res.headers['content-encoding'] ?? 'identity'}`));
+      return;
+    }
+    // Pausing the decoder holds the response back too: pipe() waits for it to drain.
+    const body = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
     let bytes = 0;
     let lines = 0;
     let next = sampleBytes;
     let stalled = false;
     sample(0);
-    res.on('data', (chunk: Buffer) => {
+    body.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
       for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines += 1;
       if (bytes >= next) {
@@ -51,14 +61,15 @@ const { bytes, lines } = await new Promise<{ bytes: number; lines: number }>((re
       }
       if (!stalled && bytes >= stallAt) {
         stalled = true;
-        res.pause();
+        body.pause();
         setTimeout(() => {
           sample(bytes);
-          res.resume();
+          body.resume();
         }, stallMs);
       }
     });
-    res.on('end', () => resolve({ bytes, lines }));
+    body.on('end', () => resolve({ bytes, lines }));
+    body.on('error', reject);
     res.on('error', reject);
   })
     .on('error', reject)
