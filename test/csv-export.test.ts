@@ -330,7 +330,7 @@ for (const target of databaseTargets) {
 }
 
 const postgresTarget = databaseTargets.find((t) => t.name === 'postgres')!;
-const MEMORY_RUNS = 250_000;
+const MEMORY_RUNS = 500_000;
 
 describe.skipIf(postgresTarget.skipReason !== null)(
   `Download CSV in constant memory on postgres${postgresTarget.skipReason ? ` (skipped: ${postgresTarget.skipReason})` : ''}`,
@@ -351,6 +351,8 @@ describe.skipIf(postgresTarget.skipReason !== null)(
           XA_DATABASE_URL: database.url!,
           XA_ORGANIZATION: BENCH_ORGANIZATION,
           XA_PATH: '/admin/executions/export.csv',
+          // Early, so that an export reading on through the stall would take most of the file.
+          XA_STALL_AT: '2000000',
           ...(encoding === 'gzip' ? { XA_ACCEPT_ENCODING: 'gzip' } : {}),
         },
         ['--expose-gc'],
@@ -358,22 +360,28 @@ describe.skipIf(postgresTarget.skipReason !== null)(
       try {
         const [, bytes, lines] = await child.waitFor(/^done (\d+) (\d+)$/, 280_000);
         expect(Number(lines)).toBe(MEMORY_RUNS + 1);
+        // Each sample follows a full collection: what the process holds live, heap and buffers.
         const [before, ...during] = child.lines
-          .filter((line) => line.startsWith('sample '))
-          .map((line) => line.split(' ').slice(1).map(Number))
-          .map(([, heapUsed, arrayBuffers, rss]) => ({ js: heapUsed! + arrayBuffers!, rss: rss! }));
-        const growth = (of: (s: { js: number; rss: number }) => number) => Math.max(...during.map(of)) - of(before!);
+          .filter((line) => /^(sample|stalled|resumed) /.test(line))
+          .map((line) => line.split(' ').slice(2).map(Number))
+          .map(([heapUsed, arrayBuffers]) => heapUsed! + arrayBuffers!);
+        // What stays from one sample to the next: a batch arriving from Postgres as a sample
+        // is taken is there once (up to 28 MB more at a single sample was seen under load),
+        // and what an export piles up stays until the client reads it.
+        const held = during.slice(1).map((mb, i) => Math.min(mb, during[i]!));
+        const growth = Math.max(...held) - before!;
         const mb = (n: number) => (n / 1e6).toFixed(1);
         console.log(
-          `[csv memory, ${encoding}] ${mb(Number(bytes))} MB, ${during.length} samples: JavaScript heap + buffers ${mb(before!.js)} MB before, ` +
-            `at most ${mb(growth((s) => s.js))} MB more; RSS ${mb(before!.rss)} MB before, at most ${mb(growth((s) => s.rss))} MB more`,
+          `[csv memory, ${encoding}] ${mb(Number(bytes))} MB, ${during.length} samples: JavaScript heap + buffers ` +
+            `${mb(before!)} MB before, at most ${mb(growth)} MB more held, ${mb(Math.max(...during) - before!)} at one sample`,
         );
-        // A batch is 1.3 MB of text, as a string and again as bytes, with the next one read
-        // ahead and the last one in the socket: up to 11 MB was seen. Reading on through the
-        // stall, or collecting every batch before sending, took over 20 MB (the file is 33 MB).
-        expect(growth((s) => s.js)).toBeLessThan(16e6);
-        // Coarser: the allocator and V8 keep what they took (about 20 MB more at the stall).
-        expect(growth((s) => s.rss)).toBeLessThan(48e6);
+        // A batch is 1.3 MB of text, as a string and again as bytes; a few are held at once (read
+        // ahead, queued, in zlib, in the socket's buffer): up to 13 MB more was seen under load.
+        // A pipe through CompressionStream, which read on through the stall, held 20 MB more of
+        // a 33 MB file; this one is 66 MB. RSS is not checked: it moves with the heap size V8
+        // chooses, whatever is live (once 50 MB more under CI's load, where the live heap and
+        // buffers had grown by 11).
+        expect(growth).toBeLessThan(24e6);
       } finally {
         await child.stop();
       }

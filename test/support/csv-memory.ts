@@ -4,9 +4,9 @@
  * XA_ORGANIZATION, with XA_ACCEPT_ENCODING if set (a gzipped body is counted as it decodes).
  * After XA_STALL_AT bytes it stops reading for XA_STALL_MS, as a slow client would, so that an
  * export that does not wait for its reader piles up what it reads.
- * It forces a full collection and prints `sample <bytes received> <heapUsed> <arrayBuffers> <rss>`
- * before the first byte, after every XA_SAMPLE_BYTES and at the end of the stall, then
- * `done <bytes> <lines>`.
+ * It forces a full collection and prints `<label> <bytes received> <heapUsed> <arrayBuffers>`,
+ * labelled `sample` before the first byte and after every XA_SAMPLE_BYTES, `stalled` as the
+ * stall begins and `resumed` as it ends, then `done <bytes> <lines>`.
  */
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -32,10 +32,10 @@ const port = await new Promise<number>((resolve) => {
   server = serve({ fetch: createTestHost(database.db).fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve(info.port));
 });
 
-const sample = (bytes: number) => {
+const sample = (bytes: number, label = 'sample') => {
   gc();
   const memory = process.memoryUsage();
-  console.log(`sample ${bytes} ${memory.heapUsed} ${memory.arrayBuffers} ${memory.rss}`);
+  console.log(`${label} ${bytes} ${memory.heapUsed} ${memory.arrayBuffers}`);
 };
 
 const { bytes, lines } = await new Promise<{ bytes: number; lines: number }>((resolve, reject) => {
@@ -62,8 +62,9 @@ const { bytes, lines } = await new Promise<{ bytes: number; lines: number }>((re
       if (!stalled && bytes >= stallAt) {
         stalled = true;
         body.pause();
+        sample(bytes, 'stalled');
         setTimeout(() => {
-          sample(bytes);
+          sample(bytes, 'resumed');
           body.resume();
         }, stallMs);
       }
