@@ -3,6 +3,6 @@ import { defineConfig } from 'drizzle-kit';
 // Generates the module's SQL migrations into drizzle/ (`npm run db:generate`).
 export default defineConfig({
   dialect: 'postgresql',
-  schema: './src/schema.ts',
+  schema: './src/db/schema.ts',
   out: './drizzle',
 });

@@ -2,7 +2,7 @@
  * `npm run budget`: the page's bandwidth and Slow 3G figures, measured now in Chromium on the
  * demo's data, printed against the budgets. Needs Chromium (apt-get install -y chromium).
  */
-import { openDatabase } from '../src/database.js';
+import { openDatabase } from '../src/db/database.js';
 import { createDemoApp } from '../src/demo/host-app.js';
 import { DEMO_ORGANIZATION_ID, seedDemo } from '../src/demo/seed.js';
 import { launchChromium, startServer } from '../test/support/browser.js';

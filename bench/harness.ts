@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
-import { PAGE_SIZE } from '../src/query.js';
+import { PAGE_SIZE } from '../src/list/query.js';
 import { BENCH_ORGANIZATION, benchAgentId } from './seed-large.js';
 
 export const percentile = (sorted: number[], p: number) =>

@@ -11,11 +11,11 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
-import { connectPostgres } from '../src/database.js';
-import { loadExecutionList } from '../src/execution-list.js';
-import { loadFailureDigest } from '../src/failure-digest.js';
-import { parseExecutionQuery } from '../src/query.js';
-import { findOrganization } from '../src/repository.js';
+import { connectPostgres } from '../src/db/database.js';
+import { loadExecutionList } from '../src/list/execution-list.js';
+import { loadFailureDigest } from '../src/digest/failure-digest.js';
+import { parseExecutionQuery } from '../src/list/query.js';
+import { findOrganization } from '../src/list/repository.js';
 import { cpuWindow, csvExport, drive, formatPerRequest, formatShares, rssMb, scenarios, startServer, stopServer, summary } from './harness.js';
 import { BENCH_ORGANIZATION, seedLarge } from './seed-large.js';
 

@@ -5,8 +5,8 @@
 import { cpus } from 'node:os';
 import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
-import { connectPostgres } from '../src/database.js';
-import { createExecutionsAdmin, type ExecutionsAdminEnv } from '../src/executions-admin.js';
+import { connectPostgres } from '../src/db/database.js';
+import { createExecutionsAdmin, type ExecutionsAdminEnv } from '../src/http/executions-admin.js';
 import { BENCH_ORGANIZATION } from './seed-large.js';
 
 const url = process.env.BENCH_DATABASE_URL;

@@ -5,7 +5,7 @@ export {
   type ExecutionsAdminOptions,
   type ExecutionsAdminVariables,
   type OrganizationRef,
-} from './executions-admin.js';
+} from './http/executions-admin.js';
 export {
   connectPostgres,
   migrateExecutionsAdmin,
@@ -15,8 +15,8 @@ export {
   type DatabaseOptions,
   type ExecutionsDatabase,
   type OpenDatabase,
-} from './database.js';
-export { AssetTags, type Layout, type LayoutProps, type PageAssets } from '../views/layout.js';
+} from './db/database.js';
+export { AssetTags, type Layout, type LayoutProps, type PageAssets } from '../views/shared/layout.js';
 export {
   completeExecution,
   deleteAgent,
@@ -42,5 +42,5 @@ export {
   type StartedExecution,
   type StartExecutionInput,
   type ToolCallInput,
-} from './recorder.js';
-export * as schema from './schema.js';
+} from './write/recorder.js';
+export * as schema from './db/schema.js';

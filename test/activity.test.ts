@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activityRange, bucketsOf, MAX_BARS } from '../src/activity.js';
+import { activityRange, bucketsOf, MAX_BARS } from '../src/list/activity.js';
 
 describe('the activity chart’s calendar', () => {
   it('spans the filter’s dates, cut to the first run and to today', () => {

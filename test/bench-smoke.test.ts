@@ -7,8 +7,8 @@ import { sql as drizzleSql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BENCH_ORGANIZATION, BENCH_TIME_ZONE, benchAgentId, seedLarge } from '../bench/seed-large.js';
-import { filtersFor } from '../src/execution-list.js';
-import { DEFAULT_QUERY, PAGE_SIZE, type ExecutionQuery } from '../src/query.js';
+import { filtersFor } from '../src/list/execution-list.js';
+import { DEFAULT_QUERY, PAGE_SIZE, type ExecutionQuery } from '../src/list/query.js';
 import {
   listBoundariesQuery,
   listedExecutionsQuery,
@@ -17,7 +17,7 @@ import {
   pageWithSummaryQuery,
   summarizeExecutionsQuery,
   type PageRequest,
-} from '../src/repository.js';
+} from '../src/list/repository.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 import { createTestHost, ORG_HEADER } from './support/test-host.js';
 

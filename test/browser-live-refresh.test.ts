@@ -4,8 +4,8 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import type { ExecutionsDatabase } from '../src/database.js';
-import { executions } from '../src/schema.js';
+import type { ExecutionsDatabase } from '../src/db/database.js';
+import { executions } from '../src/db/schema.js';
 import { browserSkipReason, serveInChromium } from './support/browser.js';
 import { fixtureRuns, insertFixture, ORG_A } from './support/fixture.js';
 import { createTestHost, ORG_HEADER } from './support/test-host.js';

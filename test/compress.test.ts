@@ -1,5 +1,5 @@
 /**
- * Pages gzipped around the stylesheet deflated once (src/compress.ts): whatever surrounds it,
+ * Pages gzipped around the stylesheet deflated once (src/http/compress.ts): whatever surrounds it,
  * the stream decodes to exactly the page, with a valid CRC and length, and no larger than
  * gzipping the whole page at level 4 made it. Streamed bodies (the CSV export) are compressed as
  * they are read, and read no further ahead of the client than a few chunks.
@@ -9,8 +9,8 @@ import { constants, deflateRawSync, gunzipSync, gzipSync, inflateSync } from 'no
 import fc from 'fast-check';
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { loadAssets } from '../src/assets.js';
-import { compress, gzipAround, precompress, renderHtml } from '../src/compress.js';
+import { loadAssets } from '../src/http/assets.js';
+import { compress, gzipAround, precompress, renderHtml } from '../src/http/compress.js';
 
 const STYLESHEET = '.xa{color:#0b0c0c}.xa-table th,.xa-table td{padding:.5rem .75rem;border-bottom:1px solid #b1b4b6}'.repeat(40);
 

@@ -8,8 +8,8 @@
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { upsertAgent, upsertOrganization, upsertSchedule } from '../src/recorder.js';
-import type { ExecutionStatus } from '../src/schema.js';
+import { upsertAgent, upsertOrganization, upsertSchedule } from '../src/write/recorder.js';
+import type { ExecutionStatus } from '../src/db/schema.js';
 import { spawnScript } from './support/child-process.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 import type { CommittedRun } from './support/record-loop.js';

@@ -10,8 +10,8 @@
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectPostgres, isDatabaseUnavailable, POSTGRES_DEFAULTS } from '../src/database.js';
-import { UNAVAILABLE_ETAG } from '../src/live-refresh.js';
+import { connectPostgres, isDatabaseUnavailable, POSTGRES_DEFAULTS } from '../src/db/database.js';
+import { UNAVAILABLE_ETAG } from '../src/list/live-refresh.js';
 import { browserSkipReason, launchChromium } from './support/browser.js';
 import { spawnScript, type ChildScript } from './support/child-process.js';
 import { fixtureRuns, insertFixture, ORG_A } from './support/fixture.js';

@@ -1,7 +1,7 @@
 /** What the failure digest groups by: errors with their particulars replaced, their meaning kept. */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { organizations } from '../src/schema.js';
+import { organizations } from '../src/db/schema.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 
 const CASES: [string, string][] = [

@@ -10,10 +10,10 @@ import { and, count, countDistinct, eq, gte, isNotNull, lt, sql, type SQL } from
 import { format, lastDayOfMonth, parseISO } from 'date-fns';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { filtersFor } from '../src/execution-list.js';
-import { DEFAULT_QUERY, STATUSES, type ExecutionQuery } from '../src/query.js';
-import { digestFailures, summarizeExecutions, type ActivityUnit, type ExecutionFilters } from '../src/repository.js';
-import { agents, conversations, executions, organizations, schedules, steps } from '../src/schema.js';
+import { filtersFor } from '../src/list/execution-list.js';
+import { DEFAULT_QUERY, STATUSES, type ExecutionQuery } from '../src/list/query.js';
+import { digestFailures, summarizeExecutions, type ActivityUnit, type ExecutionFilters } from '../src/list/repository.js';
+import { agents, conversations, executions, organizations, schedules, steps } from '../src/db/schema.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 
 const ZONES = [

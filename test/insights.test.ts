@@ -14,8 +14,8 @@ import {
   upsertOrganization,
   upsertSchedule,
   type FinishedRunInput,
-} from '../src/recorder.js';
-import { localDay } from '../src/time-zone.js';
+} from '../src/write/recorder.js';
+import { localDay } from '../src/lib/time-zone.js';
 import { addDays, format, parse } from 'date-fns';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 import { createTestHost, ORG_HEADER, parseDocument, text } from './support/test-host.js';

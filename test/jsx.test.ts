@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { raw } from 'hono/html';
 import { jsx, Fragment as HonoFragment } from 'hono/jsx';
 import { describe, expect, it } from 'vitest';
-import { Fragment, h } from '../src/jsx.js';
+import { Fragment, h } from '../src/lib/jsx.js';
 import { XSS_PAYLOADS } from './support/xss-corpus.js';
 
 type Factory = (tag: unknown, props: Record<string, unknown> | null, ...children: unknown[]) => unknown;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_QUERY, parseExecutionQuery, toSearchParams, withQuery } from '../src/query.js';
+import { DEFAULT_QUERY, parseExecutionQuery, toSearchParams, withQuery } from '../src/list/query.js';
 
 const parse = (search: string) => parseExecutionQuery(new URLSearchParams(search));
 const AGENT = '3f1c2a4e-9b7d-4c1e-8a2b-5d6e7f8a9b0c';

@@ -20,11 +20,11 @@ import {
   upsertSchedule,
   type FinishedRunInput,
   type StartedExecution,
-} from '../src/recorder.js';
-import { filtersFor } from '../src/execution-list.js';
-import { DEFAULT_QUERY } from '../src/query.js';
-import { findExecutionConversation, listExecutions } from '../src/repository.js';
-import { agents, conversations, executions, organizations, schedules, steps } from '../src/schema.js';
+} from '../src/write/recorder.js';
+import { filtersFor } from '../src/list/execution-list.js';
+import { DEFAULT_QUERY } from '../src/list/query.js';
+import { findExecutionConversation, listExecutions } from '../src/list/repository.js';
+import { agents, conversations, executions, organizations, schedules, steps } from '../src/db/schema.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 
 const ORG_A = 'recorder-org-a';

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { filtersFor, loadExecutionList } from '../src/execution-list.js';
-import { DEFAULT_QUERY, PAGE_SIZE, parseExecutionQuery, type ExecutionQuery } from '../src/query.js';
-import { localDay } from '../src/time-zone.js';
+import { filtersFor, loadExecutionList } from '../src/list/execution-list.js';
+import { DEFAULT_QUERY, PAGE_SIZE, parseExecutionQuery, type ExecutionQuery } from '../src/list/query.js';
+import { localDay } from '../src/lib/time-zone.js';
 import {
   summarizeExecutions,
   findExecutionConversation,
@@ -13,7 +13,7 @@ import {
   type ActivityUnit,
   type Organization,
   type PageRequest,
-} from '../src/repository.js';
+} from '../src/list/repository.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 import {
   AGENT,

@@ -1,6 +1,6 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openDatabase } from '../src/database.js';
+import { openDatabase } from '../src/db/database.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 import {
   AGENT,

@@ -9,11 +9,11 @@
 import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openDatabase, type ExecutionsDatabase, type OpenDatabase } from '../src/database.js';
+import { openDatabase, type ExecutionsDatabase, type OpenDatabase } from '../src/db/database.js';
 import { createDemoApp } from '../src/demo/host-app.js';
 import { DEMO_ORGANIZATION_ID, seedDemo } from '../src/demo/seed.js';
-import { executions } from '../src/schema.js';
-import { contentSecurityPolicy, cspHash } from '../src/security-headers.js';
+import { executions } from '../src/db/schema.js';
+import { contentSecurityPolicy, cspHash } from '../src/http/security-headers.js';
 import { browserSkipReason, serveInChromium, startServer } from './support/browser.js';
 import { fixtureRuns, insertFixture, ORG_A } from './support/fixture.js';
 import { watchedContext } from './support/page-watch.js';

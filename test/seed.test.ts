@@ -1,6 +1,6 @@
 import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type ExecutionsDatabase, type OpenDatabase } from '../src/database.js';
+import { openDatabase, type ExecutionsDatabase, type OpenDatabase } from '../src/db/database.js';
 import { DEMO_ORGANIZATION_ID, OTHER_ORGANIZATION_ID, isSeeded, seedDemo } from '../src/demo/seed.js';
 
 const NOW = new Date('2025-06-15T15:00:00.000Z');

@@ -6,7 +6,7 @@ import { and, asc, eq, like } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ORGANIZATION_ID, seedDemo } from '../src/demo/seed.js';
 import { SIMULATED_KEY_PREFIX, startSimulatedScheduler, STOPPED_MESSAGE } from '../src/demo/simulator.js';
-import { executions, steps } from '../src/schema.js';
+import { executions, steps } from '../src/db/schema.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 
 const ORG = DEMO_ORGANIZATION_ID;

@@ -11,8 +11,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExecutionsDatabase } from '../src/database.js';
-import { STATUSES } from '../src/query.js';
+import type { ExecutionsDatabase } from '../src/db/database.js';
+import { STATUSES } from '../src/list/query.js';
 import {
   deleteAgent,
   markActive,
@@ -23,8 +23,8 @@ import {
   upsertOrganization,
   upsertSchedule,
   type FinishedRunInput,
-} from '../src/recorder.js';
-import type { ExecutionStatus } from '../src/schema.js';
+} from '../src/write/recorder.js';
+import type { ExecutionStatus } from '../src/db/schema.js';
 import { readCsv } from './support/csv.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 import { createTestHost, htmxHeaders, ORG_HEADER } from './support/test-host.js';

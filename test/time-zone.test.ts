@@ -2,7 +2,7 @@ import { TZDate } from '@date-fns/tz';
 import { format, parse } from 'date-fns';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dateOfDay, dayOfDate, formatCalendarDate, formatDateTime, localDay } from '../src/time-zone.js';
+import { dateOfDay, dayOfDate, formatCalendarDate, formatDateTime, localDay } from '../src/lib/time-zone.js';
 
 const ZONES = ['UTC', 'Asia/Kolkata', 'Asia/Kathmandu', 'America/Sao_Paulo', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Pacific/Chatham'];
 

@@ -11,8 +11,8 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { ExecutionsDatabase } from '../src/database.js';
-import { PAGE_SIZE } from '../src/query.js';
+import type { ExecutionsDatabase } from '../src/db/database.js';
+import { PAGE_SIZE } from '../src/list/query.js';
 import {
   markActive,
   recordFinishedRuns,
@@ -22,7 +22,7 @@ import {
   upsertOrganization,
   upsertSchedule,
   type FinishedRunInput,
-} from '../src/recorder.js';
+} from '../src/write/recorder.js';
 import { browserSkipReason, serveInChromium } from './support/browser.js';
 import { readCsv, spreadsheetText } from './support/csv.js';
 import { watchedContext, type WatchedContext } from './support/page-watch.js';

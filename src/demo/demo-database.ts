@@ -3,7 +3,7 @@
  * seeded the first time — shared by `npm start` and `npm run seed`.
  */
 import { mkdir } from 'node:fs/promises';
-import { openDatabase, type OpenDatabase } from '../database.js';
+import { openDatabase, type OpenDatabase } from '../db/database.js';
 import { isSeeded, seedDemo } from './seed.js';
 
 const DATA_DIR = '.data/pglite';

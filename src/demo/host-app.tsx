@@ -7,10 +7,10 @@
 import { Hono } from 'hono';
 import { raw } from 'hono/html';
 import type { FC } from 'hono/jsx';
-import type { ExecutionsDatabase } from '../database.js';
-import { createExecutionsAdmin, type ExecutionsAdminEnv } from '../executions-admin.js';
-import { cspHash } from '../security-headers.js';
-import { AssetTags, Document, type Layout } from '../../views/layout.js';
+import type { ExecutionsDatabase } from '../db/database.js';
+import { createExecutionsAdmin, type ExecutionsAdminEnv } from '../http/executions-admin.js';
+import { cspHash } from '../http/security-headers.js';
+import { AssetTags, Document, type Layout } from '../../views/shared/layout.js';
 
 const HOST_CSS = `
 *, *::before, *::after { box-sizing: border-box; }

@@ -3,13 +3,13 @@
  * from other channels that the page must never list) and a second organization, Globex, whose
  * rows must never leak into Acme's page. Everything is derived from one seeded PRNG and `now`,
  * so a given seed always writes the same rows. Scheduled runs go through the scheduler's write API
- * (src/recorder.ts), which gives them their ids; agents, schedules and other channels' runs get
+ * (src/write/recorder.ts), which gives them their ids; agents, schedules and other channels' runs get
  * theirs from the seed.
  */
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 import { eq } from 'drizzle-orm';
-import type { ExecutionsDatabase } from '../database.js';
+import type { ExecutionsDatabase } from '../db/database.js';
 import {
   deleteAgent,
   markActive,
@@ -23,9 +23,9 @@ import {
   type HistoricalToolCall,
   type JsonValue,
   type StartExecutionInput,
-} from '../recorder.js';
-import { conversations, executions, organizations, steps } from '../schema.js';
-import type { ConversationChannel, ExecutionStatus, ScheduleKind } from '../schema.js';
+} from '../write/recorder.js';
+import { conversations, executions, organizations, steps } from '../db/schema.js';
+import type { ConversationChannel, ExecutionStatus, ScheduleKind } from '../db/schema.js';
 
 export const DEMO_ORGANIZATION_ID = 'acme-robotics';
 export const OTHER_ORGANIZATION_ID = 'globex';

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
-import type { ExecutionsDatabase } from '../database.js';
+import type { ExecutionsDatabase } from '../db/database.js';
 import {
   completeExecution,
   failExecution,
@@ -13,8 +13,8 @@ import {
   recordToolCall,
   setCredits,
   startExecution,
-} from '../recorder.js';
-import { agents, schedules } from '../schema.js';
+} from '../write/recorder.js';
+import { agents, schedules } from '../db/schema.js';
 import { planDemoRun } from './seed.js';
 
 export interface SimulatorOptions {

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { openDatabase, type ExecutionsDatabase, type OpenDatabase } from '../../src/database.js';
+import { openDatabase, type ExecutionsDatabase, type OpenDatabase } from '../../src/db/database.js';
 
 const FLAGS = [
   '--headless',

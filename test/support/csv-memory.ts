@@ -12,7 +12,7 @@ import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createGunzip } from 'node:zlib';
 import { serve } from '@hono/node-server';
-import { connectPostgres } from '../../src/database.js';
+import { connectPostgres } from '../../src/db/database.js';
 import { createTestHost, ORG_HEADER } from './test-host.js';
 
 const { gc } = globalThis as { gc?: () => void };

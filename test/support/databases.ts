@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
-import { openDatabase, type OpenDatabase } from '../../src/database.js';
+import { openDatabase, type OpenDatabase } from '../../src/db/database.js';
 
 export interface TestDatabase extends OpenDatabase {
   /** The connection string, for real Postgres (null for PGlite). */

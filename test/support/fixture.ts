@@ -3,7 +3,7 @@
  * agent, runs from other channels that must never be listed, and hostile strings everywhere a
  * user or a tool can put text.
  */
-import type { ExecutionsDatabase } from '../../src/database.js';
+import type { ExecutionsDatabase } from '../../src/db/database.js';
 import {
   agents,
   conversations,
@@ -12,7 +12,7 @@ import {
   schedules,
   steps,
   type ExecutionStatus,
-} from '../../src/schema.js';
+} from '../../src/db/schema.js';
 
 export const ORG_A = 'org-a';
 export const ORG_B = 'org-b';

@@ -5,7 +5,7 @@
  * returns, its run's state is printed as `committed <json>`: what the database has promised to
  * keep.
  */
-import { connectPostgres } from '../../src/database.js';
+import { connectPostgres } from '../../src/db/database.js';
 import {
   completeExecution,
   failExecution,
@@ -14,8 +14,8 @@ import {
   recordToolCall,
   startExecution,
   type FinishedRunInput,
-} from '../../src/recorder.js';
-import type { ExecutionStatus } from '../../src/schema.js';
+} from '../../src/write/recorder.js';
+import type { ExecutionStatus } from '../../src/db/schema.js';
 
 const url = process.env.XA_DATABASE_URL;
 const organization = process.env.XA_ORGANIZATION;

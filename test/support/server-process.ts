@@ -9,7 +9,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { connectPostgres } from '../../src/database.js';
+import { connectPostgres } from '../../src/db/database.js';
 import { createDemoApp } from '../../src/demo/host-app.js';
 import { DEMO_ORGANIZATION_ID } from '../../src/demo/seed.js';
 import { createTestHost } from './test-host.js';

@@ -4,12 +4,12 @@
  */
 import { Hono } from 'hono';
 import { parseHTML } from 'linkedom';
-import type { ExecutionsDatabase } from '../../src/database.js';
+import type { ExecutionsDatabase } from '../../src/db/database.js';
 import {
   createExecutionsAdmin,
   type ExecutionsAdminEnv,
   type ExecutionsAdminOptions,
-} from '../../src/executions-admin.js';
+} from '../../src/http/executions-admin.js';
 
 export const ORG_HEADER = 'x-test-organization';
 

@@ -21,7 +21,7 @@ export interface OpenDatabase {
 
 /** Kept apart from the host's own `__drizzle_migrations`, so the two never collide. */
 export const MIGRATIONS_TABLE = '__executions_admin_migrations';
-const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
+const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
 /**
  * Applies the module's SQL migrations (its `drizzle/` folder) to any Drizzle Postgres database,

@@ -3,10 +3,10 @@
  * first failed tool and normalised error — the spec's advice to suspect the tool when a schedule
  * keeps failing at the same step, as a view.
  */
-import type { ExecutionsDatabase } from './database.js';
-import { filtersFor, withKnownAgent } from './execution-list.js';
-import type { ExecutionQuery, FieldErrors, ParsedQuery } from './query.js';
-import { digestFailures, listAgents, type AgentOption, type FailureGroup, type Organization } from './repository.js';
+import type { ExecutionsDatabase } from '../db/database.js';
+import { filtersFor, withKnownAgent } from '../list/execution-list.js';
+import type { ExecutionQuery, FieldErrors, ParsedQuery } from '../list/query.js';
+import { digestFailures, listAgents, type AgentOption, type FailureGroup, type Organization } from '../list/repository.js';
 
 /** Groups beyond this many are left off, and the digest says so. */
 export const DIGEST_LIMIT = 50;

@@ -5,7 +5,7 @@
  * database outage the region shows the 503 message with a poller of its own, and polling goes on.
  */
 import { createHash } from 'node:crypto';
-import type { ListView } from './list-view-model.js';
+import type { ListView } from './view-model.js';
 
 /** Marks a poll, so the server neither pushes a history entry nor treats it as a user action. */
 export const REFRESH_HEADER = 'X-Executions-Refresh';

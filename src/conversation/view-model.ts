@@ -1,8 +1,8 @@
 /** The conversation view's plain data: one scheduled run, its header and its timeline. */
-import { statusBadge, formatCredits, type StatusBadge } from './list-view-model.js';
-import { withQuery, type ExecutionQuery } from './query.js';
-import type { ConversationStep, ExecutionConversation } from './repository.js';
-import { formatDateTime } from './time-zone.js';
+import { statusBadge, formatCredits, type StatusBadge } from '../list/view-model.js';
+import { withQuery, type ExecutionQuery } from '../list/query.js';
+import type { ConversationStep, ExecutionConversation } from '../list/repository.js';
+import { formatDateTime } from '../lib/time-zone.js';
 
 export type StepView =
   | {

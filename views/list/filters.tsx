@@ -4,10 +4,10 @@
  * field, so every change lands on page 1.
  */
 import type { Child, FC } from 'hono/jsx';
-import { Fragment, h } from '../src/jsx.js';
-import type { FieldErrors } from '../src/query.js';
-import { FIELD_NAMES, MIN_DATE } from '../src/query.js';
-import type { FilterView, Option } from '../src/list-view-model.js';
+import { Fragment, h } from '../../src/lib/jsx.js';
+import type { FieldErrors } from '../../src/list/query.js';
+import { FIELD_NAMES, MIN_DATE } from '../../src/list/query.js';
+import type { FilterView, Option } from '../../src/list/view-model.js';
 import { RESULTS_ID } from './results.js';
 
 export const FILTERS_ID = 'xa-filters';

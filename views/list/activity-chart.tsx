@@ -4,8 +4,8 @@
  * every figure and every link, so keyboards and screen readers lose nothing.
  */
 import type { FC } from 'hono/jsx';
-import { h } from '../src/jsx.js';
-import type { ActivityView } from '../src/list-view-model.js';
+import { h } from '../../src/lib/jsx.js';
+import type { ActivityView } from '../../src/list/view-model.js';
 
 /** The chart's region: outside the results, so paging leaves it alone. */
 export const ACTIVITY_ID = 'xa-activity';

@@ -7,22 +7,22 @@ import { Hono, type Context } from 'hono';
 import type { Child } from 'hono/jsx';
 import { basePath } from 'hono/route';
 import { z } from 'zod';
-import { ConversationPage, NotFoundPage } from '../views/conversation-page.js';
-import { DigestPage } from '../views/digest-page.js';
-import { AssetTags, ModuleLayout, type Layout, type PageAssets } from '../views/layout.js';
-import { ListFragment, ListPage } from '../views/list-page.js';
-import { Refresh, RESULTS_ID } from '../views/results.js';
+import { ConversationPage, NotFoundPage } from '../../views/conversation/conversation-page.js';
+import { DigestPage } from '../../views/digest/digest-page.js';
+import { AssetTags, ModuleLayout, type Layout, type PageAssets } from '../../views/shared/layout.js';
+import { ListFragment, ListPage } from '../../views/list/list-page.js';
+import { Refresh, RESULTS_ID } from '../../views/list/results.js';
 import { loadAssets, pickEncoding } from './assets.js';
 import { compress, renderHtml } from './compress.js';
-import { buildConversationView } from './conversation-view-model.js';
-import { buildDigestView } from './digest-view-model.js';
-import { connectPostgres, isDatabaseUnavailable, type ExecutionsDatabase } from './database.js';
+import { buildConversationView } from '../conversation/view-model.js';
+import { buildDigestView } from '../digest/view-model.js';
+import { connectPostgres, isDatabaseUnavailable, type ExecutionsDatabase } from '../db/database.js';
 import { DEFAULT_DEADLINE_MS, DeadlineExceededError, startDeadline, type Within } from './deadline.js';
-import { exportCsv } from './csv-export.js';
-import { loadExecutionList, withKnownAgent } from './execution-list.js';
-import { loadFailureDigest } from './failure-digest.js';
-import { Fragment, h } from './jsx.js';
-import { buildListView } from './list-view-model.js';
+import { exportCsv } from '../csv/csv-export.js';
+import { loadExecutionList, withKnownAgent } from '../list/execution-list.js';
+import { loadFailureDigest } from '../digest/failure-digest.js';
+import { Fragment, h } from '../lib/jsx.js';
+import { buildListView } from '../list/view-model.js';
 import {
   DEFAULT_REFRESH_SECONDS,
   REFRESH_HEADER,
@@ -30,12 +30,12 @@ import {
   etagFor,
   outageRefresh,
   withLiveRefresh,
-} from './live-refresh.js';
-import { parseExecutionQuery, withQuery } from './query.js';
-import { findExecutionConversation, findOrganization, listAgents, type OrganizationRecord } from './repository.js';
-import { ttlCache } from './ttl-cache.js';
+} from '../list/live-refresh.js';
+import { parseExecutionQuery, withQuery } from '../list/query.js';
+import { findExecutionConversation, findOrganization, listAgents, type OrganizationRecord } from '../list/repository.js';
+import { ttlCache } from '../lib/ttl-cache.js';
 import { securityHeaders, type SecurityHeadersOptions } from './security-headers.js';
-import { isTimeZone } from './time-zone.js';
+import { isTimeZone } from '../lib/time-zone.js';
 
 /** What the host's middleware provides: `c.set('organizationId', …)` from its own auth. */
 export interface ExecutionsAdminVariables {

@@ -6,7 +6,7 @@
  */
 import type { FC } from 'hono/jsx';
 import { raw } from 'hono/html';
-import { Fragment, h } from '../src/jsx.js';
+import { Fragment, h } from '../../src/lib/jsx.js';
 
 const Svg: FC<{ path: string }> = ({ path }) => (
   <svg

@@ -33,7 +33,7 @@ export interface ModuleAssets {
 }
 
 const require = createRequire(import.meta.url);
-const publicFile = (name: string) => fileURLToPath(new URL(`../public/${name}`, import.meta.url));
+const publicFile = (name: string) => fileURLToPath(new URL(`../../public/${name}`, import.meta.url));
 const bytes = (b: Buffer) => new Uint8Array(b);
 
 /**

@@ -5,7 +5,7 @@
 import { and, asc, eq, getTableName, gte, isNotNull, lt, lte, sql, sum, type Placeholder, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { isLastDayOfMonth, parseISO } from 'date-fns';
-import type { ExecutionsDatabase } from './database.js';
+import type { ExecutionsDatabase } from '../db/database.js';
 import {
   agents,
   executionDailyCounts,
@@ -17,7 +17,7 @@ import {
   steps,
   type ExecutionStatus,
   type StepKind,
-} from './schema.js';
+} from '../db/schema.js';
 
 export interface Organization {
   id: string;

@@ -8,8 +8,8 @@ import type { ExecutionList } from './execution-list.js';
 import type { RefreshView } from './live-refresh.js';
 import { DEFAULT_QUERY, hasFilters, withQuery, type ExecutionQuery, type FieldErrors } from './query.js';
 import type { ActivityBucket, AgentOption, ExecutionRow } from './repository.js';
-import { RUNNING_LONG_FACTOR, type ExecutionStatus } from './schema.js';
-import { dateOfDay, dayOfDate, formatCalendarDate, formatDateTime } from './time-zone.js';
+import { RUNNING_LONG_FACTOR, type ExecutionStatus } from '../db/schema.js';
+import { dateOfDay, dayOfDate, formatCalendarDate, formatDateTime } from '../lib/time-zone.js';
 
 export const STATUS_LABELS: Record<ExecutionStatus, string> = {
   active: 'Active',

@@ -20,7 +20,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, isNull, max } from 'drizzle-orm';
-import type { ExecutionsDatabase } from './database.js';
+import type { ExecutionsDatabase } from '../db/database.js';
 import {
   agents,
   conversations,
@@ -31,9 +31,9 @@ import {
   type ExecutionStatus,
   type ScheduleKind,
   type StepKind,
-} from './schema.js';
-import { stepColumns, type ConversationStep } from './repository.js';
-import { isTimeZone } from './time-zone.js';
+} from '../db/schema.js';
+import { stepColumns, type ConversationStep } from '../list/repository.js';
+import { isTimeZone } from '../lib/time-zone.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 

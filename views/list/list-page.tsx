@@ -1,7 +1,7 @@
 /** The Executions list: heading, filters, the live status line and the results region. */
 import type { FC } from 'hono/jsx';
-import { Fragment, h } from '../src/jsx.js';
-import type { ListView } from '../src/list-view-model.js';
+import { Fragment, h } from '../../src/lib/jsx.js';
+import type { ListView } from '../../src/list/view-model.js';
 import { ACTIVITY_ID, ActivityChart } from './activity-chart.js';
 import { FieldErrorsOob, Filters } from './filters.js';
 import { Results, RESULTS_ID } from './results.js';

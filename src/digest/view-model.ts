@@ -1,7 +1,7 @@
 /** The failure digest's plain data: each kind of failure in words, with a link to its runs. */
 import type { FailureDigest } from './failure-digest.js';
-import { failureLabel, filterSummary, formatCount } from './list-view-model.js';
-import { withQuery } from './query.js';
+import { failureLabel, filterSummary, formatCount } from '../list/view-model.js';
+import { withQuery } from '../list/query.js';
 
 export interface FailureGroupView {
   tool: string;

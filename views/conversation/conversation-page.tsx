@@ -1,8 +1,8 @@
 /** One run's conversation: a summary of the run, then its timeline with expandable tool calls. */
 import type { FC } from 'hono/jsx';
-import type { ConversationView, StepView } from '../src/conversation-view-model.js';
-import { Fragment, h } from '../src/jsx.js';
-import { NotYet } from './icons.js';
+import type { ConversationView, StepView } from '../../src/conversation/view-model.js';
+import { Fragment, h } from '../../src/lib/jsx.js';
+import { NotYet } from '../shared/icons.js';
 
 const TEXT_STEP_TITLES = { scheduled_call: 'Scheduled call', final_response: 'Final response', error: 'Error' };
 

@@ -1,7 +1,7 @@
 /** The failure digest: failed runs grouped by first failed tool and error, each linking to its runs. */
 import type { FC } from 'hono/jsx';
-import type { DigestView } from '../src/digest-view-model.js';
-import { h } from '../src/jsx.js';
+import type { DigestView } from '../../src/digest/view-model.js';
+import { h } from '../../src/lib/jsx.js';
 
 export const DigestPage: FC<{ view: DigestView }> = ({ view }) => (
   <div class="xa">

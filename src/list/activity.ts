@@ -6,7 +6,7 @@
 import { addDays, addMonths, addWeeks, addYears, differenceInCalendarDays, startOfMonth, startOfWeek, startOfYear } from 'date-fns';
 import { MIN_DATE } from './query.js';
 import type { ActivityUnit } from './repository.js';
-import { dateOfDay as toDate, dayOfDate as toDay } from './time-zone.js';
+import { dateOfDay as toDate, dayOfDate as toDay } from '../lib/time-zone.js';
 
 export const MAX_BARS = 62;
 

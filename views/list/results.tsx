@@ -3,10 +3,10 @@
  * the fragment htmx swaps in on a filter or page change.
  */
 import type { FC } from 'hono/jsx';
-import { Fragment, h } from '../src/jsx.js';
-import type { PaginationView, ResultsView, RowView } from '../src/list-view-model.js';
-import { REFRESH_HEADER, type RefreshView } from '../src/live-refresh.js';
-import { AlertIcon, ClockIcon, EyeIcon, NextIcon, NotYet, PreviousIcon, SpikeIcon } from './icons.js';
+import { Fragment, h } from '../../src/lib/jsx.js';
+import type { PaginationView, ResultsView, RowView } from '../../src/list/view-model.js';
+import { REFRESH_HEADER, type RefreshView } from '../../src/list/live-refresh.js';
+import { AlertIcon, ClockIcon, EyeIcon, NextIcon, NotYet, PreviousIcon, SpikeIcon } from '../shared/icons.js';
 
 /** The id of the swapped region; htmx targets it and the server recognises it in HX-Target. */
 export const RESULTS_ID = 'xa-results';

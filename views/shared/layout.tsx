@@ -4,7 +4,7 @@
  */
 import { raw } from 'hono/html';
 import type { Child, FC } from 'hono/jsx';
-import { Fragment, h } from '../src/jsx.js';
+import { Fragment, h } from '../../src/lib/jsx.js';
 
 export interface PageAssets {
   /** The module's stylesheet, inlined: no render-blocking request. */

@@ -16,13 +16,13 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import type { ExecutionsDatabase } from './database.js';
-import { filtersFor } from './execution-list.js';
-import { STATUS_LABELS } from './list-view-model.js';
-import type { ExecutionQuery } from './query.js';
-import { listBoundariesQuery, listedExecutionsQuery, type ExecutionFilters, type ListRange, type Organization, type PageCursor } from './repository.js';
-import { agents, executions } from './schema.js';
-import { utcOffsetChanges, type OffsetChange } from './time-zone.js';
+import type { ExecutionsDatabase } from '../db/database.js';
+import { filtersFor } from '../list/execution-list.js';
+import { STATUS_LABELS } from '../list/view-model.js';
+import type { ExecutionQuery } from '../list/query.js';
+import { listBoundariesQuery, listedExecutionsQuery, type ExecutionFilters, type ListRange, type Organization, type PageCursor } from '../list/repository.js';
+import { agents, executions } from '../db/schema.js';
+import { utcOffsetChanges, type OffsetChange } from '../lib/time-zone.js';
 
 /** Rows per batch query: about 1.3 MB of CSV, each query well inside the statement timeout. */
 const BATCH = 10_000;

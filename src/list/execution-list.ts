@@ -3,7 +3,7 @@
  * against the organization's data, runs the page and count queries and hands back what the
  * page shows. No request, no markup.
  */
-import type { ExecutionsDatabase } from './database.js';
+import type { ExecutionsDatabase } from '../db/database.js';
 import { activityRange, type ActivityRange } from './activity.js';
 import { PAGE_SIZE, type ExecutionQuery, type FieldErrors, type ParsedQuery, type RejectedDates } from './query.js';
 import {
@@ -18,7 +18,7 @@ import {
   type OrganizationRecord,
   type PageRequest,
 } from './repository.js';
-import { instantRange, localDay } from './time-zone.js';
+import { instantRange, localDay } from '../lib/time-zone.js';
 
 export interface ExecutionList {
   /** The query as applied: unknown agents dropped, the page clamped to the last one. */

@@ -6,7 +6,7 @@
  */
 import { isValid, parse } from 'date-fns';
 import { z } from 'zod';
-import { executionStatus, type ExecutionStatus } from './schema.js';
+import { executionStatus, type ExecutionStatus } from '../db/schema.js';
 
 export const STATUSES = executionStatus.enumValues;
 export const PAGE_SIZE = 20;
