@@ -15,7 +15,7 @@ import { connectPostgres } from '../src/db/database.js';
 import { loadExecutionList } from '../src/list/execution-list.js';
 import { loadFailureDigest } from '../src/digest/failure-digest.js';
 import { parseExecutionQuery } from '../src/list/query.js';
-import { findOrganization } from '../src/list/repository.js';
+import { findOrganization } from '../src/db/organization.js';
 import { cpuWindow, csvExport, drive, formatPerRequest, formatShares, rssMb, scenarios, startServer, stopServer, summary } from './harness.js';
 import { BENCH_ORGANIZATION, seedLarge } from './seed-large.js';
 

@@ -7,17 +7,11 @@ import { sql as drizzleSql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BENCH_ORGANIZATION, BENCH_TIME_ZONE, benchAgentId, seedLarge } from '../bench/seed-large.js';
-import { filtersFor } from '../src/list/execution-list.js';
+import { filtersFor } from '../src/list/filter-set.js';
 import { DEFAULT_QUERY, PAGE_SIZE, type ExecutionQuery } from '../src/list/query.js';
-import {
-  listBoundariesQuery,
-  listedExecutionsQuery,
-  listExecutions,
-  listExecutionsQuery,
-  pageWithSummaryQuery,
-  summarizeExecutionsQuery,
-  type PageRequest,
-} from '../src/list/repository.js';
+import { batchBoundariesQuery, csvLinesQuery } from '../src/csv/repository.js';
+import { listExecutions, listExecutionsQuery, pageWithSummaryQuery, type PageRequest } from '../src/list/page-query.js';
+import { summarizeExecutionsQuery } from '../src/list/summary-query.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 import { createTestHost, ORG_HEADER } from './support/test-host.js';
 
@@ -84,10 +78,10 @@ describe.skipIf(target.skipReason !== null)(
       expect(seqScans(await plan(summarizeExecutionsQuery(database.db, BENCH_ORGANIZATION, filters, 'month')))).not.toContain('xa_executions');
       // The CSV export's: where its batches begin and end, and a batch between two runs.
       for (const after of [null, cursor]) {
-        expect(seqScans(await plan(listBoundariesQuery(database.db, BENCH_ORGANIZATION, filters, after, 10_000, 20)))).not.toContain('xa_executions');
+        expect(seqScans(await plan(batchBoundariesQuery(database.db, BENCH_ORGANIZATION, filters, after, 10_000, 20)))).not.toContain('xa_executions');
       }
       const range = { after: cursor, through: { startedAt: '2026-06-14T00:00:00.000000Z', id: agent }, newest: cursor.startedAt };
-      const batch = listedExecutionsQuery(database.db, BENCH_ORGANIZATION, filters, drizzleSql<string>`''`, range);
+      const batch = csvLinesQuery(database.db, BENCH_ORGANIZATION, filters, drizzleSql<string>`''`, range);
       expect(seqScans(await plan(batch))).not.toContain('xa_executions');
     });
 

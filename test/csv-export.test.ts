@@ -5,11 +5,12 @@ import { parseCsv } from './support/csv.js';
 import { BENCH_ORGANIZATION, seedLarge } from '../bench/seed-large.js';
 import { creditsCellSql, creditsSql, csvCell, csvCellSql, dateTimeSql, offsetTable } from '../src/csv/csv-export.js';
 import type { ExecutionsDatabase } from '../src/db/database.js';
-import { filtersFor } from '../src/list/execution-list.js';
-import { formatCredits, STATUS_LABELS } from '../src/list/view-model.js';
+import { filtersFor } from '../src/list/filter-set.js';
+import { formatCredits } from '../src/lib/format.js';
+import { STATUS_LABELS } from '../src/list/status.js';
 import { parseExecutionQuery } from '../src/list/query.js';
 import { deleteAgent, recordFinishedRuns, upsertAgent, upsertOrganization, upsertSchedule } from '../src/write/recorder.js';
-import { listExecutions } from '../src/list/repository.js';
+import { listExecutions } from '../src/list/page-query.js';
 import { agents, organizations, schedules } from '../src/db/schema.js';
 import { formatDateTime } from '../src/lib/time-zone.js';
 import { spawnScript } from './support/child-process.js';
@@ -118,7 +119,7 @@ async function csvInJavaScript(db: ExecutionsDatabase, organizationId: string, t
         r.scheduleTitle,
         formatDateTime(r.startedAt, timeZone),
         STATUS_LABELS[r.status],
-        formatCredits(r.credits) ?? '',
+        r.credits === null ? '' : formatCredits(r.credits),
         r.errorMessage ?? '',
         r.id,
         r.conversationId,
@@ -315,7 +316,7 @@ for (const target of databaseTargets) {
               values.map((v) => (v === null ? 'none' : formatCredits(Number(v)))),
             );
             expect(await eachInSql(database.db, text, (v) => creditsCellSql(asNumeric(v)))).toEqual(
-              values.map((v) => csvCell(v === null ? '' : formatCredits(Number(v))!)),
+              values.map((v) => csvCell(v === null ? '' : formatCredits(Number(v)))),
             );
           }),
           { numRuns: 100 },

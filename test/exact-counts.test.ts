@@ -10,9 +10,13 @@ import { and, count, countDistinct, eq, gte, isNotNull, lt, sql, type SQL } from
 import { format, lastDayOfMonth, parseISO } from 'date-fns';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { filtersFor } from '../src/list/execution-list.js';
-import { DEFAULT_QUERY, STATUSES, type ExecutionQuery } from '../src/list/query.js';
-import { digestFailures, summarizeExecutions, type ActivityUnit, type ExecutionFilters } from '../src/list/repository.js';
+import { DEFAULT_QUERY, type ExecutionQuery } from '../src/list/query.js';
+import { STATUS_ORDER as STATUSES } from '../src/list/status.js';
+import { instantRange } from '../src/lib/time-zone.js';
+import { filtersFor, type ExecutionFilters } from '../src/list/filter-set.js';
+import type { ActivityUnit } from '../src/list/counts.js';
+import { summarizeExecutions } from '../src/list/summary-query.js';
+import { digestFailures } from '../src/digest/repository.js';
 import { agents, conversations, executions, organizations, schedules, steps } from '../src/db/schema.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 
@@ -269,13 +273,14 @@ for (const target of databaseTargets) {
 
 /** The list's filters, written out again here against the runs, so a mistake in one is caught by the other. */
 function plainConditions(org: string, f: ExecutionFilters): SQL | undefined {
+  const range = instantRange(f.startDate, f.endDate, f.timeZone);
   return and(
     eq(executions.organizationId, org),
     isNotNull(executions.scheduleId),
     f.agentId ? eq(executions.agentId, f.agentId) : undefined,
     f.status ? eq(executions.status, f.status) : undefined,
-    f.startedFrom ? gte(executions.startedAt, f.startedFrom) : undefined,
-    f.startedBefore ? lt(executions.startedAt, f.startedBefore) : undefined,
+    range.from ? gte(executions.startedAt, range.from) : undefined,
+    range.before ? lt(executions.startedAt, range.before) : undefined,
     f.spikesOnly ? sql`${executions.credits} > 3 * ${executions.usualCredits}` : undefined,
     f.failure
       ? sql`${executions.status} = 'failed' and ${executions.failedTool} = ${f.failure.tool} and ${executions.errorSignature} = ${f.failure.signature}`

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STATUSES } from '../src/list/query.js';
+import { STATUS_ORDER as STATUSES } from '../src/list/status.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 import { AGENT, fixtureRuns, HUB_CONVERSATION, insertFixture, ORG_A, ORG_B_CONVERSATION } from './support/fixture.js';
 import { createTestHost, htmxHeaders, ORG_HEADER } from './support/test-host.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatCount } from '../src/list/view-model.js';
+import { formatCount } from '../src/lib/format.js';
 
 describe('formatCount', () => {
   const intl = new Intl.NumberFormat('en-GB');

@@ -9,7 +9,7 @@ import autocannon from 'autocannon';
 import { and, eq, isNotNull } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_ORGANIZATION_ID, seedDemo } from '../src/demo/seed.js';
-import { STATUSES } from '../src/list/query.js';
+import { STATUS_ORDER as STATUSES } from '../src/list/status.js';
 import { agents, executions } from '../src/db/schema.js';
 import { spawnScript, type ChildScript } from './support/child-process.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';

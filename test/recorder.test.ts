@@ -21,9 +21,10 @@ import {
   type FinishedRunInput,
   type StartedExecution,
 } from '../src/write/recorder.js';
-import { filtersFor } from '../src/list/execution-list.js';
+import { filtersFor } from '../src/list/filter-set.js';
 import { DEFAULT_QUERY } from '../src/list/query.js';
-import { findExecutionConversation, listExecutions } from '../src/list/repository.js';
+import { findExecutionConversation } from '../src/conversation/repository.js';
+import { listExecutions } from '../src/list/page-query.js';
 import { agents, conversations, executions, organizations, schedules, steps } from '../src/db/schema.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 

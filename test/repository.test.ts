@@ -1,19 +1,14 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { filtersFor, loadExecutionList } from '../src/list/execution-list.js';
+import { loadExecutionList } from '../src/list/execution-list.js';
+import { filtersFor } from '../src/list/filter-set.js';
 import { DEFAULT_QUERY, PAGE_SIZE, parseExecutionQuery, type ExecutionQuery } from '../src/list/query.js';
 import { localDay } from '../src/lib/time-zone.js';
-import {
-  summarizeExecutions,
-  findExecutionConversation,
-  findOrganization,
-  listAgents,
-  listExecutions,
-  pageWithSummary,
-  type ActivityUnit,
-  type Organization,
-  type PageRequest,
-} from '../src/list/repository.js';
+import { findExecutionConversation } from '../src/conversation/repository.js';
+import { findOrganization, listAgents, type Organization } from '../src/db/organization.js';
+import type { ActivityUnit } from '../src/list/counts.js';
+import { listExecutions, pageWithSummary, type PageRequest } from '../src/list/page-query.js';
+import { summarizeExecutions } from '../src/list/summary-query.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 import {
   AGENT,

@@ -12,7 +12,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutionsDatabase } from '../src/db/database.js';
-import { STATUSES } from '../src/list/query.js';
+import { STATUS_ORDER as STATUSES } from '../src/list/status.js';
 import {
   deleteAgent,
   markActive,

@@ -1,7 +1,9 @@
 /** The conversation view's plain data: one scheduled run, its header and its timeline. */
-import { statusBadge, formatCredits, type StatusBadge } from '../list/view-model.js';
+import { formatCredits } from '../lib/format.js';
+import { statusBadge, type StatusBadge } from '../list/status.js';
 import { withQuery, type ExecutionQuery } from '../list/query.js';
-import type { ConversationStep, ExecutionConversation } from '../list/repository.js';
+import type { ConversationStep } from '../db/steps.js';
+import type { ExecutionConversation } from './repository.js';
 import { formatDateTime } from '../lib/time-zone.js';
 
 export type StepView =
@@ -84,7 +86,7 @@ export function buildConversationView(
     status: statusBadge(conversation.status),
     startedAt: formatDateTime(conversation.startedAt, timeZone),
     finishedAt: conversation.finishedAt ? formatDateTime(conversation.finishedAt, timeZone) : null,
-    credits: formatCredits(conversation.credits),
+    credits: conversation.credits === null ? null : formatCredits(conversation.credits),
     error: conversation.errorMessage,
     failedTool: conversation.failedTool,
     steps: conversation.steps.map((s) => stepView(s, timeZone, conversation.failedStep)),

@@ -17,10 +17,12 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { ExecutionsDatabase } from '../db/database.js';
-import { filtersFor } from '../list/execution-list.js';
-import { STATUS_LABELS } from '../list/view-model.js';
 import type { ExecutionQuery } from '../list/query.js';
-import { listBoundariesQuery, listedExecutionsQuery, type ExecutionFilters, type ListRange, type Organization, type PageCursor } from '../list/repository.js';
+import type { Organization } from '../db/organization.js';
+import { filtersFor, type ExecutionFilters } from '../list/filter-set.js';
+import type { PageCursor } from '../list/page-query.js';
+import { STATUS_LABELS } from '../list/status.js';
+import { batchBoundariesQuery, csvLinesQuery, type ListRange } from './repository.js';
 import { agents, executions } from '../db/schema.js';
 import { utcOffsetChanges, type OffsetChange } from '../lib/time-zone.js';
 
@@ -135,7 +137,7 @@ async function* batchBounds(
   timeZone: string,
 ): AsyncGenerator<BatchBounds> {
   // Awaited once: a query builder runs its query again at every then().
-  const boundaries = async (from: PageCursor | null) => listBoundariesQuery(db, organizationId, filters, from, BATCH, BOUNDS);
+  const boundaries = async (from: PageCursor | null) => batchBoundariesQuery(db, organizationId, filters, from, BATCH, BOUNDS);
   let after: PageCursor | null = null;
   let pending = boundaries(null);
   for (;;) {
@@ -168,7 +170,7 @@ async function readBatch(
   filters: ExecutionFilters,
   { range, table }: BatchBounds,
 ): Promise<string> {
-  const batch = listedExecutionsQuery(db, organizationId, filters, csvLineSql(table), range).as('batch');
+  const batch = csvLinesQuery(db, organizationId, filters, csvLineSql(table), range).as('batch');
   const [row] = await db.transaction(async (tx) => {
     // One round trip for two settings of this transaction alone.
     // One backend: parallel workers cost more to start and merge than they save on a walk of

@@ -4,9 +4,12 @@
  * keeps failing at the same step, as a view.
  */
 import type { ExecutionsDatabase } from '../db/database.js';
-import { filtersFor, withKnownAgent } from '../list/execution-list.js';
-import type { ExecutionQuery, FieldErrors, ParsedQuery } from '../list/query.js';
-import { digestFailures, listAgents, type AgentOption, type FailureGroup, type Organization } from '../list/repository.js';
+import { listAgents, type AgentOption, type Organization } from '../db/organization.js';
+import { checkQuery } from '../list/execution-list.js';
+import type { FieldErrors } from '../list/filter.js';
+import { filtersFor } from '../list/filter-set.js';
+import type { ExecutionQuery, ParsedQuery } from '../list/query.js';
+import { digestFailures, type FailureGroup } from './repository.js';
 
 /** Groups beyond this many are left off, and the digest says so. */
 export const DIGEST_LIMIT = 50;
@@ -28,7 +31,7 @@ export async function loadFailureDigest(
   knownAgents?: AgentOption[],
 ): Promise<FailureDigest> {
   const agents = knownAgents ?? (await listAgents(db, organization.id));
-  const { query, errors } = withKnownAgent(parsed, agents);
+  const { query, errors } = checkQuery(parsed, agents);
   const groups = await digestFailures(db, organization.id, filtersFor(query, organization.timeZone), DIGEST_LIMIT + 1);
   return { query, errors, agents, groups: groups.slice(0, DIGEST_LIMIT), truncated: groups.length > DIGEST_LIMIT };
 }

@@ -1,6 +1,8 @@
 /** The failure digest's plain data: each kind of failure in words, with a link to its runs. */
 import type { FailureDigest } from './failure-digest.js';
-import { failureLabel, filterSummary, formatCount } from '../list/view-model.js';
+import { formatCount } from '../lib/format.js';
+import { describeFilters } from '../list/filter-set.js';
+import { failureLabel } from '../list/filters.js';
 import { withQuery } from '../list/query.js';
 
 export interface FailureGroupView {
@@ -28,12 +30,12 @@ const plural = (n: number, one: string, many: string) => `${formatCount(n)} ${n 
 
 export function buildDigestView(digest: FailureDigest, basePath: string): DigestView {
   const query = { ...digest.query, page: 1, cursor: null };
-  const summary = filterSummary(query, digest.agents);
+  const summary = describeFilters(query, { agents: digest.agents });
   return {
     title: 'Failures by tool and error – Executions',
     backHref: withQuery(basePath, query),
     filterText: summary ? `Failed runs filtered by ${summary}.` : 'All failed runs.',
-    errors: Object.values(digest.errors),
+    errors: Object.values(digest.errors).filter((message): message is string => message !== undefined),
     truncated: digest.truncated,
     groups: digest.groups.map((g) => {
       const failure = { tool: g.tool, signature: g.signature };

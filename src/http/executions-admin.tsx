@@ -19,7 +19,7 @@ import { buildDigestView } from '../digest/view-model.js';
 import { connectPostgres, isDatabaseUnavailable, type ExecutionsDatabase } from '../db/database.js';
 import { DEFAULT_DEADLINE_MS, DeadlineExceededError, startDeadline, type Within } from './deadline.js';
 import { exportCsv } from '../csv/csv-export.js';
-import { loadExecutionList, withKnownAgent } from '../list/execution-list.js';
+import { checkQuery, loadExecutionList } from '../list/execution-list.js';
 import { loadFailureDigest } from '../digest/failure-digest.js';
 import { Fragment, h } from '../lib/jsx.js';
 import { buildListView } from '../list/view-model.js';
@@ -32,7 +32,8 @@ import {
   withLiveRefresh,
 } from '../list/live-refresh.js';
 import { parseExecutionQuery, withQuery } from '../list/query.js';
-import { findExecutionConversation, findOrganization, listAgents, type OrganizationRecord } from '../list/repository.js';
+import { findExecutionConversation } from '../conversation/repository.js';
+import { findOrganization, listAgents, type OrganizationRecord } from '../db/organization.js';
 import { ttlCache } from '../lib/ttl-cache.js';
 import { securityHeaders, type SecurityHeadersOptions } from './security-headers.js';
 import { isTimeZone } from '../lib/time-zone.js';
@@ -292,7 +293,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   app.get('/export.csv', async (c) => {
     const { organization, within } = c.var;
     // The same rows as the list it is linked from: an agent not of this organization is ignored.
-    const { query } = withKnownAgent(parseExecutionQuery(new URL(c.req.url).searchParams), await within(agentsOf(organization.id)));
+    const { query } = checkQuery(parseExecutionQuery(new URL(c.req.url).searchParams), await within(agentsOf(organization.id)));
     const csv = await within(exportCsv(db, organization, query));
     const today = new Date().toISOString().slice(0, 10);
     return c.body(csv, 200, {

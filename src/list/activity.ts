@@ -4,8 +4,8 @@
  * MAX_BARS bars however long the range.
  */
 import { addDays, addMonths, addWeeks, addYears, differenceInCalendarDays, startOfMonth, startOfWeek, startOfYear } from 'date-fns';
-import { MIN_DATE } from './query.js';
-import type { ActivityUnit } from './repository.js';
+import type { ActivityUnit } from './counts.js';
+import { MIN_DATE } from './filters.js';
 import { dateOfDay as toDate, dayOfDate as toDay } from '../lib/time-zone.js';
 
 export const MAX_BARS = 62;

@@ -5,26 +5,19 @@
  */
 import type { ExecutionsDatabase } from '../db/database.js';
 import { activityRange, type ActivityRange } from './activity.js';
-import { PAGE_SIZE, type ExecutionQuery, type FieldErrors, type ParsedQuery, type RejectedDates } from './query.js';
-import {
-  listAgents,
-  listExecutions,
-  pageWithSummary,
-  summarizeExecutions,
-  type ActivityBucket,
-  type AgentOption,
-  type ExecutionFilters,
-  type ExecutionRow,
-  type OrganizationRecord,
-  type PageRequest,
-} from './repository.js';
-import { instantRange, localDay } from '../lib/time-zone.js';
+import type { FieldErrors, Rejected } from './filter.js';
+import { checkFilters, filtersFor } from './filter-set.js';
+import { pageWithSummary, listExecutions, type ExecutionRow, type PageRequest } from './page-query.js';
+import { PAGE_SIZE, type ExecutionQuery, type ParsedQuery } from './query.js';
+import { summarizeExecutions, type ActivityBucket } from './summary-query.js';
+import { listAgents, type AgentOption, type OrganizationRecord } from '../db/organization.js';
+import { localDay } from '../lib/time-zone.js';
 
 export interface ExecutionList {
   /** The query as applied: unknown agents dropped, the page clamped to the last one. */
   query: ExecutionQuery;
   errors: FieldErrors;
-  rejected: RejectedDates;
+  rejected: Rejected;
   agents: AgentOption[];
   rows: ExecutionRow[];
   total: number;
@@ -41,32 +34,14 @@ export function pageCountFor(total: number): number {
   return Math.max(1, Math.ceil(total / PAGE_SIZE));
 }
 
-export function filtersFor(query: ExecutionQuery, timeZone: string): ExecutionFilters {
-  const range = instantRange(query.startDate, query.endDate, timeZone);
-  return {
-    agentId: query.agentId,
-    status: query.status,
-    startDate: query.startDate,
-    endDate: query.endDate,
-    startedFrom: range.from,
-    startedBefore: range.before,
-    spikesOnly: query.spikesOnly,
-    failure: query.failure,
-  };
-}
-
 /**
- * The query with its agent checked against the organization's: an id from another organization,
- * or a stale bookmark, is not an agent here, so the list (and its export) shows all agents.
+ * The query checked against the organization's data: an agent of another organization, or a
+ * stale bookmark's, is not applied, and says so.
  */
-export function withKnownAgent(parsed: ParsedQuery, agents: AgentOption[]): ParsedQuery {
-  const { agentId } = parsed.query;
-  if (!agentId || agents.some((a) => a.id === agentId)) return parsed;
-  return {
-    ...parsed,
-    query: { ...parsed.query, agentId: null },
-    errors: { ...parsed.errors, agent: 'That agent was not found. Showing all agents.' },
-  };
+export function checkQuery(parsed: ParsedQuery, agents: AgentOption[]): ParsedQuery {
+  const { values, errors } = checkFilters(parsed.query, { agents });
+  if (values === parsed.query) return parsed;
+  return { ...parsed, query: values, errors: { ...parsed.errors, ...errors } };
 }
 
 export async function loadExecutionList(
@@ -78,7 +53,7 @@ export async function loadExecutionList(
   knownAgents?: AgentOption[],
 ): Promise<ExecutionList> {
   const agents = knownAgents ?? (await listAgents(db, organization.id));
-  const checked = withKnownAgent(parsed, agents);
+  const checked = checkQuery(parsed, agents);
   let { query } = checked;
   const { errors } = checked;
 

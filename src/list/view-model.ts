@@ -6,39 +6,15 @@ import { addDays } from 'date-fns';
 import { bucketsOf, type ActivityRange } from './activity.js';
 import type { ExecutionList } from './execution-list.js';
 import type { RefreshView } from './live-refresh.js';
-import { DEFAULT_QUERY, hasFilters, withQuery, type ExecutionQuery, type FieldErrors } from './query.js';
-import type { ActivityBucket, AgentOption, ExecutionRow } from './repository.js';
-import { RUNNING_LONG_FACTOR, type ExecutionStatus } from '../db/schema.js';
+import { RUNNING_LONG_FACTOR } from '../db/schema.js';
+import { formatCount, formatCredits, formatRatio, formatSpan } from '../lib/format.js';
 import { dateOfDay, dayOfDate, formatCalendarDate, formatDateTime } from '../lib/time-zone.js';
-
-export const STATUS_LABELS: Record<ExecutionStatus, string> = {
-  active: 'Active',
-  completed: 'Completed',
-  pending: 'Pending',
-  failed: 'Failed',
-};
-
-/** The spec's badge colours: green Active, blue Completed, yellow Pending, red Failed. */
-export const STATUS_COLOURS: Record<ExecutionStatus, 'green' | 'blue' | 'yellow' | 'red'> = {
-  active: 'green',
-  completed: 'blue',
-  pending: 'yellow',
-  failed: 'red',
-};
-
-/** The order the Status filter offers them in, as the spec lists them; the chart stacks them so. */
-export const STATUS_ORDER: ExecutionStatus[] = ['active', 'completed', 'pending', 'failed'];
-
-export interface Option {
-  value: string;
-  label: string;
-  selected: boolean;
-}
-
-export interface StatusBadge {
-  label: string;
-  colour: (typeof STATUS_COLOURS)[ExecutionStatus];
-}
+import type { FormField } from './filter.js';
+import { describeFilters, ERROR_SLOTS, formFields, hasFilters } from './filter-set.js';
+import type { ExecutionRow } from './page-query.js';
+import { DEFAULT_QUERY, withQuery } from './query.js';
+import { STATUS_COLOURS, STATUS_LABELS, STATUS_ORDER, statusBadge, type StatusBadge } from './status.js';
+import type { ActivityBucket } from './summary-query.js';
 
 export interface RowView {
   id: string;
@@ -70,14 +46,10 @@ export interface RowView {
 export interface FilterView {
   action: string;
   clearHref: string;
-  agentOptions: Option[];
-  statusOptions: Option[];
-  startDate: string;
-  endDate: string;
-  spikesOnly: boolean;
-  /** The failure the list is narrowed to (from the digest), with a link that drops it. */
-  failure: { tool: string; signature: string; label: string; removeHref: string } | null;
-  errors: FieldErrors;
+  /** Every filter's controls, in order. */
+  fields: FormField[];
+  /** Every error slot of the form with its message, if any: a swap refreshes them all. */
+  errors: { slot: string; message: string | undefined }[];
 }
 
 export interface BarView {
@@ -138,52 +110,13 @@ export interface ListView {
   canonicalHref: string;
 }
 
-const countFormat = new Intl.NumberFormat('en-GB');
-
-/**
- * A count as en-GB writes it ("1,234,567"). Intl's format took a quarter of the list's view model
- * (0.76 µs a call, and a page with its chart makes 150); grouping the digits takes a fifth of that.
- * Anything but a safe integer (or -0, which Intl writes "-0") goes to Intl.
- */
-export function formatCount(n: number): string {
-  if (!Number.isSafeInteger(n) || Object.is(n, -0)) return countFormat.format(n);
-  return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
-}
-
-const creditsFormat = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
-
-const ratioFormat = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-
-export function totalText(total: number, credits: number): string {
-  const runs = `${formatCount(total)} ${total === 1 ? 'execution' : 'executions'} total`;
-  return `${runs} · ${creditsFormat.format(credits)} ${credits === 1 ? 'credit' : 'credits'}`;
-}
-
-/** A span of time as people say it: "40 s", "14 min", "2 h 5 min", "3 days". */
-export function formatSpan(ms: number): string {
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 1) return `${Math.max(0, Math.round(ms / 1000))} s`;
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
-  return `${Math.floor(hours / 24)} days`;
-}
-
-export function formatCredits(credits: number | null): string | null {
-  return credits === null ? null : creditsFormat.format(credits);
-}
-
-export function statusBadge(status: ExecutionStatus): StatusBadge {
-  return { label: STATUS_LABELS[status], colour: STATUS_COLOURS[status] };
-}
-
 export function conversationPath(basePath: string, conversationId: string): string {
   return `${basePath}/conversations/${encodeURIComponent(conversationId)}`;
 }
 
 function spikeText(row: ExecutionRow): string | null {
   if (!row.creditSpike || row.credits === null || !row.usualCredits) return null;
-  return `Credit spike: ${ratioFormat.format(row.credits / row.usualCredits)}× usual`;
+  return `Credit spike: ${formatRatio(row.credits / row.usualCredits)}× usual`;
 }
 
 function runningLongText(row: ExecutionRow, now: Date): string | null {
@@ -209,7 +142,7 @@ function rowView(row: ExecutionRow, basePath: string, listSearch: string, timeZo
     changing: row.status === 'active' || row.status === 'pending',
     error: failed && row.errorMessage ? row.errorMessage : null,
     failedTool: failed && row.failedTool ? `First failed tool: ${row.failedTool}` : null,
-    credits: formatCredits(row.credits),
+    credits: row.credits === null ? null : formatCredits(row.credits),
     spike: spikeText(row),
     runningLong: runningLongText(row, now),
     conversationHref: conversationPath(basePath, row.conversationId) + listSearch + jump,
@@ -217,28 +150,10 @@ function rowView(row: ExecutionRow, basePath: string, listSearch: string, timeZo
   };
 }
 
-/** The filters in words, for captions: "agent Daily digest, status Failed, from 01/11/2026". */
-export function filterSummary(query: ExecutionQuery, agents: AgentOption[]): string {
-  const parts: string[] = [];
-  const agent = agents.find((a) => a.id === query.agentId);
-  if (agent) parts.push(`agent ${agent.removed ? 'Agent removed' : agent.name}`);
-  if (query.status) parts.push(`status ${STATUS_LABELS[query.status]}`);
-  if (query.startDate) parts.push(`from ${formatCalendarDate(query.startDate)}`);
-  if (query.endDate) parts.push(`to ${formatCalendarDate(query.endDate)}`);
-  if (query.spikesOnly) parts.push('credit spikes only');
-  if (query.failure) parts.push(`failure ${failureLabel(query.failure)}`);
-  return parts.join(', ');
-}
-
 function captionDetail(list: ExecutionList): string {
-  const summary = filterSummary(list.query, list.agents);
+  const summary = describeFilters(list.query, { agents: list.agents });
   const filtered = summary ? `, filtered by ${summary}` : '';
   return `${filtered}, newest first, page ${list.query.page} of ${list.pageCount}`;
-}
-
-/** "google_calendar — 401 expired credential", as the digest names a failure. */
-export function failureLabel(failure: { tool: string; signature: string }): string {
-  return `${failure.tool || 'No tool call failed'} — ${failure.signature || 'No error message'}`;
 }
 
 const UNIT_TITLES = { day: 'day', week: 'week', month: 'month', year: 'year' } as const;
@@ -289,6 +204,11 @@ function activityView(list: ExecutionList, basePath: string): ActivityView | nul
   };
 }
 
+export function totalText(total: number, credits: number): string {
+  const runs = `${formatCount(total)} ${total === 1 ? 'execution' : 'executions'} total`;
+  return `${runs} · ${formatCredits(credits)} ${credits === 1 ? 'credit' : 'credits'}`;
+}
+
 export function buildListView(list: ExecutionList, basePath: string, timeZone: string): ListView {
   const { query } = list;
   // The arrows carry a keyset cursor — the last row for Next, the first for Previous — so every
@@ -307,17 +227,6 @@ export function buildListView(list: ExecutionList, basePath: string, timeZone: s
     query.page >= list.pageCount || !last
       ? null
       : withQuery(basePath, { ...query, page: query.page + 1, cursor: { direction: 'after', ...last.cursor } });
-  const agentOptions: Option[] = [
-    { value: '', label: 'All agents', selected: query.agentId === null },
-    // Deleted agents are offered only when the query already names one (a bookmark, say).
-    ...list.agents
-      .filter((a) => !a.removed || a.id === query.agentId)
-      .map((a) => ({ value: a.id, label: a.removed ? 'Agent removed' : a.name, selected: a.id === query.agentId })),
-  ];
-  const statusOptions: Option[] = [
-    { value: '', label: 'All statuses', selected: query.status === null },
-    ...STATUS_ORDER.map((s) => ({ value: s, label: STATUS_LABELS[s], selected: s === query.status })),
-  ];
   const pageSuffix = list.pageCount > 1 ? ` (page ${query.page} of ${list.pageCount})` : '';
   const weekAgo = dayOfDate(addDays(dateOfDay(list.today), -6));
   const firstPage = { ...query, page: 1, cursor: null };
@@ -329,17 +238,13 @@ export function buildListView(list: ExecutionList, basePath: string, timeZone: s
     filters: {
       action: basePath,
       clearHref: basePath,
-      agentOptions,
-      statusOptions,
-      startDate: query.startDate ?? list.rejected.startDate ?? '',
-      endDate: query.endDate ?? list.rejected.endDate ?? '',
-      spikesOnly: query.spikesOnly,
-      failure: query.failure && {
-        ...query.failure,
-        label: failureLabel(query.failure),
-        removeHref: withQuery(basePath, { ...firstPage, failure: null }),
-      },
-      errors: list.errors,
+      fields: formFields(query, {
+        facts: { agents: list.agents },
+        errors: list.errors,
+        rejected: list.rejected,
+        removeHref: (without) => withQuery(basePath, { ...firstPage, ...without }),
+      }),
+      errors: ERROR_SLOTS.map((slot) => ({ slot, message: list.errors[slot] })),
     },
     results: {
       // The query string once, not once per row.

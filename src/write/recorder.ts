@@ -32,7 +32,7 @@ import {
   type ScheduleKind,
   type StepKind,
 } from '../db/schema.js';
-import { stepColumns, type ConversationStep } from '../list/repository.js';
+import { stepColumns, type ConversationStep } from '../db/steps.js';
 import { isTimeZone } from '../lib/time-zone.js';
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };

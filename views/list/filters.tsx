@@ -1,31 +1,26 @@
 /**
  * The filter form, after the MoJ "filter a list" pattern. A plain GET form: without JavaScript
  * the Apply button submits it; with htmx a change swaps only the results region. It has no page
- * field, so every change lands on page 1.
+ * field, so every change lands on page 1. Each filter's controls come from its definition
+ * (src/list/filters.ts); this file only knows the kinds of control.
  */
 import type { Child, FC } from 'hono/jsx';
 import { Fragment, h } from '../../src/lib/jsx.js';
-import type { FieldErrors } from '../../src/list/query.js';
-import { FIELD_NAMES, MIN_DATE } from '../../src/list/query.js';
-import type { FilterView, Option } from '../../src/list/view-model.js';
+import type { FormField } from '../../src/list/filter.js';
+import type { FilterView } from '../../src/list/view-model.js';
 import { RESULTS_ID } from './results.js';
 
 export const FILTERS_ID = 'xa-filters';
 
-type ErrorField = keyof FieldErrors;
-
-const errorId = (field: ErrorField) => `xa-${field}-error`;
+const errorId = (slot: string) => `xa-${slot}-error`;
+const controlId = (slot: string) => `xa-${slot}`;
 
 /**
  * Always present, empty when there is nothing to say, so the control's aria-describedby always
  * points somewhere and a swap can refill it out of band.
  */
-export const FieldError: FC<{ field: ErrorField; message: string | undefined; oob?: boolean }> = ({
-  field,
-  message,
-  oob,
-}) => (
-  <p id={errorId(field)} class="xa-error-message" {...(oob ? { 'hx-swap-oob': 'true' } : {})}>
+export const FieldError: FC<{ slot: string; message: string | undefined; oob?: boolean }> = ({ slot, message, oob }) => (
+  <p id={errorId(slot)} class="xa-error-message" {...(oob ? { 'hx-swap-oob': 'true' } : {})}>
     {message !== undefined && (
       <>
         <span class="xa-visually-hidden">Error: </span>
@@ -36,28 +31,21 @@ export const FieldError: FC<{ field: ErrorField; message: string | undefined; oo
 );
 
 /** The error slots a fragment response refreshes out of band. */
-export const FieldErrorsOob: FC<{ errors: FieldErrors }> = ({ errors }) => (
+export const FieldErrorsOob: FC<{ errors: FilterView['errors'] }> = ({ errors }) => (
   <>
-    {(['agent', 'status', 'startDate', 'endDate', 'failure'] as const).map((field) => (
-      <FieldError field={field} message={errors[field]} oob />
+    {errors.map(({ slot, message }) => (
+      <FieldError slot={slot} message={message} oob />
     ))}
   </>
 );
 
-const controlId = (field: ErrorField) => `xa-${field}`;
-
 /** A labelled control with its error slot between label and control, as GOV.UK places it. */
-const Field: FC<{ field: ErrorField; label: string; error: string | undefined; children: Child }> = ({
-  field,
-  label,
-  error,
-  children,
-}) => (
+const Labelled: FC<{ slot: string; label: string; error: string | undefined; children: Child }> = ({ slot, label, error, children }) => (
   <div class="xa-field">
-    <label class="xa-label" for={controlId(field)}>
+    <label class="xa-label" for={controlId(slot)}>
       {label}
     </label>
-    <FieldError field={field} message={error} />
+    <FieldError slot={slot} message={error} />
     {children}
   </div>
 );
@@ -67,46 +55,67 @@ const Field: FC<{ field: ErrorField; label: string; error: string | undefined; c
  * refreshes the message out of band but leaves the control alone, so it could go stale; the
  * message, prefixed "Error:", is read with the control instead (as GOV.UK Frontend does).
  */
-const controlAttributes = (field: keyof typeof FIELD_NAMES & ErrorField) => ({
-  id: controlId(field),
-  name: FIELD_NAMES[field],
-  'aria-describedby': errorId(field),
+const controlAttributes = (slot: string, name: string) => ({
+  id: controlId(slot),
+  name,
+  'aria-describedby': errorId(slot),
 });
 
-const Select: FC<{ field: 'agent' | 'status'; label: string; options: Option[]; error: string | undefined }> = ({
-  field,
-  label,
-  options,
-  error,
-}) => (
-  <Field field={field} label={label} error={error}>
-    <select class="xa-select" {...controlAttributes(field)}>
-      {options.map((o) => (
-        <option value={o.value} selected={o.selected}>
-          {o.label}
-        </option>
-      ))}
-    </select>
-  </Field>
-);
-
-const DateInput: FC<{ field: 'startDate' | 'endDate'; label: string; value: string; error: string | undefined }> = ({
-  field,
-  label,
-  value,
-  error,
-}) => (
-  <Field field={field} label={label} error={error}>
-    <input
-      type="date"
-      class="xa-input"
-      value={value}
-      min={MIN_DATE}
-      max="9999-12-31"
-      {...controlAttributes(field)}
-    />
-  </Field>
-);
+const Field: FC<{ field: FormField }> = ({ field }) => {
+  switch (field.kind) {
+    case 'select':
+      return (
+        <Labelled slot={field.slot} label={field.label} error={field.error}>
+          <select class="xa-select" {...controlAttributes(field.slot, field.name)}>
+            {field.options.map((o) => (
+              <option value={o.value} selected={o.selected}>
+                {o.label}
+              </option>
+            ))}
+          </select>
+        </Labelled>
+      );
+    case 'date':
+      return (
+        <Labelled slot={field.slot} label={field.label} error={field.error}>
+          <input
+            type="date"
+            class="xa-input"
+            value={field.value}
+            min={field.min}
+            max={field.max}
+            {...controlAttributes(field.slot, field.name)}
+          />
+        </Labelled>
+      );
+    case 'checkbox':
+      return (
+        <div class="xa-field xa-checkbox">
+          <input type="checkbox" id={field.id} class="xa-checkbox__input" name={field.name} value="1" checked={field.checked} />
+          <label class="xa-checkbox__label" for={field.id}>
+            {field.label}
+          </label>
+        </div>
+      );
+    case 'applied':
+      return (
+        <div class={`xa-selected-${field.slot}`}>
+          <FieldError slot={field.slot} message={field.error} />
+          {field.applied !== null && (
+            <p>
+              {field.applied.hidden.map((input) => (
+                <input type="hidden" name={input.name} value={input.value} />
+              ))}
+              {field.applied.label}: <strong>{field.applied.text}</strong>{' '}
+              <a href={field.applied.removeHref}>
+                Remove<span class="xa-visually-hidden">{field.applied.removeContext}</span>
+              </a>
+            </p>
+          )}
+        </div>
+      );
+  }
+};
 
 export const Filters: FC<{ filters: FilterView }> = ({ filters }) => (
   <form
@@ -123,37 +132,9 @@ export const Filters: FC<{ filters: FilterView }> = ({ filters }) => (
     hx-push-url="true"
     hx-sync="this:replace"
   >
-    <Select field="agent" label="Agent" options={filters.agentOptions} error={filters.errors.agent} />
-    <Select field="status" label="Status" options={filters.statusOptions} error={filters.errors.status} />
-    <DateInput field="startDate" label="Start date" value={filters.startDate} error={filters.errors.startDate} />
-    <DateInput field="endDate" label="End date" value={filters.endDate} error={filters.errors.endDate} />
-    <div class="xa-field xa-checkbox">
-      <input
-        type="checkbox"
-        id="xa-spikes"
-        class="xa-checkbox__input"
-        name={FIELD_NAMES.spikesOnly}
-        value="1"
-        checked={filters.spikesOnly}
-      />
-      <label class="xa-checkbox__label" for="xa-spikes">
-        Credit spikes only
-      </label>
-    </div>
-    <div class="xa-selected-failure">
-      <FieldError field="failure" message={filters.errors.failure} />
-      {filters.failure !== null && (
-        <p>
-          {/* Kept with the form, so changing another filter keeps the failure. */}
-          <input type="hidden" name={FIELD_NAMES.tool} value={filters.failure.tool} />
-          <input type="hidden" name={FIELD_NAMES.error} value={filters.failure.signature} />
-          Failure: <strong>{filters.failure.label}</strong>{' '}
-          <a href={filters.failure.removeHref}>
-            Remove<span class="xa-visually-hidden"> the failure filter</span>
-          </a>
-        </p>
-      )}
-    </div>
+    {filters.fields.map((field) => (
+      <Field field={field} />
+    ))}
     <div class="xa-filters__actions">
       <button type="submit" class="xa-button">
         Apply

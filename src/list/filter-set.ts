@@ -1,0 +1,110 @@
+/**
+ * Everything derived from the set of filters (filters.ts): parsing and writing their part of the
+ * URL, whether any is set, the shape of a prepared query, its bindings and conditions, the
+ * caption's words and the form's fields. Nothing here names a filter.
+ */
+import type { SQL } from 'drizzle-orm';
+import type { Bind, Bindings } from '../db/prepared.js';
+import { countsFor, type ActivityUnit, type Counts } from './counts.js';
+import type { FieldErrors, FilterFacts, FormField, ListFilter, Rejected } from './filter.js';
+import { FILTERS, type FilterValues } from './filters.js';
+
+/** Each filter typed for the whole value, which holds every filter's keys. */
+const filters = FILTERS as unknown as readonly ListFilter<FilterValues>[];
+
+export const EMPTY_FILTERS = Object.assign({}, ...filters.map((f) => f.empty)) as FilterValues;
+
+/** What the SQL filters on: the filter values, and the organization's time zone for their dates. */
+export type ExecutionFilters = FilterValues & { timeZone: string };
+
+export function filtersFor(values: FilterValues, timeZone: string): ExecutionFilters {
+  const picked = Object.fromEntries(Object.keys(EMPTY_FILTERS).map((key) => [key, values[key as keyof FilterValues]]));
+  return { ...(picked as FilterValues), timeZone };
+}
+
+export interface ParsedFilters {
+  values: FilterValues;
+  errors: FieldErrors;
+  rejected: Rejected;
+}
+
+export function parseFilters(params: URLSearchParams): ParsedFilters {
+  const parsed = filters.map((f) => f.parse(params));
+  return {
+    values: Object.assign({}, ...parsed.map((p) => p.value)) as FilterValues,
+    errors: Object.assign({}, ...parsed.map((p) => p.errors)) as FieldErrors,
+    rejected: Object.assign({}, ...parsed.map((p) => p.rejected)) as Rejected,
+  };
+}
+
+export function writeFilters(values: FilterValues, params: URLSearchParams): void {
+  for (const f of filters) f.write(values, params);
+}
+
+export function hasFilters(values: FilterValues): boolean {
+  return filters.some((f) => f.isSet(values));
+}
+
+/** The values checked against the organization's data; what a check unset comes with a message. */
+export function checkFilters<Q extends FilterValues>(values: Q, facts: FilterFacts): { values: Q; errors: FieldErrors } {
+  let checked = values;
+  let errors: FieldErrors = {};
+  for (const f of filters) {
+    if (!f.check) continue;
+    const r = f.check(checked, facts);
+    if (r.value !== checked) checked = { ...checked, ...r.value };
+    if (r.errors) errors = { ...errors, ...r.errors };
+  }
+  return { values: checked, errors };
+}
+
+/** The filters' part of a prepared query's shape. */
+export function filterShape(values: FilterValues): string {
+  let key = '';
+  for (const f of filters) key += f.shape ? f.shape(values) : f.isSet(values) ? '1' : '0';
+  return key;
+}
+
+export function filterBindings(values: FilterValues, timeZone: string): Bindings {
+  return Object.assign({}, ...filters.map((f) => f.bindings(values, timeZone))) as Bindings;
+}
+
+export function runConditions(values: FilterValues, bind: Bind): SQL[] {
+  return filters.flatMap((f) => f.onRuns(values, bind)).filter((c): c is SQL => c !== undefined);
+}
+
+/** Which counts hold exactly the filtered runs, for the chart's unit (null: the digest). */
+export function countsForFilters(values: FilterValues, unit: ActivityUnit | null): Counts {
+  return countsFor(
+    {
+      wholeMonths: filters.every((f) => f.wholeMonths?.(values) ?? true),
+      insight: filters.some((f) => f.insight?.(values) ?? false),
+    },
+    unit,
+  );
+}
+
+/** The filters' conditions on the counts, equivalent to their conditions on the runs. */
+export function countConditions(values: FilterValues, counts: Counts, bind: Bind): SQL[] {
+  return filters.flatMap((f) => f.onCounts(values, counts, bind)).filter((c): c is SQL => c !== undefined);
+}
+
+/** The filters in words, for captions: "agent Daily digest, status Failed, from 01/11/2026". */
+export function describeFilters(values: FilterValues, facts: FilterFacts): string {
+  return filters
+    .map((f) => f.describe(values, facts))
+    .filter((words): words is string => words !== null)
+    .join(', ');
+}
+
+/** Every error slot of the form, in order. */
+export const ERROR_SLOTS: readonly string[] = filters.flatMap((f) => f.slots);
+
+export function formFields(
+  values: FilterValues,
+  context: { facts: FilterFacts; errors: FieldErrors; rejected: Rejected; removeHref: (without: FilterValues) => string },
+): FormField[] {
+  return filters.flatMap((f) =>
+    f.fields(values, { ...context, removeHref: () => context.removeHref({ ...values, ...f.empty }) }),
+  );
+}

@@ -1,0 +1,104 @@
+/**
+ * What a list filter is, after Django admin's SimpleListFilter: one object owns its URL
+ * parameters and their parsing, its conditions on the runs and on the count tables, its part of
+ * a prepared query's shape, its form field and its words in the caption. Everything else — the
+ * query value, canonical URLs, the SQL, the form — is derived from the set in filters.ts.
+ *
+ * A filter's value is the part of the query value it owns (`{ status: … }`); it is handed the
+ * whole query value and reads only its own keys.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { AgentOption } from '../db/organization.js';
+import type { Bind, Bindings } from '../db/prepared.js';
+import type { Counts } from './counts.js';
+
+/** A message for each field whose input could not be used, by error slot. */
+export type FieldErrors = { [slot: string]: string | undefined };
+
+/** What the user typed that was not applied, by field: shown again, never lost. */
+export type Rejected = { [field: string]: string | undefined };
+
+export interface ParsedFilter<V> {
+  value: V;
+  errors?: FieldErrors;
+  rejected?: Rejected;
+}
+
+/** What the organization's data says about a query value: its agents, its time zone. */
+export interface FilterFacts {
+  agents: AgentOption[];
+}
+
+export interface Option {
+  value: string;
+  label: string;
+  selected: boolean;
+}
+
+/** A form control as the filter view renders it; `slot` names its error message. */
+export type FormField =
+  | { kind: 'select'; slot: string; name: string; label: string; error: string | undefined; options: Option[] }
+  | { kind: 'date'; slot: string; name: string; label: string; error: string | undefined; value: string; min: string; max: string }
+  | { kind: 'checkbox'; id: string; name: string; label: string; checked: boolean }
+  | {
+      /** A filter set from elsewhere (a link), shown with its values kept and a link that drops it. */
+      kind: 'applied';
+      slot: string;
+      error: string | undefined;
+      applied: { label: string; text: string; hidden: { name: string; value: string }[]; removeHref: string; removeContext: string } | null;
+    };
+
+export interface FormContext {
+  facts: FilterFacts;
+  errors: FieldErrors;
+  rejected: Rejected;
+  /** The list's first page with this filter dropped and the others kept. */
+  removeHref(): string;
+}
+
+export interface ListFilter<V extends object> {
+  /** The query value's keys this filter owns, unset. */
+  empty: V;
+  /** The error slots of its fields, in the form's order. */
+  slots: readonly string[];
+  /** Reads its URL parameters (first value of each). Never throws: bad input is unset, with a message. */
+  parse(params: URLSearchParams): ParsedFilter<V>;
+  /** Writes its canonical parameters; nothing when unset. */
+  write(value: V, params: URLSearchParams): void;
+  isSet(value: V): boolean;
+  /**
+   * Everything its conditions' text depends on, as a short key: two values with the same key must
+   * give the same SQL with placeholders. Default: set or not.
+   */
+  shape?(value: V): string;
+  /** Its placeholders' values (names unique across filters), for the query value and time zone. */
+  bindings(value: V, timeZone: string): Bindings;
+  /** Its conditions on the runs (the executions table). */
+  onRuns(value: V, bind: Bind): (SQL | undefined)[];
+  /** Its conditions on a count table, which `countsFor` chose to suit `needs`. */
+  onCounts(value: V, counts: Counts, bind: Bind): (SQL | undefined)[];
+  /** Whether the monthly counts hold exactly its runs (a date range of whole months). Default: yes. */
+  wholeMonths?(value: V): boolean;
+  /** Whether its count condition needs the insight keys (spike, failed tool, signature). Default: no. */
+  insight?(value: V): boolean;
+  /** Checks the value against the organization's data: an unknown agent is not applied. */
+  check?(value: V, facts: FilterFacts): ParsedFilter<V>;
+  /** Its words in the caption: "status Failed"; null when unset. */
+  describe(value: V, facts: FilterFacts): string | null;
+  /** Its form fields. */
+  fields(value: V, context: FormContext): FormField[];
+}
+
+/** Declares a filter; the identity, so that its value type is inferred from `empty`. */
+export function defineFilter<V extends object>(filter: ListFilter<V>): ListFilter<V> {
+  return filter;
+}
+
+/** `column = value`, the value bound by name. */
+export const is = (column: AnyPgColumn, value: unknown): SQL => sql`${column} = ${value}`;
+
+/** The first value of a parameter, undefined when absent. */
+export const param = (params: URLSearchParams, name: string): string | undefined => params.get(name) ?? undefined;
+
+export const blank = (v: string | undefined): v is undefined => v === undefined || v.trim() === '';

@@ -1,0 +1,274 @@
+/**
+ * The list's filters, each defined once (see filter.ts for what a filter owns). Their order here
+ * is the form's, the caption's and the canonical URL's. To add a filter, add it here and to
+ * FILTERS, with its test.
+ */
+import { isLastDayOfMonth, isValid, parse, parseISO } from 'date-fns';
+import { sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { executions, executionStatus, type ExecutionStatus } from '../db/schema.js';
+import { formatCalendarDate, instantRange } from '../lib/time-zone.js';
+import { blank, defineFilter, is, param, type ListFilter } from './filter.js';
+import { STATUS_LABELS, STATUS_ORDER } from './status.js';
+
+export const MIN_DATE = '1900-01-01';
+
+// Any 128-bit id Postgres stores as uuid, not only RFC 4122 versions: hosts choose their ids.
+export const uuidParam = z.guid();
+
+export const agentFilter = defineFilter({
+  empty: { agentId: null as string | null },
+  slots: ['agent'],
+  parse(params) {
+    const agent = param(params, 'agent');
+    if (blank(agent)) return { value: { agentId: null } };
+    const r = uuidParam.safeParse(agent.trim());
+    if (r.success) return { value: { agentId: r.data.toLowerCase() } };
+    return { value: { agentId: null }, errors: { agent: 'Choose an agent from the list' } };
+  },
+  write(v, params) {
+    if (v.agentId) params.set('agent', v.agentId);
+  },
+  isSet: (v) => v.agentId !== null,
+  bindings: (v) => ({ agentId: v.agentId }),
+  onRuns: (v, bind) => [v.agentId ? is(executions.agentId, bind('agentId')) : undefined],
+  onCounts: (v, c, bind) => [v.agentId ? is(c.agentId, bind('agentId')) : undefined],
+  // An id from another organization, or a stale bookmark, is not an agent here: all agents.
+  check: (v, { agents }) =>
+    !v.agentId || agents.some((a) => a.id === v.agentId)
+      ? { value: v }
+      : { value: { agentId: null }, errors: { agent: 'That agent was not found. Showing all agents.' } },
+  describe(v, { agents }) {
+    const agent = agents.find((a) => a.id === v.agentId);
+    return agent ? `agent ${agent.removed ? 'Agent removed' : agent.name}` : null;
+  },
+  fields: (v, { facts, errors }) => [
+    {
+      kind: 'select',
+      slot: 'agent',
+      name: 'agent',
+      label: 'Agent',
+      error: errors.agent,
+      options: [
+        { value: '', label: 'All agents', selected: v.agentId === null },
+        // Deleted agents are offered only when the query already names one (a bookmark, say).
+        ...facts.agents
+          .filter((a) => !a.removed || a.id === v.agentId)
+          .map((a) => ({ value: a.id, label: a.removed ? 'Agent removed' : a.name, selected: a.id === v.agentId })),
+      ],
+    },
+  ],
+});
+
+const statusParam = z.string().trim().toLowerCase().pipe(z.enum(executionStatus.enumValues));
+
+export const statusFilter = defineFilter({
+  empty: { status: null as ExecutionStatus | null },
+  slots: ['status'],
+  parse(params) {
+    const status = param(params, 'status');
+    if (blank(status)) return { value: { status: null } };
+    const r = statusParam.safeParse(status);
+    if (r.success) return { value: { status: r.data } };
+    return { value: { status: null }, errors: { status: 'Choose a status from the list' } };
+  },
+  write(v, params) {
+    if (v.status) params.set('status', v.status);
+  },
+  isSet: (v) => v.status !== null,
+  bindings: (v) => ({ status: v.status }),
+  onRuns: (v, bind) => [v.status ? is(executions.status, bind('status')) : undefined],
+  onCounts: (v, c, bind) => [v.status ? is(c.status, bind('status')) : undefined],
+  describe: (v) => (v.status ? `status ${STATUS_LABELS[v.status]}` : null),
+  fields: (v, { errors }) => [
+    {
+      kind: 'select',
+      slot: 'status',
+      name: 'status',
+      label: 'Status',
+      error: errors.status,
+      options: [
+        { value: '', label: 'All statuses', selected: v.status === null },
+        ...STATUS_ORDER.map((s) => ({ value: s, label: STATUS_LABELS[s], selected: s === v.status })),
+      ],
+    },
+  ],
+});
+
+const dateParam = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/)
+  // date-fns' strict parse rejects impossible days such as 2025-02-30. Years before 1900 are
+  // typing accidents (a picker half-typed reads 0002), not runs anyone recorded.
+  .refine((s) => s >= MIN_DATE && isValid(parse(s, 'yyyy-MM-dd', new Date())));
+
+const DATE_FIELDS = [
+  { key: 'startDate', param: 'start', label: 'Start date' },
+  { key: 'endDate', param: 'end', label: 'End date' },
+] as const;
+
+/** Inclusive calendar dates (yyyy-MM-dd) in the organization's time zone. */
+export const datesFilter = defineFilter({
+  empty: { startDate: null as string | null, endDate: null as string | null },
+  slots: ['startDate', 'endDate'],
+  parse(params) {
+    const value = { startDate: null as string | null, endDate: null as string | null };
+    const errors: Record<string, string> = {};
+    const rejected: Record<string, string> = {};
+    for (const field of DATE_FIELDS) {
+      const input = param(params, field.param);
+      if (blank(input)) continue;
+      const r = dateParam.safeParse(input);
+      if (r.success) value[field.key] = r.data;
+      else {
+        errors[field.key] = `${field.label} must be a real date, on or after 01/01/1900`;
+        rejected[field.key] = input;
+      }
+    }
+    if (value.startDate && value.endDate && value.startDate > value.endDate) {
+      errors.startDate = 'Start date must be the same as or before the end date';
+      rejected.startDate = value.startDate;
+      rejected.endDate = value.endDate;
+      value.startDate = null;
+      value.endDate = null;
+    }
+    return { value, errors, rejected };
+  },
+  write(v, params) {
+    if (v.startDate) params.set('start', v.startDate);
+    if (v.endDate) params.set('end', v.endDate);
+  },
+  isSet: (v) => v.startDate !== null || v.endDate !== null,
+  shape: (v) => `${v.startDate ? 1 : 0}${v.endDate ? 1 : 0}`,
+  bindings(v, timeZone) {
+    // Runs are filtered by instants (the local days' bounds in the organization's zone), counts by days.
+    const range = instantRange(v.startDate, v.endDate, timeZone);
+    return {
+      startDate: v.startDate,
+      endDate: v.endDate,
+      startedFrom: range.from?.toISOString() ?? null,
+      startedBefore: range.before?.toISOString() ?? null,
+    };
+  },
+  onRuns: (v, bind) => [
+    v.startDate ? sql`${executions.startedAt} >= ${bind('startedFrom')}::timestamptz` : undefined,
+    v.endDate ? sql`${executions.startedAt} < ${bind('startedBefore')}::timestamptz` : undefined,
+  ],
+  onCounts: (v, c, bind) => [
+    v.startDate ? sql`${c.period} >= ${bind('startDate')}::date` : undefined,
+    v.endDate ? sql`${c.period} <= ${bind('endDate')}::date` : undefined,
+  ],
+  wholeMonths: (v) => (!v.startDate || v.startDate.endsWith('-01')) && (!v.endDate || isLastDayOfMonth(parseISO(v.endDate))),
+  describe(v) {
+    const parts = [v.startDate && `from ${formatCalendarDate(v.startDate)}`, v.endDate && `to ${formatCalendarDate(v.endDate)}`];
+    return parts.filter(Boolean).join(', ') || null;
+  },
+  fields: (v, { errors, rejected }) =>
+    DATE_FIELDS.map((field) => ({
+      kind: 'date' as const,
+      slot: field.key,
+      name: field.param,
+      label: field.label,
+      error: errors[field.key],
+      value: v[field.key] ?? rejected[field.key] ?? '',
+      min: MIN_DATE,
+      max: '9999-12-31',
+    })),
+});
+
+/** Runs that cost over CREDIT_SPIKE_FACTOR times their agent's usual credits. */
+export const spikesFilter = defineFilter({
+  empty: { spikesOnly: false },
+  slots: [],
+  // A checkbox: present means on, whatever value a hand-written URL gives it.
+  parse: (params) => ({ value: { spikesOnly: params.has('spikes') } }),
+  write(v, params) {
+    if (v.spikesOnly) params.set('spikes', '1');
+  },
+  isSet: (v) => v.spikesOnly,
+  bindings: () => ({}),
+  onRuns: (v) => [v.spikesOnly ? sql`${executions.creditSpike} = true` : undefined],
+  onCounts: (v, c) => [v.spikesOnly && c.insight ? sql`${c.creditSpike} = true` : undefined],
+  insight: (v) => v.spikesOnly,
+  describe: (v) => (v.spikesOnly ? 'credit spikes only' : null),
+  fields: (v) => [{ kind: 'checkbox', id: 'xa-spikes', name: 'spikes', label: 'Credit spikes only', checked: v.spikesOnly }],
+});
+
+/** A kind of failure, as the digest groups them and the list filters by them. */
+export interface FailureKind {
+  /** The first tool call that failed; '' when none did. */
+  tool: string;
+  signature: string;
+}
+
+/** Tool names and error signatures are short; the signature function cuts at 200 characters. */
+const failurePart = z.string().max(200);
+
+/** "google_calendar — 401 expired credential", as the digest names a failure. */
+export function failureLabel(failure: FailureKind): string {
+  return `${failure.tool || 'No tool call failed'} — ${failure.signature || 'No error message'}`;
+}
+
+/** Failed runs of one kind of failure, as the failure digest links to them. */
+export const failureFilter = defineFilter({
+  empty: { failure: null as FailureKind | null },
+  slots: ['failure'],
+  parse(params) {
+    // The digest's links name a failure by both parts; either present makes the filter, and an
+    // empty tool means "no tool call failed".
+    if (!params.has('tool') && !params.has('error')) return { value: { failure: null } };
+    const tool = failurePart.safeParse(param(params, 'tool') ?? '');
+    const signature = failurePart.safeParse(param(params, 'error') ?? '');
+    if (tool.success && signature.success) return { value: { failure: { tool: tool.data, signature: signature.data } } };
+    return { value: { failure: null }, errors: { failure: 'That failure filter could not be used. Showing every run.' } };
+  },
+  write(v, params) {
+    if (!v.failure) return;
+    params.set('tool', v.failure.tool);
+    params.set('error', v.failure.signature);
+  },
+  isSet: (v) => v.failure !== null,
+  bindings: (v) => ({ failedTool: v.failure?.tool ?? null, errorSignature: v.failure?.signature ?? null }),
+  onRuns: (v, bind) =>
+    v.failure
+      ? [
+          sql`${executions.status} = 'failed'`,
+          is(executions.failedTool, bind('failedTool')),
+          is(executions.errorSignature, bind('errorSignature')),
+        ]
+      : [],
+  onCounts: (v, c, bind) =>
+    v.failure && c.insight
+      ? [sql`${c.status} = 'failed'`, is(c.failedTool, bind('failedTool')), is(c.errorSignature, bind('errorSignature'))]
+      : [],
+  insight: (v) => v.failure !== null,
+  describe: (v) => (v.failure ? `failure ${failureLabel(v.failure)}` : null),
+  fields: (v, { errors, removeHref }) => [
+    {
+      kind: 'applied',
+      slot: 'failure',
+      error: errors.failure,
+      applied: v.failure && {
+        label: 'Failure',
+        text: failureLabel(v.failure),
+        // Kept with the form, so changing another filter keeps the failure.
+        hidden: [
+          { name: 'tool', value: v.failure.tool },
+          { name: 'error', value: v.failure.signature },
+        ],
+        removeHref: removeHref(),
+        removeContext: ' the failure filter',
+      },
+    },
+  ],
+});
+
+/** Every filter, in the form's order. */
+export const FILTERS = [agentFilter, statusFilter, datesFilter, spikesFilter, failureFilter] as const;
+
+type ValueOf<F> = F extends ListFilter<infer V> ? V : never;
+type Intersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;
+
+/** The filters' part of the query value: every filter's own keys. */
+export type FilterValues = Intersection<ValueOf<(typeof FILTERS)[number]>>;

@@ -1,0 +1,280 @@
+/**
+ * A page of the list: its runs, newest first, ties on start time broken by id so pages never
+ * overlap. Every query is scoped by the organization and built from the filters' conditions
+ * (filter-set.ts); each runs as a statement prepared once per shape (db/prepared.ts).
+ */
+import { and, isNotNull, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { ExecutionsDatabase } from '../db/database.js';
+import { listAgents, type AgentOption } from '../db/organization.js';
+import { asParameters, asPlaceholders, preparedByShape, type Bind, type Bindings } from '../db/prepared.js';
+import { executions, type ExecutionStatus } from '../db/schema.js';
+import { countsName, type ActivityUnit } from './counts.js';
+import { countsForFilters, filterBindings, filterShape, runConditions, type ExecutionFilters } from './filter-set.js';
+import { summarizeExecutionsQuery, summaryOf, type ExecutionSummary } from './summary-query.js';
+
+/** A run's place in the newest-first order: its exact start (microseconds, UTC ISO) and id. */
+export interface PageCursor {
+  startedAt: string;
+  id: string;
+}
+
+/**
+ * Which rows of the newest-first list to read. Keyset requests (after/before a cursor) cost the
+ * same at any depth; `fromEnd` counts its offset from the oldest run, so the last pages of a long
+ * list are as cheap as the first.
+ */
+export type PageRequest =
+  | { kind: 'offset'; offset: number; limit: number }
+  | { kind: 'fromEnd'; offset: number; limit: number }
+  | { kind: 'after'; cursor: PageCursor; limit: number }
+  | { kind: 'before'; cursor: PageCursor; limit: number };
+
+export interface ExecutionRow {
+  id: string;
+  cursor: PageCursor;
+  conversationId: string;
+  /** Null when the agent was deleted. */
+  agentName: string | null;
+  /** The conversation's title, which names the schedule that fired the run. */
+  scheduleTitle: string;
+  status: ExecutionStatus;
+  startedAt: Date;
+  finishedAt: Date | null;
+  credits: number | null;
+  errorMessage: string | null;
+  /** The agent's usual (median) credits and completed duration when the run started, if known. */
+  usualCredits: number | null;
+  usualDurationMs: number | null;
+  creditSpike: boolean;
+  /** The first tool call that failed: its tool and step position. */
+  failedTool: string | null;
+  failedStep: number | null;
+}
+
+/** The bindings of the list's queries: the organization, the filters, and where the page starts. */
+export function listBindings(organizationId: string, filters: ExecutionFilters, page?: PageRequest): Bindings {
+  const cursor = page && (page.kind === 'after' || page.kind === 'before') ? page.cursor : null;
+  return {
+    organizationId,
+    ...filterBindings(filters, filters.timeZone),
+    cursorStartedAt: cursor?.startedAt ?? null,
+    cursorId: cursor?.id ?? null,
+    limit: page?.limit ?? 0,
+    offset: page && (page.kind === 'offset' || page.kind === 'fromEnd') ? page.offset : 0,
+  };
+}
+
+/** The organization's scheduled runs that the filters keep. */
+export function listConditions(filters: ExecutionFilters, bind: Bind): SQL | undefined {
+  return and(
+    sql`${executions.organizationId} = ${bind('organizationId')}`,
+    // Runs from Hub, public channel, WhatsApp or API conversations are not executions here.
+    isNotNull(executions.scheduleId),
+    ...runConditions(filters, bind),
+  );
+}
+
+/** Microsecond-exact and round-trips through ::timestamptz: a JavaScript Date would lose precision. */
+export const cursorText = (instant: SQL | AnyPgColumn) =>
+  sql<string>`to_char(${instant} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+// Aliased: the page is also read as a subquery (pageWithSummary), which needs names for expressions.
+const startedAtText = cursorText(executions.startedAt).as('started_at_text');
+
+/** A run's columns as the list reads them: its agent by id, named from the organization's agents. */
+export const pageColumns = {
+  id: executions.id,
+  startedAtText,
+  conversationId: executions.conversationId,
+  agentId: executions.agentId,
+  scheduleTitle: executions.conversationTitle,
+  status: executions.status,
+  startedAt: executions.startedAt,
+  finishedAt: executions.finishedAt,
+  credits: executions.credits,
+  errorMessage: executions.errorMessage,
+  usualCredits: executions.usualCredits,
+  usualDurationMs: executions.usualDurationMs,
+  creditSpike: executions.creditSpike,
+  failedTool: executions.failedTool,
+  failedStep: executions.failedStep,
+};
+
+/** A run as `pageColumns` selects it. */
+export type SelectedRow = { startedAtText: string; agentId: string; failedTool: string } & Omit<
+  ExecutionRow,
+  'cursor' | 'failedTool' | 'agentName'
+>;
+
+/** Field by field rather than by rest and spread: twenty a request, on the server's hot path. */
+export function toExecutionRow(r: SelectedRow, agentName: string | null): ExecutionRow {
+  return {
+    id: r.id,
+    cursor: { startedAt: r.startedAtText, id: r.id },
+    conversationId: r.conversationId,
+    agentName,
+    scheduleTitle: r.scheduleTitle,
+    status: r.status,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    credits: r.credits,
+    errorMessage: r.errorMessage,
+    usualCredits: r.usualCredits,
+    usualDurationMs: r.usualDurationMs,
+    creditSpike: r.creditSpike,
+    failedTool: r.failedTool === '' ? null : r.failedTool,
+    failedStep: r.failedStep,
+  };
+}
+
+/** Runs older (or newer) than the cursor: a row comparison walks the (started_at, id) index from it. */
+export function beyond(direction: 'older' | 'newer', bind: Bind): SQL {
+  const op = direction === 'older' ? '<' : '>';
+  return sql`(${executions.startedAt}, ${executions.id}) ${sql.raw(op)} (${bind('cursorStartedAt')}::timestamptz, ${bind('cursorId')}::uuid)`;
+}
+
+const newestFirst = (page: PageRequest) => page.kind === 'offset' || page.kind === 'after';
+// Spelled out to match the indexes (DESC NULLS LAST) exactly: plain DESC means NULLS FIRST in
+// Postgres, and the planner then sorts every matching row instead of walking the index.
+export const NEWEST_FIRST = [sql`${executions.startedAt} desc nulls last`, sql`${executions.id} desc nulls last`];
+const OLDEST_FIRST = [sql`${executions.startedAt} asc nulls first`, sql`${executions.id} asc nulls first`];
+
+/** The page query itself, unexecuted: the bench checks its plan. */
+export function listExecutionsQuery(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  filters: ExecutionFilters,
+  page: PageRequest,
+  bind: Bind = asParameters(listBindings(organizationId, filters, page)),
+) {
+  const where = listConditions(filters, bind);
+  return db
+    .select(pageColumns)
+    .from(executions)
+    .where(page.kind === 'after' ? and(where, beyond('older', bind)) : page.kind === 'before' ? and(where, beyond('newer', bind)) : where)
+    .orderBy(...(newestFirst(page) ? NEWEST_FIRST : OLDEST_FIRST))
+    .limit(bind('limit') as number)
+    .offset(bind('offset') as number);
+}
+
+/** The key of a prepared list query: everything its text depends on. */
+const listShape = (filters: ExecutionFilters, page: PageRequest) => `list ${filterShape(filters)} ${page.kind}`;
+
+/**
+ * One page of runs. Agents are named from `agents` — the organization's, which the caller has
+ * for the filter anyway — instead of a join, which cost planning time for rows whose agents the
+ * caller has; read again if a run's agent is not among them (added since they were read).
+ */
+export async function listExecutions(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  filters: ExecutionFilters,
+  page: PageRequest,
+  agents?: AgentOption[],
+): Promise<ExecutionRow[]> {
+  const query = preparedByShape(db, listShape(filters, page), (name) =>
+    listExecutionsQuery(db, organizationId, filters, page, asPlaceholders).prepare(name),
+  );
+  return namedRows(db, organizationId, await query.execute(listBindings(organizationId, filters, page)), page, agents);
+}
+
+/** Selected runs with their agents' names, newest first. */
+async function namedRows(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  selected: SelectedRow[],
+  page: PageRequest,
+  agents?: AgentOption[],
+): Promise<ExecutionRow[]> {
+  let known = agents;
+  if (!known || selected.some((row) => !known!.some((a) => a.id === row.agentId))) known = await listAgents(db, organizationId);
+  const byId = new Map(known.map((a) => [a.id, a]));
+  const rows = selected.map((row) => {
+    const agent = byId.get(row.agentId);
+    return toExecutionRow(row, agent && !agent.removed ? agent.name : null);
+  });
+  return newestFirst(page) ? rows : rows.reverse();
+}
+
+/** A run of pageWithSummary's JSON, in pageColumns' order. */
+type PageRowJson = [
+  id: string,
+  startedAtText: string,
+  conversationId: string,
+  agentId: string,
+  scheduleTitle: string,
+  status: ExecutionStatus,
+  startedAt: string,
+  finishedAt: string | null,
+  credits: number | null,
+  errorMessage: string | null,
+  usualCredits: number | null,
+  usualDurationMs: number | null,
+  creditSpike: boolean,
+  failedTool: string,
+  failedStep: number | null,
+];
+
+/** The summary and a page in one statement, unexecuted: the bench checks its plan. */
+export function pageWithSummaryQuery(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  filters: ExecutionFilters,
+  unit: ActivityUnit,
+  page: PageRequest,
+  bind: Bind = asParameters(listBindings(organizationId, filters, page)),
+) {
+  const summary = summarizeExecutionsQuery(db, organizationId, filters, unit, bind).as('summary');
+  const p = listExecutionsQuery(db, organizationId, filters, page, bind).as('page');
+  const order = newestFirst(page) ? sql`${p.startedAt} desc, ${p.id} desc` : sql`${p.startedAt} asc, ${p.id} asc`;
+  const columns = [
+    p.id, p.startedAtText, p.conversationId, p.agentId, p.scheduleTitle, p.status, p.startedAt, p.finishedAt, p.credits,
+    p.errorMessage, p.usualCredits, p.usualDurationMs, p.creditSpike, p.failedTool, p.failedStep,
+  ];
+  return db
+    .select({
+      bars: summary.bars,
+      rows: sql<PageRowJson[]>`(select coalesce(json_agg(json_build_array(${sql.join(columns, sql`, `)}) order by ${order}), '[]') from ${p})`,
+    })
+    .from(summary);
+}
+
+/**
+ * The summary and a page that does not depend on it (the first, or one by cursor), as one
+ * statement: one round trip instead of two, each row one JSON array rather than fifteen fields
+ * mapped by drizzle.
+ */
+export async function pageWithSummary(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  filters: ExecutionFilters,
+  unit: ActivityUnit,
+  page: PageRequest,
+  agents?: AgentOption[],
+): Promise<{ summary: ExecutionSummary; rows: ExecutionRow[] }> {
+  const counts = countsName(countsForFilters(filters, unit));
+  const query = preparedByShape(db, `page+summary ${filterShape(filters)} ${unit} ${counts} ${page.kind}`, (name) =>
+    pageWithSummaryQuery(db, organizationId, filters, unit, page, asPlaceholders).prepare(name),
+  );
+  const [row] = await query.execute(listBindings(organizationId, filters, page));
+  const selected = (row?.rows ?? []).map(
+    (r): SelectedRow => ({
+      id: r[0],
+      startedAtText: r[1],
+      conversationId: r[2],
+      agentId: r[3],
+      scheduleTitle: r[4],
+      status: r[5],
+      startedAt: new Date(r[6]),
+      finishedAt: r[7] === null ? null : new Date(r[7]),
+      credits: r[8],
+      errorMessage: r[9],
+      usualCredits: r[10],
+      usualDurationMs: r[11],
+      creditSpike: r[12],
+      failedTool: r[13],
+      failedStep: r[14],
+    }),
+  );
+  return { summary: summaryOf(row?.bars ?? []), rows: await namedRows(db, organizationId, selected, page, agents) };
+}

@@ -1,0 +1,129 @@
+/**
+ * The list's summary: the total, the credits and the activity chart of the runs the filters
+ * keep, summed from the count tables (counts.ts) in one pass, so total and chart never disagree.
+ */
+import { and, sql, type SQL } from 'drizzle-orm';
+import type { ExecutionsDatabase } from '../db/database.js';
+import { asParameters, asPlaceholders, preparedByShape, type Bind, type Bindings } from '../db/prepared.js';
+import type { ExecutionStatus } from '../db/schema.js';
+import { countsName, MONTHLY, type ActivityUnit, type Counts } from './counts.js';
+import { countConditions, countsForFilters, filterBindings, filterShape, type ExecutionFilters } from './filter-set.js';
+
+export interface ActivityBucket {
+  /** The bucket's first day, yyyy-MM-dd (a Monday for weeks, the 1st for months). */
+  start: string;
+  status: ExecutionStatus;
+  runs: number;
+}
+
+export interface ExecutionSummary {
+  /** Exact: every matching run, counted once. */
+  total: number;
+  /** Their credits, exact to the hundredth. */
+  credits: number;
+  /** Runs per bucket and status; only buckets with runs. */
+  activity: ActivityBucket[];
+}
+
+const summaryBindings = (organizationId: string, filters: ExecutionFilters): Bindings => ({
+  organizationId,
+  ...filterBindings(filters, filters.timeZone),
+});
+
+/** The organization's counts that the filters keep. */
+export function countsWhere(counts: Counts, filters: ExecutionFilters, bind: Bind): SQL | undefined {
+  return and(sql`${counts.organizationId} = ${bind('organizationId')}`, ...countConditions(filters, counts, bind));
+}
+
+/** The summary query itself, unexecuted: the bench checks its plan. */
+export function summarizeExecutionsQuery(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  filters: ExecutionFilters,
+  unit: ActivityUnit,
+  bind: Bind = asParameters(summaryBindings(organizationId, filters)),
+) {
+  const c = countsForFilters(filters, unit);
+  const where = countsWhere(c, filters, bind);
+  // Sums of bigint are numeric, whose arithmetic is slow; a run count or a sum of cents never
+  // nears bigint's limit.
+  const runs = sql<string>`sum(${c.runs})::bigint`;
+  const cents = sql<string>`sum(${c.creditCents})::bigint`;
+  let bars;
+  if (unit === (c === MONTHLY ? 'month' : 'day')) {
+    // A bar per period of the counts' rows: one grouping.
+    bars = db
+      .select({
+        start: sql<string>`to_char(${c.period}, 'YYYY-MM-DD')`.as('start'),
+        status: c.status,
+        runs: runs.as('runs'),
+        cents: cents.as('cents'),
+      })
+      .from(c.table)
+      .where(where)
+      .groupBy(c.period, c.status)
+      .having(sql`${runs} > 0`)
+      .as('bars');
+  } else {
+    // Days (or months) first, then buckets: the date functions run once per day instead of once
+    // per count row (one per agent and status, or more).
+    const days = db
+      .select({ day: sql<string>`${c.period}`.as('day'), status: c.status, runs: runs.as('runs'), cents: cents.as('cents') })
+      .from(c.table)
+      .where(where)
+      .groupBy(c.period, c.status)
+      .as('days');
+    const bucket = sql`date_trunc(${sql.raw(`'${unit}'`)}, ${days.day}::timestamp)`;
+    bars = db
+      .select({
+        start: sql<string>`to_char(${bucket}, 'YYYY-MM-DD')`.as('start'),
+        status: days.status,
+        runs: sql<string>`sum(${days.runs})::bigint`.as('runs'),
+        cents: sql<string>`sum(${days.cents})::bigint`.as('cents'),
+      })
+      .from(days)
+      .groupBy(sql`1`, days.status)
+      .having(sql`sum(${days.runs}) > 0`)
+      .as('bars');
+  }
+  // One row holding every bar as JSON, parsed natively by the driver, rather than a row per bar
+  // and status mapped field by field by drizzle and the driver.
+  return db
+    .select({
+      bars: sql<SummaryBar[]>`coalesce(json_agg(json_build_array(${bars.start}, ${bars.status}, ${bars.runs}, ${bars.cents})), '[]')`.as(
+        'bars',
+      ),
+    })
+    .from(bars);
+}
+
+/** A bar's runs of one status: [first day, status, runs, cents]. */
+type SummaryBar = [start: string, status: ExecutionStatus, runs: number, cents: number];
+
+/** Totals, credits and the activity chart of the runs matching the filters. */
+export async function summarizeExecutions(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  filters: ExecutionFilters,
+  unit: ActivityUnit,
+): Promise<ExecutionSummary> {
+  // Which counts table the filters' dates allow is part of the shape too.
+  const counts = countsName(countsForFilters(filters, unit));
+  const query = preparedByShape(db, `summary ${filterShape(filters)} ${unit} ${counts}`, (name) =>
+    summarizeExecutionsQuery(db, organizationId, filters, unit, asPlaceholders).prepare(name),
+  );
+  const [row] = await query.execute(summaryBindings(organizationId, filters));
+  return summaryOf(row?.bars ?? []);
+}
+
+export function summaryOf(bars: SummaryBar[]): ExecutionSummary {
+  let total = 0;
+  let cents = 0;
+  const activity: ActivityBucket[] = [];
+  for (const [start, status, runs, barCents] of bars) {
+    total += runs;
+    cents += barCents;
+    activity.push({ start, status, runs });
+  }
+  return { total, credits: cents / 100, activity };
+}
