@@ -21,13 +21,15 @@ export async function digestFailures(
 ): Promise<FailureGroup[]> {
   // Without a chart the counts are the insight ones, daily or monthly.
   const counts = countsForFilters(filters, null) as InsightCounts;
-  const query = preparedByShape(db, `digest ${filterShape(filters)} ${countsName(counts)}`, (name) =>
-    digestFailuresQuery(db, filters, counts).prepare(name),
-  );
+  const query = preparedByShape(db, digestShape(filters), (name) => digestFailuresQuery(db, filters, counts).prepare(name));
   return query.execute({ organizationId, ...filterBindings(filters, filters.timeZone), limit });
 }
 
-function digestFailuresQuery(db: ExecutionsDatabase, filters: ExecutionFilters, c: InsightCounts) {
+/** The key of a prepared digest query: the filters' shape and which counts their dates allow. */
+export const digestShape = (filters: ExecutionFilters) => `digest ${filterShape(filters)} ${countsName(countsForFilters(filters, null))}`;
+
+/** The digest's query with placeholders, unexecuted. */
+export function digestFailuresQuery(db: ExecutionsDatabase, filters: ExecutionFilters, c: InsightCounts) {
   return db
     .select({
       tool: c.failedTool,

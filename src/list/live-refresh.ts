@@ -15,8 +15,11 @@ export const DEFAULT_REFRESH_SECONDS = 10;
 export interface RefreshView {
   href: string;
   everySeconds: number;
-  etag: string;
+  /** What each poll sends: the ETag of what the region shows, and the mark of a poll. */
+  headers: { 'If-None-Match': string; [REFRESH_HEADER]: 'true' };
 }
+
+const pollHeaders = (etag: string): RefreshView['headers'] => ({ 'If-None-Match': etag, [REFRESH_HEADER]: 'true' });
 
 /** A strong validator for what the region shows, scoped to the organization. */
 export function etagFor(organizationId: string, view: ListView): string {
@@ -31,7 +34,7 @@ export function etagFor(organizationId: string, view: ListView): string {
 
 export function withLiveRefresh(view: ListView, organizationId: string, everySeconds: number): ListView {
   if (!view.results.rows.some((r) => r.changing)) return view;
-  const refresh: RefreshView = { href: view.canonicalHref, everySeconds, etag: etagFor(organizationId, view) };
+  const refresh: RefreshView = { href: view.canonicalHref, everySeconds, headers: pollHeaders(etagFor(organizationId, view)) };
   return { ...view, results: { ...view.results, refresh } };
 }
 
@@ -40,5 +43,5 @@ export const UNAVAILABLE_ETAG = '"unavailable"';
 
 /** The poller that comes with the outage message: the same list, polled as before. */
 export function outageRefresh(href: string, everySeconds: number): RefreshView {
-  return { href, everySeconds, etag: UNAVAILABLE_ETAG };
+  return { href, everySeconds, headers: pollHeaders(UNAVAILABLE_ETAG) };
 }

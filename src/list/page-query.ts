@@ -9,9 +9,9 @@ import type { ExecutionsDatabase } from '../db/database.js';
 import { listAgents, type AgentOption } from '../db/organization.js';
 import { asParameters, asPlaceholders, preparedByShape, type Bind, type Bindings } from '../db/prepared.js';
 import { executions, type ExecutionStatus } from '../db/schema.js';
-import { countsName, type ActivityUnit } from './counts.js';
-import { countsForFilters, filterBindings, filterShape, runConditions, type ExecutionFilters } from './filter-set.js';
-import { summarizeExecutionsQuery, summaryOf, type ExecutionSummary } from './summary-query.js';
+import type { ActivityUnit } from './counts.js';
+import { filterBindings, filterShape, runConditions, type ExecutionFilters } from './filter-set.js';
+import { summarizeExecutionsQuery, summaryOf, summaryShape, type ExecutionSummary } from './summary-query.js';
 
 /** A run's place in the newest-first order: its exact start (microseconds, UTC ISO) and id. */
 export interface PageCursor {
@@ -158,7 +158,11 @@ export function listExecutionsQuery(
 }
 
 /** The key of a prepared list query: everything its text depends on. */
-const listShape = (filters: ExecutionFilters, page: PageRequest) => `list ${filterShape(filters)} ${page.kind}`;
+export const listShape = (filters: ExecutionFilters, page: PageRequest) => `list ${filterShape(filters)} ${page.kind}`;
+
+/** The key of a prepared summary-and-page query. */
+export const pageWithSummaryShape = (filters: ExecutionFilters, unit: ActivityUnit, page: PageRequest) =>
+  `page+summary ${summaryShape(filters, unit)} ${page.kind}`;
 
 /**
  * One page of runs. Agents are named from `agents` — the organization's, which the caller has
@@ -252,8 +256,7 @@ export async function pageWithSummary(
   page: PageRequest,
   agents?: AgentOption[],
 ): Promise<{ summary: ExecutionSummary; rows: ExecutionRow[] }> {
-  const counts = countsName(countsForFilters(filters, unit));
-  const query = preparedByShape(db, `page+summary ${filterShape(filters)} ${unit} ${counts} ${page.kind}`, (name) =>
+  const query = preparedByShape(db, pageWithSummaryShape(filters, unit, page), (name) =>
     pageWithSummaryQuery(db, organizationId, filters, unit, page, asPlaceholders).prepare(name),
   );
   const [row] = await query.execute(listBindings(organizationId, filters, page));

@@ -97,6 +97,10 @@ export function summarizeExecutionsQuery(
     .from(bars);
 }
 
+/** The key of a prepared summary: the filters' shape, the unit, and which counts the dates' values allow. */
+export const summaryShape = (filters: ExecutionFilters, unit: ActivityUnit) =>
+  `${filterShape(filters)} ${unit} ${countsName(countsForFilters(filters, unit))}`;
+
 /** A bar's runs of one status: [first day, status, runs, cents]. */
 type SummaryBar = [start: string, status: ExecutionStatus, runs: number, cents: number];
 
@@ -107,9 +111,7 @@ export async function summarizeExecutions(
   filters: ExecutionFilters,
   unit: ActivityUnit,
 ): Promise<ExecutionSummary> {
-  // Which counts table the filters' dates allow is part of the shape too.
-  const counts = countsName(countsForFilters(filters, unit));
-  const query = preparedByShape(db, `summary ${filterShape(filters)} ${unit} ${counts}`, (name) =>
+  const query = preparedByShape(db, `summary ${summaryShape(filters, unit)}`, (name) =>
     summarizeExecutionsQuery(db, organizationId, filters, unit, asPlaceholders).prepare(name),
   );
   const [row] = await query.execute(summaryBindings(organizationId, filters));

@@ -5,7 +5,7 @@
 import type { FC } from 'hono/jsx';
 import { Fragment, h } from '../../src/lib/jsx.js';
 import type { PaginationView, ResultsView, RowView } from '../../src/list/view-model.js';
-import { REFRESH_HEADER, type RefreshView } from '../../src/list/live-refresh.js';
+import type { RefreshView } from '../../src/list/live-refresh.js';
 import { AlertIcon, ClockIcon, EyeIcon, NextIcon, NotYet, PreviousIcon, SpikeIcon } from '../shared/icons.js';
 
 /** The id of the swapped region; htmx targets it and the server recognises it in HX-Target. */
@@ -120,7 +120,7 @@ export const Refresh: FC<{ refresh: RefreshView }> = ({ refresh }) => (
     hx-trigger={`every ${refresh.everySeconds}s`}
     hx-target={`#${RESULTS_ID}`}
     hx-swap="innerHTML"
-    hx-headers={JSON.stringify({ 'If-None-Match': refresh.etag, [REFRESH_HEADER]: 'true' })}
+    hx-headers={JSON.stringify(refresh.headers)}
   />
 );
 
