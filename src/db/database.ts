@@ -58,6 +58,9 @@ export async function migrateExecutionsAdmin(db: ExecutionsDatabase): Promise<vo
 export async function applyExecutionsAdminFunctions(db: ExecutionsDatabase): Promise<void> {
   const statements = readFunctionStatements();
   await db.transaction(async (tx) => {
+    // Instances of a host started together migrate together: two transactions replacing the same
+    // function fail with "tuple concurrently updated", so they take turns.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('executions-admin functions.sql'))`);
     for (const statement of statements) await tx.execute(sql.raw(statement));
   });
 }
