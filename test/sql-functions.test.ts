@@ -77,7 +77,9 @@ for (const target of databaseTargets) {
       let byFile: Definitions;
 
       beforeAll(async () => {
-        [migrated, history] = await Promise.all([target.open(), target.open({ migrated: false })]);
+        // One at a time, so that afterAll drops the first when the second fails to open.
+        history = await target.open({ migrated: false });
+        migrated = await target.open();
         await migrateWithoutFunctionsFile(history.db);
         byMigrations = await definitions(history.db);
         await applyExecutionsAdminFunctions(history.db);
