@@ -3,7 +3,9 @@
  * Postgres through postgres.js when a connection string is given. Both hand back the same
  * Drizzle database type, so the repository has a single code path.
  */
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { PgDialect, type PgDatabase, type PgQueryResultHKT, type PgSession } from 'drizzle-orm/pg-core';
@@ -21,17 +23,46 @@ export interface OpenDatabase {
 
 /** Kept apart from the host's own `__drizzle_migrations`, so the two never collide. */
 export const MIGRATIONS_TABLE = '__executions_admin_migrations';
-const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
+
+/**
+ * The module's SQL functions as they stand, one CREATE OR REPLACE each: kept beside the migrations
+ * but outside drizzle's journal, so drizzle never takes it for a migration.
+ */
+export const FUNCTIONS_FILE = `${MIGRATIONS_FOLDER}/functions.sql`;
+
+/**
+ * The statements of the functions file, split where the migrations are split: PGlite runs a query
+ * through the extended protocol, which refuses more than one statement.
+ */
+export function readFunctionStatements(): string[] {
+  return readFileSync(FUNCTIONS_FILE, 'utf8')
+    .split('--> statement-breakpoint')
+    .filter((statement) => statement.split('\n').some((line) => line.trim() !== '' && !line.trim().startsWith('--')));
+}
 
 /**
  * Applies the module's SQL migrations (its `drizzle/` folder) to any Drizzle Postgres database,
- * whatever its driver, recording them in the module's own migrations table.
+ * whatever its driver, recording them in the module's own migrations table; then the functions
+ * file, every time, so the functions are the file's even where one was changed by hand.
  */
 export async function migrateExecutionsAdmin(db: ExecutionsDatabase): Promise<void> {
-  const config = { migrationsFolder, migrationsTable: MIGRATIONS_TABLE };
+  const config = { migrationsFolder: MIGRATIONS_FOLDER, migrationsTable: MIGRATIONS_TABLE };
   // Drizzle's own per-driver migrators do exactly this; the session's schema type is irrelevant
   // to running SQL files, so the host's database type is narrowed to what migrate() accepts.
   await new PgDialect().migrate(readMigrationFiles(config), db._.session as unknown as PgSession, config);
+  await applyExecutionsAdminFunctions(db);
+}
+
+/** Applies the functions file alone, all of it or nothing. */
+export async function applyExecutionsAdminFunctions(db: ExecutionsDatabase): Promise<void> {
+  const statements = readFunctionStatements();
+  await db.transaction(async (tx) => {
+    // Instances of a host started together migrate together: two transactions replacing the same
+    // function fail with "tuple concurrently updated", so they take turns.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('executions-admin functions.sql'))`);
+    for (const statement of statements) await tx.execute(sql.raw(statement));
+  });
 }
 
 export interface PostgresOptions {

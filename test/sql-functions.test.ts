@@ -1,0 +1,133 @@
+/**
+ * drizzle/functions.sql, the module's SQL functions in one file: it holds exactly the functions the
+ * migrations leave, with the bodies they leave, and migrating makes its bodies the live ones.
+ * Definitions are compared as Postgres prints them back (pg_get_functiondef), so layout outside
+ * a body does not count and anything inside one does.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
+import { PgDialect, type PgSession } from 'drizzle-orm/pg-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  MIGRATIONS_FOLDER,
+  MIGRATIONS_TABLE,
+  applyExecutionsAdminFunctions,
+  connectPostgres,
+  migrateExecutionsAdmin,
+  readFunctionStatements,
+  type ExecutionsDatabase,
+} from '../src/db/database.js';
+import { databaseTargets, type TestDatabase } from './support/databases.js';
+
+type Row = Record<string, unknown>;
+/** Definition by signature, e.g. `xa_recount(text)`. */
+type Definitions = Record<string, string>;
+
+function hasRows(value: unknown): value is { rows: Row[] } {
+  return typeof value === 'object' && value !== null && 'rows' in value && Array.isArray(value.rows);
+}
+
+/** Raw rows from either driver: PGlite answers `{ rows }`, postgres.js an array. */
+async function select(db: ExecutionsDatabase, query: SQL): Promise<Row[]> {
+  const result: unknown = await db.execute(query);
+  if (Array.isArray(result)) return result as Row[];
+  if (hasRows(result)) return result.rows;
+  throw new Error('Unexpected result shape from db.execute');
+}
+
+/** Every xa_ routine of the module's schema, as Postgres prints it back. */
+async function definitions(db: ExecutionsDatabase): Promise<Definitions> {
+  const rows = await select(
+    db,
+    sql`select p.oid::regprocedure::text as signature, pg_get_functiondef(p.oid) as definition
+          from pg_proc p
+         where p.pronamespace = current_schema()::regnamespace and p.proname like 'xa\_%'
+         order by 1`,
+  );
+  return Object.fromEntries(rows.map((r) => [String(r.signature), String(r.definition)]));
+}
+
+/** The journal's migrations without the functions file, recorded as migrateExecutionsAdmin records them. */
+async function migrateWithoutFunctionsFile(db: ExecutionsDatabase): Promise<void> {
+  const config = { migrationsFolder: MIGRATIONS_FOLDER, migrationsTable: MIGRATIONS_TABLE };
+  await new PgDialect().migrate(readMigrationFiles(config), db._.session as unknown as PgSession, config);
+}
+
+/** The function each statement of the file defines: one per statement, or the test fails. */
+function functionNamesInFile(): string[] {
+  return readFunctionStatements().map((statement) => {
+    const created = [...statement.matchAll(/\bCREATE\s+(OR\s+REPLACE\s+)?FUNCTION\s+"?(\w+)"?/gi)];
+    expect(created, `one CREATE OR REPLACE FUNCTION in:\n${statement}`).toHaveLength(1);
+    expect(created[0]![1], `CREATE without OR REPLACE fails on the second migrate:\n${statement}`).toBeDefined();
+    return created[0]![2]!;
+  });
+}
+
+const nameOf = (signature: string) => signature.slice(0, signature.indexOf('('));
+
+for (const target of databaseTargets) {
+  describe.skipIf(target.skipReason !== null)(
+    `drizzle/functions.sql on ${target.name}${target.skipReason ? ` (skipped: ${target.skipReason})` : ''}`,
+    () => {
+      /** Migrated by migrateExecutionsAdmin, as a host migrates. */
+      let migrated: TestDatabase;
+      /** Migrated by the journal alone, then given the file. */
+      let history: TestDatabase;
+      let byMigrations: Definitions;
+      let byFile: Definitions;
+
+      beforeAll(async () => {
+        // One at a time, so that afterAll drops the first when the second fails to open.
+        history = await target.open({ migrated: false });
+        migrated = await target.open();
+        await migrateWithoutFunctionsFile(history.db);
+        byMigrations = await definitions(history.db);
+        await applyExecutionsAdminFunctions(history.db);
+        byFile = await definitions(history.db);
+      });
+      afterAll(async () => {
+        await Promise.all([migrated?.dispose(), history?.dispose()]);
+      });
+
+      it('defines each function the migrations leave, and no other', () => {
+        const inFile = functionNamesInFile();
+        expect(new Set(inFile).size, 'a function defined twice in the file').toBe(inFile.length);
+        expect([...inFile].sort()).toEqual(Object.keys(byMigrations).map(nameOf).sort());
+        // The file applied over the migrations added nothing either (an overload, say).
+        expect(Object.keys(byFile)).toEqual(Object.keys(byMigrations));
+      });
+
+      it('gives each function the body the migrations leave it', () => {
+        expect(Object.keys(byMigrations).length).toBeGreaterThan(0);
+        expect(byFile).toEqual(byMigrations);
+      });
+
+      it('is what migrating leaves live', async () => {
+        expect(await definitions(migrated.db)).toEqual(byFile);
+      });
+
+      it('is applied on every migrate, putting back a function changed by hand', async () => {
+        for (const definition of Object.values(byFile)) {
+          const at = definition.lastIndexOf('$function$');
+          expect(at).toBeGreaterThan(0);
+          await migrated.db.execute(sql.raw(`${definition.slice(0, at)}-- changed by hand\n${definition.slice(at)}`));
+        }
+        const changed = await definitions(migrated.db);
+        for (const [signature, definition] of Object.entries(byFile)) expect(changed[signature]).not.toBe(definition);
+
+        await migrateExecutionsAdmin(migrated.db);
+        expect(await definitions(migrated.db)).toEqual(byFile);
+      });
+
+      it.runIf(target.name === 'postgres')('lets instances started together migrate together', async () => {
+        const instances = Array.from({ length: 4 }, () => connectPostgres(migrated.url!));
+        try {
+          for (let round = 0; round < 3; round += 1) await Promise.all(instances.map((instance) => instance.migrate()));
+        } finally {
+          await Promise.all(instances.map((instance) => instance.close()));
+        }
+        expect(await definitions(migrated.db)).toEqual(byFile);
+      });
+    },
+  );
+}
