@@ -1,0 +1,118 @@
+/**
+ * Statements are prepared once per shape key and reused for every request with that key, so two
+ * filter states with one key must give one SQL text — else a request would run another's query.
+ * Sampled filter states are grouped by each query family's key; within a group every text must
+ * be the same, and every placeholder the text names must have a value in the request's bindings.
+ */
+import { Placeholder } from 'drizzle-orm';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPglite, type OpenDatabase } from '../src/db/database.js';
+import { digestFailuresQuery, digestShape } from '../src/digest/repository.js';
+import { countsForFilters, filtersFor, type ExecutionFilters } from '../src/list/filter-set.js';
+import type { InsightCounts, ActivityUnit } from '../src/list/counts.js';
+import {
+  listBindings,
+  listExecutionsQuery,
+  listShape,
+  pageWithSummaryQuery,
+  pageWithSummaryShape,
+  type PageRequest,
+} from '../src/list/page-query.js';
+import { DEFAULT_QUERY } from '../src/list/query.js';
+import { STATUS_ORDER } from '../src/list/status.js';
+import { summarizeExecutionsQuery, summaryShape } from '../src/list/summary-query.js';
+import { asPlaceholders } from '../src/db/prepared.js';
+
+const ORG = 'org-shapes';
+const AGENT = '0e6a4f7e-0000-4000-8000-000000000001';
+const CURSOR = { startedAt: '2026-11-01T10:00:00.000000Z', id: '0e6a4f7e-0000-4000-8000-0000000000ff' };
+
+/** Dates chosen so that both whole months and partial ones occur, alone and together. */
+const day = fc.constantFrom(null, '2026-01-01', '2026-01-15', '2026-02-28', '2026-03-31', '2026-02-01');
+const filterState = fc
+  .record({
+    agentId: fc.constantFrom(null, AGENT),
+    status: fc.constantFrom(null, ...STATUS_ORDER),
+    startDate: day,
+    endDate: day,
+    spikesOnly: fc.boolean(),
+    failure: fc.constantFrom(null, { tool: '', signature: 'timeout' }, { tool: 'gmail', signature: '401 expired credential' }),
+    timeZone: fc.constantFrom('UTC', 'America/Sao_Paulo'),
+  })
+  .map(({ timeZone, ...values }) => filtersFor({ ...DEFAULT_QUERY, ...values }, timeZone));
+const unit = fc.constantFrom<ActivityUnit>('day', 'week', 'month', 'year');
+const page = fc.constantFrom<PageRequest>(
+  { kind: 'offset', offset: 40, limit: 20 },
+  { kind: 'fromEnd', offset: 0, limit: 20 },
+  { kind: 'after', cursor: CURSOR, limit: 20 },
+  { kind: 'before', cursor: CURSOR, limit: 20 },
+);
+
+type Built = { key: string; text: string; placeholders: string[]; bound: string[] };
+
+function built(key: string, query: { toSQL(): { sql: string; params: unknown[] } }, bound: object): Built {
+  const { sql, params } = query.toSQL();
+  const placeholders = params.filter((p): p is Placeholder => p instanceof Placeholder).map((p) => p.name);
+  return { key, text: sql, placeholders, bound: Object.keys(bound) };
+}
+
+let database: OpenDatabase;
+beforeAll(async () => {
+  database = await openPglite();
+});
+afterAll(() => database.close());
+
+function checkFamily(samples: Built[]) {
+  const byKey = new Map<string, Set<string>>();
+  for (const s of samples) byKey.set(s.key, (byKey.get(s.key) ?? new Set()).add(s.text));
+  const shared = [...byKey].filter(([, texts]) => texts.size > 1).map(([key]) => key);
+  expect(shared).toEqual([]);
+  // Many keys, not one: a key that ignored the filters would fail above, but only if the sample is varied.
+  expect(byKey.size).toBeGreaterThan(50);
+  for (const s of samples) expect(s.placeholders.filter((name) => !s.bound.includes(name))).toEqual([]);
+}
+
+describe('prepared statement shapes', () => {
+  const states = fc.sample(fc.tuple(filterState, unit, page), { numRuns: 3000, seed: 42 });
+
+  it('gives one list query text per key, every placeholder bound', () => {
+    checkFamily(
+      states.map(([f, , p]) =>
+        built(listShape(f, p), listExecutionsQuery(database.db, ORG, f, p, asPlaceholders), listBindings(ORG, f, p)),
+      ),
+    );
+  });
+
+  it('gives one summary query text per key, every placeholder bound', () => {
+    checkFamily(
+      states.map(([f, u]) =>
+        built(summaryShape(f, u), summarizeExecutionsQuery(database.db, ORG, f, u, asPlaceholders), listBindings(ORG, f)),
+      ),
+    );
+  });
+
+  it('gives one summary-and-page query text per key, every placeholder bound', () => {
+    checkFamily(
+      states.map(([f, u, p]) =>
+        built(
+          pageWithSummaryShape(f, u, p),
+          pageWithSummaryQuery(database.db, ORG, f, u, p, asPlaceholders),
+          listBindings(ORG, f, p),
+        ),
+      ),
+    );
+  });
+
+  it('gives one digest query text per key, every placeholder bound', () => {
+    checkFamily(
+      states.map(([f]: [ExecutionFilters, ...unknown[]]) =>
+        built(
+          digestShape(f),
+          digestFailuresQuery(database.db, f, countsForFilters(f, null) as InsightCounts),
+          { ...listBindings(ORG, f), limit: 0 },
+        ),
+      ),
+    );
+  });
+});
