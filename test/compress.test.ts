@@ -2,14 +2,17 @@
  * Pages gzipped around the stylesheet deflated once (src/http/compress.ts): whatever surrounds it,
  * the stream decodes to exactly the page, with a valid CRC and length, and no larger than
  * gzipping the whole page at level 4 made it. Streamed bodies (the CSV export) are compressed as
- * they are read, and read no further ahead of the client than a few chunks.
+ * they are read, and read no further ahead of the client than a few chunks. The coding, for pages
+ * and the static script alike, is chosen from Accept-Encoding as hono's compress() chooses it.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { constants, deflateRawSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { Hono } from 'hono';
+import { compress as honoCompress } from 'hono/compress';
 import { describe, expect, it } from 'vitest';
-import { loadAssets } from '../src/http/assets.js';
+import { negotiateEncoding } from '../src/http/accept-encoding.js';
+import { loadAssets, pickEncoding } from '../src/http/assets.js';
 import { compress, gzipAround, precompress, renderHtml } from '../src/http/compress.js';
 
 const STYLESHEET = '.xa{color:#0b0c0c}.xa-table th,.xa-table td{padding:.5rem .75rem;border-bottom:1px solid #b1b4b6}'.repeat(40);
@@ -77,6 +80,68 @@ describe('gzip around the inlined stylesheet', () => {
     const body = Buffer.from(await res.arrayBuffer());
     expect(gunzipSync(body).toString()).toBe(fragment);
     expect(body.equals(gzipSync(fragment, { level: 4 }))).toBe(true);
+  });
+});
+
+/** Accept-Encoding headers as clients write them, and as they might: odd case, spacing, q-values. */
+const acceptEncoding = fc.oneof(
+  fc
+    .array(
+      fc.tuple(
+        fc.constantFrom('gzip', 'deflate', 'br', 'zstd', 'identity', '*', 'GZIP', 'Deflate', 'x-gzip', ''),
+        fc.constantFrom(undefined, 'q=0', 'q=0.000', 'q=0.001', 'q=0.5', 'q=0.8', 'q=1', 'q=1.0', 'Q=0', 'q=abc', 'q=-1', 'q=2', 'level=1;q=0', 'q="0.5"'),
+        fc.constantFrom('', ' '),
+      ).map(([coding, q, space]) => (q ? `${coding}${space};${space}${q}` : coding)),
+      { maxLength: 5 },
+    )
+    .map((parts) => parts.join(', ')),
+  fc.string({ maxLength: 30 }),
+);
+
+describe('choosing a content coding from Accept-Encoding', () => {
+  it('chooses for pages and fragments as hono’s compress() does, whatever the header', async () => {
+    const body = 'x'.repeat(2000);
+    const ours = new Hono().use('*', compress()).get('/', (c) => c.text(body));
+    const hono = new Hono().use('*', honoCompress()).get('/', (c) => c.text(body));
+    await fc.assert(
+      fc.asyncProperty(fc.option(acceptEncoding, { nil: undefined }), async (header) => {
+        const headers = header === undefined ? undefined : { 'Accept-Encoding': header };
+        const [a, b] = await Promise.all([ours.request('/', { headers }), hono.request('/', { headers })]);
+        expect(a.headers.get('Content-Encoding')).toBe(b.headers.get('Content-Encoding'));
+        await Promise.all([a.arrayBuffer(), b.arrayBuffer()]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('weighs q-values, then the server’s order; `*` for codings not named; unknown codings and identity choose nothing', () => {
+    const cases: [string | undefined, 'br' | 'gzip' | undefined][] = [
+      [undefined, undefined],
+      ['', undefined],
+      ['gzip, deflate, br, zstd', 'br'],
+      ['gzip, deflate', 'gzip'],
+      ['BR', 'br'],
+      ['br;q=0, gzip', 'gzip'],
+      ['br;q=0.000, gzip;q=0', undefined],
+      ['br;Q=0, gzip', 'gzip'],
+      ['br;q=0.5, gzip', 'gzip'],
+      ['br;q=0.5, gzip;q=0.8', 'gzip'],
+      ['br;q=0.8, gzip;q=0.8', 'br'],
+      ['gzip;q=0.001', 'gzip'],
+      ['*', 'br'],
+      ['*;q=0', undefined],
+      ['*, br;q=0', 'gzip'],
+      ['*;q=0.5, gzip;q=0.4', 'br'],
+      ['identity', undefined],
+      ['identity;q=0', undefined],
+      ['zstd, compress, x-gzip', undefined],
+      ['zstd, gzip;q=0.2', 'gzip'],
+    ];
+    for (const [header, expected] of cases) {
+      expect(negotiateEncoding(header, ['br', 'gzip']), String(header)).toBe(expected);
+      // The script's copies: the same choice, or the uncompressed one.
+      expect(pickEncoding(header), String(header)).toBe(expected ?? 'identity');
+    }
   });
 });
 

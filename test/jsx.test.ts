@@ -73,6 +73,31 @@ function honoQuirk(tree: Tree): boolean {
 const renderWithHono = (tree: Tree) => String((build({ kind: 'fragment', children: [tree] }, jsx as Factory, HonoFragment) as object).toString());
 const renderWithOurs = (tree: Tree) => String(build({ kind: 'fragment', children: [tree] }, h as Factory, Fragment));
 
+/** Whether a tree has an attribute name with a character hono refuses, or an empty one. */
+function hasInvalidAttributeName(tree: Tree): boolean {
+  switch (tree.kind) {
+    case 'element':
+      return tree.attributes.some(([name]) => name === '' || NAME_BREAKERS.some((c) => name.includes(c))) || tree.children.some(hasInvalidAttributeName);
+    case 'fragment':
+    case 'component':
+      return tree.children.some(hasInvalidAttributeName);
+    case 'list':
+      return tree.items.some(hasInvalidAttributeName);
+    default:
+      return false;
+  }
+}
+
+/** The markup, or that the tree was refused for an invalid tag name (hono's only refusal here). */
+function outcome(render: () => string): { html: string } | { refused: string } {
+  try {
+    return { html: render() };
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { refused: /invalid JSX tag name/i.test(message) ? 'invalid tag name' : message };
+  }
+}
+
 const hostileText = fc.oneof(fc.string(), fc.constantFrom(...XSS_PAYLOADS), fc.string({ unit: 'grapheme' }), fc.constantFrom('&amp;', '"\'<>&', ''));
 // head, html, svg's camelCase attributes and metadata hoisting are the documented differences.
 const VOID_TAGS = ['br', 'input', 'img', 'meta', 'hr'];
@@ -83,6 +108,44 @@ const attributeNames = fc.constantFrom(
 );
 const attributeValues = fc.oneof(hostileText, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined));
 
+/**
+ * Characters hono/jsx refuses in a tag or attribute name (white space as JavaScript's \s has it,
+ * quotes, `<>/=`, backtick, backslash, C0 and C1 controls): each could end the name early.
+ */
+const NAME_BREAKERS = [' ', '\t', '\n', '\f', '\r', '\v', '\u00a0', '\u2028', '\ufeff', '\u3000', '"', "'", '<', '>', '/', '=', '`', '\\', '\u0000', '\u001b', '\u001f', '\u007f', '\u0085', '\u009f'];
+/** A name with one such character put in anywhere: always invalid. */
+const broken = (names: fc.Arbitrary<string>) =>
+  fc.tuple(names, fc.constantFrom(...NAME_BREAKERS), fc.nat()).map(([name, breaker, at]) => {
+    const i = at % (name.length + 1);
+    return name.slice(0, i) + breaker + name.slice(i);
+  });
+/**
+ * Tag names: mostly the ones above; some that inject markup; some hono accepts that look odd (the
+ * empty name, `!` or `?` after the start, non-ASCII); and any short string.
+ */
+const anyTags = fc.oneof(
+  { arbitrary: tags, weight: 20 },
+  { arbitrary: broken(tags), weight: 2 },
+  { arbitrary: fc.constantFrom('img src=x onerror=alert(1)', 'script/', '!--', '!doctype', '?xml', 'svg onload=alert(1)'), weight: 1 },
+  { arbitrary: fc.constantFrom('', 'x-widget', 'a!', 'b?', 'élément', 'svg:rect', '{x}', '@x'), weight: 1 },
+  { arbitrary: fc.string({ maxLength: 6 }), weight: 1 },
+);
+const invalidAttributeNames = fc.oneof(
+  broken(attributeNames),
+  fc.constantFrom('', 'onerror"', '"><script>alert(1)</script>', 'x onload', 'a=b', 'autofocus/onfocus'),
+);
+/**
+ * An attribute: mostly a usual name and value. An invalid name comes with any value, a function or
+ * an object too, which hono leaves out with the name, before looking at the value.
+ */
+const attributes = fc.oneof(
+  { arbitrary: fc.tuple(attributeNames, attributeValues), weight: 12 },
+  { arbitrary: fc.tuple(invalidAttributeNames, fc.oneof(attributeValues, fc.constant(() => 'x'), fc.constant({ color: 'red' }))), weight: 2 },
+  { arbitrary: fc.tuple(fc.constantFrom('!x', '?x', '@click', 'x:y', 'a.b', '_', 'data-é', '{x}', 'on'), attributeValues), weight: 1 },
+  // Lower case: in an <svg>, hono rewrites some camelCase names (a documented difference).
+  { arbitrary: fc.tuple(fc.string({ maxLength: 6 }).map((name) => name.toLowerCase()), attributeValues), weight: 1 },
+);
+
 const trees = fc.letrec<{ tree: Tree }>((tie) => ({
   tree: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -90,8 +153,8 @@ const trees = fc.letrec<{ tree: Tree }>((tie) => ({
     fc.record({ kind: fc.constant('raw' as const), html: fc.constantFrom('<b>bold</b>', '&nbsp;', '<br/>') }),
     fc.record({
       kind: fc.constant('element' as const),
-      tag: tags,
-      attributes: fc.uniqueArray(fc.tuple(attributeNames, attributeValues), { maxLength: 5, selector: ([name]) => name }),
+      tag: anyTags,
+      attributes: fc.uniqueArray(attributes, { maxLength: 5, selector: ([name]) => name }),
       children: fc.array(tie('tree'), { maxLength: 4 }),
     }).map((element) => (VOID_TAGS.includes(element.tag) ? { ...element, children: [] } : element)),
     fc.record({ kind: fc.constant('fragment' as const), children: fc.array(tie('tree'), { maxLength: 4 }) }),
@@ -106,13 +169,33 @@ const trees = fc.letrec<{ tree: Tree }>((tie) => ({
 })).tree;
 
 describe('the views’ JSX factory', () => {
-  it('renders any tree byte for byte as hono/jsx does', () => {
+  it('renders any tree byte for byte as hono/jsx does, and refuses the trees hono refuses', () => {
+    const seen = { rendered: 0, refused: 0, renderedLeavingOutNames: 0 };
     fc.assert(
       fc.property(trees.filter((tree) => !honoQuirk({ kind: 'fragment', children: [tree] })), (tree) => {
-        expect(renderWithOurs(tree)).toBe(renderWithHono(tree));
+        const expected = outcome(() => renderWithHono(tree));
+        expect(outcome(() => renderWithOurs(tree))).toEqual(expected);
+        if ('refused' in expected) seen.refused += 1;
+        else if (hasInvalidAttributeName(tree)) seen.renderedLeavingOutNames += 1;
+        else seen.rendered += 1;
       }),
       { numRuns: 3000 },
     );
+    // Every kind of tree, in numbers: none of the comparisons is left to chance.
+    expect(seen.rendered).toBeGreaterThan(1000);
+    expect(seen.refused).toBeGreaterThan(100);
+    expect(seen.renderedLeavingOutNames).toBeGreaterThan(100);
+  });
+
+  it('refuses a tag name that would inject markup, and leaves out such attribute names, as hono does', () => {
+    for (const tag of ['img src=x onerror=alert(1)', 'div>', '!--', 'a\u0000']) {
+      expect(() => jsx(tag, null)).toThrow(/Invalid JSX tag name/);
+      expect(() => h(tag, null)).toThrow(/invalid JSX tag name/);
+    }
+    const props = { title: 'kept', 'onclick="alert(1)"': 'x', '': 'empty', 'x onload': () => 1, 'a b': { color: 'red' }, '@click': 'y' };
+    const expected = '<div title="kept" @click="y"></div>';
+    expect(String(jsx('div', { ...props }))).toBe(expected);
+    expect(String(h('div', { ...props }))).toBe(expected);
   });
 
   it('escapes text and attribute values, and leaves raw() markup alone', () => {

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
+import { negotiateEncoding } from './accept-encoding.js';
 import { cspHash } from './security-headers.js';
 
 export interface Asset {
@@ -76,14 +77,12 @@ export function loadAssets(options: { serveHtmx: boolean }): ModuleAssets {
   };
 }
 
-/** The best encoding the client accepts: brotli, then gzip, else none. */
+const SCRIPT_ENCODINGS = ['br', 'gzip'] as const;
+
+/**
+ * Which of the script's copies to send: brotli or gzip, as the client's q-values and then the
+ * smaller (brotli) prefer, else the uncompressed one.
+ */
 export function pickEncoding(acceptEncoding: string | undefined): 'br' | 'gzip' | 'identity' {
-  const accepted = (acceptEncoding ?? '')
-    .split(',')
-    .map((part) => part.trim().split(';'))
-    .filter(([, q]) => !q || !/^q=0(\.0*)?$/.test(q.trim()))
-    .map(([coding]) => coding?.toLowerCase());
-  if (accepted.includes('br')) return 'br';
-  if (accepted.includes('gzip')) return 'gzip';
-  return 'identity';
+  return negotiateEncoding(acceptEncoding, SCRIPT_ENCODINGS) ?? 'identity';
 }

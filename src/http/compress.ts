@@ -20,10 +20,10 @@ import { constants, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { Readable, pipeline } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Context, MiddlewareHandler } from 'hono';
-import { parseAccept } from 'hono/utils/accept';
 import { COMPRESSIBLE_CONTENT_TYPE_REGEX } from 'hono/utils/compress';
 import { HtmlEscapedCallbackPhase, resolveCallback } from 'hono/utils/html';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { negotiateEncoding } from './accept-encoding.js';
 
 type Encoding = 'gzip' | 'deflate';
 const ENCODINGS: Encoding[] = ['gzip', 'deflate'];
@@ -131,21 +131,6 @@ export async function renderHtml(
   return response;
 }
 
-/** Hono's choice: the first candidate the client accepts at q=1, else the highest q. */
-function selectEncoding(header: string | undefined): Encoding | undefined {
-  if (header === undefined) return undefined;
-  const accepts = parseAccept(header);
-  const wildcardQ = accepts.find((a) => a.type === '*')?.q;
-  let best: { encoding: Encoding; q: number } | undefined;
-  for (const encoding of ENCODINGS) {
-    const explicit = accepts.find((a) => a.type.toLowerCase() === encoding);
-    const q = explicit ? explicit.q : (wildcardQ ?? 0);
-    if (q === 1) return encoding;
-    if (q > 0 && (!best || q > best.q)) best = { encoding, q };
-  }
-  return best?.encoding;
-}
-
 const noTransform = /(?:^|,)\s*?no-transform\s*?(?:,|$)/i;
 const varyAcceptEncoding = /(?:^|,)\s*accept-encoding\s*(?:,|$)/i;
 
@@ -181,7 +166,7 @@ export function compress({ stylesheet }: { stylesheet?: string } = {}): Middlewa
     if (vary !== '*' && !(vary && varyAcceptEncoding.test(vary))) {
       headers.set('Vary', vary ? `${vary}, Accept-Encoding` : 'Accept-Encoding');
     }
-    const encoding = selectEncoding(c.req.header('Accept-Encoding'));
+    const encoding = negotiateEncoding(c.req.header('Accept-Encoding'), ENCODINGS);
     if (!encoding) return;
     const text = renderedText.get(res);
     let compressed: Response;

@@ -14,9 +14,11 @@
  * (`raw()`, a host's hono element), attributes with string, number, boolean (hono's list of
  * boolean attributes) and null/undefined values, React-style names (className, htmlFor…).
  * Refused rather than rendered differently: async components and promises, object values of
- * attributes (style objects, elements, dangerouslySetInnerHTML), children of void elements. Not done: SVG attributes in
- * camelCase are not rewritten (write them as SVG has them, `stroke-width`), and document metadata
- * is not hoisted (a `<title>` stays where it is written).
+ * attributes (style objects, elements, dangerouslySetInnerHTML), children of void elements.
+ * Tag names hono refuses (white space, quotes, `<>/=`… in them) throw, as hono's throw; attribute
+ * names hono leaves out are left out. Not done: SVG attributes in camelCase are not rewritten
+ * (write them as SVG has them, `stroke-width`), and document metadata is not hoisted (a `<title>`
+ * stays where it is written).
  */
 import type { JSX as HonoJSX } from 'hono/jsx/jsx-runtime';
 import { raw } from 'hono/html';
@@ -44,6 +46,38 @@ const ATTRIBUTE_NAMES = new Map([
   ['noModule', 'nomodule'],
   ['formAction', 'formaction'],
 ]);
+
+/**
+ * As hono/jsx (its isValidTagName and isValidAttributeName): a name that could end the tag or the
+ * attribute early — white space, quotes, `<>/=`, a backtick, a backslash, a control character —
+ * would let a name taken from data inject markup (`img src=x onerror=…`). Tag names also may not
+ * start as a comment, doctype or processing instruction would (`!`, `?`).
+ */
+const INVALID_ATTRIBUTE_NAME = /[\s"'<>/=`\\\x00-\x1f\x7f-\x9f]/;
+const INVALID_TAG_NAME = /^[!?]|[\s"'<>/=`\\\x00-\x1f\x7f-\x9f]/;
+/**
+ * Names already found valid. The views write theirs as literals, so these stay small; cleared when
+ * full, as hono's are, so names from data cannot grow them without bound.
+ */
+const validTagNames = new Set<string>();
+const validAttributeNames = new Set<string>();
+const VALID_NAMES_MAX = 1024;
+
+function remember(valid: Set<string>, name: string): true {
+  if (valid.size >= VALID_NAMES_MAX) valid.clear();
+  valid.add(name);
+  return true;
+}
+
+/** hono accepts the empty tag name (it writes `<></>`), so this does too. */
+function isValidTagName(name: unknown): name is string {
+  if (typeof name !== 'string') return false;
+  return validTagNames.has(name) || (!INVALID_TAG_NAME.test(name) && remember(validTagNames, name));
+}
+
+function isValidAttributeName(name: string): boolean {
+  return validAttributeNames.has(name) || (name !== '' && !INVALID_ATTRIBUTE_NAME.test(name) && remember(validAttributeNames, name));
+}
 
 type Props = Record<string, unknown>;
 type Component = (props: Props) => unknown;
@@ -74,6 +108,9 @@ function appendChildren(children: unknown, buffer: [string]): void {
 function appendAttribute(buffer: [string], key: string, value: unknown): void {
   if (key === 'children' || key === 'key' || key === 'ref' || value === null || value === undefined) return;
   const name = ATTRIBUTE_NAMES.get(key) ?? key;
+  // Left out, whatever its value, as hono leaves it out: an element written with a spread of data
+  // keeps its other attributes.
+  if (!isValidAttributeName(name)) return;
   if (typeof value === 'boolean' && BOOLEAN_ATTRIBUTES.has(name)) {
     if (value) buffer[0] += ` ${name}=""`;
     return;
@@ -108,6 +145,8 @@ export function h(tag: string | Component, props: Props | null, ...children: unk
     appendChildren(result, buffer);
     return raw(buffer[0]);
   }
+  // hono throws here too, as the element is created.
+  if (!isValidTagName(tag)) throw new TypeError(`executions-admin views: invalid JSX tag name ${JSON.stringify(tag)}`);
   const buffer: [string] = [`<${tag}`];
   if (props !== null) for (const key in props) appendAttribute(buffer, key, props[key]);
   if (VOID_ELEMENTS.has(tag)) {
