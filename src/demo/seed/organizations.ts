@@ -1,0 +1,276 @@
+/** The two demo organizations: their agents, schedules and credential incidents. */
+import type { OrgDef } from './model.js';
+import { meetingFollowUp, morningAgendaBriefing } from './plans/calendar.js';
+import { financeCalendarSync, monthEndRevenueReport, paidInvoiceReconciliation } from './plans/finance.js';
+import { globexLeaveRequests, globexSafetyIntake, globexShiftHandover, globexSupplierScorecard } from './plans/globex.js';
+import { stockLevelCheck, supplierPriceSync } from './plans/inventory.js';
+import { brandMentionMonitor, competitorLaunchWatch } from './plans/marketing.js';
+import { newHireWelcome, onboardingChecklistNudge } from './plans/onboarding.js';
+import { dailySalesDigest, newLeadFollowUp, staleLeadSweep, weeklyPipelineReview } from './plans/sales.js';
+import { hourlyInboxTriage, urgentTicketEscalation } from './plans/support.js';
+
+export const DEMO_ORGANIZATION_ID = 'acme-robotics';
+export const OTHER_ORGANIZATION_ID = 'globex';
+
+export const ACME: OrgDef = {
+  id: DEMO_ORGANIZATION_ID,
+  name: 'Acme Robotics',
+  timeZone: 'America/Sao_Paulo',
+  domain: 'acme.example',
+  slackBotId: 'B05ACMEB0T',
+  agents: [
+    { name: 'Sales Assistant', credits: [1.5, 6], account: 'sales@acme.example', tokenLimit: 128000 },
+    { name: 'Support Triage', credits: [0.5, 3], account: 'support@acme.example', tokenLimit: 128000 },
+    { name: 'Finance Reporter', credits: [3, 12], account: 'finance@acme.example', tokenLimit: 200000 },
+    {
+      name: 'Calendar Concierge',
+      credits: [0.5, 2],
+      account: 'carla.souza@acme.example',
+      tokenLimit: 128000,
+    },
+    { name: 'Inventory Watcher', credits: [0.8, 3.5], account: 'ops@acme.example', tokenLimit: 128000 },
+    { name: 'Lead Qualifier', credits: [1, 5], account: 'growth@acme.example', tokenLimit: 128000 },
+    {
+      name: 'Social Media Scout',
+      credits: [2, 8],
+      account: 'marketing@acme.example',
+      tokenLimit: 128000,
+      deletedDaysAgo: 21,
+    },
+    { name: 'Onboarding Buddy', credits: [1, 4], account: 'people@acme.example', tokenLimit: 128000 },
+  ],
+  schedules: [
+    {
+      name: 'Daily sales digest',
+      agent: 'Sales Assistant',
+      kind: 'cron',
+      expression: '0 9 * * 1-5',
+      prompt: "Summarise yesterday's closed deals and post the digest to #sales.",
+      failureRate: 0.095,
+      plan: dailySalesDigest,
+    },
+    {
+      name: 'Weekly pipeline review',
+      agent: 'Sales Assistant',
+      kind: 'cron',
+      expression: '0 8 * * 1',
+      prompt: 'Review every open deal, write the weekly pipeline page in Notion and flag deals at risk.',
+      failureRate: 0.135,
+      plan: weeklyPipelineReview,
+    },
+    {
+      name: 'Hourly inbox triage',
+      agent: 'Support Triage',
+      kind: 'cron',
+      expression: '0 8-18 * * 1-5',
+      sinceDays: 45,
+      prompt: 'Triage the support tickets created in the last hour: set priority, tags and group.',
+      failureRate: 0.095,
+      plan: hourlyInboxTriage,
+    },
+    {
+      name: 'Urgent ticket escalation',
+      agent: 'Support Triage',
+      kind: 'trigger',
+      expression: 'zendesk.ticket.created',
+      weight: 160,
+      prompt:
+        "Check the requester's support plan and escalate outages from Enterprise customers to #support-escalations.",
+      failureRate: 0.105,
+      plan: urgentTicketEscalation,
+    },
+    {
+      name: 'Month-end revenue report',
+      agent: 'Finance Reporter',
+      kind: 'cron',
+      expression: '0 7 1 * *',
+      prompt: "Compile last month's paid invoices into the Revenue sheet and email the summary to the CFO.",
+      failureRate: 0.115,
+      plan: monthEndRevenueReport,
+    },
+    {
+      name: 'Paid invoice reconciliation',
+      agent: 'Finance Reporter',
+      kind: 'trigger',
+      expression: 'stripe.invoice.paid',
+      weight: 190,
+      prompt: 'Record the paid invoice in the ledger sheet; tell #finance about payments over R$ 100,000.',
+      failureRate: 0.095,
+      plan: paidInvoiceReconciliation,
+    },
+    {
+      name: 'Finance deadlines calendar sync',
+      agent: 'Finance Reporter',
+      kind: 'cron',
+      expression: '0 7 * * 1-5',
+      prompt:
+        'Make sure every deadline in the Finance deadlines database for the next 30 days is on the finance calendar.',
+      failureRate: 0.115,
+      plan: financeCalendarSync,
+    },
+    {
+      name: 'Morning agenda briefing',
+      agent: 'Calendar Concierge',
+      kind: 'cron',
+      expression: '30 7 * * 1-5',
+      prompt: "Email Carla today's agenda with the first meeting and any gaps.",
+      failureRate: 0.075,
+      plan: morningAgendaBriefing,
+    },
+    {
+      name: 'Meeting follow-up notes',
+      agent: 'Calendar Concierge',
+      kind: 'trigger',
+      expression: 'google_calendar.event.ended',
+      weight: 170,
+      prompt: 'Write the meeting notes and action items in Notion and email them to the attendees.',
+      failureRate: 0.105,
+      plan: meetingFollowUp,
+    },
+    {
+      name: 'Stock level check',
+      agent: 'Inventory Watcher',
+      kind: 'interval',
+      expression: 'PT6H',
+      prompt: 'Check inventory levels in Shopify and alert #inventory about SKUs below their reorder point.',
+      failureRate: 0.095,
+      plan: stockLevelCheck,
+    },
+    {
+      name: 'Supplier price sync',
+      agent: 'Inventory Watcher',
+      kind: 'interval',
+      expression: 'PT12H',
+      prompt: "Fetch PartSupply's price list and record any price changes in the Supplier prices sheet.",
+      failureRate: 0.135,
+      plan: supplierPriceSync,
+    },
+    {
+      name: 'New lead follow-up',
+      agent: 'Lead Qualifier',
+      kind: 'trigger',
+      expression: 'crm.lead.created',
+      weight: 180,
+      prompt:
+        'Enrich the lead, score it, update HubSpot and send a personalised follow-up to qualified leads.',
+      failureRate: 0.115,
+      plan: newLeadFollowUp,
+    },
+    {
+      name: 'Stale lead sweep',
+      agent: 'Lead Qualifier',
+      kind: 'cron',
+      expression: '0 14 * * 2,4',
+      prompt: 'Find open leads nobody contacted in 14 days and create a follow-up task for their owners.',
+      failureRate: 0.095,
+      plan: staleLeadSweep,
+    },
+    {
+      name: 'Brand mention monitor',
+      agent: 'Social Media Scout',
+      kind: 'interval',
+      expression: 'PT8H',
+      prompt: 'Search X for mentions of Acme Robotics and share negative ones in #marketing.',
+      failureRate: 0.125,
+      plan: brandMentionMonitor,
+    },
+    {
+      name: 'Competitor launch watch',
+      agent: 'Social Media Scout',
+      kind: 'cron',
+      expression: '0 10 * * *',
+      prompt:
+        'Look for product launches from Cyberdyne, Tyrell Systems and Massive Dynamic and summarise them in Notion.',
+      failureRate: 0.105,
+      plan: competitorLaunchWatch,
+    },
+    {
+      name: 'New hire welcome',
+      agent: 'Onboarding Buddy',
+      kind: 'trigger',
+      expression: 'hr.employee.created',
+      weight: 30,
+      prompt:
+        'Schedule the onboarding session, send the welcome email and announce the new hire in #general.',
+      failureRate: 0.085,
+      plan: newHireWelcome,
+    },
+    {
+      name: 'Onboarding checklist nudge',
+      agent: 'Onboarding Buddy',
+      kind: 'cron',
+      expression: '0 11 * * 1-5',
+      prompt: 'Remind new hires about open onboarding checklist items on Slack.',
+      failureRate: 0.075,
+      plan: onboardingChecklistNudge,
+    },
+  ],
+  incidents: [
+    { agent: 'Finance Reporter', service: 'google_calendar', fromDaysAgo: 34, toDaysAgo: 30 },
+    { agent: 'Lead Qualifier', service: 'hubspot', fromDaysAgo: 12, toDaysAgo: 11 },
+  ],
+};
+
+export const GLOBEX: OrgDef = {
+  id: OTHER_ORGANIZATION_ID,
+  name: 'Globex Corporation',
+  timeZone: 'Asia/Kolkata',
+  domain: 'globex.example',
+  slackBotId: 'B07GL0BEXB',
+  agents: [
+    {
+      name: 'Procurement Assistant',
+      credits: [1, 4],
+      account: 'procurement@globex.example',
+      tokenLimit: 128000,
+    },
+    {
+      name: 'Plant Safety Monitor',
+      credits: [0.5, 2.5],
+      account: 'safety@globex.example',
+      tokenLimit: 128000,
+    },
+    { name: 'HR Helpdesk', credits: [0.5, 3], account: 'hr@globex.example', tokenLimit: 128000 },
+  ],
+  schedules: [
+    {
+      name: 'Globex weekly supplier scorecard',
+      agent: 'Procurement Assistant',
+      kind: 'cron',
+      expression: '0 10 * * 1',
+      prompt: 'Build the weekly supplier scorecard from the ERP and email it to procurement.',
+      failureRate: 0.08,
+      plan: globexSupplierScorecard,
+    },
+    {
+      name: 'Globex shift handover summary',
+      agent: 'Plant Safety Monitor',
+      kind: 'cron',
+      expression: '0 6,14,22 * * *',
+      prompt: 'Summarise the shift from the MES and post the handover to #plant-ops.',
+      failureRate: 0.08,
+      plan: globexShiftHandover,
+    },
+    {
+      name: 'Globex safety incident intake',
+      agent: 'Plant Safety Monitor',
+      kind: 'trigger',
+      expression: 'servicenow.incident.created',
+      weight: 60,
+      prompt: 'Read the new incident and notify #safety.',
+      failureRate: 0.1,
+      plan: globexSafetyIntake,
+    },
+    {
+      name: 'Globex leave request review',
+      agent: 'HR Helpdesk',
+      kind: 'interval',
+      expression: 'PT4H',
+      sinceDays: 30,
+      prompt: 'Summarise unread leave requests for HR.',
+      failureRate: 0.08,
+      plan: globexLeaveRequests,
+    },
+  ],
+  incidents: [],
+};

@@ -1,0 +1,235 @@
+/**
+ * Starting runs: one as its schedule fires, or a batch of runs that already finished elsewhere.
+ * Either way a run's key makes the call idempotent.
+ */
+import { randomUUID } from 'node:crypto';
+import { and, eq, inArray } from 'drizzle-orm';
+import type { ExecutionsDatabase } from '../db/database.js';
+import { conversations, executions, schedules, steps, type ExecutionStatus } from '../db/schema.js';
+import { checkCredits, checkDate, checkFinishedAt, checkKey, checkText, checkToolCall, checkUuid } from './checks.js';
+import { conflict, invalid, RecorderError } from './errors.js';
+import type { FinishedRunInput, StartedExecution, StartExecutionInput } from './inputs.js';
+import { chunked, runStepRows, type StepRow } from './rows.js';
+
+/** Thrown inside a transaction to roll it back when a concurrent call took one of its keys first. */
+class KeyTaken extends Error {}
+
+interface NewRun {
+  key: string;
+  scheduleId: string;
+  prompt: string;
+  status: ExecutionStatus;
+  startedAt: Date;
+  /** Finished runs only: everything after the scheduled call, and how the run ended. */
+  finished?: Omit<FinishedRunInput, 'key' | 'scheduleId' | 'prompt' | 'startedAt'>;
+}
+
+/** The runs already recorded under the runs' keys, after checking each is the same run. */
+async function findRunsByKeys(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  runs: readonly NewRun[],
+): Promise<Map<string, StartedExecution>> {
+  const found = await db
+    .select({
+      key: executions.idempotencyKey,
+      executionId: executions.id,
+      conversationId: executions.conversationId,
+      scheduleId: executions.scheduleId,
+      prompt: steps.content,
+    })
+    .from(executions)
+    .leftJoin(
+      steps,
+      and(
+        eq(steps.organizationId, executions.organizationId),
+        eq(steps.conversationId, executions.conversationId),
+        eq(steps.position, 0),
+      ),
+    )
+    .where(and(eq(executions.organizationId, organizationId), inArray(executions.idempotencyKey, runs.map((r) => r.key))));
+  const requested = new Map(runs.map((r) => [r.key, r]));
+  const byKey = new Map<string, StartedExecution>();
+  for (const row of found) {
+    const run = row.key === null ? undefined : requested.get(row.key);
+    if (!run) continue;
+    if (row.scheduleId !== run.scheduleId || row.prompt !== run.prompt) {
+      throw conflict(run.key, `another run (execution ${row.executionId})`);
+    }
+    byKey.set(run.key, { executionId: row.executionId, conversationId: row.conversationId });
+  }
+  return byKey;
+}
+
+/**
+ * Inserts each run's conversation (titled with its schedule's name), execution and steps, a few
+ * statements for the whole batch.
+ */
+async function insertRuns(
+  tx: ExecutionsDatabase,
+  organizationId: string,
+  runs: readonly NewRun[],
+): Promise<Map<string, StartedExecution>> {
+  const scheduleIds = [...new Set(runs.map((r) => r.scheduleId))];
+  const found = await tx
+    .select({ id: schedules.id, agentId: schedules.agentId, name: schedules.name })
+    .from(schedules)
+    .where(and(eq(schedules.organizationId, organizationId), inArray(schedules.id, scheduleIds)));
+  const scheduleById = new Map(found.map((s) => [s.id, s]));
+  const created = new Map<string, StartedExecution>();
+  const conversationRows: (typeof conversations.$inferInsert)[] = [];
+  const executionRows: (typeof executions.$inferInsert)[] = [];
+  const stepRows: StepRow[] = [];
+  // Keys in one order in every batch: overlapping batches then wait for each other, never deadlock.
+  const ordered = [...runs].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  for (const run of ordered) {
+    const schedule = scheduleById.get(run.scheduleId);
+    if (!schedule) throw new RecorderError('not_found', `Schedule ${run.scheduleId} was not found in this organization`);
+    const ids = { executionId: randomUUID(), conversationId: randomUUID() };
+    created.set(run.key, ids);
+    conversationRows.push({
+      organizationId,
+      id: ids.conversationId,
+      agentId: schedule.agentId,
+      channel: 'schedule',
+      title: schedule.name,
+      createdAt: run.startedAt,
+    });
+    const { finished } = run;
+    const outcome = finished?.outcome;
+    executionRows.push({
+      organizationId,
+      id: ids.executionId,
+      conversationId: ids.conversationId,
+      agentId: schedule.agentId,
+      scheduleId: run.scheduleId,
+      status: run.status,
+      startedAt: run.startedAt,
+      finishedAt: finished?.finishedAt ?? null,
+      credits: finished?.credits ?? null,
+      errorMessage: outcome?.status === 'failed' ? outcome.errorMessage : null,
+      idempotencyKey: run.key,
+    });
+    stepRows.push(
+      ...runStepRows(
+        { organizationId, conversationId: ids.conversationId },
+        {
+          prompt: run.prompt,
+          startedAt: run.startedAt,
+          toolCalls: finished?.toolCalls ?? [],
+          final: finished && outcome && {
+            kind: outcome.status === 'completed' ? 'final_response' : 'error',
+            content: outcome.status === 'completed' ? outcome.response : outcome.errorMessage,
+            at: finished.finishedAt,
+          },
+        },
+      ),
+    );
+  }
+  for (const chunk of chunked(conversationRows)) await tx.insert(conversations).values(chunk);
+  for (const chunk of chunked(executionRows)) {
+    const inserted = await tx
+      .insert(executions)
+      .values(chunk)
+      // Waits for a concurrent insert of the same key, then skips the row if that one committed.
+      .onConflictDoNothing({ target: [executions.organizationId, executions.idempotencyKey] })
+      .returning({ id: executions.id });
+    if (inserted.length < chunk.length) throw new KeyTaken();
+  }
+  for (const chunk of chunked(stepRows)) await tx.insert(steps).values(chunk);
+  return created;
+}
+
+/**
+ * Writes the runs whose keys are new in one transaction and returns every run's ids, in order —
+ * those of the runs already recorded under their keys included.
+ */
+async function createRuns(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  runs: readonly NewRun[],
+): Promise<StartedExecution[]> {
+  if (new Set(runs.map((r) => r.key)).size < runs.length) throw invalid('each run needs its own key');
+  if (runs.length === 0) return [];
+  for (let attempt = 1; ; attempt++) {
+    const recorded = await findRunsByKeys(db, organizationId, runs);
+    const fresh = runs.filter((r) => !recorded.has(r.key));
+    try {
+      const created = fresh.length > 0 ? await db.transaction((tx) => insertRuns(tx, organizationId, fresh)) : new Map();
+      return runs.map((r) => {
+        const ids = recorded.get(r.key) ?? created.get(r.key);
+        if (!ids) throw new Error(`No run was written for key ${r.key}`);
+        return ids;
+      });
+    } catch (error) {
+      // The concurrent call has committed by now: the next lookup finds its run.
+      if (!(error instanceof KeyTaken) || attempt === 3) throw error;
+    }
+  }
+}
+
+/**
+ * Records that a schedule fired: its conversation, the execution and the scheduled call, in one
+ * transaction. A retry with the same key returns the same ids.
+ */
+export async function startExecution(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  input: StartExecutionInput,
+): Promise<StartedExecution> {
+  checkKey(input.key);
+  checkUuid(input.scheduleId, 'scheduleId');
+  checkText(input.prompt, 'prompt');
+  const status = input.status ?? 'pending';
+  if (status !== 'pending' && status !== 'active') throw invalid('a run starts pending or active');
+  const startedAt = input.startedAt ?? new Date();
+  checkDate(startedAt, 'startedAt');
+  const [ids] = await createRuns(db, organizationId, [
+    { key: input.key, scheduleId: input.scheduleId, prompt: input.prompt, status, startedAt },
+  ]);
+  if (!ids) throw new Error('startExecution wrote no run');
+  return ids;
+}
+
+function checkFinishedRun(run: FinishedRunInput): void {
+  checkKey(run.key);
+  checkUuid(run.scheduleId, 'scheduleId');
+  checkText(run.prompt, 'prompt');
+  checkDate(run.startedAt, 'startedAt');
+  checkFinishedAt(run.finishedAt, run.startedAt);
+  let previous = run.startedAt;
+  for (const call of run.toolCalls) {
+    checkToolCall(call);
+    if (call.at < previous || call.at > run.finishedAt) {
+      throw invalid('tool calls must be in time order, between the start and the finish');
+    }
+    previous = call.at;
+  }
+  if (run.credits !== null) checkCredits(run.credits);
+  if (run.outcome.status === 'completed') checkText(run.outcome.response, 'response');
+}
+
+/**
+ * Writes runs that already finished — steps, outcome and credits — all in one transaction, and
+ * returns their ids in order. Idempotent per run key like startExecution. For backfills (the demo
+ * seed writes its history this way); the live path is start → tool calls → finish.
+ */
+export async function recordFinishedRuns(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  runs: readonly FinishedRunInput[],
+): Promise<StartedExecution[]> {
+  runs.forEach(checkFinishedRun);
+  return createRuns(
+    db,
+    organizationId,
+    runs.map(({ key, scheduleId, prompt, startedAt, ...finished }) => ({
+      key,
+      scheduleId,
+      prompt,
+      startedAt,
+      status: finished.outcome.status,
+      finished,
+    })),
+  );
+}
