@@ -53,7 +53,10 @@ const ATTRIBUTE_NAMES = new Map([
  * would let a name taken from data inject markup (`img src=x onerror=…`). Tag names also may not
  * start as a comment, doctype or processing instruction would (`!`, `?`).
  */
+// Control characters are exactly what these refuse.
+// eslint-disable-next-line no-control-regex
 const INVALID_ATTRIBUTE_NAME = /[\s"'<>/=`\\\x00-\x1f\x7f-\x9f]/;
+// eslint-disable-next-line no-control-regex
 const INVALID_TAG_NAME = /^[!?]|[\s"'<>/=`\\\x00-\x1f\x7f-\x9f]/;
 /**
  * Names already found valid. The views write theirs as literals, so these stay small; cleared when
@@ -167,6 +170,8 @@ export function Fragment(props: { children?: unknown }): HtmlEscapedString {
 }
 
 /** The elements' types are hono/jsx's, so views and hosts' layouts type-check alike. */
+// TypeScript finds a factory's element types in a namespace of that name: no module syntax does this.
+/* eslint-disable @typescript-eslint/no-namespace, @typescript-eslint/no-empty-object-type */
 export declare namespace h {
   namespace JSX {
     type Element = HonoJSX.Element;
@@ -176,3 +181,4 @@ export declare namespace h {
     interface IntrinsicAttributes extends HonoJSX.IntrinsicAttributes {}
   }
 }
+/* eslint-enable @typescript-eslint/no-namespace, @typescript-eslint/no-empty-object-type */

@@ -1,0 +1,27 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+export default tseslint.config(
+  { ignores: ['dist/', '.bench-build/', '.data/', 'node_modules/', 'examples/host/node_modules/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { console: 'readonly', process: 'readonly', URL: 'readonly' } },
+    rules: {
+      // Unused names prefixed with _ are deliberate (a destructured field left out); h and Fragment
+      // are the JSX factory, used by the compiled JSX where the rule cannot see it.
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^(_|h$|Fragment$)', caughtErrors: 'none' },
+      ],
+    },
+  },
+  {
+    files: ['public/**/*.js'],
+    languageOptions: {
+      sourceType: 'script',
+      globals: { document: 'readonly', Element: 'readonly', HTMLElement: 'readonly', HTMLButtonElement: 'readonly', htmx: 'readonly' },
+    },
+  },
+);
