@@ -5,11 +5,11 @@
  *
  * Postgres writes the CSV. Each batch is one query answering one row: its lines labelled,
  * formatted, neutralised, quoted and joined in the list's order. Decoding every column of every
- * row and formatting it here cost about 20 µs a row, which held the export near 15,000 rows/s;
- * now this process hands text from Postgres to the socket. Where batches begin and end is found
- * first, cheaply, from the index, so two backends read the next two batches while one is sent
- * (one batch after another, each starting where the last ended, held the export near 50,000
- * rows/s on one core of Postgres). Dates are local times at offsets Intl gives (see
+ * row and formatting it here made this process the export's bottleneck; instead it hands text
+ * from Postgres to the socket. Where batches begin and end is found first, cheaply, from the
+ * index, so two backends read the next two batches while one is sent (one batch after another,
+ * each starting where the last ended, kept the export to one core of Postgres; see
+ * docs/performance.md). Dates are local times at offsets Intl gives (see
  * `dateTimeSql`), not at Postgres's own time zone data, which is not Intl's: PGlite's and Node's
  * disagree on Vancouver from November 2026, for one. `csv-export.test.ts` holds the SQL equal to
  * `csvCell`, `formatDateTime` and `formatCredits`, and whole files equal to what they write.
@@ -26,7 +26,7 @@ import { batchBoundariesQuery, csvLinesQuery, type ListRange } from './repositor
 import { agents, executions } from '../db/schema.js';
 import { utcOffsetChanges, type OffsetChange } from '../lib/time-zone.js';
 
-/** Rows per batch query: about 1.3 MB of CSV, each query well inside the statement timeout. */
+/** Rows per batch query: little memory held per batch, each query well inside the statement timeout. */
 const BATCH = 10_000;
 /** Batches whose bounds one index-only query finds. */
 const BOUNDS = 20;
@@ -47,7 +47,7 @@ export function csvCell(value: string): string {
 
 /**
  * csvCell in SQL. The value is read several times, so better a column than an expression, which
- * would be computed as often. ascii() and strpos() cost half what left() and a regular
+ * would be computed as often. ascii() and strpos() cost less than left() and a regular
  * expression did.
  */
 export function csvCellSql(value: SQL | AnyPgColumn): SQL {
@@ -174,11 +174,11 @@ async function readBatch(
   const [row] = await db.transaction(async (tx) => {
     // One round trip for two settings of this transaction alone.
     // One backend: parallel workers cost more to start and merge than they save on a walk of
-    // 10,000 index entries, and take the cores this process and its client need (the export
-    // ran 1.4–1.9× slower with them, Postgres's choice for these batches).
+    // a batch's index entries, and take the cores this process and its client need (the export
+    // ran slower with them, though Postgres chooses them for these batches).
     // And a walk of the filters' index in the list's order: without a LIMIT the planner would
-    // rather read agent by agent and sort, 45–50 ms a batch where the walk takes 22–24 ms
-    // (EXPLAIN ANALYZE, warm, 10M runs).
+    // rather read agent by agent and sort, which takes far longer a batch than the walk.
+    // See docs/performance.md.
     await tx.execute(sql`select set_config('max_parallel_workers_per_gather', '0', true),
       set_config('enable_sort', 'off', true)`);
     // The lines come in the list's order from the sorted subquery, and string_agg joins them in
@@ -210,8 +210,8 @@ export async function exportCsv(
     return batch;
   };
   // The first batch alone, then the others: read beside it, they would slow the one the request
-  // waits for, which must come within the request's deadline (a cold first batch beside two
-  // others took over the 2 s default at 10M runs).
+  // waits for, which must come within the request's deadline (a cold first batch read beside two
+  // others overran it on a large list).
   const ahead = [prefetch()];
   await ahead[0];
   while (ahead.length < READ_AHEAD) ahead.push(prefetch());

@@ -100,7 +100,7 @@ export function connectPostgres(url: string, options: PostgresOptions = {}): Ope
     connection: {
       application_name: 'executions-admin',
       statement_timeout: statementTimeout,
-      // The page's queries run as prepared statements (repository.ts, preparedByShape), still
+      // The page's queries run as prepared statements (prepared.ts, preparedByShape), still
       // planned for their values on every run as unprepared ones are: a generic plan could pick
       // the wrong index for a rare status.
       plan_cache_mode: 'force_custom_plan',

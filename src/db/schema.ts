@@ -236,8 +236,8 @@ export const steps = pgTable(
  * agent, status, credit spike and — for failed runs — first failed tool and error signature ('' when
  * none), with their credits, kept exact by triggers on xa_executions in the same transaction as
  * every write (drizzle/0002_daily_counts.sql, 0003_insights.sql). Totals, credits, the activity
- * chart and the failure digest for any filter are a sum over a few thousand rows instead of a
- * scan of millions. Derived data: no foreign keys, rebuilt on a time-zone change.
+ * chart and the failure digest for any filter are a sum over rows per day instead of a scan of
+ * every matching run. Derived data: no foreign keys, rebuilt on a time-zone change.
  */
 export const executionDailyCounts = pgTable(
   'xa_execution_daily_counts',
@@ -264,7 +264,7 @@ export const executionDailyCounts = pgTable(
 /**
  * The same counts without the insight keys: one row per organization, local day, agent and status.
  * Totals and the chart read it whenever no spike or failure filter is set — the common case — so
- * they sum a third as many rows (kept by the same trigger, drizzle/0004_status_counts.sql).
+ * they sum far fewer rows (kept by the same trigger, drizzle/0004_status_counts.sql).
  */
 export const executionStatusCounts = pgTable(
   'xa_execution_status_counts',
@@ -282,8 +282,9 @@ export const executionStatusCounts = pgTable(
 /**
  * The insight-keyed counts again, per local calendar month (its first day) instead of per day:
  * with no date filter, or one of whole months, the totals, the chart's month or year bars and
- * the failure digest sum about 1,500 rows for ten million runs over two years, where the daily
- * counts hold 42,000 (kept by the same trigger, drizzle/0005_monthly_counts.sql).
+ * the failure digest sum a row per month and key where the daily counts hold one per day, a small
+ * fraction of them over a long history (kept by the same trigger, drizzle/0005_monthly_counts.sql).
+ * See docs/performance.md.
  */
 export const executionMonthlyCounts = pgTable(
   'xa_execution_monthly_counts',

@@ -45,7 +45,7 @@ const HTMX2_INDICATOR_CSS =
   '.htmx-indicator{opacity:0;visibility: hidden} ' +
   '.htmx-request .htmx-indicator, .htmx-request.htmx-indicator{opacity:1;visibility: visible;transition: opacity 200ms ease-in}';
 
-/** Comments and runs of white space out: a third smaller before compression. */
+/** Comments and runs of white space out: fewer bytes in every page, before compression too. */
 function minifyCss(css: string): string {
   return css
     .replace(/\/\*[\s\S]*?\*\//g, '')

@@ -3,16 +3,14 @@
  * Content-Encoding, a weakened ETag), gzip preferred over deflate — but the module's own pages
  * and fragments, whose text is whole before the first byte is sent, are compressed in one
  * synchronous node:zlib call instead of through a CompressionStream. Under load, the web-stream
- * path (a full undici Response, the stream plumbing, a socket write per chunk) cost the server
- * about a fifth of its CPU. Anything else — the streamed CSV, a host renderer's output — still
+ * path (a full undici Response, the stream plumbing, a socket write per chunk) cost the server a
+ * large share of its CPU. Anything else — the streamed CSV, a host renderer's output — still
  * streams, compressed as the client reads it (compressStream).
  *
- * Synchronous, not on libuv's thread pool: a 43 KB page takes 0.35 ms of CPU to gzip on the
- * event loop, and 0.65–0.8 ms through the pool (handing it over and back, and zlib's state
- * allocated afresh in a pool thread). Under the mixed load at 10M runs, side by side with the
- * pooled version, the server spent 6–12% less CPU per request (its main thread 3–10% more);
- * alone, over six alternating runs, requests/s were the same within the noise (223 against 226
- * on average) and the RSS peak lower (155–202 MB against 190–208).
+ * Synchronous, not on libuv's thread pool: a page costs less CPU gzipped on the event loop than
+ * handed to the pool and back (with zlib's state allocated afresh in a pool thread), and under the
+ * mixed load the server spent less CPU per request for the same throughput, with a lower memory
+ * peak. See docs/performance.md.
  */
 // The namespace too: zlib.crc32 is missing before Node 20.15, where a named import would not link.
 import * as zlib from 'node:zlib';
@@ -28,22 +26,21 @@ import { negotiateEncoding } from './accept-encoding.js';
 type Encoding = 'gzip' | 'deflate';
 const ENCODINGS: Encoding[] = ['gzip', 'deflate'];
 /**
- * Below zlib's default of 6: a 43 KB page comes out 4% larger (8,098 bytes against 7,776) for half
- * the CPU (0.15 against 0.28 ms warm). Under the mixed load at 10M runs, alternating runs measured
- * 264 against 242 and 238 against 210 requests/s; on two cores shared with Postgres, compressing
- * is CPU the pages need.
+ * Below zlib's default of 6: a page comes out slightly larger for about half the CPU, and the
+ * server answers more requests under the mixed load; on two cores shared with Postgres,
+ * compressing is CPU the pages need. See docs/performance.md.
  */
 const LEVEL = 4;
 /** As hono's compress(): smaller bodies are sent as they are, when their length is known. */
 const THRESHOLD = 1024;
 
 /**
- * Every full page carries the module's stylesheet verbatim (a fifth of a list page's bytes, and a
- * third of the time gzip spent on it: CSS is dense with repeats). It is deflated once, at level 9; a
+ * Every full page carries the module's stylesheet verbatim (a large part of a list page's bytes,
+ * and of the time gzip spent on it: CSS is dense with repeats). It is deflated once, at level 9; a
  * page around it is sent as one gzip stream of three parts: what comes before the stylesheet, the
  * stylesheet's ready blocks, and the rest, compressed with the two before it as its dictionary so
- * that it still refers back into them. The rest at level 3 makes a list page the size level 4
- * made of the whole (7.8 KB of 47 KB) in a third of the CPU (0.17 against 0.50 ms).
+ * that it still refers back into them. The rest at level 3 makes a list page as small as level 4
+ * made the whole, for a fraction of the CPU. See docs/performance.md.
  */
 const LEVEL_AROUND_STYLESHEET = 3;
 /** A head this short is sent stored (uncompressed): deflating it would save less than it costs. */
@@ -101,9 +98,9 @@ export function gzipAround(bytes: Buffer, at: number, piece: Precompressed): Uin
  * A streamed body compressed as it is read, by node:zlib on libuv's pool, and read no faster than
  * the client takes it. Not `pipeThrough(new CompressionStream())`, as hono's compress() does: Node
  * 20 gives that stream's writable side zlib's high-water mark of 16,384 bytes as a count of
- * chunks, so the pipe read up to 16,384 chunks ahead of the client. A gzipped CSV export of 10
- * million runs grew the server's RSS steadily, 156 → 331 MB, and a stalled reader held every
- * batch read meanwhile (`test/csv-export.test.ts`).
+ * chunks, so the pipe read up to 16,384 chunks ahead of the client: a long gzipped CSV export
+ * grew the server's memory steadily, and a stalled reader held every batch read meanwhile
+ * (`test/csv-export.test.ts`). See docs/performance.md.
  */
 function compressStream(body: ReadableStream<Uint8Array>, encoding: Encoding): ReadableStream<Uint8Array> {
   const zip = encoding === 'gzip' ? zlib.createGzip({ level: LEVEL }) : zlib.createDeflate({ level: LEVEL });

@@ -5,9 +5,10 @@
  *
  * Why not hono/jsx's own: it builds a tree of nodes, then walks it to a string inside an
  * AsyncLocalStorage context (for async components and context providers, which the views do not
- * use). For a list page (about 400 elements, 39 KB) that was about 0.95 ms of CPU against 0.2–0.4
- * here, the largest single cost of a request on the server's main thread. The output is the same
- * byte for byte: test/jsx.test.ts holds it to hono's for any tree of the supported kinds.
+ * use). For a list page that cost several times the CPU of building strings directly, and was the
+ * largest single cost of a request on the server's main thread (see docs/performance.md). The
+ * output is the same byte for byte: test/jsx.test.ts holds it to hono's for any tree of the
+ * supported kinds.
  *
  * Supported, as hono renders them: intrinsic elements (void elements self-closed),
  * function components, fragments, string/number/boolean/null/array children, escaped strings

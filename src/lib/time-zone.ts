@@ -9,7 +9,7 @@ const formatters = new Map<string, Intl.DateTimeFormat>();
 /** Zone names are few, but a host could pass any spelling: the cache never outgrows this. */
 const MAX_FORMATTERS = 1000;
 
-/** The zone's formatter, built once: building one costs tens of microseconds. Throws for an unknown zone. */
+/** The zone's formatter, built once: building one is costly. Throws for an unknown zone. */
 function formatterFor(timeZone: string): Intl.DateTimeFormat {
   let formatter = formatters.get(timeZone);
   if (!formatter) {
@@ -30,7 +30,8 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 
 /**
  * Whether Intl knows the zone. Asked on every request; a known zone answers from the formatter
- * cache (constructing a DateTimeFormat each time took 4% of the server's CPU under load).
+ * cache (constructing a DateTimeFormat each time was a measurable share of the server's CPU under
+ * load).
  */
 export function isTimeZone(name: string): boolean {
   if (formatters.has(name)) return true;
@@ -44,13 +45,13 @@ export function isTimeZone(name: string): boolean {
 
 /**
  * dd/MM/yyyy HH:mm, the page's one date-time format. Through one cached Intl formatter per zone:
- * date-fns with a TZDate gives the same text (a test holds them equal) but took 33 µs a call,
- * which capped the CSV export near 16,000 rows/s.
+ * date-fns with a TZDate gives the same text (a test holds them equal) but costs far more a call,
+ * enough to limit anything that formats dates by the thousand. See docs/performance.md.
  */
 export function formatDateTime(instant: Date, timeZone: string): string {
   const formatter = formatterFor(timeZone);
-  // en-GB writes "08/03/2026, 14:05": format() and a slice cost a third of formatToParts(), which
-  // took 12 µs a call (a page formats 20). Anything else (a year past 9999) goes the long way.
+  // en-GB writes "08/03/2026, 14:05": format() and a slice cost much less than formatToParts(),
+  // and a page formats 20. Anything else (a year past 9999) goes the long way.
   const text = formatter.format(instant);
   if (text.length === 17 && text[10] === ',') return `${text.slice(0, 10)} ${text.slice(12)}`;
   const part: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
@@ -60,7 +61,7 @@ export function formatDateTime(instant: Date, timeZone: string): string {
 
 /**
  * The calendar date (yyyy-MM-dd) an instant falls on in a time zone, from formatDateTime's text:
- * date-fns with a TZDate (held equal by a test) took 2% of the server's main thread under load.
+ * date-fns with a TZDate (held equal by a test) cost the server's main thread more under load.
  */
 export function localDay(instant: Date, timeZone: string): string {
   const [day, month, rest] = formatDateTime(instant, timeZone).split('/');
@@ -69,8 +70,8 @@ export function localDay(instant: Date, timeZone: string): string {
 
 /*
  * Calendar dates (yyyy-MM-dd, already validated) by their digits. The page handles dozens a
- * request — the chart's buckets and their labels — and date-fns' parse() and format() made up
- * about 7% of the server's main thread under load; a test holds these equal to them.
+ * request — the chart's buckets and their labels — and date-fns' parse() and format() were a
+ * visible share of the server's main thread under load; a test holds these equal to them.
  */
 
 /** A calendar date as a local-midnight Date, for date-fns' calendar arithmetic: parse(date, 'yyyy-MM-dd'). */
