@@ -21,7 +21,13 @@ export default tseslint.config(
     files: ['public/**/*.js'],
     languageOptions: {
       sourceType: 'script',
-      globals: { document: 'readonly', Element: 'readonly', HTMLElement: 'readonly', HTMLButtonElement: 'readonly', htmx: 'readonly' },
+      globals: {
+        document: 'readonly',
+        Element: 'readonly',
+        HTMLElement: 'readonly',
+        HTMLButtonElement: 'readonly',
+        htmx: 'readonly',
+      },
     },
   },
 );

@@ -22,17 +22,49 @@ try {
 
   const kb = (n: number) => `${(n / 1000).toFixed(1)} KB`;
   const rows: [string, string, string, boolean][] = [
-    ['Cold first load', `${kb(bytes.coldBytes)} in ${bytes.coldRequests} requests`, `≤ ${kb(BUDGETS.coldBytes)} in ≤ ${BUDGETS.coldRequests}`, bytes.coldBytes <= BUDGETS.coldBytes && bytes.coldRequests <= BUDGETS.coldRequests],
+    [
+      'Cold first load',
+      `${kb(bytes.coldBytes)} in ${bytes.coldRequests} requests`,
+      `≤ ${kb(BUDGETS.coldBytes)} in ≤ ${BUDGETS.coldRequests}`,
+      bytes.coldBytes <= BUDGETS.coldBytes && bytes.coldRequests <= BUDGETS.coldRequests,
+    ],
     ['HTML of a 20-row page', kb(bytes.htmlBytes), `≤ ${kb(BUDGETS.htmlBytes)}`, bytes.htmlBytes <= BUDGETS.htmlBytes],
-    ['Warm load (assets cached)', `${kb(bytes.warmBytes)} in ${bytes.warmRequests} request(s)`, `≤ ${kb(BUDGETS.warmBytes)} in ${BUDGETS.warmRequests}`, bytes.warmBytes <= BUDGETS.warmBytes && bytes.warmRequests === BUDGETS.warmRequests],
-    ['Page swap (htmx)', `${kb(bytes.swapBytes)} in ${bytes.swapRequests} request(s)`, `≤ ${kb(BUDGETS.swapBytes)} in ${BUDGETS.swapRequests}`, bytes.swapBytes <= BUDGETS.swapBytes && bytes.swapRequests === BUDGETS.swapRequests],
-    ['Filter, JavaScript off', kb(bytes.noJsFilterBytes), `≤ ${kb(BUDGETS.noJsFilterBytes)}`, bytes.noJsFilterBytes <= BUDGETS.noJsFilterBytes],
-    ['Slow 3G: table painted', `${Math.round(timings.paintMs)} ms`, `≤ ${BUDGETS.paintMs} ms`, timings.paintMs <= BUDGETS.paintMs],
-    ['Slow 3G: page usable', `${Math.round(timings.usableMs)} ms`, `≤ ${BUDGETS.usableMs} ms`, timings.usableMs <= BUDGETS.usableMs],
+    [
+      'Warm load (assets cached)',
+      `${kb(bytes.warmBytes)} in ${bytes.warmRequests} request(s)`,
+      `≤ ${kb(BUDGETS.warmBytes)} in ${BUDGETS.warmRequests}`,
+      bytes.warmBytes <= BUDGETS.warmBytes && bytes.warmRequests === BUDGETS.warmRequests,
+    ],
+    [
+      'Page swap (htmx)',
+      `${kb(bytes.swapBytes)} in ${bytes.swapRequests} request(s)`,
+      `≤ ${kb(BUDGETS.swapBytes)} in ${BUDGETS.swapRequests}`,
+      bytes.swapBytes <= BUDGETS.swapBytes && bytes.swapRequests === BUDGETS.swapRequests,
+    ],
+    [
+      'Filter, JavaScript off',
+      kb(bytes.noJsFilterBytes),
+      `≤ ${kb(BUDGETS.noJsFilterBytes)}`,
+      bytes.noJsFilterBytes <= BUDGETS.noJsFilterBytes,
+    ],
+    [
+      'Slow 3G: table painted',
+      `${Math.round(timings.paintMs)} ms`,
+      `≤ ${BUDGETS.paintMs} ms`,
+      timings.paintMs <= BUDGETS.paintMs,
+    ],
+    [
+      'Slow 3G: page usable',
+      `${Math.round(timings.usableMs)} ms`,
+      `≤ ${BUDGETS.usableMs} ms`,
+      timings.usableMs <= BUDGETS.usableMs,
+    ],
     ['Slow 3G: swap completed', `${Math.round(timings.swapMs)} ms`, `≤ ${BUDGETS.swapMs} ms`, timings.swapMs <= BUDGETS.swapMs],
   ];
   console.log(`Measured in Chromium; bytes as transferred (compressed, headers included).`);
-  console.log(`Slow 3G: ${SLOW_3G.latency} ms latency, ${SLOW_3G.downloadThroughput} B/s each way, CPU ${CPU_SLOWDOWN}× slower.\n`);
+  console.log(
+    `Slow 3G: ${SLOW_3G.latency} ms latency, ${SLOW_3G.downloadThroughput} B/s each way, CPU ${CPU_SLOWDOWN}× slower.\n`,
+  );
   console.log('| measure | measured | budget | |');
   console.log('| --- | --- | --- | --- |');
   for (const [name, value, budget, ok] of rows) console.log(`| ${name} | ${value} | ${budget} | ${ok ? 'ok' : 'OVER'} |`);

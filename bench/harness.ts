@@ -50,7 +50,11 @@ export async function scenarios(benchUrl: string, rows: number): Promise<Scenari
     { name: 'status = Failed', path: `${base}?status=failed`, target: true },
     { name: 'one agent', path: `${base}?agent=${agent}`, target: true },
     { name: 'date range (a month)', path: `${base}?start=2025-06-01&end=2025-06-30`, target: true },
-    { name: 'all filters together', path: `${base}?agent=${agent}&status=completed&start=2025-06-01&end=2025-06-30`, target: true },
+    {
+      name: 'all filters together',
+      path: `${base}?agent=${agent}&status=completed&start=2025-06-01&end=2025-06-30`,
+      target: true,
+    },
     // The organization is on +05:30: its days start at 18:30 UTC the day before.
     { name: 'one local day (+05:30 zone)', path: `${base}?start=2026-03-08&end=2026-03-08`, target: true },
     { name: 'credit spikes only', path: `${base}?spikes=1`, target: true },
@@ -60,8 +64,16 @@ export async function scenarios(benchUrl: string, rows: number): Promise<Scenari
       target: true,
     },
     { name: 'failure digest, no filter', path: `${base}/failures`, target: true },
-    { name: `next arrow to page ${deep.toLocaleString('en')}`, path: `${base}?page=${deep}&after=${encodeURIComponent(nextCursor)}`, target: true },
-    { name: `previous arrow to page ${(deep - 1).toLocaleString('en')}`, path: `${base}?page=${deep - 1}&before=${encodeURIComponent(previousCursor)}`, target: true },
+    {
+      name: `next arrow to page ${deep.toLocaleString('en')}`,
+      path: `${base}?page=${deep}&after=${encodeURIComponent(nextCursor)}`,
+      target: true,
+    },
+    {
+      name: `previous arrow to page ${(deep - 1).toLocaleString('en')}`,
+      path: `${base}?page=${deep - 1}&before=${encodeURIComponent(previousCursor)}`,
+      target: true,
+    },
     { name: 'last page (bare ?page=N)', path: `${base}?page=${pageCount}`, target: true },
     { name: 'bare ?page=N in the middle (no target)', path: `${base}?page=${Math.floor(pageCount / 2)}`, target: false },
   ];
@@ -214,7 +226,15 @@ export async function cpuWindow(serverPid: number, databaseName: string): Promis
     const loadGenerator = (self.user + self.system) / 1e6 / seconds;
     const busy = perSecond(machine1.busy - machine0.busy);
     const cores = Math.round((machine1.total - machine0.total) / TICKS_PER_SECOND / seconds);
-    return { seconds, server, serverMainThread: perSecond(main1 - main0), postgres: postgresShare, loadGenerator, other: Math.max(0, busy - server - postgresShare - loadGenerator), cores };
+    return {
+      seconds,
+      server,
+      serverMainThread: perSecond(main1 - main0),
+      postgres: postgresShare,
+      loadGenerator,
+      other: Math.max(0, busy - server - postgresShare - loadGenerator),
+      cores,
+    };
   };
 }
 
@@ -246,17 +266,21 @@ export async function csvExport(origin: string, pid: number, databaseName: strin
   const stopCpu = await cpuWindow(pid, databaseName);
   const start = performance.now();
   const { lines, bytes } = await new Promise<{ lines: number; bytes: number }>((resolve, reject) => {
-    request(`${origin}/admin/executions/export.csv${search ? `?${search}` : ''}`, { headers: gzip ? { 'accept-encoding': 'gzip' } : {} }, (res) => {
-      let bytes = 0;
-      let lines = 0;
-      res.on('data', (chunk: Buffer) => (bytes += chunk.length));
-      const body = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
-      body.on('data', (chunk: Buffer) => {
-        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines += 1;
-      });
-      body.on('end', () => resolve({ lines, bytes }));
-      body.on('error', reject);
-    })
+    request(
+      `${origin}/admin/executions/export.csv${search ? `?${search}` : ''}`,
+      { headers: gzip ? { 'accept-encoding': 'gzip' } : {} },
+      (res) => {
+        let bytes = 0;
+        let lines = 0;
+        res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        const body = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
+        body.on('data', (chunk: Buffer) => {
+          for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines += 1;
+        });
+        body.on('end', () => resolve({ lines, bytes }));
+        body.on('error', reject);
+      },
+    )
       .on('error', reject)
       .end();
   });
@@ -265,5 +289,14 @@ export async function csvExport(origin: string, pid: number, databaseName: strin
   clearInterval(sampler);
   // The header is a line of its own.
   const exported = lines - 1;
-  return { encoding: gzip ? 'gzip' : 'identity', rows: exported, seconds, rowsPerSecond: exported / seconds, megabytes: bytes / 1e6, rssBeforeMb: rssBefore, rssPeakMb: rssPeak, cpu };
+  return {
+    encoding: gzip ? 'gzip' : 'identity',
+    rows: exported,
+    seconds,
+    rowsPerSecond: exported / seconds,
+    megabytes: bytes / 1e6,
+    rssBeforeMb: rssBefore,
+    rssPeakMb: rssPeak,
+    cpu,
+  };
 }

@@ -6,7 +6,17 @@
  * writes a V8 CPU profile into DIR when it stops; the server's pid is printed for `perf record -p`.
  */
 import { parseArgs } from 'node:util';
-import { cpuWindow, drive, formatPerRequest, formatShares, perRequest, rssMb, scenarios, startServer, stopServer } from './harness.js';
+import {
+  cpuWindow,
+  drive,
+  formatPerRequest,
+  formatShares,
+  perRequest,
+  rssMb,
+  scenarios,
+  startServer,
+  stopServer,
+} from './harness.js';
 
 const { values } = parseArgs({
   options: {

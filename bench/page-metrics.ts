@@ -31,7 +31,8 @@ export async function transfersDuring(page: Page, action: () => Promise<void>): 
   });
   cdp.on('Network.loadingFinished', (e) => {
     const url = urls.get(e.requestId);
-    if (url && !cached.has(e.requestId) && !url.startsWith('data:')) done.push({ url, mimeType: mimeTypes.get(e.requestId) ?? '', bytes: e.encodedDataLength });
+    if (url && !cached.has(e.requestId) && !url.startsWith('data:'))
+      done.push({ url, mimeType: mimeTypes.get(e.requestId) ?? '', bytes: e.encodedDataLength });
   });
   await action();
   // Let the last loadingFinished events arrive.

@@ -16,7 +16,18 @@ import { loadExecutionList } from '../src/list/execution-list.js';
 import { loadFailureDigest } from '../src/digest/failure-digest.js';
 import { parseExecutionQuery } from '../src/list/query.js';
 import { findOrganization } from '../src/db/organization.js';
-import { cpuWindow, csvExport, drive, formatPerRequest, formatShares, rssMb, scenarios, startServer, stopServer, summary } from './harness.js';
+import {
+  cpuWindow,
+  csvExport,
+  drive,
+  formatPerRequest,
+  formatShares,
+  rssMb,
+  scenarios,
+  startServer,
+  stopServer,
+  summary,
+} from './harness.js';
 import { BENCH_ORGANIZATION, seedLarge } from './seed-large.js';
 
 const { values } = parseArgs({
@@ -74,7 +85,9 @@ async function floor(path: string, duration: number) {
   while (Date.now() < until) {
     const start = performance.now();
     try {
-      await (digest ? loadFailureDigest(database.db, organization, parsed) : loadExecutionList(database.db, organization, parsed, new Date()));
+      await (digest
+        ? loadFailureDigest(database.db, organization, parsed)
+        : loadExecutionList(database.db, organization, parsed, new Date()));
       times.push(performance.now() - start);
     } catch {
       // Cut by the statement timeout (a bare ?page=N deep in the middle): counted, not timed.
@@ -102,7 +115,12 @@ try {
   const samples: number[] = [];
   const sampler = setInterval(() => void rssMb(child.pid!).then((mb) => samples.push(mb)), 500);
   const stopCpu = await cpuWindow(child.pid!, databaseName);
-  const mixed = await drive(origin, list.filter((s) => s.target).map((s) => s.path), 8, mixedSeconds);
+  const mixed = await drive(
+    origin,
+    list.filter((s) => s.target).map((s) => s.path),
+    8,
+    mixedSeconds,
+  );
   const cpu = await stopCpu();
   clearInterval(sampler);
   rssPeak = Math.max(rssPeak, ...samples);
@@ -110,27 +128,58 @@ try {
   const csv = [await csvExport(origin, child.pid!, databaseName, false), await csvExport(origin, child.pid!, databaseName, true)];
 
   const ms = (n: number) => n.toFixed(n < 10 ? 1 : 0);
-  console.log(`\n\n${rows.toLocaleString('en')} runs in ${BENCH_ORGANIZATION} (+${Math.floor(rows / 10).toLocaleString('en')} in another organization), real Postgres, ${cpus().length} cores.\n`);
+  console.log(
+    `\n\n${rows.toLocaleString('en')} runs in ${BENCH_ORGANIZATION} (+${Math.floor(rows / 10).toLocaleString('en')} in another organization), real Postgres, ${cpus().length} cores.\n`,
+  );
   console.log('| scenario | HTTP p50 | p95 | p99 | SQL floor p50 | p95 | HTTP/floor (p50) | p95 ≤ 25 ms |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const r of results) {
     const verdict = r.target ? (r.http.p95 <= 25 ? 'yes' : 'NO') : '—';
     const errors = r.http.failures || r.floor.failures ? ` (${r.http.failures} HTTP / ${r.floor.failures} SQL failed)` : '';
-    console.log(`| ${r.name}${errors} | ${ms(r.http.p50)} | ${ms(r.http.p95)} | ${ms(r.http.p99)} | ${ms(r.floor.p50)} | ${ms(r.floor.p95)} | ${r.ratio.toFixed(1)}× | ${verdict} |`);
+    console.log(
+      `| ${r.name}${errors} | ${ms(r.http.p50)} | ${ms(r.http.p95)} | ${ms(r.http.p99)} | ${ms(r.floor.p50)} | ${ms(r.floor.p95)} | ${r.ratio.toFixed(1)}× | ${verdict} |`,
+    );
   }
-  console.log(`\nMixed, 8 connections: ${mixed.perSecond.toFixed(0)} requests/s, p50 ${ms(mixed.p50)} ms, p95 ${ms(mixed.p95)} ms, p99 ${ms(mixed.p99)} ms, ${mixed.failures} errors; server RSS peak ${rssPeak.toFixed(0)} MB.`);
+  console.log(
+    `\nMixed, 8 connections: ${mixed.perSecond.toFixed(0)} requests/s, p50 ${ms(mixed.p50)} ms, p95 ${ms(mixed.p95)} ms, p99 ${ms(mixed.p99)} ms, ${mixed.failures} errors; server RSS peak ${rssPeak.toFixed(0)} MB.`,
+  );
   // The load generator runs in this process, on the same cores as the server and Postgres.
   console.log(`${formatShares(cpu)}; ${formatPerRequest(cpu, mixed.perSecond)}.`);
-  console.log('\n| CSV export, all runs | rows | seconds | rows/s | MB sent | server RSS before → peak (MB) | ≥ 100,000 rows/s |');
+  console.log(
+    '\n| CSV export, all runs | rows | seconds | rows/s | MB sent | server RSS before → peak (MB) | ≥ 100,000 rows/s |',
+  );
   console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const c of csv) {
-    const verdict = c.rows !== rows ? `NO (${c.rows.toLocaleString('en')} rows, not ${rows.toLocaleString('en')})` : c.rowsPerSecond >= 100_000 ? 'yes' : 'NO';
-    console.log(`| ${c.encoding} | ${c.rows.toLocaleString('en')} | ${c.seconds.toFixed(1)} | ${Math.round(c.rowsPerSecond).toLocaleString('en')} | ${c.megabytes.toFixed(0)} | ${c.rssBeforeMb.toFixed(0)} → ${c.rssPeakMb.toFixed(0)} | ${verdict} |`);
+    const verdict =
+      c.rows !== rows
+        ? `NO (${c.rows.toLocaleString('en')} rows, not ${rows.toLocaleString('en')})`
+        : c.rowsPerSecond >= 100_000
+          ? 'yes'
+          : 'NO';
+    console.log(
+      `| ${c.encoding} | ${c.rows.toLocaleString('en')} | ${c.seconds.toFixed(1)} | ${Math.round(c.rowsPerSecond).toLocaleString('en')} | ${c.megabytes.toFixed(0)} | ${c.rssBeforeMb.toFixed(0)} → ${c.rssPeakMb.toFixed(0)} | ${verdict} |`,
+    );
   }
 
   await mkdir('bench/results', { recursive: true });
   const file = `bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}-${rows}.json`;
-  await writeFile(file, JSON.stringify({ date: new Date().toISOString(), rows, cores: cpus().length, node: process.version, scenarios: results, mixed: { ...mixed, cpu }, rssPeakMb: rssPeak, csv }, null, 2));
+  await writeFile(
+    file,
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        rows,
+        cores: cpus().length,
+        node: process.version,
+        scenarios: results,
+        mixed: { ...mixed, cpu },
+        rssPeakMb: rssPeak,
+        csv,
+      },
+      null,
+      2,
+    ),
+  );
   console.log(`Written to ${file}`);
 } finally {
   await stopServer(child);

@@ -23,15 +23,17 @@ function progress(label: string, done: number, total: number): void {
   if (!process.stdout.isTTY && done < total) return;
   const width = 30;
   const filled = Math.round((done / total) * width);
-  process.stdout.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done.toLocaleString('en')} / ${total.toLocaleString('en')}`);
+  process.stdout.write(
+    `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done.toLocaleString('en')} / ${total.toLocaleString('en')}`,
+  );
   if (done >= total) process.stdout.write('\n');
 }
 
 async function seedOrganization(sql: postgres.Sql, org: string, timeZone: string, rows: number, quiet: boolean): Promise<void> {
-  await sql.unsafe(
-    `insert into xa_organizations (organization_id, name, time_zone) values ($1, $1, $2) on conflict do nothing`,
-    [org, timeZone],
-  );
+  await sql.unsafe(`insert into xa_organizations (organization_id, name, time_zone) values ($1, $1, $2) on conflict do nothing`, [
+    org,
+    timeZone,
+  ]);
   await sql.unsafe(
     `insert into xa_agents (organization_id, id, name)
      select $1, ${idSql('agent', org, 'a::text')}, 'Agent ' || a from generate_series(0, ${AGENTS - 1}) a

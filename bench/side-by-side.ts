@@ -56,10 +56,17 @@ try {
   await Promise.all(sides.map((s) => drive(s.origin, paths, connections, 3)));
   for (let round = 1; round <= Number(values.rounds); round += 1) {
     const start = await Promise.all(
-      sides.map(async (s) => ({ server: await processTicks(s.child.pid!), main: await processTicks(s.child.pid!, s.child.pid!), backends: await backendTicks(s.name) })),
+      sides.map(async (s) => ({
+        server: await processTicks(s.child.pid!),
+        main: await processTicks(s.child.pid!, s.child.pid!),
+        backends: await backendTicks(s.name),
+      })),
     );
     const peaks = sides.map(() => 0);
-    const sampler = setInterval(() => sides.forEach((s, i) => void rssMb(s.child.pid!).then((mb) => (peaks[i] = Math.max(peaks[i]!, mb)))), 250);
+    const sampler = setInterval(
+      () => sides.forEach((s, i) => void rssMb(s.child.pid!).then((mb) => (peaks[i] = Math.max(peaks[i]!, mb)))),
+      250,
+    );
     const driven = await Promise.all(sides.map((s) => drive(s.origin, paths, connections, Number(values.seconds))));
     clearInterval(sampler);
     for (const [i, s] of sides.entries()) {
@@ -84,7 +91,13 @@ try {
     }
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  for (const [key, label] of [['perSecond', 'requests/s'], ['server', 'server CPU ms/request'], ['main', 'main thread CPU ms/request'], ['postgres', 'Postgres CPU ms/request'], ['rss', 'RSS peak MB']] as const) {
+  for (const [key, label] of [
+    ['perSecond', 'requests/s'],
+    ['server', 'server CPU ms/request'],
+    ['main', 'main thread CPU ms/request'],
+    ['postgres', 'Postgres CPU ms/request'],
+    ['rss', 'RSS peak MB'],
+  ] as const) {
     const [old, now] = [median(rounds.old.map((r) => r[key])), median(rounds.new.map((r) => r[key]))];
     console.log(`median ${label}: old ${old.toFixed(2)}, new ${now.toFixed(2)}, new/old ${(now / old).toFixed(3)}`);
   }

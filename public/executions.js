@@ -32,7 +32,11 @@
 
   // A live refresh would close an error the user is reading: skip that poll, take the next one.
   const holdRefresh = (event) => {
-    if (event.target instanceof Element && event.target.id === 'xa-refresh' && document.querySelector('.xa-error-popover:popover-open')) {
+    if (
+      event.target instanceof Element &&
+      event.target.id === 'xa-refresh' &&
+      document.querySelector('.xa-error-popover:popover-open')
+    ) {
       event.preventDefault();
     }
   };

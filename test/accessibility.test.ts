@@ -25,10 +25,11 @@ async function axeProblems(page: Page): Promise<AxeFinding[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
   const results = await page.evaluate(
     (tags) =>
-      (window as unknown as { axe: { run: (ctx: Document, o: object) => Promise<{ violations: AxeFinding[]; incomplete: AxeFinding[] }> } }).axe.run(
-        document,
-        { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations', 'incomplete'] },
-      ),
+      (
+        window as unknown as {
+          axe: { run: (ctx: Document, o: object) => Promise<{ violations: AxeFinding[]; incomplete: AxeFinding[] }> };
+        }
+      ).axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations', 'incomplete'] }),
     TAGS,
   );
   const undecidedContrast = results.incomplete.filter((r) => r.id === 'color-contrast');
@@ -61,174 +62,201 @@ async function expectVisibleFocus(page: Page): Promise<void> {
     const box = el.getBoundingClientRect();
     const top = document.elementFromPoint(box.left + box.width / 2, box.top + Math.min(box.height / 2, 10));
     const covered = top !== null && top !== el && !el.contains(top) && !top.contains(el) && box.width > 0;
-    return { ok: indicated && !covered, what: `${el.tagName}#${el.id}.${el.className} indicated=${indicated} covered=${covered}` };
+    return {
+      ok: indicated && !covered,
+      what: `${el.tagName}#${el.id}.${el.className} indicated=${indicated} covered=${covered}`,
+    };
   });
   expect(state.ok, state.what).toBe(true);
 }
 
-describe.skipIf(browserSkipReason !== null)(
-  `accessibility${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`,
-  () => {
-    const served = serveInChromium(async (db) => {
-      await seedDemo(db, { now: new Date('2026-11-20T12:00:00Z'), seed: 7 });
-      return createDemoApp(db, { id: DEMO_ORGANIZATION_ID, name: 'Acme Robotics' }).fetch;
-    });
+describe.skipIf(browserSkipReason !== null)(`accessibility${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`, () => {
+  const served = serveInChromium(async (db) => {
+    await seedDemo(db, { now: new Date('2026-11-20T12:00:00Z'), seed: 7 });
+    return createDemoApp(db, { id: DEMO_ORGANIZATION_ID, name: 'Acme Robotics' }).fetch;
+  });
 
-    const open = async (path: string, options: Parameters<typeof served.browser.newContext>[0] = {}) => {
-      const context = await served.browser.newContext(options);
-      const page = await context.newPage();
-      await page.goto(served.origin + path);
-      return page;
-    };
+  const open = async (path: string, options: Parameters<typeof served.browser.newContext>[0] = {}) => {
+    const context = await served.browser.newContext(options);
+    const page = await context.newPage();
+    await page.goto(served.origin + path);
+    return page;
+  };
 
-    const states: [string, (page: Page) => Promise<void>, Parameters<typeof served.browser.newContext>[0]?][] = [
-      ['first load', async () => {}],
-      ['filtered', async (page) => {
+  const states: [string, (page: Page) => Promise<void>, Parameters<typeof served.browser.newContext>[0]?][] = [
+    ['first load', async () => {}],
+    [
+      'filtered',
+      async (page) => {
         await page.focus('#xa-status');
         await page.selectOption('#xa-status', 'failed');
         await page.waitForURL(/status=failed/);
-      }],
-      ['an empty result', async (page) => {
+      },
+    ],
+    [
+      'an empty result',
+      async (page) => {
         await page.goto(`${served.origin}${LIST}?start=2001-01-01&end=2001-01-02`);
         expect(await page.locator('.xa-empty').textContent()).toContain('No executions match these filters.');
         expect(await page.locator('.xa-empty a').textContent()).toContain('Clear filters');
-      }],
-      ['page 2', async (page) => {
+      },
+    ],
+    [
+      'page 2',
+      async (page) => {
         await page.click('#xa-page-next');
         await page.waitForURL(/page=2/);
-      }],
-      ['a Failed row’s error revealed', async (page) => {
+      },
+    ],
+    [
+      'a Failed row’s error revealed',
+      async (page) => {
         await page.goto(`${served.origin}${LIST}?status=failed`);
         await page.locator('.xa-error-toggle').first().click();
         await expect.poll(() => page.locator('.xa-error-popover:popover-open').count()).toBe(1);
-      }],
-      ['the conversation view with a tool call expanded', async (page) => {
+      },
+    ],
+    [
+      'the conversation view with a tool call expanded',
+      async (page) => {
         await page.goto(`${served.origin}${LIST}?status=failed`);
         await page.locator('tbody a.xa-icon-link').first().click();
         await page.waitForURL(/conversations/);
         await page.locator('details.xa-tool-call summary').first().click();
-      }],
-      ['credit spikes only, the chart’s figures shown', async (page) => {
+      },
+    ],
+    [
+      'credit spikes only, the chart’s figures shown',
+      async (page) => {
         await page.goto(`${served.origin}${LIST}?spikes=1`);
         expect(await page.locator('.xa-flag--spike').count()).toBeGreaterThan(0);
         await page.locator('.xa-activity__details summary').click();
         await expect.poll(() => page.locator('.xa-activity__details[open]').count()).toBe(1);
-      }],
-      ['the failure digest', async (page) => {
+      },
+    ],
+    [
+      'the failure digest',
+      async (page) => {
         await page.click('#xa-digest');
         await page.waitForURL(/failures/);
         expect(await page.locator('tbody tr').count()).toBeGreaterThan(1);
-      }],
-      ['one kind of failure, from the digest', async (page) => {
+      },
+    ],
+    [
+      'one kind of failure, from the digest',
+      async (page) => {
         await page.goto(`${served.origin}${LIST}/failures`);
         await page.locator('tbody a').first().click();
         await page.waitForURL(/error=/);
         expect(await page.locator('.xa-selected-failure').textContent()).toContain('Failure:');
-      }],
-      ['a 320 px wide viewport', async () => {}, { viewport: { width: 320, height: 640 } }],
-      ['forced colours', async (page) => {
+      },
+    ],
+    ['a 320 px wide viewport', async () => {}, { viewport: { width: 320, height: 640 } }],
+    [
+      'forced colours',
+      async (page) => {
         await page.emulateMedia({ forcedColors: 'active' });
-      }],
-    ];
+      },
+    ],
+  ];
 
-    for (const [state, reach, options] of states) {
-      it(`has no WCAG 2.2 AA violations: ${state}`, async () => {
-        const page = await open(LIST, options);
-        try {
-          await reach(page);
-          expect(await axeProblems(page)).toEqual([]);
-        } finally {
-          await page.context().close();
-        }
-      });
+  for (const [state, reach, options] of states) {
+    it(`has no WCAG 2.2 AA violations: ${state}`, async () => {
+      const page = await open(LIST, options);
+      try {
+        await reach(page);
+        expect(await axeProblems(page)).toEqual([]);
+      } finally {
+        await page.context().close();
+      }
+    });
+  }
+
+  it('has no WCAG 2.2 AA violations: JavaScript off', async () => {
+    // The page as delivered, its script never run (axe itself needs JavaScript to run).
+    const context = await served.browser.newContext();
+    await context.route('**/assets/*.js', (route) => route.abort());
+    const page = await context.newPage();
+    try {
+      await page.goto(served.origin + LIST);
+      expect(await page.evaluate(() => 'htmx' in window)).toBe(false);
+      expect(await axeProblems(page)).toEqual([]);
+      await page.selectOption('#xa-status', 'failed');
+      await page.click('button:has-text("Apply")');
+      await page.waitForURL(/status=failed/);
+      expect(await axeProblems(page)).toEqual([]);
+    } finally {
+      await context.close();
     }
+  });
 
-    it('has no WCAG 2.2 AA violations: JavaScript off', async () => {
-      // The page as delivered, its script never run (axe itself needs JavaScript to run).
-      const context = await served.browser.newContext();
-      await context.route('**/assets/*.js', (route) => route.abort());
-      const page = await context.newPage();
-      try {
-        await page.goto(served.origin + LIST);
-        expect(await page.evaluate(() => 'htmx' in window)).toBe(false);
-        expect(await axeProblems(page)).toEqual([]);
-        await page.selectOption('#xa-status', 'failed');
-        await page.click('button:has-text("Apply")');
-        await page.waitForURL(/status=failed/);
-        expect(await axeProblems(page)).toEqual([]);
-      } finally {
-        await context.close();
-      }
-    });
+  it('makes every target at least 24 × 24 CSS px', async () => {
+    const page = await open(`${LIST}?status=failed&page=2`);
+    try {
+      const sizes = await page
+        .locator('a.xa-icon-link, .xa-error-toggle, #xa-page-next, #xa-page-previous')
+        .evaluateAll((els) => els.map((el) => el.getBoundingClientRect()).map((r) => Math.min(r.width, r.height)));
+      expect(sizes.length).toBeGreaterThan(20);
+      expect(Math.min(...sizes)).toBeGreaterThanOrEqual(24);
+    } finally {
+      await page.context().close();
+    }
+  });
 
-    it('makes every target at least 24 × 24 CSS px', async () => {
-      const page = await open(`${LIST}?status=failed&page=2`);
-      try {
-        const sizes = await page
-          .locator('a.xa-icon-link, .xa-error-toggle, #xa-page-next, #xa-page-previous')
-          .evaluateAll((els) => els.map((el) => el.getBoundingClientRect()).map((r) => Math.min(r.width, r.height)));
-        expect(sizes.length).toBeGreaterThan(20);
-        expect(Math.min(...sizes)).toBeGreaterThanOrEqual(24);
-      } finally {
-        await page.context().close();
-      }
-    });
+  it('can be used with the keyboard alone, focus always visible and never dropped on <body>', async () => {
+    const page = await open(LIST);
+    const keyboard = page.keyboard;
+    try {
+      // Skip link first, straight to the content.
+      await keyboard.press('Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to main content');
+      await expectVisibleFocus(page);
+      await keyboard.press('Enter');
+      expect(await focusedId(page)).toBe('main');
 
-    it('can be used with the keyboard alone, focus always visible and never dropped on <body>', async () => {
-      const page = await open(LIST);
-      const keyboard = page.keyboard;
-      try {
-        // Skip link first, straight to the content.
-        await keyboard.press('Tab');
-        expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to main content');
-        await expectVisibleFocus(page);
-        await keyboard.press('Enter');
-        expect(await focusedId(page)).toBe('main');
+      // Filters: Status to Failed with the arrow keys.
+      await tabTo(page, '#xa-status');
+      for (let i = 0; i < 4; i++) await keyboard.press('ArrowDown');
+      await page.waitForURL(/status=failed/);
+      await expect.poll(() => page.locator('tbody .xa-tag').first().textContent()).toBe('Failed');
+      expect(await focusedId(page)).toBe('xa-status');
 
-        // Filters: Status to Failed with the arrow keys.
-        await tabTo(page, '#xa-status');
-        for (let i = 0; i < 4; i++) await keyboard.press('ArrowDown');
-        await page.waitForURL(/status=failed/);
-        await expect.poll(() => page.locator('tbody .xa-tag').first().textContent()).toBe('Failed');
-        expect(await focusedId(page)).toBe('xa-status');
+      // Into the results: reveal an error, close it with Escape.
+      await tabTo(page, '.xa-error-toggle');
+      const toggleId = await focusedId(page);
+      await keyboard.press('Enter');
+      await expect.poll(() => page.locator('.xa-error-popover:popover-open').count()).toBe(1);
+      await keyboard.press('Escape');
+      await expect.poll(() => page.locator('.xa-error-popover:popover-open').count()).toBe(0);
+      expect(await focusedId(page)).toBe(toggleId);
 
-        // Into the results: reveal an error, close it with Escape.
-        await tabTo(page, '.xa-error-toggle');
-        const toggleId = await focusedId(page);
-        await keyboard.press('Enter');
-        await expect.poll(() => page.locator('.xa-error-popover:popover-open').count()).toBe(1);
-        await keyboard.press('Escape');
-        await expect.poll(() => page.locator('.xa-error-popover:popover-open').count()).toBe(0);
-        expect(await focusedId(page)).toBe(toggleId);
+      // Next page: focus stays on the arrow.
+      await tabTo(page, '#xa-page-next');
+      await keyboard.press('Enter');
+      await page.waitForURL(/page=2/);
+      await expect.poll(() => page.locator('.xa-pagination__current [aria-hidden]').textContent()).toMatch(/^2 \//);
+      expect(await focusedId(page)).toBe('xa-page-next');
 
-        // Next page: focus stays on the arrow.
-        await tabTo(page, '#xa-page-next');
-        await keyboard.press('Enter');
-        await page.waitForURL(/page=2/);
-        await expect.poll(() => page.locator('.xa-pagination__current [aria-hidden]').textContent()).toMatch(/^2 \//);
-        expect(await focusedId(page)).toBe('xa-page-next');
+      // Open a conversation, expand a tool call.
+      await tabTo(page, 'tbody a.xa-icon-link', { back: true });
+      await keyboard.press('Enter');
+      await page.waitForURL(/conversations/);
+      // The link jumped to the first failed tool call, opened; Tab on from there to a summary
+      // (or back, when that call is the last) and toggle it with Enter.
+      const isOpen = () => page.evaluate(() => (document.activeElement?.parentElement as HTMLDetailsElement).open);
+      await tabTo(page, 'details.xa-tool-call summary', { back: true });
+      const wasOpen = await isOpen();
+      await keyboard.press('Enter');
+      expect(await isOpen()).toBe(!wasOpen);
 
-        // Open a conversation, expand a tool call.
-        await tabTo(page, 'tbody a.xa-icon-link', { back: true });
-        await keyboard.press('Enter');
-        await page.waitForURL(/conversations/);
-        // The link jumped to the first failed tool call, opened; Tab on from there to a summary
-        // (or back, when that call is the last) and toggle it with Enter.
-        const isOpen = () => page.evaluate(() => (document.activeElement?.parentElement as HTMLDetailsElement).open);
-        await tabTo(page, 'details.xa-tool-call summary', { back: true });
-        const wasOpen = await isOpen();
-        await keyboard.press('Enter');
-        expect(await isOpen()).toBe(!wasOpen);
-
-        // Back to the list, filters and page kept.
-        await tabTo(page, '.xa-back-link', { back: true });
-        await keyboard.press('Enter');
-        await page.waitForURL((u) => u.pathname === LIST);
-        const back = new URL(page.url()).searchParams;
-        expect([back.get('status'), back.get('page')]).toEqual(['failed', '2']);
-      } finally {
-        await page.context().close();
-      }
-    });
-  },
-);
+      // Back to the list, filters and page kept.
+      await tabTo(page, '.xa-back-link', { back: true });
+      await keyboard.press('Enter');
+      await page.waitForURL((u) => u.pathname === LIST);
+      const back = new URL(page.url()).searchParams;
+      expect([back.get('status'), back.get('page')]).toEqual(['failed', '2']);
+    } finally {
+      await page.context().close();
+    }
+  });
+});

@@ -4,10 +4,18 @@ import { activityRange, bucketsOf, MAX_BARS } from '../src/list/activity.js';
 describe('the activity chart’s calendar', () => {
   it('spans the filter’s dates, cut to the first run and to today', () => {
     expect(activityRange(null, null, '2026-10-01', '2026-11-29')).toEqual({ from: '2026-10-01', to: '2026-11-29', unit: 'day' });
-    expect(activityRange('2020-01-01', '5791-03-07', '2026-10-01', '2026-11-29')).toEqual({ from: '2026-10-01', to: '2026-11-29', unit: 'day' });
+    expect(activityRange('2020-01-01', '5791-03-07', '2026-10-01', '2026-11-29')).toEqual({
+      from: '2026-10-01',
+      to: '2026-11-29',
+      unit: 'day',
+    });
     expect(activityRange(null, null, null, '2026-11-29')).toEqual({ from: '2026-11-29', to: '2026-11-29', unit: 'day' });
     // Wholly in the future: the filter as given.
-    expect(activityRange('2030-01-01', '2030-01-03', '2026-10-01', '2026-11-29')).toEqual({ from: '2030-01-01', to: '2030-01-03', unit: 'day' });
+    expect(activityRange('2030-01-01', '2030-01-03', '2026-10-01', '2026-11-29')).toEqual({
+      from: '2030-01-01',
+      to: '2030-01-03',
+      unit: 'day',
+    });
   });
 
   it('groups by week, month and year as the range grows, never past MAX_BARS bars but for centuries', () => {

@@ -37,7 +37,8 @@ describe.skipIf(browserSkipReason !== null)(
         await page.goto(`${served.origin}/admin/executions`);
         const found = await page.evaluate(() => ({
           images: document.querySelectorAll('img, picture, image, object, embed, iframe').length,
-          fonts: [...document.styleSheets].flatMap((sheet) => [...sheet.cssRules]).filter((r) => r instanceof CSSFontFaceRule).length,
+          fonts: [...document.styleSheets].flatMap((sheet) => [...sheet.cssRules]).filter((r) => r instanceof CSSFontFaceRule)
+            .length,
           svgsInline: document.querySelectorAll('svg use[href]').length,
         }));
         expect(found).toEqual({ images: 0, fonts: 0, svgsInline: 0 });

@@ -58,7 +58,10 @@ describe.skipIf(target.skipReason !== null)(
 
     const plan = async (query: { toSQL(): { sql: string; params: unknown[] } }) => {
       const { sql: text, params } = query.toSQL();
-      const [row] = await sql.unsafe<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(`explain (format json) ${text}`, params as never[]);
+      const [row] = await sql.unsafe<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(
+        `explain (format json) ${text}`,
+        params as never[],
+      );
       return row!['QUERY PLAN'][0].Plan;
     };
 
@@ -72,13 +75,21 @@ describe.skipIf(target.skipReason !== null)(
         { kind: 'fromEnd', offset: 0, limit: PAGE_SIZE },
       ];
       for (const page of pages) {
-        expect(seqScans(await plan(listExecutionsQuery(database.db, BENCH_ORGANIZATION, filters, page)))).not.toContain('xa_executions');
-        expect(seqScans(await plan(pageWithSummaryQuery(database.db, BENCH_ORGANIZATION, filters, 'month', page)))).not.toContain('xa_executions');
+        expect(seqScans(await plan(listExecutionsQuery(database.db, BENCH_ORGANIZATION, filters, page)))).not.toContain(
+          'xa_executions',
+        );
+        expect(seqScans(await plan(pageWithSummaryQuery(database.db, BENCH_ORGANIZATION, filters, 'month', page)))).not.toContain(
+          'xa_executions',
+        );
       }
-      expect(seqScans(await plan(summarizeExecutionsQuery(database.db, BENCH_ORGANIZATION, filters, 'month')))).not.toContain('xa_executions');
+      expect(seqScans(await plan(summarizeExecutionsQuery(database.db, BENCH_ORGANIZATION, filters, 'month')))).not.toContain(
+        'xa_executions',
+      );
       // The CSV export's: where its batches begin and end, and a batch between two runs.
       for (const after of [null, cursor]) {
-        expect(seqScans(await plan(batchBoundariesQuery(database.db, BENCH_ORGANIZATION, filters, after, 10_000, 20)))).not.toContain('xa_executions');
+        expect(
+          seqScans(await plan(batchBoundariesQuery(database.db, BENCH_ORGANIZATION, filters, after, 10_000, 20))),
+        ).not.toContain('xa_executions');
       }
       const range = { after: cursor, through: { startedAt: '2026-06-14T00:00:00.000000Z', id: agent }, newest: cursor.startedAt };
       const batch = csvLinesQuery(database.db, BENCH_ORGANIZATION, filters, drizzleSql<string>`''`, range);

@@ -21,7 +21,11 @@ const STYLESHEET = '.xa{color:#0b0c0c}.xa-table th,.xa-table td{padding:.5rem .7
 const text = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 300 }),
   fc.string({ maxLength: 600 }),
-  fc.array(fc.constantFrom('<tr><td>Lead Qualifier</td>', '<td>29/11/2026 08:57 — ‹x›</td>', '&amp;', '\u0000', '😀', ' '), { maxLength: 3000 }).map((parts) => parts.join('')),
+  fc
+    .array(fc.constantFrom('<tr><td>Lead Qualifier</td>', '<td>29/11/2026 08:57 — ‹x›</td>', '&amp;', '\u0000', '😀', ' '), {
+      maxLength: 3000,
+    })
+    .map((parts) => parts.join('')),
 );
 
 describe('gzip around the inlined stylesheet', () => {
@@ -87,11 +91,28 @@ describe('gzip around the inlined stylesheet', () => {
 const acceptEncoding = fc.oneof(
   fc
     .array(
-      fc.tuple(
-        fc.constantFrom('gzip', 'deflate', 'br', 'zstd', 'identity', '*', 'GZIP', 'Deflate', 'x-gzip', ''),
-        fc.constantFrom(undefined, 'q=0', 'q=0.000', 'q=0.001', 'q=0.5', 'q=0.8', 'q=1', 'q=1.0', 'Q=0', 'q=abc', 'q=-1', 'q=2', 'level=1;q=0', 'q="0.5"'),
-        fc.constantFrom('', ' '),
-      ).map(([coding, q, space]) => (q ? `${coding}${space};${space}${q}` : coding)),
+      fc
+        .tuple(
+          fc.constantFrom('gzip', 'deflate', 'br', 'zstd', 'identity', '*', 'GZIP', 'Deflate', 'x-gzip', ''),
+          fc.constantFrom(
+            undefined,
+            'q=0',
+            'q=0.000',
+            'q=0.001',
+            'q=0.5',
+            'q=0.8',
+            'q=1',
+            'q=1.0',
+            'Q=0',
+            'q=abc',
+            'q=-1',
+            'q=2',
+            'level=1;q=0',
+            'q="0.5"',
+          ),
+          fc.constantFrom('', ' '),
+        )
+        .map(([coding, q, space]) => (q ? `${coding}${space};${space}${q}` : coding)),
       { maxLength: 5 },
     )
     .map((parts) => parts.join(', ')),
@@ -168,14 +189,18 @@ function streamingApp(chunks: Uint8Array[], failAt = -1) {
 describe('compressing a streamed body', () => {
   it('decodes to exactly the bytes streamed, gzip and deflate, however they are chunked', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.uint8Array({ maxLength: 40_000 }), { maxLength: 12 }), fc.constantFrom('gzip', 'deflate'), async (chunks, encoding) => {
-        const { app } = streamingApp(chunks);
-        const res = await app.request('/', { headers: { 'Accept-Encoding': encoding } });
-        expect(res.headers.get('Content-Encoding')).toBe(encoding);
-        const body = Buffer.from(await res.arrayBuffer());
-        const decoded = encoding === 'gzip' ? gunzipSync(body) : inflateSync(body);
-        expect(decoded.equals(Buffer.concat(chunks))).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.array(fc.uint8Array({ maxLength: 40_000 }), { maxLength: 12 }),
+        fc.constantFrom('gzip', 'deflate'),
+        async (chunks, encoding) => {
+          const { app } = streamingApp(chunks);
+          const res = await app.request('/', { headers: { 'Accept-Encoding': encoding } });
+          expect(res.headers.get('Content-Encoding')).toBe(encoding);
+          const body = Buffer.from(await res.arrayBuffer());
+          const decoded = encoding === 'gzip' ? gunzipSync(body) : inflateSync(body);
+          expect(decoded.equals(Buffer.concat(chunks))).toBe(true);
+        },
+      ),
       { numRuns: 60 },
     );
   });

@@ -66,7 +66,8 @@ for (const target of databaseTargets) {
         const executionId = uuid();
         await db().execute(sql`insert into xa_conversations (organization_id, id, agent_id, channel, title)
           values (${organizationId}, ${conversationId}, ${AGENT}, 'schedule', ${title})`);
-        await db().execute(sql`insert into xa_executions (organization_id, id, conversation_id, agent_id, schedule_id, status, started_at)
+        await db()
+          .execute(sql`insert into xa_executions (organization_id, id, conversation_id, agent_id, schedule_id, status, started_at)
           values (${organizationId}, ${executionId}, ${conversationId}, ${AGENT}, ${SCHEDULE}, 'completed', now())`);
         return executionId;
       }
@@ -94,7 +95,11 @@ for (const target of databaseTargets) {
       afterAll(() => database?.dispose());
 
       it('is the title of the conversations the recorder writes', async () => {
-        const started = await startExecution(db(), ORG_A, { key: 'title-start', scheduleId: SCHEDULE, prompt: 'Post the digest' });
+        const started = await startExecution(db(), ORG_A, {
+          key: 'title-start',
+          scheduleId: SCHEDULE,
+          prompt: 'Post the digest',
+        });
         const [finished] = await recordFinishedRuns(db(), ORG_A, [
           {
             key: 'title-finished',
@@ -108,7 +113,10 @@ for (const target of databaseTargets) {
           },
         ]);
         for (const { conversationId } of [started, finished!]) {
-          expect(await titles(ORG_A, conversationId)).toEqual({ copy: `${SCHEDULE_NAME} of ${ORG_A}`, title: `${SCHEDULE_NAME} of ${ORG_A}` });
+          expect(await titles(ORG_A, conversationId)).toEqual({
+            copy: `${SCHEDULE_NAME} of ${ORG_A}`,
+            title: `${SCHEDULE_NAME} of ${ORG_A}`,
+          });
         }
       });
 
@@ -118,7 +126,9 @@ for (const target of databaseTargets) {
         expect(await titles(ORG_A, left)).toEqual({ copy: 'Written by the host', title: 'Written by the host' });
 
         const passed = uuid();
-        await db().insert(conversations).values({ organizationId: ORG_A, id: passed, agentId: AGENT, channel: 'schedule', title: 'The real title' });
+        await db()
+          .insert(conversations)
+          .values({ organizationId: ORG_A, id: passed, agentId: AGENT, channel: 'schedule', title: 'The real title' });
         await db().insert(executions).values({
           organizationId: ORG_A,
           id: uuid(),
@@ -148,7 +158,11 @@ for (const target of databaseTargets) {
         const renamed = '=Weekly digest, "renamed"';
         await rename(ORG_A, conversationId, renamed);
 
-        const rows = await listExecutions(db(), ORG_A, filtersFor(DEFAULT_QUERY, 'UTC'), { kind: 'offset', limit: 100, offset: 0 });
+        const rows = await listExecutions(db(), ORG_A, filtersFor(DEFAULT_QUERY, 'UTC'), {
+          kind: 'offset',
+          limit: 100,
+          offset: 0,
+        });
         expect(rows.find((r) => r.id === executionId)?.scheduleTitle).toBe(renamed);
         expect((await findExecutionConversation(db(), ORG_A, conversationId))?.scheduleTitle).toBe(renamed);
         const res = await createTestHost(db()).request('/admin/executions/export.csv', { headers: { [ORG_HEADER]: ORG_A } });
@@ -172,7 +186,9 @@ for (const target of databaseTargets) {
         // conversation of the same id.
         const other = uuid();
         await insertDirectly(ORG_A, other, 'Org A other');
-        await db().insert(conversations).values({ organizationId: ORG_B, id: other, agentId: AGENT, channel: 'schedule', title: 'Org B other' });
+        await db()
+          .insert(conversations)
+          .values({ organizationId: ORG_B, id: other, agentId: AGENT, channel: 'schedule', title: 'Org B other' });
         await db()
           .update(executions)
           .set({ conversationId: other })
@@ -194,17 +210,22 @@ for (const target of databaseTargets) {
       });
       afterAll(() => database?.dispose());
 
-      it('gives every run recorded before the migration its own organization\'s conversation title', async () => {
+      it("gives every run recorded before the migration its own organization's conversation title", async () => {
         const { db } = database;
         await migrateThrough(db, '0005_monthly_counts');
         const shared = uuid();
         const channel = uuid();
         for (const organizationId of [ORG_A, ORG_B]) {
-          await db.execute(sql`insert into xa_organizations (organization_id, name, time_zone) values (${organizationId}, ${organizationId}, 'UTC')`);
+          await db.execute(
+            sql`insert into xa_organizations (organization_id, name, time_zone) values (${organizationId}, ${organizationId}, 'UTC')`,
+          );
           await db.execute(sql`insert into xa_agents (organization_id, id, name) values (${organizationId}, ${AGENT}, 'Agent')`);
           await db.execute(sql`insert into xa_schedules (organization_id, id, agent_id, name, kind, expression)
             values (${organizationId}, ${SCHEDULE}, ${AGENT}, 'Schedule', 'cron', '* * * * *')`);
-          for (const [conversationId, scheduleId] of [[shared, SCHEDULE], [channel, null]] as const) {
+          for (const [conversationId, scheduleId] of [
+            [shared, SCHEDULE],
+            [channel, null],
+          ] as const) {
             await db.execute(sql`insert into xa_conversations (organization_id, id, agent_id, channel, title)
               values (${organizationId}, ${conversationId}, ${AGENT}, ${scheduleId ? 'schedule' : 'hub'}, ${`${organizationId} ${conversationId}`})`);
             await db.execute(sql`insert into xa_executions (organization_id, id, conversation_id, agent_id, schedule_id, status, started_at)
@@ -215,12 +236,18 @@ for (const target of databaseTargets) {
         await migrateExecutionsAdmin(db);
 
         const copies = await db
-          .select({ organizationId: executions.organizationId, conversationId: executions.conversationId, copy: executions.conversationTitle })
+          .select({
+            organizationId: executions.organizationId,
+            conversationId: executions.conversationId,
+            copy: executions.conversationTitle,
+          })
           .from(executions)
           .orderBy(executions.organizationId, executions.conversationId);
         expect(copies).toEqual(
           [ORG_A, ORG_B].flatMap((organizationId) =>
-            [shared, channel].sort().map((conversationId) => ({ organizationId, conversationId, copy: `${organizationId} ${conversationId}` })),
+            [shared, channel]
+              .sort()
+              .map((conversationId) => ({ organizationId, conversationId, copy: `${organizationId} ${conversationId}` })),
           ),
         );
         const [column] = await db

@@ -45,7 +45,13 @@ describe.skipIf(target.skipReason !== null)(
       database = await target.open();
       await upsertOrganization(database.db, ORGANIZATION, { name: 'Crash', timeZone: 'UTC' });
       await upsertAgent(database.db, ORGANIZATION, { agentId: AGENT, name: 'Agent' });
-      await upsertSchedule(database.db, ORGANIZATION, { scheduleId: SCHEDULE, agentId: AGENT, name: 'Every minute', kind: 'cron', expression: '* * * * *' });
+      await upsertSchedule(database.db, ORGANIZATION, {
+        scheduleId: SCHEDULE,
+        agentId: AGENT,
+        name: 'Every minute',
+        kind: 'cron',
+        expression: '* * * * *',
+      });
     });
     afterAll(() => database?.dispose());
 
@@ -79,7 +85,10 @@ describe.skipIf(target.skipReason !== null)(
             if ((seen += 1) === BEFORE_KILL) resolve();
           }),
         );
-        await Promise.race([enough, child.exited.then(() => Promise.reject(new Error(`recorder exited early:\n${child.output()}`)))]);
+        await Promise.race([
+          enough,
+          child.exited.then(() => Promise.reject(new Error(`recorder exited early:\n${child.output()}`))),
+        ]);
         // Somewhere inside the calls in flight: they run back to back, a few milliseconds each.
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 30));
         await child.stop('SIGKILL');
@@ -111,7 +120,10 @@ describe.skipIf(target.skipReason !== null)(
         expect(run.min_position, where).toBe(0);
         expect(run.max_position, where).toBe(run.steps - 1);
         expect(run.kinds[0], where).toBe('scheduled_call');
-        expect(run.kinds.slice(1, isFinished(run.status) ? -1 : undefined).every((k) => k === 'tool_call'), where).toBe(true);
+        expect(
+          run.kinds.slice(1, isFinished(run.status) ? -1 : undefined).every((k) => k === 'tool_call'),
+          where,
+        ).toBe(true);
         expect(run.finished, where).toBe(isFinished(run.status));
         if (run.status === 'completed') expect(run.kinds.at(-1), where).toBe('final_response');
         if (run.status === 'failed') expect(run.kinds.at(-1), where).toBe('error');
@@ -120,14 +132,16 @@ describe.skipIf(target.skipReason !== null)(
 
       // And no conversation was left without its run.
       const orphans = [
-        ...(await database.db.execute(sql`
+        ...((await database.db.execute(sql`
         select c.id from xa_conversations c
          where c.organization_id = ${ORGANIZATION}
            and not exists (select 1 from xa_executions e where e.organization_id = c.organization_id and e.conversation_id = c.id)
-      `) as unknown as { id: string }[]),
+      `)) as unknown as { id: string }[]),
       ];
       expect(orphans).toEqual([]);
-      console.log(`crash safety: ${ROUNDS} kills, ${reported.size} runs reported committed, ${stored.size} runs stored, all whole`);
+      console.log(
+        `crash safety: ${ROUNDS} kills, ${reported.size} runs reported committed, ${stored.size} runs stored, all whole`,
+      );
     }, 120_000);
   },
 );

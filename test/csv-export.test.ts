@@ -100,7 +100,10 @@ async function eachInSql(db: ExecutionsDatabase, values: string[], expression: (
 
 /** Text a spreadsheet or a formula could trip on, mixed with anything at all (but NUL, which Postgres text cannot hold). */
 const cellText = fc
-  .oneof(fc.string({ unit: fc.constantFrom('=', '+', '-', '@', '\t', '\r', '\n', '"', ',', "'", ' ', 'a', 'é', '😀') }), fc.string({ unit: 'binary' }))
+  .oneof(
+    fc.string({ unit: fc.constantFrom('=', '+', '-', '@', '\t', '\r', '\n', '"', ',', "'", ' ', 'a', 'é', '😀') }),
+    fc.string({ unit: 'binary' }),
+  )
   .filter((s) => !s.includes('\0'));
 
 /**
@@ -108,7 +111,12 @@ const cellText = fc
  * formatDateTime, formatCredits and the status labels — from the list's own query: what the
  * export wrote before Postgres did, and must still write byte for byte.
  */
-async function csvInJavaScript(db: ExecutionsDatabase, organizationId: string, timeZone: string, search: string): Promise<string> {
+async function csvInJavaScript(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  timeZone: string,
+  search: string,
+): Promise<string> {
   const filters = filtersFor(parseExecutionQuery(new URLSearchParams(search)).query, timeZone);
   const rows = await listExecutions(db, organizationId, filters, { kind: 'offset', offset: 0, limit: 1_000_000 });
   const line = (cells: string[]) => `${cells.map(csvCell).join(',')}\r\n`;
@@ -133,12 +141,22 @@ const HOSTILE_ORG = 'org-csv-hostile';
 const HOSTILE_ZONE = 'Asia/Kolkata';
 async function insertHostileRuns(db: ExecutionsDatabase): Promise<void> {
   await upsertOrganization(db, HOSTILE_ORG, { name: 'Hostile', timeZone: HOSTILE_ZONE });
-  const agentIds = ['00000000-0000-4000-8c00-000000000001', '00000000-0000-4000-8c00-000000000002', '00000000-0000-4000-8c00-000000000003'];
+  const agentIds = [
+    '00000000-0000-4000-8c00-000000000001',
+    '00000000-0000-4000-8c00-000000000002',
+    '00000000-0000-4000-8c00-000000000003',
+  ];
   const agentNames = ['=HYPERLINK("http://evil","x")', '@SUM(A1)', '-2+3'];
   const scheduleNames = ['+1,2', 'two\r\nlines', '\tTabbed "quoted"'];
   for (const [i, agentId] of agentIds.entries()) {
     await upsertAgent(db, HOSTILE_ORG, { agentId, name: agentNames[i]! });
-    await upsertSchedule(db, HOSTILE_ORG, { scheduleId: agentId.replace('8c00', '8c01'), agentId, name: scheduleNames[i]!, kind: 'cron', expression: '0 * * * *' });
+    await upsertSchedule(db, HOSTILE_ORG, {
+      scheduleId: agentId.replace('8c00', '8c01'),
+      agentId,
+      name: scheduleNames[i]!,
+      kind: 'cron',
+      expression: '0 * * * *',
+    });
   }
   const errors = ['=1+1', '"quoted", and, commas', 'multi\r\nline', '\rcarriage', null, "'already quoted", '-1 row', '@here'];
   const credits = [1234567.5, 0, null, 1000, 999.99, 9_999_999_999.99, 0.01, 12];
@@ -154,7 +172,10 @@ async function insertHostileRuns(db: ExecutionsDatabase): Promise<void> {
         prompt: 'p',
         startedAt,
         toolCalls: [],
-        outcome: i % 2 ? { status: 'failed' as const, errorMessage: errors[Math.floor(i / 2) % errors.length]! } : { status: 'completed' as const, response: 'ok' },
+        outcome:
+          i % 2
+            ? { status: 'failed' as const, errorMessage: errors[Math.floor(i / 2) % errors.length]! }
+            : { status: 'completed' as const, response: 'ok' },
         finishedAt: new Date(startedAt.getTime() + 1000),
         credits: credits[i % credits.length]!,
       };
@@ -171,7 +192,9 @@ async function insertManyRuns(db: ExecutionsDatabase): Promise<void> {
   const scheduleId = '00000000-0000-4000-8d01-000000000001';
   await db.insert(organizations).values({ organizationId: MANY_ORG, name: 'Many', timeZone: 'Europe/London' });
   await db.insert(agents).values({ organizationId: MANY_ORG, id: agentId, name: 'Agent, with a comma' });
-  await db.insert(schedules).values({ organizationId: MANY_ORG, id: scheduleId, agentId, name: 'Every minute', kind: 'cron', expression: '* * * * *' });
+  await db
+    .insert(schedules)
+    .values({ organizationId: MANY_ORG, id: scheduleId, agentId, name: 'Every minute', kind: 'cron', expression: '* * * * *' });
   const uuid = (kind: string) => sql.raw(`md5('${kind}' || g)::uuid`);
   // Without the triggers, as bench/seed-large.ts loads: the daily counts they keep (which the
   // export never reads) took minutes of PGlite per 25,000 rows. Nor the module's statement
@@ -222,7 +245,16 @@ for (const target of databaseTargets) {
         expect(res.headers.get('Content-Type')).toBe('text/csv; charset=utf-8');
         expect(res.headers.get('Content-Disposition')).toMatch(/^attachment; filename="executions-\d{4}-\d{2}-\d{2}\.csv"$/);
         const [header, ...rows] = parseCsv((await res.text()).replace(/^\uFEFF/, ''));
-        expect(header).toEqual(['Agent', 'Schedule', 'Date/Time', 'Status', 'Credits', 'Error', 'Execution ID', 'Conversation ID']);
+        expect(header).toEqual([
+          'Agent',
+          'Schedule',
+          'Date/Time',
+          'Status',
+          'Credits',
+          'Error',
+          'Execution ID',
+          'Conversation ID',
+        ]);
         const failed = fixtureRuns().filter((r) => r.status === 'failed');
         expect(rows.map((r) => r[6])).toEqual(failed.map((r) => r.id));
         expect(rows.every((r) => r[3] === 'Failed')).toBe(true);
@@ -258,7 +290,21 @@ for (const target of databaseTargets) {
         }
         // The hostile cells are really there, defused: a spreadsheet reads each as text.
         const cells = parseCsv((await csv('/admin/executions/export.csv', HOSTILE_ORG)).replace(/^\uFEFF/, '')).flat();
-        expect(cells).toEqual(expect.arrayContaining(["'=HYPERLINK(\"http://evil\",\"x\")", "'@SUM(A1)", "'+1,2", "'=1+1", 'multi\r\nline', "'\rcarriage", "'-1 row", "'@here", '1,234,567.5', '9,999,999,999.99', 'Agent removed']));
+        expect(cells).toEqual(
+          expect.arrayContaining([
+            '\'=HYPERLINK("http://evil","x")',
+            "'@SUM(A1)",
+            "'+1,2",
+            "'=1+1",
+            'multi\r\nline',
+            "'\rcarriage",
+            "'-1 row",
+            "'@here",
+            '1,234,567.5',
+            '9,999,999,999.99',
+            'Agent removed',
+          ]),
+        );
         expect(cells.filter((c) => /^[=+\-@\t\r]/.test(c))).toEqual([]);
       });
 
@@ -283,7 +329,11 @@ for (const target of databaseTargets) {
         for (const zone of ZONES) {
           const instants = aroundOffsetChanges(zone);
           const table = offsetTable(zone, Date.UTC(2019, 0, 1), Date.UTC(2031, 0, 1));
-          const formatted = await eachInSql(database.db, instants.map((ms) => new Date(ms).toISOString()), (v) => dateTimeSql(sql`${v}::timestamptz`, table));
+          const formatted = await eachInSql(
+            database.db,
+            instants.map((ms) => new Date(ms).toISOString()),
+            (v) => dateTimeSql(sql`${v}::timestamptz`, table),
+          );
           expect(formatted, zone).toEqual(instants.map((ms) => formatDateTime(new Date(ms), zone)));
         }
       });
@@ -298,7 +348,11 @@ for (const target of databaseTargets) {
           fc.asyncProperty(sample, async ({ zone, center, offsets }) => {
             const instants = offsets.map((o) => center + o);
             const table = offsetTable(zone, Math.min(...instants), Math.max(...instants));
-            const formatted = await eachInSql(database.db, instants.map((ms) => new Date(ms).toISOString()), (v) => dateTimeSql(sql`${v}::timestamptz`, table));
+            const formatted = await eachInSql(
+              database.db,
+              instants.map((ms) => new Date(ms).toISOString()),
+              (v) => dateTimeSql(sql`${v}::timestamptz`, table),
+            );
             expect(formatted).toEqual(instants.map((ms) => formatDateTime(new Date(ms), zone)));
           }),
           { numRuns: 100 },
@@ -345,47 +399,51 @@ describe.skipIf(postgresTarget.skipReason !== null)(
 
     // Gzipped too: compression sits between the export and the socket, and must wait for the
     // client as the export does.
-    it.each(['identity', 'gzip'])(`serves ${MEMORY_RUNS.toLocaleString('en')} runs (%s) to a reader that stalls without holding more memory than a few batches`, async (encoding) => {
-      const child = spawnScript(
-        'test/support/csv-memory.ts',
-        {
-          XA_DATABASE_URL: database.url!,
-          XA_ORGANIZATION: BENCH_ORGANIZATION,
-          XA_PATH: '/admin/executions/export.csv',
-          // Early, so that an export reading on through the stall would take most of the file.
-          XA_STALL_AT: '2000000',
-          ...(encoding === 'gzip' ? { XA_ACCEPT_ENCODING: 'gzip' } : {}),
-        },
-        ['--expose-gc'],
-      );
-      try {
-        const [, bytes, lines] = await child.waitFor(/^done (\d+) (\d+)$/, 280_000);
-        expect(Number(lines)).toBe(MEMORY_RUNS + 1);
-        // Each sample follows a full collection: what the process holds live, heap and buffers.
-        const [before, ...during] = child.lines
-          .filter((line) => /^(sample|stalled|resumed) /.test(line))
-          .map((line) => line.split(' ').slice(2).map(Number))
-          .map(([heapUsed, arrayBuffers]) => heapUsed! + arrayBuffers!);
-        // What stays from one sample to the next: a batch arriving from Postgres as a sample
-        // is taken is there once (up to 28 MB more at a single sample was seen under load),
-        // and what an export piles up stays until the client reads it.
-        const held = during.slice(1).map((mb, i) => Math.min(mb, during[i]!));
-        const growth = Math.max(...held) - before!;
-        const mb = (n: number) => (n / 1e6).toFixed(1);
-        console.log(
-          `[csv memory, ${encoding}] ${mb(Number(bytes))} MB, ${during.length} samples: JavaScript heap + buffers ` +
-            `${mb(before!)} MB before, at most ${mb(growth)} MB more held, ${mb(Math.max(...during) - before!)} at one sample`,
+    it.each(['identity', 'gzip'])(
+      `serves ${MEMORY_RUNS.toLocaleString('en')} runs (%s) to a reader that stalls without holding more memory than a few batches`,
+      async (encoding) => {
+        const child = spawnScript(
+          'test/support/csv-memory.ts',
+          {
+            XA_DATABASE_URL: database.url!,
+            XA_ORGANIZATION: BENCH_ORGANIZATION,
+            XA_PATH: '/admin/executions/export.csv',
+            // Early, so that an export reading on through the stall would take most of the file.
+            XA_STALL_AT: '2000000',
+            ...(encoding === 'gzip' ? { XA_ACCEPT_ENCODING: 'gzip' } : {}),
+          },
+          ['--expose-gc'],
         );
-        // A batch is 1.3 MB of text, as a string and again as bytes; a few are held at once (read
-        // ahead, queued, in zlib, in the socket's buffer): up to 13 MB more was seen under load.
-        // A pipe through CompressionStream, which read on through the stall, held 20 MB more of
-        // a 33 MB file; this one is 66 MB. RSS is not checked: it moves with the heap size V8
-        // chooses, whatever is live (once 50 MB more under CI's load, where the live heap and
-        // buffers had grown by 11).
-        expect(growth).toBeLessThan(24e6);
-      } finally {
-        await child.stop();
-      }
-    }, 300_000);
+        try {
+          const [, bytes, lines] = await child.waitFor(/^done (\d+) (\d+)$/, 280_000);
+          expect(Number(lines)).toBe(MEMORY_RUNS + 1);
+          // Each sample follows a full collection: what the process holds live, heap and buffers.
+          const [before, ...during] = child.lines
+            .filter((line) => /^(sample|stalled|resumed) /.test(line))
+            .map((line) => line.split(' ').slice(2).map(Number))
+            .map(([heapUsed, arrayBuffers]) => heapUsed! + arrayBuffers!);
+          // What stays from one sample to the next: a batch arriving from Postgres as a sample
+          // is taken is there once (up to 28 MB more at a single sample was seen under load),
+          // and what an export piles up stays until the client reads it.
+          const held = during.slice(1).map((mb, i) => Math.min(mb, during[i]!));
+          const growth = Math.max(...held) - before!;
+          const mb = (n: number) => (n / 1e6).toFixed(1);
+          console.log(
+            `[csv memory, ${encoding}] ${mb(Number(bytes))} MB, ${during.length} samples: JavaScript heap + buffers ` +
+              `${mb(before!)} MB before, at most ${mb(growth)} MB more held, ${mb(Math.max(...during) - before!)} at one sample`,
+          );
+          // A batch is 1.3 MB of text, as a string and again as bytes; a few are held at once (read
+          // ahead, queued, in zlib, in the socket's buffer): up to 13 MB more was seen under load.
+          // A pipe through CompressionStream, which read on through the stall, held 20 MB more of
+          // a 33 MB file; this one is 66 MB. RSS is not checked: it moves with the heap size V8
+          // chooses, whatever is live (once 50 MB more under CI's load, where the live heap and
+          // buffers had grown by 11).
+          expect(growth).toBeLessThan(24e6);
+        } finally {
+          await child.stop();
+        }
+      },
+      300_000,
+    );
   },
 );

@@ -138,7 +138,9 @@ describe.skipIf(clusterSkipReason !== null)(
       const app = createTestHost(database.db, '/orgs/:org/executions');
       const path = '/orgs/acme/executions?status=active';
       const poll = (etag: string) =>
-        app.request(path, { headers: { [ORG_HEADER]: ORG_A, ...htmxHeaders, 'X-Executions-Refresh': 'true', 'If-None-Match': etag } });
+        app.request(path, {
+          headers: { [ORG_HEADER]: ORG_A, ...htmxHeaders, 'X-Executions-Refresh': 'true', 'If-None-Match': etag },
+        });
       await cluster.stop();
       try {
         const res = await poll('"x"');
@@ -218,7 +220,10 @@ describe.skipIf(clusterSkipReason !== null)(
             // Still polling; while the outage lasts each poll is answered "unchanged", so the message
             // is neither swapped again nor announced again.
             await expect.poll(() => polls.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(seen + 3);
-            expect(polls.slice(seen).every((status) => status === 304), `polls: ${polls.join(' ')}`).toBe(true);
+            expect(
+              polls.slice(seen).every((status) => status === 304),
+              `polls: ${polls.join(' ')}`,
+            ).toBe(true);
             expect(await message!.evaluate((node) => node.isConnected)).toBe(true);
           } finally {
             await cluster.start();

@@ -6,8 +6,14 @@ import { databaseTargets, type TestDatabase } from './support/databases.js';
 
 const CASES: [string, string][] = [
   ['401 expired credential for user 123', '401 expired credential for user <n>'],
-  ['google_sheets: 401 Unauthorized — OAuth token expired for a.b@c.com; reconnect', 'google_sheets: 401 Unauthorized — OAuth token expired for <email>; reconnect'],
-  ['shopify: request timed out after 30000 ms (GET /admin/api/2024-01/x.json)', 'shopify: request timed out after <n> ms (GET /admin/api/<n>-<n>/x.json)'],
+  [
+    'google_sheets: 401 Unauthorized — OAuth token expired for a.b@c.com; reconnect',
+    'google_sheets: 401 Unauthorized — OAuth token expired for <email>; reconnect',
+  ],
+  [
+    'shopify: request timed out after 30000 ms (GET /admin/api/2024-01/x.json)',
+    'shopify: request timed out after <n> ms (GET /admin/api/<n>-<n>/x.json)',
+  ],
   ['HTTP 500 from api; retry 3 of 5', 'HTTP 500 from api; retry <n> of <n>'],
   ['status: 429 Too Many Requests (retry after 12.5 s)', 'status: 429 Too Many Requests (retry after <n> s)'],
   ['Run 5b8e2c1a-1111-2222-3333-444455556666 failed at 2026-11-28T10:00:00Z', 'Run <id> failed at <time>'],

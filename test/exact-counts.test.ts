@@ -48,7 +48,10 @@ const runArb = fc.record({
   agent: fc.integer({ min: 0, max: 1 }),
   window: fc.integer({ min: 0, max: 1 }),
   // fast-check's doubles crowd the window's ends; the integers spread runs across its days.
-  at: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 1_000_000 }).map((n) => n / 1_000_000)),
+  at: fc.oneof(
+    fc.double({ min: 0, max: 1, noNaN: true }),
+    fc.integer({ min: 0, max: 1_000_000 }).map((n) => n / 1_000_000),
+  ),
   status: fc.constantFrom(...STATUSES),
   scheduled: fc.constantFrom(true, true, true, false),
   // Mostly near 5 credits, sometimes far above: spikes.
@@ -61,7 +64,12 @@ const runArb = fc.record({
 const changeArb = fc.oneof(
   fc.record({ kind: fc.constant('status' as const), run: fc.nat(), status: fc.constantFrom(...STATUSES) }),
   fc.record({ kind: fc.constant('credits' as const), run: fc.nat(), cents: fc.integer({ min: 0, max: 4000 }) }),
-  fc.record({ kind: fc.constant('fail' as const), run: fc.nat(), error: fc.constantFrom(...ERRORS), tool: fc.constantFrom(...TOOLS) }),
+  fc.record({
+    kind: fc.constant('fail' as const),
+    run: fc.nat(),
+    error: fc.constantFrom(...ERRORS),
+    tool: fc.constantFrom(...TOOLS),
+  }),
   fc.record({ kind: fc.constant('delete' as const), run: fc.nat() }),
   fc.record({ kind: fc.constant('zone' as const), zone: fc.constantFrom(...ZONES) }),
 );
@@ -116,9 +124,16 @@ for (const target of databaseTargets) {
               const scheduleIds = [crypto.randomUUID(), crypto.randomUUID()];
               await db.insert(organizations).values({ organizationId: org, name: org, timeZone: zone });
               await db.insert(agents).values(agentIds.map((id) => ({ organizationId: org, id, name: id })));
-              await db
-                .insert(schedules)
-                .values(agentIds.map((agentId, i) => ({ organizationId: org, id: scheduleIds[i]!, agentId, name: 's', kind: 'cron' as const, expression: '* * * * *' })));
+              await db.insert(schedules).values(
+                agentIds.map((agentId, i) => ({
+                  organizationId: org,
+                  id: scheduleIds[i]!,
+                  agentId,
+                  name: 's',
+                  kind: 'cron' as const,
+                  expression: '* * * * *',
+                })),
+              );
               const rows = runs.map((r) => {
                 const [from, to] = WINDOWS[r.window]!;
                 const startedAt = new Date(Math.floor(from + r.at * (to - from)));
@@ -138,7 +153,13 @@ for (const target of databaseTargets) {
                 };
               });
               await db.insert(conversations).values(
-                runs.map((r, i) => ({ organizationId: org, id: rows[i]!.conversationId, agentId: agentIds[r.agent]!, channel: r.scheduled ? ('schedule' as const) : ('hub' as const), title: 't' })),
+                runs.map((r, i) => ({
+                  organizationId: org,
+                  id: rows[i]!.conversationId,
+                  agentId: agentIds[r.agent]!,
+                  channel: r.scheduled ? ('schedule' as const) : ('hub' as const),
+                  title: 't',
+                })),
               );
               // One at a time, oldest first, as a scheduler records them: each measured against those before it.
               const order = rows.map((_, i) => i).sort((a, b) => rows[a]!.startedAt.getTime() - rows[b]!.startedAt.getTime());
@@ -155,7 +176,9 @@ for (const target of databaseTargets) {
                   .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || (b.id < a.id ? -1 : 1))
                   .slice(0, 20);
                 const credits = before.flatMap((p) => (p.credits === null ? [] : [Math.round(p.credits * 100)]));
-                const took = before.filter((p) => p.status === 'completed').map((p) => p.finishedAt!.getTime() - p.startedAt.getTime());
+                const took = before
+                  .filter((p) => p.status === 'completed')
+                  .map((p) => p.finishedAt!.getTime() - p.startedAt.getTime());
                 expect(usual.find((u) => u.id === row.id)).toEqual({
                   id: row.id,
                   credits: credits.length >= 5 ? lowerMedian(credits) / 100 : null,
@@ -184,13 +207,25 @@ for (const target of databaseTargets) {
                 const row = rows[change.kind === 'zone' ? 0 : change.run % rows.length]!;
                 const where = and(eq(executions.organizationId, org), eq(executions.id, row.id));
                 if (change.kind === 'status') await db.update(executions).set({ status: change.status }).where(where);
-                else if (change.kind === 'credits') await db.update(executions).set({ credits: change.cents / 100 }).where(where);
+                else if (change.kind === 'credits')
+                  await db
+                    .update(executions)
+                    .set({ credits: change.cents / 100 })
+                    .where(where);
                 else if (change.kind === 'fail') {
                   await db.update(executions).set({ status: 'failed', errorMessage: change.error }).where(where);
                   // Position 0 fails before any generated step: it becomes the first failed tool.
                   await db
                     .insert(steps)
-                    .values({ organizationId: org, conversationId: row.conversationId, position: 0, kind: 'tool_call', toolName: change.tool, ok: false, createdAt: row.startedAt })
+                    .values({
+                      organizationId: org,
+                      conversationId: row.conversationId,
+                      position: 0,
+                      kind: 'tool_call',
+                      toolName: change.tool,
+                      ok: false,
+                      createdAt: row.startedAt,
+                    })
                     .onConflictDoNothing();
                 } else if (change.kind === 'delete') await db.delete(executions).where(where);
                 else {
@@ -223,7 +258,10 @@ for (const target of databaseTargets) {
                   endDate &&= format(lastDayOfMonth(parseISO(endDate)), 'yyyy-MM-dd');
                 }
                 const [signature] = f.failure
-                  ? await db.select({ s: sql<string>`xa_error_signature(${f.failure.error})` }).from(organizations).limit(1)
+                  ? await db
+                      .select({ s: sql<string>`xa_error_signature(${f.failure.error})` })
+                      .from(organizations)
+                      .limit(1)
                   : [];
                 const query: ExecutionQuery = {
                   ...DEFAULT_QUERY,
@@ -238,9 +276,14 @@ for (const target of databaseTargets) {
                 const where = plainConditions(org, filtersNow);
                 const localDay = sql`(${executions.startedAt} at time zone ${currentZone})::date`;
                 const bucket =
-                  f.unit === 'day' ? sql`to_char(${localDay}, 'YYYY-MM-DD')` : sql`to_char(date_trunc(${f.unit}, ${localDay}), 'YYYY-MM-DD')`;
+                  f.unit === 'day'
+                    ? sql`to_char(${localDay}, 'YYYY-MM-DD')`
+                    : sql`to_char(date_trunc(${f.unit}, ${localDay}), 'YYYY-MM-DD')`;
                 const [expected] = await db
-                  .select({ n: count(), cents: sql<number>`coalesce(sum(round(${executions.credits} * 100)), 0)`.mapWith(Number) })
+                  .select({
+                    n: count(),
+                    cents: sql<number>`coalesce(sum(round(${executions.credits} * 100)), 0)`.mapWith(Number),
+                  })
                   .from(executions)
                   .where(where);
                 const expectedActivity = await db
@@ -249,7 +292,12 @@ for (const target of databaseTargets) {
                   .where(where)
                   .groupBy(sql`1`, executions.status);
                 const expectedDigest = await db
-                  .select({ tool: executions.failedTool, signature: executions.errorSignature, runs: count(), agents: countDistinct(executions.agentId) })
+                  .select({
+                    tool: executions.failedTool,
+                    signature: executions.errorSignature,
+                    runs: count(),
+                    agents: countDistinct(executions.agentId),
+                  })
                   .from(executions)
                   .where(and(where, eq(executions.status, 'failed')))
                   .groupBy(executions.failedTool, executions.errorSignature);
@@ -257,8 +305,11 @@ for (const target of databaseTargets) {
                 const summary = await summarizeExecutions(db, org, filtersNow, f.unit);
                 expect(summary.total).toBe(expected?.n);
                 expect(Math.round(summary.credits * 100)).toBe(expected?.cents);
-                const byKey = <T extends object>(rows: T[], key: (r: T) => string) => [...rows].sort((a, b) => (key(a) < key(b) ? -1 : 1));
-                expect(byKey(summary.activity, (b) => b.start + b.status)).toEqual(byKey(expectedActivity, (b) => b.start + b.status));
+                const byKey = <T extends object>(rows: T[], key: (r: T) => string) =>
+                  [...rows].sort((a, b) => (key(a) < key(b) ? -1 : 1));
+                expect(byKey(summary.activity, (b) => b.start + b.status)).toEqual(
+                  byKey(expectedActivity, (b) => b.start + b.status),
+                );
                 const digest = await digestFailures(db, org, filtersNow, 1000);
                 expect(byKey(digest, (g) => g.tool + g.signature)).toEqual(byKey(expectedDigest, (g) => g.tool + g.signature));
               }

@@ -32,7 +32,11 @@ const realDate = fc
   .date({ min: new Date('1850-01-01T00:00:00Z'), max: new Date('2200-01-01T00:00:00Z'), noInvalidDate: true })
   .map((d) => d.toISOString().slice(0, 10));
 const knownIds = [...Object.values(AGENT), ...fixtureRuns().flatMap((r) => [r.id, r.conversationId])];
-const idLike = fc.oneof(fc.uuid(), fc.constantFrom(...knownIds), fc.string({ minLength: 36, maxLength: 36, unit: 'binary-ascii' }));
+const idLike = fc.oneof(
+  fc.uuid(),
+  fc.constantFrom(...knownIds),
+  fc.string({ minLength: 36, maxLength: 36, unit: 'binary-ascii' }),
+);
 /** The arrows' keyset cursors (`<UTC instant>,<run id>`), forged: impossible instants included. */
 const cursor = fc
   .tuple(
@@ -41,21 +45,51 @@ const cursor = fc
     fc.option(fc.nat(999_999), { nil: null }),
     idLike,
   )
-  .map(([date, [h, m, s], micro, id]) => `${date}T${pad(h, 2)}:${pad(m, 2)}:${pad(s, 2)}${micro === null ? '' : `.${micro}`}Z,${id}`);
+  .map(
+    ([date, [h, m, s], micro, id]) => `${date}T${pad(h, 2)}:${pad(m, 2)}:${pad(s, 2)}${micro === null ? '' : `.${micro}`}Z,${id}`,
+  );
 const numberish = fc.oneof(
-  fc.constantFrom('-1', '0', '1', '2', '3', '1e9', '1e308', 'NaN', 'Infinity', '-0', '1.5', '0x10', '+2', ' 2 ', '2abc', '10000001'),
+  fc.constantFrom(
+    '-1',
+    '0',
+    '1',
+    '2',
+    '3',
+    '1e9',
+    '1e308',
+    'NaN',
+    'Infinity',
+    '-0',
+    '1.5',
+    '0x10',
+    '+2',
+    ' 2 ',
+    '2abc',
+    '10000001',
+  ),
   fc.integer().map(String),
   fc.double().map(String),
   fc.bigInt().map(String),
 );
 const status = fc.oneof(
   fc.constantFrom(...STATUSES),
-  fc.constantFrom('FAILED', ' Failed ', 'faıled', 'FAİLED', 'ｆａｉｌｅｄ', 'failed\u0000', 'pending;', 'all', 'null', 'undefined'),
+  fc.constantFrom(
+    'FAILED',
+    ' Failed ',
+    'faıled',
+    'FAİLED',
+    'ｆａｉｌｅｄ',
+    'failed\u0000',
+    'pending;',
+    'all',
+    'null',
+    'undefined',
+  ),
 );
 const sqlFragment = fc.constantFrom(
   "' or 1=1--",
   "'; drop table xa_executions; --",
-  "1; select pg_sleep(10)--",
+  '1; select pg_sleep(10)--',
   "' union select organization_id, name, time_zone from xa_organizations--",
   '" or ""="',
   "org-b' --",
@@ -89,20 +123,28 @@ const key = fc.oneof(
   { weight: 8, arbitrary: fc.constantFrom('agent', 'status', 'start', 'end', 'page', 'after', 'before') },
   {
     weight: 1,
-    arbitrary: fc.constantFrom('Status', 'PAGE', 'page[]', 'status ', 'organization', 'organization_id', '__proto__', 'constructor', ''),
+    arbitrary: fc.constantFrom(
+      'Status',
+      'PAGE',
+      'page[]',
+      'status ',
+      'organization',
+      'organization_id',
+      '__proto__',
+      'constructor',
+      '',
+    ),
   },
   { weight: 1, arbitrary: fc.string({ maxLength: 12 }) },
   { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 8 }) },
 );
 /** A parameter as a browser, a hand-edited URL or an attacker would write it. */
-const pair = fc
-  .tuple(key, value, fc.constantFrom('encoded', 'encoded', 'raw', 'malformed', 'bare'))
-  .map(([k, v, how]) => {
-    if (how === 'bare') return encode(k);
-    if (how === 'encoded') return `${encode(k)}=${encode(v)}`;
-    if (how === 'raw') return `${k}=${v}`;
-    return `${encode(k)}=%${v.slice(0, 2)}${encode(v.slice(2))}`;
-  });
+const pair = fc.tuple(key, value, fc.constantFrom('encoded', 'encoded', 'raw', 'malformed', 'bare')).map(([k, v, how]) => {
+  if (how === 'bare') return encode(k);
+  if (how === 'encoded') return `${encode(k)}=${encode(v)}`;
+  if (how === 'raw') return `${k}=${v}`;
+  return `${encode(k)}=%${v.slice(0, 2)}${encode(v.slice(2))}`;
+});
 const queryString = fc
   .tuple(fc.array(pair, { maxLength: 12 }), fc.constantFrom('&', '&', '&', '&&', ';'))
   .map(([pairs, separator]) => pairs.join(separator));

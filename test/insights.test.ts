@@ -57,29 +57,94 @@ for (const target of databaseTargets) {
         await upsertOrganization(db, ORG, { name: 'Insights', timeZone: ZONE });
         await upsertAgent(db, ORG, { agentId: AGENT_A, name: 'Reporter' });
         await upsertAgent(db, ORG, { agentId: AGENT_B, name: 'Syncer' });
-        await upsertSchedule(db, ORG, { scheduleId: SCHEDULE_A, agentId: AGENT_A, name: 'Daily report', kind: 'cron', expression: '0 9 * * *' });
-        await upsertSchedule(db, ORG, { scheduleId: SCHEDULE_B, agentId: AGENT_B, name: 'Calendar sync', kind: 'interval', expression: 'PT1H' });
+        await upsertSchedule(db, ORG, {
+          scheduleId: SCHEDULE_A,
+          agentId: AGENT_A,
+          name: 'Daily report',
+          kind: 'cron',
+          expression: '0 9 * * *',
+        });
+        await upsertSchedule(db, ORG, {
+          scheduleId: SCHEDULE_B,
+          agentId: AGENT_B,
+          name: 'Calendar sync',
+          kind: 'interval',
+          expression: 'PT1H',
+        });
         // Ten ordinary runs each: 2 credits (A) or 1 credit (B), one minute long; then a spike of 9 for A.
-        await recordFinishedRuns(db, ORG, Array.from({ length: 10 }, (_, i) => history(SCHEDULE_A, 300 - i * 10, 2)));
-        await recordFinishedRuns(db, ORG, Array.from({ length: 10 }, (_, i) => history(SCHEDULE_B, 300 - i * 10, 1)));
+        await recordFinishedRuns(
+          db,
+          ORG,
+          Array.from({ length: 10 }, (_, i) => history(SCHEDULE_A, 300 - i * 10, 2)),
+        );
+        await recordFinishedRuns(
+          db,
+          ORG,
+          Array.from({ length: 10 }, (_, i) => history(SCHEDULE_B, 300 - i * 10, 1)),
+        );
         const [spike] = await recordFinishedRuns(db, ORG, [history(SCHEDULE_A, 150, 9)]);
         spikeId = spike!.executionId;
         // Two failures at the same tool with errors that differ only in the user's number.
-        for (const [scheduleId, user] of [[SCHEDULE_A, 123], [SCHEDULE_B, 45678]] as const) {
-          const run = await startExecution(db, ORG, { key: `k${key++}`, scheduleId, prompt: 'Sync', status: 'active', startedAt: new Date(now - (100 + user % 7) * MINUTE) });
-          await recordToolCall(db, ORG, run.executionId, { key: `k${key++}`, toolName: 'search', input: {}, output: {}, ok: true, durationMs: 5 });
-          await recordToolCall(db, ORG, run.executionId, { key: `k${key++}`, toolName: 'google_calendar', input: {}, output: { error: 'expired' }, ok: false, durationMs: 5 });
-          await recordToolCall(db, ORG, run.executionId, { key: `k${key++}`, toolName: 'gmail', input: {}, output: {}, ok: false, durationMs: 5 });
-          await failExecution(db, ORG, run.executionId, { key: `k${key++}`, errorMessage: `401 expired credential for user ${user}` });
+        for (const [scheduleId, user] of [
+          [SCHEDULE_A, 123],
+          [SCHEDULE_B, 45678],
+        ] as const) {
+          const run = await startExecution(db, ORG, {
+            key: `k${key++}`,
+            scheduleId,
+            prompt: 'Sync',
+            status: 'active',
+            startedAt: new Date(now - (100 + (user % 7)) * MINUTE),
+          });
+          await recordToolCall(db, ORG, run.executionId, {
+            key: `k${key++}`,
+            toolName: 'search',
+            input: {},
+            output: {},
+            ok: true,
+            durationMs: 5,
+          });
+          await recordToolCall(db, ORG, run.executionId, {
+            key: `k${key++}`,
+            toolName: 'google_calendar',
+            input: {},
+            output: { error: 'expired' },
+            ok: false,
+            durationMs: 5,
+          });
+          await recordToolCall(db, ORG, run.executionId, {
+            key: `k${key++}`,
+            toolName: 'gmail',
+            input: {},
+            output: {},
+            ok: false,
+            durationMs: 5,
+          });
+          await failExecution(db, ORG, run.executionId, {
+            key: `k${key++}`,
+            errorMessage: `401 expired credential for user ${user}`,
+          });
           failedConversation ||= run.conversationId;
         }
         // Another organization with a run long before any of these: it must not stretch this chart.
         await upsertOrganization(db, 'org-older', { name: 'Older', timeZone: 'UTC' });
         await upsertAgent(db, 'org-older', { agentId: AGENT_A, name: 'Old' });
-        await upsertSchedule(db, 'org-older', { scheduleId: SCHEDULE_A, agentId: AGENT_A, name: 'Old', kind: 'cron', expression: '0 9 * * *' });
+        await upsertSchedule(db, 'org-older', {
+          scheduleId: SCHEDULE_A,
+          agentId: AGENT_A,
+          name: 'Old',
+          kind: 'cron',
+          expression: '0 9 * * *',
+        });
         await recordFinishedRuns(db, 'org-older', [history(SCHEDULE_A, 400 * 24 * 60, 1)]);
         // Active for 10 minutes where A usually takes one.
-        await startExecution(db, ORG, { key: `k${key++}`, scheduleId: SCHEDULE_A, prompt: 'Run', status: 'active', startedAt: new Date(now - 10 * MINUTE) });
+        await startExecution(db, ORG, {
+          key: `k${key++}`,
+          scheduleId: SCHEDULE_A,
+          prompt: 'Run',
+          status: 'active',
+          startedAt: new Date(now - 10 * MINUTE),
+        });
       });
       afterAll(() => database?.dispose());
 
@@ -132,12 +197,19 @@ for (const target of databaseTargets) {
         const digest = await get('/admin/executions/failures');
         const rows = [...digest.querySelectorAll('tbody tr')].map((r) => [...r.querySelectorAll('td')].map(text));
         expect(rows).toEqual([
-          ['google_calendar', '401 expired credential for user <n>', '2 runs failed at google_calendar — 401 expired credential for user <n>', '2 agents'],
+          [
+            'google_calendar',
+            '401 expired credential for user <n>',
+            '2 runs failed at google_calendar — 401 expired credential for user <n>',
+            '2 agents',
+          ],
         ]);
         const href = digest.querySelector('tbody a')!.getAttribute('href')!;
         const list = await get(href);
         expect(total(list)).toMatch(/^2 executions total/);
-        expect(text(list.querySelector('.xa-selected-failure'))).toContain('google_calendar — 401 expired credential for user <n>');
+        expect(text(list.querySelector('.xa-selected-failure'))).toContain(
+          'google_calendar — 401 expired credential for user <n>',
+        );
         // The digest keeps the page's filters: agent B alone failed once there.
         const forB = await get(`/admin/executions/failures?agent=${AGENT_B}`);
         expect([...forB.querySelectorAll('tbody td')].map(text).slice(2)).toEqual([
@@ -164,7 +236,9 @@ for (const target of databaseTargets) {
         const firstDay = localDay(new Date(now - 300 * MINUTE), ZONE);
         const today = localDay(new Date(), ZONE);
         expect(bars.map((b) => text(b.querySelector('a')))).toEqual(
-          [firstDay, today].filter((d, i, all) => all.indexOf(d) === i).map((d) => format(parse(d, 'yyyy-MM-dd', new Date()), 'dd/MM/yyyy')),
+          [firstDay, today]
+            .filter((d, i, all) => all.indexOf(d) === i)
+            .map((d) => format(parse(d, 'yyyy-MM-dd', new Date()), 'dd/MM/yyyy')),
         );
         let sum = 0;
         for (const bar of bars) {

@@ -28,7 +28,11 @@ function build(tree: Tree, factory: Factory, fragment: unknown): unknown {
     case 'raw':
       return raw(tree.html);
     case 'element':
-      return factory(tree.tag, tree.attributes.length ? Object.fromEntries(tree.attributes) : null, ...tree.children.map((c) => build(c, factory, fragment)));
+      return factory(
+        tree.tag,
+        tree.attributes.length ? Object.fromEntries(tree.attributes) : null,
+        ...tree.children.map((c) => build(c, factory, fragment)),
+      );
     case 'fragment':
       return factory(fragment, null, ...tree.children.map((c) => build(c, factory, fragment)));
     case 'list':
@@ -70,14 +74,18 @@ function honoQuirk(tree: Tree): boolean {
   }
 }
 
-const renderWithHono = (tree: Tree) => String((build({ kind: 'fragment', children: [tree] }, jsx as Factory, HonoFragment) as object).toString());
+const renderWithHono = (tree: Tree) =>
+  String((build({ kind: 'fragment', children: [tree] }, jsx as Factory, HonoFragment) as object).toString());
 const renderWithOurs = (tree: Tree) => String(build({ kind: 'fragment', children: [tree] }, h as Factory, Fragment));
 
 /** Whether a tree has an attribute name with a character hono refuses, or an empty one. */
 function hasInvalidAttributeName(tree: Tree): boolean {
   switch (tree.kind) {
     case 'element':
-      return tree.attributes.some(([name]) => name === '' || NAME_BREAKERS.some((c) => name.includes(c))) || tree.children.some(hasInvalidAttributeName);
+      return (
+        tree.attributes.some(([name]) => name === '' || NAME_BREAKERS.some((c) => name.includes(c))) ||
+        tree.children.some(hasInvalidAttributeName)
+      );
     case 'fragment':
     case 'component':
       return tree.children.some(hasInvalidAttributeName);
@@ -98,13 +106,59 @@ function outcome(render: () => string): { html: string } | { refused: string } {
   }
 }
 
-const hostileText = fc.oneof(fc.string(), fc.constantFrom(...XSS_PAYLOADS), fc.string({ unit: 'grapheme' }), fc.constantFrom('&amp;', '"\'<>&', ''));
+const hostileText = fc.oneof(
+  fc.string(),
+  fc.constantFrom(...XSS_PAYLOADS),
+  fc.string({ unit: 'grapheme' }),
+  fc.constantFrom('&amp;', '"\'<>&', ''),
+);
 // head, html, svg's camelCase attributes and metadata hoisting are the documented differences.
 const VOID_TAGS = ['br', 'input', 'img', 'meta', 'hr'];
-const tags = fc.constantFrom('div', 'span', 'p', 'a', 'td', 'button', 'ul', 'li', 'br', 'input', 'img', 'meta', 'hr', 'title', 'svg', 'path', 'time', 'strong', 'select', 'option', 'form');
+const tags = fc.constantFrom(
+  'div',
+  'span',
+  'p',
+  'a',
+  'td',
+  'button',
+  'ul',
+  'li',
+  'br',
+  'input',
+  'img',
+  'meta',
+  'hr',
+  'title',
+  'svg',
+  'path',
+  'time',
+  'strong',
+  'select',
+  'option',
+  'form',
+);
 const attributeNames = fc.constantFrom(
-  'class', 'id', 'href', 'title', 'hx-get', 'aria-label', 'data-x', 'hidden', 'disabled', 'selected', 'open', 'defer',
-  'popover', 'tabindex', 'viewBox', 'className', 'htmlFor', 'httpEquiv', 'value', 'aria-hidden', 'key',
+  'class',
+  'id',
+  'href',
+  'title',
+  'hx-get',
+  'aria-label',
+  'data-x',
+  'hidden',
+  'disabled',
+  'selected',
+  'open',
+  'defer',
+  'popover',
+  'tabindex',
+  'viewBox',
+  'className',
+  'htmlFor',
+  'httpEquiv',
+  'value',
+  'aria-hidden',
+  'key',
 );
 const attributeValues = fc.oneof(hostileText, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined));
 
@@ -112,7 +166,32 @@ const attributeValues = fc.oneof(hostileText, fc.integer(), fc.double(), fc.bool
  * Characters hono/jsx refuses in a tag or attribute name (white space as JavaScript's \s has it,
  * quotes, `<>/=`, backtick, backslash, C0 and C1 controls): each could end the name early.
  */
-const NAME_BREAKERS = [' ', '\t', '\n', '\f', '\r', '\v', '\u00a0', '\u2028', '\ufeff', '\u3000', '"', "'", '<', '>', '/', '=', '`', '\\', '\u0000', '\u001b', '\u001f', '\u007f', '\u0085', '\u009f'];
+const NAME_BREAKERS = [
+  ' ',
+  '\t',
+  '\n',
+  '\f',
+  '\r',
+  '\v',
+  '\u00a0',
+  '\u2028',
+  '\ufeff',
+  '\u3000',
+  '"',
+  "'",
+  '<',
+  '>',
+  '/',
+  '=',
+  '`',
+  '\\',
+  '\u0000',
+  '\u001b',
+  '\u001f',
+  '\u007f',
+  '\u0085',
+  '\u009f',
+];
 /** A name with one such character put in anywhere: always invalid. */
 const broken = (names: fc.Arbitrary<string>) =>
   fc.tuple(names, fc.constantFrom(...NAME_BREAKERS), fc.nat()).map(([name, breaker, at]) => {
@@ -126,7 +205,10 @@ const broken = (names: fc.Arbitrary<string>) =>
 const anyTags = fc.oneof(
   { arbitrary: tags, weight: 20 },
   { arbitrary: broken(tags), weight: 2 },
-  { arbitrary: fc.constantFrom('img src=x onerror=alert(1)', 'script/', '!--', '!doctype', '?xml', 'svg onload=alert(1)'), weight: 1 },
+  {
+    arbitrary: fc.constantFrom('img src=x onerror=alert(1)', 'script/', '!--', '!doctype', '?xml', 'svg onload=alert(1)'),
+    weight: 1,
+  },
   { arbitrary: fc.constantFrom('', 'x-widget', 'a!', 'b?', 'élément', 'svg:rect', '{x}', '@x'), weight: 1 },
   { arbitrary: fc.string({ maxLength: 6 }), weight: 1 },
 );
@@ -140,23 +222,47 @@ const invalidAttributeNames = fc.oneof(
  */
 const attributes = fc.oneof(
   { arbitrary: fc.tuple(attributeNames, attributeValues), weight: 12 },
-  { arbitrary: fc.tuple(invalidAttributeNames, fc.oneof(attributeValues, fc.constant(() => 'x'), fc.constant({ color: 'red' }))), weight: 2 },
-  { arbitrary: fc.tuple(fc.constantFrom('!x', '?x', '@click', 'x:y', 'a.b', '_', 'data-é', '{x}', 'on'), attributeValues), weight: 1 },
+  {
+    arbitrary: fc.tuple(
+      invalidAttributeNames,
+      fc.oneof(
+        attributeValues,
+        fc.constant(() => 'x'),
+        fc.constant({ color: 'red' }),
+      ),
+    ),
+    weight: 2,
+  },
+  {
+    arbitrary: fc.tuple(fc.constantFrom('!x', '?x', '@click', 'x:y', 'a.b', '_', 'data-é', '{x}', 'on'), attributeValues),
+    weight: 1,
+  },
   // Lower case: in an <svg>, hono rewrites some camelCase names (a documented difference).
-  { arbitrary: fc.tuple(fc.string({ maxLength: 6 }).map((name) => name.toLowerCase()), attributeValues), weight: 1 },
+  {
+    arbitrary: fc.tuple(
+      fc.string({ maxLength: 6 }).map((name) => name.toLowerCase()),
+      attributeValues,
+    ),
+    weight: 1,
+  },
 );
 
 const trees = fc.letrec<{ tree: Tree }>((tie) => ({
   tree: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    fc.record({ kind: fc.constant('text' as const), value: fc.oneof(hostileText, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined)) }),
-    fc.record({ kind: fc.constant('raw' as const), html: fc.constantFrom('<b>bold</b>', '&nbsp;', '<br/>') }),
     fc.record({
-      kind: fc.constant('element' as const),
-      tag: anyTags,
-      attributes: fc.uniqueArray(attributes, { maxLength: 5, selector: ([name]) => name }),
-      children: fc.array(tie('tree'), { maxLength: 4 }),
-    }).map((element) => (VOID_TAGS.includes(element.tag) ? { ...element, children: [] } : element)),
+      kind: fc.constant('text' as const),
+      value: fc.oneof(hostileText, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined)),
+    }),
+    fc.record({ kind: fc.constant('raw' as const), html: fc.constantFrom('<b>bold</b>', '&nbsp;', '<br/>') }),
+    fc
+      .record({
+        kind: fc.constant('element' as const),
+        tag: anyTags,
+        attributes: fc.uniqueArray(attributes, { maxLength: 5, selector: ([name]) => name }),
+        children: fc.array(tie('tree'), { maxLength: 4 }),
+      })
+      .map((element) => (VOID_TAGS.includes(element.tag) ? { ...element, children: [] } : element)),
     fc.record({ kind: fc.constant('fragment' as const), children: fc.array(tie('tree'), { maxLength: 4 }) }),
     fc.record({
       kind: fc.constant('component' as const),
@@ -172,13 +278,16 @@ describe('the views’ JSX factory', () => {
   it('renders any tree byte for byte as hono/jsx does, and refuses the trees hono refuses', () => {
     const seen = { rendered: 0, refused: 0, renderedLeavingOutNames: 0 };
     fc.assert(
-      fc.property(trees.filter((tree) => !honoQuirk({ kind: 'fragment', children: [tree] })), (tree) => {
-        const expected = outcome(() => renderWithHono(tree));
-        expect(outcome(() => renderWithOurs(tree))).toEqual(expected);
-        if ('refused' in expected) seen.refused += 1;
-        else if (hasInvalidAttributeName(tree)) seen.renderedLeavingOutNames += 1;
-        else seen.rendered += 1;
-      }),
+      fc.property(
+        trees.filter((tree) => !honoQuirk({ kind: 'fragment', children: [tree] })),
+        (tree) => {
+          const expected = outcome(() => renderWithHono(tree));
+          expect(outcome(() => renderWithOurs(tree))).toEqual(expected);
+          if ('refused' in expected) seen.refused += 1;
+          else if (hasInvalidAttributeName(tree)) seen.renderedLeavingOutNames += 1;
+          else seen.rendered += 1;
+        },
+      ),
       { numRuns: 3000 },
     );
     // Every kind of tree, in numbers: none of the comparisons is left to chance.
@@ -192,7 +301,14 @@ describe('the views’ JSX factory', () => {
       expect(() => jsx(tag, null)).toThrow(/Invalid JSX tag name/);
       expect(() => h(tag, null)).toThrow(/invalid JSX tag name/);
     }
-    const props = { title: 'kept', 'onclick="alert(1)"': 'x', '': 'empty', 'x onload': () => 1, 'a b': { color: 'red' }, '@click': 'y' };
+    const props = {
+      title: 'kept',
+      'onclick="alert(1)"': 'x',
+      '': 'empty',
+      'x onload': () => 1,
+      'a b': { color: 'red' },
+      '@click': 'y',
+    };
     const expected = '<div title="kept" @click="y"></div>';
     expect(String(jsx('div', { ...props }))).toBe(expected);
     expect(String(h('div', { ...props }))).toBe(expected);
@@ -200,7 +316,9 @@ describe('the views’ JSX factory', () => {
 
   it('escapes text and attribute values, and leaves raw() markup alone', () => {
     const markup = String(h('a', { href: '/x?a=1&b="2"', title: "it's <b>" }, '<script>alert(1)</script>', raw('<b>ok</b>')));
-    expect(markup).toBe('<a href="/x?a=1&amp;b=&quot;2&quot;" title="it&#39;s &lt;b&gt;">&lt;script&gt;alert(1)&lt;/script&gt;<b>ok</b></a>');
+    expect(markup).toBe(
+      '<a href="/x?a=1&amp;b=&quot;2&quot;" title="it&#39;s &lt;b&gt;">&lt;script&gt;alert(1)&lt;/script&gt;<b>ok</b></a>',
+    );
   });
 
   it('embeds a host’s hono element as markup', () => {

@@ -7,12 +7,9 @@ describe('formatCount', () => {
 
   it('writes any number as Intl does in en-GB', () => {
     fc.assert(
-      fc.property(
-        fc.oneof(fc.integer({ min: -1e6, max: 1e6 }), fc.maxSafeInteger(), fc.integer(), fc.double()),
-        (n) => {
-          expect(formatCount(n)).toBe(intl.format(n));
-        },
-      ),
+      fc.property(fc.oneof(fc.integer({ min: -1e6, max: 1e6 }), fc.maxSafeInteger(), fc.integer(), fc.double()), (n) => {
+        expect(formatCount(n)).toBe(intl.format(n));
+      }),
       { numRuns: 2000 },
     );
   });

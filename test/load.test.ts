@@ -59,7 +59,9 @@ describe.skipIf(target.skipReason !== null)(
       database = await target.open();
       await seedDemo(database.db);
       const db = database.db;
-      const agentIds = (await db.select({ id: agents.id }).from(agents).where(eq(agents.organizationId, DEMO_ORGANIZATION_ID))).map((a) => a.id);
+      const agentIds = (
+        await db.select({ id: agents.id }).from(agents).where(eq(agents.organizationId, DEMO_ORGANIZATION_ID))
+      ).map((a) => a.id);
       const conversationIds = (
         await db
           .select({ conversationId: executions.conversationId })
@@ -68,11 +70,15 @@ describe.skipIf(target.skipReason !== null)(
           .limit(500)
       ).map((r) => r.conversationId);
 
-      server = spawnScript('test/support/server-process.ts', {
-        XA_DATABASE_URL: database.url!,
-        XA_APP: 'demo',
-        XA_SAMPLE_MS: String(SAMPLE_MS),
-      }, ['--expose-gc']);
+      server = spawnScript(
+        'test/support/server-process.ts',
+        {
+          XA_DATABASE_URL: database.url!,
+          XA_APP: 'demo',
+          XA_SAMPLE_MS: String(SAMPLE_MS),
+        },
+        ['--expose-gc'],
+      );
       origin = (await server.waitFor(/^listening (\S+)$/))[1]!;
 
       const randomFilter = () => {
@@ -112,12 +118,31 @@ describe.skipIf(target.skipReason !== null)(
         [25, () => ({ kind: 'list page', path: randomFilter(), headers: {}, expected: 200 })],
         [20, () => ({ kind: 'filter swap', path: randomFilter(), headers: htmxHeaders, expected: 200 })],
         [15, () => ({ kind: 'keyset paging', path: pick(nextLinks), headers: htmxHeaders, expected: 200 })],
-        [12, () => {
-          const poll = pick(polls);
-          return { kind: 'poll, unchanged', path: poll.path, headers: { ...htmxHeaders, ...poll.headers }, expected: 304 };
-        }],
-        [5, () => ({ kind: 'poll, changed', path: pick(polls).path, headers: { ...htmxHeaders, 'X-Executions-Refresh': 'true', 'If-None-Match': '"stale"' }, expected: 200 })],
-        [18, () => ({ kind: 'conversation', path: `${LIST}/conversations/${pick(conversationIds)}?status=failed`, headers: {}, expected: 200 })],
+        [
+          12,
+          () => {
+            const poll = pick(polls);
+            return { kind: 'poll, unchanged', path: poll.path, headers: { ...htmxHeaders, ...poll.headers }, expected: 304 };
+          },
+        ],
+        [
+          5,
+          () => ({
+            kind: 'poll, changed',
+            path: pick(polls).path,
+            headers: { ...htmxHeaders, 'X-Executions-Refresh': 'true', 'If-None-Match': '"stale"' },
+            expected: 200,
+          }),
+        ],
+        [
+          18,
+          () => ({
+            kind: 'conversation',
+            path: `${LIST}/conversations/${pick(conversationIds)}?status=failed`,
+            headers: {},
+            expected: 200,
+          }),
+        ],
         [5, () => ({ kind: 'script', path: script, headers: {}, expected: 200 })],
       ];
       for (const [weight, plan] of weighted) for (let w = 0; w < weight; w += 1) traffic.push(plan);
@@ -160,61 +185,78 @@ describe.skipIf(target.skipReason !== null)(
       });
     };
 
-    it(`serves ${DURATION_S} s of mixed traffic at saturation: 0 errors, p99 bounded, no memory growing`, async () => {
-      const warmUp = await drive(WARM_UP_S);
-      expect(warmUp.wrong.slice(0, 20)).toEqual([]);
-      const mb = (bytes: number) => bytes / 1024 / 1024;
-      /** A full collection in the server, then its RSS. */
-      const afterGc = () =>
-        new Promise<{ rss: number; outsideHeap: number; live: number }>((resolve) => {
-          server.onLine((line) => {
-            const match = line.match(/^gc (\d+) (\d+) (\d+)$/);
-            if (match) resolve({ rss: mb(Number(match[1])), outsideHeap: mb(Number(match[1]) - Number(match[2])), live: mb(Number(match[3])) });
+    it(
+      `serves ${DURATION_S} s of mixed traffic at saturation: 0 errors, p99 bounded, no memory growing`,
+      async () => {
+        const warmUp = await drive(WARM_UP_S);
+        expect(warmUp.wrong.slice(0, 20)).toEqual([]);
+        const mb = (bytes: number) => bytes / 1024 / 1024;
+        /** A full collection in the server, then its RSS. */
+        const afterGc = () =>
+          new Promise<{ rss: number; outsideHeap: number; live: number }>((resolve) => {
+            server.onLine((line) => {
+              const match = line.match(/^gc (\d+) (\d+) (\d+)$/);
+              if (match)
+                resolve({
+                  rss: mb(Number(match[1])),
+                  outsideHeap: mb(Number(match[1]) - Number(match[2])),
+                  live: mb(Number(match[3])),
+                });
+            });
+            server.process.kill('SIGUSR2');
           });
-          server.process.kill('SIGUSR2');
+        const gcBefore = await afterGc();
+        const samples: { rss: number; cpu: number; heap: number; at: number }[] = [];
+        server.onLine((line) => {
+          const match = line.match(/^sample (\d+) (\d+) (\d+)$/);
+          if (match)
+            samples.push({ rss: Number(match[1]), cpu: Number(match[2]), heap: Number(match[3]), at: performance.now() });
         });
-      const gcBefore = await afterGc();
-      const samples: { rss: number; cpu: number; heap: number; at: number }[] = [];
-      server.onLine((line) => {
-        const match = line.match(/^sample (\d+) (\d+) (\d+)$/);
-        if (match) samples.push({ rss: Number(match[1]), cpu: Number(match[2]), heap: Number(match[3]), at: performance.now() });
-      });
-      const { result, latencies, wrong } = await drive(DURATION_S);
-      const gcAfter = await afterGc();
+        const { result, latencies, wrong } = await drive(DURATION_S);
+        const gcAfter = await afterGc();
 
-      const sorted = [...latencies].sort((a, b) => a - b);
-      const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-      const third = Math.floor(samples.length / 3);
-      const median = (part: typeof samples, of: (s: (typeof samples)[number]) => number) => quantile(part.map((s) => mb(of(s))), 0.5);
-      const [head, tail] = [samples.slice(0, third), samples.slice(-third)];
-      const rss = { firstMedian: median(head!, (s) => s.rss), lastMedian: median(tail!, (s) => s.rss) };
-      const outsideHeap = { firstMedian: median(head!, (s) => s.rss - s.heap), lastMedian: median(tail!, (s) => s.rss - s.heap) };
-      const first = samples[0]!;
-      const last = samples[samples.length - 1]!;
-      const cpu = (last.cpu - first.cpu) / 1000 / (last.at - first.at);
-      console.log(
-        [
-          `load: ${latencies.length} requests in ${DURATION_S} s over ${CONNECTIONS} connections: ${(latencies.length / DURATION_S).toFixed(0)} requests/s`,
-          `latency p50 ${at(0.5).toFixed(1)} ms, p99 ${at(0.99).toFixed(1)} ms, max ${at(1).toFixed(1)} ms`,
-          `server CPU ${(cpu * 100).toFixed(0)}% of a core`,
-          `RSS median: first third ${rss.firstMedian.toFixed(1)} MB, last third ${rss.lastMedian.toFixed(1)} MB`,
-          `outside V8's heap, median: first third ${outsideHeap.firstMedian.toFixed(1)} MB, last third ${outsideHeap.lastMedian.toFixed(1)} MB`,
-          `after a full GC, at the start and the end: RSS ${gcBefore.rss.toFixed(1)} → ${gcAfter.rss.toFixed(1)} MB, ` +
-            `live heap ${gcBefore.live.toFixed(1)} → ${gcAfter.live.toFixed(1)} MB, outside the heap ${gcBefore.outsideHeap.toFixed(1)} → ${gcAfter.outsideHeap.toFixed(1)} MB`,
-          `RSS samples (MB): ${samples.map((s) => mb(s.rss).toFixed(0)).join(' ')}`,
-        ].join('\n'),
-      );
+        const sorted = [...latencies].sort((a, b) => a - b);
+        const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+        const third = Math.floor(samples.length / 3);
+        const median = (part: typeof samples, of: (s: (typeof samples)[number]) => number) =>
+          quantile(
+            part.map((s) => mb(of(s))),
+            0.5,
+          );
+        const [head, tail] = [samples.slice(0, third), samples.slice(-third)];
+        const rss = { firstMedian: median(head!, (s) => s.rss), lastMedian: median(tail!, (s) => s.rss) };
+        const outsideHeap = {
+          firstMedian: median(head!, (s) => s.rss - s.heap),
+          lastMedian: median(tail!, (s) => s.rss - s.heap),
+        };
+        const first = samples[0]!;
+        const last = samples[samples.length - 1]!;
+        const cpu = (last.cpu - first.cpu) / 1000 / (last.at - first.at);
+        console.log(
+          [
+            `load: ${latencies.length} requests in ${DURATION_S} s over ${CONNECTIONS} connections: ${(latencies.length / DURATION_S).toFixed(0)} requests/s`,
+            `latency p50 ${at(0.5).toFixed(1)} ms, p99 ${at(0.99).toFixed(1)} ms, max ${at(1).toFixed(1)} ms`,
+            `server CPU ${(cpu * 100).toFixed(0)}% of a core`,
+            `RSS median: first third ${rss.firstMedian.toFixed(1)} MB, last third ${rss.lastMedian.toFixed(1)} MB`,
+            `outside V8's heap, median: first third ${outsideHeap.firstMedian.toFixed(1)} MB, last third ${outsideHeap.lastMedian.toFixed(1)} MB`,
+            `after a full GC, at the start and the end: RSS ${gcBefore.rss.toFixed(1)} → ${gcAfter.rss.toFixed(1)} MB, ` +
+              `live heap ${gcBefore.live.toFixed(1)} → ${gcAfter.live.toFixed(1)} MB, outside the heap ${gcBefore.outsideHeap.toFixed(1)} → ${gcAfter.outsideHeap.toFixed(1)} MB`,
+            `RSS samples (MB): ${samples.map((s) => mb(s.rss).toFixed(0)).join(' ')}`,
+          ].join('\n'),
+        );
 
-      expect(wrong.slice(0, 20)).toEqual([]);
-      expect(result.errors).toBe(0);
-      expect(result.timeouts).toBe(0);
-      expect(latencies.length).toBeGreaterThan(DURATION_S * 50);
-      expect(at(0.99)).toBeLessThan(P99_BOUND_MS);
-      expect(samples.length).toBeGreaterThanOrEqual(((DURATION_S * 1000) / SAMPLE_MS) * 0.9);
-      expect(outsideHeap.lastMedian).toBeLessThanOrEqual(outsideHeap.firstMedian * GROWTH_TOLERANCE);
-      expect(gcAfter.outsideHeap).toBeLessThanOrEqual(gcBefore.outsideHeap * GROWTH_TOLERANCE);
-      expect(gcAfter.live).toBeLessThanOrEqual(gcBefore.live * GROWTH_TOLERANCE);
-      expect(server.process.exitCode).toBeNull();
-    }, (WARM_UP_S + DURATION_S + 60) * 1000);
+        expect(wrong.slice(0, 20)).toEqual([]);
+        expect(result.errors).toBe(0);
+        expect(result.timeouts).toBe(0);
+        expect(latencies.length).toBeGreaterThan(DURATION_S * 50);
+        expect(at(0.99)).toBeLessThan(P99_BOUND_MS);
+        expect(samples.length).toBeGreaterThanOrEqual(((DURATION_S * 1000) / SAMPLE_MS) * 0.9);
+        expect(outsideHeap.lastMedian).toBeLessThanOrEqual(outsideHeap.firstMedian * GROWTH_TOLERANCE);
+        expect(gcAfter.outsideHeap).toBeLessThanOrEqual(gcBefore.outsideHeap * GROWTH_TOLERANCE);
+        expect(gcAfter.live).toBeLessThanOrEqual(gcBefore.live * GROWTH_TOLERANCE);
+        expect(server.process.exitCode).toBeNull();
+      },
+      (WARM_UP_S + DURATION_S + 60) * 1000,
+    );
   },
 );

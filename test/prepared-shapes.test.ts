@@ -107,11 +107,10 @@ describe('prepared statement shapes', () => {
   it('gives one digest query text per key, every placeholder bound', () => {
     checkFamily(
       states.map(([f]: [ExecutionFilters, ...unknown[]]) =>
-        built(
-          digestShape(f),
-          digestFailuresQuery(database.db, f, countsForFilters(f, null) as InsightCounts),
-          { ...listBindings(ORG, f), limit: 0 },
-        ),
+        built(digestShape(f), digestFailuresQuery(database.db, f, countsForFilters(f, null) as InsightCounts), {
+          ...listBindings(ORG, f),
+          limit: 0,
+        }),
       ),
     );
   });

@@ -96,9 +96,7 @@ describe('canonical parameters', () => {
   it('leave defaults out and keep a fixed order', () => {
     expect(toSearchParams(DEFAULT_QUERY).toString()).toBe('');
     const query = { ...DEFAULT_QUERY, agentId: AGENT, status: 'pending' as const, startDate: '2026-01-01', page: 2 };
-    expect(withQuery('/admin/executions', query)).toBe(
-      `/admin/executions?agent=${AGENT}&status=pending&start=2026-01-01&page=2`,
-    );
+    expect(withQuery('/admin/executions', query)).toBe(`/admin/executions?agent=${AGENT}&status=pending&start=2026-01-01&page=2`);
   });
 
   it('round-trip through the parser', () => {

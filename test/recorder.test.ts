@@ -137,7 +137,9 @@ for (const target of databaseTargets) {
               end $$`),
           );
           await db().execute(
-            sql.raw(`create trigger ${table}_explode before insert or update on ${table} for each row execute function ${table}_explode()`),
+            sql.raw(
+              `create trigger ${table}_explode before insert or update on ${table} for each row execute function ${table}_explode()`,
+            ),
           );
         }
       });
@@ -210,7 +212,9 @@ for (const target of databaseTargets) {
         it('is atomic: a failure after the conversation and execution were inserted leaves neither', async () => {
           const before = await counts();
           const key = nextKey();
-          await expect(startExecution(db(), ORG_A, { key, scheduleId: SCHEDULE_A, prompt: EXPLODE })).rejects.toEqual(injectedFailure);
+          await expect(startExecution(db(), ORG_A, { key, scheduleId: SCHEDULE_A, prompt: EXPLODE })).rejects.toEqual(
+            injectedFailure,
+          );
           expect(await counts()).toEqual(before);
           // The key was not used up by the failed attempt.
           const ids = await startExecution(db(), ORG_A, { key, scheduleId: SCHEDULE_A, prompt: PROMPT });
@@ -244,9 +248,9 @@ for (const target of databaseTargets) {
         it('rejects a key reused for a different run', async () => {
           const key = nextKey();
           await startExecution(db(), ORG_A, { key, scheduleId: SCHEDULE_A, prompt: PROMPT });
-          await expect(
-            startExecution(db(), ORG_A, { key, scheduleId: SCHEDULE_A, prompt: 'Another prompt' }),
-          ).rejects.toEqual(recorderError('idempotency_conflict'));
+          await expect(startExecution(db(), ORG_A, { key, scheduleId: SCHEDULE_A, prompt: 'Another prompt' })).rejects.toEqual(
+            recorderError('idempotency_conflict'),
+          );
         });
 
         it('keeps keys per organization and schedules inside theirs', async () => {
@@ -254,9 +258,9 @@ for (const target of databaseTargets) {
           const a = await startExecution(db(), ORG_A, { key, scheduleId: SCHEDULE_A, prompt: PROMPT });
           const b = await startExecution(db(), ORG_B, { key, scheduleId: SCHEDULE_B, prompt: PROMPT });
           expect(b.executionId).not.toBe(a.executionId);
-          await expect(
-            startExecution(db(), ORG_B, { key: nextKey(), scheduleId: SCHEDULE_A, prompt: PROMPT }),
-          ).rejects.toEqual(recorderError('not_found'));
+          await expect(startExecution(db(), ORG_B, { key: nextKey(), scheduleId: SCHEDULE_A, prompt: PROMPT })).rejects.toEqual(
+            recorderError('not_found'),
+          );
         });
       });
 
@@ -281,13 +285,16 @@ for (const target of databaseTargets) {
 
         it('lets a pending run fail (it never started) but not complete or record tool calls', async () => {
           const ids = await start('pending');
-          await expect(
-            completeExecution(db(), ORG_A, ids.executionId, { key: nextKey(), response: 'Done' }),
-          ).rejects.toEqual(recorderError('invalid_transition'));
+          await expect(completeExecution(db(), ORG_A, ids.executionId, { key: nextKey(), response: 'Done' })).rejects.toEqual(
+            recorderError('invalid_transition'),
+          );
           await expect(recordToolCall(db(), ORG_A, ids.executionId, toolCall(nextKey()))).rejects.toEqual(
             recorderError('invalid_transition'),
           );
-          await failExecution(db(), ORG_A, ids.executionId, { key: nextKey(), errorMessage: 'Queue timeout: no worker picked the run up' });
+          await failExecution(db(), ORG_A, ids.executionId, {
+            key: nextKey(),
+            errorMessage: 'Queue timeout: no worker picked the run up',
+          });
           const row = await run(ORG_A, ids.executionId);
           expect(row).toMatchObject({ status: 'failed', errorMessage: 'Queue timeout: no worker picked the run up' });
           expect((await stepsOf(ORG_A, ids.conversationId)).map((s) => [s.kind, s.content])).toEqual([
@@ -373,13 +380,15 @@ for (const target of databaseTargets) {
           const key = nextKey();
           await completeExecution(db(), ORG_A, ids.executionId, { key, response: 'Posted the digest.' });
           const { errors } = await settle(
-            Array.from({ length: 5 }, () => completeExecution(db(), ORG_A, ids.executionId, { key, response: 'Posted the digest.' })),
+            Array.from({ length: 5 }, () =>
+              completeExecution(db(), ORG_A, ids.executionId, { key, response: 'Posted the digest.' }),
+            ),
           );
           expect(errors).toEqual([]);
           expect((await stepsOf(ORG_A, ids.conversationId)).map((s) => s.kind)).toEqual(['scheduled_call', 'final_response']);
-          await expect(
-            completeExecution(db(), ORG_A, ids.executionId, { key, response: 'A different answer' }),
-          ).rejects.toEqual(recorderError('idempotency_conflict'));
+          await expect(completeExecution(db(), ORG_A, ids.executionId, { key, response: 'A different answer' })).rejects.toEqual(
+            recorderError('idempotency_conflict'),
+          );
         });
 
         it('answers a tool call retried after the finish with its recorded step', async () => {
@@ -455,7 +464,12 @@ for (const target of databaseTargets) {
           expect(stored.map((s) => s.position)).toEqual(stored.map((_, i) => i));
           expect(stored.filter((s) => s.kind === 'final_response')).toHaveLength(1);
           expect(stored.at(-1)?.kind).toBe('final_response');
-          expect(stored.filter((s) => s.kind === 'tool_call').map((s) => s.key).sort()).toEqual([...tools.values].sort());
+          expect(
+            stored
+              .filter((s) => s.kind === 'tool_call')
+              .map((s) => s.key)
+              .sort(),
+          ).toEqual([...tools.values].sort());
           expect((await run(ORG_A, ids.executionId)).status).toBe('completed');
         });
       });
@@ -467,12 +481,7 @@ for (const target of databaseTargets) {
           await completeExecution(db(), ORG_A, ids.executionId, { key: nextKey(), response: 'Done' });
           const listed = async () =>
             (
-              await listExecutions(
-                db(),
-                ORG_A,
-                filtersFor(DEFAULT_QUERY, 'UTC'),
-                { kind: 'offset', limit: 1000, offset: 0 },
-              )
+              await listExecutions(db(), ORG_A, filtersFor(DEFAULT_QUERY, 'UTC'), { kind: 'offset', limit: 1000, offset: 0 })
             ).find((r) => r.id === ids.executionId);
           expect((await listed())?.credits).toBeNull();
           await setCredits(db(), ORG_A, ids.executionId, 12.34);

@@ -2,15 +2,7 @@ import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../src/db/database.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
-import {
-  AGENT,
-  fixtureRuns,
-  HUB_CONVERSATION,
-  insertFixture,
-  ORG_A,
-  ORG_B_CONVERSATION,
-  XSS,
-} from './support/fixture.js';
+import { AGENT, fixtureRuns, HUB_CONVERSATION, insertFixture, ORG_A, ORG_B_CONVERSATION, XSS } from './support/fixture.js';
 import { createTestHost, htmxHeaders, ORG_HEADER, parseDocument, text } from './support/test-host.js';
 
 for (const target of databaseTargets) {
@@ -64,7 +56,10 @@ for (const target of databaseTargets) {
         });
 
         it('gives every element a unique id', async () => {
-          for (const path of ['/admin/executions?status=failed', `/admin/executions/conversations/${fixtureRuns()[1]!.conversationId}`]) {
+          for (const path of [
+            '/admin/executions?status=failed',
+            `/admin/executions/conversations/${fixtureRuns()[1]!.conversationId}`,
+          ]) {
             const ids = [...(await getDocument(path)).querySelectorAll('[id]')].map((el) => el.id);
             expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
           }
@@ -102,7 +97,12 @@ for (const target of databaseTargets) {
           for (const [i, row] of rows.entries()) {
             expect(text(cells(row)[2])).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
             const tag = cells(row)[3]?.querySelector('.xa-tag');
-            const expected = { active: ['Active', 'green'], completed: ['Completed', 'blue'], pending: ['Pending', 'yellow'], failed: ['Failed', 'red'] }[runs[i]!.status];
+            const expected = {
+              active: ['Active', 'green'],
+              completed: ['Completed', 'blue'],
+              pending: ['Pending', 'yellow'],
+              failed: ['Failed', 'red'],
+            }[runs[i]!.status];
             expect(text(tag)).toBe(expected[0]);
             expect(tag?.getAttribute('class')).toContain(`xa-tag--${expected[1]}`);
           }
@@ -143,7 +143,9 @@ for (const target of databaseTargets) {
           expect(new Set(names).size).toBe(names.length);
           expect(names[0]).toMatch(/^View conversation: /);
           // A failed run whose tool call failed opens at that call.
-          expect(links[0]?.getAttribute('href')).toMatch(/^\/admin\/executions\/conversations\/[0-9a-f-]{36}\?status=failed(#xa-step-\d+)?$/);
+          expect(links[0]?.getAttribute('href')).toMatch(
+            /^\/admin\/executions\/conversations\/[0-9a-f-]{36}\?status=failed(#xa-step-\d+)?$/,
+          );
         });
 
         it('pages with a total on the left and current / total between the arrows', async () => {
@@ -207,13 +209,13 @@ for (const target of databaseTargets) {
           expect(text(doc.querySelector('.xa-empty'))).toContain('No executions match these filters.');
           expect(doc.querySelector('.xa-empty a')?.getAttribute('href')).toBe('/admin/executions');
           expect(text(doc.querySelector('.xa-total'))).toBe('0 executions total · 0 credits');
-      });
+        });
 
-      it('says in the caption what the table holds, dates as the page writes them', async () => {
-        const doc = await getDocument('/admin/executions?status=failed&start=2026-03-01&end=2026-03-10');
-        expect(text(doc.querySelector('caption'))).toBe(
-          'Executions, filtered by status Failed, from 01/03/2026, to 10/03/2026, newest first, page 1 of 1',
-        );
+        it('says in the caption what the table holds, dates as the page writes them', async () => {
+          const doc = await getDocument('/admin/executions?status=failed&start=2026-03-01&end=2026-03-10');
+          expect(text(doc.querySelector('caption'))).toBe(
+            'Executions, filtered by status Failed, from 01/03/2026, to 10/03/2026, newest first, page 1 of 1',
+          );
         });
 
         it('puts a start date after the end date right by the field, linked to it', async () => {
@@ -221,9 +223,9 @@ for (const target of databaseTargets) {
           const input = doc.querySelector('#xa-startDate');
           const message = doc.getElementById(input?.getAttribute('aria-describedby') ?? '');
           expect(text(message)).toBe('Error: Start date must be the same as or before the end date');
-        expect(input?.getAttribute('value')).toBe('2026-03-10');
-        expect(doc.querySelector('#xa-endDate')?.getAttribute('value')).toBe('2026-03-01');
-          });
+          expect(input?.getAttribute('value')).toBe('2026-03-10');
+          expect(doc.querySelector('#xa-endDate')?.getAttribute('value')).toBe('2026-03-01');
+        });
 
         it('escapes hostile names, titles and errors', async () => {
           const body = await (await get('/admin/executions')).text();
@@ -234,8 +236,18 @@ for (const target of databaseTargets) {
         });
 
         it.each([
-          'page=-1', 'page=0', 'page=1e9', 'page=NaN', 'status=%00', 'agent=%27%20or%201%3D1--', 'start=2025-02-30',
-          'end=9999-99-99', 'status=failed&status=active', `agent=${'a'.repeat(5000)}`, 'start=%F0%9F%92%A5', '%ZZ=1',
+          'page=-1',
+          'page=0',
+          'page=1e9',
+          'page=NaN',
+          'status=%00',
+          'agent=%27%20or%201%3D1--',
+          'start=2025-02-30',
+          'end=9999-99-99',
+          'status=failed&status=active',
+          `agent=${'a'.repeat(5000)}`,
+          'start=%F0%9F%92%A5',
+          '%ZZ=1',
         ])('answers %s with a page, never a 5xx', async (search) => {
           const res = await get(`/admin/executions?${search}`);
           expect(res.status).toBe(200);
@@ -298,47 +310,47 @@ for (const target of databaseTargets) {
       });
 
       describe('live refresh', () => {
-      const pollerOf = async (path: string) => (await getDocument(path)).querySelector('#xa-refresh');
-      const pollHeaders = (poller: Element | null): Record<string, string> => ({
-        ...htmxHeaders,
-        ...(JSON.parse(poller?.getAttribute('hx-headers') ?? '{}') as Record<string, string>),
+        const pollerOf = async (path: string) => (await getDocument(path)).querySelector('#xa-refresh');
+        const pollHeaders = (poller: Element | null): Record<string, string> => ({
+          ...htmxHeaders,
+          ...(JSON.parse(poller?.getAttribute('hx-headers') ?? '{}') as Record<string, string>),
+        });
+
+        it('polls every 10 s while the page shows Active or Pending runs, and not otherwise', async () => {
+          const poller = await pollerOf('/admin/executions');
+          expect(poller?.getAttribute('hx-trigger')).toBe('every 10s');
+          expect(poller?.getAttribute('hx-get')).toBe('/admin/executions');
+          expect(await pollerOf('/admin/executions?status=completed')).toBeNull();
+          expect(await pollerOf('/admin/executions?status=pending')).not.toBeNull();
+        });
+
+        it('answers an unchanged poll 304, with nothing to swap and nothing pushed', async () => {
+          const poller = await pollerOf('/admin/executions?page=2');
+          const res = await get('/admin/executions?page=2', pollHeaders(poller));
+          expect(res.status).toBe(304);
+          expect(await res.text()).toBe('');
+          expect(res.headers.get('HX-Reswap')).toBe('none');
+          expect(res.headers.get('HX-Push-Url')).toBeNull();
+        });
+
+        it('sends the new region when it changed, still without pushing history', async () => {
+          const poller = await pollerOf('/admin/executions');
+          const headers = { ...pollHeaders(poller), 'If-None-Match': '"stale"' };
+          const res = await get('/admin/executions', headers);
+          expect(res.status).toBe(200);
+          expect(res.headers.get('ETag')).toBe(JSON.parse(poller!.getAttribute('hx-headers')!)['If-None-Match']);
+          expect(res.headers.get('HX-Push-Url')).toBeNull();
+          expect(await res.text()).toContain('executions total');
+        });
+
+        it('scopes the ETag to the organization', async () => {
+          const poller = await pollerOf('/admin/executions');
+          const res = await app.request('/admin/executions', { headers: { ...pollHeaders(poller), [ORG_HEADER]: 'org-b' } });
+          expect(res.status).toBe(200);
+        });
       });
 
-      it('polls every 10 s while the page shows Active or Pending runs, and not otherwise', async () => {
-        const poller = await pollerOf('/admin/executions');
-        expect(poller?.getAttribute('hx-trigger')).toBe('every 10s');
-        expect(poller?.getAttribute('hx-get')).toBe('/admin/executions');
-        expect(await pollerOf('/admin/executions?status=completed')).toBeNull();
-        expect(await pollerOf('/admin/executions?status=pending')).not.toBeNull();
-      });
-
-      it('answers an unchanged poll 304, with nothing to swap and nothing pushed', async () => {
-        const poller = await pollerOf('/admin/executions?page=2');
-        const res = await get('/admin/executions?page=2', pollHeaders(poller));
-        expect(res.status).toBe(304);
-        expect(await res.text()).toBe('');
-        expect(res.headers.get('HX-Reswap')).toBe('none');
-        expect(res.headers.get('HX-Push-Url')).toBeNull();
-      });
-
-      it('sends the new region when it changed, still without pushing history', async () => {
-        const poller = await pollerOf('/admin/executions');
-        const headers = { ...pollHeaders(poller), 'If-None-Match': '"stale"' };
-        const res = await get('/admin/executions', headers);
-        expect(res.status).toBe(200);
-        expect(res.headers.get('ETag')).toBe(JSON.parse(poller!.getAttribute('hx-headers')!)['If-None-Match']);
-        expect(res.headers.get('HX-Push-Url')).toBeNull();
-        expect(await res.text()).toContain('executions total');
-      });
-
-      it('scopes the ETag to the organization', async () => {
-        const poller = await pollerOf('/admin/executions');
-        const res = await app.request('/admin/executions', { headers: { ...pollHeaders(poller), [ORG_HEADER]: 'org-b' } });
-        expect(res.status).toBe(200);
-      });
-    });
-
-    describe('the conversation view', () => {
+      describe('the conversation view', () => {
         const run1 = fixtureRuns()[1]!;
 
         it('shows the run and its timeline, tool calls expandable with escaped, pretty JSON', async () => {
@@ -380,7 +392,9 @@ for (const target of databaseTargets) {
           expect(res.status).toBe(200);
           const doc = parseDocument(await res.text());
           expect(doc.querySelector('form')?.getAttribute('action')).toBe('/orgs/acme/admin/executions');
-          expect(doc.querySelector('#xa-page-next')?.getAttribute('href')).toMatch(/^\/orgs\/acme\/admin\/executions\?page=2&after=/);
+          expect(doc.querySelector('#xa-page-next')?.getAttribute('href')).toMatch(
+            /^\/orgs\/acme\/admin\/executions\?page=2&after=/,
+          );
           expect(doc.querySelector('tbody a')?.getAttribute('href')).toMatch(/^\/orgs\/acme\/admin\/executions\/conversations\//);
           const script = doc.querySelector('script[src]')?.getAttribute('src') ?? '';
           expect(script).toMatch(/^\/orgs\/acme\/admin\/executions\/assets\/executions\.[0-9a-f]{10}\.js$/);

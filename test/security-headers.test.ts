@@ -88,16 +88,22 @@ describe('security headers', () => {
     const app = createTestHost(closed.db);
     await closed.close();
     const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
-    const res = await Promise.resolve(app.request(LIST, { headers: { [ORG_HEADER]: ORG_A } })).finally(() => logged.mockRestore());
+    const res = await Promise.resolve(app.request(LIST, { headers: { [ORG_HEADER]: ORG_A } })).finally(() =>
+      logged.mockRestore(),
+    );
     expect(res.status).toBeGreaterThanOrEqual(500);
     expect(res.headers.get('Content-Security-Policy')).toContain("script-src 'self'");
   });
 
   it('adds the host’s sources, or leaves the headers to a host that sets its own', async () => {
     const extra = createTestHost(database.db, LIST, {
-      securityHeaders: { sources: { 'style-src': [cspHash('body{}')], 'img-src': ['https://cdn.example.com'], 'font-src': ["'self'"] } },
+      securityHeaders: {
+        sources: { 'style-src': [cspHash('body{}')], 'img-src': ['https://cdn.example.com'], 'font-src': ["'self'"] },
+      },
     });
-    const policy = parsePolicy((await extra.request(LIST, { headers: { [ORG_HEADER]: ORG_A } })).headers.get('Content-Security-Policy'));
+    const policy = parsePolicy(
+      (await extra.request(LIST, { headers: { [ORG_HEADER]: ORG_A } })).headers.get('Content-Security-Policy'),
+    );
     expect(policy.get('style-src')).toContain(sha256('body{}'));
     expect(policy.get('img-src')).toEqual(["'self'", 'data:', 'https://cdn.example.com']);
     // 'none' beside another source would be ignored (and warned about): it is replaced.
@@ -146,12 +152,18 @@ describe.skipIf(browserSkipReason !== null)(
         if (r.request().headers()['x-executions-refresh'] === 'true') polls.push(r.status());
       });
       const url = () => new URL(page.url());
-      const stillSamePage = () => page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument === true);
+      const stillSamePage = () =>
+        page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument === true);
       try {
         await page.goto(served.origin + LIST);
         expect(await page.evaluate(() => (window as unknown as { htmx?: { version: string } }).htmx?.version)).toBe('4.0.1');
         // The inline stylesheet applied (allowed by its hash); htmx's indicator CSS adopted.
-        expect(await page.locator('.xa-tag--red').first().evaluate((el) => getComputedStyle(el).backgroundColor)).not.toBe('rgba(0, 0, 0, 0)');
+        expect(
+          await page
+            .locator('.xa-tag--red')
+            .first()
+            .evaluate((el) => getComputedStyle(el).backgroundColor),
+        ).not.toBe('rgba(0, 0, 0, 0)');
         expect(await page.evaluate(() => document.adoptedStyleSheets.length)).toBeGreaterThanOrEqual(1);
         await page.evaluate(() => Object.assign(window, { __sameDocument: true }));
 
@@ -172,7 +184,9 @@ describe.skipIf(browserSkipReason !== null)(
         await expect.poll(() => url().searchParams.get('page')).toBe('2');
         await page.selectOption('#xa-status', 'failed');
         await expect.poll(() => url().searchParams.get('status')).toBe('failed');
-        await expect.poll(async () => new Set(await page.locator('tbody .xa-tag').allTextContents())).toEqual(new Set(['Failed']));
+        await expect
+          .poll(async () => new Set(await page.locator('tbody .xa-tag').allTextContents()))
+          .toEqual(new Set(['Failed']));
         expect(url().searchParams.get('page')).toBeNull();
         expect(await stillSamePage()).toBe(true);
 
@@ -232,7 +246,9 @@ describe.skipIf(browserSkipReason !== null)(
       try {
         const page = await watched.newPage();
         await page.goto(`${server.origin}${LIST}`);
-        expect(await page.locator('.demo-sidebar').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(11, 12, 12)');
+        expect(await page.locator('.demo-sidebar').evaluate((el) => getComputedStyle(el).backgroundColor)).toBe(
+          'rgb(11, 12, 12)',
+        );
         await page.selectOption('#xa-status', 'failed');
         await expect.poll(() => new URL(page.url()).searchParams.get('status')).toBe('failed');
         await page.locator('tbody a.xa-icon-link').first().click();

@@ -73,17 +73,11 @@ describe('demo seed', () => {
 
   it('writes at least 2,000 scheduled runs for the demo organization within the last 90 days', async () => {
     expect(
-      await count(
-        db,
-        sql`select count(*) as n from xa_executions where organization_id = ${ACME} and schedule_id is not null`,
-      ),
+      await count(db, sql`select count(*) as n from xa_executions where organization_id = ${ACME} and schedule_id is not null`),
     ).toBeGreaterThanOrEqual(2000);
     const ninetyDaysAgo = new Date(NOW.getTime() - 90 * 24 * 3600 * 1000);
     expect(
-      await count(
-        db,
-        sql`select count(*) as n from xa_executions where started_at < ${ninetyDaysAgo} or started_at > ${NOW}`,
-      ),
+      await count(db, sql`select count(*) as n from xa_executions where started_at < ${ninetyDaysAgo} or started_at > ${NOW}`),
     ).toBe(0);
   });
 
@@ -131,12 +125,7 @@ describe('demo seed', () => {
   });
 
   it('uses all three schedule kinds', async () => {
-    expect(
-      await count(
-        db,
-        sql`select count(distinct kind) as n from xa_schedules where organization_id = ${ACME}`,
-      ),
-    ).toBe(3);
+    expect(await count(db, sql`select count(distinct kind) as n from xa_schedules where organization_id = ${ACME}`)).toBe(3);
   });
 
   it('titles every scheduled conversation with its schedule name', async () => {
@@ -180,10 +169,7 @@ describe('demo seed', () => {
 
   it('gives the other organization its own runs, all titled "Globex …"', async () => {
     expect(
-      await count(
-        db,
-        sql`select count(*) as n from xa_executions where organization_id = ${GLOBEX} and schedule_id is not null`,
-      ),
+      await count(db, sql`select count(*) as n from xa_executions where organization_id = ${GLOBEX} and schedule_id is not null`),
     ).toBeGreaterThan(100);
     expect(
       await count(
@@ -192,10 +178,7 @@ describe('demo seed', () => {
       ),
     ).toBe(0);
     expect(
-      await count(
-        db,
-        sql`select count(*) as n from xa_conversations where organization_id = ${ACME} and title like 'Globex%'`,
-      ),
+      await count(db, sql`select count(*) as n from xa_conversations where organization_id = ${ACME} and title like 'Globex%'`),
     ).toBe(0);
   });
 
@@ -229,10 +212,7 @@ describe('demo seed', () => {
       expect(n, cause).toBeGreaterThan(0);
     }
     expect(
-      await count(
-        db,
-        sql`select count(*) as n from xa_executions where status <> 'failed' and error_message is not null`,
-      ),
+      await count(db, sql`select count(*) as n from xa_executions where status <> 'failed' and error_message is not null`),
     ).toBe(0);
   });
 

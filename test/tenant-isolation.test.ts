@@ -92,7 +92,12 @@ async function recordTenant(db: ExecutionsDatabase, tenant: Tenant, index: numbe
     const startedAt = BASE_TIME - j * 5 * HOUR - index * 47 * 60_000;
     const key = `${org}-run-${j}`;
     const prompt = `${marker} prompt ${j}`;
-    const call = { toolName: `${marker}.tool`, input: { query: marker }, output: { result: `${marker} output` }, durationMs: 120 };
+    const call = {
+      toolName: `${marker}.tool`,
+      input: { query: marker },
+      output: { result: `${marker} output` },
+      durationMs: 120,
+    };
     if (status === 'completed' || status === 'failed') {
       finished.push({
         key,
@@ -120,7 +125,12 @@ async function recordTenant(db: ExecutionsDatabase, tenant: Tenant, index: numbe
   recorded.forEach((ids, i) => {
     const run = finished[i]!;
     const agentId = tenant.agents.find((a) => a.schedule === run.scheduleId)!.id;
-    tenant.runs.push({ conversationId: ids.conversationId, agentId, status: run.outcome.status, startedAt: run.startedAt.getTime() });
+    tenant.runs.push({
+      conversationId: ids.conversationId,
+      agentId,
+      status: run.outcome.status,
+      startedAt: run.startedAt.getTime(),
+    });
   });
   for (const agent of tenant.agents.filter((a) => a.removed)) await deleteAgent(db, org, agent.id);
 }
@@ -205,7 +215,9 @@ describe(`tenant isolation on ${target.name}`, () => {
   afterAll(() => database?.dispose());
 
   const get = async (path: string, organization: string | null, headers: Record<string, string> = {}) => {
-    const res = await app.request(path, { headers: { ...(organization === null ? {} : { [ORG_HEADER]: organization }), ...headers } });
+    const res = await app.request(path, {
+      headers: { ...(organization === null ? {} : { [ORG_HEADER]: organization }), ...headers },
+    });
     return { res, body: await res.text() };
   };
   const pollHeaders = (etag?: string) => ({
@@ -285,7 +297,10 @@ describe(`tenant isolation on ${target.name}`, () => {
         const [header, ...rows] = readCsv(body);
         expect(header?.[7], path).toBe('Conversation ID');
         const own = ownConversations.get(viewer) ?? new Set();
-        expect(rows.map((r) => r[7]).filter((id) => !own.has(id ?? '')), path).toEqual([]);
+        expect(
+          rows.map((r) => r[7]).filter((id) => !own.has(id ?? '')),
+          path,
+        ).toEqual([]);
         const page = await get(listPath(filter), viewer);
         expect(rows.length, `${path}: rows against the page's total`).toBe(totalOnPage(page.body));
         expect(rows.length, path).toBe(expectedTotal(viewer, filter));
@@ -317,7 +332,9 @@ describe(`tenant isolation on ${target.name}`, () => {
     const pathArb = fc.oneof(
       filterArb.map(listPath),
       filterArb.map(csvPath),
-      fc.tuple(fc.constantFrom(...conversations), filterArb).map(([id, f]) => `${LIST}/conversations/${id}${listPath(f).slice(LIST.length)}`),
+      fc
+        .tuple(fc.constantFrom(...conversations), filterArb)
+        .map(([id, f]) => `${LIST}/conversations/${id}${listPath(f).slice(LIST.length)}`),
     );
     const headersArb = fc.constantFrom<Record<string, string>>(
       {},
@@ -330,7 +347,10 @@ describe(`tenant isolation on ${target.name}`, () => {
       fc.asyncProperty(pathArb, headersArb, async (path, headers) => {
         const { res, body } = await get(path, null, headers);
         expect(res.status, path).toBe(401);
-        expect(TENANTS.flatMap((t) => secretsOf(t).filter((s) => body.includes(s))), path).toEqual([]);
+        expect(
+          TENANTS.flatMap((t) => secretsOf(t).filter((s) => body.includes(s))),
+          path,
+        ).toEqual([]);
       }),
       { numRuns: CASES },
     );

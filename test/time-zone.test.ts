@@ -4,7 +4,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dateOfDay, dayOfDate, formatCalendarDate, formatDateTime, localDay } from '../src/lib/time-zone.js';
 
-const ZONES = ['UTC', 'Asia/Kolkata', 'Asia/Kathmandu', 'America/Sao_Paulo', 'America/New_York', 'Europe/London', 'Australia/Lord_Howe', 'Pacific/Chatham'];
+const ZONES = [
+  'UTC',
+  'Asia/Kolkata',
+  'Asia/Kathmandu',
+  'America/Sao_Paulo',
+  'America/New_York',
+  'Europe/London',
+  'Australia/Lord_Howe',
+  'Pacific/Chatham',
+];
 
 describe('formatDateTime', () => {
   it('writes dd/MM/yyyy HH:mm in the zone, as date-fns does, for any instant', () => {
@@ -45,14 +54,17 @@ describe('formatDateTime', () => {
 describe('calendar dates by their digits', () => {
   it('read, write and show any yyyy-MM-dd date as date-fns does', () => {
     fc.assert(
-      fc.property(fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2199-12-31T00:00:00Z'), noInvalidDate: true }), (instant) => {
-        const day = instant.toISOString().slice(0, 10);
-        const parsed = parse(day, 'yyyy-MM-dd', new Date());
-        expect(dateOfDay(day).getTime()).toBe(parsed.getTime());
-        expect(dayOfDate(parsed)).toBe(format(parsed, 'yyyy-MM-dd'));
-        expect(dayOfDate(dateOfDay(day))).toBe(day);
-        expect(formatCalendarDate(day)).toBe(format(parsed, 'dd/MM/yyyy'));
-      }),
+      fc.property(
+        fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2199-12-31T00:00:00Z'), noInvalidDate: true }),
+        (instant) => {
+          const day = instant.toISOString().slice(0, 10);
+          const parsed = parse(day, 'yyyy-MM-dd', new Date());
+          expect(dateOfDay(day).getTime()).toBe(parsed.getTime());
+          expect(dayOfDate(parsed)).toBe(format(parsed, 'yyyy-MM-dd'));
+          expect(dayOfDate(dateOfDay(day))).toBe(day);
+          expect(formatCalendarDate(day)).toBe(format(parsed, 'dd/MM/yyyy'));
+        },
+      ),
       { numRuns: 2_000 },
     );
   });

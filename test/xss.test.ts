@@ -48,14 +48,29 @@ async function recordCorpus(db: ExecutionsDatabase): Promise<void> {
   const runs: FinishedRunInput[] = [];
   for (const [i, payload] of XSS_PAYLOADS.entries()) {
     await upsertAgent(db, ORG, { agentId: uuid(1, i), name: payload });
-    await upsertSchedule(db, ORG, { scheduleId: uuid(2, i), agentId: uuid(1, i), name: payload, kind: 'cron', expression: payload });
+    await upsertSchedule(db, ORG, {
+      scheduleId: uuid(2, i),
+      agentId: uuid(1, i),
+      name: payload,
+      kind: 'cron',
+      expression: payload,
+    });
     const startedAt = new Date(BASE_TIME - (i + 1) * 3_600_000);
     runs.push({
       key: `run-${i}`,
       scheduleId: uuid(2, i),
       prompt: payload,
       startedAt,
-      toolCalls: [{ toolName: payload, input: toolInput(payload), output: toolOutput(payload), ok: !isFailed(i), durationMs: 300, at: startedAt }],
+      toolCalls: [
+        {
+          toolName: payload,
+          input: toolInput(payload),
+          output: toolOutput(payload),
+          ok: !isFailed(i),
+          durationMs: 300,
+          at: startedAt,
+        },
+      ],
       outcome: isFailed(i) ? { status: 'failed', errorMessage: payload } : { status: 'completed', response: payload },
       finishedAt: new Date(startedAt.getTime() + 5_000),
       credits: 1,
@@ -63,16 +78,28 @@ async function recordCorpus(db: ExecutionsDatabase): Promise<void> {
   }
   await recordFinishedRuns(db, ORG, runs);
   // One run still going, older than all: the last page polls, and payloads arrive through the poll.
-  const live = await startExecution(db, ORG, { key: 'live', scheduleId: uuid(2, 0), prompt: XSS_PAYLOADS[0]!, startedAt: new Date(BASE_TIME - 1_000 * 3_600_000) });
+  const live = await startExecution(db, ORG, {
+    key: 'live',
+    scheduleId: uuid(2, 0),
+    prompt: XSS_PAYLOADS[0]!,
+    startedAt: new Date(BASE_TIME - 1_000 * 3_600_000),
+  });
   await markActive(db, ORG, live.executionId);
   await recordToolCall(db, ORG, live.executionId, {
-    key: 'tool', toolName: XSS_PAYLOADS[1]!, input: toolInput(XSS_PAYLOADS[2]!), output: toolOutput(XSS_PAYLOADS[3]!), ok: true, durationMs: 10,
+    key: 'tool',
+    toolName: XSS_PAYLOADS[1]!,
+    input: toolInput(XSS_PAYLOADS[2]!),
+    output: toolOutput(XSS_PAYLOADS[3]!),
+    ok: true,
+    durationMs: 10,
   });
 }
 
 /** The list, newest first: payload i is row i, then the live run under payload 0's agent and schedule. */
 const LISTED = [...XSS_PAYLOADS, XSS_PAYLOADS[0]!];
-const PAGES = Array.from({ length: Math.ceil(LISTED.length / PAGE_SIZE) }, (_, p) => LISTED.slice(p * PAGE_SIZE, (p + 1) * PAGE_SIZE));
+const PAGES = Array.from({ length: Math.ceil(LISTED.length / PAGE_SIZE) }, (_, p) =>
+  LISTED.slice(p * PAGE_SIZE, (p + 1) * PAGE_SIZE),
+);
 
 /** Text as the DOM holds it: HTML parsing turns every CR and CRLF into LF (newline normalisation). */
 const asParsed = (text: string) => text.replace(/\r\n?/g, '\n');
@@ -94,22 +121,25 @@ interface Audit {
 }
 
 async function audit(page: Page): Promise<Audit> {
-  return page.evaluate((ownTags) => {
-    const elements = [...document.querySelectorAll('*')];
-    const attributes = elements.flatMap((el) => [...el.attributes].map((a) => ({ el, name: a.name, value: a.value })));
-    return {
-      pwned: (window as unknown as { __pwned?: unknown }).__pwned,
-      foreignTags: [...new Set(elements.map((el) => el.localName).filter((tag) => !ownTags.includes(tag)))],
-      handlers: attributes.filter((a) => /^on/i.test(a.name)).map((a) => `${a.el.localName}[${a.name}]`),
-      scriptUrls: attributes
-        // An input's value is form data, never loaded or run: a failure filter carries its tool name there.
-        .filter((a) => !(a.el.localName === 'input' && a.name === 'value'))
-        .filter((a) => /^(javascript|data|vbscript):/i.test(unspaced(a.value)) && a.name !== 'href')
-        .concat(attributes.filter((a) => a.name === 'href' && /^(javascript|vbscript):/i.test(unspaced(a.value))))
-        .map((a) => `${a.el.localName}[${a.name}=${a.value}]`),
-      inlineScripts: document.querySelectorAll('script:not([src])').length,
-    };
-  }, [...OWN_TAGS]);
+  return page.evaluate(
+    (ownTags) => {
+      const elements = [...document.querySelectorAll('*')];
+      const attributes = elements.flatMap((el) => [...el.attributes].map((a) => ({ el, name: a.name, value: a.value })));
+      return {
+        pwned: (window as unknown as { __pwned?: unknown }).__pwned,
+        foreignTags: [...new Set(elements.map((el) => el.localName).filter((tag) => !ownTags.includes(tag)))],
+        handlers: attributes.filter((a) => /^on/i.test(a.name)).map((a) => `${a.el.localName}[${a.name}]`),
+        scriptUrls: attributes
+          // An input's value is form data, never loaded or run: a failure filter carries its tool name there.
+          .filter((a) => !(a.el.localName === 'input' && a.name === 'value'))
+          .filter((a) => /^(javascript|data|vbscript):/i.test(unspaced(a.value)) && a.name !== 'href')
+          .concat(attributes.filter((a) => a.name === 'href' && /^(javascript|vbscript):/i.test(unspaced(a.value))))
+          .map((a) => `${a.el.localName}[${a.name}=${a.value}]`),
+        inlineScripts: document.querySelectorAll('script:not([src])').length,
+      };
+    },
+    [...OWN_TAGS],
+  );
 }
 
 describe.skipIf(browserSkipReason !== null)(
@@ -202,9 +232,9 @@ describe.skipIf(browserSkipReason !== null)(
         for (const i of [0, 2, 4, 12, 13, 15, 31, 40]) {
           const payload = XSS_PAYLOADS[i]!;
           await page.selectOption('#xa-agent', `00000000-0000-4000-8001-${i.toString(16).padStart(12, '0')}`);
-          await expect.poll(() => page.locator('tbody tr td:first-child').allTextContents()).toEqual(
-            (i === 0 ? [payload, payload] : [payload]).map(asParsed),
-          );
+          await expect
+            .poll(() => page.locator('tbody tr td:first-child').allTextContents())
+            .toEqual((i === 0 ? [payload, payload] : [payload]).map(asParsed));
           await expectInert(page, watched, `filtered by agent ${i}`);
           if (isFailed(i)) await revealErrors(page, watched, [payload]);
         }
@@ -219,7 +249,9 @@ describe.skipIf(browserSkipReason !== null)(
         const hrefs: string[] = [];
         for (const p of PAGES.keys()) {
           await page.goto(`${served.origin}${LIST}?page=${p + 1}`);
-          hrefs.push(...(await page.locator('tbody a.xa-icon-link').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))));
+          hrefs.push(
+            ...(await page.locator('tbody a.xa-icon-link').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''))),
+          );
         }
         expect(hrefs).toHaveLength(LISTED.length);
         for (const [i, payload] of XSS_PAYLOADS.entries()) {
@@ -293,7 +325,10 @@ describe.skipIf(browserSkipReason !== null)(
 
         // Opened directly, the URL is a download: no document is made of it.
         const direct = await watched.newPage();
-        const [again] = await Promise.all([direct.waitForEvent('download', { timeout: 10_000 }), direct.goto(csvUrl).catch(() => null)]);
+        const [again] = await Promise.all([
+          direct.waitForEvent('download', { timeout: 10_000 }),
+          direct.goto(csvUrl).catch(() => null),
+        ]);
         expect(again.suggestedFilename()).toMatch(/^executions-\d{4}-\d{2}-\d{2}\.csv$/);
         expect(direct.url()).toBe('about:blank');
         await expectInert(direct, watched, 'CSV URL opened');
@@ -306,7 +341,10 @@ describe.skipIf(browserSkipReason !== null)(
           const { 'content-disposition': _attachment, ...headers } = response.headers();
           await route.fulfill({ response, headers });
         });
-        const [anyway] = await Promise.all([bare.waitForEvent('download', { timeout: 10_000 }), bare.goto(csvUrl).catch(() => null)]);
+        const [anyway] = await Promise.all([
+          bare.waitForEvent('download', { timeout: 10_000 }),
+          bare.goto(csvUrl).catch(() => null),
+        ]);
         expectStoredCells(await readFile(await anyway.path(), 'utf8'));
         expect(bare.url()).toBe('about:blank');
         await expectInert(bare, watched, 'CSV URL without its attachment header');

@@ -28,8 +28,20 @@ export async function recordExampleRuns(db) {
   for (const org of ORGANIZATIONS) {
     await upsertOrganization(db, org.id, { name: org.name, timeZone: org.timeZone });
     await upsertAgent(db, org.id, { agentId: AGENT, name: `${org.name} Assistant` });
-    await upsertSchedule(db, org.id, { scheduleId: DIGEST, agentId: AGENT, name: `${org.name} daily digest`, kind: 'cron', expression: '0 9 * * *' });
-    await upsertSchedule(db, org.id, { scheduleId: SYNC, agentId: AGENT, name: `${org.name} CRM sync`, kind: 'interval', expression: 'PT6H' });
+    await upsertSchedule(db, org.id, {
+      scheduleId: DIGEST,
+      agentId: AGENT,
+      name: `${org.name} daily digest`,
+      kind: 'cron',
+      expression: '0 9 * * *',
+    });
+    await upsertSchedule(db, org.id, {
+      scheduleId: SYNC,
+      agentId: AGENT,
+      name: `${org.name} CRM sync`,
+      kind: 'interval',
+      expression: 'PT6H',
+    });
 
     // Sixty finished runs, newest an hour ago; every third one failed at the CRM.
     const now = Date.now();
@@ -62,7 +74,11 @@ export async function recordExampleRuns(db) {
     await recordFinishedRuns(db, org.id, runs);
 
     // One run the live way: fired, picked up, a tool call, finished, credited later.
-    const { executionId } = await startExecution(db, org.id, { key: `${org.id}-live-1`, scheduleId: DIGEST, prompt: 'Post the daily digest.' });
+    const { executionId } = await startExecution(db, org.id, {
+      key: `${org.id}-live-1`,
+      scheduleId: DIGEST,
+      prompt: 'Post the daily digest.',
+    });
     await markActive(db, org.id, executionId);
     await recordToolCall(db, org.id, executionId, {
       key: 'slack-1',
@@ -76,7 +92,15 @@ export async function recordExampleRuns(db) {
     await setCredits(db, org.id, executionId, 0.75);
 
     // And one that failed without a tool call.
-    const broken = await startExecution(db, org.id, { key: `${org.id}-live-2`, scheduleId: SYNC, prompt: 'Sync the CRM.', status: 'active' });
-    await failExecution(db, org.id, broken.executionId, { key: 'finish', errorMessage: 'Token limit exceeded: 131,204 tokens (limit 128,000)' });
+    const broken = await startExecution(db, org.id, {
+      key: `${org.id}-live-2`,
+      scheduleId: SYNC,
+      prompt: 'Sync the CRM.',
+      status: 'active',
+    });
+    await failExecution(db, org.id, broken.executionId, {
+      key: 'finish',
+      errorMessage: 'Token limit exceeded: 131,204 tokens (limit 128,000)',
+    });
   }
 }

@@ -16,9 +16,7 @@ import { createExecutionsAdmin, openDatabase } from 'executions-admin';
 import { recordExampleRuns, ORGANIZATIONS } from './record-runs.js';
 
 const hostLoadsHtmx2 = process.env.HTMX === '2';
-const htmx2 = hostLoadsHtmx2
-  ? readFileSync(createRequire(import.meta.url).resolve('htmx2/dist/htmx.min.js'))
-  : null;
+const htmx2 = hostLoadsHtmx2 ? readFileSync(createRequire(import.meta.url).resolve('htmx2/dist/htmx.min.js')) : null;
 
 // The database: in memory for the example; DATABASE_URL for real Postgres.
 const database = await openDatabase(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : {});
@@ -33,20 +31,22 @@ const app = new Hono();
 // The host's own layout, through hono's jsxRenderer: the module renders inside it.
 app.use(
   '*',
-  jsxRenderer(({ children, title }) => html`
-    <html lang="en">
-      <head>
-        <meta charset="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>${title ?? 'Example host'} · Example host</title>
-        <link rel="icon" href="data:," />
-        ${hostLoadsHtmx2 ? html`<script src="/static/htmx-2.min.js" defer></script>` : ''}
-      </head>
-      <body>
-        <header class="host-header"><strong>Example host admin</strong></header>
-        <main id="main">${children}</main>
-      </body>
-    </html>`),
+  jsxRenderer(
+    ({ children, title }) =>
+      html` <html lang="en">
+        <head>
+          <meta charset="utf-8" />
+          <meta name="viewport" content="width=device-width, initial-scale=1" />
+          <title>${title ?? 'Example host'} · Example host</title>
+          <link rel="icon" href="data:," />
+          ${hostLoadsHtmx2 ? html`<script src="/static/htmx-2.min.js" defer></script>` : ''}
+        </head>
+        <body>
+          <header class="host-header"><strong>Example host admin</strong></header>
+          <main id="main">${children}</main>
+        </body>
+      </html>`,
+  ),
 );
 
 app.get('/static/htmx-2.min.js', (c) =>

@@ -36,11 +36,20 @@ function inRange({ after, through, newest }: ListRange): SQL | undefined {
  * joined — each as one CSV line (`line`, SQL over the joined tables). Unexecuted: the export
  * aggregates a batch of lines over it, in one row.
  */
-export function csvLinesQuery(db: ExecutionsDatabase, organizationId: string, filters: ExecutionFilters, line: SQL<string>, range: ListRange) {
+export function csvLinesQuery(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  filters: ExecutionFilters,
+  line: SQL<string>,
+  range: ListRange,
+) {
   return db
     .select({ line: line.as('line') })
     .from(executions)
-    .innerJoin(agents, and(sql`${agents.organizationId} = ${executions.organizationId}`, sql`${agents.id} = ${executions.agentId}`))
+    .innerJoin(
+      agents,
+      and(sql`${agents.organizationId} = ${executions.organizationId}`, sql`${agents.id} = ${executions.agentId}`),
+    )
     .where(and(listConditions(filters, asParameters(listBindings(organizationId, filters))), inRange(range)))
     .orderBy(...NEWEST_FIRST);
 }
@@ -60,7 +69,9 @@ export function batchBoundariesQuery(
   size: number,
   count: number,
 ) {
-  const bind = asParameters(listBindings(organizationId, filters, after ? { kind: 'after', cursor: after, limit: 0 } : undefined));
+  const bind = asParameters(
+    listBindings(organizationId, filters, after ? { kind: 'after', cursor: after, limit: 0 } : undefined),
+  );
   const runs = db
     .select({ startedAt: executions.startedAt, id: executions.id })
     .from(executions)

@@ -25,27 +25,11 @@ import {
 
 export const scheduleKind = pgEnum('xa_schedule_kind', ['cron', 'interval', 'trigger']);
 
-export const conversationChannel = pgEnum('xa_conversation_channel', [
-  'schedule',
-  'hub',
-  'public_channel',
-  'whatsapp',
-  'api',
-]);
+export const conversationChannel = pgEnum('xa_conversation_channel', ['schedule', 'hub', 'public_channel', 'whatsapp', 'api']);
 
-export const executionStatus = pgEnum('xa_execution_status', [
-  'active',
-  'completed',
-  'pending',
-  'failed',
-]);
+export const executionStatus = pgEnum('xa_execution_status', ['active', 'completed', 'pending', 'failed']);
 
-export const stepKind = pgEnum('xa_step_kind', [
-  'scheduled_call',
-  'tool_call',
-  'final_response',
-  'error',
-]);
+export const stepKind = pgEnum('xa_step_kind', ['scheduled_call', 'tool_call', 'final_response', 'error']);
 
 /**
  * A run is a credit spike when it cost more than this many times its agent's usual credits (the
@@ -125,7 +109,9 @@ export const executions = pgTable(
      * default is null, which NOT NULL refuses: a load with the triggers off
      * (session_replication_role = replica) must write it itself.
      */
-    conversationTitle: text('conversation_title').notNull().default(sql`null`),
+    conversationTitle: text('conversation_title')
+      .notNull()
+      .default(sql`null`),
     agentId: uuid('agent_id').notNull(),
     /** The schedule that fired the run; null for runs from other channels, which the page never lists. */
     scheduleId: uuid('schedule_id'),

@@ -95,13 +95,7 @@ export async function seedDemo(db: ExecutionsDatabase, options: SeedOptions = {}
   buildScheduledRuns(g, acme, runs, Math.min(3, Math.floor(runs / 50)), Math.min(4, Math.floor(runs / 40)));
   buildChannelRuns(g, acme, Math.round(runs / 8));
   const globex = createOrg(g, GLOBEX);
-  buildScheduledRuns(
-    g,
-    globex,
-    Math.round(runs / 12),
-    Math.min(1, Math.floor(runs / 500)),
-    Math.min(1, Math.floor(runs / 500)),
-  );
+  buildScheduledRuns(g, globex, Math.round(runs / 12), Math.min(1, Math.floor(runs / 500)), Math.min(1, Math.floor(runs / 500)));
 
   await writeSeed(db, g);
 }

@@ -6,14 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, isNull } from 'drizzle-orm';
 import type { ExecutionsDatabase } from '../db/database.js';
-import {
-  completeExecution,
-  failExecution,
-  markActive,
-  recordToolCall,
-  setCredits,
-  startExecution,
-} from '../write/recorder.js';
+import { completeExecution, failExecution, markActive, recordToolCall, setCredits, startExecution } from '../write/recorder.js';
 import { agents, schedules } from '../db/schema.js';
 import { planDemoRun } from './seed.js';
 

@@ -26,7 +26,8 @@ export async function digestFailures(
 }
 
 /** The key of a prepared digest query: the filters' shape and which counts their dates allow. */
-export const digestShape = (filters: ExecutionFilters) => `digest ${filterShape(filters)} ${countsName(countsForFilters(filters, null))}`;
+export const digestShape = (filters: ExecutionFilters) =>
+  `digest ${filterShape(filters)} ${countsName(countsForFilters(filters, null))}`;
 
 /** The digest's query with placeholders, unexecuted. */
 export function digestFailuresQuery(db: ExecutionsDatabase, filters: ExecutionFilters, c: InsightCounts) {

@@ -47,13 +47,15 @@ const HTMX2_INDICATOR_CSS =
 
 /** Comments and runs of white space out: fewer bytes in every page, before compression too. */
 function minifyCss(css: string): string {
-  return css
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .replace(/\s+/g, ' ')
-    // Not around ':' — a space before it is a descendant combinator (`.a :is(b)`).
-    .replace(/\s*([{};,>])\s*/g, '$1')
-    .replace(/;}/g, '}')
-    .trim();
+  return (
+    css
+      .replace(/\/\*[\s\S]*?\*\//g, '')
+      .replace(/\s+/g, ' ')
+      // Not around ':' — a space before it is a descendant combinator (`.a :is(b)`).
+      .replace(/\s*([{};,>])\s*/g, '$1')
+      .replace(/;}/g, '}')
+      .trim()
+  );
 }
 
 export function loadAssets(options: { serveHtmx: boolean }): ModuleAssets {

@@ -26,13 +26,54 @@ import { raw } from 'hono/html';
 import { escapeToBuffer, type HtmlEscapedString } from 'hono/utils/html';
 
 /** As hono/jsx: elements written `<br />` when they have no children. */
-const VOID_ELEMENTS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'keygen', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
+const VOID_ELEMENTS = new Set([
+  'area',
+  'base',
+  'br',
+  'col',
+  'embed',
+  'hr',
+  'img',
+  'input',
+  'keygen',
+  'link',
+  'meta',
+  'param',
+  'source',
+  'track',
+  'wbr',
+]);
 
 /** As hono/jsx: `true` renders `name=""`, `false` leaves the attribute out. */
 const BOOLEAN_ATTRIBUTES = new Set([
-  'allowfullscreen', 'async', 'autofocus', 'autoplay', 'checked', 'controls', 'default', 'defer', 'disabled', 'download',
-  'formnovalidate', 'hidden', 'inert', 'ismap', 'itemscope', 'loop', 'multiple', 'muted', 'nomodule', 'novalidate', 'open',
-  'playsinline', 'readonly', 'required', 'reversed', 'selected', 'shadowrootclonable', 'shadowrootdelegatesfocus',
+  'allowfullscreen',
+  'async',
+  'autofocus',
+  'autoplay',
+  'checked',
+  'controls',
+  'default',
+  'defer',
+  'disabled',
+  'download',
+  'formnovalidate',
+  'hidden',
+  'inert',
+  'ismap',
+  'itemscope',
+  'loop',
+  'multiple',
+  'muted',
+  'nomodule',
+  'novalidate',
+  'open',
+  'playsinline',
+  'readonly',
+  'required',
+  'reversed',
+  'selected',
+  'shadowrootclonable',
+  'shadowrootdelegatesfocus',
   'shadowrootserializable',
 ]);
 
@@ -80,7 +121,9 @@ function isValidTagName(name: unknown): name is string {
 }
 
 function isValidAttributeName(name: string): boolean {
-  return validAttributeNames.has(name) || (name !== '' && !INVALID_ATTRIBUTE_NAME.test(name) && remember(validAttributeNames, name));
+  return (
+    validAttributeNames.has(name) || (name !== '' && !INVALID_ATTRIBUTE_NAME.test(name) && remember(validAttributeNames, name))
+  );
 }
 
 type Props = Record<string, unknown>;

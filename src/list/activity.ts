@@ -3,7 +3,16 @@
  * about two months; beyond that per week, month or year, so the chart never has more than
  * MAX_BARS bars however long the range.
  */
-import { addDays, addMonths, addWeeks, addYears, differenceInCalendarDays, startOfMonth, startOfWeek, startOfYear } from 'date-fns';
+import {
+  addDays,
+  addMonths,
+  addWeeks,
+  addYears,
+  differenceInCalendarDays,
+  startOfMonth,
+  startOfWeek,
+  startOfYear,
+} from 'date-fns';
 import type { ActivityUnit } from './counts.js';
 import { MIN_DATE } from './filters.js';
 import { dateOfDay as toDate, dayOfDate as toDay } from '../lib/time-zone.js';
@@ -46,7 +55,12 @@ function unitFor(from: string, to: string): ActivityUnit {
  * future (a scheduler's clock ahead) is counted in the total but drawn only when the end date
  * asks for that day.
  */
-export function activityRange(startDate: string | null, endDate: string | null, firstDay: string | null, today: string): ActivityRange {
+export function activityRange(
+  startDate: string | null,
+  endDate: string | null,
+  firstDay: string | null,
+  today: string,
+): ActivityRange {
   let to = endDate ?? today;
   if (to > today && (startDate ?? today) <= today) to = today;
   let from = startDate ?? firstDay ?? to;

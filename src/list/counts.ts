@@ -6,10 +6,25 @@
 import { getTableName } from 'drizzle-orm';
 import { executionDailyCounts, executionMonthlyCounts, executionStatusCounts } from '../db/schema.js';
 
-export const DAILY = { ...executionDailyCounts, table: executionDailyCounts, period: executionDailyCounts.day, insight: true as const };
-export const MONTHLY = { ...executionMonthlyCounts, table: executionMonthlyCounts, period: executionMonthlyCounts.month, insight: true as const };
+export const DAILY = {
+  ...executionDailyCounts,
+  table: executionDailyCounts,
+  period: executionDailyCounts.day,
+  insight: true as const,
+};
+export const MONTHLY = {
+  ...executionMonthlyCounts,
+  table: executionMonthlyCounts,
+  period: executionMonthlyCounts.month,
+  insight: true as const,
+};
 /** Without the insight keys: a row per day, agent and status, far fewer rows than DAILY. */
-export const BY_STATUS = { ...executionStatusCounts, table: executionStatusCounts, period: executionStatusCounts.day, insight: false as const };
+export const BY_STATUS = {
+  ...executionStatusCounts,
+  table: executionStatusCounts,
+  period: executionStatusCounts.day,
+  insight: false as const,
+};
 
 export type InsightCounts = typeof DAILY | typeof MONTHLY;
 export type Counts = InsightCounts | typeof BY_STATUS;

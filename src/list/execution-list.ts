@@ -65,7 +65,11 @@ export async function loadExecutionList(
   // With a cursor (the arrows' links) summary and page are read together, in one statement, each
   // at constant cost; so are they for the first page, which needs no total to find its rows.
   const first = !cursor && query.page === 1;
-  const together: PageRequest | null = cursor ? { kind: cursor.direction, cursor, limit: PAGE_SIZE } : first ? pageByPosition(1, 0) : null;
+  const together: PageRequest | null = cursor
+    ? { kind: cursor.direction, cursor, limit: PAGE_SIZE }
+    : first
+      ? pageByPosition(1, 0)
+      : null;
   const { summary, rows: keyed } = together
     ? await pageWithSummary(db, organization.id, filters, range.unit, together, agents)
     : { summary: await summarizeExecutions(db, organization.id, filters, range.unit), rows: null };

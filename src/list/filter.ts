@@ -39,14 +39,29 @@ export interface Option {
 /** A form control as the filter view renders it; `slot` names its error message. */
 export type FormField =
   | { kind: 'select'; slot: string; name: string; label: string; error: string | undefined; options: Option[] }
-  | { kind: 'date'; slot: string; name: string; label: string; error: string | undefined; value: string; min: string; max: string }
+  | {
+      kind: 'date';
+      slot: string;
+      name: string;
+      label: string;
+      error: string | undefined;
+      value: string;
+      min: string;
+      max: string;
+    }
   | { kind: 'checkbox'; id: string; name: string; label: string; checked: boolean }
   | {
       /** A filter set from elsewhere (a link), shown with its values kept and a link that drops it. */
       kind: 'applied';
       slot: string;
       error: string | undefined;
-      applied: { label: string; text: string; hidden: { name: string; value: string }[]; removeHref: string; removeContext: string } | null;
+      applied: {
+        label: string;
+        text: string;
+        hidden: { name: string; value: string }[];
+        removeHref: string;
+        removeContext: string;
+      } | null;
     };
 
 export interface FormContext {

@@ -151,7 +151,13 @@ export function listExecutionsQuery(
   return db
     .select(pageColumns)
     .from(executions)
-    .where(page.kind === 'after' ? and(where, beyond('older', bind)) : page.kind === 'before' ? and(where, beyond('newer', bind)) : where)
+    .where(
+      page.kind === 'after'
+        ? and(where, beyond('older', bind))
+        : page.kind === 'before'
+          ? and(where, beyond('newer', bind))
+          : where,
+    )
     .orderBy(...(newestFirst(page) ? NEWEST_FIRST : OLDEST_FIRST))
     .limit(bind('limit') as number)
     .offset(bind('offset') as number);
@@ -232,13 +238,28 @@ export function pageWithSummaryQuery(
   const p = listExecutionsQuery(db, organizationId, filters, page, bind).as('page');
   const order = newestFirst(page) ? sql`${p.startedAt} desc, ${p.id} desc` : sql`${p.startedAt} asc, ${p.id} asc`;
   const columns = [
-    p.id, p.startedAtText, p.conversationId, p.agentId, p.scheduleTitle, p.status, p.startedAt, p.finishedAt, p.credits,
-    p.errorMessage, p.usualCredits, p.usualDurationMs, p.creditSpike, p.failedTool, p.failedStep,
+    p.id,
+    p.startedAtText,
+    p.conversationId,
+    p.agentId,
+    p.scheduleTitle,
+    p.status,
+    p.startedAt,
+    p.finishedAt,
+    p.credits,
+    p.errorMessage,
+    p.usualCredits,
+    p.usualDurationMs,
+    p.creditSpike,
+    p.failedTool,
+    p.failedStep,
   ];
   return db
     .select({
       bars: summary.bars,
-      rows: sql<PageRowJson[]>`(select coalesce(json_agg(json_build_array(${sql.join(columns, sql`, `)}) order by ${order}), '[]') from ${p})`,
+      rows: sql<
+        PageRowJson[]
+      >`(select coalesce(json_agg(json_build_array(${sql.join(columns, sql`, `)}) order by ${order}), '[]') from ${p})`,
     })
     .from(summary);
 }
@@ -260,24 +281,22 @@ export async function pageWithSummary(
     pageWithSummaryQuery(db, organizationId, filters, unit, page, asPlaceholders).prepare(name),
   );
   const [row] = await query.execute(listBindings(organizationId, filters, page));
-  const selected = (row?.rows ?? []).map(
-    (r): SelectedRow => ({
-      id: r[0],
-      startedAtText: r[1],
-      conversationId: r[2],
-      agentId: r[3],
-      scheduleTitle: r[4],
-      status: r[5],
-      startedAt: new Date(r[6]),
-      finishedAt: r[7] === null ? null : new Date(r[7]),
-      credits: r[8],
-      errorMessage: r[9],
-      usualCredits: r[10],
-      usualDurationMs: r[11],
-      creditSpike: r[12],
-      failedTool: r[13],
-      failedStep: r[14],
-    }),
-  );
+  const selected = (row?.rows ?? []).map((r): SelectedRow => ({
+    id: r[0],
+    startedAtText: r[1],
+    conversationId: r[2],
+    agentId: r[3],
+    scheduleTitle: r[4],
+    status: r[5],
+    startedAt: new Date(r[6]),
+    finishedAt: r[7] === null ? null : new Date(r[7]),
+    credits: r[8],
+    errorMessage: r[9],
+    usualCredits: r[10],
+    usualDurationMs: r[11],
+    creditSpike: r[12],
+    failedTool: r[13],
+    failedStep: r[14],
+  }));
   return { summary: summaryOf(row?.bars ?? []), rows: await namedRows(db, organizationId, selected, page, agents) };
 }

@@ -90,9 +90,9 @@ export function summarizeExecutionsQuery(
   // and status mapped field by field by drizzle and the driver.
   return db
     .select({
-      bars: sql<SummaryBar[]>`coalesce(json_agg(json_build_array(${bars.start}, ${bars.status}, ${bars.runs}, ${bars.cents})), '[]')`.as(
-        'bars',
-      ),
+      bars: sql<
+        SummaryBar[]
+      >`coalesce(json_agg(json_build_array(${bars.start}, ${bars.status}, ${bars.runs}, ${bars.cents})), '[]')`.as('bars'),
     })
     .from(bars);
 }

@@ -158,7 +158,20 @@ function captionDetail(list: ExecutionList): string {
 
 const UNIT_TITLES = { day: 'day', week: 'week', month: 'month', year: 'year' } as const;
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 function bucketLabel(start: string, unit: ActivityRange['unit']): string {
   if (unit === 'day') return formatCalendarDate(start);

@@ -41,4 +41,3 @@ export function checkToolCall(call: Omit<ToolCallInput, 'key'>): void {
   if (!Number.isInteger(call.durationMs) || call.durationMs < 0) throw invalid('durationMs must be a non-negative integer');
   if (call.at !== undefined) checkDate(call.at, 'at');
 }
-

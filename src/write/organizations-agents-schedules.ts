@@ -54,11 +54,7 @@ export async function deleteAgent(
 }
 
 /** Creates the schedule or updates it; its past runs keep the title they were recorded with. */
-export async function upsertSchedule(
-  db: ExecutionsDatabase,
-  organizationId: string,
-  input: ScheduleInput,
-): Promise<void> {
+export async function upsertSchedule(db: ExecutionsDatabase, organizationId: string, input: ScheduleInput): Promise<void> {
   checkUuid(input.scheduleId, 'scheduleId');
   checkUuid(input.agentId, 'agentId');
   checkText(input.name, 'name');

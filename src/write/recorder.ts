@@ -34,10 +34,4 @@ export type {
 } from './inputs.js';
 export { deleteAgent, upsertAgent, upsertOrganization, upsertSchedule } from './organizations-agents-schedules.js';
 export { recordFinishedRuns, startExecution } from './start-runs.js';
-export {
-  completeExecution,
-  failExecution,
-  markActive,
-  recordToolCall,
-  setCredits,
-} from './run-lifecycle.js';
+export { completeExecution, failExecution, markActive, recordToolCall, setCredits } from './run-lifecycle.js';

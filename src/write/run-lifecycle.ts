@@ -95,9 +95,7 @@ export async function markActive(
   const updated = await db
     .update(executions)
     .set({ status: 'active' })
-    .where(
-      and(eq(executions.organizationId, organizationId), eq(executions.id, executionId), eq(executions.status, 'pending')),
-    )
+    .where(and(eq(executions.organizationId, organizationId), eq(executions.id, executionId), eq(executions.status, 'pending')))
     .returning({ id: executions.id });
   if (updated.length > 0) return { status: 'active' };
   return { status: await statusOf(db, organizationId, executionId) };
@@ -163,10 +161,7 @@ async function finish(
     }
     if (FINISHED.includes(run.status)) throw finishedError(executionId, run.status);
     if (outcome.status === 'completed' && run.status !== 'active') {
-      throw new RecorderError(
-        'invalid_transition',
-        `Execution ${executionId} is ${run.status}: only an active run can complete`,
-      );
+      throw new RecorderError('invalid_transition', `Execution ${executionId} is ${run.status}: only an active run can complete`);
     }
     checkFinishedAt(finishedAt, run.startedAt);
     await tx.insert(steps).values({
@@ -232,11 +227,7 @@ export async function setCredits(
     .update(executions)
     .set({ credits })
     .where(
-      and(
-        eq(executions.organizationId, organizationId),
-        eq(executions.id, executionId),
-        inArray(executions.status, FINISHED),
-      ),
+      and(eq(executions.organizationId, organizationId), eq(executions.id, executionId), inArray(executions.status, FINISHED)),
     )
     .returning({ id: executions.id });
   if (updated.length > 0) return;

@@ -47,7 +47,15 @@ async function findRunsByKeys(
         eq(steps.position, 0),
       ),
     )
-    .where(and(eq(executions.organizationId, organizationId), inArray(executions.idempotencyKey, runs.map((r) => r.key))));
+    .where(
+      and(
+        eq(executions.organizationId, organizationId),
+        inArray(
+          executions.idempotencyKey,
+          runs.map((r) => r.key),
+        ),
+      ),
+    );
   const requested = new Map(runs.map((r) => [r.key, r]));
   const byKey = new Map<string, StartedExecution>();
   for (const row of found) {
@@ -117,11 +125,12 @@ async function insertRuns(
           prompt: run.prompt,
           startedAt: run.startedAt,
           toolCalls: finished?.toolCalls ?? [],
-          final: finished && outcome && {
-            kind: outcome.status === 'completed' ? 'final_response' : 'error',
-            content: outcome.status === 'completed' ? outcome.response : outcome.errorMessage,
-            at: finished.finishedAt,
-          },
+          final: finished &&
+            outcome && {
+              kind: outcome.status === 'completed' ? 'final_response' : 'error',
+              content: outcome.status === 'completed' ? outcome.response : outcome.errorMessage,
+              at: finished.finishedAt,
+            },
         },
       ),
     );
@@ -144,11 +153,7 @@ async function insertRuns(
  * Writes the runs whose keys are new in one transaction and returns every run's ids, in order —
  * those of the runs already recorded under their keys included.
  */
-async function createRuns(
-  db: ExecutionsDatabase,
-  organizationId: string,
-  runs: readonly NewRun[],
-): Promise<StartedExecution[]> {
+async function createRuns(db: ExecutionsDatabase, organizationId: string, runs: readonly NewRun[]): Promise<StartedExecution[]> {
   if (new Set(runs.map((r) => r.key)).size < runs.length) throw invalid('each run needs its own key');
   if (runs.length === 0) return [];
   for (let attempt = 1; ; attempt++) {

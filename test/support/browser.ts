@@ -36,7 +36,8 @@ export const chromiumPath = findChromium();
 /** Why browser suites skip here, or null when they run. */
 export const browserSkipReason: string | null = (() => {
   if (chromiumPath) return null;
-  if (process.env.REQUIRE_BROWSER === '1') throw new Error('REQUIRE_BROWSER=1 but no Chromium was found (apt-get install -y chromium)');
+  if (process.env.REQUIRE_BROWSER === '1')
+    throw new Error('REQUIRE_BROWSER=1 but no Chromium was found (apt-get install -y chromium)');
   const reason = 'Chromium not found: browser suites skipped (apt-get install -y chromium)';
   console.warn(`[skip] ${reason}`);
   return reason;

@@ -62,7 +62,10 @@ export function spawnScript(script: string, env: Record<string, string> = {}, no
       const seen = lines.map((line) => line.match(pattern)).find((m) => m !== null);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms:\n${all}`)), timeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`no line matching ${pattern} within ${timeoutMs} ms:\n${all}`)),
+          timeoutMs,
+        );
         listeners.push((line) => {
           const match = line.match(pattern);
           if (match) {

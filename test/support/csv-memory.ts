@@ -29,7 +29,9 @@ if (!url || !organizationId || !path) throw new Error('XA_DATABASE_URL, XA_ORGAN
 const database = connectPostgres(url);
 let server: ReturnType<typeof serve> | undefined;
 const port = await new Promise<number>((resolve) => {
-  server = serve({ fetch: createTestHost(database.db).fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => resolve(info.port));
+  server = serve({ fetch: createTestHost(database.db).fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
+    resolve(info.port),
+  );
 });
 
 const sample = (bytes: number, label = 'sample') => {

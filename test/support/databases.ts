@@ -71,7 +71,4 @@ function postgresTarget(): DatabaseTarget {
   return { name: 'postgres', skipReason: null, open: (options) => openThrowawayPostgres(url, options) };
 }
 
-export const databaseTargets: DatabaseTarget[] = [
-  { name: 'pglite', skipReason: null, open: openPglite },
-  postgresTarget(),
-];
+export const databaseTargets: DatabaseTarget[] = [{ name: 'pglite', skipReason: null, open: openPglite }, postgresTarget()];

@@ -4,15 +4,7 @@
  * user or a tool can put text.
  */
 import type { ExecutionsDatabase } from '../../src/db/database.js';
-import {
-  agents,
-  conversations,
-  executions,
-  organizations,
-  schedules,
-  steps,
-  type ExecutionStatus,
-} from '../../src/db/schema.js';
+import { agents, conversations, executions, organizations, schedules, steps, type ExecutionStatus } from '../../src/db/schema.js';
 
 export const ORG_A = 'org-a';
 export const ORG_B = 'org-b';
@@ -86,15 +78,50 @@ export async function insertFixture(db: ExecutionsDatabase): Promise<void> {
     { organizationId: ORG_B, id: AGENT.orgB, name: 'Org B Agent' },
   ]);
   await db.insert(schedules).values([
-    { organizationId: ORG_A, id: SCHEDULE.digest, agentId: AGENT.sales, name: 'Daily sales digest', kind: 'cron', expression: '0 9 * * 1-5' },
-    { organizationId: ORG_A, id: SCHEDULE.hostile, agentId: AGENT.support, name: XSS.title, kind: 'interval', expression: 'PT1H' },
-    { organizationId: ORG_A, id: SCHEDULE.followUp, agentId: AGENT.removed, name: 'New lead follow-up', kind: 'trigger', expression: 'crm.lead.created' },
-    { organizationId: ORG_B, id: SCHEDULE.orgB, agentId: AGENT.orgB, name: 'Org B secret schedule', kind: 'cron', expression: '0 * * * *' },
+    {
+      organizationId: ORG_A,
+      id: SCHEDULE.digest,
+      agentId: AGENT.sales,
+      name: 'Daily sales digest',
+      kind: 'cron',
+      expression: '0 9 * * 1-5',
+    },
+    {
+      organizationId: ORG_A,
+      id: SCHEDULE.hostile,
+      agentId: AGENT.support,
+      name: XSS.title,
+      kind: 'interval',
+      expression: 'PT1H',
+    },
+    {
+      organizationId: ORG_A,
+      id: SCHEDULE.followUp,
+      agentId: AGENT.removed,
+      name: 'New lead follow-up',
+      kind: 'trigger',
+      expression: 'crm.lead.created',
+    },
+    {
+      organizationId: ORG_B,
+      id: SCHEDULE.orgB,
+      agentId: AGENT.orgB,
+      name: 'Org B secret schedule',
+      kind: 'cron',
+      expression: '0 * * * *',
+    },
   ]);
 
   const runs = fixtureRuns();
   await db.insert(conversations).values(
-    runs.map((r) => ({ organizationId: ORG_A, id: r.conversationId, agentId: r.agentId, channel: 'schedule' as const, title: r.title, createdAt: r.startedAt })),
+    runs.map((r) => ({
+      organizationId: ORG_A,
+      id: r.conversationId,
+      agentId: r.agentId,
+      channel: 'schedule' as const,
+      title: r.title,
+      createdAt: r.startedAt,
+    })),
   );
   await db.insert(executions).values(
     runs.map((r) => ({
@@ -114,33 +141,95 @@ export async function insertFixture(db: ExecutionsDatabase): Promise<void> {
   const run1 = runs[1]!;
   const at = (s: number) => new Date(run1.startedAt.getTime() + s * 1000);
   await db.insert(steps).values([
-    { organizationId: ORG_A, conversationId: run1.conversationId, position: 0, kind: 'scheduled_call', content: 'Scheduled run: triage the inbox', createdAt: at(0) },
     {
-      organizationId: ORG_A, conversationId: run1.conversationId, position: 1, kind: 'tool_call', toolName: 'gmail.list_messages',
-      toolInput: { query: 'is:unread', maxResults: 10 }, toolOutput: { messages: [{ id: 'm1', subject: 'Hi' }] }, ok: true, durationMs: 420, createdAt: at(1),
+      organizationId: ORG_A,
+      conversationId: run1.conversationId,
+      position: 0,
+      kind: 'scheduled_call',
+      content: 'Scheduled run: triage the inbox',
+      createdAt: at(0),
     },
     {
-      organizationId: ORG_A, conversationId: run1.conversationId, position: 2, kind: 'tool_call', toolName: 'google_calendar.list_events',
-      toolInput: { calendarId: 'primary', note: XSS.error }, toolOutput: XSS.toolOutput, ok: false, durationMs: 1250, createdAt: at(2),
+      organizationId: ORG_A,
+      conversationId: run1.conversationId,
+      position: 1,
+      kind: 'tool_call',
+      toolName: 'gmail.list_messages',
+      toolInput: { query: 'is:unread', maxResults: 10 },
+      toolOutput: { messages: [{ id: 'm1', subject: 'Hi' }] },
+      ok: true,
+      durationMs: 420,
+      createdAt: at(1),
     },
-    { organizationId: ORG_A, conversationId: run1.conversationId, position: 3, kind: 'error', content: XSS.error, createdAt: at(3) },
+    {
+      organizationId: ORG_A,
+      conversationId: run1.conversationId,
+      position: 2,
+      kind: 'tool_call',
+      toolName: 'google_calendar.list_events',
+      toolInput: { calendarId: 'primary', note: XSS.error },
+      toolOutput: XSS.toolOutput,
+      ok: false,
+      durationMs: 1250,
+      createdAt: at(2),
+    },
+    {
+      organizationId: ORG_A,
+      conversationId: run1.conversationId,
+      position: 3,
+      kind: 'error',
+      content: XSS.error,
+      createdAt: at(3),
+    },
   ]);
 
   // Other channels in org A, newer than every scheduled run: they must never be listed.
   const channels = ['hub', 'public_channel', 'whatsapp', 'api'] as const;
   await db.insert(conversations).values(
-    channels.map((channel, i) => ({ organizationId: ORG_A, id: id(5, i), agentId: AGENT.sales, channel, title: `Chat on ${channel} must not appear`, createdAt: BASE_TIME })),
+    channels.map((channel, i) => ({
+      organizationId: ORG_A,
+      id: id(5, i),
+      agentId: AGENT.sales,
+      channel,
+      title: `Chat on ${channel} must not appear`,
+      createdAt: BASE_TIME,
+    })),
   );
   await db.insert(executions).values(
-    channels.map((_, i) => ({ organizationId: ORG_A, id: id(6, i), conversationId: id(5, i), agentId: AGENT.sales, scheduleId: null, status: 'completed' as const, startedAt: new Date(BASE_TIME.getTime() + 60_000), credits: 1 })),
+    channels.map((_, i) => ({
+      organizationId: ORG_A,
+      id: id(6, i),
+      conversationId: id(5, i),
+      agentId: AGENT.sales,
+      scheduleId: null,
+      status: 'completed' as const,
+      startedAt: new Date(BASE_TIME.getTime() + 60_000),
+      credits: 1,
+    })),
   );
 
   // Org B: newer runs still, with a title that must never show for org A.
   await db.insert(conversations).values(
-    [0, 1, 2].map((i) => ({ organizationId: ORG_B, id: id(7, i), agentId: AGENT.orgB, channel: 'schedule' as const, title: 'Org B secret schedule', createdAt: BASE_TIME })),
+    [0, 1, 2].map((i) => ({
+      organizationId: ORG_B,
+      id: id(7, i),
+      agentId: AGENT.orgB,
+      channel: 'schedule' as const,
+      title: 'Org B secret schedule',
+      createdAt: BASE_TIME,
+    })),
   );
   await db.insert(executions).values(
-    [0, 1, 2].map((i) => ({ organizationId: ORG_B, id: id(8, i), conversationId: id(7, i), agentId: AGENT.orgB, scheduleId: SCHEDULE.orgB, status: 'failed' as const, startedAt: new Date(BASE_TIME.getTime() + 120_000), errorMessage: 'Org B secret error' })),
+    [0, 1, 2].map((i) => ({
+      organizationId: ORG_B,
+      id: id(8, i),
+      conversationId: id(7, i),
+      agentId: AGENT.orgB,
+      scheduleId: SCHEDULE.orgB,
+      status: 'failed' as const,
+      startedAt: new Date(BASE_TIME.getTime() + 120_000),
+      errorMessage: 'Org B secret error',
+    })),
   );
 }
 

@@ -21,7 +21,8 @@ const url = process.env.XA_DATABASE_URL;
 const organization = process.env.XA_ORGANIZATION;
 const scheduleId = process.env.XA_SCHEDULE;
 const round = process.env.XA_ROUND;
-if (!url || !organization || !scheduleId || !round) throw new Error('XA_DATABASE_URL, XA_ORGANIZATION, XA_SCHEDULE and XA_ROUND are required');
+if (!url || !organization || !scheduleId || !round)
+  throw new Error('XA_DATABASE_URL, XA_ORGANIZATION, XA_SCHEDULE and XA_ROUND are required');
 
 const { db } = connectPostgres(url);
 

@@ -20,7 +20,11 @@ const database = connectPostgres(url);
 const app =
   process.env.XA_APP === 'demo'
     ? createDemoApp(database.db, { id: DEMO_ORGANIZATION_ID, name: 'Acme Robotics' })
-    : createTestHost(database.db, undefined, process.env.XA_REFRESH_SECONDS ? { refreshSeconds: Number(process.env.XA_REFRESH_SECONDS) } : {});
+    : createTestHost(
+        database.db,
+        undefined,
+        process.env.XA_REFRESH_SECONDS ? { refreshSeconds: Number(process.env.XA_REFRESH_SECONDS) } : {},
+      );
 
 const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) => {
   console.log(`listening http://127.0.0.1:${info.port}`);

@@ -5,11 +5,7 @@
 import { Hono } from 'hono';
 import { parseHTML } from 'linkedom';
 import type { ExecutionsDatabase } from '../../src/db/database.js';
-import {
-  createExecutionsAdmin,
-  type ExecutionsAdminEnv,
-  type ExecutionsAdminOptions,
-} from '../../src/http/executions-admin.js';
+import { createExecutionsAdmin, type ExecutionsAdminEnv, type ExecutionsAdminOptions } from '../../src/http/executions-admin.js';
 
 export const ORG_HEADER = 'x-test-organization';
 

@@ -19,17 +19,19 @@ const round = (n: number) => Math.round(n * 10) / 10;
 /** Each status's segments of every bar as one path, stacked in the legend's order from the bottom. */
 function stackedPaths(activity: ActivityView): { colour: string; d: string }[] {
   const tops = activity.bars.map(() => HEIGHT);
-  return activity.legend.map((badge) => {
-    let d = '';
-    activity.bars.forEach((bar, i) => {
-      const runs = bar.segments.find((s) => s.status === badge.label)?.runs ?? 0;
-      if (!runs) return;
-      const height = round((runs / activity.max) * HEIGHT);
-      d += `M${i * STEP + 1} ${tops[i]}v-${height}h${STEP - 2}v${height}z`;
-      tops[i] = round(tops[i]! - height);
-    });
-    return { colour: badge.colour, d };
-  }).filter((p) => p.d !== '');
+  return activity.legend
+    .map((badge) => {
+      let d = '';
+      activity.bars.forEach((bar, i) => {
+        const runs = bar.segments.find((s) => s.status === badge.label)?.runs ?? 0;
+        if (!runs) return;
+        const height = round((runs / activity.max) * HEIGHT);
+        d += `M${i * STEP + 1} ${tops[i]}v-${height}h${STEP - 2}v${height}z`;
+        tops[i] = round(tops[i]! - height);
+      });
+      return { colour: badge.colour, d };
+    })
+    .filter((p) => p.d !== '');
 }
 
 export const ActivityChart: FC<{ activity: ActivityView }> = ({ activity }) => {

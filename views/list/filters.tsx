@@ -40,7 +40,12 @@ export const FieldErrorsOob: FC<{ errors: FilterView['errors'] }> = ({ errors })
 );
 
 /** A labelled control with its error slot between label and control, as GOV.UK places it. */
-const Labelled: FC<{ slot: string; label: string; error: string | undefined; children: Child }> = ({ slot, label, error, children }) => (
+const Labelled: FC<{ slot: string; label: string; error: string | undefined; children: Child }> = ({
+  slot,
+  label,
+  error,
+  children,
+}) => (
   <div class="xa-field">
     <label class="xa-label" for={controlId(slot)}>
       {label}

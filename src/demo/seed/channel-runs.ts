@@ -22,8 +22,7 @@ export function buildChannelRuns(g: Generator, org: OrgSeed, count: number): voi
       recent && agent.deletedAt === null
         ? g.now - g.r.int(1 * MINUTE, 20 * MINUTE)
         : eventTime(g.r, org.def.timeZone, { from: windowFrom, to });
-    const status: ExecutionStatus =
-      recent && agent.deletedAt === null ? 'active' : g.r.chance(0.05) ? 'failed' : 'completed';
+    const status: ExecutionStatus = recent && agent.deletedAt === null ? 'active' : g.r.chance(0.05) ? 'failed' : 'completed';
     const c: RunContext = { r: g.r, org: org.def, agent: agent.def, at: startedAt };
     const calls = dialog.tool ? [dialog.tool(c)] : [];
     const conversationId = g.ids.uuid();
@@ -52,7 +51,9 @@ export function buildChannelRuns(g: Generator, org: OrgSeed, count: number): voi
           prompt: dialog.question,
           startedAt: new Date(startedAt),
           toolCalls,
-          final: final ? { kind: final, content: final === 'error' ? errorMessage : dialog.answer, at: new Date(end) } : undefined,
+          final: final
+            ? { kind: final, content: final === 'error' ? errorMessage : dialog.answer, at: new Date(end) }
+            : undefined,
         },
       ),
     );

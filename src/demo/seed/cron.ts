@@ -35,9 +35,7 @@ export function cronFireTimes(expression: string, timeZone: string, window: Time
   let day = new TZDate(first.getFullYear(), first.getMonth(), first.getDate(), 12, timeZone);
   while (day.getTime() < window.to + DAY) {
     const matches =
-      (!doms || doms.has(day.getDate())) &&
-      (!months || months.has(day.getMonth() + 1)) &&
-      (!dows || dows.has(day.getDay()));
+      (!doms || doms.has(day.getDate())) && (!months || months.has(day.getMonth() + 1)) && (!dows || dows.has(day.getDay()));
     if (matches) {
       for (const h of hours) {
         for (const m of minutes) {

@@ -98,8 +98,7 @@ export const DIALOGS: readonly Dialog[] = [
     agent: 'Inventory Watcher',
     topic: 'LX-9 lidar stock',
     question: 'How many LX-9 lidar sensors do we have in stock?',
-    answer:
-      'We have 37 LX-9 lidar sensors available at the São Paulo warehouse, above the reorder point of 20.',
+    answer: 'We have 37 LX-9 lidar sensors available at the São Paulo warehouse, above the reorder point of 20.',
     tool: (c) =>
       call(
         c,
@@ -126,8 +125,7 @@ export const DIALOGS: readonly Dialog[] = [
     agent: 'Onboarding Buddy',
     topic: 'VPN setup guide',
     question: 'Where do I find the VPN setup guide?',
-    answer:
-      'It is in Notion under IT → Remote access → "VPN setup (WireGuard)". Ping #it-help if your key does not work.',
+    answer: 'It is in Notion under IT → Remote access → "VPN setup (WireGuard)". Ping #it-help if your key does not work.',
   },
   {
     agent: 'Support Triage',
@@ -147,8 +145,7 @@ export const DIALOGS: readonly Dialog[] = [
     agent: 'Social Media Scout',
     topic: 'What are people saying about the AR-200?',
     question: 'Summarise what people are saying about the AR-200 this week.',
-    answer:
-      'Mostly positive: 14 mentions, praise for precision and setup time; 2 complaints about delivery delays.',
+    answer: 'Mostly positive: 14 mentions, praise for precision and setup time; 2 complaints about delivery delays.',
     tool: (c) =>
       call(
         c,

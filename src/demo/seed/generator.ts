@@ -87,8 +87,7 @@ export function timeline(
 export function createOrg(g: Generator, def: OrgDef): OrgSeed {
   const historyStart = g.now - HISTORY_DAYS * DAY;
   const agentSeeds = def.agents.map((a): AgentSeed => {
-    const deletedAt =
-      a.deletedDaysAgo === undefined ? null : g.now - a.deletedDaysAgo * DAY - g.r.int(0, 8 * HOUR);
+    const deletedAt = a.deletedDaysAgo === undefined ? null : g.now - a.deletedDaysAgo * DAY - g.r.int(0, 8 * HOUR);
     return { id: g.ids.uuid(), def: a, deletedAt };
   });
   const scheduleSeeds = def.schedules.map((s): ScheduleSeed => {

@@ -74,8 +74,7 @@ export const ACME: OrgDef = {
       kind: 'trigger',
       expression: 'zendesk.ticket.created',
       weight: 160,
-      prompt:
-        "Check the requester's support plan and escalate outages from Enterprise customers to #support-escalations.",
+      prompt: "Check the requester's support plan and escalate outages from Enterprise customers to #support-escalations.",
       failureRate: 0.105,
       plan: urgentTicketEscalation,
     },
@@ -103,8 +102,7 @@ export const ACME: OrgDef = {
       agent: 'Finance Reporter',
       kind: 'cron',
       expression: '0 7 * * 1-5',
-      prompt:
-        'Make sure every deadline in the Finance deadlines database for the next 30 days is on the finance calendar.',
+      prompt: 'Make sure every deadline in the Finance deadlines database for the next 30 days is on the finance calendar.',
       failureRate: 0.115,
       plan: financeCalendarSync,
     },
@@ -151,8 +149,7 @@ export const ACME: OrgDef = {
       kind: 'trigger',
       expression: 'crm.lead.created',
       weight: 180,
-      prompt:
-        'Enrich the lead, score it, update HubSpot and send a personalised follow-up to qualified leads.',
+      prompt: 'Enrich the lead, score it, update HubSpot and send a personalised follow-up to qualified leads.',
       failureRate: 0.115,
       plan: newLeadFollowUp,
     },
@@ -179,8 +176,7 @@ export const ACME: OrgDef = {
       agent: 'Social Media Scout',
       kind: 'cron',
       expression: '0 10 * * *',
-      prompt:
-        'Look for product launches from Cyberdyne, Tyrell Systems and Massive Dynamic and summarise them in Notion.',
+      prompt: 'Look for product launches from Cyberdyne, Tyrell Systems and Massive Dynamic and summarise them in Notion.',
       failureRate: 0.105,
       plan: competitorLaunchWatch,
     },
@@ -190,8 +186,7 @@ export const ACME: OrgDef = {
       kind: 'trigger',
       expression: 'hr.employee.created',
       weight: 30,
-      prompt:
-        'Schedule the onboarding session, send the welcome email and announce the new hire in #general.',
+      prompt: 'Schedule the onboarding session, send the welcome email and announce the new hire in #general.',
       failureRate: 0.085,
       plan: newHireWelcome,
     },

@@ -76,8 +76,7 @@ function credentialFailure(c: RunContext, service: string): { output: Json; mess
       return {
         output: {
           error: 'invalid_token',
-          error_description:
-            'The access token provided is expired, revoked, malformed or invalid for other reasons.',
+          error_description: 'The access token provided is expired, revoked, malformed or invalid for other reasons.',
         },
         message: `zendesk: 401 invalid_token — OAuth token expired for connected account ${account}; reconnect in Tools`,
       };
@@ -132,9 +131,7 @@ function fail(c: RunContext, plan: Plan, cause: Cause, forcedService?: string): 
     case 'credential': {
       const index = forcedService
         ? calls.findIndex((p) => serviceOf(p) === forcedService)
-        : c.r.pick(
-            calls.map((p, i) => ((TOOLS[p.tool] as ToolDef).auth !== 'none' ? i : -1)).filter((i) => i >= 0),
-          );
+        : c.r.pick(calls.map((p, i) => ((TOOLS[p.tool] as ToolDef).auth !== 'none' ? i : -1)).filter((i) => i >= 0));
       const failing = calls[index];
       if (!failing) throw new Error('No tool to fail');
       const { output, message } = credentialFailure(c, serviceOf(failing));

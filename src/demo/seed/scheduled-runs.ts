@@ -53,13 +53,7 @@ function buildScheduledRun(
   });
 }
 
-export function buildScheduledRuns(
-  g: Generator,
-  org: OrgSeed,
-  total: number,
-  active: number,
-  pending: number,
-): void {
+export function buildScheduledRuns(g: Generator, org: OrgSeed, total: number, active: number, pending: number): void {
   const historical = Math.max(0, total - active - pending);
   const slots = org.schedules.map((s) =>
     s.def.kind === 'cron'
@@ -79,8 +73,7 @@ export function buildScheduledRuns(
       // A scheduler fires a moment after the slot, never exactly on it.
       for (const t of g.r.sample(times, count)) runs.push({ schedule, at: t + g.r.int(150, 4000) });
     } else {
-      for (let k = 0; k < count; k++)
-        runs.push({ schedule, at: eventTime(g.r, org.def.timeZone, schedule.window) });
+      for (let k = 0; k < count; k++) runs.push({ schedule, at: eventTime(g.r, org.def.timeZone, schedule.window) });
     }
   });
   runs.sort((a, b) => a.at - b.at);
@@ -88,8 +81,7 @@ export function buildScheduledRuns(
 
   // Runs still in flight: the newest ones, fired by events in the last hour.
   const live = org.schedules.filter((s) => s.agent.deletedAt === null && s.def.kind === 'trigger');
-  for (let k = 0; k < active; k++)
-    buildScheduledRun(g, org, g.r.pick(live), g.now - g.r.int(2 * MINUTE, 40 * MINUTE), 'active');
+  for (let k = 0; k < active; k++) buildScheduledRun(g, org, g.r.pick(live), g.now - g.r.int(2 * MINUTE, 40 * MINUTE), 'active');
   for (let k = 0; k < pending; k++)
     buildScheduledRun(g, org, g.r.pick(live), g.now - g.r.int(5 * SECOND, 12 * MINUTE), 'pending');
 }

@@ -20,13 +20,7 @@ export function call(c: RunContext, tool: ToolName, input: JsonObject, output: J
   };
 }
 
-export function httpCall(
-  c: RunContext,
-  method: 'GET' | 'POST',
-  url: string,
-  body: JsonObject | null,
-  output: Json,
-): PlannedCall {
+export function httpCall(c: RunContext, method: 'GET' | 'POST', url: string, body: JsonObject | null, output: Json): PlannedCall {
   const input: JsonObject = { method, url, headers: { Accept: 'application/json' }, timeout_ms: 15000 };
   if (body) input.body = body;
   const planned = call(c, 'http.request', input, output, url);
@@ -58,20 +52,10 @@ export function slackPost(c: RunContext, channel: string, text: string): Planned
 
 export function gmailSend(c: RunContext, to: readonly string[], subject: string, body: string): PlannedCall {
   const id = c.r.hex(16);
-  return call(
-    c,
-    'gmail.send',
-    { from: c.agent.account, to: [...to], subject, body },
-    { id, threadId: id, labelIds: ['SENT'] },
-  );
+  return call(c, 'gmail.send', { from: c.agent.account, to: [...to], subject, body }, { id, threadId: id, labelIds: ['SENT'] });
 }
 
-export function notionCreatePage(
-  c: RunContext,
-  database: string,
-  title: string,
-  properties: JsonObject,
-): PlannedCall {
+export function notionCreatePage(c: RunContext, database: string, title: string, properties: JsonObject): PlannedCall {
   const id = c.r.uuid();
   return call(
     c,

@@ -31,10 +31,7 @@ async function writeOrganization(db: ExecutionsDatabase, org: OrgSeed): Promise<
 }
 
 /** A run still in flight, call by call as the scheduler reports it. */
-async function writeLiveRun(
-  db: ExecutionsDatabase,
-  live: Extract<ScheduledRun, { state: 'pending' | 'active' }>,
-): Promise<void> {
+async function writeLiveRun(db: ExecutionsDatabase, live: Extract<ScheduledRun, { state: 'pending' | 'active' }>): Promise<void> {
   const { organizationId } = live;
   const { executionId } = await startExecution(db, organizationId, live.start);
   if (live.state === 'pending') return;
@@ -53,9 +50,7 @@ export async function writeSeed(db: ExecutionsDatabase, g: Generator): Promise<v
   await db.transaction(async (tx) => {
     for (const org of g.orgs) await writeOrganization(tx, org);
     for (const org of g.orgs) {
-      const history = g.scheduledRuns.flatMap((s) =>
-        s.state === 'finished' && s.organizationId === org.def.id ? [s.run] : [],
-      );
+      const history = g.scheduledRuns.flatMap((s) => (s.state === 'finished' && s.organizationId === org.def.id ? [s.run] : []));
       for (const batch of chunked(history, BATCH_SIZE)) await recordFinishedRuns(tx, org.def.id, batch);
     }
     for (const run of g.scheduledRuns) if (run.state !== 'finished') await writeLiveRun(tx, run);

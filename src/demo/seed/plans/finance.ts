@@ -25,9 +25,7 @@ export const monthEndRevenueReport: PlanFn = (c) => {
   const count = c.r.int(38, 95);
   const revenue = c.r.int(2100, 4800) * 1000 + c.r.int(0, 99) * 10;
   const growth = c.r.float(-6, 14).toFixed(1);
-  const sample = Array.from({ length: 3 }, () =>
-    stripeInvoice(c, c.r.pick(COMPANIES), c.r.int(4000, 180000), 'paid'),
-  );
+  const sample = Array.from({ length: 3 }, () => stripeInvoice(c, c.r.pick(COMPANIES), c.r.int(4000, 180000), 'paid'));
   return {
     calls: [
       call(
@@ -59,13 +57,7 @@ export const paidInvoiceReconciliation: PlanFn = (c) => {
   const amount = c.r.int(18, 1800) * 100;
   const invoice = stripeInvoice(c, company, amount, 'paid');
   const calls = [
-    call(
-      c,
-      'stripe.get_invoice',
-      { invoice: String(invoice.id) },
-      invoice,
-      `/v1/invoices/${String(invoice.id)}`,
-    ),
+    call(c, 'stripe.get_invoice', { invoice: String(invoice.id) }, invoice, `/v1/invoices/${String(invoice.id)}`),
     sheetsAppend(c, '1qM4tR8zLw6BcN2xPe0VjK7aYs5Gd3', 'Ledger!A:F', [
       [localDate(c, c.at, 'yyyy-MM-dd'), String(invoice.number), company.name, amount, 'BRL', 'reconciled'],
     ]),

@@ -53,11 +53,7 @@ export const globexSafetyIntake: PlanFn = (c) => {
         result: {
           number: incident,
           severity,
-          short_description: c.r.pick([
-            'Forklift near-miss in aisle 4',
-            'Spill at packaging line',
-            'Missing guard on press 7',
-          ]),
+          short_description: c.r.pick(['Forklift near-miss in aisle 4', 'Spill at packaging line', 'Missing guard on press 7']),
         },
       }),
       slackPost(c, '#safety', `New ${severity} safety incident ${incident} logged.`),

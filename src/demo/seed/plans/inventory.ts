@@ -53,8 +53,7 @@ export const supplierPriceSync: PlanFn = (c) => {
     httpCall(
       c,
       'GET',
-      'https://api.partsupply.example/v2/price-list?currency=BRL&since=' +
-        localDate(c, c.at - 12 * HOUR, 'yyyy-MM-dd'),
+      'https://api.partsupply.example/v2/price-list?currency=BRL&since=' + localDate(c, c.at - 12 * HOUR, 'yyyy-MM-dd'),
       null,
       {
         currency: 'BRL',

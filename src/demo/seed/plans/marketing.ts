@@ -74,12 +74,9 @@ export const competitorLaunchWatch: PlanFn = (c) => {
   ];
   if (found)
     calls.push(
-      notionCreatePage(
-        c,
-        '9a2f6c3e-1d8b-4e7a-b5c0-3f9e2d1a8c64',
-        `${competitor} launch — ${localDate(c, c.at)}`,
-        { Competitor: { select: { name: competitor } } },
-      ),
+      notionCreatePage(c, '9a2f6c3e-1d8b-4e7a-b5c0-3f9e2d1a8c64', `${competitor} launch — ${localDate(c, c.at)}`, {
+        Competitor: { select: { name: competitor } },
+      }),
     );
   return {
     calls,

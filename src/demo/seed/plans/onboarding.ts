@@ -6,13 +6,7 @@ import { call, gmailSend, localDate, slackPost } from '../tool-calls.js';
 
 export const newHireWelcome: PlanFn = (c) => {
   const hire = person(c.r, 'acme.example');
-  const role = c.r.pick([
-    'Robotics Engineer',
-    'Account Executive',
-    'Support Specialist',
-    'Data Analyst',
-    'Field Technician',
-  ]);
+  const role = c.r.pick(['Robotics Engineer', 'Account Executive', 'Support Specialist', 'Data Analyst', 'Field Technician']);
   const start = localDate(c, c.at + c.r.int(3, 14) * DAY, 'yyyy-MM-dd');
   return {
     event: `employee ${hire.name} (${role}) starts on ${start}`,

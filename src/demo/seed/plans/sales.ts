@@ -8,9 +8,7 @@ import { call, gmailSend, httpCall, hubspotDeal, localDate, notionCreatePage, ra
 export const dailySalesDigest: PlanFn = (c) => {
   const day = c.at - DAY;
   const label = localDate(c, day);
-  const deals = Array.from({ length: c.r.int(0, 8) }, () => randomDeal(c)).sort(
-    (a, b) => b.amount - a.amount,
-  );
+  const deals = Array.from({ length: c.r.int(0, 8) }, () => randomDeal(c)).sort((a, b) => b.amount - a.amount);
   const total = sum(deals.map((d) => d.amount));
   const date = localDate(c, day, 'yyyy-MM-dd');
   const search = call(
@@ -34,14 +32,7 @@ export const dailySalesDigest: PlanFn = (c) => {
   const top = deals[0];
   if (!top) {
     return {
-      calls: [
-        search,
-        slackPost(
-          c,
-          '#sales',
-          `:sunrise: No deals closed on ${label}. Pipeline review is on Monday as usual.`,
-        ),
-      ],
+      calls: [search, slackPost(c, '#sales', `:sunrise: No deals closed on ${label}. Pipeline review is on Monday as usual.`)],
       answer: `No deals closed on ${label}; posted a short note to #sales.`,
     };
   }
@@ -122,13 +113,7 @@ export const newLeadFollowUp: PlanFn = (c) => {
           firstname: lead.name.split(' ')[0] ?? '',
           lastname: lead.name.split(' ')[1] ?? '',
           company: company.name,
-          jobtitle: c.r.pick([
-            'Operations Manager',
-            'Plant Director',
-            'Head of Automation',
-            'Procurement Analyst',
-            'CTO',
-          ]),
+          jobtitle: c.r.pick(['Operations Manager', 'Plant Director', 'Head of Automation', 'Procurement Analyst', 'CTO']),
           hs_lead_status: 'NEW',
         },
       },
@@ -216,9 +201,7 @@ export const staleLeadSweep: PlanFn = (c) => {
             hs_task_subject: `Follow up on ${stale.length} stale lead${stale.length === 1 ? '' : 's'}`,
             hs_task_priority: 'MEDIUM',
             hs_timestamp: iso(c.at + DAY),
-            hs_task_body: stale
-              .map((s) => `${s.contact.name} (${s.company.name}) — ${s.days} days`)
-              .join('\n'),
+            hs_task_body: stale.map((s) => `${s.contact.name} (${s.company.name}) — ${s.days} days`).join('\n'),
           },
         },
         {
