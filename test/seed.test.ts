@@ -2,25 +2,12 @@ import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type ExecutionsDatabase, type OpenDatabase } from '../src/db/database.js';
 import { DEMO_ORGANIZATION_ID, OTHER_ORGANIZATION_ID, isSeeded, seedDemo } from '../src/demo/seed.js';
+import { select, type Row } from './support/select.js';
 
 const NOW = new Date('2025-06-15T15:00:00.000Z');
 const SEED = 7;
 const ACME = DEMO_ORGANIZATION_ID;
 const GLOBEX = OTHER_ORGANIZATION_ID;
-
-type Row = Record<string, unknown>;
-
-function hasRows(value: unknown): value is { rows: Row[] } {
-  return typeof value === 'object' && value !== null && 'rows' in value && Array.isArray(value.rows);
-}
-
-/** Raw rows from either driver: PGlite answers `{ rows }`, postgres.js an array. */
-async function select(db: ExecutionsDatabase, query: SQL): Promise<Row[]> {
-  const result: unknown = await db.execute(query);
-  if (Array.isArray(result)) return result as Row[];
-  if (hasRows(result)) return result.rows;
-  throw new Error('Unexpected result shape from db.execute');
-}
 
 async function count(db: ExecutionsDatabase, query: SQL): Promise<number> {
   const [row] = await select(db, query);

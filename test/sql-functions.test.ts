@@ -4,7 +4,7 @@
  * Definitions are compared as Postgres prints them back (pg_get_functiondef), so layout outside
  * a body does not count and anything inside one does.
  */
-import { sql, type SQL } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { PgDialect, type PgSession } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,22 +18,10 @@ import {
   type ExecutionsDatabase,
 } from '../src/db/database.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
+import { select } from './support/select.js';
 
-type Row = Record<string, unknown>;
 /** Definition by signature, e.g. `xa_recount(text)`. */
 type Definitions = Record<string, string>;
-
-function hasRows(value: unknown): value is { rows: Row[] } {
-  return typeof value === 'object' && value !== null && 'rows' in value && Array.isArray(value.rows);
-}
-
-/** Raw rows from either driver: PGlite answers `{ rows }`, postgres.js an array. */
-async function select(db: ExecutionsDatabase, query: SQL): Promise<Row[]> {
-  const result: unknown = await db.execute(query);
-  if (Array.isArray(result)) return result as Row[];
-  if (hasRows(result)) return result.rows;
-  throw new Error('Unexpected result shape from db.execute');
-}
 
 /** Every xa_ routine of the module's schema, as Postgres prints it back. */
 async function definitions(db: ExecutionsDatabase): Promise<Definitions> {
