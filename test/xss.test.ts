@@ -39,9 +39,6 @@ const uuid = (group: number, n: number) =>
 const toolInput = (payload: string) => ({ payload, nested: [payload, { [payload]: payload }] });
 const toolOutput = (payload: string) => ({ html: payload, json: JSON.stringify({ payload }) });
 const isFailed = (i: number) => i % 4 !== 3;
-/** A URL as a browser reads its scheme: white space and control characters do not count. */
-// eslint-disable-next-line no-control-regex
-const unspaced = (url: string) => url.replace(/[\s\u0000-\u001f]/g, '');
 
 async function recordCorpus(db: ExecutionsDatabase): Promise<void> {
   await upsertOrganization(db, ORG, { name: 'XSS corpus', timeZone: 'UTC' });
@@ -123,6 +120,10 @@ interface Audit {
 async function audit(page: Page): Promise<Audit> {
   return page.evaluate(
     (ownTags) => {
+      // Runs in the page, so defined here. A URL as a browser reads its scheme: white space and
+      // control characters do not count.
+      // eslint-disable-next-line no-control-regex
+      const unspaced = (url: string) => url.replace(/[\s\u0000-\u001f]/g, '');
       const elements = [...document.querySelectorAll('*')];
       const attributes = elements.flatMap((el) => [...el.attributes].map((a) => ({ el, name: a.name, value: a.value })));
       return {
