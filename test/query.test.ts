@@ -34,6 +34,15 @@ describe('parseExecutionQuery', () => {
     expect(long.errors.failure).toMatch(/could not be used/);
   });
 
+  it('refuses a failure with a NUL or another control character, as not valid rather than an error', () => {
+    for (const search of ['tool=%00', 'error=a%00b', 'tool=x&error=%01', 'tool=%7F', 'error=%1B%5B31m']) {
+      const { query, errors } = parse(search);
+      expect(query.failure, search).toBeNull();
+      expect(errors.failure, search).toMatch(/could not be used/);
+    }
+    expect(parse('tool=gmail&error=line%0Abreak%09tab').query.failure).toEqual({ tool: 'gmail', signature: 'line\nbreak\ttab' });
+  });
+
   it('treats blank fields, as an unfilled form submits them, as defaults', () => {
     expect(parse('agent=&status=&start=&end=')).toEqual({ query: DEFAULT_QUERY, errors: {}, rejected: {} });
   });

@@ -3,9 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadExecutionList } from '../src/list/execution-list.js';
 import { filtersFor } from '../src/list/filter-set.js';
 import { DEFAULT_QUERY, PAGE_SIZE, parseExecutionQuery, type ExecutionQuery } from '../src/list/query.js';
-import { localDay } from '../src/lib/time-zone.js';
 import { findExecutionConversation } from '../src/conversation/repository.js';
-import { findOrganization, listAgents, type Organization } from '../src/db/organization.js';
+import { findFirstRun, findOrganization, listAgents, type Organization } from '../src/db/organization.js';
 import type { ActivityUnit } from '../src/list/counts.js';
 import { listExecutions, pageWithSummary, type PageRequest } from '../src/list/page-query.js';
 import { summarizeExecutions } from '../src/list/summary-query.js';
@@ -164,13 +163,12 @@ for (const target of databaseTargets) {
         );
       });
 
-      it('reads the organization and its time zone', async () => {
+      it('reads the organization, its time zone and its first scheduled run', async () => {
         const earliest = Math.min(...fixtureRuns().map((r) => r.startedAt.getTime()));
-        expect(await findOrganization(database.db, ORG_A)).toEqual({
-          ...orgA,
-          firstDay: localDay(new Date(earliest), ORG_A_ZONE),
-        });
+        expect(await findOrganization(database.db, ORG_A)).toEqual(orgA);
         expect(await findOrganization(database.db, 'nobody')).toBeNull();
+        expect(await findFirstRun(database.db, ORG_A)).toEqual(new Date(earliest));
+        expect(await findFirstRun(database.db, 'nobody')).toBeNull();
       });
 
       describe('loadExecutionList', () => {

@@ -1,17 +1,16 @@
-/** What every page reads of an organization: its name, time zone and agents. */
-import { asc, eq, sql } from 'drizzle-orm';
+/**
+ * What the pages read of an organization: its name and time zone, its agents, its first run.
+ * None of them reads a count table, so a page that shows no counts never waits on one.
+ */
+import { and, asc, eq, isNotNull, min, sql } from 'drizzle-orm';
+import { shorten } from '../lib/format.js';
 import type { ExecutionsDatabase } from './database.js';
-import { agents, executionDailyCounts, organizations } from './schema.js';
+import { agents, executions, organizations } from './schema.js';
 
 export interface Organization {
   id: string;
   name: string;
   timeZone: string;
-}
-
-/** The organization with the local day of its first scheduled run, which sizes the activity chart. */
-export interface OrganizationRecord extends Organization {
-  firstDay: string | null;
 }
 
 export interface AgentOption {
@@ -20,29 +19,37 @@ export interface AgentOption {
   removed: boolean;
 }
 
-export async function findOrganization(db: ExecutionsDatabase, organizationId: string): Promise<OrganizationRecord | null> {
-  const c = executionDailyCounts;
+export async function findOrganization(db: ExecutionsDatabase, organizationId: string): Promise<Organization | null> {
   const [row] = await db
-    .select({
-      id: organizations.organizationId,
-      name: organizations.name,
-      timeZone: organizations.timeZone,
-      // The first key of the counts' primary key: one index probe.
-      // Written out with the parameter: drizzle leaves columns of a one-table select unqualified,
-      // and a correlated "organization_id = organization_id" here would match every organization.
-      firstDay: sql<string | null>`(select min(c.day) from ${c} c where c.organization_id = ${organizationId} and c.runs > 0)`,
-    })
+    .select({ id: organizations.organizationId, name: organizations.name, timeZone: organizations.timeZone })
     .from(organizations)
     .where(eq(organizations.organizationId, organizationId));
   return row ?? null;
 }
 
-/** Agents for the filter: live ones by name, deleted ones after them. */
+/** When the organization's first scheduled run started, which sizes the activity chart; null before any. */
+export async function findFirstRun(db: ExecutionsDatabase, organizationId: string): Promise<Date | null> {
+  // The newest-first index of scheduled runs, read from its other end: one probe.
+  const [row] = await db
+    .select({ first: min(executions.startedAt) })
+    .from(executions)
+    .where(and(eq(executions.organizationId, organizationId), isNotNull(executions.scheduleId)));
+  return row?.first ?? null;
+}
+
+/** How much of an agent's name the pages show: a filter option or a cell stays readable whatever was stored. */
+export const SHOWN_NAME_LENGTH = 200;
+
+/** Agents for the filter: live ones by name, deleted ones after them; names cut in Postgres. */
 export async function listAgents(db: ExecutionsDatabase, organizationId: string): Promise<AgentOption[]> {
   const rows = await db
-    .select({ id: agents.id, name: agents.name, deletedAt: agents.deletedAt })
+    .select({
+      id: agents.id,
+      name: sql<string>`left(${agents.name}, ${sql.raw(String(SHOWN_NAME_LENGTH + 1))})`,
+      deletedAt: agents.deletedAt,
+    })
     .from(agents)
     .where(eq(agents.organizationId, organizationId))
     .orderBy(asc(agents.name), asc(agents.id));
-  return rows.map((r) => ({ id: r.id, name: r.name, removed: r.deletedAt !== null }));
+  return rows.map((r) => ({ id: r.id, name: shorten(r.name, SHOWN_NAME_LENGTH).text, removed: r.deletedAt !== null }));
 }

@@ -28,20 +28,28 @@ export type Within = <T>(work: Promise<T>) => Promise<T>;
 
 export interface Deadline {
   within: Within;
+  /** Aborted, with DeadlineExceededError, when the deadline passes. */
+  signal: AbortSignal;
   /** The request is answered: stop the timer. */
   clear(): void;
 }
 
 export function startDeadline(ms: number): Deadline {
   let timer: ReturnType<typeof setTimeout> | undefined;
+  const controller = new AbortController();
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeadlineExceededError(ms)), ms);
+    timer = setTimeout(() => {
+      const error = new DeadlineExceededError(ms);
+      controller.abort(error);
+      reject(error);
+    }, ms);
   });
   // Expiring while no read is awaited (the request is rendering) is no failure of its own.
   expired.catch(() => {});
   return {
     // The race subscribes to `work`, so its later rejection is handled, never an unhandled one.
     within: (work) => Promise.race([work, expired]),
+    signal: controller.signal,
     clear: () => clearTimeout(timer),
   };
 }

@@ -17,7 +17,7 @@ import { compress, renderHtml } from './compress.js';
 import { buildConversationView } from '../conversation/view-model.js';
 import { buildDigestView } from '../digest/view-model.js';
 import { connectPostgres, isDatabaseUnavailable, type ExecutionsDatabase } from '../db/database.js';
-import { DEFAULT_DEADLINE_MS, DeadlineExceededError, startDeadline, type Within } from './deadline.js';
+import { DEFAULT_DEADLINE_MS, DeadlineExceededError, startDeadline, type Deadline } from './deadline.js';
 import { exportCsv } from '../csv/csv-export.js';
 import { checkQuery, loadExecutionList } from '../list/execution-list.js';
 import { loadFailureDigest } from '../digest/failure-digest.js';
@@ -33,10 +33,11 @@ import {
 } from '../list/live-refresh.js';
 import { parseExecutionQuery, withQuery } from '../list/query.js';
 import { findExecutionConversation } from '../conversation/repository.js';
-import { findOrganization, listAgents, type OrganizationRecord } from '../db/organization.js';
+import { findFirstRun, findOrganization, listAgents, type Organization } from '../db/organization.js';
+import { admission, OverloadedError, streamInTurn, type AdmissionLimit } from './admission.js';
 import { ttlCache } from '../lib/ttl-cache.js';
 import { securityHeaders, type SecurityHeadersOptions } from './security-headers.js';
-import { isTimeZone } from '../lib/time-zone.js';
+import { isTimeZone, localDay } from '../lib/time-zone.js';
 
 /** What the host's middleware provides: `c.set('organizationId', …)` from its own auth. */
 export interface ExecutionsAdminVariables {
@@ -82,13 +83,30 @@ export interface ExecutionsAdminOptions {
    * and statement timeouts.
    */
   deadlineMs?: number;
+  /**
+   * How many requests of each kind may read the database at once, and wait for a turn; more are
+   * answered 503 at once. Keep the sum of `concurrent` below the connection pool's size, so that
+   * writes on the same pool always find a connection. Default: lists (the list and the digest) 4
+   * at once and 16 waiting, exports (CSV downloads, for as long as they stream) 2 and 4,
+   * conversations 2 and 16.
+   */
+  admission?: Partial<Record<RequestKind, AdmissionLimit>>;
 }
+
+/** The kinds of request that take turns to read the database (see admission.ts). */
+export type RequestKind = 'lists' | 'exports' | 'conversations';
+
+const DEFAULT_ADMISSION: Record<RequestKind, AdmissionLimit> = {
+  lists: { concurrent: 4, queued: 16 },
+  exports: { concurrent: 2, queued: 4 },
+  conversations: { concurrent: 2, queued: 16 },
+};
 
 export type ModuleEnv = {
   Variables: ExecutionsAdminVariables & {
-    organization: OrganizationRecord;
-    /** Races a read against the request's deadline (see deadline.ts). */
-    within: Within;
+    organization: Organization;
+    /** The request's deadline for its reads (see deadline.ts). */
+    deadline: Deadline;
   };
 };
 
@@ -129,6 +147,16 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   // of each page. A rename or a deletion shows within CACHE_MS; runs and totals are never cached.
   const organizationOf = ttlCache(CACHE_MS, (id) => findOrganization(db, id));
   const agentsOf = ttlCache(CACHE_MS, (id) => listAgents(db, id));
+  const firstRunOf = ttlCache(CACHE_MS, (id) => findFirstRun(db, id));
+  const turns = Object.fromEntries(
+    (Object.keys(DEFAULT_ADMISSION) as RequestKind[]).map((kind) => [
+      kind,
+      admission(kind, options.admission?.[kind] ?? DEFAULT_ADMISSION[kind]),
+    ]),
+  ) as Record<RequestKind, ReturnType<typeof admission>>;
+  /** `work`'s reads in a turn of its kind, within the request's deadline. */
+  const read = <T,>(c: Context<ModuleEnv>, kind: RequestKind, work: () => Promise<T>): Promise<T> =>
+    c.var.deadline.within(turns[kind].run(work, c.var.deadline.signal));
   if (options.securityHeaders !== false) {
     app.use('*', securityHeaders(assets.styleHashes, options.securityHeaders === true ? {} : options.securityHeaders));
   }
@@ -137,7 +165,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   app.use('*', compress({ stylesheet: assets.css }));
   app.use('*', async (c, next) => {
     const deadline = startDeadline(deadlineMs);
-    c.set('within', deadline.within);
+    c.set('deadline', deadline);
     try {
       await next();
     } finally {
@@ -189,7 +217,8 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   // serving until it does.
   app.onError((error, c) => {
     console.error('executions-admin:', error);
-    const unavailable = error instanceof DeadlineExceededError || isDatabaseUnavailable(error);
+    const unavailable =
+      error instanceof DeadlineExceededError || error instanceof OverloadedError || isDatabaseUnavailable(error);
     const status = unavailable ? 503 : 500;
     const title = unavailable ? 'Executions are temporarily unavailable' : 'Executions could not be loaded';
     if (unavailable) c.header('Retry-After', '5');
@@ -254,18 +283,23 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       );
     }
     // An organization that has recorded nothing yet is still an organization: an empty list in UTC.
-    const found = await c.get('within')(organizationOf(ref.id));
+    const found = await c.var.deadline.within(organizationOf(ref.id));
     const timeZone = [ref.timeZone, found?.timeZone].find((zone) => zone !== undefined && isTimeZone(zone)) ?? 'UTC';
-    c.set('organization', { id: ref.id, name: found?.name ?? ref.id, timeZone, firstDay: found?.firstDay ?? null });
+    c.set('organization', { id: ref.id, name: found?.name ?? ref.id, timeZone });
     c.header('Vary', VARY);
-    c.header('Cache-Control', 'private, no-cache');
+    // An organization's runs are for the signed-in user only: kept in no cache, the browser's included.
+    c.header('Cache-Control', 'no-store');
     await next();
   });
 
   app.get('/', async (c) => {
-    const { organization, within } = c.var;
+    const { organization } = c.var;
     const parsed = parseExecutionQuery(new URL(c.req.url).searchParams);
-    const list = await within(loadExecutionList(db, organization, parsed, new Date(), await within(agentsOf(organization.id))));
+    const list = await read(c, 'lists', async () => {
+      const [agents, firstRun] = await Promise.all([agentsOf(organization.id), firstRunOf(organization.id)]);
+      const firstDay = firstRun && localDay(firstRun, organization.timeZone);
+      return loadExecutionList(db, { ...organization, firstDay }, parsed, new Date(), agents);
+    });
     const view = withLiveRefresh(buildListView(list, mountPath(c), organization.timeZone), organization.id, refreshSeconds);
     if (wantsFragment(c)) {
       if (c.req.header(REFRESH_HEADER) === 'true') {
@@ -283,18 +317,25 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   });
 
   app.get('/failures', async (c) => {
-    const { organization, within } = c.var;
+    const { organization } = c.var;
     const parsed = parseExecutionQuery(new URL(c.req.url).searchParams);
-    const digest = await within(loadFailureDigest(db, organization, parsed, await within(agentsOf(organization.id))));
+    const digest = await read(c, 'lists', async () =>
+      loadFailureDigest(db, organization, parsed, await agentsOf(organization.id)),
+    );
     const view = buildDigestView(digest, mountPath(c));
     return page(c, view.title, <DigestPage view={view} />);
   });
 
   app.get('/export.csv', async (c) => {
-    const { organization, within } = c.var;
-    // The same rows as the list it is linked from: an agent not of this organization is ignored.
-    const { query } = checkQuery(parseExecutionQuery(new URL(c.req.url).searchParams), await within(agentsOf(organization.id)));
-    const csv = await within(exportCsv(db, organization, query));
+    const { organization, deadline } = c.var;
+    // A download holds its turn for as long as it streams: its batches are read as it goes.
+    const csv = await deadline.within(
+      streamInTurn(turns.exports, deadline.signal, async () => {
+        // The same rows as the list it is linked from: an agent not of this organization is ignored.
+        const { query } = checkQuery(parseExecutionQuery(new URL(c.req.url).searchParams), await agentsOf(organization.id));
+        return exportCsv(db, organization, query);
+      }),
+    );
     const today = new Date().toISOString().slice(0, 10);
     return c.body(csv, 200, {
       'Content-Type': 'text/csv; charset=utf-8',
@@ -303,10 +344,12 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   });
 
   app.get('/conversations/:conversationId', async (c) => {
-    const { organization, within } = c.var;
+    const { organization } = c.var;
     const { query } = parseExecutionQuery(new URL(c.req.url).searchParams);
     const id = conversationIdParam.safeParse(c.req.param('conversationId'));
-    const conversation = id.success ? await within(findExecutionConversation(db, organization.id, id.data)) : null;
+    const conversation = id.success
+      ? await read(c, 'conversations', () => findExecutionConversation(db, organization.id, id.data))
+      : null;
     if (!conversation) {
       return page(c, 'Conversation not found – Executions', <NotFoundPage backHref={mountPath(c)} />, 404);
     }

@@ -34,3 +34,15 @@ export function formatSpan(ms: number): string {
   if (hours < 48) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
   return `${Math.floor(hours / 24)} days`;
 }
+
+/**
+ * `text` cut to its first `length` characters, counted as code points so that no emoji is split,
+ * with an ellipsis when it went on.
+ */
+export function shorten(text: string, length: number): { text: string; cut: boolean } {
+  // Cheap for the usual short text: a string no longer in UTF-16 units has no more code points.
+  if (text.length <= length) return { text, cut: false };
+  const points = Array.from(text.slice(0, 2 * length + 2));
+  if (points.length <= length) return { text, cut: false };
+  return { text: `${points.slice(0, length).join('')}…`, cut: true };
+}

@@ -10,8 +10,11 @@ import { checkFilters, filtersFor } from './filter-set.js';
 import { pageWithSummary, listExecutions, type ExecutionRow, type PageRequest } from './page-query.js';
 import { PAGE_SIZE, type ExecutionQuery, type ParsedQuery } from './query.js';
 import { summarizeExecutions, type ActivityBucket } from './summary-query.js';
-import { listAgents, type AgentOption, type OrganizationRecord } from '../db/organization.js';
+import { listAgents, type AgentOption, type Organization } from '../db/organization.js';
 import { localDay } from '../lib/time-zone.js';
+
+/** The organization with the local day of its first scheduled run, which sizes the activity chart. */
+export type ListedOrganization = Organization & { firstDay: string | null };
 
 export interface ExecutionList {
   /** The query as applied: unknown agents dropped, the page clamped to the last one. */
@@ -46,7 +49,7 @@ export function checkQuery(parsed: ParsedQuery, agents: AgentOption[]): ParsedQu
 
 export async function loadExecutionList(
   db: ExecutionsDatabase,
-  organization: OrganizationRecord,
+  organization: ListedOrganization,
   parsed: ParsedQuery,
   now: Date,
   /** The organization's agents, when the caller already has them (a short-lived cache). */

@@ -202,8 +202,14 @@ export interface FailureKind {
   signature: string;
 }
 
-/** Tool names and error signatures are short; the signature function cuts at 200 characters. */
-const failurePart = z.string().max(200);
+/**
+ * Tool names and error signatures are short (the signature function cuts at 200 characters).
+ * Postgres cannot compare text with a NUL, and a name with any other control character but tab,
+ * line feed and carriage return is no name a person chose: both are refused with the message.
+ */
+// eslint-disable-next-line no-control-regex
+const PRINTABLE = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
+const failurePart = z.string().max(200).regex(PRINTABLE);
 
 /** "google_calendar — 401 expired credential", as the digest names a failure. */
 export function failureLabel(failure: FailureKind): string {

@@ -100,6 +100,25 @@ export const pageColumns = {
   failedStep: executions.failedStep,
 };
 
+/**
+ * How much of a run's title and error the list shows: a row, or an error revealed over the list,
+ * must stay readable and light whatever a host stored. One more character is read, so the view
+ * knows the text goes on; the run's own page has the rest.
+ */
+export const SHOWN_TITLE_LENGTH = 200;
+export const SHOWN_ERROR_LENGTH = 300;
+
+/** As the list reads them: the title and the error cut in Postgres, so a long one is never sent here whole. */
+const listColumns = {
+  ...pageColumns,
+  scheduleTitle: sql<string>`left(${executions.conversationTitle}, ${sql.raw(String(SHOWN_TITLE_LENGTH + 1))})`.as(
+    'schedule_title',
+  ),
+  errorMessage: sql<string | null>`left(${executions.errorMessage}, ${sql.raw(String(SHOWN_ERROR_LENGTH + 1))})`.as(
+    'error_message',
+  ),
+};
+
 /** A run as `pageColumns` selects it. */
 export type SelectedRow = { startedAtText: string; agentId: string; failedTool: string } & Omit<
   ExecutionRow,
@@ -149,7 +168,7 @@ export function listExecutionsQuery(
 ) {
   const where = listConditions(filters, bind);
   return db
-    .select(pageColumns)
+    .select(listColumns)
     .from(executions)
     .where(
       page.kind === 'after'

@@ -7,11 +7,11 @@ import { bucketsOf, type ActivityRange } from './activity.js';
 import type { ExecutionList } from './execution-list.js';
 import type { RefreshView } from './live-refresh.js';
 import { RUNNING_LONG_FACTOR } from '../db/schema.js';
-import { formatCount, formatCredits, formatRatio, formatSpan } from '../lib/format.js';
+import { formatCount, formatCredits, formatRatio, formatSpan, shorten } from '../lib/format.js';
 import { dateOfDay, dayOfDate, formatCalendarDate, formatDateTime } from '../lib/time-zone.js';
 import type { FormField } from './filter.js';
 import { describeFilters, ERROR_SLOTS, formFields, hasFilters } from './filter-set.js';
-import type { ExecutionRow } from './page-query.js';
+import { SHOWN_ERROR_LENGTH, SHOWN_TITLE_LENGTH, type ExecutionRow } from './page-query.js';
 import { DEFAULT_QUERY, withQuery } from './query.js';
 import { STATUS_COLOURS, STATUS_LABELS, STATUS_ORDER, statusBadge, type StatusBadge } from './status.js';
 import type { ActivityBucket } from './summary-query.js';
@@ -25,8 +25,10 @@ export interface RowView {
   status: StatusBadge;
   /** Active or Pending: the run can still change, so the page keeps itself fresh. */
   changing: boolean;
-  /** The full error of a Failed run, when it has one. */
+  /** The error of a Failed run, when it has one: its first SHOWN_ERROR_LENGTH characters. */
   error: string | null;
+  /** The run's page, which shows the whole error, when this one was cut. */
+  fullErrorHref: string | null;
   /** "First failed tool: <name>", on a Failed run whose tool call failed. */
   failedTool: string | null;
   credits: string | null;
@@ -130,23 +132,27 @@ function runningLongText(row: ExecutionRow, now: Date): string | null {
 function rowView(row: ExecutionRow, basePath: string, listSearch: string, timeZone: string, now: Date): RowView {
   const startedAt = formatDateTime(row.startedAt, timeZone);
   const failed = row.status === 'failed';
+  const conversation = conversationPath(basePath, row.conversationId) + listSearch;
   // A failed run's conversation opens at the tool call that failed first.
   const jump = failed && row.failedStep !== null ? `#xa-step-${row.failedStep}` : '';
+  const schedule = shorten(row.scheduleTitle, SHOWN_TITLE_LENGTH).text;
+  const error = failed && row.errorMessage ? shorten(row.errorMessage, SHOWN_ERROR_LENGTH) : null;
   return {
     id: row.id,
     agentName: row.agentName,
-    schedule: row.scheduleTitle,
+    schedule,
     startedAt,
     startedAtIso: row.startedAt.toISOString(),
     status: statusBadge(row.status),
     changing: row.status === 'active' || row.status === 'pending',
-    error: failed && row.errorMessage ? row.errorMessage : null,
-    failedTool: failed && row.failedTool ? `First failed tool: ${row.failedTool}` : null,
+    error: error && error.text,
+    fullErrorHref: error?.cut ? conversation : null,
+    failedTool: failed && row.failedTool ? `First failed tool: ${shorten(row.failedTool, SHOWN_TITLE_LENGTH).text}` : null,
     credits: row.credits === null ? null : formatCredits(row.credits),
     spike: spikeText(row),
     runningLong: runningLongText(row, now),
-    conversationHref: conversationPath(basePath, row.conversationId) + listSearch + jump,
-    conversationLabel: `View conversation: ${row.scheduleTitle}, ${startedAt}`,
+    conversationHref: conversation + jump,
+    conversationLabel: `View conversation: ${schedule}, ${startedAt}`,
   };
 }
 

@@ -48,6 +48,16 @@ const Status: FC<{ row: RowView }> = ({ row }) => {
             <p class="xa-error-popover__title">Error</p>
             {row.failedTool !== null && <p class="xa-error-popover__tool">{row.failedTool}</p>}
             <p class="xa-error-popover__text">{row.error}</p>
+            {row.fullErrorHref !== null && (
+              <p>
+                <a href={row.fullErrorHref}>
+                  Show the full error
+                  <span class="xa-visually-hidden">
+                    : {row.schedule}, {row.startedAt}
+                  </span>
+                </a>
+              </p>
+            )}
           </div>
         </>
       )}
