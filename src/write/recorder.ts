@@ -17,6 +17,16 @@
  *   (the others get `already_finished`) and concurrent tool calls get contiguous positions.
  * - Credits are set once a run has finished, possibly long after; setting them again replaces them
  *   (the platform may recalculate).
+ * - Input Postgres cannot store is dealt with before the database sees it (checks.ts), so a call
+ *   fails with a RecorderError — never the driver's error — unless the database itself is
+ *   unreachable. A NUL (U+0000) in any text, key or JSON (its strings and object keys, at any depth)
+ *   is `invalid_input` naming the field: text and jsonb cannot hold it. An unpaired UTF-16 surrogate
+ *   is repaired to U+FFFD instead, so that a tool's output cut mid-emoji does not cost the tool call;
+ *   a retry with the same unrepaired data is compared after the same repair and stays identical.
+ *   JSON jsonb would not give back as sent (NaN, Infinity, BigInt, non-plain objects, undefined in an
+ *   array, two keys that become one once repaired, nesting past 1000 levels), dates outside years
+ *   1–9999, integers past Postgres's integer, and keys, organization ids and tool names over 200
+ *   characters (they sit in size-limited indexes) are `invalid_input` too.
  */
 export { RecorderError, type RecorderErrorCode } from './errors.js';
 export type {

@@ -1,12 +1,23 @@
 /**
  * Moving a run along: pending → active, tool calls, then completed or failed, and its credits once
- * it has finished. Every step append and finish holds a lock on the run.
+ * it has finished. Every step append and finish holds a lock on the run. Input is checked and
+ * repaired first (checks.ts), and a retry is compared with what was stored after the same repair.
  */
 import { and, eq, inArray, max } from 'drizzle-orm';
 import type { ExecutionsDatabase } from '../db/database.js';
 import { executions, steps, type ExecutionStatus, type StepKind } from '../db/schema.js';
 import { stepColumns, type ConversationStep } from '../db/steps.js';
-import { checkCredits, checkDate, checkFinishedAt, checkKey, checkText, checkToolCall, UUID } from './checks.js';
+import {
+  checkCredits,
+  checkDate,
+  checkFinishedAt,
+  checkKey,
+  checkOrganizationId,
+  checkText,
+  checkToolCall,
+  storableText,
+  UUID,
+} from './checks.js';
 import { conflict, invalid, notFound, RecorderError } from './errors.js';
 import type { CompleteExecutionInput, FailExecutionInput, ToolCallInput } from './inputs.js';
 import { toolCallStepRow } from './rows.js';
@@ -91,29 +102,37 @@ export async function markActive(
   organizationId: string,
   executionId: string,
 ): Promise<{ status: ExecutionStatus }> {
+  const orgId = checkOrganizationId(organizationId);
   if (!UUID.test(executionId)) throw notFound(executionId);
   const updated = await db
     .update(executions)
     .set({ status: 'active' })
-    .where(and(eq(executions.organizationId, organizationId), eq(executions.id, executionId), eq(executions.status, 'pending')))
+    .where(and(eq(executions.organizationId, orgId), eq(executions.id, executionId), eq(executions.status, 'pending')))
     .returning({ id: executions.id });
   if (updated.length > 0) return { status: 'active' };
-  return { status: await statusOf(db, organizationId, executionId) };
+  return { status: await statusOf(db, orgId, executionId) };
 }
 
-/** Appends a tool call to an active run; returns its step position. */
+/**
+ * Appends a tool call to an active run; returns its step position. A NUL in the key, the tool name
+ * or anywhere in `input` or `output` (a string or an object key, at any depth) is `invalid_input`
+ * naming the field; so is JSON that jsonb would not give back as sent (NaN, Infinity, BigInt, a
+ * Date or other non-plain object, undefined in an array, nesting deeper than 1000 levels).
+ * Unpaired surrogates — a tool's output cut mid-emoji — are stored as U+FFFD instead of losing the
+ * tool call, and a retry with the same unrepaired content is recognised as the same step.
+ */
 export async function recordToolCall(
   db: ExecutionsDatabase,
   organizationId: string,
   executionId: string,
-  input: ToolCallInput,
+  toolCall: ToolCallInput,
 ): Promise<{ position: number }> {
-  checkKey(input.key);
-  checkToolCall(input);
+  const orgId = checkOrganizationId(organizationId);
+  const input = { ...checkToolCall(toolCall), key: checkKey(toolCall.key) };
   const at = input.at ?? new Date();
   return db.transaction(async (tx) => {
-    const run = await lockRun(tx, organizationId, executionId);
-    const existing = await findStepByKey(tx, organizationId, run.conversationId, input.key);
+    const run = await lockRun(tx, orgId, executionId);
+    const existing = await findStepByKey(tx, orgId, run.conversationId, input.key);
     if (existing) {
       const same =
         existing.kind === 'tool_call' &&
@@ -132,9 +151,9 @@ export async function recordToolCall(
         `Execution ${executionId} is ${run.status}: mark it active before recording tool calls`,
       );
     }
-    const position = await nextPosition(tx, organizationId, run.conversationId);
+    const position = await nextPosition(tx, orgId, run.conversationId);
     await tx.insert(steps).values({
-      ...toolCallStepRow({ organizationId, conversationId: run.conversationId }, position, { ...input, at }),
+      ...toolCallStepRow({ organizationId: orgId, conversationId: run.conversationId }, position, { ...input, at }),
       idempotencyKey: input.key,
     });
     return { position };
@@ -184,34 +203,43 @@ async function finish(
   });
 }
 
-/** An active run answered: appends the final response and completes it. */
+/**
+ * An active run answered: appends the final response and completes it. A NUL in the key or the
+ * response is `invalid_input`; unpaired surrogates in them are stored as U+FFFD.
+ */
 export async function completeExecution(
   db: ExecutionsDatabase,
   organizationId: string,
   executionId: string,
   input: CompleteExecutionInput,
 ): Promise<void> {
-  checkKey(input.key);
-  checkText(input.response, 'response');
+  const orgId = checkOrganizationId(organizationId);
+  const key = checkKey(input.key);
+  const response = checkText(input.response, 'response');
   const finishedAt = input.finishedAt ?? new Date();
   checkDate(finishedAt, 'finishedAt');
-  await finish(db, organizationId, executionId, input.key, { status: 'completed', content: input.response }, finishedAt);
+  await finish(db, orgId, executionId, key, { status: 'completed', content: response }, finishedAt);
 }
 
-/** A pending or active run failed: appends the error step and fails it. */
+/**
+ * A pending or active run failed: appends the error step and fails it. A NUL in the key or the
+ * error message is `invalid_input`; unpaired surrogates in them are stored as U+FFFD.
+ */
 export async function failExecution(
   db: ExecutionsDatabase,
   organizationId: string,
   executionId: string,
   input: FailExecutionInput,
 ): Promise<void> {
-  checkKey(input.key);
+  const orgId = checkOrganizationId(organizationId);
+  const key = checkKey(input.key);
   if (input.errorMessage !== null && typeof input.errorMessage !== 'string') {
     throw invalid('errorMessage must be a string or null');
   }
+  const errorMessage = input.errorMessage === null ? null : storableText(input.errorMessage, 'errorMessage');
   const finishedAt = input.finishedAt ?? new Date();
   checkDate(finishedAt, 'finishedAt');
-  await finish(db, organizationId, executionId, input.key, { status: 'failed', content: input.errorMessage }, finishedAt);
+  await finish(db, orgId, executionId, key, { status: 'failed', content: errorMessage }, finishedAt);
 }
 
 /** Sets a finished run's credits, whenever the platform has calculated them. */
@@ -221,16 +249,15 @@ export async function setCredits(
   executionId: string,
   credits: number,
 ): Promise<void> {
+  const orgId = checkOrganizationId(organizationId);
   checkCredits(credits);
   if (!UUID.test(executionId)) throw notFound(executionId);
   const updated = await db
     .update(executions)
     .set({ credits })
-    .where(
-      and(eq(executions.organizationId, organizationId), eq(executions.id, executionId), inArray(executions.status, FINISHED)),
-    )
+    .where(and(eq(executions.organizationId, orgId), eq(executions.id, executionId), inArray(executions.status, FINISHED)))
     .returning({ id: executions.id });
   if (updated.length > 0) return;
-  const status = await statusOf(db, organizationId, executionId);
+  const status = await statusOf(db, orgId, executionId);
   throw new RecorderError('invalid_transition', `Execution ${executionId} is ${status}: credits are set once it has finished`);
 }

@@ -1,12 +1,23 @@
 /**
  * Starting runs: one as its schedule fires, or a batch of runs that already finished elsewhere.
- * Either way a run's key makes the call idempotent.
+ * Either way a run's key makes the call idempotent. Keys, prompts and the rest are checked and
+ * repaired first (checks.ts), so a retry is compared with the run as it was stored.
  */
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { ExecutionsDatabase } from '../db/database.js';
 import { conversations, executions, schedules, steps, type ExecutionStatus } from '../db/schema.js';
-import { checkCredits, checkDate, checkFinishedAt, checkKey, checkText, checkToolCall, checkUuid } from './checks.js';
+import {
+  checkCredits,
+  checkDate,
+  checkFinishedAt,
+  checkKey,
+  checkOrganizationId,
+  checkText,
+  checkToolCall,
+  checkUuid,
+  storableText,
+} from './checks.js';
 import { conflict, invalid, RecorderError } from './errors.js';
 import type { FinishedRunInput, StartedExecution, StartExecutionInput } from './inputs.js';
 import { chunked, runStepRows, type StepRow } from './rows.js';
@@ -175,60 +186,84 @@ async function createRuns(db: ExecutionsDatabase, organizationId: string, runs: 
 
 /**
  * Records that a schedule fired: its conversation, the execution and the scheduled call, in one
- * transaction. A retry with the same key returns the same ids.
+ * transaction. A retry with the same key returns the same ids. A NUL in the key or the prompt is
+ * `invalid_input`; unpaired surrogates in them are stored as U+FFFD, and a retry with the same
+ * unrepaired prompt is still the same run.
  */
 export async function startExecution(
   db: ExecutionsDatabase,
   organizationId: string,
   input: StartExecutionInput,
 ): Promise<StartedExecution> {
-  checkKey(input.key);
+  const orgId = checkOrganizationId(organizationId);
+  const key = checkKey(input.key);
   checkUuid(input.scheduleId, 'scheduleId');
-  checkText(input.prompt, 'prompt');
+  const prompt = checkText(input.prompt, 'prompt');
   const status = input.status ?? 'pending';
   if (status !== 'pending' && status !== 'active') throw invalid('a run starts pending or active');
   const startedAt = input.startedAt ?? new Date();
   checkDate(startedAt, 'startedAt');
-  const [ids] = await createRuns(db, organizationId, [
-    { key: input.key, scheduleId: input.scheduleId, prompt: input.prompt, status, startedAt },
-  ]);
+  const [ids] = await createRuns(db, orgId, [{ key, scheduleId: input.scheduleId, prompt, status, startedAt }]);
   if (!ids) throw new Error('startExecution wrote no run');
   return ids;
 }
 
-function checkFinishedRun(run: FinishedRunInput): void {
-  checkKey(run.key);
-  checkUuid(run.scheduleId, 'scheduleId');
-  checkText(run.prompt, 'prompt');
-  checkDate(run.startedAt, 'startedAt');
-  checkFinishedAt(run.finishedAt, run.startedAt);
+/** The run as it will be stored; messages name it by its index in the batch. */
+function checkFinishedRun(run: FinishedRunInput, index: number): FinishedRunInput {
+  const at = `runs[${index}].`;
+  if (typeof run !== 'object' || run === null) throw invalid(`runs[${index}] must be a run`);
+  const key = checkKey(run.key, `${at}key`);
+  checkUuid(run.scheduleId, `${at}scheduleId`);
+  const prompt = checkText(run.prompt, `${at}prompt`);
+  checkDate(run.startedAt, `${at}startedAt`);
+  checkFinishedAt(run.finishedAt, run.startedAt, `${at}finishedAt`);
+  if (!Array.isArray(run.toolCalls)) throw invalid(`${at}toolCalls must be an array`);
   let previous = run.startedAt;
-  for (const call of run.toolCalls) {
-    checkToolCall(call);
+  const toolCalls = run.toolCalls.map((call, i) => {
+    const checked = checkToolCall(call, `${at}toolCalls[${i}].`);
+    if (!(call.at instanceof Date)) throw invalid(`${at}toolCalls[${i}].at must be a valid date`);
     if (call.at < previous || call.at > run.finishedAt) {
-      throw invalid('tool calls must be in time order, between the start and the finish');
+      throw invalid(`${at}toolCalls must be in time order, between the start and the finish`);
     }
     previous = call.at;
+    return checked;
+  });
+  if (run.credits !== null) checkCredits(run.credits, `${at}credits`);
+  const outcome = run.outcome as FinishedRunInput['outcome'] | undefined;
+  if (outcome?.status === 'completed') {
+    return {
+      ...run,
+      key,
+      prompt,
+      toolCalls,
+      outcome: { status: 'completed', response: checkText(outcome.response, `${at}response`) },
+    };
   }
-  if (run.credits !== null) checkCredits(run.credits);
-  if (run.outcome.status === 'completed') checkText(run.outcome.response, 'response');
+  if (outcome?.status !== 'failed') throw invalid(`${at}outcome.status must be completed or failed`);
+  const { errorMessage } = outcome;
+  if (errorMessage !== null && typeof errorMessage !== 'string') throw invalid(`${at}errorMessage must be a string or null`);
+  const stored = errorMessage === null ? null : storableText(errorMessage, `${at}errorMessage`);
+  return { ...run, key, prompt, toolCalls, outcome: { status: 'failed', errorMessage: stored } };
 }
 
 /**
  * Writes runs that already finished — steps, outcome and credits — all in one transaction, and
  * returns their ids in order. Idempotent per run key like startExecution. For backfills (the demo
- * seed writes its history this way); the live path is start → tool calls → finish.
+ * seed writes its history this way); the live path is start → tool calls → finish. Text and JSON
+ * follow startExecution's and recordToolCall's rules; a refusal names the run and the tool call by
+ * index, e.g. `runs[2].toolCalls[0].output`.
  */
 export async function recordFinishedRuns(
   db: ExecutionsDatabase,
   organizationId: string,
   runs: readonly FinishedRunInput[],
 ): Promise<StartedExecution[]> {
-  runs.forEach(checkFinishedRun);
+  const orgId = checkOrganizationId(organizationId);
+  if (!Array.isArray(runs)) throw invalid('runs must be an array');
   return createRuns(
     db,
-    organizationId,
-    runs.map(({ key, scheduleId, prompt, startedAt, ...finished }) => ({
+    orgId,
+    runs.map(checkFinishedRun).map(({ key, scheduleId, prompt, startedAt, ...finished }) => ({
       key,
       scheduleId,
       prompt,
