@@ -110,12 +110,14 @@ function compressStream(body: ReadableStream<Uint8Array>, encoding: Encoding): R
   return Readable.toWeb(zip) as ReadableStream<Uint8Array>;
 }
 
-/** Responses whose whole text the module rendered, so the middleware need not read a stream. */
-const renderedText = new WeakMap<Response, string>();
+/** Responses whose whole markup the module rendered, so the middleware need not read a stream. */
+const renderedBytes = new WeakMap<Response, Buffer>();
 
 /**
- * `c.html()` for the module's markup: renders to one string first, and remembers it for
- * `compress()`. Anything `c.html()` takes.
+ * `c.html()` for the module's markup: renders to one string, encodes it once, and remembers the
+ * bytes for `compress()`. Handing the Response bytes rather than the string also spares the
+ * Fetch API's check of a string body for unpaired surrogates, a scan of the whole page once it
+ * holds any character beyond Latin-1. Anything `c.html()` takes.
  */
 export async function renderHtml(
   c: Context,
@@ -123,8 +125,9 @@ export async function renderHtml(
   status?: ContentfulStatusCode,
 ): Promise<Response> {
   const text = `${await resolveCallback(content, HtmlEscapedCallbackPhase.Stringify, false, {})}`;
-  const response = await c.html(text, status);
-  renderedText.set(response, text);
+  const bytes = Buffer.from(text);
+  const response = c.body(bytes, status, { 'Content-Type': 'text/html; charset=UTF-8' });
+  renderedBytes.set(response, bytes);
   return response;
 }
 
@@ -134,8 +137,7 @@ const varyAcceptEncoding = /(?:^|,)\s*accept-encoding\s*(?:,|$)/i;
 /** `stylesheet`: text the module inlines in its pages, deflated once (see gzipAround). */
 export function compress({ stylesheet }: { stylesheet?: string } = {}): MiddlewareHandler {
   const inlined = stylesheet ? precompress(stylesheet) : null;
-  const gzipPage = (text: string): Uint8Array => {
-    const bytes = Buffer.from(text);
+  const gzipPage = (bytes: Buffer): Uint8Array => {
     const at = inlined ? bytes.indexOf(inlined.bytes) : -1;
     return (at >= 0 && inlined && gzipAround(bytes, at, inlined)) || gzipSync(bytes, { level: LEVEL });
   };
@@ -165,10 +167,10 @@ export function compress({ stylesheet }: { stylesheet?: string } = {}): Middlewa
     }
     const encoding = negotiateEncoding(c.req.header('Accept-Encoding'), ENCODINGS);
     if (!encoding) return;
-    const text = renderedText.get(res);
+    const rendered = renderedBytes.get(res);
     let compressed: Response;
-    if (text !== undefined) {
-      const body = new Uint8Array(encoding === 'gzip' ? gzipPage(text) : deflateSync(text, { level: LEVEL }));
+    if (rendered !== undefined) {
+      const body = new Uint8Array(encoding === 'gzip' ? gzipPage(rendered) : deflateSync(rendered, { level: LEVEL }));
       compressed = new Response(body, { status: res.status, headers });
     } else {
       if (!res.body) return;
