@@ -58,8 +58,26 @@ describe('security headers', () => {
       conversation: await get(`${LIST}/conversations/${fixtureRuns()[1]!.conversationId}`),
       'not found': await get(`${LIST}/conversations/not-a-uuid`),
       'signed out (401)': await get(LIST, {}, null),
+      'signed out HEAD (401)': await app.request(LIST, { method: 'HEAD' }),
+      'HEAD of the list': await app.request(LIST, { method: 'HEAD', headers: { [ORG_HEADER]: ORG_A } }),
+      csv: await get(`${LIST}/export.csv`),
+      digest: await get(`${LIST}/failures`),
       script: await get(script),
     };
+    // An organization's runs are kept in no cache; the script, the same for everyone, is cached for a year.
+    for (const name of [
+      'page',
+      'fragment',
+      'unchanged poll (304)',
+      'conversation',
+      'HEAD of the list',
+      'csv',
+      'digest',
+    ] as const) {
+      expect(responses[name].headers.get('Cache-Control'), name).toBe('no-store');
+    }
+    expect(responses.script.headers.get('Cache-Control')).toBe('public, max-age=31536000, immutable');
+    expect(responses['signed out HEAD (401)'].status).toBe(401);
     expect(responses['unchanged poll (304)'].status).toBe(304);
     const [style] = html.match(/<style>([\s\S]*?)<\/style>/)?.slice(1) ?? [];
     for (const [name, res] of Object.entries(responses)) {
