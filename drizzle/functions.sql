@@ -39,14 +39,16 @@ $$;
 --> statement-breakpoint
 -- An agent's usual credits and duration before an instant: the medians (the lower middle value,
 -- so they are exact) over its last 20 finished scheduled runs — durations of completed ones —
--- once it has 5 of them. One backward walk of the (organization, agent, started_at) index.
+-- once it has 5 of them. One backward walk of the (organization, agent, started_at) index. A median
+-- beyond an integer of milliseconds (runs of weeks) is held at its largest, not an error that
+-- would refuse every later run of the agent.
 CREATE OR REPLACE FUNCTION "xa_usual"(org text, agent uuid, before timestamptz, OUT credits numeric, OUT duration_ms integer)
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
   -- PL/pgSQL rather than SQL: its plan is prepared once per session, not on every insert.
   SELECT CASE WHEN count(r.credits) >= 5 THEN percentile_disc(0.5) WITHIN GROUP (ORDER BY r.credits) END,
          CASE WHEN count(*) FILTER (WHERE r.status = 'completed') >= 5
-              THEN round(percentile_disc(0.5) WITHIN GROUP (ORDER BY r.took) FILTER (WHERE r.status = 'completed'))::integer END
+              THEN least(round(percentile_disc(0.5) WITHIN GROUP (ORDER BY r.took) FILTER (WHERE r.status = 'completed')), 2147483647)::integer END
     INTO credits, duration_ms
     FROM (SELECT e.credits, e.status, extract(epoch FROM e.finished_at - e.started_at) * 1000 AS took
             FROM xa_executions e

@@ -4,7 +4,9 @@
  * the failure digest and its links, the activity chart and its links, totals with credits, and
  * the weekly review link in the organization's own calendar.
  */
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { executions } from '../src/db/schema.js';
 import {
   failExecution,
   recordFinishedRuns,
@@ -249,6 +251,27 @@ for (const target of databaseTargets) {
         }
         expect(sum).toBe(24);
         expect(doc.querySelectorAll('.xa-activity__chart a')).toHaveLength(bars.length);
+      });
+
+      it('holds an agent’s usual duration at the largest integer when its runs last weeks, and keeps recording', async () => {
+        const { db } = database;
+        const agentId = '0b0e8a52-0c5e-4b8f-9a37-1a9f0c2d3e03';
+        const scheduleId = '0b0e8a52-0c5e-4b8f-9a37-1a9f0c2d3e13';
+        await upsertAgent(db, ORG, { agentId, name: 'Archiver' });
+        await upsertSchedule(db, ORG, { scheduleId, agentId, name: 'Monthly archive', kind: 'cron', expression: '0 0 1 * *' });
+        const month = 30 * 24 * 60;
+        // Five finished runs of thirty days each: a median past 2^31 milliseconds.
+        await recordFinishedRuns(
+          db,
+          ORG,
+          Array.from({ length: 5 }, (_, i) => history(scheduleId, (20 - 3 * i) * month, 0, month * MINUTE)),
+        );
+        const [next] = await recordFinishedRuns(db, ORG, [history(scheduleId, 60, 0)]);
+        const [row] = await db
+          .select({ usual: executions.usualDurationMs })
+          .from(executions)
+          .where(and(eq(executions.organizationId, ORG), eq(executions.id, next!.executionId)));
+        expect(row?.usual).toBe(2_147_483_647);
       });
     },
   );
