@@ -27,6 +27,17 @@ import { browserSkipReason, serveInChromium } from './support/browser.js';
 import { readCsv, spreadsheetText } from './support/csv.js';
 import { watchedContext, type WatchedContext } from './support/page-watch.js';
 import { createTestHost, ORG_HEADER } from './support/test-host.js';
+import {
+  forgeRunTitle,
+  megabyteText,
+  SQL_PAYLOADS,
+  sqlRunFailed,
+  sqlToolInput,
+  sqlToolOutput,
+  sqlUuid,
+  writeMegabyteRun,
+  writeSqlCorpus,
+} from './support/sql-corpus.js';
 import { XSS_PAYLOADS } from './support/xss-corpus.js';
 
 const ORG = 'xss-org';
@@ -143,6 +154,55 @@ async function audit(page: Page): Promise<Audit> {
   );
 }
 
+/** Nothing ran, nothing was blocked, and the DOM holds only the module's own kinds of nodes. */
+const expectInert = async (page: Page, watched: WatchedContext, where: string) => {
+  const found = await audit(page);
+  expect(found.pwned, `${where}: a payload ran`).toBeUndefined();
+  expect(found.foreignTags, where).toEqual([]);
+  expect(found.handlers, where).toEqual([]);
+  expect(found.scriptUrls, where).toEqual([]);
+  expect(found.inlineScripts, where).toBe(0);
+  expect(watched.problems, where).toEqual({ cspViolations: [], consoleErrors: [], pageErrors: [], dialogs: [] });
+};
+
+/** Each row shows its run's payload, verbatim, as text — in cells and in an attribute. */
+const expectRowsAsText = async (page: Page, expected: readonly string[]) => {
+  const rows = await page.locator('tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => ({
+      agent: tr.querySelector('td')?.textContent ?? '',
+      schedule: tr.querySelectorAll('td')[1]?.textContent ?? '',
+      label: tr.querySelector('.xa-error-toggle')?.getAttribute('aria-label') ?? null,
+    })),
+  );
+  expect(rows.map((r) => r.agent)).toEqual(expected.map(asParsed));
+  expect(rows.map((r) => r.schedule)).toEqual(expected.map(asParsed));
+  for (const [k, row] of rows.entries()) {
+    // A breakout would have cut the label short.
+    if (row.label !== null) expect(row.label.startsWith(`Show error: ${asParsed(expected[k]!)}, `)).toBe(true);
+  }
+};
+
+/** Opens every error popover on the page in turn: each shows its payload as text, inertly. */
+const revealErrors = async (page: Page, watched: WatchedContext, expected: readonly string[]) => {
+  const rows = page.locator('tbody tr');
+  let revealed = 0;
+  for (let k = 0; k < (await rows.count()); k += 1) {
+    const toggle = rows.nth(k).locator('.xa-error-toggle');
+    if ((await toggle.count()) === 0) continue;
+    const popover = page.locator(`#${await toggle.getAttribute('popovertarget')}`);
+    await toggle.click();
+    await expect.poll(() => popover.isVisible()).toBe(true);
+    expect(await popover.locator('.xa-error-popover__text').textContent()).toBe(asParsed(expected[k]!));
+    await expectInert(page, watched, `error popover of row ${k}`);
+    await page.keyboard.press('Escape');
+    // Off the button, or hovering it would show the error again (interestfor).
+    await page.mouse.move(0, 0);
+    await expect.poll(() => popover.isVisible()).toBe(false);
+    revealed += 1;
+  }
+  expect(revealed).toBeGreaterThan(0);
+};
+
 describe.skipIf(browserSkipReason !== null)(
   `stored XSS in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`,
   () => {
@@ -154,55 +214,6 @@ describe.skipIf(browserSkipReason !== null)(
     const open = async (): Promise<{ watched: WatchedContext; page: Page }> => {
       const watched = await watchedContext(served.browser, { extraHTTPHeaders: { [ORG_HEADER]: ORG } });
       return { watched, page: await watched.newPage() };
-    };
-
-    /** Nothing ran, nothing was blocked, and the DOM holds only the module's own kinds of nodes. */
-    const expectInert = async (page: Page, watched: WatchedContext, where: string) => {
-      const found = await audit(page);
-      expect(found.pwned, `${where}: a payload ran`).toBeUndefined();
-      expect(found.foreignTags, where).toEqual([]);
-      expect(found.handlers, where).toEqual([]);
-      expect(found.scriptUrls, where).toEqual([]);
-      expect(found.inlineScripts, where).toBe(0);
-      expect(watched.problems, where).toEqual({ cspViolations: [], consoleErrors: [], pageErrors: [], dialogs: [] });
-    };
-
-    /** Each row shows its run's payload, verbatim, as text — in cells and in an attribute. */
-    const expectRowsAsText = async (page: Page, expected: readonly string[]) => {
-      const rows = await page.locator('tbody tr').evaluateAll((trs) =>
-        trs.map((tr) => ({
-          agent: tr.querySelector('td')?.textContent ?? '',
-          schedule: tr.querySelectorAll('td')[1]?.textContent ?? '',
-          label: tr.querySelector('.xa-error-toggle')?.getAttribute('aria-label') ?? null,
-        })),
-      );
-      expect(rows.map((r) => r.agent)).toEqual(expected.map(asParsed));
-      expect(rows.map((r) => r.schedule)).toEqual(expected.map(asParsed));
-      for (const [k, row] of rows.entries()) {
-        // A breakout would have cut the label short.
-        if (row.label !== null) expect(row.label.startsWith(`Show error: ${asParsed(expected[k]!)}, `)).toBe(true);
-      }
-    };
-
-    /** Opens every error popover on the page in turn: each shows its payload as text, inertly. */
-    const revealErrors = async (page: Page, watched: WatchedContext, expected: readonly string[]) => {
-      const rows = page.locator('tbody tr');
-      let revealed = 0;
-      for (let k = 0; k < (await rows.count()); k += 1) {
-        const toggle = rows.nth(k).locator('.xa-error-toggle');
-        if ((await toggle.count()) === 0) continue;
-        const popover = page.locator(`#${await toggle.getAttribute('popovertarget')}`);
-        await toggle.click();
-        await expect.poll(() => popover.isVisible()).toBe(true);
-        expect(await popover.locator('.xa-error-popover__text').textContent()).toBe(asParsed(expected[k]!));
-        await expectInert(page, watched, `error popover of row ${k}`);
-        await page.keyboard.press('Escape');
-        // Off the button, or hovering it would show the error again (interestfor).
-        await page.mouse.move(0, 0);
-        await expect.poll(() => popover.isVisible()).toBe(false);
-        revealed += 1;
-      }
-      expect(revealed).toBeGreaterThan(0);
     };
 
     it('keeps every payload inert in the list, its htmx swaps, its live refresh and the revealed errors', async () => {
@@ -351,6 +362,229 @@ describe.skipIf(browserSkipReason !== null)(
         await expectInert(bare, watched, 'CSV URL without its attachment header');
       } finally {
         await watched.context.close();
+      }
+    });
+  },
+);
+
+const SQL_ORG = 'sql-org';
+const MEGA_ORG = 'mega-org';
+/** Run 1's copy of its title, forged with the triggers off: the list and CSV show it, not payload 1. */
+const FORGED = { run: 1, title: XSS_PAYLOADS[12]! };
+const SQL_PAGES = Array.from({ length: Math.ceil(SQL_PAYLOADS.length / PAGE_SIZE) }, (_, p) =>
+  SQL_PAYLOADS.slice(p * PAGE_SIZE, (p + 1) * PAGE_SIZE).map((payload, k) => ({ i: p * PAGE_SIZE + k, payload })),
+);
+/** Whitespace as a reader sees it: the view may trim or collapse a blank or multi-line value. */
+const squashed = (text: string) => asParsed(text).replace(/\s+/g, ' ').trim();
+const scheduleOf = (i: number) => (i === FORGED.run ? FORGED.title : SQL_PAYLOADS[i]!);
+
+/** Fails with `what` when `work` has not finished in `ms`: a frozen tab never answers. */
+async function inTime<T>(ms: number, what: string, work: Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: not done within ${ms} ms (the tab froze or crawled)`)), ms);
+  });
+  try {
+    const value = await Promise.race([work, timeout]);
+    return { value, ms: performance.now() - started };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+describe.skipIf(browserSkipReason !== null)(
+  `stored XSS written by plain SQL, in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`,
+  () => {
+    const mega = megabyteText();
+    let megaConversation = '';
+    const served = serveInChromium(async (db) => {
+      await writeSqlCorpus(db, { organizationId: SQL_ORG, baseTime: BASE_TIME });
+      await forgeRunTitle(db, SQL_ORG, FORGED.run, FORGED.title);
+      megaConversation = (await writeMegabyteRun(db, MEGA_ORG, mega, new Date(BASE_TIME - 3_600_000))).conversationId;
+      return createTestHost(db, LIST, { refreshSeconds: 1 }).fetch;
+    });
+
+    const open = async (org = SQL_ORG): Promise<{ watched: WatchedContext; page: Page }> => {
+      const watched = await watchedContext(served.browser, { extraHTTPHeaders: { [ORG_HEADER]: org } });
+      return { watched, page: await watched.newPage() };
+    };
+
+    /** Each row shows its agent's name and its run's title as text, whitespace aside. */
+    const expectSqlRows = async (page: Page, expected: { i: number; payload: string }[]) => {
+      const rows = await page
+        .locator('tbody tr')
+        .evaluateAll((trs) =>
+          trs.map((tr) => [tr.querySelector('td')?.textContent ?? '', tr.querySelectorAll('td')[1]?.textContent ?? '']),
+        );
+      expect(rows.map(([agent]) => squashed(agent!))).toEqual(expected.map(({ payload }) => squashed(payload)));
+      expect(rows.map(([, schedule]) => squashed(schedule!))).toEqual(expected.map(({ i }) => squashed(scheduleOf(i))));
+    };
+
+    /** Opens each error popover of the page: its text is the stored error, and nothing runs. */
+    const revealSqlErrors = async (page: Page, watched: WatchedContext, expected: { i: number; payload: string }[]) => {
+      const rows = page.locator('tbody tr');
+      let revealed = 0;
+      for (let k = 0; k < (await rows.count()); k += 1) {
+        const toggle = rows.nth(k).locator('.xa-error-toggle');
+        if ((await toggle.count()) === 0) continue;
+        expect(sqlRunFailed(expected[k]!.i), `row ${k} has an error toggle`).toBe(true);
+        const popover = page.locator(`#${await toggle.getAttribute('popovertarget')}`);
+        await toggle.click();
+        await expect.poll(() => popover.isVisible()).toBe(true);
+        const text = (await popover.locator('.xa-error-popover__text').textContent()) ?? '';
+        expect(squashed(text)).toBe(squashed(expected[k]!.payload));
+        await expectInert(page, watched, `error popover of SQL row ${expected[k]!.i}`);
+        await page.keyboard.press('Escape');
+        await page.mouse.move(0, 0);
+        await expect.poll(() => popover.isVisible()).toBe(false);
+        revealed += 1;
+      }
+      expect(revealed).toBeGreaterThan(0);
+    };
+
+    it('keeps SQL-written payloads inert in the list, its htmx swaps and the revealed errors', async () => {
+      const { watched, page } = await open();
+      try {
+        await page.goto(served.origin + LIST);
+        await expectInert(page, watched, 'SQL list, page 1');
+        await expectSqlRows(page, SQL_PAGES[0]!);
+        await revealSqlErrors(page, watched, SQL_PAGES[0]!);
+        for (const [p, expected] of SQL_PAGES.entries()) {
+          if (p === 0) continue;
+          await page.click('#xa-page-next');
+          await expect.poll(() => new URL(page.url()).searchParams.get('page')).toBe(String(p + 1));
+          await expectInert(page, watched, `SQL list, page ${p + 1} swapped in`);
+          await expectSqlRows(page, expected);
+          await revealSqlErrors(page, watched, expected);
+        }
+        // Filtering by a hostile agent swaps the region and retitles the page with its name.
+        for (const i of [0, 2, 12, 15, XSS_PAYLOADS.length, XSS_PAYLOADS.length + 2, XSS_PAYLOADS.length + 6]) {
+          await page.selectOption('#xa-agent', sqlUuid(0x11, i));
+          await expect
+            .poll(async () => (await page.locator('tbody tr td:first-child').allTextContents()).map(squashed))
+            .toEqual([squashed(SQL_PAYLOADS[i]!)]);
+          await expectInert(page, watched, `SQL list filtered by agent ${i}`);
+        }
+      } finally {
+        await watched.context.close();
+      }
+    });
+
+    it('keeps SQL-written payloads inert in the conversation view, every tool call open', async () => {
+      const { watched, page } = await open();
+      try {
+        for (const [i, payload] of SQL_PAYLOADS.entries()) {
+          await page.goto(`${served.origin}${LIST}/conversations/${sqlUuid(0x13, i)}`);
+          for (const summary of await page.locator('details:not([open]) > summary').all()) await summary.click();
+          expect(await page.locator('details.xa-tool-call:not([open])').count()).toBe(0);
+          await expectInert(page, watched, `SQL conversation of run ${i}`);
+          if (i !== FORGED.run) expect(squashed((await page.locator('h1').textContent()) ?? '')).toBe(squashed(payload));
+          expect(squashed((await page.locator('.xa-tool-call__name').textContent()) ?? '')).toBe(
+            squashed(`Tool call: ${payload}`),
+          );
+          const [input, output] = await page.locator('.xa-tool-call pre').allTextContents();
+          // JSON as JSON; a bare string as the text it is.
+          for (const [shown, stored] of [
+            [input, sqlToolInput(payload, i)],
+            [output, sqlToolOutput(payload, i)],
+          ] as const) {
+            if (typeof stored === 'string') expect(squashed(shown ?? '')).toBe(squashed(stored));
+            else expect(JSON.parse(shown ?? '')).toEqual(stored);
+          }
+        }
+      } finally {
+        await watched.context.close();
+      }
+    });
+
+    it('keeps SQL-written payloads inert in the failure digest and the lists it links to', async () => {
+      const { watched, page } = await open();
+      try {
+        await page.goto(`${served.origin}${LIST}/failures`);
+        await expectInert(page, watched, 'SQL failure digest');
+        const hrefs = await page.locator('tbody a').evaluateAll((as) => as.map((a) => a.getAttribute('href') ?? ''));
+        expect(hrefs.length).toBeGreaterThan(0);
+        const empty: string[] = [];
+        for (const href of hrefs) {
+          await page.goto(served.origin + href);
+          await expectInert(page, watched, `the SQL list narrowed to ${href}`);
+          if ((await page.locator('#xa-results tbody tr').count()) === 0) empty.push(href);
+        }
+        // Each kind of failure the digest names lists its own runs.
+        expect(empty, 'digest links whose list is empty').toEqual([]);
+      } finally {
+        await watched.context.close();
+      }
+    });
+
+    it('exports SQL-written payloads as the values stored, one whole record each', async () => {
+      const res = await fetch(`${served.origin}${LIST}/export.csv`, { headers: { [ORG_HEADER]: SQL_ORG } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('X-Content-Type-Options')).toBe('nosniff');
+      const [header, ...rows] = readCsv(await res.text());
+      expect(header).toHaveLength(8);
+      expect(rows.map((r) => r.length)).toEqual(SQL_PAYLOADS.map(() => 8));
+      expect(rows.map((r) => r[0])).toEqual(SQL_PAYLOADS.map(spreadsheetText));
+      expect(rows.map((r) => r[1])).toEqual(SQL_PAYLOADS.map((_, i) => spreadsheetText(scheduleOf(i))));
+      expect(rows.map((r) => r[5])).toEqual(SQL_PAYLOADS.map((p, i) => (sqlRunFailed(i) ? spreadsheetText(p) : '')));
+    });
+
+    it('keeps the list and a revealed 1 MB error usable and inert', async () => {
+      const { watched, page } = await open(MEGA_ORG);
+      try {
+        const load = await inTime(5_000, 'list with a 1 MB error', page.goto(served.origin + LIST));
+        console.log(`1 MB error: list loaded in ${load.ms.toFixed(0)} ms`);
+        await expectInert(page, watched, 'list with a 1 MB error');
+        const toggle = page.locator('tbody tr .xa-error-toggle');
+        expect(await toggle.count()).toBe(1);
+        const popover = page.locator(`#${await toggle.getAttribute('popovertarget')}`);
+        const reveal = await inTime(
+          3_000,
+          'revealing the 1 MB error',
+          (async () => {
+            await toggle.click();
+            await popover.waitFor({ state: 'visible' });
+            // The tab paints and answers again.
+            await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
+          })(),
+        );
+        console.log(`1 MB error: revealed and painted in ${reveal.ms.toFixed(0)} ms`);
+        const shown = await inTime(
+          3_000,
+          'reading the revealed 1 MB error',
+          popover.locator('.xa-error-popover__text').textContent(),
+        );
+        expect(shown.value?.length).toBe(asParsed(mega).length);
+        await expectInert(page, watched, 'revealed 1 MB error');
+        await inTime(3_000, 'closing the 1 MB error', page.keyboard.press('Escape'));
+      } finally {
+        await inTime(10_000, 'closing the browser context', watched.context.close()).catch(() => {});
+      }
+    });
+
+    it('keeps a conversation with a 1 MB tool output and error usable and inert', async () => {
+      const { watched, page } = await open(MEGA_ORG);
+      try {
+        const load = await inTime(
+          10_000,
+          'conversation with a 1 MB tool output',
+          page.goto(`${served.origin}${LIST}/conversations/${megaConversation}`),
+        );
+        console.log(`1 MB tool output and error: conversation loaded in ${load.ms.toFixed(0)} ms`);
+        await expectInert(page, watched, 'conversation with a 1 MB tool output');
+        const opened = await inTime(
+          5_000,
+          'opening every tool call',
+          (async () => {
+            for (const summary of await page.locator('details:not([open]) > summary').all()) await summary.click();
+            await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0))));
+          })(),
+        );
+        console.log(`1 MB tool output: tool calls opened in ${opened.ms.toFixed(0)} ms`);
+        await expectInert(page, watched, 'conversation with its 1 MB tool output open');
+      } finally {
+        await inTime(10_000, 'closing the browser context', watched.context.close()).catch(() => {});
       }
     });
   },
