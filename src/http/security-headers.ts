@@ -71,6 +71,10 @@ export function securityHeaders(styleHashes: readonly string[], options: Securit
     'X-Frame-Options': 'SAMEORIGIN',
   };
   return async (c, next) => {
+    // Set before, so that every response the handlers make carries them from the start: a HEAD
+    // answered through @hono/node-server is rebuilt from the response as first made, and
+    // headers set on it afterwards were lost. Set again after, for responses made otherwise.
+    for (const [name, value] of Object.entries(headers)) c.header(name, value);
     await next();
     for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
   };
