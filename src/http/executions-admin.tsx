@@ -32,7 +32,8 @@ import {
   withLiveRefresh,
 } from '../list/live-refresh.js';
 import { parseExecutionQuery, withQuery } from '../list/query.js';
-import { findExecutionConversation } from '../conversation/repository.js';
+import { findBoundedConversation } from '../conversation/bounded-repository.js';
+import { downloadConversationField } from './conversation-download.js';
 import { findOrganization, listAgents, type OrganizationRecord } from '../db/organization.js';
 import { ttlCache } from '../lib/ttl-cache.js';
 import { securityHeaders, type SecurityHeadersOptions } from './security-headers.js';
@@ -306,13 +307,21 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     const { organization, within } = c.var;
     const { query } = parseExecutionQuery(new URL(c.req.url).searchParams);
     const id = conversationIdParam.safeParse(c.req.param('conversationId'));
-    const conversation = id.success ? await within(findExecutionConversation(db, organization.id, id.data)) : null;
+    const conversation = id.success ? await within(findBoundedConversation(db, organization.id, id.data)) : null;
     if (!conversation) {
       return page(c, 'Conversation not found – Executions', <NotFoundPage backHref={mountPath(c)} />, 404);
     }
     const view = buildConversationView(conversation, mountPath(c), query, organization.timeZone);
     return page(c, view.title, <ConversationPage view={view} />);
   });
+
+  // The whole of a field the conversation page shows cut short, as a download.
+  const download = (c: Context<ModuleEnv>) =>
+    downloadConversationField(c, db, { organizationId: c.var.organization.id, within: c.var.within }, () =>
+      page(c, 'Conversation not found – Executions', <NotFoundPage backHref={mountPath(c)} />, 404),
+    );
+  app.get('/conversations/:conversationId/error', download);
+  app.get('/conversations/:conversationId/steps/:position/:field', download);
 
   return app;
 }
