@@ -13,13 +13,19 @@
  */
 export const FIELD_BYTES = 16 * 1024;
 /**
- * Past this much field text on the page, each later field shows only a glimpse: a run with many
- * long tool calls keeps every call visible, and the page small enough to open at once on a slow
- * link and a modest machine, instead of growing by a full share a field.
+ * Past this much field text on the page, later fields show only a glimpse: a run with many long
+ * tool calls keeps every call visible, and the page small enough to open at once on a slow link
+ * and a modest machine, instead of growing by a full share a field.
  */
-export const PAGE_BUDGET_BYTES = 160 * 1024;
+export const PAGE_BUDGET_BYTES = 128 * 1024;
 /** A later field's glimpse: enough to recognise what it is, a few lines of it. */
-export const PREVIEW_BYTES = 1024;
+export const PREVIEW_BYTES = 512;
+/**
+ * Past this much, a field shows no more than a line: what is left of the page is its markup, a
+ * call's title, status and links. A short value still shows whole.
+ */
+export const PAGE_LIMIT_BYTES = 192 * 1024;
+export const LINE_BYTES = 128;
 
 /** How many characters of a field the database sends: each costs at least a byte on the page. */
 export const HEAD_CHARS = FIELD_BYTES;
@@ -28,9 +34,9 @@ export const HEAD_CHARS = FIELD_BYTES;
 export class PageBudget {
   private spent = 0;
 
-  /** The next field's share: a full one while the page has room, else a glimpse. */
+  /** The next field's share: a full one while the page has room, then a glimpse, then a line. */
   allowance(): number {
-    return this.spent < PAGE_BUDGET_BYTES ? FIELD_BYTES : PREVIEW_BYTES;
+    return this.spent < PAGE_BUDGET_BYTES ? FIELD_BYTES : this.spent < PAGE_LIMIT_BYTES ? PREVIEW_BYTES : LINE_BYTES;
   }
 
   spend(bytes: number): void {

@@ -10,10 +10,7 @@ const TEXT_STEP_TITLES = { scheduled_call: 'Scheduled call', final_response: 'Fi
 const Cut: FC<{ shown: ShownText }> = ({ shown }) =>
   shown.cut && (
     <p class="xa-cut">
-      {shown.cut.notice}{' '}
-      <a href={shown.cut.href} download>
-        {shown.cut.link}
-      </a>
+      {shown.cut.notice} <a href={shown.cut.href}>{shown.cut.link}</a>
     </p>
   );
 
