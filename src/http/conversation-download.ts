@@ -7,7 +7,6 @@ import type { Context } from 'hono';
 import { z } from 'zod';
 import type { ExecutionsDatabase } from '../db/database.js';
 import { openFieldDownload, type DownloadField, type DownloadPart } from '../conversation/download.js';
-import type { Within } from './deadline.js';
 
 const conversationIdParam = z.guid();
 /** A step position as the page writes it: digits, within a Postgres integer. */
@@ -25,12 +24,13 @@ function partOf(c: Context): DownloadPart | null {
 export async function downloadConversationField(
   c: Context,
   db: ExecutionsDatabase,
-  scope: { organizationId: string; within: Within },
+  /** `read` runs the first slice's query as the module runs a page's reads (deadline, turns). */
+  scope: { organizationId: string; read: <T>(work: () => Promise<T>) => Promise<T> },
   notFound: () => Response | Promise<Response>,
 ): Promise<Response> {
   const id = conversationIdParam.safeParse(c.req.param('conversationId'));
   const part = partOf(c);
-  const download = id.success && part ? await scope.within(openFieldDownload(db, scope.organizationId, id.data, part)) : null;
+  const download = id.success && part ? await scope.read(() => openFieldDownload(db, scope.organizationId, id.data, part)) : null;
   if (!download) return notFound();
   return c.body(download.body, 200, {
     'Content-Type': download.contentType,

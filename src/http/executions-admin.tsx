@@ -317,7 +317,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
 
   // The whole of a field the conversation page shows cut short, as a download.
   const download = (c: Context<ModuleEnv>) =>
-    downloadConversationField(c, db, { organizationId: c.var.organization.id, within: c.var.within }, () =>
+    downloadConversationField(c, db, { organizationId: c.var.organization.id, read: (work) => c.var.within(work()) }, () =>
       page(c, 'Conversation not found – Executions', <NotFoundPage backHref={mountPath(c)} />, 404),
     );
   app.get('/conversations/:conversationId/error', download);
