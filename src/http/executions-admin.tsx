@@ -32,9 +32,10 @@ import {
   withLiveRefresh,
 } from '../list/live-refresh.js';
 import { parseExecutionQuery, withQuery } from '../list/query.js';
-import { findExecutionConversation } from '../conversation/repository.js';
+import { findBoundedConversation } from '../conversation/bounded-repository.js';
 import { findFirstRun, findOrganization, listAgents, type Organization } from '../db/organization.js';
 import { admission, OverloadedError, streamInTurn, type AdmissionLimit } from './admission.js';
+import { downloadConversationField } from './conversation-download.js';
 import { ttlCache } from '../lib/ttl-cache.js';
 import { securityHeaders, type SecurityHeadersOptions } from './security-headers.js';
 import { isTimeZone, localDay } from '../lib/time-zone.js';
@@ -348,7 +349,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     const { query } = parseExecutionQuery(new URL(c.req.url).searchParams);
     const id = conversationIdParam.safeParse(c.req.param('conversationId'));
     const conversation = id.success
-      ? await read(c, 'conversations', () => findExecutionConversation(db, organization.id, id.data))
+      ? await read(c, 'conversations', () => findBoundedConversation(db, organization.id, id.data))
       : null;
     if (!conversation) {
       return page(c, 'Conversation not found – Executions', <NotFoundPage backHref={mountPath(c)} />, 404);
@@ -356,6 +357,17 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     const view = buildConversationView(conversation, mountPath(c), query, organization.timeZone);
     return page(c, view.title, <ConversationPage view={view} />);
   });
+
+  // The whole of a field the conversation page shows cut short, as a download.
+  const download = (c: Context<ModuleEnv>) =>
+    downloadConversationField(
+      c,
+      db,
+      { organizationId: c.var.organization.id, read: (work) => read(c, 'conversations', work) },
+      () => page(c, 'Conversation not found – Executions', <NotFoundPage backHref={mountPath(c)} />, 404),
+    );
+  app.get('/conversations/:conversationId/error', download);
+  app.get('/conversations/:conversationId/steps/:position/:field', download);
 
   return app;
 }

@@ -1,10 +1,28 @@
 /** One run's conversation: a summary of the run, then its timeline with expandable tool calls. */
 import type { FC } from 'hono/jsx';
-import type { ConversationView, StepView } from '../../src/conversation/view-model.js';
+import type { ConversationView, ShownText, StepView } from '../../src/conversation/view-model.js';
 import { Fragment, h } from '../../src/lib/jsx.js';
 import { NotYet } from '../shared/icons.js';
 
 const TEXT_STEP_TITLES = { scheduled_call: 'Scheduled call', final_response: 'Final response', error: 'Error' };
+
+/** What a field cut short says: how much of it shows, and where to get all of it. */
+const Cut: FC<{ shown: ShownText }> = ({ shown }) =>
+  shown.cut && (
+    <p class="xa-cut">
+      {shown.cut.notice} <a href={shown.cut.href}>{shown.cut.link}</a>
+    </p>
+  );
+
+const Payload: FC<{ title: string; shown: ShownText }> = ({ title, shown }) => (
+  <>
+    <h4 class="xa-payload__title">{title}</h4>
+    <pre class="xa-payload" tabindex={0}>
+      <code>{shown.text}</code>
+    </pre>
+    <Cut shown={shown} />
+  </>
+);
 
 const Step: FC<{ step: StepView }> = ({ step }) => {
   if (step.kind !== 'tool_call') {
@@ -12,7 +30,8 @@ const Step: FC<{ step: StepView }> = ({ step }) => {
       <li class={step.kind === 'error' ? 'xa-step xa-step--error' : 'xa-step'} id={step.id}>
         <h3 class="xa-step__title">{TEXT_STEP_TITLES[step.kind]}</h3>
         <p class="xa-step__meta">{step.at}</p>
-        <p class="xa-prose">{step.content}</p>
+        <p class="xa-prose">{step.content.text}</p>
+        <Cut shown={step.content} />
       </li>
     );
   }
@@ -24,14 +43,8 @@ const Step: FC<{ step: StepView }> = ({ step }) => {
           <strong class={`xa-tag xa-tag--${step.ok ? 'grey' : 'red'}`}>{step.ok ? 'OK' : 'Error'}</strong>
           {step.duration !== null && <span class="xa-step__meta"> {step.duration}</span>}
         </summary>
-        <h4 class="xa-payload__title">Input sent</h4>
-        <pre class="xa-payload" tabindex={0}>
-          <code>{step.input}</code>
-        </pre>
-        <h4 class="xa-payload__title">Response received</h4>
-        <pre class="xa-payload" tabindex={0}>
-          <code>{step.output}</code>
-        </pre>
+        <Payload title="Input sent" shown={step.input} />
+        <Payload title="Response received" shown={step.output} />
       </details>
     </li>
   );
@@ -75,7 +88,10 @@ export const ConversationPage: FC<{ view: ConversationView }> = ({ view }) => (
       {view.error !== null && (
         <div>
           <dt>Error</dt>
-          <dd class="xa-prose">{view.error}</dd>
+          <dd class="xa-prose">
+            {view.error.text}
+            <Cut shown={view.error} />
+          </dd>
         </div>
       )}
       {view.failedTool !== null && (

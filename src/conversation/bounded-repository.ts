@@ -1,0 +1,142 @@
+/**
+ * A scheduled run with its conversation, as the conversation page reads it. Prompts, tool inputs
+ * and outputs, responses and errors can run to megabytes: the page reads only their beginnings
+ * (bounds.ts) and their sizes, cut in Postgres, so a huge value never crosses to this process.
+ * (repository.ts reads a conversation whole, for the write API's callers.)
+ */
+import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { ExecutionsDatabase } from '../db/database.js';
+import { agents, executions, schedules, steps, type StepKind } from '../db/schema.js';
+import { pageColumns, toExecutionRow, type ExecutionRow } from '../list/page-query.js';
+import { HEAD_CHARS } from './bounds.js';
+
+/** The beginning of a stored text and its whole size. */
+export interface TextHead {
+  /** At most HEAD_CHARS characters. */
+  head: string;
+  /** UTF-8 bytes of the whole text. */
+  bytes: number;
+}
+
+/** A jsonb value as text: a JSON string as the text it holds, anything else as Postgres writes JSON. */
+export interface JsonHead extends TextHead {
+  /** jsonb_typeof: 'string' for plain text (a service that did not answer JSON), 'null', 'object', … */
+  type: string;
+}
+
+export interface BoundedStep {
+  position: number;
+  kind: StepKind;
+  content: TextHead | null;
+  toolName: string | null;
+  toolInput: JsonHead | null;
+  toolOutput: JsonHead | null;
+  ok: boolean | null;
+  durationMs: number | null;
+  createdAt: Date;
+}
+
+export interface BoundedConversation extends Omit<ExecutionRow, 'errorMessage'> {
+  errorMessage: TextHead | null;
+  schedule: { name: string; kind: string; expression: string };
+  steps: BoundedStep[];
+}
+
+/**
+ * A jsonb value as the text a download gives: a JSON string unquoted, anything else as JSON.
+ * Shared with the download so that the page's sizes are the files'.
+ */
+export function jsonbText(column: AnyPgColumn | SQL): SQL<string | null> {
+  return sql<string | null>`(case when jsonb_typeof(${column}) = 'string' then ${column} #>> '{}' else ${column}::text end)`;
+}
+
+/**
+ * substr, not left(): on a long TOASTed text it decompresses only the slice; octet_length reads
+ * the size from the TOAST header.
+ */
+const head = (text: AnyPgColumn | SQL) => sql<string | null>`substr(${text}, 1, ${HEAD_CHARS})`;
+const bytes = (text: AnyPgColumn | SQL) => sql<number | null>`octet_length(${text})`.mapWith(Number);
+const textHead = (h: string | null, b: number | null): TextHead | null => (h === null ? null : { head: h, bytes: b ?? 0 });
+
+/**
+ * A jsonb column's text, computed once a row in a lateral subquery (OFFSET 0 keeps Postgres from
+ * folding it into the outer query, which would serialize the value once for each use).
+ */
+const jsonbLateral = (column: AnyPgColumn, alias: string) =>
+  sql`(select jsonb_typeof(${column}) as type, ${jsonbText(column)} as text offset 0) as ${sql.identifier(alias)}`;
+const lateralColumns = (alias: string) => {
+  const text = sql`${sql.identifier(alias)}.text`;
+  return {
+    type: sql<string | null>`${sql.identifier(alias)}.type`,
+    head: head(text),
+    bytes: bytes(text),
+  };
+};
+
+/** The run's conversation with its steps in order; null when the organization has no such run. */
+export async function findBoundedConversation(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  conversationId: string,
+): Promise<BoundedConversation | null> {
+  const [row] = await db
+    .select({
+      ...pageColumns,
+      errorMessage: head(executions.errorMessage),
+      errorBytes: bytes(executions.errorMessage),
+      agentName: agents.name,
+      agentDeletedAt: agents.deletedAt,
+      scheduleName: schedules.name,
+      scheduleKind: schedules.kind,
+      scheduleExpression: schedules.expression,
+    })
+    .from(executions)
+    .innerJoin(agents, and(eq(agents.organizationId, executions.organizationId), eq(agents.id, executions.agentId)))
+    .innerJoin(schedules, and(eq(schedules.organizationId, executions.organizationId), eq(schedules.id, executions.scheduleId)))
+    .where(and(eq(executions.organizationId, organizationId), eq(executions.conversationId, conversationId)));
+  if (!row) return null;
+  const input = lateralColumns('xa_input');
+  const output = lateralColumns('xa_output');
+  const stepRows = await db
+    .select({
+      position: steps.position,
+      kind: steps.kind,
+      contentHead: head(steps.content),
+      contentBytes: bytes(steps.content),
+      toolName: steps.toolName,
+      inputType: input.type,
+      inputHead: input.head,
+      inputBytes: input.bytes,
+      outputType: output.type,
+      outputHead: output.head,
+      outputBytes: output.bytes,
+      ok: steps.ok,
+      durationMs: steps.durationMs,
+      createdAt: steps.createdAt,
+    })
+    .from(steps)
+    .crossJoinLateral(jsonbLateral(steps.toolInput, 'xa_input'))
+    .crossJoinLateral(jsonbLateral(steps.toolOutput, 'xa_output'))
+    .where(and(eq(steps.organizationId, organizationId), eq(steps.conversationId, conversationId)))
+    .orderBy(asc(steps.position));
+  const { scheduleName, scheduleKind, scheduleExpression, agentName, agentDeletedAt, errorBytes } = row;
+  const jsonHead = (type: string | null, h: string | null, b: number | null): JsonHead | null =>
+    type === null || h === null ? null : { type, head: h, bytes: b ?? 0 };
+  return {
+    ...toExecutionRow({ ...row, errorMessage: null }, agentDeletedAt ? null : agentName),
+    errorMessage: textHead(row.errorMessage, errorBytes),
+    schedule: { name: scheduleName, kind: scheduleKind, expression: scheduleExpression },
+    steps: stepRows.map((s) => ({
+      position: s.position,
+      kind: s.kind,
+      content: textHead(s.contentHead, s.contentBytes),
+      toolName: s.toolName,
+      toolInput: jsonHead(s.inputType, s.inputHead, s.inputBytes),
+      toolOutput: jsonHead(s.outputType, s.outputHead, s.outputBytes),
+      ok: s.ok,
+      durationMs: s.durationMs,
+      createdAt: s.createdAt,
+    })),
+  };
+}

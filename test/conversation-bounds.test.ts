@@ -1,0 +1,205 @@
+/**
+ * The conversation page with megabytes in every field (issue #16): it shows each field up to a
+ * bound, the page within a budget, says what it cut and links to a download of the whole, which
+ * streams the stored value byte for byte — only to the run's own organization.
+ */
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FIELD_BYTES, formatBytes, jsonHead, LINE_BYTES, pageCost, PREVIEW_BYTES, textHead } from '../src/conversation/bounds.js';
+import { formatPayload } from '../src/conversation/view-model.js';
+import { databaseTargets, type TestDatabase } from './support/databases.js';
+import { jsonItems, MB, recordHugeRuns, storedDigest, type HugeFixture } from './support/huge-conversation.js';
+import { createTestHost, ORG_HEADER, parseDocument, text } from './support/test-host.js';
+
+const ORG = 'huge-org';
+const OTHER_ORG = 'other-org';
+const MOUNT = '/admin/executions';
+/** The issue's bounds: HTML and server time for a run with 10 MB in every field. */
+const MAX_HTML_BYTES = 300 * 1024;
+const MAX_SERVER_MS = Number(process.env.CONVERSATION_MAX_SERVER_MS ?? 1000);
+
+describe('jsonHead', () => {
+  const values: unknown[] = [
+    { a: 1, b: [1, 2, { c: null }], d: {}, e: [], f: 'x, y: {z} [w] "q" \\ end', g: { h: { i: true } } },
+    [[], {}, [[]], [{}], 'a', -1.5e-7],
+    { 'key, with: "marks" {[': ['}', ']', ',', ':', '\\"'] },
+    [{ emoji: '🎉 日本', nl: 'a\nb\tc' }],
+  ];
+  it('lays out whole jsonb text exactly as JSON.stringify(value, null, 2)', async () => {
+    for (const value of values) {
+      // Postgres writes jsonb as JSON with ", " and ": " between items.
+      const compact = JSON.stringify(value).replace(/("(?:[^"\\]|\\.)*")|([,:])/g, (m, str: string | undefined) =>
+        str ? m : `${m} `,
+      );
+      const head = jsonHead(compact, Infinity);
+      expect(head.text).toBe(formatPayload(value));
+      expect(head.coveredBytes).toBe(Buffer.byteLength(compact));
+    }
+  });
+
+  it('stops within its allowance, counting escaped bytes, never splitting a character', () => {
+    const quotes = '"'.repeat(10_000);
+    expect(textHead(quotes, FIELD_BYTES).cost).toBeLessThanOrEqual(FIELD_BYTES);
+    expect(textHead(quotes, FIELD_BYTES).text.length).toBe(Math.floor(FIELD_BYTES / 6));
+    const emoji = textHead('🎉'.repeat(1000), 1026);
+    expect(emoji.text).toBe('🎉'.repeat(256));
+    expect(emoji.coveredBytes).toBe(1024);
+    const deep = jsonHead('['.repeat(5000), PREVIEW_BYTES);
+    expect(deep.cost).toBeLessThanOrEqual(PREVIEW_BYTES);
+    expect(pageCost(deep.text)).toBe(deep.cost);
+  });
+
+  it('writes sizes as people read them', () => {
+    expect([1, 999, 1000, 16_384, 999_949, 999_950, 10_500_000].map(formatBytes)).toEqual([
+      '1 byte',
+      '999 bytes',
+      '1.0 KB',
+      '16.4 KB',
+      '999.9 KB',
+      '1.0 MB',
+      '10.5 MB',
+    ]);
+  });
+});
+
+for (const target of databaseTargets) {
+  describe.skipIf(target.skipReason !== null)(
+    `the conversation page's bounds on ${target.name}${target.skipReason ? ` (skipped: ${target.skipReason})` : ''}`,
+    () => {
+      let database: TestDatabase;
+      let app: ReturnType<typeof createTestHost>;
+      let runs: HugeFixture;
+
+      beforeAll(async () => {
+        database = await target.open();
+        runs = await recordHugeRuns(database.db, ORG, { manyCalls: 80 });
+        await recordHugeRuns(database.db, OTHER_ORG, { size: 100_000, manyCalls: 1 });
+        app = createTestHost(database.db, MOUNT);
+      }, 120_000);
+      afterAll(() => database?.dispose());
+
+      const get = (path: string, org = ORG) => app.request(path, { headers: { [ORG_HEADER]: org } });
+      const pageOf = (conversationId: string) => `${MOUNT}/conversations/${conversationId}`;
+
+      /** The page, timed: the best of three requests after a first that warms up. */
+      const timedPage = async (conversationId: string) => {
+        let html = '';
+        let best = Infinity;
+        for (let i = 0; i < 4; i += 1) {
+          const started = performance.now();
+          const res = await get(pageOf(conversationId));
+          html = await res.text();
+          if (i > 0) best = Math.min(best, performance.now() - started);
+          expect(res.status).toBe(200);
+        }
+        return { html, ms: best, doc: parseDocument(html) };
+      };
+
+      it('renders a run with 10 MB in every field within the bounds, saying what it cut', async () => {
+        const { html, ms, doc } = await timedPage(runs.failed.conversationId);
+        console.info(`[bounds] ${target.name}: 10 MB everywhere: ${Buffer.byteLength(html)} bytes of HTML, ${ms.toFixed(0)} ms`);
+        expect(Buffer.byteLength(html)).toBeLessThanOrEqual(MAX_HTML_BYTES);
+        expect(ms).toBeLessThanOrEqual(MAX_SERVER_MS);
+
+        const href = pageOf(runs.failed.conversationId);
+        // The error in the header, the prompt, three inputs and outputs, the error step: all cut.
+        const cuts = [...doc.querySelectorAll('.xa-cut')];
+        expect(cuts.map((p) => p.querySelector('a')?.getAttribute('href'))).toEqual([
+          `${href}/error`,
+          `${href}/steps/0/content`,
+          ...[1, 2, 3].flatMap((n) => [`${href}/steps/${n}/input`, `${href}/steps/${n}/output`]),
+          `${href}/steps/4/content`,
+        ]);
+        for (const cut of cuts)
+          expect(text(cut)).toMatch(/^Showing the first [\d.]+ (KB|bytes) of 10\.\d MB\. Download the full .+ \(10\.\d MB\)$/);
+        expect(text(cuts[0])).toMatch(/Download the full error message \(10\.0 MB\)$/);
+        expect(text(cuts[1])).toMatch(/Download the full prompt/);
+        expect(text(cuts[2])).toMatch(/Download the full input/);
+        expect(text(cuts[3])).toMatch(/Download the full response/);
+        // The timeline as before: anchors, tool calls to expand, the first failed one open.
+        expect([...doc.querySelectorAll('.xa-step')].map((li) => li.id)).toEqual([0, 1, 2, 3, 4].map((n) => `xa-step-${n}`));
+        expect([...doc.querySelectorAll('details.xa-tool-call')].map((d) => d.hasAttribute('open'))).toEqual([
+          false,
+          true,
+          false,
+        ]);
+        // Pretty-printed JSON, as the page shows JSON; a plain-text output as it came.
+        const [input, output] = [...doc.querySelectorAll('#xa-step-1 pre')].map((pre) => pre.textContent ?? '');
+        expect(input).toMatch(/^\[\n {2}\{\n {4}"id": 1,\n/);
+        expect(output).toMatch(/^héllo <b class="x">wörld<\/b> & 'quotes' "double" 日本語 🎉/);
+      });
+
+      it('keeps a run with many long tool calls within the page budget: later fields show a glimpse', async () => {
+        const { html, ms, doc } = await timedPage(runs.completed.conversationId);
+        console.info(
+          `[bounds] ${target.name}: ${runs.manyCalls} tool calls: ${Buffer.byteLength(html)} bytes of HTML, ${ms.toFixed(0)} ms`,
+        );
+        expect(Buffer.byteLength(html)).toBeLessThanOrEqual(MAX_HTML_BYTES);
+        expect(ms).toBeLessThanOrEqual(MAX_SERVER_MS);
+        const pres = [...doc.querySelectorAll('pre')].map((pre) => pageCost(pre.textContent ?? ''));
+        expect(pres).toHaveLength(2 * runs.manyCalls);
+        expect(Math.max(...pres)).toBeLessThanOrEqual(FIELD_BYTES);
+        expect(pres.filter((cost) => cost > LINE_BYTES && cost <= PREVIEW_BYTES).length).toBeGreaterThan(0);
+        expect(pres.at(-1)).toBeLessThanOrEqual(LINE_BYTES);
+        expect(pres[0]).toBeGreaterThan(PREVIEW_BYTES);
+        expect(doc.querySelectorAll('.xa-cut')).toHaveLength(2 + 2 * runs.manyCalls);
+        expect(text(doc.querySelector(`#xa-step-${runs.manyCalls + 1} .xa-cut`))).toMatch(
+          /Download the full response \(10\.0 MB\)$/,
+        );
+      });
+
+      it('downloads each cut field whole, byte for byte, as an attachment', async () => {
+        const { conversationId } = runs.failed;
+        const cases = [
+          { path: 'error', field: 'error', position: 0, type: 'text/plain; charset=utf-8', ext: 'txt' },
+          { path: 'steps/0/content', field: 'content', position: 0, type: 'text/plain; charset=utf-8', ext: 'txt' },
+          { path: 'steps/2/input', field: 'input', position: 2, type: 'application/json', ext: 'json' },
+          { path: 'steps/2/output', field: 'output', position: 2, type: 'text/plain; charset=utf-8', ext: 'txt' },
+        ] as const;
+        for (const c of cases) {
+          const res = await get(`${pageOf(conversationId)}/${c.path}`);
+          expect(res.status, c.path).toBe(200);
+          expect(res.headers.get('Content-Type')).toBe(c.type);
+          expect(res.headers.get('Content-Disposition')).toBe(
+            `attachment; filename="conversation-${conversationId}-${c.path.replaceAll('/', '-').replace('steps-', 'step-')}.${c.ext}"`,
+          );
+          expect(res.headers.get('X-Content-Type-Options')).toBe('nosniff');
+          const body = Buffer.from(await res.arrayBuffer());
+          const stored = await storedDigest(database.db, ORG, conversationId, c.field, c.position);
+          expect(stored.bytes).toBeGreaterThan(9_000_000);
+          expect(body.length, c.path).toBe(stored.bytes);
+          expect(createHash('md5').update(body).digest('hex'), c.path).toBe(stored.md5);
+          if (c.field === 'input') expect(JSON.parse(body.toString('utf8'))).toHaveLength(jsonItems(10 * MB));
+        }
+      }, 60_000);
+
+      it('answers 404 for another organization’s run, a field a step does not have, and malformed addresses — never 500', async () => {
+        const { conversationId } = runs.failed;
+        const base = pageOf(conversationId);
+        expect((await get(`${base}/steps/0/content`, OTHER_ORG)).status).toBe(404);
+        expect((await get(`${base}/error`, OTHER_ORG)).status).toBe(404);
+        expect((await app.request(`${base}/error`)).status).toBe(401);
+        for (const path of [
+          `${base}/steps/0/input`,
+          `${base}/steps/1/content`,
+          `${base}/steps/99/output`,
+          `${base}/steps/-1/input`,
+          `${base}/steps/1.5/input`,
+          `${base}/steps/99999999999/input`,
+          `${base}/steps/abc/input`,
+          `${base}/steps/1/INPUT`,
+          `${base}/steps/1/tool_input`,
+          `${base}/steps/%00/input`,
+          `${pageOf(runs.completed.conversationId)}/error`,
+          `${MOUNT}/conversations/not-a-uuid/error`,
+          `${MOUNT}/conversations/00000000-0000-4000-8000-000000000000/steps/0/content`,
+          `${MOUNT}/conversations/${conversationId}'--/steps/0/content`,
+        ]) {
+          const res = await get(path);
+          expect(res.status, path).toBe(404);
+          expect(await res.text()).toContain('Conversation not found');
+        }
+      });
+    },
+  );
+}
