@@ -376,6 +376,11 @@ const SQL_PAGES = Array.from({ length: Math.ceil(SQL_PAYLOADS.length / PAGE_SIZE
 );
 /** Whitespace as a reader sees it: the view may trim or collapse a blank or multi-line value. */
 const squashed = (text: string) => asParsed(text).replace(/\s+/g, ' ').trim();
+/** As the list shows a stored text: its first `length` characters (code points), and an ellipsis if it goes on. */
+const listed = (text: string, length: number) => {
+  const points = Array.from(text);
+  return points.length > length ? `${points.slice(0, length).join('')}…` : text;
+};
 const scheduleOf = (i: number) => (i === FORGED.run ? FORGED.title : SQL_PAYLOADS[i]!);
 
 /** Fails with `what` when `work` has not finished in `ms`: a frozen tab never answers. */
@@ -417,8 +422,10 @@ describe.skipIf(browserSkipReason !== null)(
         .evaluateAll((trs) =>
           trs.map((tr) => [tr.querySelector('td')?.textContent ?? '', tr.querySelectorAll('td')[1]?.textContent ?? '']),
         );
-      expect(rows.map(([agent]) => squashed(agent!))).toEqual(expected.map(({ payload }) => squashed(payload)));
-      expect(rows.map(([, schedule]) => squashed(schedule!))).toEqual(expected.map(({ i }) => squashed(scheduleOf(i))));
+      expect(rows.map(([agent]) => squashed(agent!))).toEqual(expected.map(({ payload }) => squashed(listed(payload, 200))));
+      expect(rows.map(([, schedule]) => squashed(schedule!))).toEqual(
+        expected.map(({ i }) => squashed(listed(scheduleOf(i), 200))),
+      );
     };
 
     /** Opens each error popover of the page: its text is the stored error, and nothing runs. */
@@ -433,7 +440,7 @@ describe.skipIf(browserSkipReason !== null)(
         await toggle.click();
         await expect.poll(() => popover.isVisible()).toBe(true);
         const text = (await popover.locator('.xa-error-popover__text').textContent()) ?? '';
-        expect(squashed(text)).toBe(squashed(expected[k]!.payload));
+        expect(squashed(text)).toBe(squashed(listed(expected[k]!.payload, 300)));
         await expectInert(page, watched, `error popover of SQL row ${expected[k]!.i}`);
         await page.keyboard.press('Escape');
         await page.mouse.move(0, 0);
@@ -463,7 +470,7 @@ describe.skipIf(browserSkipReason !== null)(
           await page.selectOption('#xa-agent', sqlUuid(0x11, i));
           await expect
             .poll(async () => (await page.locator('tbody tr td:first-child').allTextContents()).map(squashed))
-            .toEqual([squashed(SQL_PAYLOADS[i]!)]);
+            .toEqual([squashed(listed(SQL_PAYLOADS[i]!, 200))]);
           await expectInert(page, watched, `SQL list filtered by agent ${i}`);
         }
       } finally {
@@ -483,14 +490,15 @@ describe.skipIf(browserSkipReason !== null)(
           expect(squashed((await page.locator('.xa-tool-call__name').textContent()) ?? '')).toBe(
             squashed(`Tool call: ${payload}`),
           );
-          const [input, output] = await page.locator('.xa-tool-call pre').allTextContents();
-          // JSON as JSON; a bare string as the text it is.
-          for (const [shown, stored] of [
-            [input, sqlToolInput(payload, i)],
-            [output, sqlToolOutput(payload, i)],
-          ] as const) {
-            if (typeof stored === 'string') expect(squashed(shown ?? '')).toBe(squashed(stored));
-            else expect(JSON.parse(shown ?? '')).toEqual(stored);
+          const payloads = page.locator('.xa-tool-call pre');
+          // JSON as JSON; a bare string as the text it is. A field the page cuts short (it says so
+          // after it) shows its start; its download is held to the stored value elsewhere.
+          for (const [k, stored] of [sqlToolInput(payload, i), sqlToolOutput(payload, i)].entries()) {
+            const shown = (await payloads.nth(k).textContent()) ?? '';
+            const cut = await payloads.nth(k).evaluate((pre) => pre.nextElementSibling?.classList.contains('xa-cut') ?? false);
+            if (cut) expect(shown.length).toBeGreaterThan(0);
+            else if (typeof stored === 'string') expect(squashed(shown)).toBe(squashed(stored));
+            else expect(JSON.parse(shown)).toEqual(stored);
           }
         }
       } finally {
@@ -555,7 +563,11 @@ describe.skipIf(browserSkipReason !== null)(
           'reading the revealed 1 MB error',
           popover.locator('.xa-error-popover__text').textContent(),
         );
-        expect(shown.value?.length).toBe(asParsed(mega).length);
+        // The first 300 characters, and the way to the whole error on the run's page.
+        expect(shown.value).toBe(asParsed(listed(mega, 300)));
+        expect(await popover.getByRole('link', { name: /^Show the full error/ }).getAttribute('href')).toBe(
+          `${LIST}/conversations/${megaConversation}`,
+        );
         await expectInert(page, watched, 'revealed 1 MB error');
         await inTime(3_000, 'closing the 1 MB error', page.keyboard.press('Escape'));
       } finally {

@@ -22,7 +22,8 @@ export async function digestFailures(
   // Without a chart the counts are the insight ones, daily or monthly.
   const counts = countsForFilters(filters, null) as InsightCounts;
   const query = preparedByShape(db, digestShape(filters), (name) => digestFailuresQuery(db, filters, counts).prepare(name));
-  return query.execute({ organizationId, ...filterBindings(filters, filters.timeZone), limit });
+  const rows = await query.execute({ organizationId, ...filterBindings(filters, filters.timeZone), limit });
+  return rows.map(({ kind: [tool, signature], runs, agents }) => ({ tool, signature, runs, agents }));
 }
 
 /** The key of a prepared digest query: the filters' shape and which counts their dates allow. */
@@ -33,8 +34,9 @@ export const digestShape = (filters: ExecutionFilters) =>
 export function digestFailuresQuery(db: ExecutionsDatabase, filters: ExecutionFilters, c: InsightCounts) {
   return db
     .select({
-      tool: c.failedTool,
-      signature: c.errorSignature,
+      // As JSON: the digest links to each kind by these exact values, and PGlite's driver drops a
+      // byte-order mark at the start of a text value (its decoder's default); inside JSON it stays.
+      kind: sql<[tool: string, signature: string]>`json_build_array(${c.failedTool}, ${c.errorSignature})`,
       runs: sum(c.runs).mapWith(Number),
       // A (period, agent) row that went back to zero runs is not an agent that failed.
       agents: sql<number>`count(distinct ${c.agentId}) filter (where ${c.runs} > 0)`.mapWith(Number),

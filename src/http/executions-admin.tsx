@@ -329,6 +329,14 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
 
   app.get('/export.csv', async (c) => {
     const { organization, deadline } = c.var;
+    const today = new Date().toISOString().slice(0, 10);
+    const headers = {
+      'Content-Type': 'text/csv; charset=utf-8',
+      'Content-Disposition': `attachment; filename="executions-${today}.csv"`,
+    };
+    // HEAD gets the headers alone: hono drops a HEAD's body unread, and a stream never read nor
+    // cancelled would keep its turn for good.
+    if (c.req.method === 'HEAD') return c.body(null, 200, headers);
     // A download holds its turn for as long as it streams: its batches are read as it goes.
     const csv = await deadline.within(
       streamInTurn(turns.exports, deadline.signal, async () => {
@@ -337,11 +345,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
         return exportCsv(db, organization, query);
       }),
     );
-    const today = new Date().toISOString().slice(0, 10);
-    return c.body(csv, 200, {
-      'Content-Type': 'text/csv; charset=utf-8',
-      'Content-Disposition': `attachment; filename="executions-${today}.csv"`,
-    });
+    return c.body(csv, 200, headers);
   });
 
   app.get('/conversations/:conversationId', async (c) => {
