@@ -120,7 +120,10 @@ const value = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('', ' ', '=', '&', '#', '?', '%ZZ', '%F0%9F', '%00', '%2526') },
 );
 const key = fc.oneof(
-  { weight: 8, arbitrary: fc.constantFrom('agent', 'status', 'start', 'end', 'page', 'after', 'before') },
+  {
+    weight: 8,
+    arbitrary: fc.constantFrom('agent', 'status', 'start', 'end', 'page', 'after', 'before', 'tool', 'error', 'spikes'),
+  },
   {
     weight: 1,
     arbitrary: fc.constantFrom(
@@ -155,7 +158,7 @@ const shown = (path: string) => (path.length > 300 ? `${path.slice(0, 300)}… (
 /** What the server sees: the URL as parsed, parameters percent-decoded. */
 const paramsOf = (path: string) => new URL(path, 'http://localhost').searchParams;
 
-const FIELD_ERRORS = ['agent', 'status', 'startDate', 'endDate'] as const;
+const FIELD_ERRORS = ['agent', 'status', 'startDate', 'endDate', 'failure'] as const;
 type Field = (typeof FIELD_ERRORS)[number];
 
 /** The text of a field's error slot, empty when it has nothing to say. */
@@ -177,6 +180,8 @@ function isRealDate(raw: string): boolean {
 }
 
 const blank = (v: string | null): v is null => v === null || v.trim() === '';
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 const orgAgents = new Set([AGENT.sales, AGENT.support, AGENT.removed]);
 
 /**
@@ -191,7 +196,11 @@ function expectedErrors(params: URLSearchParams): Record<Field, boolean> {
   const startOk = blank(start) || isRealDate(start);
   const endOk = blank(end) || isRealDate(end);
   const reversed = !blank(start) && !blank(end) && startOk && endOk && start.trim() > end.trim();
+  // A failure's parts are short and printable (tab, line feed and carriage return allowed).
+  const failurePartOk = (v: string | null) => v === null || (v.length <= 200 && !CONTROL.test(v));
   return {
+    failure:
+      (params.has('tool') || params.has('error')) && !(failurePartOk(params.get('tool')) && failurePartOk(params.get('error'))),
     agent: !blank(agent) && !orgAgents.has(agent.trim().toLowerCase()),
     status: !blank(status) && !(STATUSES as readonly string[]).includes(status.trim().toLowerCase()),
     startDate: !startOk || reversed,
@@ -209,6 +218,9 @@ const CANONICAL: Record<string, (v: string) => boolean> = {
   page: (v) => /^[1-9]\d*$/.test(v) && Number(v) >= 2,
   after: (v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z,/.test(v) && UUID.test(v.split(',')[1] ?? ''),
   before: (v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z,/.test(v) && UUID.test(v.split(',')[1] ?? ''),
+  spikes: (v) => v === '1',
+  tool: (v) => v.length <= 200,
+  error: (v) => v.length <= 200,
 };
 
 const target = databaseTargets.find((t) => t.name === 'postgres' && t.skipReason === null) ?? databaseTargets[0]!;

@@ -107,15 +107,17 @@ for (const target of databaseTargets) {
         expect(await definitions(migrated.db)).toEqual(byFile);
       });
 
-      it.runIf(target.name === 'postgres')('lets instances started together migrate together', async () => {
-        const instances = Array.from({ length: 4 }, () => connectPostgres(migrated.url!));
-        try {
-          for (let round = 0; round < 3; round += 1) await Promise.all(instances.map((instance) => instance.migrate()));
-        } finally {
-          await Promise.all(instances.map((instance) => instance.close()));
-        }
-        expect(await definitions(migrated.db)).toEqual(byFile);
-      });
+      // Instances migrating side by side need connections of their own: real Postgres only.
+      if (target.name === 'postgres')
+        it('lets instances started together migrate together', async () => {
+          const instances = Array.from({ length: 4 }, () => connectPostgres(migrated.url!));
+          try {
+            for (let round = 0; round < 3; round += 1) await Promise.all(instances.map((instance) => instance.migrate()));
+          } finally {
+            await Promise.all(instances.map((instance) => instance.close()));
+          }
+          expect(await definitions(migrated.db)).toEqual(byFile);
+        });
     },
   );
 }
