@@ -14,7 +14,7 @@ import { MIGRATIONS_TABLE, migrateExecutionsAdmin, type ExecutionsDatabase } fro
 import { filtersFor } from '../src/list/filter-set.js';
 import { DEFAULT_QUERY } from '../src/list/query.js';
 import { recordFinishedRuns, startExecution, upsertAgent, upsertOrganization, upsertSchedule } from '../src/write/recorder.js';
-import { findExecutionConversation } from '../src/conversation/repository.js';
+import { findExecutionConversation } from './support/read-conversation.js';
 import { listExecutions } from '../src/list/page-query.js';
 import { conversations, executions } from '../src/db/schema.js';
 import { readCsv } from './support/csv.js';

@@ -23,7 +23,7 @@ import {
 } from '../src/write/recorder.js';
 import { filtersFor } from '../src/list/filter-set.js';
 import { DEFAULT_QUERY } from '../src/list/query.js';
-import { findExecutionConversation } from '../src/conversation/repository.js';
+import { findExecutionConversation } from './support/read-conversation.js';
 import { listExecutions } from '../src/list/page-query.js';
 import { agents, conversations, executions, organizations, schedules, steps } from '../src/db/schema.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';

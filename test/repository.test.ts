@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadExecutionList } from '../src/list/execution-list.js';
 import { filtersFor } from '../src/list/filter-set.js';
 import { DEFAULT_QUERY, PAGE_SIZE, parseExecutionQuery, type ExecutionQuery } from '../src/list/query.js';
-import { findExecutionConversation } from '../src/conversation/repository.js';
+import { findExecutionConversation } from './support/read-conversation.js';
 import { findFirstRun, findOrganization, listAgents, type Organization } from '../src/db/organization.js';
 import type { ActivityUnit } from '../src/list/counts.js';
 import { listExecutions, pageWithSummary, type PageRequest } from '../src/list/page-query.js';

@@ -2,7 +2,6 @@
  * A scheduled run with its conversation, as the conversation page reads it. Prompts, tool inputs
  * and outputs, responses and errors can run to megabytes: the page reads only their beginnings
  * (bounds.ts) and their sizes, cut in Postgres, so a huge value never crosses to this process.
- * (repository.ts reads a conversation whole, for the write API's callers.)
  */
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';

@@ -1,4 +1,4 @@
-/** A conversation's steps as the conversation page and the write API read them. */
+/** A conversation's steps as stored, as the write API reads them back. */
 import { steps, type StepKind } from './schema.js';
 
 export interface ConversationStep {

@@ -1,9 +1,9 @@
-/** A scheduled run with its conversation, as the conversation page reads it. */
+/** A run with its whole conversation, as stored: what the write API's tests read back (the page reads bounded fields). */
 import { and, asc, eq } from 'drizzle-orm';
-import type { ExecutionsDatabase } from '../db/database.js';
-import { agents, executions, schedules, steps } from '../db/schema.js';
-import { stepColumns, type ConversationStep } from '../db/steps.js';
-import { pageColumns, toExecutionRow, type ExecutionRow } from '../list/page-query.js';
+import type { ExecutionsDatabase } from '../../src/db/database.js';
+import { agents, executions, schedules, steps } from '../../src/db/schema.js';
+import { stepColumns, type ConversationStep } from '../../src/db/steps.js';
+import { pageColumns, toExecutionRow, type ExecutionRow } from '../../src/list/page-query.js';
 
 export interface ExecutionConversation extends ExecutionRow {
   schedule: { name: string; kind: string; expression: string };
