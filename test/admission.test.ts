@@ -15,7 +15,7 @@ const tick = () => new Promise((resolve) => setImmediate(resolve));
 describe('admission', () => {
   it('runs at most `concurrent` at once, queues `queued` more and refuses the rest at once', async () => {
     const turns = admission('lists', { concurrent: 2, queued: 1 });
-    const signal = new AbortController().signal;
+    const waiter = new AbortController();
     const gates = [deferred(), deferred(), deferred()];
     const started: number[] = [];
     const runs = gates.map((gate, i) =>
@@ -23,9 +23,9 @@ describe('admission', () => {
         started.push(i);
         await gate.promise;
         return i;
-      }, signal),
+      }, waiter),
     );
-    await expect(turns.run(async () => 'late', signal)).rejects.toBeInstanceOf(OverloadedError);
+    await expect(turns.run(async () => 'late', waiter)).rejects.toBeInstanceOf(OverloadedError);
     await tick();
     expect(started).toEqual([0, 1]);
     gates[0]!.resolve();
@@ -39,16 +39,16 @@ describe('admission', () => {
   it('lets a request that gave up leave the queue, and never runs its work', async () => {
     const turns = admission('lists', { concurrent: 1, queued: 1 });
     const busy = deferred();
-    const first = turns.run(() => busy.promise, new AbortController().signal);
+    const first = turns.run(() => busy.promise, new AbortController());
     const giving = new AbortController();
     let ran = false;
     const waiting = turns.run(async () => {
       ran = true;
-    }, giving.signal);
+    }, giving);
     giving.abort(new Error('deadline'));
     await expect(waiting).rejects.toThrow('deadline');
     // Its place in the queue is free again.
-    const next = turns.run(async () => 'next', new AbortController().signal);
+    const next = turns.run(async () => 'next', new AbortController());
     busy.resolve();
     await first;
     expect(await next).toBe('next');
@@ -59,22 +59,22 @@ describe('admission', () => {
     const turns = admission('lists', { concurrent: 1, queued: 0 });
     const giving = new AbortController();
     const work = deferred();
-    const running = turns.run(() => work.promise, giving.signal);
+    const running = turns.run(() => work.promise, giving);
     giving.abort(new Error('deadline'));
-    await expect(turns.run(async () => 'other', new AbortController().signal)).rejects.toBeInstanceOf(OverloadedError);
+    await expect(turns.run(async () => 'other', new AbortController())).rejects.toBeInstanceOf(OverloadedError);
     work.reject(new Error('statement timeout'));
     await expect(running).rejects.toThrow('statement timeout');
-    expect(await turns.run(async () => 'other', new AbortController().signal)).toBe('other');
+    expect(await turns.run(async () => 'other', new AbortController())).toBe('other');
   });
 
   it('holds a stream’s turn until it ends or is cancelled', async () => {
     const turns = admission('exports', { concurrent: 1, queued: 0 });
-    const signal = new AbortController().signal;
-    const stream = await streamInTurn(turns, signal, async () => new Response('a,b\r\n1,2\r\n').body!);
-    await expect(turns.enter(signal)).rejects.toBeInstanceOf(OverloadedError);
+    const waiter = new AbortController();
+    const stream = await streamInTurn(turns, waiter, async () => new Response('a,b\r\n1,2\r\n').body!);
+    await expect(turns.enter(waiter)).rejects.toBeInstanceOf(OverloadedError);
     expect(await new Response(stream).text()).toBe('a,b\r\n1,2\r\n');
-    const again = await streamInTurn(turns, signal, async () => new Response('x').body!);
+    const again = await streamInTurn(turns, waiter, async () => new Response('x').body!);
     await again.cancel();
-    (await turns.enter(signal))();
+    (await turns.enter(waiter))();
   });
 });

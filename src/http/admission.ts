@@ -24,11 +24,16 @@ export interface AdmissionLimit {
   queued: number;
 }
 
+/** Whose request may give up waiting (a deadline): its signal is read only if it must wait. */
+export interface Abortable {
+  readonly signal: AbortSignal;
+}
+
 export interface Admission {
   /** Waits for a turn (or refuses), runs `work`, and frees the turn when `work` settles. */
-  run<T>(work: () => Promise<T>, signal: AbortSignal): Promise<T>;
+  run<T>(work: () => Promise<T>, waiter: Abortable): Promise<T>;
   /** Waits for a turn (or refuses); the caller frees it, once, with the function returned. */
-  enter(signal: AbortSignal): Promise<() => void>;
+  enter(waiter: Abortable): Promise<() => void>;
 }
 
 export function admission(kind: string, { concurrent, queued }: AdmissionLimit): Admission {
@@ -43,7 +48,7 @@ export function admission(kind: string, { concurrent, queued }: AdmissionLimit):
     } else active -= 1;
   };
 
-  const enter = (signal: AbortSignal): Promise<() => void> => {
+  const enter = (waiter: Abortable): Promise<() => void> => {
     const once = () => {
       let left = false;
       return () => {
@@ -56,6 +61,7 @@ export function admission(kind: string, { concurrent, queued }: AdmissionLimit):
       return Promise.resolve(once());
     }
     if (waiting.size >= queued) return Promise.reject(new OverloadedError(kind));
+    const { signal } = waiter;
     return new Promise((resolve, reject) => {
       // A request that gave up (its deadline passed) leaves the queue rather than read for no one.
       const abandon = () => {
@@ -74,8 +80,8 @@ export function admission(kind: string, { concurrent, queued }: AdmissionLimit):
 
   return {
     enter,
-    async run(work, signal) {
-      const exit = await enter(signal);
+    async run(work, waiter) {
+      const exit = await enter(waiter);
       try {
         return await work();
       } finally {
@@ -91,10 +97,10 @@ export function admission(kind: string, { concurrent, queued }: AdmissionLimit):
  */
 export async function streamInTurn<T>(
   turns: Admission,
-  signal: AbortSignal,
+  waiter: Abortable,
   work: () => Promise<ReadableStream<T>>,
 ): Promise<ReadableStream<T>> {
-  const exit = await turns.enter(signal);
+  const exit = await turns.enter(waiter);
   let stream: ReadableStream<T>;
   try {
     stream = await work();
@@ -102,6 +108,7 @@ export async function streamInTurn<T>(
     exit();
     throw error;
   }
+  const { signal } = waiter;
   if (signal.aborted) {
     exit();
     await stream.cancel(signal.reason);

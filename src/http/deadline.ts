@@ -36,11 +36,14 @@ export interface Deadline {
 
 export function startDeadline(ms: number): Deadline {
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const controller = new AbortController();
+  // Made only for a request that waits its turn: most never do, and a controller per request is
+  // a measurable cost on the server's busiest path.
+  let controller: AbortController | undefined;
+  let error: DeadlineExceededError | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      const error = new DeadlineExceededError(ms);
-      controller.abort(error);
+      error = new DeadlineExceededError(ms);
+      controller?.abort(error);
       reject(error);
     }, ms);
   });
@@ -49,7 +52,13 @@ export function startDeadline(ms: number): Deadline {
   return {
     // The race subscribes to `work`, so its later rejection is handled, never an unhandled one.
     within: (work) => Promise.race([work, expired]),
-    signal: controller.signal,
+    get signal() {
+      if (!controller) {
+        controller = new AbortController();
+        if (error) controller.abort(error);
+      }
+      return controller.signal;
+    },
     clear: () => clearTimeout(timer),
   };
 }

@@ -157,7 +157,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   ) as Record<RequestKind, ReturnType<typeof admission>>;
   /** `work`'s reads in a turn of its kind, within the request's deadline. */
   const read = <T,>(c: Context<ModuleEnv>, kind: RequestKind, work: () => Promise<T>): Promise<T> =>
-    c.var.deadline.within(turns[kind].run(work, c.var.deadline.signal));
+    c.var.deadline.within(turns[kind].run(work, c.var.deadline));
   if (options.securityHeaders !== false) {
     app.use('*', securityHeaders(assets.styleHashes, options.securityHeaders === true ? {} : options.securityHeaders));
   }
@@ -339,7 +339,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     if (c.req.method === 'HEAD') return c.body(null, 200, headers);
     // A download holds its turn for as long as it streams: its batches are read as it goes.
     const csv = await deadline.within(
-      streamInTurn(turns.exports, deadline.signal, async () => {
+      streamInTurn(turns.exports, deadline, async () => {
         // The same rows as the list it is linked from: an agent not of this organization is ignored.
         const { query } = checkQuery(parseExecutionQuery(new URL(c.req.url).searchParams), await agentsOf(organization.id));
         return exportCsv(db, organization, query);
