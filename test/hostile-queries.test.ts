@@ -197,7 +197,8 @@ function expectedErrors(params: URLSearchParams): Record<Field, boolean> {
   const endOk = blank(end) || isRealDate(end);
   const reversed = !blank(start) && !blank(end) && startOk && endOk && start.trim() > end.trim();
   // A failure's parts are short and printable (tab, line feed and carriage return allowed).
-  const failurePartOk = (v: string | null) => v === null || (v.length <= 200 && !CONTROL.test(v));
+  // Lengths in characters (code points), as Postgres and the filter count them.
+  const failurePartOk = (v: string | null) => v === null || (Array.from(v).length <= 200 && !CONTROL.test(v));
   return {
     failure:
       (params.has('tool') || params.has('error')) && !(failurePartOk(params.get('tool')) && failurePartOk(params.get('error'))),
@@ -219,8 +220,8 @@ const CANONICAL: Record<string, (v: string) => boolean> = {
   after: (v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z,/.test(v) && UUID.test(v.split(',')[1] ?? ''),
   before: (v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z,/.test(v) && UUID.test(v.split(',')[1] ?? ''),
   spikes: (v) => v === '1',
-  tool: (v) => v.length <= 200,
-  error: (v) => v.length <= 200,
+  tool: (v) => Array.from(v).length <= 200,
+  error: (v) => Array.from(v).length <= 200,
 };
 
 const target = databaseTargets.find((t) => t.name === 'postgres' && t.skipReason === null) ?? databaseTargets[0]!;
