@@ -8,8 +8,15 @@ import { Results, RESULTS_ID } from './results.js';
 
 export const STATUS_ID = 'xa-live-total';
 
+/**
+ * hx-history="false": htmx 2 and htmx 4's history-cache extension would otherwise restore Back
+ * and Forward from a DOM snapshot taken as the page is left — htmx 2's shows the filters as the
+ * page first rendered them, the extension's as they were left, already on the next choice — and
+ * keep the organization's runs in the tab's sessionStorage. Without a snapshot each restore asks
+ * the server for the page at that URL, as htmx 4 itself always does.
+ */
 export const ListPage: FC<{ view: ListView }> = ({ view }) => (
-  <div class="xa" hx-history-elt="true">
+  <div class="xa" hx-history-elt="true" hx-history="false">
     <div class="xa-header">
       <h1 class="xa-heading">Executions</h1>
       <a id="xa-weekly-review" class="xa-button xa-button--secondary" href={view.weeklyReviewHref}>

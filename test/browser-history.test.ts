@@ -1,0 +1,197 @@
+/**
+ * Back and Forward in Chromium, with the module serving its own htmx 4 and with host pages that
+ * load htmx 2.0.x, or htmx 4 with its history-cache extension, themselves: after every step the
+ * URL, the rows, the pager and every filter control agree. htmx 2 and the extension would restore
+ * a DOM snapshot taken as the page was left, whose controls disagree with its URL (htmx 2's as first
+ * rendered, the extension's as left); htmx 4 alone asks the server.
+ */
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { Hono } from 'hono';
+import { html } from 'hono/html';
+import { jsxRenderer } from 'hono/jsx-renderer';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { ExecutionsDatabase } from '../src/db/database.js';
+import { DEMO_ORGANIZATION_ID, seedDemo } from '../src/demo/seed.js';
+import { browserSkipReason, serveInChromium } from './support/browser.js';
+import { watchedContext } from './support/page-watch.js';
+import { createTestHost, ORG_HEADER } from './support/test-host.js';
+
+const require = createRequire(import.meta.url);
+const script = (specifier: string) => readFileSync(require.resolve(specifier));
+
+/** How htmx comes to the page: the module's own htmx 4, or the host's scripts in its layout. */
+const HOSTS = {
+  'htmx 4, served by the module': { version: '4', scripts: null },
+  'htmx 2.0.x, loaded by the host': { version: '2', scripts: [script('htmx2/dist/htmx.min.js')] },
+  'htmx 4 and its history-cache extension, loaded by the host': {
+    version: '4',
+    scripts: [script('htmx.org/dist/htmx.min.js'), script('htmx.org/dist/ext/hx-history-cache.min.js')],
+  },
+} as const;
+type HostName = keyof typeof HOSTS;
+const HOST_NAMES = Object.keys(HOSTS) as HostName[];
+const listOf = (name: HostName) => `/host-${HOST_NAMES.indexOf(name)}/executions`;
+
+/** One server, a mount per host: the module alone, or inside a layout that loads htmx itself. */
+function hosts(db: ExecutionsDatabase) {
+  const app = new Hono();
+  for (const name of HOST_NAMES) {
+    const { scripts } = HOSTS[name];
+    const list = listOf(name);
+    if (scripts) {
+      scripts.forEach((body, i) =>
+        app.get(`${list}-static/${i}.js`, (c) => c.body(body, 200, { 'Content-Type': 'text/javascript; charset=utf-8' })),
+      );
+      app.use(
+        `${list}/*`,
+        // The module renders through the host's renderer as c.render(content, { title }).
+        jsxRenderer((props) => {
+          const { children, title } = props as typeof props & { title: string };
+          return html`<!doctype html>
+            <html lang="en">
+              <head>
+                <title>${title}</title>
+                <link rel="icon" href="data:," />
+                ${scripts.map((_, i) => html`<script src="${list}-static/${i}.js" defer></script>`)}
+              </head>
+              <body>
+                <main>${children}</main>
+              </body>
+            </html>`;
+        }),
+      );
+    }
+    app.route('/', createTestHost(db, list, { serveHtmx: scripts === null }));
+  }
+  return app;
+}
+
+/** What the page shows: where it is, its rows, its pager and the value of every filter control. */
+interface Shown {
+  search: string;
+  caption: string;
+  firstRow: string;
+  pager: string;
+  total: string;
+  controls: Record<string, string | boolean>;
+}
+
+const shown = (page: Page): Promise<Shown> =>
+  page.evaluate(() => {
+    const text = (selector: string) => (document.querySelector(selector)?.textContent ?? '').replace(/\s+/g, ' ').trim();
+    const form = document.getElementById('xa-filters') as HTMLFormElement;
+    const controls: Record<string, string | boolean> = {};
+    for (const control of Array.from(form.elements) as HTMLInputElement[]) {
+      if (!control.name) continue;
+      controls[control.name] = control.type === 'checkbox' ? control.checked : control.value;
+    }
+    return {
+      search: location.search,
+      caption: text('#xa-caption'),
+      firstRow: text('#xa-results tbody tr'),
+      pager: text('.xa-pagination__current [aria-hidden]'),
+      total: text('#xa-live-total'),
+      controls,
+    };
+  });
+
+/** The controls as the URL says they should read: every filter in the query, the rest at its default. */
+const controlsOf = (search: string): Shown['controls'] => {
+  const params = new URLSearchParams(search);
+  return {
+    agent: params.get('agent') ?? '',
+    status: params.get('status') ?? '',
+    start: params.get('start') ?? '',
+    end: params.get('end') ?? '',
+    spikes: params.has('spikes'),
+  };
+};
+
+describe.skipIf(browserSkipReason !== null)(
+  `Back and Forward in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`,
+  () => {
+    const served = serveInChromium(async (db) => {
+      await seedDemo(db, { now: new Date('2026-11-20T12:00:00Z'), seed: 7 });
+      return hosts(db).fetch;
+    });
+
+    for (const name of HOST_NAMES) {
+      it(`restores the URL, the rows and every control with ${name}`, async () => {
+        const watched = await watchedContext(served.browser, { extraHTTPHeaders: { [ORG_HEADER]: DEMO_ORGANIZATION_ID } });
+        const page = await watched.newPage();
+        /** Each state the journey reached, as first shown; Back and Forward must show it again. */
+        const states: Shown[] = [];
+        const reached = async (search: RegExp) => {
+          await expect.poll(() => page.evaluate(() => location.search)).toMatch(search);
+          // The caption names the filters and the page, so each step changes it: then the swap is in.
+          const before = states.at(-1)?.caption;
+          await expect.poll(async () => (await shown(page)).caption).not.toBe(before);
+          const state = await shown(page);
+          const pageNumber = new URLSearchParams(state.search).get('page') ?? '1';
+          expect(state.pager).toMatch(new RegExp(`^${pageNumber} / \\d+$`));
+          expect(state.caption).toMatch(new RegExp(`page ${pageNumber} of \\d+$`));
+          expect(state.controls).toEqual(controlsOf(state.search));
+          states.push(state);
+        };
+        const showsAgain = (state: Shown) => expect.poll(() => shown(page)).toEqual(state);
+        try {
+          await page.goto(served.origin + listOf(name));
+          expect(await page.evaluate(() => (window as unknown as { htmx?: { version: string } }).htmx?.version)).toMatch(
+            new RegExp(`^${HOSTS[name].version}\\.`),
+          );
+          await page.evaluate(() => Object.assign(window, { sameDocument: true }));
+          await reached(/^$/);
+
+          await page.selectOption('#xa-status', 'failed');
+          await reached(/^\?status=failed$/);
+          const agent = (await page.locator('#xa-agent option').nth(1).getAttribute('value'))!;
+          await page.selectOption('#xa-agent', agent);
+          await reached(new RegExp(`^\\?agent=${agent}&status=failed$`));
+          await page.fill('#xa-startDate', '2026-09-01');
+          await reached(/&start=2026-09-01$/);
+          await page.click('#xa-page-next');
+          await reached(/&start=2026-09-01&.*page=2/);
+          // Every step so far swapped in place, and each shows different rows.
+          expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+          expect(new Set(states.map((s) => s.caption + s.firstRow)).size).toBe(states.length);
+
+          for (const state of states.slice(0, -1).reverse()) {
+            await page.goBack();
+            await showsAgain(state);
+          }
+          for (const state of states.slice(1)) {
+            await page.goForward();
+            await showsAgain(state);
+          }
+
+          // Into a run's conversation (a document of its own) and Back, step by step: the list's
+          // entries now load afresh, where the browser may put back controls as they were left.
+          await page.locator('#xa-results tbody a.xa-icon-link').first().click();
+          await page.waitForURL(/\/conversations\//);
+          for (const state of states.slice(1).reverse()) {
+            await page.goBack();
+            await showsAgain(state);
+          }
+
+          // A reload after Back: the server's page for that URL, controls included.
+          await page.reload();
+          await showsAgain(states[1]!);
+
+          // Forward to agent and status, no date: the next change keeps exactly those.
+          await page.goForward();
+          await showsAgain(states[2]!);
+          await page.check('#xa-spikes');
+          await expect.poll(() => page.evaluate(() => location.search)).toBe(`?agent=${agent}&status=failed&spikes=1`);
+          await expect.poll(async () => (await shown(page)).controls).toEqual(controlsOf(new URL(page.url()).search));
+          // Nothing of the organization's runs was kept in the tab's storage.
+          expect(await page.evaluate(() => Object.values(sessionStorage).filter((v) => v.includes('xa-results')))).toEqual([]);
+          expect(watched.problems).toEqual({ cspViolations: [], consoleErrors: [], pageErrors: [], dialogs: [] });
+        } finally {
+          await watched.context.close();
+        }
+      });
+    }
+  },
+);
