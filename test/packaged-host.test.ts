@@ -4,17 +4,14 @@
  * the host's layout — driven in Chromium once with the module's htmx 4 and once with the host
  * loading htmx 2.0.x instead.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSkipReason, launchChromium } from './support/browser.js';
-
-const run = promisify(execFile);
-const ROOT = new URL('..', import.meta.url).pathname;
+import { install, packModule, ROOT } from './support/packed-module.js';
 
 interface Host {
   origin: string;
@@ -61,8 +58,7 @@ describe.skipIf(browserSkipReason !== null)(
 
     beforeAll(async () => {
       work = await mkdtemp(join(tmpdir(), 'xa-host-'));
-      const { stdout } = await run('npm', ['pack', '--silent', '--pack-destination', work], { cwd: ROOT });
-      const tarball = join(work, stdout.trim().split('\n').pop()!);
+      const tarball = await packModule(work);
       hostDir = join(work, 'host');
       await cp(join(ROOT, 'examples/host'), hostDir, {
         recursive: true,
@@ -72,7 +68,7 @@ describe.skipIf(browserSkipReason !== null)(
       const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { dependencies: Record<string, string> };
       manifest.dependencies['executions-admin'] = `file:${tarball}`;
       await writeFile(manifestPath, JSON.stringify(manifest, null, 2));
-      await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: hostDir });
+      await install(hostDir, []);
       browser = await launchChromium();
     }, 600_000);
 

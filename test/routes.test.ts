@@ -1,6 +1,9 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { openDatabase } from '../src/db/database.js';
+import type { Context } from 'hono';
+import { openDatabase, type OpenDatabase } from '../src/db/database.js';
+import { OverloadedError } from '../src/http/admission.js';
+import type { ErrorStatus } from '../src/http/report-error.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 import { AGENT, fixtureRuns, HUB_CONVERSATION, insertFixture, ORG_A, ORG_B_CONVERSATION, XSS } from './support/fixture.js';
 import { createTestHost, htmxHeaders, ORG_HEADER, parseDocument, text } from './support/test-host.js';
@@ -477,6 +480,87 @@ describe('when the database fails', () => {
       expect(fragmentBody).toContain('Executions could not be loaded.');
       expect(fragmentBody).not.toContain('<html');
       expect(logged).toHaveBeenCalled();
+    } finally {
+      logged.mockRestore();
+    }
+  });
+});
+
+describe("the host's onError", () => {
+  /** Closed at once: every read fails with an error that is not the database being unavailable. */
+  let closed: OpenDatabase;
+  let open: OpenDatabase;
+  beforeAll(async () => {
+    closed = await openDatabase({});
+    await closed.close();
+    open = await openDatabase({});
+    await open.migrate();
+  });
+  afterAll(() => open?.close());
+
+  const request = (app: ReturnType<typeof createTestHost>, path = '/admin/executions?status=failed') =>
+    app.request(path, { headers: { [ORG_HEADER]: ORG_A } });
+  const recorder = () => {
+    const calls: { error: Error; c: Context; status: ErrorStatus }[] = [];
+    return { calls, onError: (error: Error, c: Context, status: ErrorStatus) => void calls.push({ error, c, status }) };
+  };
+  const quiet = () => vi.spyOn(console, 'error').mockImplementation(() => {});
+
+  it('gets every error answered 500, with the request’s context; the response is still the module’s page', async () => {
+    const { calls, onError } = recorder();
+    const logged = quiet();
+    try {
+      const res = await request(createTestHost(closed.db, '/admin/executions', { onError }));
+      expect(res.status).toBe(500);
+      expect(await res.text()).toContain('Executions could not be loaded.');
+      expect(calls).toHaveLength(1);
+      const [{ error, c, status }] = calls as [(typeof calls)[number]];
+      expect(status).toBe(500);
+      expect(error).toBeInstanceOf(Error);
+      expect(new URL(c.req.url).searchParams.get('status')).toBe('failed');
+      expect(c.get('organizationId')).toBe(ORG_A);
+      // The host's hook replaces the default log.
+      expect(logged).not.toHaveBeenCalled();
+    } finally {
+      logged.mockRestore();
+    }
+  });
+
+  it('gets errors answered 503 too, with their status', async () => {
+    const { calls, onError } = recorder();
+    const app = createTestHost(open.db, '/admin/executions', { onError, admission: { lists: { concurrent: 0, queued: 0 } } });
+    const res = await request(app);
+    expect(res.status).toBe(503);
+    expect(calls.map(({ error, status }) => [error.constructor, status])).toEqual([[OverloadedError, 503]]);
+  });
+
+  it('throwing or rejecting, changes nothing in the response, and is logged', async () => {
+    const logged = quiet();
+    try {
+      for (const onError of [
+        () => {
+          throw new Error('tracker down');
+        },
+        () => Promise.reject(new Error('tracker down')),
+      ]) {
+        logged.mockClear();
+        const res = await request(createTestHost(closed.db, '/admin/executions', { onError }));
+        expect(res.status).toBe(500);
+        expect(await res.text()).toContain('Executions could not be loaded.');
+        await expect
+          .poll(() => logged.mock.calls)
+          .toEqual([['executions-admin: onError failed:', expect.objectContaining({ message: 'tracker down' })]]);
+      }
+    } finally {
+      logged.mockRestore();
+    }
+  });
+
+  it('defaults to console.error', async () => {
+    const logged = quiet();
+    try {
+      expect((await request(createTestHost(closed.db))).status).toBe(500);
+      expect(logged.mock.calls).toEqual([['executions-admin:', expect.any(Error)]]);
     } finally {
       logged.mockRestore();
     }

@@ -18,7 +18,8 @@ import { recordExampleRuns, ORGANIZATIONS } from './record-runs.js';
 const hostLoadsHtmx2 = process.env.HTMX === '2';
 const htmx2 = hostLoadsHtmx2 ? readFileSync(createRequire(import.meta.url).resolve('htmx2/dist/htmx.min.js')) : null;
 
-// The database: in memory for the example; DATABASE_URL for real Postgres.
+// The database: PGlite in memory for the example (an optional peer of the module, so package.json
+// declares it); DATABASE_URL for real Postgres.
 const database = await openDatabase(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL } : {});
 await database.migrate();
 await recordExampleRuns(database.db);

@@ -159,9 +159,18 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return false;
 }
 
-/** Embedded PGlite, in a data directory or in memory. Loaded on demand: it is a large module. */
+export const PGLITE_MISSING =
+  'The embedded database (openDatabase({}) or openPglite) needs PGlite, an optional peer dependency: npm install @electric-sql/pglite';
+
+/**
+ * Embedded PGlite, in a data directory or in memory. Loaded on demand: it is a large module, and
+ * an optional peer dependency that a host on real Postgres never installs.
+ */
 export async function openPglite(dataDir?: string): Promise<OpenDatabase> {
-  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGlite } = await import('@electric-sql/pglite').catch((error: unknown) => {
+    const code = (error as { code?: unknown } | null)?.code;
+    throw code === 'ERR_MODULE_NOT_FOUND' ? new Error(PGLITE_MISSING, { cause: error }) : error;
+  });
   const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
   const client = dataDir ? new PGlite(dataDir) : new PGlite();
   const db = drizzlePglite(client);

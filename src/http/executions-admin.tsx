@@ -38,6 +38,7 @@ import { admission, OverloadedError, streamInTurn, type AdmissionLimit } from '.
 import { downloadConversationField } from './conversation-download.js';
 import { ttlCache } from '../lib/ttl-cache.js';
 import { securityHeaders, type SecurityHeadersOptions } from './security-headers.js';
+import { logError, reportError, type OnError } from './report-error.js';
 import { isTimeZone, localDay } from '../lib/time-zone.js';
 
 /** What the host's middleware provides: `c.set('organizationId', …)` from its own auth. */
@@ -92,6 +93,12 @@ export interface ExecutionsAdminOptions {
    * conversations 2 and 16.
    */
   admission?: Partial<Record<RequestKind, AdmissionLimit>>;
+  /**
+   * Called with every error the module answers with its error page, and that page's status: 500
+   * for a fault, 503 for the database unavailable or a request past its deadline or admission.
+   * Default: console.error. Not awaited; what it throws or rejects is logged.
+   */
+  onError?: OnError;
 }
 
 /** The kinds of request that take turns to read the database (see admission.ts). */
@@ -217,10 +224,10 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   // or timing out, or a request past its deadline, is a 503: it will pass, and the process keeps
   // serving until it does.
   app.onError((error, c) => {
-    console.error('executions-admin:', error);
     const unavailable =
       error instanceof DeadlineExceededError || error instanceof OverloadedError || isDatabaseUnavailable(error);
     const status = unavailable ? 503 : 500;
+    reportError(options.onError ?? logError, error, c, status);
     const title = unavailable ? 'Executions are temporarily unavailable' : 'Executions could not be loaded';
     if (unavailable) c.header('Retry-After', '5');
     const message = (
