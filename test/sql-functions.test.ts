@@ -5,12 +5,8 @@
  * a body does not count and anything inside one does.
  */
 import { sql } from 'drizzle-orm';
-import { readMigrationFiles } from 'drizzle-orm/migrator';
-import { PgDialect, type PgSession } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  MIGRATIONS_FOLDER,
-  MIGRATIONS_TABLE,
   applyExecutionsAdminFunctions,
   connectPostgres,
   migrateExecutionsAdmin,
@@ -18,6 +14,7 @@ import {
   type ExecutionsDatabase,
 } from '../src/db/database.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
+import { migrateThrough } from './support/migrations.js';
 import { select } from './support/select.js';
 
 /** Definition by signature, e.g. `xa_recount(text)`. */
@@ -33,12 +30,6 @@ async function definitions(db: ExecutionsDatabase): Promise<Definitions> {
          order by 1`,
   );
   return Object.fromEntries(rows.map((r) => [String(r.signature), String(r.definition)]));
-}
-
-/** The journal's migrations without the functions file, recorded as migrateExecutionsAdmin records them. */
-async function migrateWithoutFunctionsFile(db: ExecutionsDatabase): Promise<void> {
-  const config = { migrationsFolder: MIGRATIONS_FOLDER, migrationsTable: MIGRATIONS_TABLE };
-  await new PgDialect().migrate(readMigrationFiles(config), db._.session as unknown as PgSession, config);
 }
 
 /** The function each statement of the file defines: one per statement, or the test fails. */
@@ -68,7 +59,7 @@ for (const target of databaseTargets) {
         // One at a time, so that afterAll drops the first when the second fails to open.
         history = await target.open({ migrated: false });
         migrated = await target.open();
-        await migrateWithoutFunctionsFile(history.db);
+        await migrateThrough(history.db);
         byMigrations = await definitions(history.db);
         await applyExecutionsAdminFunctions(history.db);
         byFile = await definitions(history.db);
