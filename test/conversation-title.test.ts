@@ -51,10 +51,10 @@ for (const target of databaseTargets) {
       /** A conversation and its run written in SQL, as a host might, the copy left out. */
       async function insertDirectly(organizationId: string, conversationId: string, title: string) {
         const executionId = uuid();
-        await db().execute(sql`insert into xa_conversations (organization_id, id, agent_id, channel, title)
+        await db().execute(sql`insert into executions_admin.xa_conversations (organization_id, id, agent_id, channel, title)
           values (${organizationId}, ${conversationId}, ${AGENT}, 'schedule', ${title})`);
         await db()
-          .execute(sql`insert into xa_executions (organization_id, id, conversation_id, agent_id, schedule_id, status, started_at)
+          .execute(sql`insert into executions_admin.xa_executions (organization_id, id, conversation_id, agent_id, schedule_id, status, started_at)
           values (${organizationId}, ${executionId}, ${conversationId}, ${AGENT}, ${SCHEDULE}, 'completed', now())`);
         return executionId;
       }
@@ -240,7 +240,7 @@ for (const target of databaseTargets) {
         const [column] = await db
           .select({ nullable: sql<string>`is_nullable` })
           .from(sql`information_schema.columns`)
-          .where(sql`table_name = 'xa_executions' and column_name = 'conversation_title'`);
+          .where(sql`table_schema = 'executions_admin' and table_name = 'xa_executions' and column_name = 'conversation_title'`);
         expect(column?.nullable).toBe('NO');
       });
     },
