@@ -33,7 +33,7 @@ export async function scenarios(benchUrl: string, rows: number): Promise<Scenari
   const sql = postgres(benchUrl, { max: 1 });
   const rowAt = async (offset: number) => {
     const [row] = await sql<{ ts: string; id: string }[]>`
-      select to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as ts, id from xa_executions
+      select to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as ts, id from executions_admin.xa_executions
        where organization_id = ${BENCH_ORGANIZATION} and schedule_id is not null
        order by started_at desc, id desc offset ${offset} limit 1`;
     return `${row!.ts},${row!.id}`;

@@ -57,7 +57,7 @@ async function ensureSeeded(): Promise<void> {
   await database.migrate();
   const sql = postgres(benchUrl, { max: 1 });
   const [seeded] = await sql<{ n: string | null }[]>`
-    select sum(runs) as n from xa_execution_daily_counts where organization_id = ${BENCH_ORGANIZATION}`;
+    select sum(runs) as n from executions_admin.xa_execution_daily_counts where organization_id = ${BENCH_ORGANIZATION}`;
   const n = seeded?.n ?? null;
   await sql.end();
   await database.close();

@@ -30,20 +30,20 @@ function progress(label: string, done: number, total: number): void {
 }
 
 async function seedOrganization(sql: postgres.Sql, org: string, timeZone: string, rows: number, quiet: boolean): Promise<void> {
-  await sql.unsafe(`insert into xa_organizations (organization_id, name, time_zone) values ($1, $1, $2) on conflict do nothing`, [
-    org,
-    timeZone,
-  ]);
   await sql.unsafe(
-    `insert into xa_agents (organization_id, id, name)
+    `insert into executions_admin.xa_organizations (organization_id, name, time_zone) values ($1, $1, $2) on conflict do nothing`,
+    [org, timeZone],
+  );
+  await sql.unsafe(
+    `insert into executions_admin.xa_agents (organization_id, id, name)
      select $1, ${idSql('agent', org, 'a::text')}, 'Agent ' || a from generate_series(0, ${AGENTS - 1}) a
      on conflict do nothing`,
     [org],
   );
   await sql.unsafe(
-    `insert into xa_schedules (organization_id, id, agent_id, name, kind, expression)
+    `insert into executions_admin.xa_schedules (organization_id, id, agent_id, name, kind, expression)
      select $1, ${idSql('schedule', org, 's::text')}, ${idSql('agent', org, `(s % ${AGENTS})::text`)},
-            'Schedule ' || s, (array['cron','interval','trigger'])[1 + s % 3]::xa_schedule_kind, '0 * * * *'
+            'Schedule ' || s, (array['cron','interval','trigger'])[1 + s % 3]::executions_admin.xa_schedule_kind, '0 * * * *'
        from generate_series(0, ${SCHEDULES - 1}) s
      on conflict do nothing`,
     [org],
@@ -54,14 +54,14 @@ async function seedOrganization(sql: postgres.Sql, org: string, timeZone: string
     const to = Math.min(rows, from + CHUNK) - 1;
     await sql.begin(async (tx) => {
       await tx.unsafe(
-        `insert into xa_conversations (organization_id, id, agent_id, channel, title, created_at)
+        `insert into executions_admin.xa_conversations (organization_id, id, agent_id, channel, title, created_at)
          select $1, ${idSql('conversation', org, 'g::text')}, ${idSql('agent', org, `((g % ${SCHEDULES}) % ${AGENTS})::text`)},
                 'schedule', 'Schedule ' || (g % ${SCHEDULES}), ${startedAt}
            from generate_series(${from}::bigint, ${to}::bigint) g`,
         [org],
       );
       await tx.unsafe(
-        `insert into xa_executions (organization_id, id, conversation_id, conversation_title, agent_id, schedule_id, status,
+        `insert into executions_admin.xa_executions (organization_id, id, conversation_id, conversation_title, agent_id, schedule_id, status,
                                     started_at, finished_at, credits, error_message, usual_credits, usual_duration_ms,
                                     failed_tool, failed_step)
          select $1, ${idSql('execution', org, 'g::text')}, ${idSql('conversation', org, 'g::text')}, 'Schedule ' || (g % ${SCHEDULES}),
@@ -78,7 +78,7 @@ async function seedOrganization(sql: postgres.Sql, org: string, timeZone: string
                 case when s.status = 'failed' and f.tool <> '' then 2 end
            from generate_series(${from}::bigint, ${to}::bigint) g,
                 lateral (select (case when g % 100 < 86 then 'completed' when g % 100 < 96 then 'failed'
-                                      when g % 100 < 98 then 'active' else 'pending' end)::xa_execution_status as status) s,
+                                      when g % 100 < 98 then 'active' else 'pending' end)::executions_admin.xa_execution_status as status) s,
                 lateral (select (array['hubspot', 'google_calendar', 'slack.post_message', ''])[1 + (g / 100) % 4] as tool,
                                 (array['hubspot: request timed out after 30000 ms',
                                        'google_calendar: 401 expired credential for user ' || g % 1000,
@@ -97,10 +97,10 @@ export async function seedLarge(url: string, rows: number, { quiet = false } = {
   try {
     const indexes = await sql.unsafe<{ name: string; definition: string }[]>(
       `select indexname as name, indexdef as definition from pg_indexes
-        where tablename in ('xa_executions', 'xa_conversations')
+        where schemaname = 'executions_admin' and tablename in ('xa_executions', 'xa_conversations')
           and indexname not in (select conname from pg_constraint where contype = 'p')`,
     );
-    for (const { name } of indexes) await sql.unsafe(`drop index "${name}"`);
+    for (const { name } of indexes) await sql.unsafe(`drop index executions_admin."${name}"`);
     // One connection (max: 1), so this session setting covers every insert below.
     await sql.unsafe(`set session_replication_role = replica`);
     await seedOrganization(sql, BENCH_ORGANIZATION, BENCH_TIME_ZONE, rows, quiet);
@@ -109,13 +109,13 @@ export async function seedLarge(url: string, rows: number, { quiet = false } = {
     if (!quiet) console.log(`  rebuilding ${indexes.length} indexes and the daily counts, vacuuming, analysing…`);
     await sql.unsafe(`set maintenance_work_mem = '1GB'`);
     for (const { definition } of indexes) await sql.unsafe(definition);
-    for (const org of [BENCH_ORGANIZATION, OTHER_ORGANIZATION]) await sql.unsafe('select xa_recount($1)', [org]);
-    await sql.unsafe('vacuum analyze xa_executions');
-    await sql.unsafe('vacuum analyze xa_conversations');
+    for (const org of [BENCH_ORGANIZATION, OTHER_ORGANIZATION]) await sql.unsafe('select executions_admin.xa_recount($1)', [org]);
+    await sql.unsafe('vacuum analyze executions_admin.xa_executions');
+    await sql.unsafe('vacuum analyze executions_admin.xa_conversations');
     // Every counts table xa_recount filled: without statistics the planner took 1,456 monthly rows
     // for 6 and sorted them, where a hash aggregate is the plan a live table's autovacuum leads to.
     for (const counts of ['xa_execution_daily_counts', 'xa_execution_status_counts', 'xa_execution_monthly_counts']) {
-      await sql.unsafe(`vacuum analyze ${counts}`);
+      await sql.unsafe(`vacuum analyze executions_admin.${counts}`);
     }
   } finally {
     await sql.end();

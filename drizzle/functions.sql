@@ -13,6 +13,12 @@
 -- functions. Add or drop a function the same way. test/sql-functions.test.ts fails while this file
 -- and the migrations disagree.
 --
+-- Every function lives in the module's schema, executions_admin, and names every table and function
+-- of the module schema-qualified: a trigger runs with the search_path of whoever writes, the host's,
+-- which need not name the module's schema. (A SET search_path clause on each function would do the
+-- same, but keeps the planner from inlining a SQL function and costs every trigger call a
+-- configuration change.)
+--
 -- Statements are separated by drizzle's statement-breakpoint line, as in the migrations: PGlite
 -- runs one statement per query.
 
@@ -22,7 +28,7 @@
 -- returned or error) is kept: "401 expired credential" is the failure, "user 123" a particular.
 -- Immutable, so that the generated column xa_executions.error_signature can store it: a new body
 -- needs a migration that rewrites that column and recounts.
-CREATE OR REPLACE FUNCTION "xa_error_signature"(message text) RETURNS text
+CREATE OR REPLACE FUNCTION "executions_admin"."xa_error_signature"(message text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE RETURNS NULL ON NULL INPUT AS $$
   SELECT left(btrim(regexp_replace(replace(
     regexp_replace(regexp_replace(
@@ -42,7 +48,7 @@ $$;
 -- once it has 5 of them. One backward walk of the (organization, agent, started_at) index. A median
 -- beyond an integer of milliseconds (runs of weeks) is held at its largest, not an error that
 -- would refuse every later run of the agent.
-CREATE OR REPLACE FUNCTION "xa_usual"(org text, agent uuid, before timestamptz, OUT credits numeric, OUT duration_ms integer)
+CREATE OR REPLACE FUNCTION "executions_admin"."xa_usual"(org text, agent uuid, before timestamptz, OUT credits numeric, OUT duration_ms integer)
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
   -- PL/pgSQL rather than SQL: its plan is prepared once per session, not on every insert.
@@ -51,7 +57,7 @@ BEGIN
               THEN least(round(percentile_disc(0.5) WITHIN GROUP (ORDER BY r.took) FILTER (WHERE r.status = 'completed')), 2147483647)::integer END
     INTO credits, duration_ms
     FROM (SELECT e.credits, e.status, extract(epoch FROM e.finished_at - e.started_at) * 1000 AS took
-            FROM xa_executions e
+            FROM executions_admin.xa_executions e
            WHERE e.organization_id = org AND e.agent_id = agent AND e.schedule_id IS NOT NULL
              AND e.started_at < before AND e.status IN ('completed', 'failed') AND e.finished_at IS NOT NULL
            ORDER BY e.started_at DESC NULLS LAST, e.id DESC NULLS LAST
@@ -61,11 +67,11 @@ $$;
 --> statement-breakpoint
 -- Each scheduled run is measured against its agent's recent runs as it is recorded; a writer that
 -- knows better (a bulk import) may set both itself. Trigger xa_executions_usual.
-CREATE OR REPLACE FUNCTION "xa_fill_usual"() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION "executions_admin"."xa_fill_usual"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF NEW.schedule_id IS NOT NULL AND NEW.usual_credits IS NULL AND NEW.usual_duration_ms IS NULL THEN
     SELECT u.credits, u.duration_ms INTO NEW.usual_credits, NEW.usual_duration_ms
-      FROM xa_usual(NEW.organization_id, NEW.agent_id, NEW.started_at) u;
+      FROM executions_admin.xa_usual(NEW.organization_id, NEW.agent_id, NEW.started_at) u;
   END IF;
   RETURN NEW;
 END
@@ -73,9 +79,9 @@ $$;
 --> statement-breakpoint
 -- A failed tool call marks its run, unless an earlier step already failed. Trigger
 -- xa_steps_failed_tool.
-CREATE OR REPLACE FUNCTION "xa_note_failed_tool"() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION "executions_admin"."xa_note_failed_tool"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE xa_executions SET failed_tool = NEW.tool_name, failed_step = NEW.position
+  UPDATE executions_admin.xa_executions SET failed_tool = NEW.tool_name, failed_step = NEW.position
    WHERE organization_id = NEW.organization_id AND conversation_id = NEW.conversation_id
      AND (failed_step IS NULL OR failed_step > NEW.position);
   RETURN NULL;
@@ -86,7 +92,7 @@ $$;
 -- run: one count out of the run's old keys and into its new ones. Only scheduled runs count, and
 -- failure details only on failed runs, so the rest stay one row per day, agent, status and spike.
 -- Trigger xa_executions_count.
-CREATE OR REPLACE FUNCTION "xa_count_execution"() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION "executions_admin"."xa_count_execution"() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   zone text;
   cents bigint;
@@ -95,39 +101,39 @@ DECLARE
   signature text;
 BEGIN
   IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.schedule_id IS NOT NULL THEN
-    SELECT time_zone INTO zone FROM xa_organizations WHERE organization_id = OLD.organization_id;
+    SELECT time_zone INTO zone FROM executions_admin.xa_organizations WHERE organization_id = OLD.organization_id;
     cents := coalesce((OLD.credits * 100)::bigint, 0);
     local_day := (OLD.started_at AT TIME ZONE zone)::date;
     tool := CASE WHEN OLD.status = 'failed' THEN OLD.failed_tool ELSE '' END;
     signature := CASE WHEN OLD.status = 'failed' THEN OLD.error_signature ELSE '' END;
-    UPDATE xa_execution_daily_counts SET runs = runs - 1, credit_cents = credit_cents - cents
+    UPDATE executions_admin.xa_execution_daily_counts SET runs = runs - 1, credit_cents = credit_cents - cents
      WHERE organization_id = OLD.organization_id AND day = local_day AND agent_id = OLD.agent_id
        AND status = OLD.status AND credit_spike = OLD.credit_spike AND failed_tool = tool AND error_signature = signature;
-    UPDATE xa_execution_monthly_counts SET runs = runs - 1, credit_cents = credit_cents - cents
+    UPDATE executions_admin.xa_execution_monthly_counts SET runs = runs - 1, credit_cents = credit_cents - cents
      WHERE organization_id = OLD.organization_id AND month = date_trunc('month', local_day)::date AND agent_id = OLD.agent_id
        AND status = OLD.status AND credit_spike = OLD.credit_spike AND failed_tool = tool AND error_signature = signature;
-    UPDATE xa_execution_status_counts SET runs = runs - 1, credit_cents = credit_cents - cents
+    UPDATE executions_admin.xa_execution_status_counts SET runs = runs - 1, credit_cents = credit_cents - cents
      WHERE organization_id = OLD.organization_id AND day = local_day AND agent_id = OLD.agent_id AND status = OLD.status;
   END IF;
   IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.schedule_id IS NOT NULL THEN
-    SELECT time_zone INTO zone FROM xa_organizations WHERE organization_id = NEW.organization_id;
+    SELECT time_zone INTO zone FROM executions_admin.xa_organizations WHERE organization_id = NEW.organization_id;
     cents := coalesce((NEW.credits * 100)::bigint, 0);
     local_day := (NEW.started_at AT TIME ZONE zone)::date;
     tool := CASE WHEN NEW.status = 'failed' THEN NEW.failed_tool ELSE '' END;
     signature := CASE WHEN NEW.status = 'failed' THEN NEW.error_signature ELSE '' END;
-    INSERT INTO xa_execution_daily_counts
+    INSERT INTO executions_admin.xa_execution_daily_counts
       (organization_id, day, agent_id, status, credit_spike, failed_tool, error_signature, runs, credit_cents)
     VALUES (NEW.organization_id, local_day, NEW.agent_id, NEW.status, NEW.credit_spike, tool, signature, 1, cents)
     ON CONFLICT (organization_id, day, agent_id, status, credit_spike, failed_tool, error_signature)
     DO UPDATE SET runs = xa_execution_daily_counts.runs + 1,
                   credit_cents = xa_execution_daily_counts.credit_cents + excluded.credit_cents;
-    INSERT INTO xa_execution_monthly_counts
+    INSERT INTO executions_admin.xa_execution_monthly_counts
       (organization_id, month, agent_id, status, credit_spike, failed_tool, error_signature, runs, credit_cents)
     VALUES (NEW.organization_id, date_trunc('month', local_day)::date, NEW.agent_id, NEW.status, NEW.credit_spike, tool, signature, 1, cents)
     ON CONFLICT (organization_id, month, agent_id, status, credit_spike, failed_tool, error_signature)
     DO UPDATE SET runs = xa_execution_monthly_counts.runs + 1,
                   credit_cents = xa_execution_monthly_counts.credit_cents + excluded.credit_cents;
-    INSERT INTO xa_execution_status_counts (organization_id, day, agent_id, status, runs, credit_cents)
+    INSERT INTO executions_admin.xa_execution_status_counts (organization_id, day, agent_id, status, runs, credit_cents)
     VALUES (NEW.organization_id, local_day, NEW.agent_id, NEW.status, 1, cents)
     ON CONFLICT (organization_id, day, agent_id, status)
     DO UPDATE SET runs = xa_execution_status_counts.runs + 1,
@@ -139,48 +145,48 @@ $$;
 --> statement-breakpoint
 -- The whole of one organization's counts, from its runs: on a time-zone change, and after a bulk
 -- load that bypassed the triggers. Months and statuses are summed from the days.
-CREATE OR REPLACE FUNCTION "xa_recount"(org text) RETURNS void LANGUAGE sql AS $$
-  DELETE FROM xa_execution_daily_counts WHERE organization_id = org;
-  INSERT INTO xa_execution_daily_counts
+CREATE OR REPLACE FUNCTION "executions_admin"."xa_recount"(org text) RETURNS void LANGUAGE sql AS $$
+  DELETE FROM executions_admin.xa_execution_daily_counts WHERE organization_id = org;
+  INSERT INTO executions_admin.xa_execution_daily_counts
     (organization_id, day, agent_id, status, credit_spike, failed_tool, error_signature, runs, credit_cents)
   SELECT e.organization_id, (e.started_at AT TIME ZONE o.time_zone)::date, e.agent_id, e.status, e.credit_spike,
          CASE WHEN e.status = 'failed' THEN e.failed_tool ELSE '' END,
          CASE WHEN e.status = 'failed' THEN e.error_signature ELSE '' END,
          count(*), coalesce(sum((e.credits * 100)::bigint), 0)
-    FROM xa_executions e JOIN xa_organizations o ON o.organization_id = e.organization_id
+    FROM executions_admin.xa_executions e JOIN executions_admin.xa_organizations o ON o.organization_id = e.organization_id
    WHERE e.organization_id = org AND e.schedule_id IS NOT NULL
    GROUP BY 1, 2, 3, 4, 5, 6, 7;
-  DELETE FROM xa_execution_monthly_counts WHERE organization_id = org;
-  INSERT INTO xa_execution_monthly_counts
+  DELETE FROM executions_admin.xa_execution_monthly_counts WHERE organization_id = org;
+  INSERT INTO executions_admin.xa_execution_monthly_counts
     (organization_id, month, agent_id, status, credit_spike, failed_tool, error_signature, runs, credit_cents)
   SELECT organization_id, date_trunc('month', day)::date, agent_id, status, credit_spike, failed_tool, error_signature,
          sum(runs), sum(credit_cents)
-    FROM xa_execution_daily_counts
+    FROM executions_admin.xa_execution_daily_counts
    WHERE organization_id = org
    GROUP BY 1, 2, 3, 4, 5, 6, 7;
-  DELETE FROM xa_execution_status_counts WHERE organization_id = org;
-  INSERT INTO xa_execution_status_counts (organization_id, day, agent_id, status, runs, credit_cents)
+  DELETE FROM executions_admin.xa_execution_status_counts WHERE organization_id = org;
+  INSERT INTO executions_admin.xa_execution_status_counts (organization_id, day, agent_id, status, runs, credit_cents)
   SELECT organization_id, day, agent_id, status, sum(runs), sum(credit_cents)
-    FROM xa_execution_daily_counts
+    FROM executions_admin.xa_execution_daily_counts
    WHERE organization_id = org
    GROUP BY 1, 2, 3, 4;
 $$;
 --> statement-breakpoint
 -- Days are the organization's calendar days: a new time zone moves runs between days. Trigger
 -- xa_organizations_recount.
-CREATE OR REPLACE FUNCTION "xa_recount_organization"() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION "executions_admin"."xa_recount_organization"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM xa_recount(NEW.organization_id);
+  PERFORM executions_admin.xa_recount(NEW.organization_id);
   RETURN NULL;
 END
 $$;
 --> statement-breakpoint
 -- A conversation's title, by organization and id.
-CREATE OR REPLACE FUNCTION "xa_conversation_title"(org text, conversation uuid) RETURNS text
+CREATE OR REPLACE FUNCTION "executions_admin"."xa_conversation_title"(org text, conversation uuid) RETURNS text
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
   -- PL/pgSQL rather than SQL, as xa_usual: its plan is prepared once per session, not on every insert.
-  RETURN (SELECT c.title FROM xa_conversations c WHERE c.organization_id = org AND c.id = conversation);
+  RETURN (SELECT c.title FROM executions_admin.xa_conversations c WHERE c.organization_id = org AND c.id = conversation);
 END
 $$;
 --> statement-breakpoint
@@ -188,9 +194,9 @@ $$;
 -- conversations' primary key per run written. Without a conversation it stores '' for a moment,
 -- so that the foreign key, checked at the end of the statement, reports the missing conversation
 -- instead of NOT NULL reporting a missing title. Trigger xa_executions_conversation_title.
-CREATE OR REPLACE FUNCTION "xa_copy_conversation_title"() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION "executions_admin"."xa_copy_conversation_title"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  NEW.conversation_title := coalesce(xa_conversation_title(NEW.organization_id, NEW.conversation_id), '');
+  NEW.conversation_title := coalesce(executions_admin.xa_conversation_title(NEW.organization_id, NEW.conversation_id), '');
   RETURN NEW;
 END
 $$;
@@ -198,9 +204,9 @@ $$;
 -- A renamed conversation renames its run, in the same transaction (an organization's
 -- conversation has at most one run: the (organization_id, conversation_id) unique index finds it).
 -- Trigger xa_conversations_title.
-CREATE OR REPLACE FUNCTION "xa_follow_conversation_title"() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION "executions_admin"."xa_follow_conversation_title"() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  UPDATE xa_executions SET conversation_title = NEW.title
+  UPDATE executions_admin.xa_executions SET conversation_title = NEW.title
    WHERE organization_id = NEW.organization_id AND conversation_id = NEW.id;
   RETURN NULL;
 END

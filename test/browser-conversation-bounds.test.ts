@@ -54,13 +54,16 @@ describe.skipIf(browserSkipReason !== null)(
       hostile = await recordHugeRuns(db, HOSTILE_ORG, { size: 10, manyCalls: 1 });
       // A megabyte of hostile markup in every field of the failed run: text, JSON strings and keys.
       const where = sql`organization_id = ${HOSTILE_ORG} and conversation_id = ${hostile.failed.conversationId}::uuid`;
-      await db.execute(sql`update xa_steps set content = ${HOSTILE} where ${where} and kind <> 'tool_call'`);
+      await db.execute(sql`update executions_admin.xa_steps set content = ${HOSTILE} where ${where} and kind <> 'tool_call'`);
       await db.execute(
-        sql`update xa_steps set tool_input = jsonb_build_object(${HOSTILE}::text, ${HOSTILE}::text), tool_output = to_jsonb(${HOSTILE}::text)
+        sql`update executions_admin.xa_steps set tool_input = jsonb_build_object(${HOSTILE}::text, ${HOSTILE}::text), tool_output = to_jsonb(${HOSTILE}::text)
           where ${where} and kind = 'tool_call'`,
       );
-      await db.execute(sql`update xa_executions set error_message = ${HOSTILE.slice(0, 20_000)} where ${where}`);
-      const [row] = await select(db, sql`select count(*) as n from xa_steps where ${where} and octet_length(content) > 1000000`);
+      await db.execute(sql`update executions_admin.xa_executions set error_message = ${HOSTILE.slice(0, 20_000)} where ${where}`);
+      const [row] = await select(
+        db,
+        sql`select count(*) as n from executions_admin.xa_steps where ${where} and octet_length(content) > 1000000`,
+      );
       expect(Number(row!.n)).toBe(2);
       return createTestHost(db, MOUNT).fetch;
     });

@@ -4,13 +4,9 @@
  * the run was written, the same as the conversation's after a rename, and never another
  * organization's.
  */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { and, eq, sql } from 'drizzle-orm';
-import { readMigrationFiles } from 'drizzle-orm/migrator';
-import { PgDialect, type PgSession } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MIGRATIONS_TABLE, migrateExecutionsAdmin, type ExecutionsDatabase } from '../src/db/database.js';
+import { migrateExecutionsAdmin } from '../src/db/database.js';
 import { filtersFor } from '../src/list/filter-set.js';
 import { DEFAULT_QUERY } from '../src/list/query.js';
 import { recordFinishedRuns, startExecution, upsertAgent, upsertOrganization, upsertSchedule } from '../src/write/recorder.js';
@@ -19,6 +15,7 @@ import { listExecutions } from '../src/list/page-query.js';
 import { conversations, executions } from '../src/db/schema.js';
 import { readCsv } from './support/csv.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
+import { migrateThrough } from './support/migrations.js';
 import { createTestHost, ORG_HEADER } from './support/test-host.js';
 
 const ORG_A = 'title-org-a';
@@ -30,16 +27,6 @@ const SCHEDULE_NAME = 'Daily sales digest';
 
 let ids = 0;
 const uuid = () => `00000000-0000-4000-8002-${String(++ids).padStart(12, '0')}`;
-
-/** The module's migrations up to and including `tag`, recorded as migrateExecutionsAdmin records them all. */
-async function migrateThrough(db: ExecutionsDatabase, tag: string): Promise<void> {
-  const migrationsFolder = fileURLToPath(new URL('../drizzle', import.meta.url));
-  const journal: { entries: { tag: string }[] } = JSON.parse(readFileSync(`${migrationsFolder}/meta/_journal.json`, 'utf8'));
-  const count = journal.entries.findIndex((e) => e.tag === tag) + 1;
-  if (count === 0) throw new Error(`No migration ${tag}`);
-  const config = { migrationsFolder, migrationsTable: MIGRATIONS_TABLE };
-  await new PgDialect().migrate(readMigrationFiles(config).slice(0, count), db._.session as unknown as PgSession, config);
-}
 
 for (const target of databaseTargets) {
   describe.skipIf(target.skipReason !== null)(
@@ -64,10 +51,10 @@ for (const target of databaseTargets) {
       /** A conversation and its run written in SQL, as a host might, the copy left out. */
       async function insertDirectly(organizationId: string, conversationId: string, title: string) {
         const executionId = uuid();
-        await db().execute(sql`insert into xa_conversations (organization_id, id, agent_id, channel, title)
+        await db().execute(sql`insert into executions_admin.xa_conversations (organization_id, id, agent_id, channel, title)
           values (${organizationId}, ${conversationId}, ${AGENT}, 'schedule', ${title})`);
         await db()
-          .execute(sql`insert into xa_executions (organization_id, id, conversation_id, agent_id, schedule_id, status, started_at)
+          .execute(sql`insert into executions_admin.xa_executions (organization_id, id, conversation_id, agent_id, schedule_id, status, started_at)
           values (${organizationId}, ${executionId}, ${conversationId}, ${AGENT}, ${SCHEDULE}, 'completed', now())`);
         return executionId;
       }
@@ -253,7 +240,7 @@ for (const target of databaseTargets) {
         const [column] = await db
           .select({ nullable: sql<string>`is_nullable` })
           .from(sql`information_schema.columns`)
-          .where(sql`table_name = 'xa_executions' and column_name = 'conversation_title'`);
+          .where(sql`table_schema = 'executions_admin' and table_name = 'xa_executions' and column_name = 'conversation_title'`);
         expect(column?.nullable).toBe('NO');
       });
     },

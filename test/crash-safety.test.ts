@@ -60,8 +60,8 @@ describe.skipIf(target.skipReason !== null)(
         select e.id as execution_id, e.conversation_id, e.status, e.finished_at is not null as finished,
                count(s.position)::int as steps, min(s.position) as min_position, max(s.position) as max_position,
                coalesce(array_agg(s.kind::text order by s.position) filter (where s.position is not null), '{}') as kinds
-          from xa_executions e
-          left join xa_steps s on s.organization_id = e.organization_id and s.conversation_id = e.conversation_id
+          from executions_admin.xa_executions e
+          left join executions_admin.xa_steps s on s.organization_id = e.organization_id and s.conversation_id = e.conversation_id
          where e.organization_id = ${ORGANIZATION}
          group by e.id, e.conversation_id, e.status, e.finished_at
       `)) as unknown as StoredRun[];
@@ -133,9 +133,9 @@ describe.skipIf(target.skipReason !== null)(
       // And no conversation was left without its run.
       const orphans = [
         ...((await database.db.execute(sql`
-        select c.id from xa_conversations c
+        select c.id from executions_admin.xa_conversations c
          where c.organization_id = ${ORGANIZATION}
-           and not exists (select 1 from xa_executions e where e.organization_id = c.organization_id and e.conversation_id = c.id)
+           and not exists (select 1 from executions_admin.xa_executions e where e.organization_id = c.organization_id and e.conversation_id = c.id)
       `)) as unknown as { id: string }[]),
       ];
       expect(orphans).toEqual([]);

@@ -202,12 +202,12 @@ async function insertManyRuns(db: ExecutionsDatabase): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.execute(sql`set local session_replication_role = replica`);
     await tx.execute(sql`set local statement_timeout = 0`);
-    await tx.execute(sql`insert into xa_conversations (organization_id, id, agent_id, channel, title, created_at)
+    await tx.execute(sql`insert into executions_admin.xa_conversations (organization_id, id, agent_id, channel, title, created_at)
       select ${MANY_ORG}, ${uuid('c')}, ${agentId}, 'schedule', 'Run ' || g, now() from generate_series(1, ${MANY_RUNS}) g`);
     // 40 instants: 625 runs each, ordered among themselves by id only.
     // The copy of the conversation's title too: its trigger is off with the others.
-    await tx.execute(sql`insert into xa_executions (organization_id, id, conversation_id, conversation_title, agent_id, schedule_id, status, started_at, credits, error_message)
-      select ${MANY_ORG}, ${uuid('e')}, ${uuid('c')}, 'Run ' || g, ${agentId}, ${scheduleId}, (array['completed','failed','active','pending'])[1 + g % 4]::xa_execution_status,
+    await tx.execute(sql`insert into executions_admin.xa_executions (organization_id, id, conversation_id, conversation_title, agent_id, schedule_id, status, started_at, credits, error_message)
+      select ${MANY_ORG}, ${uuid('e')}, ${uuid('c')}, 'Run ' || g, ${agentId}, ${scheduleId}, (array['completed','failed','active','pending'])[1 + g % 4]::executions_admin.xa_execution_status,
              timestamptz '2026-10-25 00:00:00.123456+00' + (g % 40) * interval '7 minutes', case when g % 3 = 0 then null else g * 1.25 end,
              case when g % 4 = 1 then '-error ' || g end
         from generate_series(1, ${MANY_RUNS}) g`);

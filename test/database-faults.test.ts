@@ -259,7 +259,7 @@ describe.skipIf(clusterSkipReason !== null)(
       let locked = () => {};
       const lockTaken = new Promise<void>((resolve) => (locked = resolve));
       const holding = locker.begin(async (tx) => {
-        await tx`lock table xa_executions in access exclusive mode`;
+        await tx`lock table executions_admin.xa_executions in access exclusive mode`;
         locked();
         await released;
       });

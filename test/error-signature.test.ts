@@ -36,13 +36,18 @@ for (const target of databaseTargets) {
       afterAll(() => database?.dispose());
 
       it.each(CASES)('%j → %j', async (message, expected) => {
-        const [row] = await database.db.select({ s: sql<string>`xa_error_signature(${message})` }).from(organizations);
+        const [row] = await database.db
+          .select({ s: sql<string>`executions_admin.xa_error_signature(${message})` })
+          .from(organizations);
         expect(row?.s).toBe(expected);
       });
 
       it('cuts at 200 characters and keeps null as null', async () => {
         const [row] = await database.db
-          .select({ long: sql<string>`xa_error_signature(${'word '.repeat(100)})`, none: sql<null>`xa_error_signature(null)` })
+          .select({
+            long: sql<string>`executions_admin.xa_error_signature(${'word '.repeat(100)})`,
+            none: sql<null>`executions_admin.xa_error_signature(null)`,
+          })
           .from(organizations);
         expect(row?.long).toHaveLength(200);
         expect(row?.none).toBeNull();

@@ -259,7 +259,7 @@ for (const target of databaseTargets) {
                 }
                 const [signature] = f.failure
                   ? await db
-                      .select({ s: sql<string>`xa_error_signature(${f.failure.error})` })
+                      .select({ s: sql<string>`executions_admin.xa_error_signature(${f.failure.error})` })
                       .from(organizations)
                       .limit(1)
                   : [];

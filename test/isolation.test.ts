@@ -41,7 +41,7 @@ async function lockTables(url: string, tables: string[]) {
   let locked!: () => void;
   const isLocked = new Promise<void>((resolve) => (locked = resolve));
   const holding = session.begin(async (tx) => {
-    for (const table of tables) await tx.unsafe(`lock table ${table} in access exclusive mode`);
+    for (const table of tables) await tx.unsafe(`lock table executions_admin.${table} in access exclusive mode`);
     locked();
     await released;
   });

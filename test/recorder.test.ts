@@ -138,7 +138,7 @@ for (const target of databaseTargets) {
           );
           await db().execute(
             sql.raw(
-              `create trigger ${table}_explode before insert or update on ${table} for each row execute function ${table}_explode()`,
+              `create trigger ${table}_explode before insert or update on executions_admin.${table} for each row execute function ${table}_explode()`,
             ),
           );
         }

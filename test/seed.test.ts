@@ -25,9 +25,9 @@ async function runSnapshot(db: ExecutionsDatabase): Promise<Row[]> {
     select e.organization_id, coalesce(e.idempotency_key, e.id::text) as run, e.agent_id, e.schedule_id,
       c.title, e.status, e.started_at, e.finished_at, e.credits, e.error_message,
       (select string_agg(s.kind || ':' || coalesce(s.tool_name, s.content, '') || '@' || s.created_at::text, ' | ' order by s.position)
-       from xa_steps s where s.organization_id = e.organization_id and s.conversation_id = e.conversation_id) as steps
-    from xa_executions e
-    join xa_conversations c on c.organization_id = e.organization_id and c.id = e.conversation_id
+       from executions_admin.xa_steps s where s.organization_id = e.organization_id and s.conversation_id = e.conversation_id) as steps
+    from executions_admin.xa_executions e
+    join executions_admin.xa_conversations c on c.organization_id = e.organization_id and c.id = e.conversation_id
     order by e.organization_id, run`,
   );
 }
@@ -60,17 +60,23 @@ describe('demo seed', () => {
 
   it('writes at least 2,000 scheduled runs for the demo organization within the last 90 days', async () => {
     expect(
-      await count(db, sql`select count(*) as n from xa_executions where organization_id = ${ACME} and schedule_id is not null`),
+      await count(
+        db,
+        sql`select count(*) as n from executions_admin.xa_executions where organization_id = ${ACME} and schedule_id is not null`,
+      ),
     ).toBeGreaterThanOrEqual(2000);
     const ninetyDaysAgo = new Date(NOW.getTime() - 90 * 24 * 3600 * 1000);
     expect(
-      await count(db, sql`select count(*) as n from xa_executions where started_at < ${ninetyDaysAgo} or started_at > ${NOW}`),
+      await count(
+        db,
+        sql`select count(*) as n from executions_admin.xa_executions where started_at < ${ninetyDaysAgo} or started_at > ${NOW}`,
+      ),
     ).toBe(0);
   });
 
   it('never records anything after now', async () => {
-    expect(await count(db, sql`select count(*) as n from xa_executions where finished_at > ${NOW}`)).toBe(0);
-    expect(await count(db, sql`select count(*) as n from xa_steps where created_at > ${NOW}`)).toBe(0);
+    expect(await count(db, sql`select count(*) as n from executions_admin.xa_executions where finished_at > ${NOW}`)).toBe(0);
+    expect(await count(db, sql`select count(*) as n from executions_admin.xa_steps where created_at > ${NOW}`)).toBe(0);
   });
 
   it('covers all four statuses, with in-flight runs unfinished and uncosted', async () => {
@@ -80,7 +86,7 @@ describe('demo seed', () => {
       select status, count(*) as n,
         count(*) filter (where finished_at is null) as unfinished,
         count(*) filter (where credits is null) as uncosted
-      from xa_executions where organization_id = ${ACME} and schedule_id is not null group by status`,
+      from executions_admin.xa_executions where organization_id = ${ACME} and schedule_id is not null group by status`,
     );
     const byStatus = new Map(rows.map((r) => [String(r.status), r]));
     expect([...byStatus.keys()].sort()).toEqual(['active', 'completed', 'failed', 'pending']);
@@ -102,8 +108,8 @@ describe('demo seed', () => {
       db,
       sql`
       select a.id, count(e.id) as runs
-      from xa_agents a
-      left join xa_executions e on e.organization_id = a.organization_id and e.agent_id = a.id and e.schedule_id is not null
+      from executions_admin.xa_agents a
+      left join executions_admin.xa_executions e on e.organization_id = a.organization_id and e.agent_id = a.id and e.schedule_id is not null
       where a.organization_id = ${ACME} and a.deleted_at is not null
       group by a.id`,
     );
@@ -112,7 +118,9 @@ describe('demo seed', () => {
   });
 
   it('uses all three schedule kinds', async () => {
-    expect(await count(db, sql`select count(distinct kind) as n from xa_schedules where organization_id = ${ACME}`)).toBe(3);
+    expect(
+      await count(db, sql`select count(distinct kind) as n from executions_admin.xa_schedules where organization_id = ${ACME}`),
+    ).toBe(3);
   });
 
   it('titles every scheduled conversation with its schedule name', async () => {
@@ -120,9 +128,9 @@ describe('demo seed', () => {
       await count(
         db,
         sql`
-      select count(*) as n from xa_executions e
-      join xa_conversations c on c.organization_id = e.organization_id and c.id = e.conversation_id
-      join xa_schedules s on s.organization_id = e.organization_id and s.id = e.schedule_id
+      select count(*) as n from executions_admin.xa_executions e
+      join executions_admin.xa_conversations c on c.organization_id = e.organization_id and c.id = e.conversation_id
+      join executions_admin.xa_schedules s on s.organization_id = e.organization_id and s.id = e.schedule_id
       where c.title <> s.name or c.channel <> 'schedule' or s.agent_id <> e.agent_id`,
       ),
     ).toBe(0);
@@ -133,8 +141,8 @@ describe('demo seed', () => {
       db,
       sql`
       select c.channel, count(*) as n, count(e.schedule_id) as scheduled
-      from xa_conversations c
-      join xa_executions e on e.organization_id = c.organization_id and e.conversation_id = c.id
+      from executions_admin.xa_conversations c
+      join executions_admin.xa_executions e on e.organization_id = c.organization_id and e.conversation_id = c.id
       where c.organization_id = ${ACME} and c.channel <> 'schedule'
       group by c.channel`,
     );
@@ -147,8 +155,8 @@ describe('demo seed', () => {
       await count(
         db,
         sql`
-      select count(*) as n from xa_conversations c
-      join xa_executions e on e.organization_id = c.organization_id and e.conversation_id = c.id
+      select count(*) as n from executions_admin.xa_conversations c
+      join executions_admin.xa_executions e on e.organization_id = c.organization_id and e.conversation_id = c.id
       where c.channel = 'schedule' and e.schedule_id is null`,
       ),
     ).toBe(0);
@@ -156,16 +164,22 @@ describe('demo seed', () => {
 
   it('gives the other organization its own runs, all titled "Globex …"', async () => {
     expect(
-      await count(db, sql`select count(*) as n from xa_executions where organization_id = ${GLOBEX} and schedule_id is not null`),
+      await count(
+        db,
+        sql`select count(*) as n from executions_admin.xa_executions where organization_id = ${GLOBEX} and schedule_id is not null`,
+      ),
     ).toBeGreaterThan(100);
     expect(
       await count(
         db,
-        sql`select count(*) as n from xa_conversations where organization_id = ${GLOBEX} and title not like 'Globex %'`,
+        sql`select count(*) as n from executions_admin.xa_conversations where organization_id = ${GLOBEX} and title not like 'Globex %'`,
       ),
     ).toBe(0);
     expect(
-      await count(db, sql`select count(*) as n from xa_conversations where organization_id = ${ACME} and title like 'Globex%'`),
+      await count(
+        db,
+        sql`select count(*) as n from executions_admin.xa_conversations where organization_id = ${ACME} and title like 'Globex%'`,
+      ),
     ).toBe(0);
   });
 
@@ -173,12 +187,12 @@ describe('demo seed', () => {
     expect(
       await count(
         db,
-        sql`select count(*) as n from xa_executions where organization_id = ${ACME} and schedule_id is not null and status in ('completed', 'failed') and credits is null`,
+        sql`select count(*) as n from executions_admin.xa_executions where organization_id = ${ACME} and schedule_id is not null and status in ('completed', 'failed') and credits is null`,
       ),
     ).toBeGreaterThan(0);
     const [stats] = await select(
       db,
-      sql`select percentile_cont(0.5) within group (order by credits) as median, max(credits) as max from xa_executions where organization_id = ${ACME} and schedule_id is not null`,
+      sql`select percentile_cont(0.5) within group (order by credits) as median, max(credits) as max from executions_admin.xa_executions where organization_id = ${ACME} and schedule_id is not null`,
     );
     expect(Number(stats?.max)).toBeGreaterThan(5 * Number(stats?.median));
   });
@@ -194,12 +208,15 @@ describe('demo seed', () => {
     for (const [cause, condition] of Object.entries(causes)) {
       const n = await count(
         db,
-        sql`select count(*) as n from xa_executions where organization_id = ${ACME} and schedule_id is not null and status = 'failed' and ${condition}`,
+        sql`select count(*) as n from executions_admin.xa_executions where organization_id = ${ACME} and schedule_id is not null and status = 'failed' and ${condition}`,
       );
       expect(n, cause).toBeGreaterThan(0);
     }
     expect(
-      await count(db, sql`select count(*) as n from xa_executions where status <> 'failed' and error_message is not null`),
+      await count(
+        db,
+        sql`select count(*) as n from executions_admin.xa_executions where status <> 'failed' and error_message is not null`,
+      ),
     ).toBe(0);
   });
 
@@ -208,11 +225,11 @@ describe('demo seed', () => {
       db,
       sql`
       select e.id,
-        (select s.ok from xa_steps s where s.organization_id = e.organization_id and s.conversation_id = e.conversation_id and s.kind = 'tool_call' order by s.position desc limit 1) as last_tool_ok,
-        (select s.kind from xa_steps s where s.organization_id = e.organization_id and s.conversation_id = e.conversation_id order by s.position desc limit 1) as last_kind,
-        (select s.content from xa_steps s where s.organization_id = e.organization_id and s.conversation_id = e.conversation_id order by s.position desc limit 1) as last_content,
+        (select s.ok from executions_admin.xa_steps s where s.organization_id = e.organization_id and s.conversation_id = e.conversation_id and s.kind = 'tool_call' order by s.position desc limit 1) as last_tool_ok,
+        (select s.kind from executions_admin.xa_steps s where s.organization_id = e.organization_id and s.conversation_id = e.conversation_id order by s.position desc limit 1) as last_kind,
+        (select s.content from executions_admin.xa_steps s where s.organization_id = e.organization_id and s.conversation_id = e.conversation_id order by s.position desc limit 1) as last_content,
         e.error_message
-      from xa_executions e
+      from executions_admin.xa_executions e
       where e.status = 'failed' and (e.error_message like '%reconnect in Tools' or e.error_message like '%timed out after%')`,
     );
     expect(rows.length).toBeGreaterThan(0);
@@ -225,9 +242,9 @@ describe('demo seed', () => {
       await count(
         db,
         sql`
-      select count(*) as n from xa_executions e
+      select count(*) as n from executions_admin.xa_executions e
       where e.status = 'completed' and not exists (
-        select 1 from xa_steps s where s.organization_id = e.organization_id and s.conversation_id = e.conversation_id and s.kind = 'final_response')`,
+        select 1 from executions_admin.xa_steps s where s.organization_id = e.organization_id and s.conversation_id = e.conversation_id and s.kind = 'final_response')`,
       ),
     ).toBe(0);
   });
@@ -237,10 +254,10 @@ describe('demo seed', () => {
       await count(
         db,
         sql`
-      select count(*) as n from xa_conversations c
+      select count(*) as n from executions_admin.xa_conversations c
       left join (
         select organization_id, conversation_id, min(position) as lo, max(position) as hi, count(*) as steps
-        from xa_steps group by organization_id, conversation_id
+        from executions_admin.xa_steps group by organization_id, conversation_id
       ) s on s.organization_id = c.organization_id and s.conversation_id = c.id
       where s.steps is null or s.lo <> 0 or s.hi <> s.steps - 1`,
       ),
@@ -251,7 +268,7 @@ describe('demo seed', () => {
         sql`
       select count(*) as n from (
         select created_at, lag(created_at) over (partition by organization_id, conversation_id order by position) as previous
-        from xa_steps
+        from executions_admin.xa_steps
       ) t where previous > created_at`,
       ),
     ).toBe(0);
@@ -259,15 +276,15 @@ describe('demo seed', () => {
       await count(
         db,
         sql`
-      select count(*) as n from xa_steps s
-      join xa_conversations c on c.organization_id = s.organization_id and c.id = s.conversation_id
+      select count(*) as n from executions_admin.xa_steps s
+      join executions_admin.xa_conversations c on c.organization_id = s.organization_id and c.id = s.conversation_id
       where c.channel = 'schedule' and s.position = 0 and (s.kind <> 'scheduled_call' or s.content not like 'Scheduled run (%')`,
       ),
     ).toBe(0);
     expect(
       await count(
         db,
-        sql`select count(*) as n from xa_steps where kind = 'tool_call' and (tool_input is null or tool_output is null or ok is null or duration_ms is null)`,
+        sql`select count(*) as n from executions_admin.xa_steps where kind = 'tool_call' and (tool_input is null or tool_output is null or ok is null or duration_ms is null)`,
       ),
     ).toBe(0);
   });
@@ -280,7 +297,7 @@ describe('demo seed', () => {
       const [first, second] = await Promise.all([runSnapshot(db), runSnapshot(other.db)]);
       expect(second.length).toBeGreaterThan(2000);
       expect(second).toEqual(first);
-      const ids = await select(db, sql`select id from xa_executions`);
+      const ids = await select(db, sql`select id from executions_admin.xa_executions`);
       const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
       expect(ids.every((r) => uuid.test(String(r.id)))).toBe(true);
     } finally {

@@ -5,12 +5,8 @@
  * a body does not count and anything inside one does.
  */
 import { sql } from 'drizzle-orm';
-import { readMigrationFiles } from 'drizzle-orm/migrator';
-import { PgDialect, type PgSession } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  MIGRATIONS_FOLDER,
-  MIGRATIONS_TABLE,
   applyExecutionsAdminFunctions,
   connectPostgres,
   migrateExecutionsAdmin,
@@ -18,36 +14,40 @@ import {
   type ExecutionsDatabase,
 } from '../src/db/database.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
+import { migrateThrough } from './support/migrations.js';
 import { select } from './support/select.js';
 
-/** Definition by signature, e.g. `xa_recount(text)`. */
+/** Definition by signature, e.g. `executions_admin.xa_recount(text)`. */
 type Definitions = Record<string, string>;
 
-/** Every xa_ routine of the module's schema, as Postgres prints it back. */
+/**
+ * Every routine of the module's schema, and any xa_ routine elsewhere (one the file created outside
+ * the schema, say), as Postgres prints it back.
+ */
 async function definitions(db: ExecutionsDatabase): Promise<Definitions> {
   const rows = await select(
     db,
     sql`select p.oid::regprocedure::text as signature, pg_get_functiondef(p.oid) as definition
           from pg_proc p
-         where p.pronamespace = current_schema()::regnamespace and p.proname like 'xa\_%'
+         where p.pronamespace = 'executions_admin'::regnamespace or p.proname like 'xa\_%'
          order by 1`,
   );
   return Object.fromEntries(rows.map((r) => [String(r.signature), String(r.definition)]));
 }
 
-/** The journal's migrations without the functions file, recorded as migrateExecutionsAdmin records them. */
-async function migrateWithoutFunctionsFile(db: ExecutionsDatabase): Promise<void> {
-  const config = { migrationsFolder: MIGRATIONS_FOLDER, migrationsTable: MIGRATIONS_TABLE };
-  await new PgDialect().migrate(readMigrationFiles(config), db._.session as unknown as PgSession, config);
-}
-
-/** The function each statement of the file defines: one per statement, or the test fails. */
+/**
+ * The function each statement of the file defines, schema-qualified: one per statement, or the test
+ * fails. Unqualified, a statement would create its function in whatever schema the host's
+ * search_path names first.
+ */
 function functionNamesInFile(): string[] {
   return readFunctionStatements().map((statement) => {
-    const created = [...statement.matchAll(/\bCREATE\s+(OR\s+REPLACE\s+)?FUNCTION\s+"?(\w+)"?/gi)];
+    const created = [...statement.matchAll(/\bCREATE\s+(OR\s+REPLACE\s+)?FUNCTION\s+("?\w+"?\s*\.\s*)?"?(\w+)"?/gi)];
     expect(created, `one CREATE OR REPLACE FUNCTION in:\n${statement}`).toHaveLength(1);
-    expect(created[0]![1], `CREATE without OR REPLACE fails on the second migrate:\n${statement}`).toBeDefined();
-    return created[0]![2]!;
+    const [, orReplace, schema, name] = created[0]!;
+    expect(orReplace, `CREATE without OR REPLACE fails on the second migrate:\n${statement}`).toBeDefined();
+    expect(schema?.replace(/[\s".]/g, ''), `a function outside the module's schema:\n${statement}`).toBe('executions_admin');
+    return `executions_admin.${name}`;
   });
 }
 
@@ -68,7 +68,7 @@ for (const target of databaseTargets) {
         // One at a time, so that afterAll drops the first when the second fails to open.
         history = await target.open({ migrated: false });
         migrated = await target.open();
-        await migrateWithoutFunctionsFile(history.db);
+        await migrateThrough(history.db);
         byMigrations = await definitions(history.db);
         await applyExecutionsAdminFunctions(history.db);
         byFile = await definitions(history.db);

@@ -21,7 +21,10 @@ export interface OpenDatabase {
   close(): Promise<void>;
 }
 
-/** Kept apart from the host's own `__drizzle_migrations`, so the two never collide. */
+/**
+ * Kept apart from the host's own `__drizzle_migrations`, so the two never collide. It stays in
+ * drizzle's default schema, `drizzle`, outside the module's own: drizzle/0008_own_schema.sql says why.
+ */
 export const MIGRATIONS_TABLE = '__executions_admin_migrations';
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
 

@@ -2,6 +2,10 @@
  * The module's tables. Every table carries `organization_id` and every primary, unique and
  * foreign key starts with it, so a distributed Postgres (Citus) can shard all of them by
  * organization and no join can ever cross from one organization into another.
+ *
+ * A key whose name drizzle would derive past Postgres's 63 bytes is named here: Postgres cuts a
+ * longer name, and drizzle-kit, not finding the name it expects, drops and adds the key again on
+ * every push. test/own-schema.test.ts holds the database's names to these.
  */
 import { sql } from 'drizzle-orm';
 import {
@@ -14,8 +18,7 @@ import {
   integer,
   jsonb,
   numeric,
-  pgEnum,
-  pgTable,
+  pgSchema,
   primaryKey,
   text,
   timestamp,
@@ -23,13 +26,27 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 
-export const scheduleKind = pgEnum('xa_schedule_kind', ['cron', 'interval', 'trigger']);
+/**
+ * Everything of the module lives in this Postgres schema, which migrateExecutionsAdmin owns: a host's
+ * drizzle-kit, filtered to its own schemas, never sees a table, enum or function of the module to
+ * drop or alter (drizzle/0008_own_schema.sql). Raw SQL names its objects schema-qualified, so the
+ * module works whatever the host's search_path.
+ */
+export const executionsAdmin = pgSchema('executions_admin');
 
-export const conversationChannel = pgEnum('xa_conversation_channel', ['schedule', 'hub', 'public_channel', 'whatsapp', 'api']);
+export const scheduleKind = executionsAdmin.enum('xa_schedule_kind', ['cron', 'interval', 'trigger']);
 
-export const executionStatus = pgEnum('xa_execution_status', ['active', 'completed', 'pending', 'failed']);
+export const conversationChannel = executionsAdmin.enum('xa_conversation_channel', [
+  'schedule',
+  'hub',
+  'public_channel',
+  'whatsapp',
+  'api',
+]);
 
-export const stepKind = pgEnum('xa_step_kind', ['scheduled_call', 'tool_call', 'final_response', 'error']);
+export const executionStatus = executionsAdmin.enum('xa_execution_status', ['active', 'completed', 'pending', 'failed']);
+
+export const stepKind = executionsAdmin.enum('xa_step_kind', ['scheduled_call', 'tool_call', 'final_response', 'error']);
 
 /**
  * A run is a credit spike when it cost more than this many times its agent's usual credits (the
@@ -41,14 +58,14 @@ export const RUNNING_LONG_FACTOR = 3;
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
-export const organizations = pgTable('xa_organizations', {
+export const organizations = executionsAdmin.table('xa_organizations', {
   organizationId: text('organization_id').primaryKey(),
   name: text('name').notNull(),
   /** IANA time zone; dates are shown and filtered in it. */
   timeZone: text('time_zone').notNull(),
 });
 
-export const agents = pgTable(
+export const agents = executionsAdmin.table(
   'xa_agents',
   {
     organizationId: text('organization_id')
@@ -62,7 +79,7 @@ export const agents = pgTable(
   (t) => [primaryKey({ columns: [t.organizationId, t.id] })],
 );
 
-export const schedules = pgTable(
+export const schedules = executionsAdmin.table(
   'xa_schedules',
   {
     organizationId: text('organization_id').notNull(),
@@ -75,11 +92,15 @@ export const schedules = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.organizationId, t.id] }),
-    foreignKey({ columns: [t.organizationId, t.agentId], foreignColumns: [agents.organizationId, agents.id] }),
+    foreignKey({
+      name: 'xa_schedules_agent_fk',
+      columns: [t.organizationId, t.agentId],
+      foreignColumns: [agents.organizationId, agents.id],
+    }),
   ],
 );
 
-export const conversations = pgTable(
+export const conversations = executionsAdmin.table(
   'xa_conversations',
   {
     organizationId: text('organization_id').notNull(),
@@ -91,11 +112,15 @@ export const conversations = pgTable(
   },
   (t) => [
     primaryKey({ columns: [t.organizationId, t.id] }),
-    foreignKey({ columns: [t.organizationId, t.agentId], foreignColumns: [agents.organizationId, agents.id] }),
+    foreignKey({
+      name: 'xa_conversations_agent_fk',
+      columns: [t.organizationId, t.agentId],
+      foreignColumns: [agents.organizationId, agents.id],
+    }),
   ],
 );
 
-export const executions = pgTable(
+export const executions = executionsAdmin.table(
   'xa_executions',
   {
     organizationId: text('organization_id').notNull(),
@@ -105,13 +130,15 @@ export const executions = pgTable(
      * A copy of its conversation's title, which names the schedule that fired the run: the list,
      * its CSV and the conversation page read it here instead of probing the conversations' primary
      * key once per run (drizzle/0006_conversation_title.sql). Triggers set it from the conversation
-     * on every insert, whatever the writer passed, and follow the title when it changes. Its only
-     * default is null, which NOT NULL refuses: a load with the triggers off
-     * (session_replication_role = replica) must write it itself.
+     * on every insert, whatever the writer passed, and follow the title when it changes. It has no
+     * default, so a load with the triggers off (session_replication_role = replica) that forgets it
+     * fails on NOT NULL. An insert through drizzle may leave it out: it sends DEFAULT, which the
+     * trigger replaces. (Declared as a column default, null, drizzle-kit found it missing from the
+     * database — Postgres stores no default for DEFAULT NULL — and set it again on every push.)
      */
     conversationTitle: text('conversation_title')
       .notNull()
-      .default(sql`null`),
+      .$defaultFn(() => sql`default`),
     agentId: uuid('agent_id').notNull(),
     /** The schedule that fired the run; null for runs from other channels, which the page never lists. */
     scheduleId: uuid('schedule_id'),
@@ -143,16 +170,22 @@ export const executions = pgTable(
     /** The error with its particulars (ids, numbers, times, quoted values) replaced: what failures group by. */
     errorSignature: text('error_signature')
       .notNull()
-      .generatedAlwaysAs(sql`coalesce(xa_error_signature(error_message), '')`),
+      .generatedAlwaysAs(sql`coalesce(executions_admin.xa_error_signature(error_message), '')`),
   },
   (t) => [
     primaryKey({ columns: [t.organizationId, t.id] }),
     foreignKey({
+      name: 'xa_executions_conversation_fk',
       columns: [t.organizationId, t.conversationId],
       foreignColumns: [conversations.organizationId, conversations.id],
     }),
-    foreignKey({ columns: [t.organizationId, t.agentId], foreignColumns: [agents.organizationId, agents.id] }),
     foreignKey({
+      name: 'xa_executions_agent_fk',
+      columns: [t.organizationId, t.agentId],
+      foreignColumns: [agents.organizationId, agents.id],
+    }),
+    foreignKey({
+      name: 'xa_executions_schedule_fk',
       columns: [t.organizationId, t.scheduleId],
       foreignColumns: [schedules.organizationId, schedules.id],
     }),
@@ -184,7 +217,7 @@ export const executions = pgTable(
   ],
 );
 
-export const steps = pgTable(
+export const steps = executionsAdmin.table(
   'xa_steps',
   {
     organizationId: text('organization_id').notNull(),
@@ -208,6 +241,7 @@ export const steps = pgTable(
   (t) => [
     primaryKey({ columns: [t.organizationId, t.conversationId, t.position] }),
     foreignKey({
+      name: 'xa_steps_conversation_fk',
       columns: [t.organizationId, t.conversationId],
       foreignColumns: [conversations.organizationId, conversations.id],
     }),
@@ -225,7 +259,7 @@ export const steps = pgTable(
  * chart and the failure digest for any filter are a sum over rows per day instead of a scan of
  * every matching run. Derived data: no foreign keys, rebuilt on a time-zone change.
  */
-export const executionDailyCounts = pgTable(
+export const executionDailyCounts = executionsAdmin.table(
   'xa_execution_daily_counts',
   {
     organizationId: text('organization_id').notNull(),
@@ -252,7 +286,7 @@ export const executionDailyCounts = pgTable(
  * Totals and the chart read it whenever no spike or failure filter is set — the common case — so
  * they sum far fewer rows (kept by the same trigger, drizzle/0004_status_counts.sql).
  */
-export const executionStatusCounts = pgTable(
+export const executionStatusCounts = executionsAdmin.table(
   'xa_execution_status_counts',
   {
     organizationId: text('organization_id').notNull(),
@@ -272,7 +306,7 @@ export const executionStatusCounts = pgTable(
  * fraction of them over a long history (kept by the same trigger, drizzle/0005_monthly_counts.sql).
  * See docs/performance.md.
  */
-export const executionMonthlyCounts = pgTable(
+export const executionMonthlyCounts = executionsAdmin.table(
   'xa_execution_monthly_counts',
   {
     organizationId: text('organization_id').notNull(),

@@ -76,19 +76,23 @@ export async function recordHugeRuns(
 
   const where = (run: StartedExecution) =>
     sql`organization_id = ${organizationId} and conversation_id = ${run.conversationId}::uuid`;
-  await db.execute(sql`update xa_steps set content = ${mixedText(size)} where ${where(failed)} and kind <> 'tool_call'`);
   await db.execute(
-    sql`update xa_steps set tool_input = ${mixedJson(size)}, tool_output = to_jsonb(${mixedText(size)})
+    sql`update executions_admin.xa_steps set content = ${mixedText(size)} where ${where(failed)} and kind <> 'tool_call'`,
+  );
+  await db.execute(
+    sql`update executions_admin.xa_steps set tool_input = ${mixedJson(size)}, tool_output = to_jsonb(${mixedText(size)})
       where ${where(failed)} and kind = 'tool_call'`,
   );
   await db.transaction(async (tx) => {
     // The error's signature (a generated column) takes seconds to compute on 10 MB.
     await tx.execute(sql`set local statement_timeout = 0`);
-    await tx.execute(sql`update xa_executions set error_message = ${mixedText(size)} where ${where(failed)}`);
+    await tx.execute(sql`update executions_admin.xa_executions set error_message = ${mixedText(size)} where ${where(failed)}`);
   });
-  await db.execute(sql`update xa_steps set content = ${mixedText(size)} where ${where(completed)} and kind <> 'tool_call'`);
   await db.execute(
-    sql`update xa_steps set tool_input = ${mixedJson(200_000)}, tool_output = to_jsonb(${mixedText(200_000)})
+    sql`update executions_admin.xa_steps set content = ${mixedText(size)} where ${where(completed)} and kind <> 'tool_call'`,
+  );
+  await db.execute(
+    sql`update executions_admin.xa_steps set tool_input = ${mixedJson(200_000)}, tool_output = to_jsonb(${mixedText(200_000)})
       where ${where(completed)} and kind = 'tool_call'`,
   );
   return { failed, completed, manyCalls };
@@ -108,14 +112,14 @@ export async function storedDigest(
     field === 'error'
       ? await select(
           db,
-          sql`select octet_length(error_message) as bytes, md5(error_message) as md5 from xa_executions
+          sql`select octet_length(error_message) as bytes, md5(error_message) as md5 from executions_admin.xa_executions
             where organization_id = ${organizationId} and conversation_id = ${conversationId}::uuid`,
         )
       : await select(
           db,
           sql`select octet_length(t) as bytes, md5(t) as md5 from (select ${
             field === 'content' ? sql.raw('content') : asText(field === 'input' ? 'tool_input' : 'tool_output')
-          } as t from xa_steps
+          } as t from executions_admin.xa_steps
             where organization_id = ${organizationId} and conversation_id = ${conversationId}::uuid and position = ${position}) s`,
         );
   return { bytes: Number(row!.bytes), md5: String(row!.md5) };

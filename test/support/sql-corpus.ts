@@ -57,7 +57,7 @@ export interface SqlCorpusOptions {
 /** Writes payload i as agent i's name, schedule i's name and expression, and run i's every text. */
 export async function writeSqlCorpus(db: ExecutionsDatabase, { organizationId: org, baseTime }: SqlCorpusOptions) {
   await db.execute(
-    sql`insert into xa_organizations (organization_id, name, time_zone) values (${org}, ${'<b>SQL org</b>'}, 'UTC')`,
+    sql`insert into executions_admin.xa_organizations (organization_id, name, time_zone) values (${org}, ${'<b>SQL org</b>'}, 'UTC')`,
   );
   for (const [i, payload] of SQL_PAYLOADS.entries()) {
     const agent = sqlUuid(0x11, i);
@@ -68,26 +68,30 @@ export async function writeSqlCorpus(db: ExecutionsDatabase, { organizationId: o
     const at = (s: number) => new Date(startedAt.getTime() + s * 1000);
     const failed = sqlRunFailed(i);
     const kinds = ['cron', 'interval', 'trigger'] as const;
-    await db.execute(sql`insert into xa_agents (organization_id, id, name) values (${org}, ${agent}, ${payload})`);
-    await db.execute(sql`insert into xa_schedules (organization_id, id, agent_id, name, kind, expression)
-      values (${org}, ${schedule}, ${agent}, ${payload}, ${kinds[i % 3]}::xa_schedule_kind, ${payload})`);
+    await db.execute(
+      sql`insert into executions_admin.xa_agents (organization_id, id, name) values (${org}, ${agent}, ${payload})`,
+    );
+    await db.execute(sql`insert into executions_admin.xa_schedules (organization_id, id, agent_id, name, kind, expression)
+      values (${org}, ${schedule}, ${agent}, ${payload}, ${kinds[i % 3]}::executions_admin.xa_schedule_kind, ${payload})`);
     // Titled otherwise at first, then renamed: the run's copy follows the rename (trigger).
-    await db.execute(sql`insert into xa_conversations (organization_id, id, agent_id, channel, title, created_at)
+    await db.execute(sql`insert into executions_admin.xa_conversations (organization_id, id, agent_id, channel, title, created_at)
       values (${org}, ${conversation}, ${agent}, 'schedule', ${'placeholder'}, ${startedAt})`);
-    await db.execute(sql`insert into xa_executions
+    await db.execute(sql`insert into executions_admin.xa_executions
         (organization_id, id, conversation_id, agent_id, schedule_id, status, started_at, finished_at, credits, error_message, conversation_title)
-      values (${org}, ${run}, ${conversation}, ${agent}, ${schedule}, ${failed ? 'failed' : 'completed'}::xa_execution_status,
+      values (${org}, ${run}, ${conversation}, ${agent}, ${schedule}, ${failed ? 'failed' : 'completed'}::executions_admin.xa_execution_status,
         ${startedAt}, ${at(5)}, ${1.5}, ${failed ? payload : null}, ${'ignored: the trigger copies the title'})`);
-    await db.execute(sql`update xa_conversations set title = ${payload} where organization_id = ${org} and id = ${conversation}`);
-    await db.execute(sql`insert into xa_steps (organization_id, conversation_id, position, kind, content, created_at)
+    await db.execute(
+      sql`update executions_admin.xa_conversations set title = ${payload} where organization_id = ${org} and id = ${conversation}`,
+    );
+    await db.execute(sql`insert into executions_admin.xa_steps (organization_id, conversation_id, position, kind, content, created_at)
       values (${org}, ${conversation}, 0, 'scheduled_call', ${payload}, ${at(0)})`);
     // The tool call: on a completed run without ok or duration, which the write API refuses.
-    await db.execute(sql`insert into xa_steps
+    await db.execute(sql`insert into executions_admin.xa_steps
         (organization_id, conversation_id, position, kind, tool_name, tool_input, tool_output, ok, duration_ms, created_at)
       values (${org}, ${conversation}, 1, 'tool_call', ${payload}, ${JSON.stringify(sqlToolInput(payload, i))}::jsonb,
         ${JSON.stringify(sqlToolOutput(payload, i))}::jsonb, ${failed ? false : null}, ${failed ? 300 : null}, ${at(1)})`);
-    await db.execute(sql`insert into xa_steps (organization_id, conversation_id, position, kind, content, created_at)
-      values (${org}, ${conversation}, 2, ${failed ? 'error' : 'final_response'}::xa_step_kind, ${payload}, ${at(4)})`);
+    await db.execute(sql`insert into executions_admin.xa_steps (organization_id, conversation_id, position, kind, content, created_at)
+      values (${org}, ${conversation}, 2, ${failed ? 'error' : 'final_response'}::executions_admin.xa_step_kind, ${payload}, ${at(4)})`);
   }
 }
 
@@ -99,7 +103,7 @@ export async function forgeRunTitle(db: ExecutionsDatabase, organizationId: stri
   await db.transaction(async (tx) => {
     await tx.execute(sql`set local session_replication_role = replica`);
     await tx.execute(
-      sql`update xa_executions set conversation_title = ${title} where organization_id = ${organizationId} and id = ${sqlUuid(0x14, i)}`,
+      sql`update executions_admin.xa_executions set conversation_title = ${title} where organization_id = ${organizationId} and id = ${sqlUuid(0x14, i)}`,
     );
   });
 }
@@ -127,22 +131,26 @@ export async function writeMegabyteRun(db: ExecutionsDatabase, organizationId: s
     string,
   ];
   const at = (s: number) => new Date(startedAt.getTime() + s * 1000);
-  await db.execute(sql`insert into xa_organizations (organization_id, name, time_zone) values (${org}, 'Mega', 'UTC')`);
-  await db.execute(sql`insert into xa_agents (organization_id, id, name) values (${org}, ${agent}, 'Mega agent')`);
-  await db.execute(sql`insert into xa_schedules (organization_id, id, agent_id, name, kind, expression)
+  await db.execute(
+    sql`insert into executions_admin.xa_organizations (organization_id, name, time_zone) values (${org}, 'Mega', 'UTC')`,
+  );
+  await db.execute(
+    sql`insert into executions_admin.xa_agents (organization_id, id, name) values (${org}, ${agent}, 'Mega agent')`,
+  );
+  await db.execute(sql`insert into executions_admin.xa_schedules (organization_id, id, agent_id, name, kind, expression)
     values (${org}, ${schedule}, ${agent}, 'Mega schedule', 'cron', '0 * * * *')`);
-  await db.execute(sql`insert into xa_conversations (organization_id, id, agent_id, channel, title, created_at)
+  await db.execute(sql`insert into executions_admin.xa_conversations (organization_id, id, agent_id, channel, title, created_at)
     values (${org}, ${conversation}, ${agent}, 'schedule', 'Mega schedule', ${startedAt})`);
-  await db.execute(sql`insert into xa_executions
+  await db.execute(sql`insert into executions_admin.xa_executions
       (organization_id, id, conversation_id, agent_id, schedule_id, status, started_at, finished_at, credits, error_message)
     values (${org}, ${run}, ${conversation}, ${agent}, ${schedule}, 'failed', ${startedAt}, ${at(9)}, 2, ${text})`);
-  await db.execute(sql`insert into xa_steps (organization_id, conversation_id, position, kind, content, created_at)
+  await db.execute(sql`insert into executions_admin.xa_steps (organization_id, conversation_id, position, kind, content, created_at)
     values (${org}, ${conversation}, 0, 'scheduled_call', 'Summarise everything', ${at(0)})`);
-  await db.execute(sql`insert into xa_steps
+  await db.execute(sql`insert into executions_admin.xa_steps
       (organization_id, conversation_id, position, kind, tool_name, tool_input, tool_output, ok, duration_ms, created_at)
     values (${org}, ${conversation}, 1, 'tool_call', 'mega.fetch', '{"q":"all"}'::jsonb, ${JSON.stringify({ text })}::jsonb,
       false, 800, ${at(1)})`);
-  await db.execute(sql`insert into xa_steps (organization_id, conversation_id, position, kind, content, created_at)
+  await db.execute(sql`insert into executions_admin.xa_steps (organization_id, conversation_id, position, kind, content, created_at)
     values (${org}, ${conversation}, 2, 'error', ${text}, ${at(8)})`);
   return { conversationId: conversation };
 }
