@@ -1,4 +1,4 @@
-/** The package's public API: the module, its database helpers, its schema and layout pieces. */
+/** The package's public API: the module, its database helpers, its schema, layout pieces and CSP sources. */
 export {
   createExecutionsAdmin,
   type ExecutionsAdminEnv,
@@ -17,6 +17,13 @@ export {
   type OpenDatabase,
 } from './db/database.js';
 export { AssetTags, type Layout, type LayoutProps, type PageAssets } from '../views/shared/layout.js';
+export { executionsAdminCsp } from './http/assets.js';
+export {
+  cspHash,
+  type CspDirective,
+  type ExecutionsAdminCspSources,
+  type SecurityHeadersOptions,
+} from './http/security-headers.js';
 export {
   completeExecution,
   deleteAgent,

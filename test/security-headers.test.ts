@@ -4,16 +4,17 @@
  * nosniff and a Referrer-Policy — on every kind of response. Then, in Chromium, the page and
  * every htmx interaction working under that policy with zero violations: filter swap, paging,
  * live refresh, error popover, conversation, back and forward; and the demo host, whose own
- * inline stylesheet is added through the option.
+ * inline stylesheet is added through the option; and the sources the package exports, exact.
  */
 import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type ExecutionsDatabase, type OpenDatabase } from '../src/db/database.js';
 import { createDemoApp } from '../src/demo/host-app.js';
+import { executionsAdminCsp } from '../src/http/assets.js';
 import { DEMO_ORGANIZATION_ID, seedDemo } from '../src/demo/seed.js';
 import { executions } from '../src/db/schema.js';
-import { contentSecurityPolicy, cspHash } from '../src/http/security-headers.js';
+import { contentSecurityPolicy, cspHash, moduleCspSources } from '../src/http/security-headers.js';
 import { browserSkipReason, serveInChromium, startServer } from './support/browser.js';
 import { fixtureRuns, insertFixture, ORG_A } from './support/fixture.js';
 import { watchedContext } from './support/page-watch.js';
@@ -136,6 +137,17 @@ describe('security headers', () => {
     }
   });
 
+  it('exports the sources its pages load, known before any request', async () => {
+    for (const options of [{}, { serveHtmx: false }]) {
+      const sources = executionsAdminCsp(options);
+      const res = await createTestHost(database.db, LIST, options).request(LIST, { headers: { [ORG_HEADER]: ORG_A } });
+      const policy = parsePolicy(res.headers.get('Content-Security-Policy'));
+      for (const [directive, list] of Object.entries(sources)) expect(policy.get(directive), directive).toEqual(list);
+      const style = (await res.text()).match(/<style>([\s\S]*?)<\/style>/)?.[1] ?? '';
+      expect(sources['style-src'][0]).toBe(sha256(style));
+    }
+  });
+
   it('lets through htmx 2’s indicator stylesheet, and only that, when the host loads its own htmx', async () => {
     const app = createTestHost(database.db, LIST, { serveHtmx: false });
     const res = await app.request(LIST, { headers: { [ORG_HEADER]: ORG_A } });
@@ -146,7 +158,9 @@ describe('security headers', () => {
   });
 
   it('builds a policy with no unsafe source whatever the host adds to other directives', () => {
-    const policy = contentSecurityPolicy(["'sha256-x'"], { sources: { 'connect-src': ['https://api.example.com'] } });
+    const policy = contentSecurityPolicy(moduleCspSources(["'sha256-x'"]), {
+      sources: { 'connect-src': ['https://api.example.com'] },
+    });
     expect(policy).toContain("connect-src 'self' https://api.example.com");
     expect(policy).not.toMatch(/unsafe/);
   });

@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { negotiateEncoding } from './accept-encoding.js';
-import { cspHash } from './security-headers.js';
+import { cspHash, moduleCspSources, type ExecutionsAdminCspSources } from './security-headers.js';
 
 export interface Asset {
   /** Hashed file name, e.g. `executions.3f2a9c1b0d.js`. */
@@ -25,11 +25,8 @@ export interface Asset {
 export interface ModuleAssets {
   /** The stylesheet's text, for a `<style>` element. */
   css: string;
-  /**
-   * CSP sources (`'sha256-…'`) allowing exactly the inline styles a page of the module carries:
-   * its stylesheet and, when the host loads htmx itself, htmx 2's indicator stylesheet.
-   */
-  styleHashes: string[];
+  /** What its pages load, for its policy or the host's (see `executionsAdminCsp`). */
+  cspSources: ExecutionsAdminCspSources;
   script: Asset;
 }
 
@@ -58,8 +55,25 @@ function minifyCss(css: string): string {
   );
 }
 
+const loadStylesheet = () => minifyCss(readFileSync(publicFile('executions.css'), 'utf8'));
+
+/**
+ * CSP sources allowing exactly the inline styles a page of the module carries, by hash: its
+ * stylesheet and, when the host loads htmx itself, htmx 2's indicator stylesheet.
+ */
+const cspSourcesFor = (css: string, serveHtmx: boolean) =>
+  moduleCspSources([cspHash(css), ...(serveHtmx ? [] : [cspHash(HTMX2_INDICATOR_CSS)])]);
+
+/**
+ * What the module's pages load, by directive, for a host whose own Content-Security-Policy covers
+ * them: known before any request. Pass the `serveHtmx` given to `createExecutionsAdmin`.
+ */
+export function executionsAdminCsp(options: { serveHtmx?: boolean } = {}): ExecutionsAdminCspSources {
+  return cspSourcesFor(loadStylesheet(), options.serveHtmx ?? true);
+}
+
 export function loadAssets(options: { serveHtmx: boolean }): ModuleAssets {
-  const css = minifyCss(readFileSync(publicFile('executions.css'), 'utf8'));
+  const css = loadStylesheet();
   const parts = [
     ...(options.serveHtmx ? [readFileSync(require.resolve('htmx.org/dist/htmx.min.js'), 'utf8')] : []),
     readFileSync(publicFile('executions.js'), 'utf8'),
@@ -68,7 +82,7 @@ export function loadAssets(options: { serveHtmx: boolean }): ModuleAssets {
   const hash = createHash('sha256').update(source).digest('hex').slice(0, 10);
   return {
     css,
-    styleHashes: [cspHash(css), ...(options.serveHtmx ? [] : [cspHash(HTMX2_INDICATOR_CSS)])],
+    cspSources: cspSourcesFor(css, options.serveHtmx),
     script: {
       name: `executions.${hash}.js`,
       contentType: 'text/javascript; charset=utf-8',

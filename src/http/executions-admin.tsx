@@ -166,7 +166,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   const read = <T,>(c: Context<ModuleEnv>, kind: RequestKind, work: () => Promise<T>): Promise<T> =>
     c.var.deadline.within(turns[kind].run(work, c.var.deadline));
   if (options.securityHeaders !== false) {
-    app.use('*', securityHeaders(assets.styleHashes, options.securityHeaders === true ? {} : options.securityHeaders));
+    app.use('*', securityHeaders(assets.cspSources, options.securityHeaders === true ? {} : options.securityHeaders));
   }
   // Pages and fragments gzipped in one call each, the CSV as it streams (the script is compressed
   // once, at start-up, and so is the stylesheet every full page inlines).

@@ -4,6 +4,8 @@
  * by its hash, so markup injected through data could neither run nor restyle the page even if
  * escaping ever failed. htmx needs nothing more: the markup uses no `hx-on` or `js:` values, and
  * its indicator styles are a constructed stylesheet, which style-src does not govern.
+ *
+ * The module's sources are exported, so that a host with a policy of its own can allow them.
  */
 import { createHash } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
@@ -20,6 +22,23 @@ export type CspDirective =
   | 'base-uri'
   | 'object-src';
 
+/**
+ * What the module's pages load, by directive: a host with its own policy adds these to it
+ * (`executionsAdminCsp()`). Everything else the module's policy forbids.
+ */
+export interface ExecutionsAdminCspSources {
+  /** Its one script, served from the mount path. */
+  'script-src': string[];
+  /** Its inline stylesheet (and htmx 2's, when the host loads htmx), by hash. */
+  'style-src': string[];
+  /** The favicon of its own document is a data: URL (no request); icons are inline SVG. */
+  'img-src': string[];
+  /** htmx's requests, to the module's own routes. */
+  'connect-src': string[];
+  /** The filter form, submitted to the module's own route. */
+  'form-action': string[];
+}
+
 export interface SecurityHeadersOptions {
   /**
    * Sources the host adds to the module's policy, by directive — for what its own layout loads,
@@ -33,37 +52,46 @@ export function cspHash(text: string): string {
   return `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 }
 
-/** The policy: `styleHashes` allow the module's own inline styles (see `loadAssets`). */
-export function contentSecurityPolicy(styleHashes: readonly string[], options: SecurityHeadersOptions = {}): string {
-  const policy: Record<CspDirective, string[]> = {
-    'default-src': ["'none'"],
+/** The module's sources; `styleHashes` allow its inline styles (see `loadAssets`). */
+export function moduleCspSources(styleHashes: readonly string[]): ExecutionsAdminCspSources {
+  return {
     'script-src': ["'self'"],
     'style-src': [...styleHashes],
-    // The favicon is a data: URL (no request); icons are inline SVG.
     'img-src': ["'self'", 'data:'],
-    'font-src': ["'none'"],
-    // htmx's requests, to the module's own routes.
     'connect-src': ["'self'"],
     'form-action': ["'self'"],
+  };
+}
+
+/** The policy: the module's own sources and the host's. */
+export function contentSecurityPolicy(sources: ExecutionsAdminCspSources, options: SecurityHeadersOptions = {}): string {
+  const policy: Record<CspDirective, string[]> = {
+    'default-src': ["'none'"],
+    'script-src': sources['script-src'],
+    'style-src': sources['style-src'],
+    'img-src': sources['img-src'],
+    'font-src': ["'none'"],
+    'connect-src': sources['connect-src'],
+    'form-action': sources['form-action'],
     'frame-ancestors': ["'self'"],
     'base-uri': ["'none'"],
     'object-src': ["'none'"],
   };
-  for (const [directive, sources] of Object.entries(options.sources ?? {}) as [CspDirective, readonly string[]][]) {
-    if (sources.length === 0) continue;
+  for (const [directive, extra] of Object.entries(options.sources ?? {}) as [CspDirective, readonly string[]][]) {
+    if (extra.length === 0) continue;
     // 'none' next to other sources is ignored by browsers, with a console warning: drop it.
     const kept = policy[directive].filter((source) => source !== "'none'");
-    policy[directive] = [...new Set([...kept, ...sources])];
+    policy[directive] = [...new Set([...kept, ...extra])];
   }
   return Object.entries(policy)
-    .map(([directive, sources]) => `${directive} ${sources.join(' ')}`)
+    .map(([directive, list]) => `${directive} ${list.join(' ')}`)
     .join('; ');
 }
 
 /** Sets the headers on every response that passes through, errors and 304s included. */
-export function securityHeaders(styleHashes: readonly string[], options: SecurityHeadersOptions = {}): MiddlewareHandler {
+export function securityHeaders(sources: ExecutionsAdminCspSources, options: SecurityHeadersOptions = {}): MiddlewareHandler {
   const headers = {
-    'Content-Security-Policy': contentSecurityPolicy(styleHashes, options),
+    'Content-Security-Policy': contentSecurityPolicy(sources, options),
     'X-Content-Type-Options': 'nosniff',
     // URLs carry filters and ids: other sites get no referrer at all.
     'Referrer-Policy': 'same-origin',
