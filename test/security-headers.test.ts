@@ -4,14 +4,19 @@
  * nosniff and a Referrer-Policy — on every kind of response. Then, in Chromium, the page and
  * every htmx interaction working under that policy with zero violations: filter swap, paging,
  * live refresh, error popover, conversation, back and forward; and the demo host, whose own
- * inline stylesheet is added through the option; and the sources the package exports, exact.
+ * inline stylesheet is added through the option. Beside a host's own policy: the host's nonce on
+ * the module's tags and in its policy, a policy the host set kept, the exported sources exact
+ * (in Chromium: test/browser-csp.test.ts).
  */
 import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
+import { Hono } from 'hono';
+import { NONCE, secureHeaders } from 'hono/secure-headers';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openDatabase, type ExecutionsDatabase, type OpenDatabase } from '../src/db/database.js';
 import { createDemoApp } from '../src/demo/host-app.js';
 import { executionsAdminCsp } from '../src/http/assets.js';
+import { createExecutionsAdmin, type ExecutionsAdminEnv } from '../src/http/executions-admin.js';
 import { DEMO_ORGANIZATION_ID, seedDemo } from '../src/demo/seed.js';
 import { executions } from '../src/db/schema.js';
 import { contentSecurityPolicy, cspHash, moduleCspSources } from '../src/http/security-headers.js';
@@ -135,6 +140,93 @@ describe('security headers', () => {
     for (const name of ['Content-Security-Policy', 'X-Content-Type-Options', 'Referrer-Policy', 'X-Frame-Options']) {
       expect(res.headers.get(name), name).toBeNull();
     }
+  });
+
+  it('puts the host’s nonce on its style and script tags and in its own policy', async () => {
+    const nonceOfPage = (html: string) => {
+      const style = html.match(/<style nonce="([^"]+)">/)?.[1];
+      expect(html.match(/<script src="[^"]+" nonce="([^"]+)"/)?.[1]).toBe(style);
+      return style;
+    };
+    // hono's secureHeaders() made the nonce for NONCE: found on the context. With `overwrite: false`
+    // it keeps the module's policy, which allows the nonce next to the module's own sources.
+    const withHonoNonce = (overwrite: boolean) => {
+      const host = new Hono<ExecutionsAdminEnv>();
+      host.use('*', secureHeaders({ contentSecurityPolicy: { scriptSrc: [NONCE], styleSrc: [NONCE] }, overwrite }));
+      host.use('*', async (c, next) => {
+        c.set('organizationId', ORG_A);
+        await next();
+      });
+      host.route(LIST, createExecutionsAdmin({ db: database.db }));
+      return host;
+    };
+    const kept = await withHonoNonce(false).request(LIST);
+    const nonce = nonceOfPage(await kept.text());
+    expect(nonce).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+    const policy = parsePolicy(kept.headers.get('Content-Security-Policy'));
+    expect(policy.get('script-src')).toEqual(["'self'", `'nonce-${nonce}'`]);
+    expect(policy.get('style-src')).toEqual([...executionsAdminCsp()['style-src'], `'nonce-${nonce}'`]);
+    // By default hono's middleware replaces the module's policy with the host's: the tags match it.
+    const replaced = await withHonoNonce(true).request(LIST);
+    const hostNonce = nonceOfPage(await replaced.text());
+    expect(replaced.headers.get('Content-Security-Policy')).toBe(
+      `script-src 'nonce-${hostNonce}'; style-src 'nonce-${hostNonce}'`,
+    );
+
+    // The option, for a host whose nonce comes from elsewhere; a malformed one is left out, and said so.
+    const fromOption = async (nonce: string) =>
+      createTestHost(database.db, LIST, { nonce: () => nonce }).request(LIST, { headers: { [ORG_HEADER]: ORG_A } });
+    const own = await fromOption('c2VjcmV0-_x');
+    expect(nonceOfPage(await own.text())).toBe('c2VjcmV0-_x');
+    expect(parsePolicy(own.headers.get('Content-Security-Policy')).get('script-src')).toEqual(["'self'", "'nonce-c2VjcmV0-_x'"]);
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+    try {
+      const bad = await fromOption("x'; script-src 'unsafe-inline");
+      expect(bad.status).toBe(200);
+      expect(await bad.text()).not.toContain('nonce');
+      expect(bad.headers.get('Content-Security-Policy')).not.toMatch(/nonce|unsafe/);
+      expect(logged).toHaveBeenCalledWith(expect.stringContaining('nonce'), expect.any(String));
+    } finally {
+      logged.mockRestore();
+    }
+  });
+
+  it('keeps a policy the host set before it answers, on every kind of response; one set after replaces its own', async () => {
+    const HOST_POLICY = "default-src 'self'; style-src 'self' 'sha256-host'";
+    const before = new Hono<ExecutionsAdminEnv>();
+    before.use('*', async (c, next) => {
+      c.header('Content-Security-Policy', HOST_POLICY);
+      if (c.req.header(ORG_HEADER)) c.set('organizationId', ORG_A);
+      await next();
+    });
+    before.route(LIST, createExecutionsAdmin({ db: database.db }));
+    const get = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
+      before.request(path, { method, headers: { [ORG_HEADER]: ORG_A, ...headers } });
+    const page = await get(LIST);
+    const script = (await page.text()).match(/<script src="([^"]+)"/)?.[1] ?? '';
+    const responses = {
+      page,
+      fragment: await get(`${LIST}?status=failed`, htmxHeaders),
+      conversation: await get(`${LIST}/conversations/${fixtureRuns()[1]!.conversationId}`),
+      'not found': await get(`${LIST}/conversations/not-a-uuid`),
+      'signed out (401)': await before.request(LIST),
+      HEAD: await get(LIST, {}, 'HEAD'),
+      csv: await get(`${LIST}/export.csv`),
+      script: await get(script),
+    };
+    for (const [name, res] of Object.entries(responses)) {
+      expect(res.headers.get('Content-Security-Policy'), name).toBe(HOST_POLICY);
+      expect(res.headers.get('X-Content-Type-Options'), name).toBe('nosniff');
+    }
+
+    const after = new Hono<ExecutionsAdminEnv>();
+    after.use('*', async (c, next) => {
+      c.set('organizationId', ORG_A);
+      await next();
+      c.res.headers.set('Content-Security-Policy', HOST_POLICY);
+    });
+    after.route(LIST, createExecutionsAdmin({ db: database.db }));
+    expect((await after.request(LIST)).headers.get('Content-Security-Policy')).toBe(HOST_POLICY);
   });
 
   it('exports the sources its pages load, known before any request', async () => {

@@ -37,7 +37,7 @@ import { findFirstRun, findOrganization, listAgents, type Organization } from '.
 import { admission, OverloadedError, streamInTurn, type AdmissionLimit } from './admission.js';
 import { downloadConversationField } from './conversation-download.js';
 import { ttlCache } from '../lib/ttl-cache.js';
-import { securityHeaders, type SecurityHeadersOptions } from './security-headers.js';
+import { hostNonce, securityHeaders, type SecurityHeadersOptions } from './security-headers.js';
 import { logError, reportError, type OnError } from './report-error.js';
 import { isTimeZone, localDay } from '../lib/time-zone.js';
 
@@ -76,9 +76,14 @@ export interface ExecutionsAdminOptions {
   /**
    * Content-Security-Policy, nosniff, Referrer-Policy and X-Frame-Options on every response
    * (default). Pass `{ sources }` to add what the host's layout loads, or false when the host
-   * sets its own.
+   * sets its own. A policy the host sets before the module answers is kept; one set after wins.
    */
   securityHeaders?: boolean | SecurityHeadersOptions;
+  /**
+   * The request's CSP nonce, put on the module's style and script tags and in its own policy.
+   * Default: the one hono's `secureHeaders()` made for `NONCE` (`secureHeadersNonce`), if any.
+   */
+  nonce?: (c: Context) => string | undefined;
   /**
    * Milliseconds a request may wait for the database, queueing for a connection included, before
    * it answers 503. Default: 1500 (`DEFAULT_DEADLINE_MS`), half a second under the default connect
@@ -115,6 +120,8 @@ export type ModuleEnv = {
     organization: Organization;
     /** The request's deadline for its reads (see deadline.ts). */
     deadline: Deadline;
+    /** The host's CSP nonce for this request, checked (see security-headers.ts). */
+    nonce?: string;
   };
 };
 
@@ -165,8 +172,11 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   /** `work`'s reads in a turn of its kind, within the request's deadline. */
   const read = <T,>(c: Context<ModuleEnv>, kind: RequestKind, work: () => Promise<T>): Promise<T> =>
     c.var.deadline.within(turns[kind].run(work, c.var.deadline));
+  app.use('*', hostNonce(options.nonce));
   if (options.securityHeaders !== false) {
-    app.use('*', securityHeaders(assets.cspSources, options.securityHeaders === true ? {} : options.securityHeaders));
+    const headerOptions = typeof options.securityHeaders === 'object' ? options.securityHeaders : {};
+    const requestNonce = (c: Context<ModuleEnv>) => c.var.nonce;
+    app.use('*', securityHeaders(assets.cspSources, headerOptions, requestNonce));
   }
   // Pages and fragments gzipped in one call each, the CSV as it streams (the script is compressed
   // once, at start-up, and so is the stylesheet every full page inlines).
@@ -183,9 +193,10 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
 
   /** The module's mount path as the browser sees it, parameters filled in: every link starts here. */
   const mountPath = (c: Context) => basePath(c).replace(/\/+$/, '');
-  const pageAssets = (c: Context): PageAssets => ({
+  const pageAssets = (c: Context<ModuleEnv>): PageAssets => ({
     css: assets.css,
     script: `${mountPath(c)}/assets/${assets.script.name}`,
+    nonce: c.var.nonce,
   });
 
   /** A whole page: in the host's layout, the host's jsxRenderer, or the module's own document. */

@@ -5,10 +5,12 @@
  * escaping ever failed. htmx needs nothing more: the markup uses no `hx-on` or `js:` values, and
  * its indicator styles are a constructed stylesheet, which style-src does not govern.
  *
- * The module's sources are exported, so that a host with a policy of its own can allow them.
+ * A host with a policy of its own keeps it: the module's sources are exported so that the host's
+ * policy can allow them, and the host's nonce, when there is one, goes on the module's tags.
  */
 import { createHash } from 'node:crypto';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import type { SecureHeadersVariables } from 'hono/secure-headers';
 
 export type CspDirective =
   | 'default-src'
@@ -63,8 +65,36 @@ export function moduleCspSources(styleHashes: readonly string[]): ExecutionsAdmi
   };
 }
 
-/** The policy: the module's own sources and the host's. */
-export function contentSecurityPolicy(sources: ExecutionsAdminCspSources, options: SecurityHeadersOptions = {}): string {
+/** CSP's nonce-source grammar (base64 or base64url): anything else could break out of the header. */
+const NONCE_PATTERN = /^[A-Za-z0-9+/_-]+={0,2}$/;
+
+/**
+ * Sets the request's nonce on the context, as `nonce`: read with the host's function, by default
+ * the one hono's `secureHeaders()` made for `NONCE`. Read once, since a host's function might not
+ * answer the same twice, and tags and policy must agree. A malformed one is left out, loudly: the
+ * page then shows what the host's policy blocks, rather than a 500.
+ */
+export function hostNonce(read?: (c: Context) => string | undefined): MiddlewareHandler<{
+  Variables: SecureHeadersVariables & { nonce?: string };
+}> {
+  const checked = (nonce: unknown): string | undefined => {
+    if (nonce === undefined || nonce === null || nonce === '') return undefined;
+    if (typeof nonce === 'string' && NONCE_PATTERN.test(nonce)) return nonce;
+    console.error('executions-admin: the nonce is not a base64 value, left out of the page:', JSON.stringify(nonce));
+    return undefined;
+  };
+  return async (c, next) => {
+    c.set('nonce', checked(read ? read(c) : c.get('secureHeadersNonce')));
+    await next();
+  };
+}
+
+/** The policy: the module's own sources, the host's, and the request's nonce for inline style and script. */
+export function contentSecurityPolicy(
+  sources: ExecutionsAdminCspSources,
+  options: SecurityHeadersOptions = {},
+  nonce?: string,
+): string {
   const policy: Record<CspDirective, string[]> = {
     'default-src': ["'none'"],
     'script-src': sources['script-src'],
@@ -77,7 +107,13 @@ export function contentSecurityPolicy(sources: ExecutionsAdminCspSources, option
     'base-uri': ["'none'"],
     'object-src': ["'none'"],
   };
-  for (const [directive, extra] of Object.entries(options.sources ?? {}) as [CspDirective, readonly string[]][]) {
+  const added = { ...options.sources };
+  if (nonce) {
+    for (const directive of ['script-src', 'style-src'] as const) {
+      added[directive] = [...(added[directive] ?? []), `'nonce-${nonce}'`];
+    }
+  }
+  for (const [directive, extra] of Object.entries(added) as [CspDirective, readonly string[]][]) {
     if (extra.length === 0) continue;
     // 'none' next to other sources is ignored by browsers, with a console warning: drop it.
     const kept = policy[directive].filter((source) => source !== "'none'");
@@ -88,10 +124,20 @@ export function contentSecurityPolicy(sources: ExecutionsAdminCspSources, option
     .join('; ');
 }
 
-/** Sets the headers on every response that passes through, errors and 304s included. */
-export function securityHeaders(sources: ExecutionsAdminCspSources, options: SecurityHeadersOptions = {}): MiddlewareHandler {
+const CSP = 'Content-Security-Policy';
+
+/**
+ * Sets the headers on every response that passes through, errors and 304s included. A policy the
+ * host set before the module answers is kept, and the module's left out; one it sets after
+ * replaces the module's (hono's `secureHeaders()` does, unless `overwrite: false`).
+ */
+export function securityHeaders(
+  sources: ExecutionsAdminCspSources,
+  options: SecurityHeadersOptions,
+  nonceOf: (c: Context) => string | undefined,
+): MiddlewareHandler {
+  const withoutNonce = contentSecurityPolicy(sources, options);
   const headers = {
-    'Content-Security-Policy': contentSecurityPolicy(sources, options),
     'X-Content-Type-Options': 'nosniff',
     // URLs carry filters and ids: other sites get no referrer at all.
     'Referrer-Policy': 'same-origin',
@@ -99,11 +145,22 @@ export function securityHeaders(sources: ExecutionsAdminCspSources, options: Sec
     'X-Frame-Options': 'SAMEORIGIN',
   };
   return async (c, next) => {
+    const nonce = nonceOf(c);
+    const policy = nonce ? contentSecurityPolicy(sources, options, nonce) : withoutNonce;
     // Set before, so that every response the handlers make carries them from the start: a HEAD
     // answered through @hono/node-server is rebuilt from the response as first made, and
     // headers set on it afterwards were lost. Set again after, for responses made otherwise.
+    // The policy is appended, not set, so that one the host set ahead of the module survives
+    // (reading the host's header here would make hono build the response early, and then copy
+    // every response a handler makes); the module's is taken out again below.
+    c.header(CSP, policy, { append: true });
     for (const [name, value] of Object.entries(headers)) c.header(name, value);
     await next();
-    for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value);
+    const sent = c.res.headers;
+    const own = `, ${policy}`;
+    const value = sent.get(CSP);
+    if (value === null) sent.set(CSP, policy);
+    else if (value.endsWith(own)) sent.set(CSP, value.slice(0, -own.length));
+    for (const [name, value] of Object.entries(headers)) sent.set(name, value);
   };
 }

@@ -11,6 +11,8 @@ export interface PageAssets {
   css: string;
   /** The module's one script (htmx included unless the host loads its own), loaded with defer. */
   script: string;
+  /** The page's Content-Security-Policy nonce, when the host has one: on both tags. */
+  nonce?: string;
 }
 
 export interface LayoutProps {
@@ -23,8 +25,8 @@ export type Layout = FC<LayoutProps>;
 
 export const AssetTags: FC<{ assets: PageAssets }> = ({ assets }) => (
   <>
-    <style>{raw(assets.css)}</style>
-    <script src={assets.script} defer />
+    <style nonce={assets.nonce}>{raw(assets.css)}</style>
+    <script src={assets.script} nonce={assets.nonce} defer />
   </>
 );
 
