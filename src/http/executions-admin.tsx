@@ -39,6 +39,8 @@ import { downloadConversationField } from './conversation-download.js';
 import { ttlCache } from '../lib/ttl-cache.js';
 import { securityHeaders, type SecurityHeadersOptions } from './security-headers.js';
 import { isTimeZone, localDay } from '../lib/time-zone.js';
+import { en } from '../i18n/en.js';
+import type { Messages } from '../i18n/messages.js';
 
 /** What the host's middleware provides: `c.set('organizationId', …)` from its own auth. */
 export interface ExecutionsAdminVariables {
@@ -92,6 +94,12 @@ export interface ExecutionsAdminOptions {
    * conversations 2 and 16.
    */
   admission?: Partial<Record<RequestKind, AdmissionLimit>>;
+  /**
+   * Every word the pages show, and the locale of their numbers and `lang`: a complete table such
+   * as `ptBR`, or one spread over it with a few words changed. Default: English (`en`). The CSV
+   * export stays English whatever the table.
+   */
+  messages?: Messages;
 }
 
 /** The kinds of request that take turns to read the database (see admission.ts). */
@@ -119,7 +127,7 @@ const fromContextVariable = (c: Context): OrganizationRef | null => {
   return typeof id === 'string' && id !== '' ? { id } : null;
 };
 
-type Renderer = (content: Child, props: { title: string }) => Response | Promise<Response>;
+type Renderer = (content: Child, props: { title: string; lang: string }) => Response | Promise<Response>;
 
 /**
  * htmx asks for the results fragment only when it targets the results region. A boosted link
@@ -143,6 +151,9 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   const refreshSeconds = options.refreshSeconds ?? DEFAULT_REFRESH_SECONDS;
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const assets = loadAssets({ serveHtmx: options.serveHtmx ?? true });
+  const messages = options.messages ?? en;
+  // A malformed locale tag throws here, as the host starts, rather than on every page.
+  Intl.getCanonicalLocales(messages.locale);
   const app = new Hono<ModuleEnv>();
   // Time zone and agent names change rarely; reading them on every request cost two round trips
   // of each page. A rename or a deletion shows within CACHE_MS; runs and totals are never cached.
@@ -188,7 +199,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       const Layout = options.layout;
       return renderHtml(
         c,
-        <Layout title={title} assets={pageAssets(c)}>
+        <Layout title={title} lang={messages.locale} assets={pageAssets(c)}>
           {content}
         </Layout>,
       );
@@ -201,16 +212,19 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
           <AssetTags assets={pageAssets(c)} />
           {content}
         </>,
-        { title },
+        { title, lang: messages.locale },
       );
     }
     return renderHtml(
       c,
-      <ModuleLayout title={title} assets={pageAssets(c)}>
+      <ModuleLayout title={title} lang={messages.locale} skipLink={messages.skipLink} assets={pageAssets(c)}>
         {content}
       </ModuleLayout>,
     );
   };
+
+  const notFound = (c: Context) =>
+    page(c, messages.pageTitle(messages.conversationNotFound), <NotFoundPage backHref={mountPath(c)} messages={messages} />, 404);
 
   // Never a bare stack trace: a message in the module's page, or in the results region when htmx
   // asked for a fragment (htmx 4 swaps error responses too). A database that is down, unreachable
@@ -221,12 +235,12 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     const unavailable =
       error instanceof DeadlineExceededError || error instanceof OverloadedError || isDatabaseUnavailable(error);
     const status = unavailable ? 503 : 500;
-    const title = unavailable ? 'Executions are temporarily unavailable' : 'Executions could not be loaded';
+    const title = unavailable ? messages.unavailable : messages.loadFailed;
     if (unavailable) c.header('Retry-After', '5');
     const message = (
       <div class="xa-empty" role="alert">
         <p class="xa-empty__title">{title}.</p>
-        <p>Try again in a moment.</p>
+        <p>{messages.tryAgain}</p>
       </div>
     );
     if (unavailable && wantsFragment(c) && c.req.header(REFRESH_HEADER) === 'true') {
@@ -251,7 +265,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       c,
       title,
       <div class="xa">
-        <h1 class="xa-heading">Executions</h1>
+        <h1 class="xa-heading">{messages.executions}</h1>
         {message}
       </div>,
       status,
@@ -275,10 +289,10 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     if (!ref?.id) {
       return page(
         c,
-        'Sign in required',
+        messages.signInRequired,
         <div class="xa">
-          <h1 class="xa-heading">Sign in required</h1>
-          <p>Sign in to an organization to see its executions.</p>
+          <h1 class="xa-heading">{messages.signInRequired}</h1>
+          <p>{messages.signInHint}</p>
         </div>,
         401,
       );
@@ -301,7 +315,11 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       const firstDay = firstRun && localDay(firstRun, organization.timeZone);
       return loadExecutionList(db, { ...organization, firstDay }, parsed, new Date(), agents);
     });
-    const view = withLiveRefresh(buildListView(list, mountPath(c), organization.timeZone), organization.id, refreshSeconds);
+    const view = withLiveRefresh(
+      buildListView(list, mountPath(c), organization.timeZone, messages),
+      organization.id,
+      refreshSeconds,
+    );
     if (wantsFragment(c)) {
       if (c.req.header(REFRESH_HEADER) === 'true') {
         const etag = etagFor(organization.id, view);
@@ -323,7 +341,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     const digest = await read(c, 'lists', async () =>
       loadFailureDigest(db, organization, parsed, await agentsOf(organization.id)),
     );
-    const view = buildDigestView(digest, mountPath(c));
+    const view = buildDigestView(digest, mountPath(c), messages);
     return page(c, view.title, <DigestPage view={view} />);
   });
 
@@ -355,10 +373,8 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     const conversation = id.success
       ? await read(c, 'conversations', () => findBoundedConversation(db, organization.id, id.data))
       : null;
-    if (!conversation) {
-      return page(c, 'Conversation not found – Executions', <NotFoundPage backHref={mountPath(c)} />, 404);
-    }
-    const view = buildConversationView(conversation, mountPath(c), query, organization.timeZone);
+    if (!conversation) return notFound(c);
+    const view = buildConversationView(conversation, mountPath(c), query, organization.timeZone, messages);
     return page(c, view.title, <ConversationPage view={view} />);
   });
 
@@ -368,7 +384,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       c,
       db,
       { organizationId: c.var.organization.id, read: (work) => read(c, 'conversations', work) },
-      () => page(c, 'Conversation not found – Executions', <NotFoundPage backHref={mountPath(c)} />, 404),
+      () => notFound(c),
     );
   app.get('/conversations/:conversationId/error', download);
   app.get('/conversations/:conversationId/steps/:position/:field', download);
