@@ -45,7 +45,7 @@ export const ptBR: Messages = {
 
   agentFilter: (agent) => `agente ${agent}`,
   statusFilter: (status) => `status ${status}`,
-  fromFilter: (date) => `de ${date}`,
+  fromFilter: (date) => `a partir de ${date}`,
   toFilter: (date) => `até ${date}`,
   spikesFilter: 'somente picos de créditos',
   failureFilter: (failure) => `falha ${failure}`,
@@ -62,7 +62,7 @@ export const ptBR: Messages = {
   showFigures: 'Mostrar os números em lista',
 
   captionDetail: (filters, page, pageCount) =>
-    `${filters ? `, filtradas por ${filters}` : ''}, mais recentes primeiro, página ${page} de ${pageCount}`,
+    `${filters ? `, filtradas por: ${filters}` : ''}, mais recentes primeiro, página ${page} de ${pageCount}`,
   schedule: 'Agendamento',
   dateTime: 'Data/Hora',
   credits: 'Créditos',
@@ -91,7 +91,7 @@ export const ptBR: Messages = {
 
   failureDigest: 'Falhas por ferramenta e erro',
   backToExecutions: 'Voltar para as execuções',
-  digestScope: (filters) => (filters ? `Execuções com falha filtradas por ${filters}.` : 'Todas as execuções com falha.'),
+  digestScope: (filters) => (filters ? `Execuções com falha filtradas por: ${filters}.` : 'Todas as execuções com falha.'),
   noFailedRuns: 'Nenhuma execução com falha corresponde a estes filtros.',
   digestCaption: 'Falhas, as com mais execuções primeiro',
   firstFailedTool: 'Primeira ferramenta com falha',
