@@ -184,6 +184,7 @@ export async function tourPages(options: Omit<ExecutionsAdminOptions, 'db'> = {}
       ['conversation, completed', app, `${L}/conversations/${conversationOf(TOUR_RUNS.spike)}`],
       ['conversation, cut short', app, `${L}/conversations/${conversationOf(TOUR_RUNS.long)}`],
       ['conversation, active', app, `${L}/conversations/${conversationOf(TOUR_RUNS.runningLong)}`],
+      ['conversation, a removed agent’s trigger', app, `${L}/conversations/${fixtureRuns()[2]!.conversationId}`],
       ['conversation not found', app, `${L}/conversations/00000000-0000-4000-8000-00000000dead`],
       ['download not found', app, `${L}/conversations/not-a-uuid/error`],
       ['signed out', app, L, {}, ''],
