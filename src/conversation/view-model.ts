@@ -47,8 +47,8 @@ export interface ConversationView {
 }
 
 /**
- * Pretty-printed JSON; a plain-text payload (a service that did not answer JSON) as it came. A
- * payload recorded as null is the table's word for nothing.
+ * Pretty-printed JSON; a plain-text payload (a service that did not answer JSON) as it came. Not
+ * for a payload recorded as null, which the page shows as the table's word for nothing.
  */
 export function formatPayload(value: unknown): string {
   if (typeof value === 'string') return value;
