@@ -39,7 +39,7 @@ const READ_AHEAD = 2;
 
 /**
  * The header row, and the words in cells (statuses, "Agent removed"), are English whatever table
- * the pages speak: spreadsheets' formulas and scripts that read the export rely on them.
+ * the pages speak: the programs and spreadsheet formulas that read the export rely on them.
  */
 const HEADER = ['Agent', 'Schedule', 'Date/Time', 'Status', 'Credits', 'Error', 'Execution ID', 'Conversation ID'];
 
