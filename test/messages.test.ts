@@ -137,10 +137,17 @@ describe('a message table', () => {
     expect(same).toEqual(['status', 'statusFilter', 'failureName', 'fullErrorContext', 'ok', 'bytes']);
   });
 
-  it('is refused at start-up when its locale is not a language tag', async () => {
+  it('is refused at start-up when its locale is not a language tag, or it lacks a message', async () => {
     const database = await openDatabase({});
+    const start = (messages: unknown) => () => createExecutionsAdmin({ db: database.db, messages: messages as Messages });
     try {
-      expect(() => createExecutionsAdmin({ db: database.db, messages: { ...ptBR, locale: 'pt_BR!' } })).toThrow(RangeError);
+      expect(start(ptBR)).not.toThrow();
+      expect(start({ ...ptBR, locale: 'pt_BR!' })).toThrow(RangeError);
+      // As a JavaScript host could pass them, with no type check.
+      const { weeklyReview: _left, ...lacking } = ptBR;
+      expect(start(lacking)).toThrow('the messages table lacks weeklyReview');
+      const statuses = { active: 'Ativa', completed: 'Concluída', pending: 'Pendente' };
+      expect(start({ ...ptBR, statuses, runs: 'execuções' })).toThrow('the messages table lacks statuses.failed, runs');
     } finally {
       await database.close();
     }

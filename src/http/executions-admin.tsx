@@ -39,6 +39,7 @@ import { downloadConversationField } from './conversation-download.js';
 import { ttlCache } from '../lib/ttl-cache.js';
 import { securityHeaders, type SecurityHeadersOptions } from './security-headers.js';
 import { isTimeZone, localDay } from '../lib/time-zone.js';
+import { checkMessages } from '../i18n/check.js';
 import { en } from '../i18n/en.js';
 import type { Messages } from '../i18n/messages.js';
 
@@ -152,8 +153,9 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const assets = loadAssets({ serveHtmx: options.serveHtmx ?? true });
   const messages = options.messages ?? en;
-  // A malformed locale tag throws here, as the host starts, rather than on every page.
-  Intl.getCanonicalLocales(messages.locale);
+  // A table lacking a message, or with a malformed locale, fails here as the host starts rather
+  // than on every page.
+  checkMessages(messages);
   const app = new Hono<ModuleEnv>();
   // Time zone and agent names change rarely; reading them on every request cost two round trips
   // of each page. A rename or a deletion shows within CACHE_MS; runs and totals are never cached.
