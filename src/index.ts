@@ -51,3 +51,6 @@ export {
   type ToolCallInput,
 } from './write/recorder.js';
 export * as schema from './db/schema.js';
+export { en } from './i18n/en.js';
+export { ptBR } from './i18n/pt-BR.js';
+export type { Counted, FieldErrorMessages, Messages, WholeField } from './i18n/messages.js';

@@ -4,10 +4,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { Hono } from 'hono';
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { openDatabase } from '../src/db/database.js';
 import { createDemoApp } from '../src/demo/host-app.js';
 import { DEMO_ORGANIZATION_ID, seedDemo } from '../src/demo/seed.js';
+import { createExecutionsAdmin, type ExecutionsAdminEnv, type ExecutionsAdminOptions } from '../src/http/executions-admin.js';
+import { en } from '../src/i18n/en.js';
+import { ptBR } from '../src/i18n/pt-BR.js';
 import { browserSkipReason, serveInChromium } from './support/browser.js';
 
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -260,3 +265,77 @@ describe.skipIf(browserSkipReason !== null)(`accessibility${browserSkipReason ? 
     }
   });
 });
+
+describe.skipIf(browserSkipReason !== null)(
+  `accessibility in each language${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`,
+  () => {
+    const LANGUAGES = [
+      ['en', en],
+      ['pt-BR', ptBR],
+    ] as const;
+    // The module in its own document, mounted once per language and per state a page can be in.
+    const served = serveInChromium(async (db) => {
+      await seedDemo(db, { now: new Date('2026-11-20T12:00:00Z'), seed: 7, runs: 200 });
+      const closed = await openDatabase({});
+      await closed.close();
+      const app = new Hono<ExecutionsAdminEnv>();
+      app.use('*', async (c, next) => {
+        c.set('organizationId', DEMO_ORGANIZATION_ID);
+        await next();
+      });
+      for (const [lang, messages] of LANGUAGES) {
+        const mounts: Record<string, Omit<ExecutionsAdminOptions, 'messages'>> = {
+          executions: { db },
+          'nothing-recorded': { db, organization: () => ({ id: 'an-organization-without-runs' }) },
+          'signed-out': { db, organization: () => null },
+          overloaded: { db, admission: { lists: { concurrent: 0, queued: 0 } } },
+          failing: { db: closed.db },
+        };
+        for (const [path, options] of Object.entries(mounts)) {
+          app.route(`/${lang}/${path}`, createExecutionsAdmin({ ...options, messages }));
+        }
+      }
+      return app.fetch;
+    });
+
+    const states: [string, string, ((page: Page) => Promise<void>)?][] = [
+      ['the list with rows', '/executions'],
+      ['the list filtered, with field errors', '/executions?status=failed&agent=nope&start=2026-02-30'],
+      ['an empty result', '/executions?start=2001-01-01&end=2001-01-02'],
+      ['nothing recorded yet', '/nothing-recorded'],
+      ['the failure digest', '/executions/failures'],
+      [
+        'the conversation view with a tool call expanded',
+        '/executions?status=failed',
+        async (page) => {
+          await page.locator('tbody a.xa-icon-link').first().click();
+          await page.waitForURL(/conversations/);
+          await page.locator('details.xa-tool-call summary').first().click();
+        },
+      ],
+      ['a conversation not found', '/executions/conversations/00000000-0000-4000-8000-00000000dead'],
+      ['signed out', '/signed-out'],
+      ['the database overloaded', '/overloaded'],
+      ['the database failing', '/failing'],
+    ];
+
+    for (const [lang] of LANGUAGES) {
+      for (const [state, path, reach] of states) {
+        it(`has no WCAG 2.2 AA violations in ${lang}: ${state}`, async () => {
+          const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+          const context = await served.browser.newContext();
+          try {
+            const page = await context.newPage();
+            await page.goto(`${served.origin}/${lang}${path}`);
+            await reach?.(page);
+            expect(await page.evaluate(() => document.documentElement.lang)).toBe(lang);
+            expect(await axeProblems(page)).toEqual([]);
+          } finally {
+            await context.close();
+            logged.mockRestore();
+          }
+        });
+      }
+    }
+  },
+);

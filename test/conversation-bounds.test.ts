@@ -7,6 +7,8 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIELD_BYTES, formatBytes, jsonHead, LINE_BYTES, pageCost, PREVIEW_BYTES, textHead } from '../src/conversation/bounds.js';
 import { formatPayload } from '../src/conversation/view-model.js';
+import { en } from '../src/i18n/en.js';
+import { ptBR } from '../src/i18n/pt-BR.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 import { jsonItems, MB, recordHugeRuns, storedDigest, type HugeFixture } from './support/huge-conversation.js';
 import { createTestHost, ORG_HEADER, parseDocument, text } from './support/test-host.js';
@@ -49,8 +51,9 @@ describe('jsonHead', () => {
     expect(pageCost(deep.text)).toBe(deep.cost);
   });
 
-  it('writes sizes as people read them', () => {
-    expect([1, 999, 1000, 16_384, 999_949, 999_950, 10_500_000].map(formatBytes)).toEqual([
+  it('writes sizes as people read them, in the locale', () => {
+    const sizes = [1, 999, 1000, 16_384, 999_949, 999_950, 10_500_000];
+    expect(sizes.map((n) => formatBytes(n, en))).toEqual([
       '1 byte',
       '999 bytes',
       '1.0 KB',
@@ -58,6 +61,15 @@ describe('jsonHead', () => {
       '999.9 KB',
       '1.0 MB',
       '10.5 MB',
+    ]);
+    expect(sizes.map((n) => formatBytes(n, ptBR))).toEqual([
+      '1 byte',
+      '999 bytes',
+      '1,0 KB',
+      '16,4 KB',
+      '999,9 KB',
+      '1,0 MB',
+      '10,5 MB',
     ]);
   });
 });

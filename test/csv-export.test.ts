@@ -6,8 +6,8 @@ import { BENCH_ORGANIZATION, seedLarge } from '../bench/seed-large.js';
 import { creditsCellSql, creditsSql, csvCell, csvCellSql, dateTimeSql, offsetTable } from '../src/csv/csv-export.js';
 import type { ExecutionsDatabase } from '../src/db/database.js';
 import { filtersFor } from '../src/list/filter-set.js';
-import { formatCredits } from '../src/lib/format.js';
-import { STATUS_LABELS } from '../src/list/status.js';
+import { en } from '../src/i18n/en.js';
+import { numberFormat } from '../src/lib/format.js';
 import { parseExecutionQuery } from '../src/list/query.js';
 import { deleteAgent, recordFinishedRuns, upsertAgent, upsertOrganization, upsertSchedule } from '../src/write/recorder.js';
 import { listExecutions } from '../src/list/page-query.js';
@@ -17,6 +17,8 @@ import { spawnScript } from './support/child-process.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 import { AGENT, fixtureRuns, insertFixture, ORG_A, ORG_A_ZONE, XSS } from './support/fixture.js';
 import { createTestHost, ORG_HEADER, parseDocument } from './support/test-host.js';
+
+const { credits: formatCredits } = numberFormat('en');
 
 describe('csvCell', () => {
   it.each([
@@ -108,7 +110,7 @@ const cellText = fc
 
 /**
  * The CSV as the JavaScript formatters write it — csvCell over the cells the page shows,
- * formatDateTime, formatCredits and the status labels — from the list's own query: what the
+ * formatDateTime, English credits and status labels — from the list's own query: what the
  * export wrote before Postgres did, and must still write byte for byte.
  */
 async function csvInJavaScript(
@@ -126,7 +128,7 @@ async function csvInJavaScript(
         r.agentName ?? 'Agent removed',
         r.scheduleTitle,
         formatDateTime(r.startedAt, timeZone),
-        STATUS_LABELS[r.status],
+        en.statuses[r.status],
         r.credits === null ? '' : formatCredits(r.credits),
         r.errorMessage ?? '',
         r.id,
@@ -359,7 +361,7 @@ for (const target of databaseTargets) {
         );
       });
 
-      it('formats credits and their cells in SQL exactly as formatCredits and csvCell do, over numeric(12, 2)', async () => {
+      it('formats credits and their cells in SQL exactly as English credits and csvCell do, over numeric(12, 2)', async () => {
         const cents = fc.oneof(fc.integer({ min: 0, max: 100_000 }), fc.integer({ min: 0, max: 999_999_999_999 }));
         await fc.assert(
           fc.asyncProperty(fc.array(fc.option(cents, { nil: null }), { minLength: 1, maxLength: 50 }), async (amounts) => {

@@ -190,7 +190,7 @@ for (const target of databaseTargets) {
         it('drops another organization’s agent with a message', async () => {
           const result = await load(`agent=${AGENT.orgB}`);
           expect(result.query.agentId).toBeNull();
-          expect(result.errors.agent).toBe('That agent was not found. Showing all agents.');
+          expect(result.errors.agent).toBe('agentNotFound');
           expect(result.total).toBe(RUN_COUNT);
         });
 

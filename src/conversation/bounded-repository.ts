@@ -6,7 +6,7 @@
 import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { ExecutionsDatabase } from '../db/database.js';
-import { agents, executions, schedules, steps, type StepKind } from '../db/schema.js';
+import { agents, executions, schedules, steps, type ScheduleKind, type StepKind } from '../db/schema.js';
 import { pageColumns, toExecutionRow, type ExecutionRow } from '../list/page-query.js';
 import { HEAD_CHARS } from './bounds.js';
 
@@ -38,7 +38,7 @@ export interface BoundedStep {
 
 export interface BoundedConversation extends Omit<ExecutionRow, 'errorMessage'> {
   errorMessage: TextHead | null;
-  schedule: { name: string; kind: string; expression: string };
+  schedule: { name: string; kind: ScheduleKind; expression: string };
   steps: BoundedStep[];
 }
 

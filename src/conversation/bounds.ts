@@ -6,6 +6,8 @@
  * character outside ASCII two to four), because what must stay small is the document a browser
  * parses: counted in characters, a field of quotes would weigh six times its share.
  */
+import type { Messages } from '../i18n/messages.js';
+import { numberFormat } from '../lib/format.js';
 
 /**
  * One field's share. A screenful or two of JSON or prose is what a reader takes in on the page;
@@ -159,10 +161,11 @@ export function jsonHead(compact: string, allowance: number): Head {
   return { text: out, cost, coveredBytes: covered };
 }
 
-/** A size as people read it: "512 bytes", "16.4 KB", "10.0 MB" (powers of 1,000). */
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} ${bytes === 1 ? 'byte' : 'bytes'}`;
-  if (bytes < 999_950) return `${(bytes / 1000).toFixed(1)} KB`;
-  if (bytes < 999_950_000) return `${(bytes / 1_000_000).toFixed(1)} MB`;
-  return `${(bytes / 1_000_000_000).toFixed(1)} GB`;
+/** A size as people read it: "512 bytes", "16.4 KB", "10.0 MB" (powers of 1,000), in the table's words. */
+export function formatBytes(bytes: number, m: Messages): string {
+  const { count, tenths } = numberFormat(m.locale);
+  if (bytes < 1000) return m.bytes(bytes, count(bytes));
+  if (bytes < 999_950) return `${tenths(bytes / 1000)} KB`;
+  if (bytes < 999_950_000) return `${tenths(bytes / 1_000_000)} MB`;
+  return `${tenths(bytes / 1_000_000_000)} GB`;
 }

@@ -1,5 +1,6 @@
 /** The conversation view's plain data: one scheduled run, its header and its timeline. */
-import { formatCredits } from '../lib/format.js';
+import type { Messages, WholeField } from '../i18n/messages.js';
+import { numberFormat } from '../lib/format.js';
 import { statusBadge, type StatusBadge } from '../list/status.js';
 import { withQuery, type ExecutionQuery } from '../list/query.js';
 import { formatDateTime } from '../lib/time-zone.js';
@@ -29,6 +30,8 @@ export type StepView =
 
 export interface ConversationView {
   title: string;
+  /** The words the view shows, in the host's language. */
+  messages: Messages;
   backHref: string;
   agentName: string | null;
   schedule: string;
@@ -43,37 +46,34 @@ export interface ConversationView {
   steps: StepView[];
 }
 
-/** Pretty-printed JSON; a plain-text payload (a service that did not answer JSON) as it came. */
+/**
+ * Pretty-printed JSON; a plain-text payload (a service that did not answer JSON) as it came. Not
+ * for a payload recorded as null, which the page shows as the table's word for nothing.
+ */
 export function formatPayload(value: unknown): string {
-  if (value === null || value === undefined) return '(nothing)';
   if (typeof value === 'string') return value;
   return JSON.stringify(value, null, 2);
 }
 
-export function formatDuration(ms: number | null): string | null {
+function formatDuration(ms: number | null, m: Messages): string | null {
   if (ms === null) return null;
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+  return ms < 1000 ? `${ms} ms` : `${numberFormat(m.locale).tenths(ms / 1000)} s`;
 }
 
-const SCHEDULE_KINDS: Record<string, string> = { cron: 'Cron', interval: 'Interval', trigger: 'Trigger' };
-
-/** Where a field is downloaded whole, and what the page calls it. */
+/** Where a field is downloaded whole, and which field it is. */
 interface Download {
   href: string;
-  name: string;
+  field: WholeField;
+  messages: Messages;
 }
 
-function shown(head: Head, bytes: number, budget: PageBudget, download: Download): ShownText {
+function shown(head: Head, bytes: number, budget: PageBudget, { href, field, messages: m }: Download): ShownText {
   budget.spend(head.cost);
   if (head.coveredBytes >= bytes) return { text: head.text, cut: null };
-  const size = formatBytes(bytes);
+  const size = formatBytes(bytes, m);
   return {
     text: head.text,
-    cut: {
-      notice: `Showing the first ${formatBytes(head.coveredBytes)} of ${size}.`,
-      href: download.href,
-      link: `Download the full ${download.name} (${size})`,
-    },
+    cut: { notice: m.cutNotice(formatBytes(head.coveredBytes, m), size), href, link: m.downloadWhole[field](size) },
   };
 }
 
@@ -83,7 +83,7 @@ function showText(field: TextHead, budget: PageBudget, download: Download): Show
 
 /** As formatPayload shows the stored value, when the page has room for it whole. */
 function showJson(field: JsonHead | null, budget: PageBudget, download: Download): ShownText {
-  if (field === null || field.type === 'null') return { text: formatPayload(null), cut: null };
+  if (field === null || field.type === 'null') return { text: download.messages.nothing, cut: null };
   if (field.type === 'string') return showText(field, budget, download);
   const allowance = budget.allowance();
   if (Buffer.byteLength(field.head) === field.bytes) {
@@ -94,26 +94,36 @@ function showJson(field: JsonHead | null, budget: PageBudget, download: Download
   return shown(jsonHead(field.head, allowance), field.bytes, budget, download);
 }
 
-function stepView(step: BoundedStep, timeZone: string, failedStep: number | null, budget: PageBudget, href: string): StepView {
+/** What the steps share: the page's budget, where their downloads go, when and in which words. */
+interface StepContext {
+  budget: PageBudget;
+  /** The conversation's path. */
+  href: string;
+  timeZone: string;
+  failedStep: number | null;
+  messages: Messages;
+}
+
+function stepView(step: BoundedStep, { budget, href, timeZone, failedStep, messages: m }: StepContext): StepView {
   const id = `xa-step-${step.position}`;
   const at = formatDateTime(step.createdAt, timeZone);
-  const download = (part: string, name: string) => ({ href: `${href}/steps/${step.position}/${part}`, name });
+  const download = (part: string, field: WholeField) => ({ href: `${href}/steps/${step.position}/${part}`, field, messages: m });
   if (step.kind === 'tool_call') {
     return {
       kind: 'tool_call',
       id,
-      toolName: step.toolName ?? 'Unknown tool',
+      toolName: step.toolName ?? m.unknownTool,
       ok: step.ok !== false,
       open: step.position === failedStep,
-      duration: formatDuration(step.durationMs),
+      duration: formatDuration(step.durationMs, m),
       input: showJson(step.toolInput, budget, download('input', 'input')),
       output: showJson(step.toolOutput, budget, download('output', 'response')),
       at,
     };
   }
-  const missing = step.kind === 'error' ? 'No error message was recorded.' : '';
-  const name = step.kind === 'scheduled_call' ? 'prompt' : step.kind === 'error' ? 'error message' : 'response';
-  const content = step.content ? showText(step.content, budget, download('content', name)) : { text: missing, cut: null };
+  const missing = step.kind === 'error' ? m.noErrorRecorded : '';
+  const field = step.kind === 'scheduled_call' ? 'prompt' : step.kind === 'error' ? 'errorMessage' : 'response';
+  const content = step.content ? showText(step.content, budget, download('content', field)) : { text: missing, cut: null };
   return { kind: step.kind, id, content, at };
 }
 
@@ -122,24 +132,28 @@ export function buildConversationView(
   listPath: string,
   query: ExecutionQuery,
   timeZone: string,
+  m: Messages,
 ): ConversationView {
   // The page's fields share one budget, in the order they appear: the error above the timeline.
   const budget = new PageBudget();
   const href = `${listPath}/conversations/${conversation.conversationId}`;
   const error =
-    conversation.errorMessage && showText(conversation.errorMessage, budget, { href: `${href}/error`, name: 'error message' });
+    conversation.errorMessage &&
+    showText(conversation.errorMessage, budget, { href: `${href}/error`, field: 'errorMessage', messages: m });
+  const steps: StepContext = { budget, href, timeZone, failedStep: conversation.failedStep, messages: m };
   return {
-    title: `${conversation.scheduleTitle} – Executions`,
+    title: m.pageTitle(conversation.scheduleTitle),
+    messages: m,
     backHref: withQuery(listPath, query),
     agentName: conversation.agentName,
     schedule: conversation.scheduleTitle,
-    scheduleDetail: `${SCHEDULE_KINDS[conversation.schedule.kind] ?? conversation.schedule.kind}: ${conversation.schedule.expression}`,
-    status: statusBadge(conversation.status),
+    scheduleDetail: `${m.scheduleKinds[conversation.schedule.kind]}: ${conversation.schedule.expression}`,
+    status: statusBadge(conversation.status, m),
     startedAt: formatDateTime(conversation.startedAt, timeZone),
     finishedAt: conversation.finishedAt ? formatDateTime(conversation.finishedAt, timeZone) : null,
-    credits: conversation.credits === null ? null : formatCredits(conversation.credits),
+    credits: conversation.credits === null ? null : numberFormat(m.locale).credits(conversation.credits),
     error,
     failedTool: conversation.failedTool,
-    steps: conversation.steps.map((s) => stepView(s, timeZone, conversation.failedStep, budget, href)),
+    steps: conversation.steps.map((s) => stepView(s, steps)),
   };
 }

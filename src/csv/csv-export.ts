@@ -12,16 +12,17 @@
  * docs/performance.md). Dates are local times at offsets Intl gives (see
  * `dateTimeSql`), not at Postgres's own time zone data, which is not Intl's: PGlite's and Node's
  * disagree on Vancouver from November 2026, for one. `csv-export.test.ts` holds the SQL equal to
- * `csvCell`, `formatDateTime` and `formatCredits`, and whole files equal to what they write.
+ * `csvCell`, `formatDateTime` and English credits (`numberFormat('en')`), and whole files equal
+ * to what they write.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { ExecutionsDatabase } from '../db/database.js';
+import { en } from '../i18n/en.js';
 import type { ExecutionQuery } from '../list/query.js';
 import type { Organization } from '../db/organization.js';
 import { filtersFor, type ExecutionFilters } from '../list/filter-set.js';
 import type { PageCursor } from '../list/page-query.js';
-import { STATUS_LABELS } from '../list/status.js';
 import { batchBoundariesQuery, csvLinesQuery, type ListRange } from './repository.js';
 import { agents, executions } from '../db/schema.js';
 import { utcOffsetChanges, type OffsetChange } from '../lib/time-zone.js';
@@ -36,6 +37,10 @@ const BOUNDS = 20;
  */
 const READ_AHEAD = 2;
 
+/**
+ * The header row, and the words in cells (statuses, "Agent removed"), are English whatever table
+ * the pages speak: the programs and spreadsheet formulas that read the export rely on them.
+ */
 const HEADER = ['Agent', 'Schedule', 'Date/Time', 'Status', 'Credits', 'Error', 'Execution ID', 'Conversation ID'];
 
 /** A cell a spreadsheet reads as text: formulas defused, then quoted when it must be. */
@@ -62,16 +67,16 @@ export function csvCellSql(value: SQL | AnyPgColumn): SQL {
 }
 
 /**
- * formatCredits in SQL: en-GB grouping and at most two decimals (1,234.5). FM drops the padding
- * and trailing zeros but leaves the point of a whole number ("12."), hence the rtrim; ten integer
- * digits cover numeric(12, 2).
+ * English credits in SQL (`numberFormat('en').credits`): grouping and at most two decimals
+ * (1,234.5). FM drops the padding and trailing zeros but leaves the point of a whole number
+ * ("12."), hence the rtrim; ten integer digits cover numeric(12, 2).
  */
 export function creditsSql(credits: SQL | AnyPgColumn): SQL {
   return sql`rtrim(to_char(${credits}, 'FM9,999,999,990.99'), '.')`;
 }
 
 /**
- * The credits cell, '' for none: what csvCell makes of formatCredits, formatted once. Credits are
+ * The credits cell, '' for none: what csvCell makes of English credits, formatted once. Credits are
  * never negative (a check constraint), so only the grouping comma of thousands calls for quotes.
  */
 export function creditsCellSql(credits: SQL | AnyPgColumn): SQL {
@@ -103,14 +108,14 @@ export function dateTimeSql(instant: SQL | AnyPgColumn, table: OffsetTable): SQL
 }
 
 const statusLabelSql = sql`(case ${executions.status}::text ${sql.join(
-  Object.entries(STATUS_LABELS).map(([status, label]) => sql`when ${status} then ${label}`),
+  Object.entries(en.statuses).map(([status, label]) => sql`when ${status} then ${label}`),
   sql` `,
 )} end)`;
 
 /** One run as a CSV line, the columns of HEADER. Ids, dates and labels never need quoting. */
 function csvLineSql(table: OffsetTable): SQL<string> {
   return sql<string>`concat_ws(',',
-    (case when ${agents.deletedAt} is null then ${csvCellSql(agents.name)} else ${'Agent removed'} end),
+    (case when ${agents.deletedAt} is null then ${csvCellSql(agents.name)} else ${en.agentRemoved} end),
     ${csvCellSql(executions.conversationTitle)},
     ${dateTimeSql(executions.startedAt, table)},
     ${statusLabelSql},

@@ -35,9 +35,16 @@ body { margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, Ari
 
 export const DEMO_MOUNT_PATH = '/admin/executions';
 
-const DemoLayout: FC<Parameters<Layout>[0] & { organizationName: string }> = ({ title, assets, children, organizationName }) => (
+const DemoLayout: FC<Parameters<Layout>[0] & { organizationName: string }> = ({
+  title,
+  lang,
+  assets,
+  children,
+  organizationName,
+}) => (
   <Document
     title={`${title} – Acme admin`}
+    lang={lang}
     head={
       <>
         {/* Inline, like the module's: no render-blocking request before the first paint. */}

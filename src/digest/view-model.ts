@@ -1,7 +1,8 @@
 /** The failure digest's plain data: each kind of failure in words, with a link to its runs. */
-import type { FailureDigest } from './failure-digest.js';
-import { formatCount } from '../lib/format.js';
-import { describeFilters } from '../list/filter-set.js';
+import { DIGEST_LIMIT, type FailureDigest } from './failure-digest.js';
+import type { Messages } from '../i18n/messages.js';
+import { numberFormat } from '../lib/format.js';
+import { describeFilters, errorMessages } from '../list/filter-set.js';
 import { failureLabel } from '../list/filters.js';
 import { withQuery } from '../list/query.js';
 
@@ -18,34 +19,37 @@ export interface FailureGroupView {
 
 export interface DigestView {
   title: string;
+  /** The words the view shows, in the host's language. */
+  messages: Messages;
   backHref: string;
-  /** "filtered by agent …", or '' for every run. */
+  /** "Failed runs filtered by agent …", or all of them. */
   filterText: string;
   errors: string[];
   groups: FailureGroupView[];
-  truncated: boolean;
+  /** Said under the groups when more exist than are shown. */
+  truncatedNote: string | null;
 }
 
-const plural = (n: number, one: string, many: string) => `${formatCount(n)} ${n === 1 ? one : many}`;
-
-export function buildDigestView(digest: FailureDigest, basePath: string): DigestView {
+export function buildDigestView(digest: FailureDigest, basePath: string, m: Messages): DigestView {
   const query = { ...digest.query, page: 1, cursor: null };
-  const summary = describeFilters(query, { agents: digest.agents });
+  const summary = describeFilters(query, { agents: digest.agents }, m);
+  const { count } = numberFormat(m.locale);
   return {
-    title: 'Failures by tool and error – Executions',
+    title: m.pageTitle(m.failureDigest),
+    messages: m,
     backHref: withQuery(basePath, query),
-    filterText: summary ? `Failed runs filtered by ${summary}.` : 'All failed runs.',
-    errors: Object.values(digest.errors).filter((message): message is string => message !== undefined),
-    truncated: digest.truncated,
+    filterText: m.digestScope(summary || null),
+    errors: Object.values(errorMessages(digest.errors, m)).filter((message): message is string => message !== undefined),
+    truncatedNote: digest.truncated ? m.digestTruncated(DIGEST_LIMIT) : null,
     groups: digest.groups.map((g) => {
       const failure = { tool: g.tool, signature: g.signature };
       return {
-        tool: g.tool || 'No tool call failed',
-        error: g.signature || 'No error message',
-        runs: plural(g.runs, 'run', 'runs'),
-        agents: plural(g.agents, 'agent', 'agents'),
+        tool: g.tool || m.noToolFailed,
+        error: g.signature || m.noErrorMessage,
+        runs: m.runs(g.runs, count(g.runs)),
+        agents: m.agents(g.agents, count(g.agents)),
         href: withQuery(basePath, { ...query, status: 'failed', failure }),
-        linkContext: ` failed at ${failureLabel(failure)}`,
+        linkContext: ` ${m.failedAt(failureLabel(failure, m))}`,
       };
     }),
   };

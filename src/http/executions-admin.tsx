@@ -9,14 +9,14 @@ import { basePath } from 'hono/route';
 import { z } from 'zod';
 import { ConversationPage, NotFoundPage } from '../../views/conversation/conversation-page.js';
 import { DigestPage } from '../../views/digest/digest-page.js';
-import { AssetTags, ModuleLayout, type Layout, type PageAssets } from '../../views/shared/layout.js';
+import { AssetTags, ModuleLayout, type PageAssets } from '../../views/shared/layout.js';
 import { ListFragment, ListPage } from '../../views/list/list-page.js';
 import { Refresh, RESULTS_ID } from '../../views/list/results.js';
 import { loadAssets, pickEncoding } from './assets.js';
 import { compress, renderHtml } from './compress.js';
 import { buildConversationView } from '../conversation/view-model.js';
 import { buildDigestView } from '../digest/view-model.js';
-import { connectPostgres, isDatabaseUnavailable, type ExecutionsDatabase } from '../db/database.js';
+import { connectPostgres, isDatabaseUnavailable } from '../db/database.js';
 import { DEFAULT_DEADLINE_MS, DeadlineExceededError, startDeadline, type Deadline } from './deadline.js';
 import { exportCsv } from '../csv/csv-export.js';
 import { checkQuery, loadExecutionList } from '../list/execution-list.js';
@@ -34,86 +34,28 @@ import {
 import { parseExecutionQuery, withQuery } from '../list/query.js';
 import { findBoundedConversation } from '../conversation/bounded-repository.js';
 import { findFirstRun, findOrganization, listAgents, type Organization } from '../db/organization.js';
-import { admission, OverloadedError, streamInTurn, type AdmissionLimit } from './admission.js';
+import { admission, OverloadedError, streamInTurn } from './admission.js';
 import { downloadConversationField } from './conversation-download.js';
 import { ttlCache } from '../lib/ttl-cache.js';
-import { hostNonce, securityHeaders, type SecurityHeadersOptions } from './security-headers.js';
-import { logError, reportError, type OnError } from './report-error.js';
+import { hostNonce, securityHeaders } from './security-headers.js';
+import { logError, reportError } from './report-error.js';
+import {
+  DEFAULT_ADMISSION,
+  type ExecutionsAdminOptions,
+  type ExecutionsAdminVariables,
+  type OrganizationRef,
+  type RequestKind,
+} from './options.js';
+export type {
+  ExecutionsAdminEnv,
+  ExecutionsAdminOptions,
+  ExecutionsAdminVariables,
+  OrganizationRef,
+  RequestKind,
+} from './options.js';
 import { isTimeZone, localDay } from '../lib/time-zone.js';
-
-/** What the host's middleware provides: `c.set('organizationId', …)` from its own auth. */
-export interface ExecutionsAdminVariables {
-  organizationId?: string;
-}
-
-export type ExecutionsAdminEnv = { Variables: ExecutionsAdminVariables };
-
-/** The signed-in organization as the host knows it. */
-export interface OrganizationRef {
-  id: string;
-  /** IANA time zone; when omitted, the one recorded for the organization, else UTC. */
-  timeZone?: string;
-}
-
-export interface ExecutionsAdminOptions {
-  /** A Drizzle Postgres database (any driver), or a connection string for postgres.js. */
-  db: ExecutionsDatabase | string;
-  /**
-   * Reads the signed-in organization from the host's context. Default: the `organizationId`
-   * context variable. Return null (or nothing) when no one is signed in.
-   */
-  organization?: (c: Context) => OrganizationRef | null | undefined | Promise<OrganizationRef | null | undefined>;
-  /**
-   * Renders the module's pages inside the host's document; must place `<AssetTags>` in its
-   * head. Without it, a host that set up hono's `jsxRenderer` gets `c.render(content, { title })`
-   * (asset tags at the top of the content), and a host with neither gets the module's own page.
-   */
-  layout?: Layout;
-  /** Serve htmx from the module (default). Turn off when the host page already loads htmx 2 or 4. */
-  serveHtmx?: boolean;
-  /** How often the list refreshes itself while it shows Active or Pending runs. */
-  refreshSeconds?: number;
-  /**
-   * Content-Security-Policy, nosniff, Referrer-Policy and X-Frame-Options on every response
-   * (default). Pass `{ sources }` to add what the host's layout loads, or false when the host
-   * sets its own. A policy the host sets before the module answers is kept; one set after wins.
-   */
-  securityHeaders?: boolean | SecurityHeadersOptions;
-  /**
-   * The request's CSP nonce, put on the module's style and script tags and in its own policy.
-   * Default: the one hono's `secureHeaders()` made for `NONCE` (`secureHeadersNonce`), if any.
-   */
-  nonce?: (c: Context) => string | undefined;
-  /**
-   * Milliseconds a request may wait for the database, queueing for a connection included, before
-   * it answers 503. Default: 1500 (`DEFAULT_DEADLINE_MS`), half a second under the default connect
-   * and statement timeouts.
-   */
-  deadlineMs?: number;
-  /**
-   * How many requests of each kind may read the database at once, and wait for a turn; more are
-   * answered 503 at once. Keep the sum of `concurrent` below the connection pool's size, so that
-   * writes on the same pool always find a connection. Default: lists (the list and the digest) 4
-   * at once and 16 waiting, exports (CSV downloads, for as long as they stream) 2 and 4,
-   * conversations 2 and 16.
-   */
-  admission?: Partial<Record<RequestKind, AdmissionLimit>>;
-  /**
-   * Called with every error the module answers with its error page, and that page's status: 500
-   * for a fault, 503 for the database unavailable or a request past its deadline or admission.
-   * Default: console.error. Not awaited; what it throws or rejects is logged.
-   */
-  onError?: OnError;
-}
-
-/** The kinds of request that take turns to read the database (see admission.ts). */
-export type RequestKind = 'lists' | 'exports' | 'conversations';
-
-const DEFAULT_ADMISSION: Record<RequestKind, AdmissionLimit> = {
-  lists: { concurrent: 4, queued: 16 },
-  exports: { concurrent: 2, queued: 4 },
-  conversations: { concurrent: 2, queued: 16 },
-};
+import { checkMessages } from '../i18n/check.js';
+import { en } from '../i18n/en.js';
 
 export type ModuleEnv = {
   Variables: ExecutionsAdminVariables & {
@@ -133,7 +75,7 @@ const fromContextVariable = (c: Context): OrganizationRef | null => {
   return typeof id === 'string' && id !== '' ? { id } : null;
 };
 
-type Renderer = (content: Child, props: { title: string }) => Response | Promise<Response>;
+type Renderer = (content: Child, props: { title: string; lang: string }) => Response | Promise<Response>;
 
 /**
  * htmx asks for the results fragment only when it targets the results region. A boosted link
@@ -157,6 +99,10 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   const refreshSeconds = options.refreshSeconds ?? DEFAULT_REFRESH_SECONDS;
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const assets = loadAssets({ serveHtmx: options.serveHtmx ?? true });
+  const messages = options.messages ?? en;
+  // A table lacking a message, or with a malformed locale, fails here as the host starts rather
+  // than on every page.
+  checkMessages(messages);
   const app = new Hono<ModuleEnv>();
   // Time zone and agent names change rarely; reading them on every request cost two round trips
   // of each page. A rename or a deletion shows within CACHE_MS; runs and totals are never cached.
@@ -206,7 +152,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       const Layout = options.layout;
       return renderHtml(
         c,
-        <Layout title={title} assets={pageAssets(c)}>
+        <Layout title={title} lang={messages.locale} assets={pageAssets(c)}>
           {content}
         </Layout>,
       );
@@ -219,16 +165,19 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
           <AssetTags assets={pageAssets(c)} />
           {content}
         </>,
-        { title },
+        { title, lang: messages.locale },
       );
     }
     return renderHtml(
       c,
-      <ModuleLayout title={title} assets={pageAssets(c)}>
+      <ModuleLayout title={title} lang={messages.locale} skipLink={messages.skipLink} assets={pageAssets(c)}>
         {content}
       </ModuleLayout>,
     );
   };
+
+  const notFound = (c: Context) =>
+    page(c, messages.pageTitle(messages.conversationNotFound), <NotFoundPage backHref={mountPath(c)} messages={messages} />, 404);
 
   // Never a bare stack trace: a message in the module's page, or in the results region when htmx
   // asked for a fragment (htmx 4 swaps error responses too). A database that is down, unreachable
@@ -239,12 +188,12 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       error instanceof DeadlineExceededError || error instanceof OverloadedError || isDatabaseUnavailable(error);
     const status = unavailable ? 503 : 500;
     reportError(options.onError ?? logError, error, c, status);
-    const title = unavailable ? 'Executions are temporarily unavailable' : 'Executions could not be loaded';
+    const title = unavailable ? messages.unavailable : messages.loadFailed;
     if (unavailable) c.header('Retry-After', '5');
     const message = (
       <div class="xa-empty" role="alert">
         <p class="xa-empty__title">{title}.</p>
-        <p>Try again in a moment.</p>
+        <p>{messages.tryAgain}</p>
       </div>
     );
     if (unavailable && wantsFragment(c) && c.req.header(REFRESH_HEADER) === 'true') {
@@ -269,7 +218,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       c,
       title,
       <div class="xa">
-        <h1 class="xa-heading">Executions</h1>
+        <h1 class="xa-heading">{messages.executions}</h1>
         {message}
       </div>,
       status,
@@ -293,10 +242,10 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     if (!ref?.id) {
       return page(
         c,
-        'Sign in required',
+        messages.signInRequired,
         <div class="xa">
-          <h1 class="xa-heading">Sign in required</h1>
-          <p>Sign in to an organization to see its executions.</p>
+          <h1 class="xa-heading">{messages.signInRequired}</h1>
+          <p>{messages.signInHint}</p>
         </div>,
         401,
       );
@@ -319,7 +268,11 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       const firstDay = firstRun && localDay(firstRun, organization.timeZone);
       return loadExecutionList(db, { ...organization, firstDay }, parsed, new Date(), agents);
     });
-    const view = withLiveRefresh(buildListView(list, mountPath(c), organization.timeZone), organization.id, refreshSeconds);
+    const view = withLiveRefresh(
+      buildListView(list, mountPath(c), organization.timeZone, messages),
+      organization.id,
+      refreshSeconds,
+    );
     if (wantsFragment(c)) {
       if (c.req.header(REFRESH_HEADER) === 'true') {
         const etag = etagFor(organization.id, view);
@@ -341,7 +294,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     const digest = await read(c, 'lists', async () =>
       loadFailureDigest(db, organization, parsed, await agentsOf(organization.id)),
     );
-    const view = buildDigestView(digest, mountPath(c));
+    const view = buildDigestView(digest, mountPath(c), messages);
     return page(c, view.title, <DigestPage view={view} />);
   });
 
@@ -373,10 +326,8 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     const conversation = id.success
       ? await read(c, 'conversations', () => findBoundedConversation(db, organization.id, id.data))
       : null;
-    if (!conversation) {
-      return page(c, 'Conversation not found – Executions', <NotFoundPage backHref={mountPath(c)} />, 404);
-    }
-    const view = buildConversationView(conversation, mountPath(c), query, organization.timeZone);
+    if (!conversation) return notFound(c);
+    const view = buildConversationView(conversation, mountPath(c), query, organization.timeZone, messages);
     return page(c, view.title, <ConversationPage view={view} />);
   });
 
@@ -386,7 +337,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       c,
       db,
       { organizationId: c.var.organization.id, read: (work) => read(c, 'conversations', work) },
-      () => page(c, 'Conversation not found – Executions', <NotFoundPage backHref={mountPath(c)} />, 404),
+      () => notFound(c),
     );
   app.get('/conversations/:conversationId/error', download);
   app.get('/conversations/:conversationId/steps/:position/:field', download);

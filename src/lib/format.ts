@@ -1,38 +1,57 @@
-/** Numbers and spans of time as the page writes them (en-GB). */
+/** Numbers and spans of time as the page writes them, in the locale of its messages. */
 
-const countFormat = new Intl.NumberFormat('en-GB');
+export interface NumberFormat {
+  /** A count: "1,234,567" (en), "1.234.567" (pt-BR). */
+  count(n: number): string;
+  /** Credits, to at most two decimals: "1,234.5". */
+  credits(n: number): string;
+  /** A ratio to one decimal: "4.2". */
+  ratio(n: number): string;
+  /** One decimal and no grouping, as sizes and durations are written: "16.4" (KB), "1234.6" (s). */
+  tenths(n: number): string;
+}
 
 /**
- * A count as en-GB writes it ("1,234,567"), without Intl for safe integers: a page with its chart
- * formats a hundred and more, and grouping the digits costs a fraction of Intl's call. Anything
- * else (or -0, which Intl writes "-0") goes to Intl.
+ * A count as Intl writes it, without Intl for safe integers where the locale groups Latin digits
+ * by threes from a thousand: a page with its chart formats a hundred and more, and grouping the
+ * digits costs a fraction of Intl's call. Anything else (or -0, which Intl writes "-0") goes to Intl.
  */
-export function formatCount(n: number): string {
-  if (!Number.isSafeInteger(n) || Object.is(n, -0)) return countFormat.format(n);
-  return String(n).replace(/\B(?=(\d{3})+$)/g, ',');
+function countFormat(intl: Intl.NumberFormat): (n: number) => string {
+  const group = intl.formatToParts(1000).find((part) => part.type === 'group')?.value;
+  const fast = group !== undefined && intl.format(-1234567) === `-1${group}234${group}567`;
+  if (!fast) return (n) => intl.format(n);
+  return (n) => (!Number.isSafeInteger(n) || Object.is(n, -0) ? intl.format(n) : String(n).replace(/\B(?=(\d{3})+$)/g, group));
 }
 
-const creditsFormat = new Intl.NumberFormat('en-GB', { maximumFractionDigits: 2 });
+/** Locales come from the host's message tables, not from requests: a handful at most. */
+const formats = new Map<string, NumberFormat>();
 
-export function formatCredits(credits: number): string {
-  return creditsFormat.format(credits);
+/** The locale's number formats, built once. Throws a RangeError for a malformed locale tag. */
+export function numberFormat(locale: string): NumberFormat {
+  let format = formats.get(locale);
+  if (!format) {
+    const credits = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 });
+    const ratio = new Intl.NumberFormat(locale, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+    const decimal = credits.formatToParts(0.5).find((part) => part.type === 'decimal')?.value ?? '.';
+    format = {
+      count: countFormat(new Intl.NumberFormat(locale)),
+      credits: (n) => credits.format(n),
+      ratio: (n) => ratio.format(n),
+      tenths: (n) => n.toFixed(1).replace('.', decimal),
+    };
+    formats.set(locale, format);
+  }
+  return format;
 }
 
-const ratioFormat = new Intl.NumberFormat('en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-
-/** A ratio to one decimal: "4.2". */
-export function formatRatio(ratio: number): string {
-  return ratioFormat.format(ratio);
-}
-
-/** A span of time as people say it: "40 s", "14 min", "2 h 5 min", "3 days". */
-export function formatSpan(ms: number): string {
+/** A span of time as people say it: "40 s", "14 min", "2 h 5 min", "3 days" (in `days`' words). */
+export function formatSpan(ms: number, days: (n: number) => string): string {
   const minutes = Math.floor(ms / 60_000);
   if (minutes < 1) return `${Math.max(0, Math.round(ms / 1000))} s`;
   if (minutes < 60) return `${minutes} min`;
   const hours = Math.floor(minutes / 60);
   if (hours < 48) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
-  return `${Math.floor(hours / 24)} days`;
+  return days(Math.floor(hours / 24));
 }
 
 /**

@@ -95,6 +95,21 @@ export function formatCalendarDate(date: string): string {
   return `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
 }
 
+const monthFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** A calendar date's month and year as the locale names them: "November 2026", "novembro de 2026". */
+export function formatCalendarMonth(date: string, locale: string): string {
+  let formatter = monthFormatters.get(locale);
+  if (!formatter) {
+    // Locales come from the host's message tables, not from requests: a handful at most.
+    formatter = new Intl.DateTimeFormat(locale, { month: 'long', year: 'numeric', timeZone: 'UTC' });
+    monthFormatters.set(locale, formatter);
+  }
+  const day = new Date(0);
+  day.setUTCFullYear(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, 1);
+  return formatter.format(day);
+}
+
 /** The instant a calendar day (yyyy-MM-dd) begins in a time zone, DST included. */
 export function startOfDayIn(date: string, timeZone: string): Date {
   const day = dateOfDay(date);

@@ -5,8 +5,9 @@
  */
 import type { SQL } from 'drizzle-orm';
 import type { Bind, Bindings } from '../db/prepared.js';
+import type { Messages } from '../i18n/messages.js';
 import { countsFor, type ActivityUnit, type Counts } from './counts.js';
-import type { FieldErrors, FilterFacts, FormField, ListFilter, Rejected } from './filter.js';
+import type { FieldErrors, FilterFacts, FormContext, FormField, ListFilter, Rejected } from './filter.js';
 import { FILTERS, type FilterValues } from './filters.js';
 
 /** Each filter typed for the whole value, which holds every filter's keys. */
@@ -90,9 +91,9 @@ export function countConditions(values: FilterValues, counts: Counts, bind: Bind
 }
 
 /** The filters in words, for captions: "agent Daily digest, status Failed, from 01/11/2026". */
-export function describeFilters(values: FilterValues, facts: FilterFacts): string {
+export function describeFilters(values: FilterValues, facts: FilterFacts, messages: Messages): string {
   return filters
-    .map((f) => f.describe(values, facts))
+    .map((f) => f.describe(values, facts, messages))
     .filter((words): words is string => words !== null)
     .join(', ');
 }
@@ -100,9 +101,14 @@ export function describeFilters(values: FilterValues, facts: FilterFacts): strin
 /** Every error slot of the form, in order. */
 export const ERROR_SLOTS: readonly string[] = filters.flatMap((f) => f.slots);
 
+/** Each error slot's message in the table's words. */
+export function errorMessages(errors: FieldErrors, messages: Messages): FormContext['errors'] {
+  return Object.fromEntries(Object.entries(errors).map(([slot, key]) => [slot, key && messages.fieldErrors[key]]));
+}
+
 export function formFields(
   values: FilterValues,
-  context: { facts: FilterFacts; errors: FieldErrors; rejected: Rejected; removeHref: (without: FilterValues) => string },
+  context: Omit<FormContext, 'removeHref'> & { removeHref: (without: FilterValues) => string },
 ): FormField[] {
   return filters.flatMap((f) =>
     f.fields(values, { ...context, removeHref: () => context.removeHref({ ...values, ...f.empty }) }),

@@ -11,10 +11,11 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { AgentOption } from '../db/organization.js';
 import type { Bind, Bindings } from '../db/prepared.js';
+import type { FieldErrorKey, Messages } from '../i18n/messages.js';
 import type { Counts } from './counts.js';
 
-/** A message for each field whose input could not be used, by error slot. */
-export type FieldErrors = { [slot: string]: string | undefined };
+/** Why each field's input could not be used, by error slot: its message's key in the table. */
+export type FieldErrors = { [slot: string]: FieldErrorKey | undefined };
 
 /** What the user typed that was not applied, by field: shown again, never lost. */
 export type Rejected = { [field: string]: string | undefined };
@@ -66,8 +67,10 @@ export type FormField =
 
 export interface FormContext {
   facts: FilterFacts;
-  errors: FieldErrors;
+  /** Each error slot's message, in the table's words. */
+  errors: { [slot: string]: string | undefined };
   rejected: Rejected;
+  messages: Messages;
   /** The list's first page with this filter dropped and the others kept. */
   removeHref(): string;
 }
@@ -100,7 +103,7 @@ export interface ListFilter<V extends object> {
   /** Checks the value against the organization's data: an unknown agent is not applied. */
   check?(value: V, facts: FilterFacts): ParsedFilter<V>;
   /** Its words in the caption: "status Failed"; null when unset. */
-  describe(value: V, facts: FilterFacts): string | null;
+  describe(value: V, facts: FilterFacts, messages: Messages): string | null;
   /** Its form fields. */
   fields(value: V, context: FormContext): FormField[];
 }

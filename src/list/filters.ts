@@ -7,9 +7,10 @@ import { isLastDayOfMonth, isValid, parse, parseISO } from 'date-fns';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { executions, executionStatus, type ExecutionStatus } from '../db/schema.js';
+import type { FieldErrorKey, Messages } from '../i18n/messages.js';
 import { formatCalendarDate, instantRange } from '../lib/time-zone.js';
-import { blank, defineFilter, is, param, type ListFilter } from './filter.js';
-import { STATUS_LABELS, STATUS_ORDER } from './status.js';
+import { blank, defineFilter, is, param, type FieldErrors, type ListFilter } from './filter.js';
+import { STATUS_ORDER } from './status.js';
 
 export const MIN_DATE = '1900-01-01';
 
@@ -24,7 +25,7 @@ export const agentFilter = defineFilter({
     if (blank(agent)) return { value: { agentId: null } };
     const r = uuidParam.safeParse(agent.trim());
     if (r.success) return { value: { agentId: r.data.toLowerCase() } };
-    return { value: { agentId: null }, errors: { agent: 'Choose an agent from the list' } };
+    return { value: { agentId: null }, errors: { agent: 'agentInvalid' } };
   },
   write(v, params) {
     if (v.agentId) params.set('agent', v.agentId);
@@ -37,24 +38,24 @@ export const agentFilter = defineFilter({
   check: (v, { agents }) =>
     !v.agentId || agents.some((a) => a.id === v.agentId)
       ? { value: v }
-      : { value: { agentId: null }, errors: { agent: 'That agent was not found. Showing all agents.' } },
-  describe(v, { agents }) {
+      : { value: { agentId: null }, errors: { agent: 'agentNotFound' } },
+  describe(v, { agents }, m) {
     const agent = agents.find((a) => a.id === v.agentId);
-    return agent ? `agent ${agent.removed ? 'Agent removed' : agent.name}` : null;
+    return agent ? m.agentFilter(agent.removed ? m.agentRemoved : agent.name) : null;
   },
-  fields: (v, { facts, errors }) => [
+  fields: (v, { facts, errors, messages: m }) => [
     {
       kind: 'select',
       slot: 'agent',
       name: 'agent',
-      label: 'Agent',
+      label: m.agent,
       error: errors.agent,
       options: [
-        { value: '', label: 'All agents', selected: v.agentId === null },
+        { value: '', label: m.allAgents, selected: v.agentId === null },
         // Deleted agents are offered only when the query already names one (a bookmark, say).
         ...facts.agents
           .filter((a) => !a.removed || a.id === v.agentId)
-          .map((a) => ({ value: a.id, label: a.removed ? 'Agent removed' : a.name, selected: a.id === v.agentId })),
+          .map((a) => ({ value: a.id, label: a.removed ? m.agentRemoved : a.name, selected: a.id === v.agentId })),
       ],
     },
   ],
@@ -70,7 +71,7 @@ export const statusFilter = defineFilter({
     if (blank(status)) return { value: { status: null } };
     const r = statusParam.safeParse(status);
     if (r.success) return { value: { status: r.data } };
-    return { value: { status: null }, errors: { status: 'Choose a status from the list' } };
+    return { value: { status: null }, errors: { status: 'statusInvalid' } };
   },
   write(v, params) {
     if (v.status) params.set('status', v.status);
@@ -79,17 +80,17 @@ export const statusFilter = defineFilter({
   bindings: (v) => ({ status: v.status }),
   onRuns: (v, bind) => [v.status ? is(executions.status, bind('status')) : undefined],
   onCounts: (v, c, bind) => [v.status ? is(c.status, bind('status')) : undefined],
-  describe: (v) => (v.status ? `status ${STATUS_LABELS[v.status]}` : null),
-  fields: (v, { errors }) => [
+  describe: (v, _facts, m) => (v.status ? m.statusFilter(m.statuses[v.status]) : null),
+  fields: (v, { errors, messages: m }) => [
     {
       kind: 'select',
       slot: 'status',
       name: 'status',
-      label: 'Status',
+      label: m.status,
       error: errors.status,
       options: [
-        { value: '', label: 'All statuses', selected: v.status === null },
-        ...STATUS_ORDER.map((s) => ({ value: s, label: STATUS_LABELS[s], selected: s === v.status })),
+        { value: '', label: m.allStatuses, selected: v.status === null },
+        ...STATUS_ORDER.map((s) => ({ value: s, label: m.statuses[s], selected: s === v.status })),
       ],
     },
   ],
@@ -103,10 +104,11 @@ const dateParam = z
   // typing accidents (a picker half-typed reads 0002), not runs anyone recorded.
   .refine((s) => s >= MIN_DATE && isValid(parse(s, 'yyyy-MM-dd', new Date())));
 
-const DATE_FIELDS = [
-  { key: 'startDate', param: 'start', label: 'Start date' },
-  { key: 'endDate', param: 'end', label: 'End date' },
-] as const;
+/** Each date field's key, which also names its label in the message table. */
+const DATE_FIELDS: { key: 'startDate' | 'endDate'; param: string; invalid: FieldErrorKey }[] = [
+  { key: 'startDate', param: 'start', invalid: 'startDateInvalid' },
+  { key: 'endDate', param: 'end', invalid: 'endDateInvalid' },
+];
 
 /** Inclusive calendar dates (yyyy-MM-dd) in the organization's time zone. */
 export const datesFilter = defineFilter({
@@ -114,7 +116,7 @@ export const datesFilter = defineFilter({
   slots: ['startDate', 'endDate'],
   parse(params) {
     const value = { startDate: null as string | null, endDate: null as string | null };
-    const errors: Record<string, string> = {};
+    const errors: FieldErrors = {};
     const rejected: Record<string, string> = {};
     for (const field of DATE_FIELDS) {
       const input = param(params, field.param);
@@ -122,12 +124,12 @@ export const datesFilter = defineFilter({
       const r = dateParam.safeParse(input);
       if (r.success) value[field.key] = r.data;
       else {
-        errors[field.key] = `${field.label} must be a real date, on or after 01/01/1900`;
+        errors[field.key] = field.invalid;
         rejected[field.key] = input;
       }
     }
     if (value.startDate && value.endDate && value.startDate > value.endDate) {
-      errors.startDate = 'Start date must be the same as or before the end date';
+      errors.startDate = 'datesOutOfOrder';
       rejected.startDate = value.startDate;
       rejected.endDate = value.endDate;
       value.startDate = null;
@@ -160,16 +162,19 @@ export const datesFilter = defineFilter({
     v.endDate ? sql`${c.period} <= ${bind('endDate')}::date` : undefined,
   ],
   wholeMonths: (v) => (!v.startDate || v.startDate.endsWith('-01')) && (!v.endDate || isLastDayOfMonth(parseISO(v.endDate))),
-  describe(v) {
-    const parts = [v.startDate && `from ${formatCalendarDate(v.startDate)}`, v.endDate && `to ${formatCalendarDate(v.endDate)}`];
+  describe(v, _facts, m) {
+    const parts = [
+      v.startDate && m.fromFilter(formatCalendarDate(v.startDate)),
+      v.endDate && m.toFilter(formatCalendarDate(v.endDate)),
+    ];
     return parts.filter(Boolean).join(', ') || null;
   },
-  fields: (v, { errors, rejected }) =>
+  fields: (v, { errors, rejected, messages }) =>
     DATE_FIELDS.map((field) => ({
       kind: 'date' as const,
       slot: field.key,
       name: field.param,
-      label: field.label,
+      label: messages[field.key],
       error: errors[field.key],
       value: v[field.key] ?? rejected[field.key] ?? '',
       min: MIN_DATE,
@@ -191,8 +196,10 @@ export const spikesFilter = defineFilter({
   onRuns: (v) => [v.spikesOnly ? sql`${executions.creditSpike} = true` : undefined],
   onCounts: (v, c) => [v.spikesOnly && c.insight ? sql`${c.creditSpike} = true` : undefined],
   insight: (v) => v.spikesOnly,
-  describe: (v) => (v.spikesOnly ? 'credit spikes only' : null),
-  fields: (v) => [{ kind: 'checkbox', id: 'xa-spikes', name: 'spikes', label: 'Credit spikes only', checked: v.spikesOnly }],
+  describe: (v, _facts, m) => (v.spikesOnly ? m.spikesFilter : null),
+  fields: (v, { messages }) => [
+    { kind: 'checkbox', id: 'xa-spikes', name: 'spikes', label: messages.spikesOnly, checked: v.spikesOnly },
+  ],
 });
 
 /** A kind of failure, as the digest groups them and the list filters by them. */
@@ -212,8 +219,8 @@ const PRINTABLE = /^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]*$/;
 const failurePart = z.string().max(200).regex(PRINTABLE);
 
 /** "google_calendar — 401 expired credential", as the digest names a failure. */
-export function failureLabel(failure: FailureKind): string {
-  return `${failure.tool || 'No tool call failed'} — ${failure.signature || 'No error message'}`;
+export function failureLabel(failure: FailureKind, m: Messages): string {
+  return m.failureName(failure.tool || m.noToolFailed, failure.signature || m.noErrorMessage);
 }
 
 /** Failed runs of one kind of failure, as the failure digest links to them. */
@@ -227,7 +234,7 @@ export const failureFilter = defineFilter({
     const tool = failurePart.safeParse(param(params, 'tool') ?? '');
     const signature = failurePart.safeParse(param(params, 'error') ?? '');
     if (tool.success && signature.success) return { value: { failure: { tool: tool.data, signature: signature.data } } };
-    return { value: { failure: null }, errors: { failure: 'That failure filter could not be used. Showing every run.' } };
+    return { value: { failure: null }, errors: { failure: 'failureInvalid' } };
   },
   write(v, params) {
     if (!v.failure) return;
@@ -249,22 +256,22 @@ export const failureFilter = defineFilter({
       ? [sql`${c.status} = 'failed'`, is(c.failedTool, bind('failedTool')), is(c.errorSignature, bind('errorSignature'))]
       : [],
   insight: (v) => v.failure !== null,
-  describe: (v) => (v.failure ? `failure ${failureLabel(v.failure)}` : null),
-  fields: (v, { errors, removeHref }) => [
+  describe: (v, _facts, m) => (v.failure ? m.failureFilter(failureLabel(v.failure, m)) : null),
+  fields: (v, { errors, removeHref, messages: m }) => [
     {
       kind: 'applied',
       slot: 'failure',
       error: errors.failure,
       applied: v.failure && {
-        label: 'Failure',
-        text: failureLabel(v.failure),
+        label: m.failure,
+        text: failureLabel(v.failure, m),
         // Kept with the form, so changing another filter keeps the failure.
         hidden: [
           { name: 'tool', value: v.failure.tool },
           { name: 'error', value: v.failure.signature },
         ],
         removeHref: removeHref(),
-        removeContext: ' the failure filter',
+        removeContext: ` ${m.removeFailure}`,
       },
     },
   ],

@@ -2,7 +2,7 @@
  * The list's state, parsed once from the URL. Everything downstream — the SQL filters, the
  * form's values, every link — is derived from the `ExecutionQuery` this returns, never from the
  * raw request. Bad input never throws: it falls back to the default and, where the user typed
- * something we could not use, carries a message for the field.
+ * something we could not use, carries the key of a message for the field.
  */
 import { z } from 'zod';
 import type { FieldErrors, Rejected } from './filter.js';

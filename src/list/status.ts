@@ -1,12 +1,6 @@
-/** A run's status as the page names and colours it. */
+/** A run's status as the page colours it; its name is the message table's. */
 import type { ExecutionStatus } from '../db/schema.js';
-
-export const STATUS_LABELS: Record<ExecutionStatus, string> = {
-  active: 'Active',
-  completed: 'Completed',
-  pending: 'Pending',
-  failed: 'Failed',
-};
+import type { Messages } from '../i18n/messages.js';
 
 /** The spec's badge colours: green Active, blue Completed, yellow Pending, red Failed. */
 export const STATUS_COLOURS: Record<ExecutionStatus, 'green' | 'blue' | 'yellow' | 'red'> = {
@@ -24,6 +18,6 @@ export interface StatusBadge {
   colour: (typeof STATUS_COLOURS)[ExecutionStatus];
 }
 
-export function statusBadge(status: ExecutionStatus): StatusBadge {
-  return { label: STATUS_LABELS[status], colour: STATUS_COLOURS[status] };
+export function statusBadge(status: ExecutionStatus, messages: Messages): StatusBadge {
+  return { label: messages.statuses[status], colour: STATUS_COLOURS[status] };
 }

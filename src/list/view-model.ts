@@ -7,13 +7,14 @@ import { bucketsOf, type ActivityRange } from './activity.js';
 import type { ExecutionList } from './execution-list.js';
 import type { RefreshView } from './live-refresh.js';
 import { RUNNING_LONG_FACTOR } from '../db/schema.js';
-import { formatCount, formatCredits, formatRatio, formatSpan, shorten } from '../lib/format.js';
-import { dateOfDay, dayOfDate, formatCalendarDate, formatDateTime } from '../lib/time-zone.js';
+import type { Messages } from '../i18n/messages.js';
+import { formatSpan, numberFormat, shorten } from '../lib/format.js';
+import { dateOfDay, dayOfDate, formatCalendarDate, formatCalendarMonth, formatDateTime } from '../lib/time-zone.js';
 import type { FormField } from './filter.js';
-import { describeFilters, ERROR_SLOTS, formFields, hasFilters } from './filter-set.js';
+import { describeFilters, ERROR_SLOTS, errorMessages, formFields, hasFilters } from './filter-set.js';
 import { SHOWN_ERROR_LENGTH, SHOWN_TITLE_LENGTH, type ExecutionRow } from './page-query.js';
 import { DEFAULT_QUERY, withQuery } from './query.js';
-import { STATUS_COLOURS, STATUS_LABELS, STATUS_ORDER, statusBadge, type StatusBadge } from './status.js';
+import { STATUS_COLOURS, STATUS_ORDER, statusBadge, type StatusBadge } from './status.js';
 import type { ActivityBucket } from './summary-query.js';
 
 export interface RowView {
@@ -104,6 +105,8 @@ export interface ResultsView {
 
 export interface ListView {
   title: string;
+  /** The words the views show, in the host's language. */
+  messages: Messages;
   /** "Failed in the last 7 days", in the organization's calendar: the spec's weekly review. */
   weeklyReviewHref: string;
   filters: FilterView;
@@ -116,20 +119,30 @@ export function conversationPath(basePath: string, conversationId: string): stri
   return `${basePath}/conversations/${encodeURIComponent(conversationId)}`;
 }
 
-function spikeText(row: ExecutionRow): string | null {
+function spikeText(row: ExecutionRow, m: Messages): string | null {
   if (!row.creditSpike || row.credits === null || !row.usualCredits) return null;
-  return `Credit spike: ${formatRatio(row.credits / row.usualCredits)}× usual`;
+  return m.creditSpike(numberFormat(m.locale).ratio(row.credits / row.usualCredits));
 }
 
-function runningLongText(row: ExecutionRow, now: Date): string | null {
+function runningLongText(row: ExecutionRow, now: Date, m: Messages): string | null {
   if (row.status !== 'active' || !row.usualDurationMs) return null;
   const running = now.getTime() - row.startedAt.getTime();
   if (running <= RUNNING_LONG_FACTOR * row.usualDurationMs) return null;
-  return `Running long (usually ${formatSpan(row.usualDurationMs)})`;
+  const { count } = numberFormat(m.locale);
+  return m.runningLong(formatSpan(row.usualDurationMs, (days) => m.days(days, count(days))));
 }
 
-/** `listSearch`: the list's query string ('' or '?…'), which each conversation link carries back. */
-function rowView(row: ExecutionRow, basePath: string, listSearch: string, timeZone: string, now: Date): RowView {
+/** What a row's cells need besides the row: where links go, when and in which words. */
+interface RowContext {
+  basePath: string;
+  /** The list's query string ('' or '?…'), which each conversation link carries back. */
+  listSearch: string;
+  timeZone: string;
+  now: Date;
+  messages: Messages;
+}
+
+function rowView(row: ExecutionRow, { basePath, listSearch, timeZone, now, messages: m }: RowContext): RowView {
   const startedAt = formatDateTime(row.startedAt, timeZone);
   const failed = row.status === 'failed';
   const conversation = conversationPath(basePath, row.conversationId) + listSearch;
@@ -143,50 +156,30 @@ function rowView(row: ExecutionRow, basePath: string, listSearch: string, timeZo
     schedule,
     startedAt,
     startedAtIso: row.startedAt.toISOString(),
-    status: statusBadge(row.status),
+    status: statusBadge(row.status, m),
     changing: row.status === 'active' || row.status === 'pending',
     error: error && error.text,
     fullErrorHref: error?.cut ? conversation : null,
-    failedTool: failed && row.failedTool ? `First failed tool: ${shorten(row.failedTool, SHOWN_TITLE_LENGTH).text}` : null,
-    credits: row.credits === null ? null : formatCredits(row.credits),
-    spike: spikeText(row),
-    runningLong: runningLongText(row, now),
+    failedTool: failed && row.failedTool ? m.failedToolNote(shorten(row.failedTool, SHOWN_TITLE_LENGTH).text) : null,
+    credits: row.credits === null ? null : numberFormat(m.locale).credits(row.credits),
+    spike: spikeText(row, m),
+    runningLong: runningLongText(row, now, m),
     conversationHref: conversation + jump,
-    conversationLabel: `View conversation: ${schedule}, ${startedAt}`,
+    conversationLabel: m.conversationLink(schedule, startedAt),
   };
 }
 
-function captionDetail(list: ExecutionList): string {
-  const summary = describeFilters(list.query, { agents: list.agents });
-  const filtered = summary ? `, filtered by ${summary}` : '';
-  return `${filtered}, newest first, page ${list.query.page} of ${list.pageCount}`;
+function captionDetail(list: ExecutionList, m: Messages): string {
+  return m.captionDetail(describeFilters(list.query, { agents: list.agents }, m) || null, list.query.page, list.pageCount);
 }
 
-const UNIT_TITLES = { day: 'day', week: 'week', month: 'month', year: 'year' } as const;
-
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
-function bucketLabel(start: string, unit: ActivityRange['unit']): string {
+function bucketLabel(start: string, unit: ActivityRange['unit'], m: Messages): string {
   if (unit === 'day') return formatCalendarDate(start);
-  if (unit === 'week') return `Week of ${formatCalendarDate(start)}`;
-  const year = start.slice(0, 4);
-  return unit === 'month' ? `${MONTHS[Number(start.slice(5, 7)) - 1]} ${year}` : year;
+  if (unit === 'week') return m.weekOf(formatCalendarDate(start));
+  return unit === 'month' ? formatCalendarMonth(start, m.locale) : start.slice(0, 4);
 }
 
-function activityView(list: ExecutionList, basePath: string): ActivityView | null {
+function activityView(list: ExecutionList, basePath: string, m: Messages): ActivityView | null {
   if (list.total === 0) return null;
   const { range, buckets } = list.activity;
   const runsAt = new Map<string, ActivityBucket[]>();
@@ -195,40 +188,42 @@ function activityView(list: ExecutionList, basePath: string): ActivityView | nul
     if (found) found.push(b);
     else runsAt.set(b.start, [b]);
   }
+  const { count } = numberFormat(m.locale);
   const bars = bucketsOf(range).map((bucket): BarView => {
     const found = runsAt.get(bucket.key) ?? [];
     const segments = STATUS_ORDER.flatMap((status) => {
       const runs = found.find((b) => b.status === status)?.runs ?? 0;
-      return runs ? [{ status: STATUS_LABELS[status], colour: STATUS_COLOURS[status], runs }] : [];
+      return runs ? [{ status: m.statuses[status], colour: STATUS_COLOURS[status], runs }] : [];
     });
     const total = segments.reduce((n, s) => n + s.runs, 0);
-    const label = bucketLabel(bucket.key, range.unit);
-    const detail = segments.map((s) => `${formatCount(s.runs)} ${s.status}`).join(', ');
+    const label = bucketLabel(bucket.key, range.unit, m);
+    const detail = segments.map((s) => m.statusRuns(s.status, count(s.runs))).join(', ');
     return {
       label,
       href: withQuery(basePath, { ...list.query, startDate: bucket.start, endDate: bucket.end, page: 1, cursor: null }),
       total,
       segments,
-      description: `${label}: ${formatCount(total)} ${total === 1 ? 'run' : 'runs'}${detail ? ` (${detail})` : ''}`,
+      description: `${label}: ${m.runs(total, count(total))}${detail ? ` (${detail})` : ''}`,
     };
   });
   const total = bars.reduce((n, b) => n + b.total, 0);
   const busiest = bars.reduce((a, b) => (b.total > a.total ? b : a));
   return {
-    title: `Runs per ${UNIT_TITLES[range.unit]}, ${formatCalendarDate(range.from)} to ${formatCalendarDate(range.to)}`,
-    titleDetail: `: ${formatCount(total)} runs; the most, ${formatCount(busiest.total)}, in ${busiest.label}. The list below gives each one.`,
+    title: m.chartTitle(range.unit, formatCalendarDate(range.from), formatCalendarDate(range.to)),
+    titleDetail: m.chartSummary(total, count(total), count(busiest.total), busiest.label),
     bars,
     max: Math.max(1, ...bars.map((b) => b.total)),
-    legend: STATUS_ORDER.map(statusBadge),
+    legend: STATUS_ORDER.map((status) => statusBadge(status, m)),
   };
 }
 
-export function totalText(total: number, credits: number): string {
-  const runs = `${formatCount(total)} ${total === 1 ? 'execution' : 'executions'} total`;
-  return `${runs} · ${formatCredits(credits)} ${credits === 1 ? 'credit' : 'credits'}`;
+/** "N executions total · X credits". */
+export function totalText(total: number, credits: number, m: Messages): string {
+  const format = numberFormat(m.locale);
+  return `${m.executionsTotal(total, format.count(total))} · ${m.creditsTotal(credits, format.credits(credits))}`;
 }
 
-export function buildListView(list: ExecutionList, basePath: string, timeZone: string): ListView {
+export function buildListView(list: ExecutionList, basePath: string, timeZone: string, messages: Messages): ListView {
   const { query } = list;
   // The arrows carry a keyset cursor — the last row for Next, the first for Previous — so every
   // page costs the same however deep; page 1 needs none.
@@ -246,12 +241,14 @@ export function buildListView(list: ExecutionList, basePath: string, timeZone: s
     query.page >= list.pageCount || !last
       ? null
       : withQuery(basePath, { ...query, page: query.page + 1, cursor: { direction: 'after', ...last.cursor } });
-  const pageSuffix = list.pageCount > 1 ? ` (page ${query.page} of ${list.pageCount})` : '';
   const weekAgo = dayOfDate(addDays(dateOfDay(list.today), -6));
   const firstPage = { ...query, page: 1, cursor: null };
   const canonicalHref = withQuery(basePath, query);
+  const fieldErrors = errorMessages(list.errors, messages);
+  const rows: RowContext = { basePath, listSearch: canonicalHref.slice(basePath.length), timeZone, now: list.now, messages };
   return {
-    title: `Executions${pageSuffix}`,
+    title: messages.listTitle(query.page, list.pageCount),
+    messages,
     weeklyReviewHref: withQuery(basePath, { ...DEFAULT_QUERY, status: 'failed', startDate: weekAgo, endDate: list.today }),
     canonicalHref,
     filters: {
@@ -259,22 +256,23 @@ export function buildListView(list: ExecutionList, basePath: string, timeZone: s
       clearHref: basePath,
       fields: formFields(query, {
         facts: { agents: list.agents },
-        errors: list.errors,
+        errors: fieldErrors,
         rejected: list.rejected,
+        messages,
         removeHref: (without) => withQuery(basePath, { ...firstPage, ...without }),
       }),
-      errors: ERROR_SLOTS.map((slot) => ({ slot, message: list.errors[slot] })),
+      errors: ERROR_SLOTS.map((slot) => ({ slot, message: fieldErrors[slot] })),
     },
     results: {
       // The query string once, not once per row.
-      rows: list.rows.map((r) => rowView(r, basePath, canonicalHref.slice(basePath.length), timeZone, list.now)),
-      totalText: totalText(list.total, list.credits),
+      rows: list.rows.map((r) => rowView(r, rows)),
+      totalText: totalText(list.total, list.credits, messages),
       csvHref: withQuery(`${basePath}/export.csv`, firstPage),
       digestHref: withQuery(`${basePath}/failures`, firstPage),
-      activity: activityView(list, basePath),
+      activity: activityView(list, basePath, messages),
       filtered: hasFilters(query),
       clearHref: basePath,
-      captionDetail: captionDetail(list),
+      captionDetail: captionDetail(list, messages),
       refresh: null,
       pagination: {
         page: query.page,

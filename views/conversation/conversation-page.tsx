@@ -1,10 +1,12 @@
 /** One run's conversation: a summary of the run, then its timeline with expandable tool calls. */
 import type { FC } from 'hono/jsx';
 import type { ConversationView, ShownText, StepView } from '../../src/conversation/view-model.js';
+import type { Messages } from '../../src/i18n/messages.js';
 import { Fragment, h } from '../../src/lib/jsx.js';
 import { NotYet } from '../shared/icons.js';
 
-const TEXT_STEP_TITLES = { scheduled_call: 'Scheduled call', final_response: 'Final response', error: 'Error' };
+const textStepTitle = (kind: 'scheduled_call' | 'final_response' | 'error', m: Messages) =>
+  kind === 'scheduled_call' ? m.scheduledCall : kind === 'final_response' ? m.finalResponse : m.error;
 
 /** What a field cut short says: how much of it shows, and where to get all of it. */
 const Cut: FC<{ shown: ShownText }> = ({ shown }) =>
@@ -24,11 +26,11 @@ const Payload: FC<{ title: string; shown: ShownText }> = ({ title, shown }) => (
   </>
 );
 
-const Step: FC<{ step: StepView }> = ({ step }) => {
+const Step: FC<{ step: StepView; messages: Messages }> = ({ step, messages: m }) => {
   if (step.kind !== 'tool_call') {
     return (
       <li class={step.kind === 'error' ? 'xa-step xa-step--error' : 'xa-step'} id={step.id}>
-        <h3 class="xa-step__title">{TEXT_STEP_TITLES[step.kind]}</h3>
+        <h3 class="xa-step__title">{textStepTitle(step.kind, m)}</h3>
         <p class="xa-step__meta">{step.at}</p>
         <p class="xa-prose">{step.content.text}</p>
         <Cut shown={step.content} />
@@ -39,55 +41,55 @@ const Step: FC<{ step: StepView }> = ({ step }) => {
     <li class="xa-step" id={step.id}>
       <details class="xa-tool-call" open={step.open}>
         <summary>
-          <span class="xa-tool-call__name">Tool call: {step.toolName}</span>{' '}
-          <strong class={`xa-tag xa-tag--${step.ok ? 'grey' : 'red'}`}>{step.ok ? 'OK' : 'Error'}</strong>
+          <span class="xa-tool-call__name">{m.toolCall(step.toolName)}</span>{' '}
+          <strong class={`xa-tag xa-tag--${step.ok ? 'grey' : 'red'}`}>{step.ok ? m.ok : m.error}</strong>
           {step.duration !== null && <span class="xa-step__meta"> {step.duration}</span>}
         </summary>
-        <Payload title="Input sent" shown={step.input} />
-        <Payload title="Response received" shown={step.output} />
+        <Payload title={m.inputSent} shown={step.input} />
+        <Payload title={m.responseReceived} shown={step.output} />
       </details>
     </li>
   );
 };
 
-export const ConversationPage: FC<{ view: ConversationView }> = ({ view }) => (
+export const ConversationPage: FC<{ view: ConversationView }> = ({ view, view: { messages: m } }) => (
   <div class="xa" hx-history-elt="true">
     <a class="xa-back-link" href={view.backHref}>
-      Back to executions
+      {m.backToExecutions}
     </a>
     <h1 class="xa-heading">{view.schedule}</h1>
     <dl class="xa-summary">
       <div>
-        <dt>Agent</dt>
-        <dd>{view.agentName ?? <span class="xa-removed">Agent removed</span>}</dd>
+        <dt>{m.agent}</dt>
+        <dd>{view.agentName ?? <span class="xa-removed">{m.agentRemoved}</span>}</dd>
       </div>
       <div>
-        <dt>Schedule</dt>
+        <dt>{m.schedule}</dt>
         <dd>
           {view.schedule} <span class="xa-secondary">({view.scheduleDetail})</span>
         </dd>
       </div>
       <div>
-        <dt>Status</dt>
+        <dt>{m.status}</dt>
         <dd>
           <strong class={`xa-tag xa-tag--${view.status.colour}`}>{view.status.label}</strong>
         </dd>
       </div>
       <div>
-        <dt>Started</dt>
+        <dt>{m.started}</dt>
         <dd>{view.startedAt}</dd>
       </div>
       <div>
-        <dt>Finished</dt>
-        <dd>{view.finishedAt ?? <NotYet text="Not finished" />}</dd>
+        <dt>{m.finished}</dt>
+        <dd>{view.finishedAt ?? <NotYet text={m.notFinished} />}</dd>
       </div>
       <div>
-        <dt>Credits</dt>
-        <dd>{view.credits ?? <NotYet text="Not calculated yet" />}</dd>
+        <dt>{m.credits}</dt>
+        <dd>{view.credits ?? <NotYet text={m.notCalculated} />}</dd>
       </div>
       {view.error !== null && (
         <div>
-          <dt>Error</dt>
+          <dt>{m.error}</dt>
           <dd class="xa-prose">
             {view.error.text}
             <Cut shown={view.error} />
@@ -96,26 +98,26 @@ export const ConversationPage: FC<{ view: ConversationView }> = ({ view }) => (
       )}
       {view.failedTool !== null && (
         <div>
-          <dt>First failed tool</dt>
+          <dt>{m.firstFailedTool}</dt>
           <dd>{view.failedTool}</dd>
         </div>
       )}
     </dl>
-    <h2 class="xa-subheading">Timeline</h2>
+    <h2 class="xa-subheading">{m.timeline}</h2>
     <ol class="xa-timeline">
       {view.steps.map((step) => (
-        <Step step={step} />
+        <Step step={step} messages={m} />
       ))}
     </ol>
   </div>
 );
 
-export const NotFoundPage: FC<{ backHref: string }> = ({ backHref }) => (
+export const NotFoundPage: FC<{ backHref: string; messages: Messages }> = ({ backHref, messages: m }) => (
   <div class="xa">
-    <h1 class="xa-heading">Conversation not found</h1>
-    <p>There is no execution with that conversation in your organization.</p>
+    <h1 class="xa-heading">{m.conversationNotFound}</h1>
+    <p>{m.conversationNotFoundHint}</p>
     <p>
-      <a href={backHref}>Back to executions</a>
+      <a href={backHref}>{m.backToExecutions}</a>
     </p>
   </div>
 );

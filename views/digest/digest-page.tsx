@@ -3,38 +3,38 @@ import type { FC } from 'hono/jsx';
 import type { DigestView } from '../../src/digest/view-model.js';
 import { h } from '../../src/lib/jsx.js';
 
-export const DigestPage: FC<{ view: DigestView }> = ({ view }) => (
+export const DigestPage: FC<{ view: DigestView }> = ({ view, view: { messages: m } }) => (
   <div class="xa">
     <a class="xa-back-link" href={view.backHref}>
-      Back to executions
+      {m.backToExecutions}
     </a>
-    <h1 class="xa-heading">Failures by tool and error</h1>
+    <h1 class="xa-heading">{m.failureDigest}</h1>
     {view.errors.map((message) => (
       <p class="xa-error-message">
-        <span class="xa-visually-hidden">Error: </span>
+        <span class="xa-visually-hidden">{m.errorPrefix}</span>
         {message}
       </p>
     ))}
     <p>{view.filterText}</p>
     {view.groups.length === 0 ? (
       <div class="xa-empty">
-        <p class="xa-empty__title">No failed runs match these filters.</p>
+        <p class="xa-empty__title">{m.noFailedRuns}</p>
       </div>
     ) : (
       <div class="xa-table-scroll" role="region" aria-labelledby="xa-digest-caption" tabindex={0}>
         <table class="xa-table">
           <caption id="xa-digest-caption" class="xa-table__caption">
-            Failures, most runs first
+            {m.digestCaption}
           </caption>
           <thead>
             <tr>
-              <th scope="col">First failed tool</th>
-              <th scope="col">Error</th>
+              <th scope="col">{m.firstFailedTool}</th>
+              <th scope="col">{m.error}</th>
               <th scope="col" class="xa-numeric">
-                Runs
+                {m.runsColumn}
               </th>
               <th scope="col" class="xa-numeric">
-                Agents
+                {m.agentsColumn}
               </th>
             </tr>
           </thead>
@@ -56,6 +56,6 @@ export const DigestPage: FC<{ view: DigestView }> = ({ view }) => (
         </table>
       </div>
     )}
-    {view.truncated && <p>Only the 50 failures with the most runs are shown. Narrow the filters to see others.</p>}
+    {view.truncatedNote !== null && <p>{view.truncatedNote}</p>}
   </div>
 );

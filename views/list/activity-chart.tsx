@@ -5,6 +5,7 @@
  */
 import type { FC } from 'hono/jsx';
 import { h } from '../../src/lib/jsx.js';
+import type { Messages } from '../../src/i18n/messages.js';
 import type { ActivityView } from '../../src/list/view-model.js';
 
 /** The chart's region: outside the results, so paging leaves it alone. */
@@ -34,7 +35,7 @@ function stackedPaths(activity: ActivityView): { colour: string; d: string }[] {
     .filter((p) => p.d !== '');
 }
 
-export const ActivityChart: FC<{ activity: ActivityView }> = ({ activity }) => {
+export const ActivityChart: FC<{ activity: ActivityView; messages: Messages }> = ({ activity, messages }) => {
   const first = activity.bars[0]!;
   const last = activity.bars.at(-1)!;
   return (
@@ -74,7 +75,7 @@ export const ActivityChart: FC<{ activity: ActivityView }> = ({ activity }) => {
         ))}
       </ul>
       <details class="xa-activity__details">
-        <summary>Show the figures as a list</summary>
+        <summary>{messages.showFigures}</summary>
         <ul class="xa-activity__list">
           {activity.bars.map((bar) => (
             <li>

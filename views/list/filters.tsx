@@ -6,6 +6,7 @@
  */
 import type { Child, FC } from 'hono/jsx';
 import { Fragment, h } from '../../src/lib/jsx.js';
+import type { Messages } from '../../src/i18n/messages.js';
 import type { FormField } from '../../src/list/filter.js';
 import type { FilterView } from '../../src/list/view-model.js';
 import { RESULTS_ID } from './results.js';
@@ -19,11 +20,16 @@ const controlId = (slot: string) => `xa-${slot}`;
  * Always present, empty when there is nothing to say, so the control's aria-describedby always
  * points somewhere and a swap can refill it out of band.
  */
-export const FieldError: FC<{ slot: string; message: string | undefined; oob?: boolean }> = ({ slot, message, oob }) => (
+export const FieldError: FC<{ slot: string; message: string | undefined; prefix: string; oob?: boolean }> = ({
+  slot,
+  message,
+  prefix,
+  oob,
+}) => (
   <p id={errorId(slot)} class="xa-error-message" {...(oob ? { 'hx-swap-oob': 'true' } : {})}>
     {message !== undefined && (
       <>
-        <span class="xa-visually-hidden">Error: </span>
+        <span class="xa-visually-hidden">{prefix}</span>
         {message}
       </>
     )}
@@ -31,26 +37,27 @@ export const FieldError: FC<{ slot: string; message: string | undefined; oob?: b
 );
 
 /** The error slots a fragment response refreshes out of band. */
-export const FieldErrorsOob: FC<{ errors: FilterView['errors'] }> = ({ errors }) => (
+export const FieldErrorsOob: FC<{ errors: FilterView['errors']; messages: Messages }> = ({ errors, messages }) => (
   <>
     {errors.map(({ slot, message }) => (
-      <FieldError slot={slot} message={message} oob />
+      <FieldError slot={slot} message={message} prefix={messages.errorPrefix} oob />
     ))}
   </>
 );
 
 /** A labelled control with its error slot between label and control, as GOV.UK places it. */
-const Labelled: FC<{ slot: string; label: string; error: string | undefined; children: Child }> = ({
+const Labelled: FC<{ slot: string; label: string; error: string | undefined; messages: Messages; children: Child }> = ({
   slot,
   label,
   error,
+  messages,
   children,
 }) => (
   <div class="xa-field">
     <label class="xa-label" for={controlId(slot)}>
       {label}
     </label>
-    <FieldError slot={slot} message={error} />
+    <FieldError slot={slot} message={error} prefix={messages.errorPrefix} />
     {children}
   </div>
 );
@@ -66,11 +73,11 @@ const controlAttributes = (slot: string, name: string) => ({
   'aria-describedby': errorId(slot),
 });
 
-const Field: FC<{ field: FormField }> = ({ field }) => {
+const Field: FC<{ field: FormField; messages: Messages }> = ({ field, messages }) => {
   switch (field.kind) {
     case 'select':
       return (
-        <Labelled slot={field.slot} label={field.label} error={field.error}>
+        <Labelled slot={field.slot} label={field.label} error={field.error} messages={messages}>
           <select class="xa-select" {...controlAttributes(field.slot, field.name)}>
             {field.options.map((o) => (
               <option value={o.value} selected={o.selected}>
@@ -82,7 +89,7 @@ const Field: FC<{ field: FormField }> = ({ field }) => {
       );
     case 'date':
       return (
-        <Labelled slot={field.slot} label={field.label} error={field.error}>
+        <Labelled slot={field.slot} label={field.label} error={field.error} messages={messages}>
           <input
             type="date"
             class="xa-input"
@@ -105,7 +112,7 @@ const Field: FC<{ field: FormField }> = ({ field }) => {
     case 'applied':
       return (
         <div class={`xa-selected-${field.slot}`}>
-          <FieldError slot={field.slot} message={field.error} />
+          <FieldError slot={field.slot} message={field.error} prefix={messages.errorPrefix} />
           {field.applied !== null && (
             <p>
               {field.applied.hidden.map((input) => (
@@ -113,7 +120,8 @@ const Field: FC<{ field: FormField }> = ({ field }) => {
               ))}
               {field.applied.label}: <strong>{field.applied.text}</strong>{' '}
               <a href={field.applied.removeHref}>
-                Remove<span class="xa-visually-hidden">{field.applied.removeContext}</span>
+                {messages.remove}
+                <span class="xa-visually-hidden">{field.applied.removeContext}</span>
               </a>
             </p>
           )}
@@ -122,14 +130,14 @@ const Field: FC<{ field: FormField }> = ({ field }) => {
   }
 };
 
-export const Filters: FC<{ filters: FilterView }> = ({ filters }) => (
+export const Filters: FC<{ filters: FilterView; messages: Messages }> = ({ filters, messages }) => (
   <form
     id={FILTERS_ID}
     class="xa-filters"
     method="get"
     action={filters.action}
     role="search"
-    aria-label="Filter executions"
+    aria-label={messages.filtersLabel}
     hx-get={filters.action}
     hx-trigger="change delay:400ms, submit"
     hx-target={`#${RESULTS_ID}`}
@@ -138,14 +146,14 @@ export const Filters: FC<{ filters: FilterView }> = ({ filters }) => (
     hx-sync="this:replace"
   >
     {filters.fields.map((field) => (
-      <Field field={field} />
+      <Field field={field} messages={messages} />
     ))}
     <div class="xa-filters__actions">
       <button type="submit" class="xa-button">
-        Apply
+        {messages.apply}
       </button>
       <a class="xa-link" href={filters.clearHref}>
-        Clear filters
+        {messages.clearFilters}
       </a>
     </div>
   </form>

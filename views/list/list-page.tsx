@@ -18,20 +18,22 @@ export const STATUS_ID = 'xa-live-total';
 export const ListPage: FC<{ view: ListView }> = ({ view }) => (
   <div class="xa" hx-history-elt="true" hx-history="false">
     <div class="xa-header">
-      <h1 class="xa-heading">Executions</h1>
+      <h1 class="xa-heading">{view.messages.executions}</h1>
       <a id="xa-weekly-review" class="xa-button xa-button--secondary" href={view.weeklyReviewHref}>
-        Failed in the last 7 days
+        {view.messages.weeklyReview}
       </a>
     </div>
-    <Filters filters={view.filters} />
+    <Filters filters={view.filters} messages={view.messages} />
     {/* Outside the swapped region so it persists: each swap updates its text and screen readers
         announce the new total politely. */}
     <p id={STATUS_ID} class="xa-visually-hidden" role="status">
       {view.results.totalText}
     </p>
-    <div id={ACTIVITY_ID}>{view.results.activity !== null && <ActivityChart activity={view.results.activity} />}</div>
+    <div id={ACTIVITY_ID}>
+      {view.results.activity !== null && <ActivityChart activity={view.results.activity} messages={view.messages} />}
+    </div>
     <div id={RESULTS_ID} class="xa-results">
-      <Results results={view.results} />
+      <Results results={view.results} messages={view.messages} />
     </div>
   </div>
 );
@@ -40,15 +42,15 @@ export const ListPage: FC<{ view: ListView }> = ({ view }) => (
 export const ListFragment: FC<{ view: ListView }> = ({ view }) => (
   <>
     <title>{view.title}</title>
-    <Results results={view.results} />
+    <Results results={view.results} messages={view.messages} />
     <p id={STATUS_ID} hx-swap-oob="innerHTML">
       {view.results.totalText}
     </p>
-    <FieldErrorsOob errors={view.filters.errors} />
+    <FieldErrorsOob errors={view.filters.errors} messages={view.messages} />
     {/* Paging never changes the chart (the filters are the same): only page 1 sends it again. */}
     {view.results.pagination.page === 1 && (
       <div id={ACTIVITY_ID} hx-swap-oob="innerHTML">
-        {view.results.activity !== null && <ActivityChart activity={view.results.activity} />}
+        {view.results.activity !== null && <ActivityChart activity={view.results.activity} messages={view.messages} />}
       </div>
     )}
   </>

@@ -4,6 +4,7 @@
  */
 import type { FC } from 'hono/jsx';
 import { Fragment, h } from '../../src/lib/jsx.js';
+import type { Messages } from '../../src/i18n/messages.js';
 import type { PaginationView, ResultsView, RowView } from '../../src/list/view-model.js';
 import type { RefreshView } from '../../src/list/live-refresh.js';
 import { AlertIcon, ClockIcon, EyeIcon, NextIcon, NotYet, PreviousIcon, SpikeIcon } from '../shared/icons.js';
@@ -20,7 +21,7 @@ const swapInto = (href: string) => ({
   'hx-push-url': 'true',
 });
 
-const Status: FC<{ row: RowView }> = ({ row }) => {
+const Status: FC<{ row: RowView; messages: Messages }> = ({ row, messages: m }) => {
   const popoverId = `xa-error-${row.id}`;
   return (
     <div class="xa-status">
@@ -40,21 +41,19 @@ const Status: FC<{ row: RowView }> = ({ row }) => {
             popovertarget={popoverId}
             popovertargetaction="show"
             interestfor={popoverId}
-            aria-label={`Show error: ${row.schedule}, ${row.startedAt}`}
+            aria-label={m.showError(row.schedule, row.startedAt)}
           >
             <AlertIcon />
           </button>
           <div id={popoverId} popover="auto" class="xa-error-popover">
-            <p class="xa-error-popover__title">Error</p>
+            <p class="xa-error-popover__title">{m.error}</p>
             {row.failedTool !== null && <p class="xa-error-popover__tool">{row.failedTool}</p>}
             <p class="xa-error-popover__text">{row.error}</p>
             {row.fullErrorHref !== null && (
               <p>
                 <a href={row.fullErrorHref}>
-                  Show the full error
-                  <span class="xa-visually-hidden">
-                    : {row.schedule}, {row.startedAt}
-                  </span>
+                  {m.showFullError}
+                  <span class="xa-visually-hidden">{m.fullErrorContext(row.schedule, row.startedAt)}</span>
                 </a>
               </p>
             )}
@@ -65,18 +64,18 @@ const Status: FC<{ row: RowView }> = ({ row }) => {
   );
 };
 
-const Row: FC<{ row: RowView }> = ({ row }) => (
+const Row: FC<{ row: RowView; messages: Messages }> = ({ row, messages: m }) => (
   <tr>
-    <td>{row.agentName ?? <span class="xa-removed">Agent removed</span>}</td>
+    <td>{row.agentName ?? <span class="xa-removed">{m.agentRemoved}</span>}</td>
     <td>{row.schedule}</td>
     <td class="xa-nowrap">
       <time datetime={row.startedAtIso}>{row.startedAt}</time>
     </td>
     <td>
-      <Status row={row} />
+      <Status row={row} messages={m} />
     </td>
     <td class="xa-numeric">
-      {row.credits ?? <NotYet text="Not calculated yet" />}
+      {row.credits ?? <NotYet text={m.notCalculated} />}
       {row.spike !== null && (
         <span class="xa-flag xa-flag--spike">
           <SpikeIcon />
@@ -85,7 +84,7 @@ const Row: FC<{ row: RowView }> = ({ row }) => (
       )}
     </td>
     <td>
-      <a id={`xa-view-${row.id}`} class="xa-icon-link" href={row.conversationHref} title="View conversation">
+      <a id={`xa-view-${row.id}`} class="xa-icon-link" href={row.conversationHref} title={m.viewConversation}>
         <EyeIcon />
         <span class="xa-visually-hidden">{row.conversationLabel}</span>
       </a>
@@ -93,26 +92,24 @@ const Row: FC<{ row: RowView }> = ({ row }) => (
   </tr>
 );
 
-const Pagination: FC<{ pagination: PaginationView }> = ({ pagination: p }) => (
-  <nav class="xa-pagination" aria-label="Pagination">
+const Pagination: FC<{ pagination: PaginationView; messages: Messages }> = ({ pagination: p, messages: m }) => (
+  <nav class="xa-pagination" aria-label={m.pagination}>
     {p.previousHref !== null && (
       <a id="xa-page-previous" class="xa-icon-link" href={p.previousHref} rel="prev" {...swapInto(p.previousHref)}>
         <PreviousIcon />
-        <span class="xa-visually-hidden">Previous page</span>
+        <span class="xa-visually-hidden">{m.previousPage}</span>
       </a>
     )}
     <span class="xa-pagination__current">
       <span aria-hidden="true">
         {p.page} / {p.pageCount}
       </span>
-      <span class="xa-visually-hidden">
-        Page {p.page} of {p.pageCount}
-      </span>
+      <span class="xa-visually-hidden">{m.pageOf(p.page, p.pageCount)}</span>
     </span>
     {p.nextHref !== null && (
       <a id="xa-page-next" class="xa-icon-link" href={p.nextHref} rel="next" {...swapInto(p.nextHref)}>
         <NextIcon />
-        <span class="xa-visually-hidden">Next page</span>
+        <span class="xa-visually-hidden">{m.nextPage}</span>
       </a>
     )}
   </nav>
@@ -134,49 +131,50 @@ export const Refresh: FC<{ refresh: RefreshView }> = ({ refresh }) => (
   />
 );
 
-const Empty: FC<{ results: ResultsView }> = ({ results }) => (
+const Empty: FC<{ results: ResultsView; messages: Messages }> = ({ results, messages: m }) => (
   <div class="xa-empty">
     {results.filtered ? (
       <>
-        <p class="xa-empty__title">No executions match these filters.</p>
+        <p class="xa-empty__title">{m.noMatches}</p>
         <p>
           <a id="xa-empty-clear" href={results.clearHref}>
-            Clear filters
+            {m.clearFilters}
           </a>{' '}
-          to see every execution.
+          {m.clearToSeeAll}
         </p>
       </>
     ) : (
-      <p class="xa-empty__title">No executions yet. Runs appear here when a schedule fires.</p>
+      <p class="xa-empty__title">{m.noExecutionsYet}</p>
     )}
   </div>
 );
 
-export const Results: FC<{ results: ResultsView }> = ({ results }) => (
+export const Results: FC<{ results: ResultsView; messages: Messages }> = ({ results, messages: m }) => (
   <>
     {results.rows.length === 0 ? (
-      <Empty results={results} />
+      <Empty results={results} messages={m} />
     ) : (
       <div id="xa-table-scroll" class="xa-table-scroll" role="region" aria-labelledby={CAPTION_ID} tabindex={0}>
         <table class="xa-table">
           <caption id={CAPTION_ID} class="xa-table__caption" tabindex={-1}>
-            Executions<span class="xa-visually-hidden">{results.captionDetail}</span>
+            {m.executions}
+            <span class="xa-visually-hidden">{results.captionDetail}</span>
           </caption>
           <thead>
             <tr>
-              <th scope="col">Agent</th>
-              <th scope="col">Schedule</th>
-              <th scope="col">Date/Time</th>
-              <th scope="col">Status</th>
+              <th scope="col">{m.agent}</th>
+              <th scope="col">{m.schedule}</th>
+              <th scope="col">{m.dateTime}</th>
+              <th scope="col">{m.status}</th>
               <th scope="col" class="xa-numeric">
-                Credits
+                {m.credits}
               </th>
-              <th scope="col">Actions</th>
+              <th scope="col">{m.actions}</th>
             </tr>
           </thead>
           <tbody>
             {results.rows.map((row) => (
-              <Row row={row} />
+              <Row row={row} messages={m} />
             ))}
           </tbody>
         </table>
@@ -186,13 +184,13 @@ export const Results: FC<{ results: ResultsView }> = ({ results }) => (
       <div class="xa-footer__start">
         <p class="xa-total">{results.totalText}</p>
         <a id="xa-csv" class="xa-csv-link" href={results.csvHref}>
-          Download CSV
+          {m.downloadCsv}
         </a>
         <a id="xa-digest" href={results.digestHref}>
-          Failures by tool and error
+          {m.failureDigest}
         </a>
       </div>
-      <Pagination pagination={results.pagination} />
+      <Pagination pagination={results.pagination} messages={m} />
     </div>
     {results.refresh !== null && <Refresh refresh={results.refresh} />}
   </>

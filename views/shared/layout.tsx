@@ -17,6 +17,8 @@ export interface PageAssets {
 
 export interface LayoutProps {
   title: string;
+  /** The language of the module's words (its message table's locale), for `<html lang>`. */
+  lang: string;
   assets: PageAssets;
   children?: Child;
 }
@@ -30,10 +32,15 @@ export const AssetTags: FC<{ assets: PageAssets }> = ({ assets }) => (
   </>
 );
 
-export const Document: FC<{ title: string; head?: Child; children?: Child }> = ({ title, head, children }) => (
+export const Document: FC<{ title: string; lang: string; head?: Child; children?: Child }> = ({
+  title,
+  lang,
+  head,
+  children,
+}) => (
   <>
     {raw('<!doctype html>')}
-    <html lang="en">
+    <html lang={lang}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -48,10 +55,10 @@ export const Document: FC<{ title: string; head?: Child; children?: Child }> = (
 );
 
 /** Used when the host has no layout of its own. */
-export const ModuleLayout: Layout = ({ title, assets, children }) => (
-  <Document title={title} head={<AssetTags assets={assets} />}>
+export const ModuleLayout: FC<LayoutProps & { skipLink: string }> = ({ title, lang, skipLink, assets, children }) => (
+  <Document title={title} lang={lang} head={<AssetTags assets={assets} />}>
     <a class="xa-skip-link" href="#xa-main">
-      Skip to main content
+      {skipLink}
     </a>
     <main id="xa-main" class="xa-main" tabindex={-1}>
       {children}

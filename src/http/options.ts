@@ -1,0 +1,88 @@
+/** What a host passes to createExecutionsAdmin, and what its middleware provides. */
+import type { Context } from 'hono';
+import type { ExecutionsDatabase } from '../db/database.js';
+import type { Messages } from '../i18n/messages.js';
+import type { Layout } from '../../views/shared/layout.js';
+import type { AdmissionLimit } from './admission.js';
+import type { OnError } from './report-error.js';
+import type { SecurityHeadersOptions } from './security-headers.js';
+
+/** What the host's middleware provides: `c.set('organizationId', …)` from its own auth. */
+export interface ExecutionsAdminVariables {
+  organizationId?: string;
+}
+
+export type ExecutionsAdminEnv = { Variables: ExecutionsAdminVariables };
+
+/** The signed-in organization as the host knows it. */
+export interface OrganizationRef {
+  id: string;
+  /** IANA time zone; when omitted, the one recorded for the organization, else UTC. */
+  timeZone?: string;
+}
+
+export interface ExecutionsAdminOptions {
+  /** A Drizzle Postgres database (any driver), or a connection string for postgres.js. */
+  db: ExecutionsDatabase | string;
+  /**
+   * Reads the signed-in organization from the host's context. Default: the `organizationId`
+   * context variable. Return null (or nothing) when no one is signed in.
+   */
+  organization?: (c: Context) => OrganizationRef | null | undefined | Promise<OrganizationRef | null | undefined>;
+  /**
+   * Renders the module's pages inside the host's document; must place `<AssetTags>` in its
+   * head. Without it, a host that set up hono's `jsxRenderer` gets `c.render(content, { title })`
+   * (asset tags at the top of the content), and a host with neither gets the module's own page.
+   */
+  layout?: Layout;
+  /** Serve htmx from the module (default). Turn off when the host page already loads htmx 2 or 4. */
+  serveHtmx?: boolean;
+  /** How often the list refreshes itself while it shows Active or Pending runs. */
+  refreshSeconds?: number;
+  /**
+   * Content-Security-Policy, nosniff, Referrer-Policy and X-Frame-Options on every response
+   * (default). Pass `{ sources }` to add what the host's layout loads, or false when the host
+   * sets its own. A policy the host sets before the module answers is kept; one set after wins.
+   */
+  securityHeaders?: boolean | SecurityHeadersOptions;
+  /**
+   * The request's CSP nonce, put on the module's style and script tags and in its own policy.
+   * Default: the one hono's `secureHeaders()` made for `NONCE` (`secureHeadersNonce`), if any.
+   */
+  nonce?: (c: Context) => string | undefined;
+  /**
+   * Milliseconds a request may wait for the database, queueing for a connection included, before
+   * it answers 503. Default: 1500 (`DEFAULT_DEADLINE_MS`), half a second under the default connect
+   * and statement timeouts.
+   */
+  deadlineMs?: number;
+  /**
+   * How many requests of each kind may read the database at once, and wait for a turn; more are
+   * answered 503 at once. Keep the sum of `concurrent` below the connection pool's size, so that
+   * writes on the same pool always find a connection. Default: lists (the list and the digest) 4
+   * at once and 16 waiting, exports (CSV downloads, for as long as they stream) 2 and 4,
+   * conversations 2 and 16.
+   */
+  admission?: Partial<Record<RequestKind, AdmissionLimit>>;
+  /**
+   * Called with every error the module answers with its error page, and that page's status: 500
+   * for a fault, 503 for the database unavailable or a request past its deadline or admission.
+   * Default: console.error. Not awaited; what it throws or rejects is logged.
+   */
+  onError?: OnError;
+  /**
+   * Every word the pages show, and the locale of their numbers and `lang`: a complete table such
+   * as `ptBR`, or one spread over it with a few words changed. Default: English (`en`). The CSV
+   * export stays English whatever the table.
+   */
+  messages?: Messages;
+}
+
+/** The kinds of request that take turns to read the database (see admission.ts). */
+export type RequestKind = 'lists' | 'exports' | 'conversations';
+
+export const DEFAULT_ADMISSION: Record<RequestKind, AdmissionLimit> = {
+  lists: { concurrent: 4, queued: 16 },
+  exports: { concurrent: 2, queued: 4 },
+  conversations: { concurrent: 2, queued: 16 },
+};

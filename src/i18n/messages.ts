@@ -1,0 +1,193 @@
+/**
+ * Every word the module's pages show, as a table a host can replace:
+ * `createExecutionsAdmin({ db, messages: ptBR })`. English (en.ts, the spec's labels) is the
+ * default; Brazilian Portuguese (pt-BR.ts) ships with it. A table is complete or it does not
+ * type-check; to change a few words, spread one: `{ ...ptBR, weeklyReview: '…' }`.
+ *
+ * Functions take what they put in their text. A count comes twice: as a number, which chooses the
+ * plural, and as the locale writes it ("1,234" or "1.234"), which is what to show. Dates come
+ * written dd/MM/yyyy (the spec's format in English and Portuguese alike).
+ *
+ * The CSV export does not use the table: its header row and cells stay English, for the programs
+ * that read it.
+ */
+import type { ExecutionStatus, ScheduleKind } from '../db/schema.js';
+
+/** A count in words: `n` chooses the form, `count` is n as the locale writes it. */
+export type Counted = (n: number, count: string) => string;
+
+/** A count followed by its noun, singular for one: "1 run", "1,234 runs". */
+export const plural =
+  (one: string, many: string): Counted =>
+  (n, count) =>
+    `${count} ${n === 1 ? one : many}`;
+
+/** A run's list row named in words: the schedule and when it started. */
+type OfRun = (schedule: string, startedAt: string) => string;
+
+/** Why a list filter's input was not applied; the message is shown by the field. */
+export interface FieldErrorMessages {
+  agentInvalid: string;
+  /** An agent id that is not the organization's (another's, or a deleted bookmark's). */
+  agentNotFound: string;
+  statusInvalid: string;
+  startDateInvalid: string;
+  endDateInvalid: string;
+  datesOutOfOrder: string;
+  failureInvalid: string;
+}
+
+export type FieldErrorKey = keyof FieldErrorMessages;
+
+/** The conversation fields a page may cut short, each with a download of the whole. */
+export type WholeField = 'prompt' | 'input' | 'response' | 'errorMessage';
+
+export interface Messages {
+  /** BCP 47 tag: the document's `lang`, and how numbers and month names are written. */
+  locale: string;
+
+  // The document and the page titles.
+  skipLink: string;
+  /** The list's heading, its table's caption, and the heading of the error pages. */
+  executions: string;
+  /** The list's title: "Executions", with its page when there are several. */
+  listTitle: (page: number, pageCount: number) => string;
+  /** The other pages' titles: "Failures by tool and error – Executions". */
+  pageTitle: (title: string) => string;
+  signInRequired: string;
+  signInHint: string;
+  /** A page or results region that failed: the database is unavailable or overloaded. */
+  unavailable: string;
+  /** A page or results region that failed for any other reason. */
+  loadFailed: string;
+  tryAgain: string;
+
+  // The list's header and filters.
+  weeklyReview: string;
+  filtersLabel: string;
+  agent: string;
+  allAgents: string;
+  /** A deleted agent, in place of its name. */
+  agentRemoved: string;
+  status: string;
+  allStatuses: string;
+  statuses: Record<ExecutionStatus, string>;
+  startDate: string;
+  endDate: string;
+  spikesOnly: string;
+  /** The label of a failure filter applied from the digest. */
+  failure: string;
+  remove: string;
+  /** Read after "Remove" by screen readers. */
+  removeFailure: string;
+  apply: string;
+  clearFilters: string;
+  /** Read before a field's message by screen readers, its separator included. */
+  errorPrefix: string;
+  fieldErrors: FieldErrorMessages;
+
+  // The filters in words, in the caption and the digest: "status Failed, from 01/11/2026".
+  agentFilter: (agent: string) => string;
+  statusFilter: (status: string) => string;
+  fromFilter: (date: string) => string;
+  toFilter: (date: string) => string;
+  spikesFilter: string;
+  failureFilter: (failure: string) => string;
+  /** A failure named by its first failed tool and its error: "google_calendar — 401 expired credential". */
+  failureName: (tool: string, error: string) => string;
+  noToolFailed: string;
+  noErrorMessage: string;
+
+  // The activity chart.
+  /** "Runs per day, 01/11/2026 to 29/11/2026". */
+  chartTitle: (unit: 'day' | 'week' | 'month' | 'year', from: string, to: string) => string;
+  /** Read after the title: ": 1,234 runs; the most, 80, in 12/11/2026. The list below gives each one." */
+  chartSummary: (runs: number, count: string, most: string, busiest: string) => string;
+  /** A week's bar, by its Monday. */
+  weekOf: (date: string) => string;
+  runs: Counted;
+  /** One status's share of a bar: "30 Completed". */
+  statusRuns: (status: string, count: string) => string;
+  showFigures: string;
+
+  // The results table.
+  /** Read after the caption: ", filtered by status Failed, newest first, page 1 of 3". */
+  captionDetail: (filters: string | null, page: number, pageCount: number) => string;
+  schedule: string;
+  dateTime: string;
+  credits: string;
+  actions: string;
+  /** The dash of credits not calculated yet, for screen readers. */
+  notCalculated: string;
+  showError: OfRun;
+  error: string;
+  /** A Failed run's revealed error: the tool whose call failed first. */
+  failedToolNote: (tool: string) => string;
+  showFullError: string;
+  /** Read after "Show the full error": ": Daily digest, 10/03/2026 12:30". */
+  fullErrorContext: OfRun;
+  /** "Credit spike: 4.5× usual". */
+  creditSpike: (ratio: string) => string;
+  /** "Running long (usually 3 min)". */
+  runningLong: (usual: string) => string;
+  /** A span of days; shorter ones are written in s, min and h. */
+  days: Counted;
+  viewConversation: string;
+  /** The eye link's name: "View conversation: Daily digest, 10/03/2026 12:30". */
+  conversationLink: OfRun;
+  noMatches: string;
+  /** After the "Clear filters" link, when nothing matches. */
+  clearToSeeAll: string;
+  noExecutionsYet: string;
+  /** "45 executions total". */
+  executionsTotal: Counted;
+  /** "1,234.5 credits". */
+  creditsTotal: Counted;
+  downloadCsv: string;
+  pagination: string;
+  previousPage: string;
+  nextPage: string;
+  pageOf: (page: number, pageCount: number) => string;
+
+  // The failure digest.
+  failureDigest: string;
+  backToExecutions: string;
+  /** What the digest counts: "Failed runs filtered by agent Sales.", or every failed run. */
+  digestScope: (filters: string | null) => string;
+  noFailedRuns: string;
+  digestCaption: string;
+  firstFailedTool: string;
+  runsColumn: string;
+  agentsColumn: string;
+  agents: Counted;
+  /** Read after a group's "14 runs" link: "failed at google_calendar — 401 expired credential". */
+  failedAt: (failure: string) => string;
+  /** Under a digest that shows only its `limit` largest groups. */
+  digestTruncated: (limit: number) => string;
+
+  // The conversation page.
+  started: string;
+  finished: string;
+  notFinished: string;
+  scheduleKinds: Record<ScheduleKind, string>;
+  timeline: string;
+  scheduledCall: string;
+  finalResponse: string;
+  toolCall: (tool: string) => string;
+  /** A tool call recorded without a tool name. */
+  unknownTool: string;
+  ok: string;
+  inputSent: string;
+  responseReceived: string;
+  /** A tool input or output recorded as null. */
+  nothing: string;
+  noErrorRecorded: string;
+  /** Sizes under a kilobyte; larger ones are written in KB, MB and GB. */
+  bytes: Counted;
+  /** Under a field cut short: "Showing the first 16.4 KB of 10.5 MB." */
+  cutNotice: (shown: string, size: string) => string;
+  /** "Download the full response (10.5 MB)". */
+  downloadWhole: Record<WholeField, (size: string) => string>;
+  conversationNotFound: string;
+  conversationNotFoundHint: string;
+}

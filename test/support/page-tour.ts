@@ -1,0 +1,209 @@
+/**
+ * Every kind of page and fragment the module renders, requested through its routes at a fixed
+ * instant: the list (rows, pages, filters, field errors, empty, every chart unit), its htmx
+ * fragment and poll, the failure digest, conversations (one with fields cut short), not found, 401,
+ * 500 and 503 — for tests that must see every message of a table at least once.
+ */
+import { vi } from 'vitest';
+import { openDatabase } from '../../src/db/database.js';
+import { agents, conversations, executions, organizations, schedules, steps } from '../../src/db/schema.js';
+import { DIGEST_LIMIT } from '../../src/digest/failure-digest.js';
+import type { ExecutionsAdminOptions } from '../../src/http/executions-admin.js';
+import { REFRESH_HEADER } from '../../src/list/live-refresh.js';
+import { AGENT, BASE_TIME, fixtureRuns, insertFixture, ORG_A, scheduleIdOf } from './fixture.js';
+import { createTestHost, htmxHeaders, ORG_HEADER } from './test-host.js';
+
+/** Half an hour after the fixture's newest run: the pages' "now". */
+export const TOUR_NOW = new Date(BASE_TIME.getTime() + 30 * 60_000);
+
+const id = (n: number) => `00000000-0000-4000-8fff-${n.toString(16).padStart(12, '0')}`;
+
+/**
+ * A run running long, a credit spike, a failed run whose texts are too long for the page, and a
+ * run ten years old, so that the chart shows years, months, weeks or days as the filters ask.
+ */
+export const TOUR_RUNS = { runningLong: id(1), spike: id(2), long: id(3), ancient: id(4) };
+const conversationOf = (run: string) => run.replace('-8fff-', '-8ffe-');
+const LONG = 'A long line of text, repeated. '.repeat(700);
+
+async function insertTourRuns(db: Awaited<ReturnType<typeof openDatabase>>['db']): Promise<void> {
+  const at = (minutes: number) => new Date(BASE_TIME.getTime() + minutes * 60_000);
+  const runs = [
+    { id: TOUR_RUNS.runningLong, status: 'active' as const, startedAt: at(10), usualDurationMs: 60_000 },
+    { id: TOUR_RUNS.spike, status: 'completed' as const, startedAt: at(5), credits: 1234.5, usualCredits: 100 },
+    { id: TOUR_RUNS.long, status: 'failed' as const, startedAt: at(-50 * 60), errorMessage: LONG },
+    { id: TOUR_RUNS.ancient, status: 'completed' as const, startedAt: new Date('2016-01-04T12:00:00Z'), credits: 2 },
+  ];
+  await db.insert(conversations).values(
+    runs.map((r) => ({
+      organizationId: ORG_A,
+      id: conversationOf(r.id),
+      agentId: AGENT.sales,
+      channel: 'schedule' as const,
+      title: 'Daily sales digest',
+      createdAt: r.startedAt,
+    })),
+  );
+  await db.insert(executions).values(
+    runs.map((r) => ({
+      organizationId: ORG_A,
+      conversationId: conversationOf(r.id),
+      agentId: AGENT.sales,
+      scheduleId: scheduleIdOf(AGENT.sales),
+      finishedAt: r.status === 'active' ? null : new Date(r.startedAt.getTime() + 1_500_000),
+      usualCredits: null,
+      usualDurationMs: null,
+      ...r,
+    })),
+  );
+  const step = (run: string, position: number, fields: Partial<typeof steps.$inferInsert>) => ({
+    organizationId: ORG_A,
+    conversationId: conversationOf(run),
+    position,
+    kind: 'tool_call' as const,
+    createdAt: at(position),
+    ...fields,
+  });
+  await db.insert(steps).values([
+    step(TOUR_RUNS.spike, 0, { kind: 'scheduled_call', content: 'Summarise the day.' }),
+    step(TOUR_RUNS.spike, 1, {
+      toolName: 'crm.search',
+      toolInput: { q: 'deals' },
+      toolOutput: null,
+      ok: true,
+      durationMs: 1_234_567,
+    }),
+    step(TOUR_RUNS.spike, 2, { kind: 'final_response', content: 'Posted the digest.' }),
+    step(TOUR_RUNS.long, 0, { kind: 'scheduled_call', content: LONG }),
+    step(TOUR_RUNS.long, 1, { toolName: 'crm.export', toolInput: { text: LONG }, toolOutput: LONG, ok: false, durationMs: 90 }),
+    step(TOUR_RUNS.long, 2, { kind: 'error', content: null }),
+  ]);
+}
+
+/** An organization with more kinds of failure than the digest shows. */
+const MANY_FAILURES = 'org-many-failures';
+
+async function insertManyFailures(db: Awaited<ReturnType<typeof openDatabase>>['db']): Promise<void> {
+  const agentId = id(100);
+  const scheduleId = id(101);
+  await db.insert(organizations).values({ organizationId: MANY_FAILURES, name: 'Many failures', timeZone: 'UTC' });
+  await db.insert(agents).values({ organizationId: MANY_FAILURES, id: agentId, name: 'Flaky agent' });
+  await db.insert(schedules).values({
+    organizationId: MANY_FAILURES,
+    id: scheduleId,
+    agentId,
+    name: 'Hourly',
+    kind: 'trigger',
+    expression: 'crm.updated',
+  });
+  // Signatures replace numbers: each kind of failure is named by letters.
+  const names = Array.from({ length: DIGEST_LIMIT + 1 }, (_, i) => String.fromCharCode(97 + (i % 26), 97 + Math.floor(i / 26)));
+  await db.insert(conversations).values(
+    names.map((_, i) => ({
+      organizationId: MANY_FAILURES,
+      id: conversationOf(id(200 + i)),
+      agentId,
+      channel: 'schedule' as const,
+      title: 'Hourly',
+      createdAt: BASE_TIME,
+    })),
+  );
+  await db.insert(executions).values(
+    names.map((name, i) => ({
+      organizationId: MANY_FAILURES,
+      conversationId: conversationOf(id(200 + i)),
+      agentId,
+      scheduleId,
+      status: 'failed' as const,
+      startedAt: BASE_TIME,
+      finishedAt: BASE_TIME,
+      errorMessage: `Service ${name} refused`,
+    })),
+  );
+}
+
+export interface TourPage {
+  name: string;
+  status: number;
+  body: string;
+}
+
+/** Requests every stop of the tour from the module made with `options`, at TOUR_NOW. */
+export async function tourPages(options: Omit<ExecutionsAdminOptions, 'db'> = {}): Promise<TourPage[]> {
+  const database = await openDatabase({});
+  const broken = await openDatabase({});
+  vi.useFakeTimers({ toFake: ['Date'], now: TOUR_NOW });
+  const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+  try {
+    await database.migrate();
+    await insertFixture(database.db);
+    await insertTourRuns(database.db);
+    await insertManyFailures(database.db);
+    await broken.migrate();
+    const app = createTestHost(database.db, '/admin/executions', options);
+    const overloaded = createTestHost(database.db, '/admin/executions', {
+      ...options,
+      admission: { lists: { concurrent: 0, queued: 0 } },
+    });
+    const failing = createTestHost(broken.db, '/admin/executions', options);
+    await broken.close();
+
+    const L = '/admin/executions';
+    const run1 = fixtureRuns()[1]!.conversationId;
+    const poll = { ...htmxHeaders, [REFRESH_HEADER]: 'true' };
+    const stops: [string, typeof app, string, Record<string, string>?, string?][] = [
+      ['list', app, L],
+      ['list, page 2', app, `${L}?page=2`],
+      ['list, last page', app, `${L}?page=3`],
+      ['list, filtered', app, `${L}?agent=${AGENT.sales}&status=failed&start=2026-03-08&end=2026-03-10`],
+      ['list, unusable filters', app, `${L}?agent=nope&status=deleted&start=2026-02-30&end=0002-01-01&tool=%01`],
+      ['list, dates in the wrong order', app, `${L}?start=2026-03-10&end=2026-03-01`],
+      ['list, another organization’s agent', app, `${L}?agent=${AGENT.orgB}`],
+      ['list, a removed agent', app, `${L}?agent=${AGENT.removed}`],
+      ['list, credit spikes', app, `${L}?spikes=1`],
+      [
+        'list, one failure',
+        app,
+        `${L}?tool=google_calendar.list_events&error=</p><script>alert("error")</script><a href="javascript:alert(<n>)">x</a>`,
+      ],
+      ['list, one failure without a tool', app, `${L}?tool=&error=`],
+      ['list, days', app, `${L}?start=2026-03-01`],
+      ['list, weeks', app, `${L}?start=2025-12-01`],
+      ['list, months', app, `${L}?start=2024-06-01`],
+      ['list, nothing matches', app, `${L}?start=2001-01-01&end=2001-01-02`],
+      ['list, nothing recorded', app, L, {}, 'org-without-runs'],
+      ['fragment', app, `${L}?status=failed&page=2`, htmxHeaders],
+      ['fragment with errors', app, `${L}?status=nope&start=2026-03-10&end=2026-03-01`, htmxHeaders],
+      ['poll', app, L, poll],
+      ['digest', app, `${L}/failures`],
+      ['digest, filtered', app, `${L}/failures?agent=${AGENT.support}&status=failed&start=2026-03-01`],
+      ['digest, unusable filters', app, `${L}/failures?agent=nope&end=2026-13-01`],
+      ['digest, empty', app, `${L}/failures?start=2001-01-01&end=2001-01-02`],
+      ['digest, more than it shows', app, `${L}/failures`, {}, MANY_FAILURES],
+      ['conversation', app, `${L}/conversations/${run1}?status=failed&page=2`],
+      ['conversation, completed', app, `${L}/conversations/${conversationOf(TOUR_RUNS.spike)}`],
+      ['conversation, cut short', app, `${L}/conversations/${conversationOf(TOUR_RUNS.long)}`],
+      ['conversation, active', app, `${L}/conversations/${conversationOf(TOUR_RUNS.runningLong)}`],
+      ['conversation, a removed agent’s trigger', app, `${L}/conversations/${fixtureRuns()[2]!.conversationId}`],
+      ['conversation not found', app, `${L}/conversations/00000000-0000-4000-8000-00000000dead`],
+      ['download not found', app, `${L}/conversations/not-a-uuid/error`],
+      ['signed out', app, L, {}, ''],
+      ['failed', failing, L],
+      ['failed, fragment', failing, L, htmxHeaders],
+      ['unavailable', overloaded, L],
+      ['unavailable, fragment', overloaded, L, htmxHeaders],
+      ['unavailable, poll', overloaded, L, poll],
+      ['CSV', app, `${L}/export.csv?status=failed`],
+    ];
+    const pages: TourPage[] = [];
+    for (const [name, host, path, headers = {}, organization = ORG_A] of stops) {
+      const res = await host.request(path, { headers: { ...(organization ? { [ORG_HEADER]: organization } : {}), ...headers } });
+      pages.push({ name, status: res.status, body: await res.text() });
+    }
+    return pages;
+  } finally {
+    logged.mockRestore();
+    vi.useRealTimers();
+    await database.close();
+  }
+}
