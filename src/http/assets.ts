@@ -42,7 +42,7 @@ const HTMX2_INDICATOR_CSS =
   '.htmx-indicator{opacity:0;visibility: hidden} ' +
   '.htmx-request .htmx-indicator, .htmx-request.htmx-indicator{opacity:1;visibility: visible;transition: opacity 200ms ease-in}';
 
-/** Comments and runs of white space out: fewer bytes in every page, before compression too. */
+/** Comments and runs of white space out: fewer bytes in every page, before compression too; ASCII only. */
 function minifyCss(css: string): string {
   return (
     css
@@ -51,6 +51,8 @@ function minifyCss(css: string): string {
       // Not around ':' — a space before it is a descendant combinator (`.a :is(b)`).
       .replace(/\s*([{};,>])\s*/g, '$1')
       .replace(/;}/g, '}')
+      // As CSS escapes, so that the pages around it can stay one-byte strings (see one-byte.ts).
+      .replace(/[^\u0000-\u007f]/gu, (char) => `\\${char.codePointAt(0)!.toString(16)} `)
       .trim()
   );
 }

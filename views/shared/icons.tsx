@@ -5,6 +5,7 @@
  * and rendering an element with its attributes costs the same every time.
  */
 import type { FC } from 'hono/jsx';
+import { raw } from 'hono/html';
 import { Fragment, h } from '../../src/lib/jsx.js';
 
 const Svg: FC<{ path: string }> = ({ path }) => (
@@ -43,10 +44,14 @@ export const SpikeIcon = icon('M3 17l6-6 4 4 8-8m-6 0h6v6');
 
 export const ClockIcon = icon('M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zm0-15v5l3 3');
 
-/** The dash of a figure not calculated yet, with its words for screen readers. */
+/**
+ * The dash of a figure not calculated yet, with its words for screen readers. Written as a
+ * character reference, so that a list page of Latin-1 data stays a one-byte string (see
+ * docs/performance.md, "Pages within Latin-1").
+ */
 export const NotYet: FC<{ text: string }> = ({ text }) => (
   <>
-    <span aria-hidden="true">—</span>
+    <span aria-hidden="true">{raw('&#8212;')}</span>
     <span class="xa-visually-hidden">{text}</span>
   </>
 );
