@@ -52,7 +52,7 @@ function minifyCss(css: string): string {
       .replace(/\s*([{};,>])\s*/g, '$1')
       .replace(/;}/g, '}')
       // As CSS escapes, so that the pages around it can stay one-byte strings (see one-byte.ts).
-      .replace(/[^\u0000-\u007f]/gu, (char) => `\\${char.codePointAt(0)!.toString(16)} `)
+      .replace(/[^\p{ASCII}]/gu, (char) => `\\${char.codePointAt(0)!.toString(16)} `)
       .trim()
   );
 }
