@@ -127,18 +127,6 @@ for (const target of databaseTargets) {
           expect(text(credits(2))).toBe('3');
         });
 
-        it('writes list pages of Latin-1 data within Latin-1, so V8 holds them as one-byte strings (docs/performance.md)', async () => {
-          // The fixture's data is Latin-1, so a character beyond it comes from a view, a message or the stylesheet.
-          for (const [path, headers] of [
-            ['/admin/executions', {}],
-            ['/admin/executions?status=failed&page=2', htmxHeaders],
-          ] as const) {
-            const res = await get(path, headers);
-            expect(res.status).toBe(200);
-            expect((await res.text()).match(/[\u0100-\u{10ffff}]/gu) ?? [], path).toEqual([]);
-          }
-        });
-
         it('offers the full error of a Failed run behind an alert button, and none when there is no message', async () => {
           const rows = rowsOf(await getDocument('/admin/executions'));
           const status = (i: number) => cells(rows[i]!)[3]!;

@@ -46,8 +46,8 @@ export const ClockIcon = icon('M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zm0-15v5l
 
 /**
  * The dash of a figure not calculated yet, with its words for screen readers. Written as a
- * character reference, so that a list page of Latin-1 data stays a one-byte string (see
- * docs/performance.md, "Pages within Latin-1").
+ * character reference, which keeps a page of Latin-1 text a one-byte string (docs/performance.md,
+ * "Pages within Latin-1"); nothing requires other markup to do the same.
  */
 export const NotYet: FC<{ text: string }> = ({ text }) => (
   <>
