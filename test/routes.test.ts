@@ -174,6 +174,25 @@ for (const target of databaseTargets) {
           expect(doc.querySelector('#xa-page-previous')?.getAttribute('href')).toBe('/admin/executions');
         });
 
+        it('offers the first and the last page beside the arrows, each absent where it would lead nowhere', async () => {
+          const href = (doc: Document, id: string) => doc.querySelector(`#${id}`)?.getAttribute('href') ?? null;
+          // A filter that keeps every run, so the links must carry it.
+          let doc = await getDocument('/admin/executions?start=2000-01-01');
+          const runs = fixtureRuns();
+          const pageCount = Math.ceil(runs.length / 20);
+          expect(pageCount).toBeGreaterThan(1);
+          expect(href(doc, 'xa-page-first')).toBeNull();
+          expect(text(doc.querySelector('#xa-page-last'))).toBe('Last page');
+          // The last page by number alone, filters kept: its rows are the oldest runs.
+          expect(href(doc, 'xa-page-last')).toBe(`/admin/executions?start=2000-01-01&page=${pageCount}`);
+          doc = await getDocument(href(doc, 'xa-page-last')!);
+          const times = rowsOf(doc).map((r) => r.querySelector('time')?.getAttribute('datetime'));
+          expect(times).toEqual(runs.slice((pageCount - 1) * 20).map((r) => r.startedAt.toISOString()));
+          expect(href(doc, 'xa-page-last')).toBeNull();
+          expect(text(doc.querySelector('#xa-page-first'))).toBe('First page');
+          expect(href(doc, 'xa-page-first')).toBe('/admin/executions?start=2000-01-01');
+        });
+
         it('walks every page by the arrows, forward and back, with no row missed or repeated', async () => {
           const seen: string[] = [];
           let href: string | null | undefined = '/admin/executions';
@@ -299,8 +318,15 @@ for (const target of databaseTargets) {
         it('puts explicit htmx attributes on every element that makes a request (nothing inherited)', async () => {
           const doc = await getDocument('/admin/executions?page=2');
           const requesting = [...doc.querySelectorAll('[hx-get]')];
-          // The form, both arrows and, as page 2 shows Active runs, the live-refresh poller.
-          expect(requesting.map((el) => el.id)).toEqual(['xa-filters', 'xa-page-previous', 'xa-page-next', 'xa-refresh']);
+          // The form, the first, previous, next and last arrows and, as page 2 shows Active runs, the live-refresh poller.
+          expect(requesting.map((el) => el.id)).toEqual([
+            'xa-filters',
+            'xa-page-first',
+            'xa-page-previous',
+            'xa-page-next',
+            'xa-page-last',
+            'xa-refresh',
+          ]);
           for (const el of requesting) {
             expect(el.getAttribute('hx-target')).toBe('#xa-results');
             expect(el.getAttribute('hx-swap')).toBe('innerHTML');

@@ -83,8 +83,10 @@ export const en: Messages = {
   creditsTotal: plural('credit', 'credits'),
   downloadCsv: 'Download CSV',
   pagination: 'Pagination',
+  firstPage: 'First page',
   previousPage: 'Previous page',
   nextPage: 'Next page',
+  lastPage: 'Last page',
   pageOf: (page, pageCount) => `Page ${page} of ${pageCount}`,
 
   failureDigest: 'Failures by tool and error',

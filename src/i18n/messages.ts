@@ -145,8 +145,10 @@ export interface Messages {
   creditsTotal: Counted;
   downloadCsv: string;
   pagination: string;
+  firstPage: string;
   previousPage: string;
   nextPage: string;
+  lastPage: string;
   pageOf: (page: number, pageCount: number) => string;
 
   // The failure digest.

@@ -85,8 +85,10 @@ export const ptBR: Messages = {
   creditsTotal: plural('crédito', 'créditos'),
   downloadCsv: 'Baixar CSV',
   pagination: 'Paginação',
+  firstPage: 'Primeira página',
   previousPage: 'Página anterior',
   nextPage: 'Próxima página',
+  lastPage: 'Última página',
   pageOf: (page, pageCount) => `Página ${page} de ${pageCount}`,
 
   failureDigest: 'Falhas por ferramenta e erro',
