@@ -65,6 +65,7 @@ export const en: Messages = {
   dateTime: 'Date/Time',
   credits: 'Credits',
   actions: 'Actions',
+  loading: 'Loading',
   notCalculated: 'Not calculated yet',
   showError: (schedule, startedAt) => `Show error: ${schedule}, ${startedAt}`,
   error: 'Error',

@@ -117,6 +117,8 @@ export interface Messages {
   dateTime: string;
   credits: string;
   actions: string;
+  /** Shown while a filter or page change is on its way; the stylesheet adds the ellipsis. */
+  loading: string;
   /** The dash of credits not calculated yet, for screen readers. */
   notCalculated: string;
   showError: OfRun;

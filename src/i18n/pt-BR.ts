@@ -67,6 +67,7 @@ export const ptBR: Messages = {
   dateTime: 'Data/Hora',
   credits: 'Créditos',
   actions: 'Ações',
+  loading: 'Carregando',
   notCalculated: 'Ainda não calculado',
   showError: (schedule, startedAt) => `Mostrar erro: ${schedule}, ${startedAt}`,
   error: 'Erro',
