@@ -6,13 +6,13 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { Hono } from 'hono';
+import { html } from 'hono/html';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createExecutionsAdmin, type ExecutionsAdminEnv } from '../src/http/executions-admin.js';
 import { createDemoApp } from '../src/demo/host-app.js';
 import { DEMO_ORGANIZATION_ID, seedDemo } from '../src/demo/seed.js';
-import { h } from '../src/lib/jsx.js';
-import { AssetTags, Document, type Layout } from '../views/shared/layout.js';
+import { AssetTags, type Layout } from '../views/shared/layout.js';
 import { browserSkipReason, serveInChromium } from './support/browser.js';
 
 const require = createRequire(import.meta.url);
@@ -20,15 +20,17 @@ const HTMX_2 = readFileSync(require.resolve('htmx2/dist/htmx.min.js'));
 
 /** A host that loads htmx 2 itself, in a layout with a title of its own making. */
 const htmx2Layout: Layout = ({ title, lang, assets, children }) =>
-  h(
-    Document,
-    {
-      title: `${title} – Acme admin`,
-      lang,
-      head: [h('script', { src: '/static/htmx2.js', defer: true }), h(AssetTags, { assets })],
-    },
-    h('main', null, children),
-  );
+  html`<!doctype html>
+    <html lang="${lang}">
+      <head>
+        <title>${title} – Acme admin</title>
+        <script src="/static/htmx2.js" defer></script>
+        ${AssetTags({ assets })}
+      </head>
+      <body>
+        <main>${children}</main>
+      </body>
+    </html>`;
 
 const HOSTS = { 'htmx 4 (demo layout)': '/admin/executions', 'htmx 2 (host layout)': '/h2/executions' } as const;
 
@@ -96,6 +98,29 @@ describe.skipIf(browserSkipReason !== null)(
           expect(typed.changes.length).toBeGreaterThan(3);
           expect(typed.sent).toHaveLength(3);
           expect(typed.sent[2]! - typed.changes.at(-1)!).toBeGreaterThanOrEqual(300);
+        } finally {
+          await page.close();
+        }
+      });
+
+      it(`titles the document with the filters and the page, the host's suffix kept, on loads and swaps (${name})`, async () => {
+        const page = await open(path);
+        try {
+          expect(await page.title()).toBe('Executions – Acme admin');
+          await page.selectOption('#xa-status', 'failed');
+          await page.waitForURL(/status=failed/);
+          const pages = (await page.locator('.xa-pagination__current [aria-hidden]').textContent())!.split(' / ')[1]!;
+          expect(Number(pages)).toBeGreaterThan(2);
+          await expect.poll(() => page.title()).toBe(`Executions (status Failed, page 1 of ${pages}) – Acme admin`);
+          await page.click('#xa-page-next');
+          await page.waitForURL(/page=2/);
+          await expect.poll(() => page.title()).toBe(`Executions (status Failed, page 2 of ${pages}) – Acme admin`);
+          await page.reload();
+          expect(await page.title()).toBe(`Executions (status Failed, page 2 of ${pages}) – Acme admin`);
+          await page.click('#xa-page-previous');
+          await page.waitForURL((url) => !url.search.includes('page='));
+          await page.selectOption('#xa-status', '');
+          await expect.poll(() => page.title()).toBe('Executions – Acme admin');
         } finally {
           await page.close();
         }

@@ -6,6 +6,7 @@ import { OverloadedError } from '../src/http/admission.js';
 import type { ErrorStatus } from '../src/http/report-error.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 import { AGENT, fixtureRuns, HUB_CONVERSATION, insertFixture, ORG_A, ORG_B_CONVERSATION, XSS } from './support/fixture.js';
+import { ptBR } from '../src/i18n/pt-BR.js';
 import { createTestHost, htmxHeaders, ORG_HEADER, parseDocument, text } from './support/test-host.js';
 
 for (const target of databaseTargets) {
@@ -228,9 +229,30 @@ for (const target of databaseTargets) {
 
         it('says in the caption what the table holds, dates as the page writes them', async () => {
           const doc = await getDocument('/admin/executions?status=failed&start=2026-03-01&end=2026-03-10');
-          expect(text(doc.querySelector('caption'))).toBe(
+          // Read as one text (test/browser-names.test.ts hears it in Chromium); the word alone is shown.
+          expect(text(doc.querySelector('caption .xa-visually-hidden'))).toBe(
             'Executions, filtered by status Failed, from 01/03/2026, to 10/03/2026, newest first, page 1 of 1',
           );
+          expect(text(doc.querySelector('caption [aria-hidden="true"]'))).toBe('Executions');
+        });
+
+        it('titles the document by filters and page, on a full load and in a swap, in English and Portuguese', async () => {
+          const titleOf = async (path: string, headers: Record<string, string> = {}) =>
+            text((await getDocument(path, headers)).querySelector('title'));
+          expect(await titleOf('/admin/executions')).toBe('Executions');
+          expect(await titleOf('/admin/executions?page=2')).toBe('Executions (page 2 of 3)');
+          expect(await titleOf('/admin/executions?page=2', htmxHeaders)).toBe('Executions (page 2 of 3)');
+          expect(await titleOf('/admin/executions?status=failed', htmxHeaders)).toBe('Executions (status Failed)');
+          const portuguese = createTestHost(database.db, '/admin/executions', { messages: ptBR });
+          const titleInPortuguese = async (path: string) =>
+            text(
+              parseDocument(await (await portuguese.request(path, { headers: { [ORG_HEADER]: ORG_A } })).text()).querySelector(
+                'title',
+              ),
+            );
+          expect(await titleInPortuguese('/admin/executions')).toBe('Execuções');
+          expect(await titleInPortuguese('/admin/executions?page=2')).toBe('Execuções (página 2 de 3)');
+          expect(await titleInPortuguese('/admin/executions?status=failed')).toBe('Execuções (status Falhou)');
         });
 
         it('puts a start date after the end date right by the field, linked to it', async () => {

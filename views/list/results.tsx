@@ -41,7 +41,7 @@ const Status: FC<{ row: RowView; messages: Messages }> = ({ row, messages: m }) 
             popovertarget={popoverId}
             popovertargetaction="show"
             interestfor={popoverId}
-            aria-label={m.showError(row.schedule, row.startedAt)}
+            aria-label={m.showError(row.schedule, row.namedAt)}
           >
             <AlertIcon />
           </button>
@@ -53,7 +53,7 @@ const Status: FC<{ row: RowView; messages: Messages }> = ({ row, messages: m }) 
               <p>
                 <a href={row.fullErrorHref}>
                   {m.showFullError}
-                  <span class="xa-visually-hidden">{m.fullErrorContext(row.schedule, row.startedAt)}</span>
+                  <span class="xa-visually-hidden">{m.fullErrorContext(row.schedule, row.namedAt)}</span>
                 </a>
               </p>
             )}
@@ -157,8 +157,9 @@ export const Results: FC<{ results: ResultsView; messages: Messages }> = ({ resu
       <div id="xa-table-scroll" class="xa-table-scroll" role="region" aria-labelledby={CAPTION_ID} tabindex={0}>
         <table class="xa-table">
           <caption id={CAPTION_ID} class="xa-table__caption" tabindex={-1}>
-            {m.executions}
-            <span class="xa-visually-hidden">{results.captionDetail}</span>
+            {/* Read as one text: a word shown and the rest hidden would be read "Executions , filtered…". */}
+            <span aria-hidden="true">{m.executions}</span>
+            <span class="xa-visually-hidden">{results.caption}</span>
           </caption>
           <thead>
             <tr>
