@@ -21,8 +21,13 @@ const swapInto = (href: string) => ({
   'hx-push-url': 'true',
 });
 
-const Status: FC<{ row: RowView; messages: Messages }> = ({ row, messages: m }) => {
-  const popoverId = `xa-error-${row.id}`;
+/**
+ * A row's element ids go by its place on the page, not its run's id: a run's UUID, repeated in
+ * ids, was the largest part of a swap's compressed bytes. Runs that arrive stay out of the table
+ * until asked for, so a row keeps its place, and its ids, while the page is shown.
+ */
+const Status: FC<{ row: RowView; n: number; messages: Messages }> = ({ row, n, messages: m }) => {
+  const popoverId = `xa-error-${n}`;
   return (
     <div class="xa-status">
       <strong class={`xa-tag xa-tag--${row.status.colour}`}>{row.status.label}</strong>
@@ -36,7 +41,7 @@ const Status: FC<{ row: RowView; messages: Messages }> = ({ row, messages: m }) 
         <>
           <button
             type="button"
-            id={`xa-error-toggle-${row.id}`}
+            id={`xa-error-toggle-${n}`}
             class="xa-error-toggle"
             popovertarget={popoverId}
             popovertargetaction="show"
@@ -64,7 +69,7 @@ const Status: FC<{ row: RowView; messages: Messages }> = ({ row, messages: m }) 
   );
 };
 
-const Row: FC<{ row: RowView; messages: Messages }> = ({ row, messages: m }) => (
+const Row: FC<{ row: RowView; n: number; messages: Messages }> = ({ row, n, messages: m }) => (
   <tr>
     <td>{row.agentName ?? <span class="xa-removed">{m.agentRemoved}</span>}</td>
     <td>{row.schedule}</td>
@@ -72,7 +77,7 @@ const Row: FC<{ row: RowView; messages: Messages }> = ({ row, messages: m }) => 
       <time datetime={row.startedAtIso}>{row.startedAt}</time>
     </td>
     <td>
-      <Status row={row} messages={m} />
+      <Status row={row} n={n} messages={m} />
     </td>
     <td class="xa-numeric">
       {row.credits ?? <NotYet text={m.notCalculated} />}
@@ -84,7 +89,7 @@ const Row: FC<{ row: RowView; messages: Messages }> = ({ row, messages: m }) => 
       )}
     </td>
     <td>
-      <a id={`xa-view-${row.id}`} class="xa-icon-link" href={row.conversationHref} title={m.viewConversation}>
+      <a id={`xa-view-${n}`} class="xa-icon-link" href={row.conversationHref} title={m.viewConversation}>
         <EyeIcon />
         <span class="xa-visually-hidden">{row.conversationLabel}</span>
       </a>
@@ -174,8 +179,8 @@ export const Results: FC<{ results: ResultsView; messages: Messages }> = ({ resu
             </tr>
           </thead>
           <tbody>
-            {results.rows.map((row) => (
-              <Row row={row} messages={m} />
+            {results.rows.map((row, i) => (
+              <Row row={row} n={i + 1} messages={m} />
             ))}
           </tbody>
         </table>
