@@ -1,12 +1,15 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Context } from 'hono';
+import { Hono, type Context } from 'hono';
 import { openDatabase, type OpenDatabase } from '../src/db/database.js';
 import { OverloadedError } from '../src/http/admission.js';
 import type { ErrorStatus } from '../src/http/report-error.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 import { AGENT, fixtureRuns, HUB_CONVERSATION, insertFixture, ORG_A, ORG_B_CONVERSATION, XSS } from './support/fixture.js';
 import { ptBR } from '../src/i18n/pt-BR.js';
+import { html } from 'hono/html';
+import { jsxRenderer } from 'hono/jsx-renderer';
+import { createExecutionsAdmin, type ExecutionsAdminEnv } from '../src/http/executions-admin.js';
 import { createTestHost, htmxHeaders, ORG_HEADER, parseDocument, text } from './support/test-host.js';
 
 for (const target of databaseTargets) {
@@ -254,6 +257,34 @@ for (const target of databaseTargets) {
           expect(await titleInPortuguese('/admin/executions')).toBe('Execuções');
           expect(await titleInPortuguese('/admin/executions?page=2')).toBe('Execuções (página 2 de 3)');
           expect(await titleInPortuguese('/admin/executions?status=failed')).toBe('Execuções (status Falhou)');
+        });
+
+        it('keeps what a host’s jsxRenderer adds to the title in a swap’s <title>, and sends nothing else of it', async () => {
+          const host = new Hono<ExecutionsAdminEnv>();
+          host.use('*', async (c, next) => {
+            c.set('organizationId', ORG_A);
+            await next();
+          });
+          host.use(
+            '*',
+            jsxRenderer((props) => {
+              const { children, title } = props as typeof props & { title: string };
+              return html`<!doctype html>
+                <html>
+                  <head>
+                    <title>${title} – Host</title>
+                  </head>
+                  <body>
+                    ${children}
+                  </body>
+                </html>`;
+            }),
+          );
+          host.route('/admin/executions', createExecutionsAdmin({ db: database.db }));
+          const res = await host.request('/admin/executions?page=2', { headers: htmxHeaders });
+          const body = await res.text();
+          expect(body).not.toContain('<!doctype');
+          expect(text(parseDocument(body).querySelector('title'))).toBe('Executions (page 2 of 3) – Host');
         });
 
         it('puts a start date after the end date right by the field, linked to it', async () => {
