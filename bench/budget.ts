@@ -42,6 +42,12 @@ try {
       bytes.swapBytes <= BUDGETS.swapBytes && bytes.swapRequests === BUDGETS.swapRequests,
     ],
     [
+      'Filter swap (htmx)',
+      `${kb(bytes.filterBytes)} in ${bytes.filterRequests} request(s)`,
+      `≤ ${kb(BUDGETS.filterBytes)} in ${BUDGETS.filterRequests}`,
+      bytes.filterBytes <= BUDGETS.filterBytes && bytes.filterRequests === BUDGETS.filterRequests,
+    ],
+    [
       'Filter, JavaScript off',
       kb(bytes.noJsFilterBytes),
       `≤ ${kb(BUDGETS.noJsFilterBytes)}`,
@@ -59,7 +65,12 @@ try {
       `≤ ${BUDGETS.usableMs} ms`,
       timings.usableMs <= BUDGETS.usableMs,
     ],
-    ['Slow 3G: swap completed', `${Math.round(timings.swapMs)} ms`, `≤ ${BUDGETS.swapMs} ms`, timings.swapMs <= BUDGETS.swapMs],
+    [
+      'Slow 3G: filter chosen to rows painted',
+      `${Math.round(timings.swapMs)} ms`,
+      `≤ ${BUDGETS.swapMs} ms`,
+      timings.swapMs <= BUDGETS.swapMs,
+    ],
   ];
   console.log(`Measured in Chromium; bytes as transferred (compressed, headers included).`);
   console.log(

@@ -70,6 +70,30 @@
   document.addEventListener('htmx:finally:request', busyEnd);
   document.addEventListener('htmx:afterRequest', busyEnd);
 
+  // Focusing an interestfor button by keyboard shows its popover after a delay. Enter, then
+  // Escape within that delay, opened and closed it — and then the delay ran out and opened it
+  // again. Once the user has clicked (Enter, Space, a tap) an alert button, clicks alone open and
+  // close its error until focus or the pointer leaves the button.
+  const clicked = new WeakSet();
+  const toggleOf = (event) => event.target instanceof Element && event.target.closest('.xa-error-toggle');
+  document.addEventListener('click', (event) => {
+    const toggle = toggleOf(event);
+    if (toggle) clicked.add(toggle);
+  });
+  const leave = (event) => {
+    const toggle = toggleOf(event);
+    if (toggle && !toggle.contains(event.relatedTarget)) clicked.delete(toggle);
+  };
+  document.addEventListener('focusout', leave);
+  document.addEventListener('pointerout', leave);
+  document.addEventListener(
+    'interest',
+    (event) => {
+      if (clicked.has(event.source)) event.preventDefault();
+    },
+    true,
+  );
+
   // Hovering the alert icon shows the error through the button's interestfor attribute; where
   // the browser lacks interest invokers, open the same popover on mouse hover here.
   const supportsInterest = 'interestForElement' in HTMLButtonElement.prototype;

@@ -6,7 +6,7 @@
  * and the static script alike, is chosen from Accept-Encoding as hono's compress() chooses it.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { constants, deflateRawSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib';
+import { brotliDecompressSync, constants, deflateRawSync, gunzipSync, gzipSync, inflateSync } from 'node:zlib';
 import fc from 'fast-check';
 import { Hono } from 'hono';
 import { compress as honoCompress } from 'hono/compress';
@@ -84,6 +84,22 @@ describe('gzip around the inlined stylesheet', () => {
     const body = Buffer.from(await res.arrayBuffer());
     expect(gunzipSync(body).toString()).toBe(fragment);
     expect(body.equals(gzipSync(fragment, { level: 4 }))).toBe(true);
+  });
+
+  it('sends a fragment as brotli when the client takes it, and a page gzipped still', async () => {
+    const app = new Hono();
+    app.use('*', compress({ stylesheet: STYLESHEET }));
+    const fragment = '<table>' + '<tr><td>x</td></tr>'.repeat(200) + '</table>';
+    const page = `<!doctype html><style>${STYLESHEET}</style>${fragment}`;
+    app.get('/fragment', (c) => renderHtml(c, fragment));
+    app.get('/page', (c) => renderHtml(c, page));
+    const headers = { 'Accept-Encoding': 'gzip, deflate, br, zstd' };
+    const res = await app.request('/fragment', { headers });
+    expect(res.headers.get('Content-Encoding')).toBe('br');
+    expect(brotliDecompressSync(Buffer.from(await res.arrayBuffer())).toString()).toBe(fragment);
+    const whole = await app.request('/page', { headers });
+    expect(whole.headers.get('Content-Encoding')).toBe('gzip');
+    expect(gunzipSync(Buffer.from(await whole.arrayBuffer())).toString()).toBe(page);
   });
 });
 

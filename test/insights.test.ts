@@ -49,7 +49,7 @@ for (const target of databaseTargets) {
         finishedAt: new Date(now - minutesAgo * MINUTE + tookMs),
         credits,
       });
-      let spikeId = '';
+      let spikeConversation = '';
       let failedConversation = '';
 
       beforeAll(async () => {
@@ -85,7 +85,7 @@ for (const target of databaseTargets) {
           Array.from({ length: 10 }, (_, i) => history(SCHEDULE_B, 300 - i * 10, 1)),
         );
         const [spike] = await recordFinishedRuns(db, ORG, [history(SCHEDULE_A, 150, 9)]);
-        spikeId = spike!.executionId;
+        spikeConversation = spike!.conversationId;
         // Two failures at the same tool with errors that differ only in the user's number.
         for (const [scheduleId, user] of [
           [SCHEDULE_A, 123],
@@ -168,7 +168,7 @@ for (const target of databaseTargets) {
         const rows = [...doc.querySelectorAll('#xa-results tbody tr')];
         expect(rows).toHaveLength(1);
         expect(text(rows[0]!.querySelector('.xa-flag--spike'))).toBe('Credit spike: 4.5× usual');
-        expect(rows[0]!.querySelector('a.xa-icon-link')?.getAttribute('id')).toBe(`xa-view-${spikeId}`);
+        expect(rows[0]!.querySelector('a.xa-icon-link')?.getAttribute('href')).toContain(`/conversations/${spikeConversation}?`);
         expect(doc.querySelector<HTMLInputElement>('#xa-spikes')?.hasAttribute('checked')).toBe(true);
         // Not a spike: the same agent's ordinary runs.
         expect((await get('/admin/executions')).querySelectorAll('.xa-flag--spike')).toHaveLength(1);

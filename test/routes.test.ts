@@ -1,11 +1,15 @@
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Context } from 'hono';
+import { Hono, type Context } from 'hono';
 import { openDatabase, type OpenDatabase } from '../src/db/database.js';
 import { OverloadedError } from '../src/http/admission.js';
 import type { ErrorStatus } from '../src/http/report-error.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 import { AGENT, fixtureRuns, HUB_CONVERSATION, insertFixture, ORG_A, ORG_B_CONVERSATION, XSS } from './support/fixture.js';
+import { ptBR } from '../src/i18n/pt-BR.js';
+import { html } from 'hono/html';
+import { jsxRenderer } from 'hono/jsx-renderer';
+import { createExecutionsAdmin, type ExecutionsAdminEnv } from '../src/http/executions-admin.js';
 import { createTestHost, htmxHeaders, ORG_HEADER, parseDocument, text } from './support/test-host.js';
 
 for (const target of databaseTargets) {
@@ -96,7 +100,7 @@ for (const target of databaseTargets) {
           expect(text(first[0])).toBe('Sales Assistant');
           expect(text(first[1])).toBe('Daily sales digest');
           expect(text(first[2])).toBe('10/03/2026 12:30');
-          expect(first[2]?.querySelector('time')?.getAttribute('datetime')).toBe(runs[0]!.startedAt.toISOString());
+          expect(first[2]?.querySelector('time')?.getAttribute('datetime')).toBe('2026-03-10T15:30:00Z');
           for (const [i, row] of rows.entries()) {
             expect(text(cells(row)[2])).toMatch(/^\d{2}\/\d{2}\/\d{4} \d{2}:\d{2}$/);
             const tag = cells(row)[3]?.querySelector('.xa-tag');
@@ -187,7 +191,7 @@ for (const target of databaseTargets) {
           expect(href(doc, 'xa-page-last')).toBe(`/admin/executions?start=2000-01-01&page=${pageCount}`);
           doc = await getDocument(href(doc, 'xa-page-last')!);
           const times = rowsOf(doc).map((r) => r.querySelector('time')?.getAttribute('datetime'));
-          expect(times).toEqual(runs.slice((pageCount - 1) * 20).map((r) => r.startedAt.toISOString()));
+          expect(times).toEqual(runs.slice((pageCount - 1) * 20).map((r) => r.startedAt.toISOString().replace('.000Z', 'Z')));
           expect(href(doc, 'xa-page-last')).toBeNull();
           expect(text(doc.querySelector('#xa-page-first'))).toBe('First page');
           expect(href(doc, 'xa-page-first')).toBe('/admin/executions?start=2000-01-01');
@@ -203,7 +207,8 @@ for (const target of databaseTargets) {
             seen.push(...rowsOf(doc).map((r) => r.querySelector('time')?.getAttribute('datetime') ?? ''));
             href = doc.querySelector('#xa-page-next')?.getAttribute('href');
           }
-          const expected = fixtureRuns().map((r) => r.startedAt.toISOString());
+          // As the page writes it: to the second.
+          const expected = fixtureRuns().map((r) => r.startedAt.toISOString().replace('.000Z', 'Z'));
           expect(pages).toHaveLength(3);
           expect(seen).toEqual(expected);
           // And back from the last page, page by page, to the first.
@@ -235,9 +240,58 @@ for (const target of databaseTargets) {
 
         it('says in the caption what the table holds, dates as the page writes them', async () => {
           const doc = await getDocument('/admin/executions?status=failed&start=2026-03-01&end=2026-03-10');
-          expect(text(doc.querySelector('caption'))).toBe(
+          // Read as one text (test/browser-names.test.ts hears it in Chromium); the word alone is shown.
+          expect(text(doc.querySelector('caption .xa-visually-hidden'))).toBe(
             'Executions, filtered by status Failed, from 01/03/2026, to 10/03/2026, newest first, page 1 of 1',
           );
+          expect(text(doc.querySelector('caption [aria-hidden="true"]'))).toBe('Executions');
+        });
+
+        it('titles the document by filters and page, on a full load and in a swap, in English and Portuguese', async () => {
+          const titleOf = async (path: string, headers: Record<string, string> = {}) =>
+            text((await getDocument(path, headers)).querySelector('title'));
+          expect(await titleOf('/admin/executions')).toBe('Executions');
+          expect(await titleOf('/admin/executions?page=2')).toBe('Executions – page 2 of 3');
+          expect(await titleOf('/admin/executions?page=2', htmxHeaders)).toBe('Executions – page 2 of 3');
+          expect(await titleOf('/admin/executions?status=failed', htmxHeaders)).toBe('Executions – status Failed');
+          const portuguese = createTestHost(database.db, '/admin/executions', { messages: ptBR });
+          const titleInPortuguese = async (path: string) =>
+            text(
+              parseDocument(await (await portuguese.request(path, { headers: { [ORG_HEADER]: ORG_A } })).text()).querySelector(
+                'title',
+              ),
+            );
+          expect(await titleInPortuguese('/admin/executions')).toBe('Execuções');
+          expect(await titleInPortuguese('/admin/executions?page=2')).toBe('Execuções – página 2 de 3');
+          expect(await titleInPortuguese('/admin/executions?status=failed')).toBe('Execuções – status Falhou');
+        });
+
+        it('keeps what a host’s jsxRenderer adds to the title in a swap’s <title>, and sends nothing else of it', async () => {
+          const host = new Hono<ExecutionsAdminEnv>();
+          host.use('*', async (c, next) => {
+            c.set('organizationId', ORG_A);
+            await next();
+          });
+          host.use(
+            '*',
+            jsxRenderer((props) => {
+              const { children, title } = props as typeof props & { title: string };
+              return html`<!doctype html>
+                <html>
+                  <head>
+                    <title>${title} – Host</title>
+                  </head>
+                  <body>
+                    ${children}
+                  </body>
+                </html>`;
+            }),
+          );
+          host.route('/admin/executions', createExecutionsAdmin({ db: database.db }));
+          const res = await host.request('/admin/executions?page=2', { headers: htmxHeaders });
+          const body = await res.text();
+          expect(body).not.toContain('<!doctype');
+          expect(text(parseDocument(body).querySelector('title'))).toBe('Executions – page 2 of 3 – Host');
         });
 
         it('puts a start date after the end date right by the field, linked to it', async () => {

@@ -14,7 +14,7 @@
  */
 // The namespace too: zlib.crc32 is missing before Node 20.15, where a named import would not link.
 import * as zlib from 'node:zlib';
-import { constants, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants, deflateRawSync, deflateSync, gzipSync } from 'node:zlib';
 import { Readable, pipeline } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { Context, MiddlewareHandler } from 'hono';
@@ -25,6 +25,14 @@ import { negotiateEncoding } from './accept-encoding.js';
 
 type Encoding = 'gzip' | 'deflate';
 const ENCODINGS: Encoding[] = ['gzip', 'deflate'];
+/**
+ * A fragment (the module's markup without the stylesheet: what a swap waits for) goes as brotli
+ * when the client takes it: a fifth smaller than gzip for a fraction of a millisecond more, on the
+ * path where a user on a slow link waits. Pages stay gzip, around the stylesheet deflated once.
+ */
+const FRAGMENT_ENCODINGS: (Encoding | 'br')[] = ['br', ...ENCODINGS];
+/** Brotli's quality where it stops gaining on markup this size but for many times the CPU. */
+const BROTLI_QUALITY = 5;
 /**
  * Below zlib's default of 6: a page comes out slightly larger for about half the CPU, and the
  * server answers more requests under the mixed load; on two cores shared with Postgres,
@@ -137,10 +145,12 @@ const varyAcceptEncoding = /(?:^|,)\s*accept-encoding\s*(?:,|$)/i;
 /** `stylesheet`: text the module inlines in its pages, deflated once (see gzipAround). */
 export function compress({ stylesheet }: { stylesheet?: string } = {}): MiddlewareHandler {
   const inlined = stylesheet ? precompress(stylesheet) : null;
-  const gzipPage = (bytes: Buffer): Uint8Array => {
-    const at = inlined ? bytes.indexOf(inlined.bytes) : -1;
-    return (at >= 0 && inlined && gzipAround(bytes, at, inlined)) || gzipSync(bytes, { level: LEVEL });
-  };
+  const gzipPage = (bytes: Buffer, at: number): Uint8Array =>
+    (at >= 0 && inlined && gzipAround(bytes, at, inlined)) || gzipSync(bytes, { level: LEVEL });
+  const brotli = (bytes: Buffer): Uint8Array =>
+    brotliCompressSync(bytes, {
+      params: { [constants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+    });
   return async function compress(c, next) {
     await next();
     const res = c.res;
@@ -165,15 +175,24 @@ export function compress({ stylesheet }: { stylesheet?: string } = {}): Middlewa
     if (vary !== '*' && !(vary && varyAcceptEncoding.test(vary))) {
       headers.set('Vary', vary ? `${vary}, Accept-Encoding` : 'Accept-Encoding');
     }
-    const encoding = negotiateEncoding(c.req.header('Accept-Encoding'), ENCODINGS);
-    if (!encoding) return;
     const rendered = renderedBytes.get(res);
+    const at = rendered && inlined ? rendered.indexOf(inlined.bytes) : -1;
+    const fragment = rendered !== undefined && at < 0;
+    const encoding = negotiateEncoding(c.req.header('Accept-Encoding'), fragment ? FRAGMENT_ENCODINGS : ENCODINGS);
+    if (!encoding) return;
     let compressed: Response;
     if (rendered !== undefined) {
-      const body = new Uint8Array(encoding === 'gzip' ? gzipPage(rendered) : deflateSync(rendered, { level: LEVEL }));
+      const body = new Uint8Array(
+        encoding === 'br'
+          ? brotli(rendered)
+          : encoding === 'gzip'
+            ? gzipPage(rendered, at)
+            : deflateSync(rendered, { level: LEVEL }),
+      );
       compressed = new Response(body, { status: res.status, headers });
     } else {
-      if (!res.body) return;
+      // Brotli is offered for rendered fragments alone.
+      if (!res.body || encoding === 'br') return;
       compressed = new Response(compressStream(res.body, encoding), res);
     }
     compressed.headers.delete('Content-Length');

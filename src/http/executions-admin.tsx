@@ -4,6 +4,7 @@
  * context variable; without one every page answers 401: there is no "all organizations".
  */
 import { Hono, type Context } from 'hono';
+import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { basePath } from 'hono/route';
 import { z } from 'zod';
@@ -176,6 +177,18 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     );
   };
 
+  /**
+   * The document title of a whole page titled `title`: the host's layout may add to it (" – Acme
+   * admin"). A swap brings the list's new title in a <title>, which htmx 2 and 4 both make the
+   * document's: read from the layout rendered around nothing, it keeps what the layout adds.
+   */
+  const documentTitle = async (c: Context, title: string): Promise<Child> => {
+    if (!options.layout && !c.getLayout()) return title;
+    const found = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(await (await page(c, title, null)).text());
+    // The layout's own markup, escaped as it rendered it for the whole page.
+    return found ? raw(found[1]) : title;
+  };
+
   const notFound = (c: Context) =>
     page(c, messages.pageTitle(messages.conversationNotFound), <NotFoundPage backHref={mountPath(c)} messages={messages} />, 404);
 
@@ -283,7 +296,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
         // Push the canonical URL (defaults dropped, page clamped), not the form's raw submission.
         c.header('HX-Push-Url', view.canonicalHref);
       }
-      return renderHtml(c, <ListFragment view={view} />);
+      return renderHtml(c, <ListFragment view={view} title={await documentTitle(c, view.title)} />);
     }
     return page(c, view.title, <ListPage view={view} />);
   });

@@ -6,7 +6,10 @@ export const en: Messages = {
 
   skipLink: 'Skip to main content',
   executions: 'Executions',
-  listTitle: (page, pageCount) => (pageCount > 1 ? `Executions (page ${page} of ${pageCount})` : 'Executions'),
+  listTitle: (filters, page, pageCount) =>
+    filters || page > 1
+      ? `Executions – ${[filters, pageCount > 1 && `page ${page} of ${pageCount}`].filter(Boolean).join(', ')}`
+      : 'Executions',
   pageTitle: (title) => `${title} – Executions`,
   signInRequired: 'Sign in required',
   signInHint: 'Sign in to an organization to see its executions.',
@@ -59,8 +62,8 @@ export const en: Messages = {
   statusRuns: (status, count) => `${count} ${status}`,
   showFigures: 'Show the figures as a list',
 
-  captionDetail: (filters, page, pageCount) =>
-    `${filters ? `, filtered by ${filters}` : ''}, newest first, page ${page} of ${pageCount}`,
+  tableCaption: (filters, page, pageCount) =>
+    `Executions${filters ? `, filtered by ${filters}` : ''}, newest first, page ${page} of ${pageCount}`,
   schedule: 'Schedule',
   dateTime: 'Date/Time',
   credits: 'Credits',
@@ -77,6 +80,7 @@ export const en: Messages = {
   days: plural('day', 'days'),
   viewConversation: 'View conversation',
   conversationLink: (schedule, startedAt) => `View conversation: ${schedule}, ${startedAt}`,
+  sameMinute: (startedAt, nth, count) => `${startedAt} (${nth} of ${count})`,
   noMatches: 'No executions match these filters.',
   clearToSeeAll: 'to see every execution.',
   noExecutionsYet: 'No executions yet. Runs appear here when a schedule fires.',
@@ -114,6 +118,8 @@ export const en: Messages = {
   ok: 'OK',
   inputSent: 'Input sent',
   responseReceived: 'Response received',
+  inputOf: (tool) => `Input sent to ${tool}`,
+  responseOf: (tool) => `Response received from ${tool}`,
   nothing: '(nothing)',
   noErrorRecorded: 'No error message was recorded.',
   bytes: plural('byte', 'bytes'),

@@ -50,8 +50,12 @@ export interface Messages {
   skipLink: string;
   /** The list's heading, its table's caption, and the heading of the error pages. */
   executions: string;
-  /** The list's title: "Executions", with its page when there are several. */
-  listTitle: (page: number, pageCount: number) => string;
+  /**
+   * The list's title: "Executions" on page 1 of every run; else with the filters in words (as
+   * in the caption) and the page: "Executions (status Failed, page 2 of 14)". Latin-1, as list
+   * pages are (test/routes.test.ts): no dash.
+   */
+  listTitle: (filters: string | null, page: number, pageCount: number) => string;
   /** The other pages' titles: "Failures by tool and error – Executions". */
   pageTitle: (title: string) => string;
   signInRequired: string;
@@ -111,8 +115,8 @@ export interface Messages {
   showFigures: string;
 
   // The results table.
-  /** Read after the caption: ", filtered by status Failed, newest first, page 1 of 3". */
-  captionDetail: (filters: string | null, page: number, pageCount: number) => string;
+  /** The caption as read: "Executions, filtered by status Failed, newest first, page 1 of 3". */
+  tableCaption: (filters: string | null, page: number, pageCount: number) => string;
   schedule: string;
   dateTime: string;
   credits: string;
@@ -137,6 +141,8 @@ export interface Messages {
   viewConversation: string;
   /** The eye link's name: "View conversation: Daily digest, 10/03/2026 12:30". */
   conversationLink: OfRun;
+  /** A run's time when others of the page share its schedule and minute: "10/03/2026 12:30 (2 of 4)". */
+  sameMinute: (startedAt: string, nth: number, count: number) => string;
   noMatches: string;
   /** After the "Clear filters" link, when nothing matches. */
   clearToSeeAll: string;
@@ -183,6 +189,9 @@ export interface Messages {
   ok: string;
   inputSent: string;
   responseReceived: string;
+  /** The names of a tool call's scrollable input and response: "Input sent to google_calendar". */
+  inputOf: (tool: string) => string;
+  responseOf: (tool: string) => string;
   /** A tool input or output recorded as null. */
   nothing: string;
   noErrorRecorded: string;

@@ -8,7 +8,10 @@ export const ptBR: Messages = {
 
   skipLink: 'Pular para o conteúdo principal',
   executions: 'Execuções',
-  listTitle: (page, pageCount) => (pageCount > 1 ? `Execuções (página ${page} de ${pageCount})` : 'Execuções'),
+  listTitle: (filters, page, pageCount) =>
+    filters || page > 1
+      ? `Execuções – ${[filters, pageCount > 1 && `página ${page} de ${pageCount}`].filter(Boolean).join(', ')}`
+      : 'Execuções',
   pageTitle: (title) => `${title} – Execuções`,
   signInRequired: 'É preciso entrar',
   signInHint: 'Entre em uma organização para ver as execuções dela.',
@@ -61,8 +64,8 @@ export const ptBR: Messages = {
   statusRuns: (status, count) => `${status}: ${count}`,
   showFigures: 'Mostrar os números em lista',
 
-  captionDetail: (filters, page, pageCount) =>
-    `${filters ? `, filtradas por: ${filters}` : ''}, mais recentes primeiro, página ${page} de ${pageCount}`,
+  tableCaption: (filters, page, pageCount) =>
+    `Execuções${filters ? `, filtradas por: ${filters}` : ''}, mais recentes primeiro, página ${page} de ${pageCount}`,
   schedule: 'Agendamento',
   dateTime: 'Data/Hora',
   credits: 'Créditos',
@@ -79,6 +82,7 @@ export const ptBR: Messages = {
   days: plural('dia', 'dias'),
   viewConversation: 'Ver conversa',
   conversationLink: (schedule, startedAt) => `Ver conversa: ${schedule}, ${startedAt}`,
+  sameMinute: (startedAt, nth, count) => `${startedAt} (${nth} de ${count})`,
   noMatches: 'Nenhuma execução corresponde a estes filtros.',
   clearToSeeAll: 'para ver todas as execuções.',
   noExecutionsYet: 'Nenhuma execução ainda. As execuções aparecem aqui quando um agendamento dispara.',
@@ -117,6 +121,8 @@ export const ptBR: Messages = {
   ok: 'OK',
   inputSent: 'Entrada enviada',
   responseReceived: 'Resposta recebida',
+  inputOf: (tool) => `Entrada enviada para ${tool}`,
+  responseOf: (tool) => `Resposta recebida de ${tool}`,
   nothing: '(nada)',
   noErrorRecorded: 'Nenhuma mensagem de erro foi registrada.',
   bytes: plural('byte', 'bytes'),

@@ -42,7 +42,12 @@ export interface RowView {
    */
   runningLong: string | null;
   conversationHref: string;
-  /** Makes each row's link name unique: "View conversation: <schedule>, <date/time>". */
+  /**
+   * The start time as the row's control names give it: the minute shown, and where runs of the
+   * page share schedule and minute, which of them: "10/03/2026 12:30 (2 of 4)".
+   */
+  namedAt: string;
+  /** Unique on the page: "View conversation: <schedule>, <namedAt>". */
   conversationLabel: string;
 }
 
@@ -100,8 +105,8 @@ export interface ResultsView {
   filtered: boolean;
   clearHref: string;
   pagination: PaginationView;
-  /** Read after "Executions" in the caption, so screen readers hear what the table holds. */
-  captionDetail: string;
+  /** The caption as screen readers hear it, so they know what the table holds. */
+  caption: string;
   /** Set while rows can still change: the region polls itself (see live-refresh.ts). */
   refresh: RefreshView | null;
 }
@@ -158,7 +163,8 @@ function rowView(row: ExecutionRow, { basePath, listSearch, timeZone, now, messa
     agentName: row.agentName,
     schedule,
     startedAt,
-    startedAtIso: row.startedAt.toISOString(),
+    // To the second: milliseconds, different in every row, cost a swap's bytes and say nothing.
+    startedAtIso: row.startedAt.toISOString().replace(/\.\d+Z$/, 'Z'),
     status: statusBadge(row.status, m),
     changing: row.status === 'active' || row.status === 'pending',
     error: error && error.text,
@@ -168,12 +174,25 @@ function rowView(row: ExecutionRow, { basePath, listSearch, timeZone, now, messa
     spike: spikeText(row, m),
     runningLong: runningLongText(row, now, m),
     conversationHref: conversation + jump,
+    namedAt: startedAt,
     conversationLabel: m.conversationLink(schedule, startedAt),
   };
 }
 
-function captionDetail(list: ExecutionList, m: Messages): string {
-  return m.captionDetail(describeFilters(list.query, { agents: list.agents }, m) || null, list.query.page, list.pageCount);
+/**
+ * Runs of one schedule started in the same minute would read alike (a schedule started several
+ * times at once, a burst of retries): their controls' names say which of them each is.
+ */
+function distinctNames(rows: RowView[], m: Messages): RowView[] {
+  const key = (row: RowView) => `${row.schedule}\n${row.startedAt}`;
+  const alike = new Map<string, RowView[]>();
+  for (const row of rows) alike.set(key(row), [...(alike.get(key(row)) ?? []), row]);
+  return rows.map((row) => {
+    const same = alike.get(key(row))!;
+    if (same.length === 1) return row;
+    const namedAt = m.sameMinute(row.startedAt, same.indexOf(row) + 1, same.length);
+    return { ...row, namedAt, conversationLabel: m.conversationLink(row.schedule, namedAt) };
+  });
 }
 
 function bucketLabel(start: string, unit: ActivityRange['unit'], m: Messages): string {
@@ -248,9 +267,10 @@ export function buildListView(list: ExecutionList, basePath: string, timeZone: s
   const firstPage = { ...query, page: 1, cursor: null };
   const canonicalHref = withQuery(basePath, query);
   const fieldErrors = errorMessages(list.errors, messages);
+  const filterWords = describeFilters(query, { agents: list.agents }, messages) || null;
   const rows: RowContext = { basePath, listSearch: canonicalHref.slice(basePath.length), timeZone, now: list.now, messages };
   return {
-    title: messages.listTitle(query.page, list.pageCount),
+    title: messages.listTitle(filterWords, query.page, list.pageCount),
     messages,
     weeklyReviewHref: withQuery(basePath, { ...DEFAULT_QUERY, status: 'failed', startDate: weekAgo, endDate: list.today }),
     canonicalHref,
@@ -268,14 +288,17 @@ export function buildListView(list: ExecutionList, basePath: string, timeZone: s
     },
     results: {
       // The query string once, not once per row.
-      rows: list.rows.map((r) => rowView(r, rows)),
+      rows: distinctNames(
+        list.rows.map((r) => rowView(r, rows)),
+        messages,
+      ),
       totalText: totalText(list.total, list.credits, messages),
       csvHref: withQuery(`${basePath}/export.csv`, firstPage),
       digestHref: withQuery(`${basePath}/failures`, firstPage),
       activity: activityView(list, basePath, messages),
       filtered: hasFilters(query),
       clearHref: basePath,
-      captionDetail: captionDetail(list, messages),
+      caption: messages.tableCaption(filterWords, query.page, list.pageCount),
       refresh: null,
       pagination: {
         page: query.page,

@@ -16,10 +16,15 @@ const Cut: FC<{ shown: ShownText }> = ({ shown }) =>
     </p>
   );
 
-const Payload: FC<{ title: string; shown: ShownText }> = ({ title, shown }) => (
+/**
+ * Focusable, so that a keyboard can scroll a long line into view; named, so that focus there
+ * says what it holds. A group, not a region: a page of calls would be crowded with landmarks,
+ * and two calls of one tool would name two alike.
+ */
+const Payload: FC<{ title: string; label: string; shown: ShownText }> = ({ title, label, shown }) => (
   <>
     <h4 class="xa-payload__title">{title}</h4>
-    <pre class="xa-payload" tabindex={0}>
+    <pre class="xa-payload" tabindex={0} role="group" aria-label={label}>
       <code>{shown.text}</code>
     </pre>
     <Cut shown={shown} />
@@ -45,8 +50,8 @@ const Step: FC<{ step: StepView; messages: Messages }> = ({ step, messages: m })
           <strong class={`xa-tag xa-tag--${step.ok ? 'grey' : 'red'}`}>{step.ok ? m.ok : m.error}</strong>
           {step.duration !== null && <span class="xa-step__meta"> {step.duration}</span>}
         </summary>
-        <Payload title={m.inputSent} shown={step.input} />
-        <Payload title={m.responseReceived} shown={step.output} />
+        <Payload title={m.inputSent} label={m.inputOf(step.toolName)} shown={step.input} />
+        <Payload title={m.responseReceived} label={m.responseOf(step.toolName)} shown={step.output} />
       </details>
     </li>
   );

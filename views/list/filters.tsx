@@ -130,6 +130,14 @@ const Field: FC<{ field: FormField; messages: Messages }> = ({ field, messages }
   }
 };
 
+/**
+ * A choice from a list or a checkbox is made at once: it sends at once. A date may be typed a
+ * digit at a time, each a change of its own, so dates wait for a pause. By `from:` rather than
+ * one `change` on the form with filters: filters need eval, which the policy forbids, and htmx 2
+ * lets only the first of a form's `change` triggers see an event.
+ */
+const FILTER_TRIGGER = 'change from:.xa-select, change from:.xa-checkbox__input, change delay:400ms from:.xa-input, submit';
+
 export const Filters: FC<{ filters: FilterView; messages: Messages }> = ({ filters, messages }) => (
   <form
     id={FILTERS_ID}
@@ -139,7 +147,7 @@ export const Filters: FC<{ filters: FilterView; messages: Messages }> = ({ filte
     role="search"
     aria-label={messages.filtersLabel}
     hx-get={filters.action}
-    hx-trigger="change delay:400ms, submit"
+    hx-trigger={FILTER_TRIGGER}
     hx-target={`#${RESULTS_ID}`}
     hx-swap="innerHTML"
     hx-push-url="true"

@@ -1,5 +1,5 @@
 /** The Executions list: heading, filters, the live status line and the results region. */
-import type { FC } from 'hono/jsx';
+import type { Child, FC } from 'hono/jsx';
 import { Fragment, h } from '../../src/lib/jsx.js';
 import type { ListView } from '../../src/list/view-model.js';
 import { ACTIVITY_ID, ActivityChart } from './activity-chart.js';
@@ -42,10 +42,13 @@ export const ListPage: FC<{ view: ListView }> = ({ view }) => (
   </div>
 );
 
-/** What htmx swaps in: the results, plus the status line and field errors out of band. */
-export const ListFragment: FC<{ view: ListView }> = ({ view }) => (
+/**
+ * What htmx swaps in: the results, plus the status line and field errors out of band, and the
+ * document's title as the host's layout writes it.
+ */
+export const ListFragment: FC<{ view: ListView; title: Child }> = ({ view, title }) => (
   <>
-    <title>{view.title}</title>
+    <title>{title}</title>
     <Results results={view.results} messages={view.messages} />
     <p id={STATUS_ID} hx-swap-oob="innerHTML">
       {view.results.totalText}

@@ -31,8 +31,13 @@ const swapInto = (href: string) => ({
   'hx-push-url': 'true',
 });
 
-const Status: FC<{ row: RowView; messages: Messages }> = ({ row, messages: m }) => {
-  const popoverId = `xa-error-${row.id}`;
+/**
+ * A row's element ids go by its place on the page, not its run's id: a run's UUID, repeated in
+ * ids, was the largest part of a swap's compressed bytes. Runs that arrive stay out of the table
+ * until asked for, so a row keeps its place, and its ids, while the page is shown.
+ */
+const Status: FC<{ row: RowView; n: number; messages: Messages }> = ({ row, n, messages: m }) => {
+  const popoverId = `xa-error-${n}`;
   return (
     <div class="xa-status">
       <strong class={`xa-tag xa-tag--${row.status.colour}`}>{row.status.label}</strong>
@@ -46,12 +51,12 @@ const Status: FC<{ row: RowView; messages: Messages }> = ({ row, messages: m }) 
         <>
           <button
             type="button"
-            id={`xa-error-toggle-${row.id}`}
+            id={`xa-error-toggle-${n}`}
             class="xa-error-toggle"
             popovertarget={popoverId}
             popovertargetaction="show"
             interestfor={popoverId}
-            aria-label={m.showError(row.schedule, row.startedAt)}
+            aria-label={m.showError(row.schedule, row.namedAt)}
           >
             <AlertIcon />
           </button>
@@ -63,7 +68,7 @@ const Status: FC<{ row: RowView; messages: Messages }> = ({ row, messages: m }) 
               <p>
                 <a href={row.fullErrorHref}>
                   {m.showFullError}
-                  <span class="xa-visually-hidden">{m.fullErrorContext(row.schedule, row.startedAt)}</span>
+                  <span class="xa-visually-hidden">{m.fullErrorContext(row.schedule, row.namedAt)}</span>
                 </a>
               </p>
             )}
@@ -74,7 +79,7 @@ const Status: FC<{ row: RowView; messages: Messages }> = ({ row, messages: m }) 
   );
 };
 
-const Row: FC<{ row: RowView; messages: Messages }> = ({ row, messages: m }) => (
+const Row: FC<{ row: RowView; n: number; messages: Messages }> = ({ row, n, messages: m }) => (
   <tr>
     <td>{row.agentName ?? <span class="xa-removed">{m.agentRemoved}</span>}</td>
     <td>{row.schedule}</td>
@@ -82,7 +87,7 @@ const Row: FC<{ row: RowView; messages: Messages }> = ({ row, messages: m }) => 
       <time datetime={row.startedAtIso}>{row.startedAt}</time>
     </td>
     <td>
-      <Status row={row} messages={m} />
+      <Status row={row} n={n} messages={m} />
     </td>
     <td class="xa-numeric">
       {row.credits ?? <NotYet text={m.notCalculated} />}
@@ -94,7 +99,7 @@ const Row: FC<{ row: RowView; messages: Messages }> = ({ row, messages: m }) => 
       )}
     </td>
     <td>
-      <a id={`xa-view-${row.id}`} class="xa-icon-link" href={row.conversationHref} title={m.viewConversation}>
+      <a id={`xa-view-${n}`} class="xa-icon-link" href={row.conversationHref} title={m.viewConversation}>
         <EyeIcon />
         <span class="xa-visually-hidden">{row.conversationLabel}</span>
       </a>
@@ -179,8 +184,9 @@ export const Results: FC<{ results: ResultsView; messages: Messages }> = ({ resu
       <div id="xa-table-scroll" class="xa-table-scroll" role="region" aria-labelledby={CAPTION_ID} tabindex={0}>
         <table class="xa-table">
           <caption id={CAPTION_ID} class="xa-table__caption" tabindex={-1}>
-            {m.executions}
-            <span class="xa-visually-hidden">{results.captionDetail}</span>
+            {/* Read as one text: a word shown and the rest hidden would be read "Executions , filtered…". */}
+            <span aria-hidden="true">{m.executions}</span>
+            <span class="xa-visually-hidden">{results.caption}</span>
           </caption>
           <thead>
             <tr>
@@ -195,8 +201,8 @@ export const Results: FC<{ results: ResultsView; messages: Messages }> = ({ resu
             </tr>
           </thead>
           <tbody>
-            {results.rows.map((row) => (
-              <Row row={row} messages={m} />
+            {results.rows.map((row, i) => (
+              <Row row={row} n={i + 1} messages={m} />
             ))}
           </tbody>
         </table>

@@ -8,20 +8,9 @@ import type { FC } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { Fragment, h } from '../../src/lib/jsx.js';
 
+/** Size, fill and stroke come from the stylesheet (.xa-icon): a page repeats the icons 40 times. */
 const Svg: FC<{ path: string }> = ({ path }) => (
-  <svg
-    class="xa-icon"
-    viewBox="0 0 24 24"
-    width="20"
-    height="20"
-    aria-hidden="true"
-    focusable="false"
-    fill="none"
-    stroke="currentColor"
-    stroke-width="2"
-    stroke-linecap="round"
-    stroke-linejoin="round"
-  >
+  <svg class="xa-icon" viewBox="0 0 24 24" aria-hidden="true">
     <path d={path} />
   </svg>
 );

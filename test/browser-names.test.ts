@@ -1,0 +1,148 @@
+/**
+ * What a screen reader hears and a keyboard meets, in Chromium: the table's caption read as one
+ * phrase, every row's controls named apart even for runs of one schedule in one minute, the
+ * conversation's scrollable JSON blocks named, and an error closed with Escape staying closed.
+ * Names are Chromium's own, from its accessibility tree.
+ */
+import { randomUUID } from 'node:crypto';
+import { desc, eq } from 'drizzle-orm';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { createDemoApp } from '../src/demo/host-app.js';
+import { DEMO_ORGANIZATION_ID, seedDemo } from '../src/demo/seed.js';
+import { conversations, executions } from '../src/db/schema.js';
+import { browserSkipReason, serveInChromium } from './support/browser.js';
+
+/** Runs of the newest run's schedule, all started within one second of one minute. */
+const SAME_MINUTE_RUNS = 4;
+
+/** Chromium's accessible names of the page's nodes of `role`. */
+async function namesOf(page: Page, role: string): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+    return nodes.filter((n) => n.role?.value === role && !n.ignored).map((n) => String(n.name?.value ?? ''));
+  } finally {
+    await cdp.detach();
+  }
+}
+
+describe.skipIf(browserSkipReason !== null)(
+  `names and keys in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`,
+  () => {
+    const served = serveInChromium(async (db) => {
+      await seedDemo(db, { now: new Date('2026-11-20T12:00:00Z'), seed: 7 });
+      const [newest] = await db
+        .select()
+        .from(executions)
+        .where(eq(executions.organizationId, DEMO_ORGANIZATION_ID))
+        .orderBy(desc(executions.startedAt))
+        .limit(1);
+      const [conversation] = await db.select().from(conversations).where(eq(conversations.id, newest!.conversationId));
+      for (let i = 0; i < SAME_MINUTE_RUNS; i++) {
+        const startedAt = new Date(Date.parse('2026-11-20T11:59:00Z') + i * 200);
+        const conversationId = randomUUID();
+        await db.insert(conversations).values({ ...conversation!, id: conversationId, createdAt: startedAt });
+        await db.insert(executions).values({
+          ...newest!,
+          id: randomUUID(),
+          conversationId,
+          startedAt,
+          status: 'failed',
+          finishedAt: new Date(startedAt.getTime() + 60_000),
+          errorMessage: `Timed out, attempt ${i}`,
+          idempotencyKey: `same-minute-${i}`,
+        });
+      }
+      return createDemoApp(db, { id: DEMO_ORGANIZATION_ID, name: 'Acme Robotics' }).fetch;
+    });
+
+    const open = async (path: string) => {
+      const page = await served.browser.newPage();
+      await page.goto(served.origin + path);
+      return page;
+    };
+
+    it('reads the caption as one phrase, with no space before its comma', async () => {
+      const page = await open('/admin/executions?status=failed');
+      try {
+        const pages = (await page.locator('.xa-pagination__current [aria-hidden]').textContent())!.split(' / ')[1];
+        const caption = `Executions, filtered by status Failed, newest first, page 1 of ${pages}`;
+        expect(await namesOf(page, 'table')).toEqual([caption]);
+        // The scrolling region around the table is named by the caption too.
+        expect(await namesOf(page, 'region')).toContain(caption);
+        // Sighted users see the one word.
+        expect(await page.locator('#xa-caption [aria-hidden="true"]').textContent()).toBe('Executions');
+      } finally {
+        await page.close();
+      }
+    });
+
+    it('names every row’s link and error button apart, runs of one schedule in one minute included', async () => {
+      const page = await open('/admin/executions');
+      try {
+        const links = (await namesOf(page, 'link')).filter((n) => n.startsWith('View conversation'));
+        expect(links).toHaveLength(20);
+        expect(new Set(links).size).toBe(links.length);
+        const alike = links.filter((n) => / \(\d of 4\)$/.test(n));
+        expect(alike).toHaveLength(SAME_MINUTE_RUNS);
+        const buttons = (await namesOf(page, 'button')).filter((n) => n.startsWith('Show error'));
+        expect(buttons.length).toBeGreaterThanOrEqual(SAME_MINUTE_RUNS);
+        expect(new Set(buttons).size).toBe(buttons.length);
+      } finally {
+        await page.close();
+      }
+    });
+
+    it('keeps an error closed with Escape closed, however soon after Enter', async () => {
+      const page = await open('/admin/executions?status=failed');
+      try {
+        const toggles = page.locator('.xa-error-toggle');
+        const popoverOf = async (i: number) => page.locator(`#${await toggles.nth(i).getAttribute('popovertarget')}`);
+        const popover = await popoverOf(0);
+        await toggles.nth(0).focus();
+        await page.keyboard.press('Enter');
+        await expect.poll(() => popover.isVisible()).toBe(true);
+        await page.keyboard.press('Escape');
+        await expect.poll(() => popover.isVisible()).toBe(false);
+        // Past the browser's delay for showing interest on focus.
+        await page.waitForTimeout(1200);
+        expect(await popover.isVisible()).toBe(false);
+        // Hover still reveals an error, and focus that rests on a button still does.
+        const hovered = await popoverOf(1);
+        await toggles.nth(1).hover();
+        await expect.poll(() => hovered.isVisible()).toBe(true);
+        await page.mouse.move(0, 0);
+        await toggles.nth(2).focus();
+        await expect.poll(async () => (await popoverOf(2)).isVisible()).toBe(true);
+      } finally {
+        await page.close();
+      }
+    });
+
+    it('names each scrollable JSON block of a conversation by what it holds and its tool', async () => {
+      const page = await open('/admin/executions?status=failed');
+      try {
+        // A seeded run's (the newest few, added here, have no steps).
+        await page.locator('#xa-results tbody a.xa-icon-link').last().click();
+        await page.waitForURL(/\/conversations\//);
+        const blocks = page.locator('pre.xa-payload');
+        expect(await blocks.count()).toBeGreaterThan(1);
+        expect(await blocks.evaluateAll((pres) => pres.every((p) => (p as HTMLElement).tabIndex === 0))).toBe(true);
+        // A closed call's blocks are out of the accessibility tree: open them all.
+        await page
+          .locator('details.xa-tool-call')
+          .evaluateAll((calls) => calls.forEach((call) => ((call as HTMLDetailsElement).open = true)));
+        const names = await namesOf(page, 'group');
+        const tools = await page.locator('.xa-tool-call__name').allTextContents();
+        const expected = tools.flatMap((t) => {
+          const tool = t.replace(/^Tool call: /, '');
+          return [`Input sent to ${tool}`, `Response received from ${tool}`];
+        });
+        expect(names.filter((n) => /^(Input sent to|Response received from) /.test(n))).toEqual(expected);
+      } finally {
+        await page.close();
+      }
+    });
+  },
+);
