@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { negotiateEncoding } from '../src/http/accept-encoding.js';
 import { loadAssets, pickEncoding } from '../src/http/assets.js';
 import { compress, gzipAround, precompress, renderHtml } from '../src/http/compress.js';
+import { spawnScript } from './support/child-process.js';
 
 const STYLESHEET = '.xa{color:#0b0c0c}.xa-table th,.xa-table td{padding:.5rem .75rem;border-bottom:1px solid #b1b4b6}'.repeat(40);
 
@@ -73,6 +74,15 @@ describe('gzip around the inlined stylesheet', () => {
     // The stylesheet's blocks as deflated once, spliced in.
     expect(body.includes(deflateRawSync(css, { level: 9, finishFlush: constants.Z_SYNC_FLUSH }))).toBe(true);
     expect(body.length).toBeLessThanOrEqual(gzipSync(page, { level: 4 }).length);
+  });
+
+  it('holds the stylesheet as a one-byte string, so that a page around it is one-byte too (docs/performance.md)', async () => {
+    const child = spawnScript('test/support/string-representation.ts', {}, ['--allow-natives-syntax']);
+    await child.exited;
+    const held = (name: string) => child.output().match(new RegExp(`\\[String\\]: (u?)"${name}`))?.[1];
+    // The probe tells the two apart: a string with a character beyond Latin-1 is two-byte.
+    expect(held('control'), child.output()).toBe('u');
+    expect(held('stylesheet'), child.output()).toBe('');
   });
 
   it('gzips a page without the stylesheet (a fragment) whole', async () => {
