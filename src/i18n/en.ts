@@ -86,6 +86,8 @@ export const en: Messages = {
   previousPage: 'Previous page',
   nextPage: 'Next page',
   pageOf: (page, pageCount) => `Page ${page} of ${pageCount}`,
+  pauseLiveUpdates: 'Pause live updates',
+  newRuns: (n, count) => `${count} new ${n === 1 ? 'run' : 'runs'} — show`,
 
   failureDigest: 'Failures by tool and error',
   backToExecutions: 'Back to executions',

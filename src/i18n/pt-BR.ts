@@ -88,6 +88,8 @@ export const ptBR: Messages = {
   previousPage: 'Página anterior',
   nextPage: 'Próxima página',
   pageOf: (page, pageCount) => `Página ${page} de ${pageCount}`,
+  pauseLiveUpdates: 'Pausar atualizações ao vivo',
+  newRuns: (n, count) => `${count} ${n === 1 ? 'nova execução' : 'novas execuções'} — mostrar`,
 
   failureDigest: 'Falhas por ferramenta e erro',
   backToExecutions: 'Voltar para as execuções',

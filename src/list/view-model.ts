@@ -5,7 +5,7 @@
 import { addDays } from 'date-fns';
 import { bucketsOf, type ActivityRange } from './activity.js';
 import type { ExecutionList } from './execution-list.js';
-import type { RefreshView } from './live-refresh.js';
+import type { LiveView } from './live-refresh.js';
 import { RUNNING_LONG_FACTOR } from '../db/schema.js';
 import type { Messages } from '../i18n/messages.js';
 import { formatSpan, numberFormat, shorten } from '../lib/format.js';
@@ -24,7 +24,10 @@ export interface RowView {
   startedAt: string;
   startedAtIso: string;
   status: StatusBadge;
-  /** Active or Pending: the run can still change, so the page keeps itself fresh. */
+  /**
+   * Active or Pending, or finished so lately that its credits may yet be calculated: the run can
+   * still change, so the page keeps its row fresh.
+   */
   changing: boolean;
   /** The error of a Failed run, when it has one: its first SHOWN_ERROR_LENGTH characters. */
   error: string | null;
@@ -99,8 +102,8 @@ export interface ResultsView {
   pagination: PaginationView;
   /** Read after "Executions" in the caption, so screen readers hear what the table holds. */
   captionDetail: string;
-  /** Set while rows can still change: the region polls itself (see live-refresh.ts). */
-  refresh: RefreshView | null;
+  /** Set while rows can still change or new runs may arrive: the page polls (see live-refresh.ts). */
+  live: LiveView | null;
 }
 
 export interface ListView {
@@ -132,8 +135,11 @@ function runningLongText(row: ExecutionRow, now: Date, m: Messages): string | nu
   return m.runningLong(formatSpan(row.usualDurationMs, (days) => m.days(days, count(days))));
 }
 
+/** How long after a run finishes its credits may still arrive; its row is watched until then. */
+const CREDITS_WAIT_MS = 5 * 60_000;
+
 /** What a row's cells need besides the row: where links go, when and in which words. */
-interface RowContext {
+export interface RowContext {
   basePath: string;
   /** The list's query string ('' or '?…'), which each conversation link carries back. */
   listSearch: string;
@@ -142,7 +148,7 @@ interface RowContext {
   messages: Messages;
 }
 
-function rowView(row: ExecutionRow, { basePath, listSearch, timeZone, now, messages: m }: RowContext): RowView {
+export function rowView(row: ExecutionRow, { basePath, listSearch, timeZone, now, messages: m }: RowContext): RowView {
   const startedAt = formatDateTime(row.startedAt, timeZone);
   const failed = row.status === 'failed';
   const conversation = conversationPath(basePath, row.conversationId) + listSearch;
@@ -157,7 +163,10 @@ function rowView(row: ExecutionRow, { basePath, listSearch, timeZone, now, messa
     startedAt,
     startedAtIso: row.startedAt.toISOString(),
     status: statusBadge(row.status, m),
-    changing: row.status === 'active' || row.status === 'pending',
+    changing:
+      row.status === 'active' ||
+      row.status === 'pending' ||
+      (row.credits === null && row.finishedAt !== null && now.getTime() - row.finishedAt.getTime() < CREDITS_WAIT_MS),
     error: error && error.text,
     fullErrorHref: error?.cut ? conversation : null,
     failedTool: failed && row.failedTool ? m.failedToolNote(shorten(row.failedTool, SHOWN_TITLE_LENGTH).text) : null,
@@ -273,7 +282,7 @@ export function buildListView(list: ExecutionList, basePath: string, timeZone: s
       filtered: hasFilters(query),
       clearHref: basePath,
       captionDetail: captionDetail(list, messages),
-      refresh: null,
+      live: null,
       pagination: {
         page: query.page,
         pageCount: list.pageCount,

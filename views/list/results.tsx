@@ -6,8 +6,8 @@ import type { FC } from 'hono/jsx';
 import { Fragment, h } from '../../src/lib/jsx.js';
 import type { Messages } from '../../src/i18n/messages.js';
 import type { PaginationView, ResultsView, RowView } from '../../src/list/view-model.js';
-import type { RefreshView } from '../../src/list/live-refresh.js';
 import { AlertIcon, ClockIcon, EyeIcon, NextIcon, NotYet, PreviousIcon, SpikeIcon } from '../shared/icons.js';
+import { LiveBar, Refresh } from './live.js';
 
 /** The id of the swapped region; htmx targets it and the server recognises it in HX-Target. */
 export const RESULTS_ID = 'xa-results';
@@ -21,10 +21,14 @@ const swapInto = (href: string) => ({
   'hx-push-url': 'true',
 });
 
-const Status: FC<{ row: RowView; messages: Messages }> = ({ row, messages: m }) => {
+/** A row's id: a live poll's changed cells are swapped in by it. */
+export const rowId = (row: RowView) => `xa-row-${row.id}`;
+
+/** `oob`: out of band, in place of the row's own (a live poll's answer). */
+export const Status: FC<{ row: RowView; messages: Messages; oob?: string }> = ({ row, messages: m, oob }) => {
   const popoverId = `xa-error-${row.id}`;
   return (
-    <div class="xa-status">
+    <div class="xa-status" hx-swap-oob={oob}>
       <strong class={`xa-tag xa-tag--${row.status.colour}`}>{row.status.label}</strong>
       {row.runningLong !== null && (
         <span class="xa-flag">
@@ -64,8 +68,34 @@ const Status: FC<{ row: RowView; messages: Messages }> = ({ row, messages: m }) 
   );
 };
 
+/** What the Credits cell holds. */
+export const Credits: FC<{ row: RowView; messages: Messages }> = ({ row, messages: m }) => (
+  <>
+    {row.credits ?? <NotYet text={m.notCalculated} />}
+    {row.spike !== null && (
+      <span class="xa-flag xa-flag--spike">
+        <SpikeIcon />
+        {row.spike}
+      </span>
+    )}
+  </>
+);
+
+export const ViewLink: FC<{ row: RowView; messages: Messages; oob?: boolean }> = ({ row, messages: m, oob }) => (
+  <a
+    id={`xa-view-${row.id}`}
+    class="xa-icon-link"
+    href={row.conversationHref}
+    title={m.viewConversation}
+    hx-swap-oob={oob ? 'true' : undefined}
+  >
+    <EyeIcon />
+    <span class="xa-visually-hidden">{row.conversationLabel}</span>
+  </a>
+);
+
 const Row: FC<{ row: RowView; messages: Messages }> = ({ row, messages: m }) => (
-  <tr>
+  <tr id={rowId(row)}>
     <td>{row.agentName ?? <span class="xa-removed">{m.agentRemoved}</span>}</td>
     <td>{row.schedule}</td>
     <td class="xa-nowrap">
@@ -75,19 +105,10 @@ const Row: FC<{ row: RowView; messages: Messages }> = ({ row, messages: m }) => 
       <Status row={row} messages={m} />
     </td>
     <td class="xa-numeric">
-      {row.credits ?? <NotYet text={m.notCalculated} />}
-      {row.spike !== null && (
-        <span class="xa-flag xa-flag--spike">
-          <SpikeIcon />
-          {row.spike}
-        </span>
-      )}
+      <Credits row={row} messages={m} />
     </td>
     <td>
-      <a id={`xa-view-${row.id}`} class="xa-icon-link" href={row.conversationHref} title={m.viewConversation}>
-        <EyeIcon />
-        <span class="xa-visually-hidden">{row.conversationLabel}</span>
-      </a>
+      <ViewLink row={row} messages={m} />
     </td>
   </tr>
 );
@@ -115,22 +136,6 @@ const Pagination: FC<{ pagination: PaginationView; messages: Messages }> = ({ pa
   </nav>
 );
 
-/**
- * Polls the region while runs can still change; gone once none can, so polling stops by itself.
- * Focusable elements in the region carry stable ids, so a swap restores focus to the same one.
- */
-export const Refresh: FC<{ refresh: RefreshView }> = ({ refresh }) => (
-  <div
-    id="xa-refresh"
-    hidden
-    hx-get={refresh.href}
-    hx-trigger={`every ${refresh.everySeconds}s`}
-    hx-target={`#${RESULTS_ID}`}
-    hx-swap="innerHTML"
-    hx-headers={JSON.stringify(refresh.headers)}
-  />
-);
-
 const Empty: FC<{ results: ResultsView; messages: Messages }> = ({ results, messages: m }) => (
   <div class="xa-empty">
     {results.filtered ? (
@@ -149,8 +154,10 @@ const Empty: FC<{ results: ResultsView; messages: Messages }> = ({ results, mess
   </div>
 );
 
+/** Focusable elements in the region carry stable ids, so a swap restores focus to the same one. */
 export const Results: FC<{ results: ResultsView; messages: Messages }> = ({ results, messages: m }) => (
   <>
+    {results.live !== null && <LiveBar live={results.live} results={RESULTS_ID} messages={m} />}
     {results.rows.length === 0 ? (
       <Empty results={results} messages={m} />
     ) : (
@@ -192,6 +199,6 @@ export const Results: FC<{ results: ResultsView; messages: Messages }> = ({ resu
       </div>
       <Pagination pagination={results.pagination} messages={m} />
     </div>
-    {results.refresh !== null && <Refresh refresh={results.refresh} />}
+    {results.live !== null && <Refresh refresh={results.live.refresh} results={RESULTS_ID} />}
   </>
 );
