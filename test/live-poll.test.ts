@@ -8,6 +8,9 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executions } from '../src/db/schema.js';
 import { startExecution } from '../src/write/recorder.js';
+import { en } from '../src/i18n/en.js';
+import { ptBR } from '../src/i18n/pt-BR.js';
+import { NEW_RUNS_LIMIT, newRunsView } from '../src/list/live-refresh.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 import { AGENT, fixtureRuns, insertFixture, ORG_A, scheduleIdOf } from './support/fixture.js';
 import { createTestHost, htmxHeaders, ORG_HEADER, parseDocument } from './support/test-host.js';
@@ -120,6 +123,13 @@ describe('live polls', () => {
     }
   });
 
+  it('words the notice in both plural forms, and a count at its bound as "100+"', () => {
+    expect(newRunsView(0, LIST, en)).toBeNull();
+    expect(newRunsView(1, LIST, en)?.text).toBe('1 new run — show');
+    expect(newRunsView(3, LIST, ptBR)?.text).toBe('3 novas execuções — mostrar');
+    expect(newRunsView(NEW_RUNS_LIMIT, LIST, en)?.text).toBe('100+ new runs — show');
+  });
+
   it('stops polling once no row on the page can change: poller and notice removed', async () => {
     const page2 = fixtureRuns().slice(20, 40);
     const changing = page2.filter((r) => r.status === 'active' || r.status === 'pending');
@@ -159,6 +169,14 @@ describe('live polls', () => {
       const body = await res.text();
       expect(body, query).not.toContain('Org B');
     }
+    // At most a page of rows is read, however many the poll names.
+    const stale = (id: string) => `${Buffer.from(id.replaceAll('-', ''), 'hex').toString('base64url')}${'A'.repeat(12)}`;
+    const many = fixtureRuns()
+      .slice(0, 25)
+      .map((r) => stale(r.id))
+      .join('');
+    const bounded = await get(`${LIST}?watch=${many}`, own.headers);
+    expect(parseDocument(await bounded.text()).querySelectorAll('.xa-status[hx-swap-oob]')).toHaveLength(20);
     // Another organization polling with this page's state sees none of its rows.
     const { res, body } = await poll(own, 'org-b');
     expect(res.status).toBe(200);

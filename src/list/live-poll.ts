@@ -15,6 +15,7 @@ import { checkQuery } from './execution-list.js';
 import { filterShape, filtersFor, type ExecutionFilters } from './filter-set.js';
 import {
   awaitsNewRuns,
+  NEW_RUNS_LIMIT,
   changedCells,
   etagFor,
   liveView,
@@ -62,7 +63,10 @@ async function readRuns(
   return namedRows(db, organizationId, selected, { kind: 'offset', offset: 0, limit: ids.length }, agents);
 }
 
-/** How many of the runs the filters keep are newer than `since`: an index walk from it. */
+/**
+ * How many of the runs the filters keep are newer than `since`, up to NEW_RUNS_LIMIT: an index
+ * walk from it, bounded however old a forged `since` is.
+ */
 async function countNewer(
   db: ExecutionsDatabase,
   organizationId: string,
@@ -72,8 +76,14 @@ async function countNewer(
   const query = preparedByShape(db, `newer ${filterShape(filters)}`, (name) =>
     db
       .select({ runs: sql<number>`count(*)::int` })
-      .from(executions)
-      .where(and(listConditions(filters, asPlaceholders), beyond('newer', asPlaceholders)))
+      .from(
+        db
+          .select({ id: executions.id })
+          .from(executions)
+          .where(and(listConditions(filters, asPlaceholders), beyond('newer', asPlaceholders)))
+          .limit(NEW_RUNS_LIMIT)
+          .as('newer'),
+      )
       .prepare(name),
   );
   const [row] = await query.execute(listBindings(organizationId, filters, { kind: 'before', cursor: since, limit: 0 }));

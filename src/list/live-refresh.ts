@@ -56,6 +56,9 @@ const ROW_KEYS_LENGTH = KEY_LENGTH * LIVE_CELLS.length;
 const digest = (value: unknown, length: number) =>
   createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, length);
 
+/** New runs are counted up to this many: "100+ new runs — show". */
+export const NEW_RUNS_LIMIT = 100;
+
 /** What each changeable cell of a row shows, as short keys: a key differs when its cell does. */
 export function rowKeys(row: RowView): string {
   const cells: Record<LiveCell, unknown> = {
@@ -95,8 +98,6 @@ function decodeId(text: string): string {
   const hex = Buffer.from(text, 'base64url').toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
-/** Far beyond any notice a page could show; keeps a forged count a small number. */
-const MAX_NEW_RUNS = 1_000_000_000;
 
 /**
  * The poll's own parameters, hostile like any input: at most a page of well-formed entries (the
@@ -118,7 +119,7 @@ export function parseLiveState(params: URLSearchParams): LiveState {
   return {
     watched,
     since: since.success ? since.data : null,
-    newRuns: Number.isSafeInteger(count) && count >= 0 && count <= MAX_NEW_RUNS ? count : 0,
+    newRuns: Number.isSafeInteger(count) && count >= 0 && count <= NEW_RUNS_LIMIT ? count : 0,
   };
 }
 
@@ -145,7 +146,9 @@ export function etagFor(organizationId: string, href: string): string {
 }
 
 export function newRunsView(count: number, href: string, m: Messages): NewRunsView | null {
-  return count > 0 ? { text: m.newRuns(count, numberFormat(m.locale).count(count)), href } : null;
+  if (count === 0) return null;
+  const written = numberFormat(m.locale).count(count);
+  return { text: m.newRuns(count, count >= NEW_RUNS_LIMIT ? `${written}+` : written), href };
 }
 
 /** The poller for `state`, or null when nothing the page shows can change any more. */
