@@ -1,5 +1,5 @@
 /**
- * `npx tsx bench/side-by-side.ts --old DIR [--new DIR] [--rounds 4] [--seconds 15]`: two checkouts
+ * `npx tsx bench/side-by-side.ts --old DIR [--new DIR] [--rounds 4] [--seconds 15] [--search-path S]`: two checkouts
  * of the module (e.g. a `git worktree` of main and the working tree) served at the same time on the
  * database `npm run bench` seeded, each driven with the mixed workload at half the connections.
  * On a shared machine whose speed drifts by a third from one minute to the next, runs one after the
@@ -22,6 +22,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '4' },
     seconds: { type: 'string', default: '15' },
     connections: { type: 'string', default: '8' },
+    'search-path': { type: 'string' },
   },
 });
 if (!values.old) throw new Error('--old DIR is required: the checkout to compare with');
@@ -41,6 +42,8 @@ const applicationName = (name: string) => `side-by-side-${name}`;
 for (const name of ['old', 'new'] as const) {
   const url = new URL(benchUrl);
   url.searchParams.set('application_name', applicationName(name));
+  // A checkout from before migration 0008 names the tables unqualified; they are now in executions_admin.
+  if (values['search-path']) url.searchParams.set('search_path', values['search-path']);
   const { origin, child } = await startServer(url.toString(), [], { cwd: resolve(values[name]!) });
   sides.push({ name, origin, child });
 }

@@ -76,6 +76,33 @@
   document.addEventListener('htmx:before:request', holdRefresh);
   document.addEventListener('htmx:beforeRequest', holdRefresh);
 
+  // A swap the user asked for (filter, page) marks the results busy until it ends — swapped, failed
+  // or aborted; the stylesheet shows "Loading…" once that has lasted 200 ms. A timed poll is no
+  // one waiting: it stays quiet. htmx 4 passes its request as detail.ctx, htmx 2 as detail.xhr.
+  const inFlight = new Set();
+  const busyStart = (event) => {
+    const detail = event.detail || {};
+    const request = detail.ctx || detail.xhr;
+    const target = detail.ctx ? detail.ctx.target : detail.target;
+    const source = detail.ctx ? detail.ctx.sourceElement : detail.elt;
+    const region = results();
+    if (!request || !region || target !== region) return;
+    if (source instanceof Element && /^\s*every\s/.test(source.getAttribute('hx-trigger') || '')) return;
+    inFlight.add(request);
+    region.setAttribute('aria-busy', 'true');
+  };
+  const busyEnd = (event) => {
+    const detail = event.detail || {};
+    if (!inFlight.delete(detail.ctx || detail.xhr) || inFlight.size > 0) return;
+    const region = results();
+    if (region) region.removeAttribute('aria-busy');
+  };
+  // htmx 2's beforeSend comes after any listener could cancel the request, so afterRequest follows.
+  document.addEventListener('htmx:before:request', busyStart);
+  document.addEventListener('htmx:beforeSend', busyStart);
+  document.addEventListener('htmx:finally:request', busyEnd);
+  document.addEventListener('htmx:afterRequest', busyEnd);
+
   // Hovering the alert icon shows the error through the button's interestfor attribute; where
   // the browser lacks interest invokers, open the same popover on mouse hover here.
   const supportsInterest = 'interestForElement' in HTMLButtonElement.prototype;

@@ -159,6 +159,19 @@ describe.skipIf(browserSkipReason !== null)(`accessibility${browserSkipReason ? 
         expect(await page.locator('.xa-selected-failure').textContent()).toContain('Failure:');
       },
     ],
+    [
+      'loading: a filter swap still on its way, its note shown',
+      async (page) => {
+        // The server's answer never comes while axe runs: the page stays in its loading state.
+        await page.route(
+          (url) => url.searchParams.get('status') === 'failed',
+          () => new Promise<void>(() => {}),
+        );
+        await page.selectOption('#xa-status', 'failed');
+        await expect.poll(() => page.locator('.xa-loading__text').isVisible()).toBe(true);
+        expect(await page.locator('#xa-results').getAttribute('aria-busy')).toBe('true');
+      },
+    ],
     ['a 320 px wide viewport', async () => {}, { viewport: { width: 320, height: 640 } }],
     [
       'forced colours',

@@ -5,68 +5,13 @@
  * a DOM snapshot taken as the page was left, whose controls disagree with its URL (htmx 2's as first
  * rendered, the extension's as left); htmx 4 alone asks the server.
  */
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
-import { Hono } from 'hono';
-import { html } from 'hono/html';
-import { jsxRenderer } from 'hono/jsx-renderer';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { ExecutionsDatabase } from '../src/db/database.js';
 import { DEMO_ORGANIZATION_ID, seedDemo } from '../src/demo/seed.js';
 import { browserSkipReason, serveInChromium } from './support/browser.js';
+import { HOST_NAMES, HOSTS, htmxHosts, listOf } from './support/htmx-hosts.js';
 import { watchedContext } from './support/page-watch.js';
-import { createTestHost, ORG_HEADER } from './support/test-host.js';
-
-const require = createRequire(import.meta.url);
-const script = (specifier: string) => readFileSync(require.resolve(specifier));
-
-/** How htmx comes to the page: the module's own htmx 4, or the host's scripts in its layout. */
-const HOSTS = {
-  'htmx 4, served by the module': { version: '4', scripts: null },
-  'htmx 2.0.x, loaded by the host': { version: '2', scripts: [script('htmx2/dist/htmx.min.js')] },
-  'htmx 4 and its history-cache extension, loaded by the host': {
-    version: '4',
-    scripts: [script('htmx.org/dist/htmx.min.js'), script('htmx.org/dist/ext/hx-history-cache.min.js')],
-  },
-} as const;
-type HostName = keyof typeof HOSTS;
-const HOST_NAMES = Object.keys(HOSTS) as HostName[];
-const listOf = (name: HostName) => `/host-${HOST_NAMES.indexOf(name)}/executions`;
-
-/** One server, a mount per host: the module alone, or inside a layout that loads htmx itself. */
-function hosts(db: ExecutionsDatabase) {
-  const app = new Hono();
-  for (const name of HOST_NAMES) {
-    const { scripts } = HOSTS[name];
-    const list = listOf(name);
-    if (scripts) {
-      scripts.forEach((body, i) =>
-        app.get(`${list}-static/${i}.js`, (c) => c.body(body, 200, { 'Content-Type': 'text/javascript; charset=utf-8' })),
-      );
-      app.use(
-        `${list}/*`,
-        // The module renders through the host's renderer as c.render(content, { title }).
-        jsxRenderer((props) => {
-          const { children, title } = props as typeof props & { title: string };
-          return html`<!doctype html>
-            <html lang="en">
-              <head>
-                <title>${title}</title>
-                <link rel="icon" href="data:," />
-                ${scripts.map((_, i) => html`<script src="${list}-static/${i}.js" defer></script>`)}
-              </head>
-              <body>
-                <main>${children}</main>
-              </body>
-            </html>`;
-        }),
-      );
-    }
-    app.route('/', createTestHost(db, list, { serveHtmx: scripts === null }));
-  }
-  return app;
-}
+import { ORG_HEADER } from './support/test-host.js';
 
 /** What the page shows: where it is, its rows, its pager and the value of every filter control. */
 interface Shown {
@@ -114,7 +59,7 @@ describe.skipIf(browserSkipReason !== null)(
   () => {
     const served = serveInChromium(async (db) => {
       await seedDemo(db, { now: new Date('2026-11-20T12:00:00Z'), seed: 7 });
-      return hosts(db).fetch;
+      return htmxHosts(db).fetch;
     });
 
     for (const name of HOST_NAMES) {

@@ -57,6 +57,18 @@ describe.skipIf(browserSkipReason !== null)(
           expect(await statusCells(page)).toContain('Failed');
           if (javaScriptEnabled) expect(await focusedId(page)).toBe('xa-page-next');
 
+          // To the last page and back to the first, the filter kept.
+          const pageCount = (await pageIndicator(page))!.split(' / ')[1];
+          await page.locator('#xa-page-last').click();
+          await expect.poll(() => pageIndicator(page)).toBe(`${pageCount} / ${pageCount}`);
+          expect(await page.locator('#xa-page-last').count()).toBe(0);
+          await page.locator('#xa-page-first').click();
+          await expect.poll(() => pageIndicator(page)).toMatch(/^1 \/ \d+$/);
+          expect(url(page).searchParams.get('status')).toBe('failed');
+          expect(url(page).searchParams.get('page')).toBeNull();
+          await page.locator('#xa-page-next').click();
+          await expect.poll(() => url(page).searchParams.get('page')).toBe('2');
+
           // Change the agent: back to page 1, the status filter kept.
           const agentValue = await page.locator('#xa-agent option').nth(1).getAttribute('value');
           await page.focus('#xa-agent');

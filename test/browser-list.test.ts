@@ -193,6 +193,23 @@ describe.skipIf(browserSkipReason !== null)(
       });
     }
 
+    for (const javaScriptEnabled of [true, false]) {
+      it(`filters to the runs of deleted agents with the Agent filter's "Agent removed" (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async () => {
+        const context = await served.browser.newContext({ extraHTTPHeaders: { [ORG_HEADER]: ORG_A }, javaScriptEnabled });
+        const page = await context.newPage();
+        await page.goto(`${served.origin}/admin/executions`);
+        const agentColumn = () => page.locator('tbody tr td:first-child').allTextContents();
+        expect(new Set(await agentColumn()).size).toBeGreaterThan(1);
+        await page.selectOption('#xa-agent', { label: 'Agent removed' });
+        if (!javaScriptEnabled) await page.click('button:has-text("Apply")');
+        await expect.poll(() => new URL(page.url()).searchParams.get('agent')).toBe('removed');
+        await expect.poll(async () => [...new Set(await agentColumn())]).toEqual(['Agent removed']);
+        expect(await page.locator('#xa-agent option:checked').textContent()).toBe('Agent removed');
+        expect(await page.locator('.xa-table__caption').textContent()).toContain('agent Agent removed');
+        await context.close();
+      });
+    }
+
     it('reflows at 320 px: no horizontal page scroll, the table scrolls in a labelled, focusable region', async () => {
       const page = await open('/admin/executions', { width: 320 });
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);

@@ -79,7 +79,8 @@ const changeArb = fc.oneof(
  * failure filter each set four times in five, 98% of the checks once compared empty sets.
  */
 const filterArb = fc.record({
-  agent: fc.option(fc.integer({ min: 0, max: 1 }), { nil: null, freq: 2 }),
+  /** An agent by its index, or 2: every deleted agent (the second agent is deleted in every other case). */
+  agent: fc.option(fc.integer({ min: 0, max: 2 }), { nil: null, freq: 2 }),
   status: fc.option(fc.constantFrom(...STATUSES), { nil: null, freq: 2 }),
   window: fc.integer({ min: 0, max: 1 }),
   start: fc.option(fc.integer({ min: -2, max: 30 }), { nil: null }),
@@ -123,7 +124,10 @@ for (const target of databaseTargets) {
               const agentIds = [crypto.randomUUID(), crypto.randomUUID()];
               const scheduleIds = [crypto.randomUUID(), crypto.randomUUID()];
               await db.insert(organizations).values({ organizationId: org, name: org, timeZone: zone });
-              await db.insert(agents).values(agentIds.map((id) => ({ organizationId: org, id, name: id })));
+              const deletedAt = nextOrganization % 2 === 0 ? new Date() : null;
+              await db
+                .insert(agents)
+                .values(agentIds.map((id, i) => ({ organizationId: org, id, name: id, deletedAt: i === 1 ? deletedAt : null })));
               await db.insert(schedules).values(
                 agentIds.map((agentId, i) => ({
                   organizationId: org,
@@ -265,7 +269,8 @@ for (const target of databaseTargets) {
                   : [];
                 const query: ExecutionQuery = {
                   ...DEFAULT_QUERY,
-                  agentId: f.agent === null ? null : agentIds[f.agent]!,
+                  agentId: f.agent === null || f.agent === 2 ? null : agentIds[f.agent]!,
+                  removedAgents: f.agent === 2,
                   status: f.status,
                   startDate,
                   endDate: startDate && endDate && endDate < startDate ? startDate : endDate,
@@ -329,6 +334,9 @@ function plainConditions(org: string, f: ExecutionFilters): SQL | undefined {
     eq(executions.organizationId, org),
     isNotNull(executions.scheduleId),
     f.agentId ? eq(executions.agentId, f.agentId) : undefined,
+    f.removedAgents
+      ? sql`exists (select 1 from ${agents} a where a.organization_id = ${org} and a.id = ${executions.agentId} and a.deleted_at is not null)`
+      : undefined,
     f.status ? eq(executions.status, f.status) : undefined,
     range.from ? gte(executions.startedAt, range.from) : undefined,
     range.before ? lt(executions.startedAt, range.before) : undefined,

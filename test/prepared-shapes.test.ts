@@ -33,6 +33,7 @@ const day = fc.constantFrom(null, '2026-01-01', '2026-01-15', '2026-02-28', '202
 const filterState = fc
   .record({
     agentId: fc.constantFrom(null, AGENT),
+    removedAgents: fc.boolean(),
     status: fc.constantFrom(null, ...STATUS_ORDER),
     startDate: day,
     endDate: day,
@@ -40,7 +41,10 @@ const filterState = fc
     failure: fc.constantFrom(null, { tool: '', signature: 'timeout' }, { tool: 'gmail', signature: '401 expired credential' }),
     timeZone: fc.constantFrom('UTC', 'America/Sao_Paulo'),
   })
-  .map(({ timeZone, ...values }) => filtersFor({ ...DEFAULT_QUERY, ...values }, timeZone));
+  // One agent or every deleted one, as the parser gives: never both.
+  .map(({ timeZone, removedAgents, ...values }) =>
+    filtersFor({ ...DEFAULT_QUERY, ...values, removedAgents: removedAgents && values.agentId === null }, timeZone),
+  );
 const unit = fc.constantFrom<ActivityUnit>('day', 'week', 'month', 'year');
 const page = fc.constantFrom<PageRequest>(
   { kind: 'offset', offset: 40, limit: 20 },

@@ -16,6 +16,7 @@ describe('parseExecutionQuery', () => {
     expect(errors).toEqual({});
     expect(query).toEqual({
       agentId: AGENT,
+      removedAgents: false,
       status: 'failed',
       startDate: '2026-01-01',
       endDate: '2026-01-31',
@@ -24,6 +25,16 @@ describe('parseExecutionQuery', () => {
       page: 3,
       cursor: null,
     });
+  });
+
+  it('reads agent=removed as every deleted agent, and writes it back the same way', () => {
+    for (const input of ['removed', ' Removed ']) {
+      const { query, errors } = parse(`agent=${encodeURIComponent(input)}`);
+      expect(errors).toEqual({});
+      expect(query).toMatchObject({ agentId: null, removedAgents: true });
+      expect(toSearchParams(query).toString()).toBe('agent=removed');
+    }
+    expect(parse('agent=removedx').errors.agent).toBe('agentInvalid');
   });
 
   it('reads a failure with no failed tool, and refuses one too long to be a signature', () => {
@@ -111,6 +122,7 @@ describe('canonical parameters', () => {
   it('round-trip through the parser', () => {
     const query = {
       agentId: AGENT,
+      removedAgents: false,
       status: 'active' as const,
       startDate: '2026-03-01',
       endDate: '2026-03-31',

@@ -59,8 +59,8 @@ const TENANTS: Tenant[] = [
   zone: zone!,
   marker: `zq${id!.slice(7)}mark`,
   agents: [
-    // The first two organizations share an agent id and a schedule id.
-    { id: i < 2 ? SHARED_AGENT : uuid(0xc, i), removed: false, schedule: i < 2 ? SHARED_SCHEDULE : uuid(0xd, i) },
+    // The first two organizations share an agent id and a schedule id; the second deleted it.
+    { id: i < 2 ? SHARED_AGENT : uuid(0xc, i), removed: i === 1, schedule: i < 2 ? SHARED_SCHEDULE : uuid(0xd, i) },
     { id: uuid(0xe, i), removed: false, schedule: uuid(0xf, i) },
     { id: uuid(0x10, i), removed: true, schedule: uuid(0x11, i) },
   ],
@@ -157,12 +157,15 @@ const localDate = (ms: number, zone: string) =>
 function expectedTotal(viewer: string, f: Filter): number {
   const tenant = TENANTS.find((t) => t.id === viewer);
   if (!tenant) return 0;
-  const agentApplies = f.agent !== null && tenant.agents.some((a) => a.id === f.agent);
+  // "removed": every agent this organization deleted (another may share the id and keep it).
+  const removed = new Set(tenant.agents.filter((a) => a.removed).map((a) => a.id));
+  const agentApplies = f.agent !== null && (f.agent === 'removed' || tenant.agents.some((a) => a.id === f.agent));
+  const agentMatches = (agentId: string) => (f.agent === 'removed' ? removed.has(agentId) : agentId === f.agent);
   const datesApply = !(f.start && f.end && f.start > f.end);
   return tenant.runs.filter((run) => {
     const day = localDate(run.startedAt, tenant.zone);
     return (
-      (!agentApplies || run.agentId === f.agent) &&
+      (!agentApplies || agentMatches(run.agentId)) &&
       (!f.status || run.status === f.status) &&
       (!datesApply || !f.start || day >= f.start) &&
       (!datesApply || !f.end || day <= f.end)
@@ -191,7 +194,7 @@ const viewerArb = fc.constantFrom(...TENANTS.map((t) => t.id), EMPTY_TENANT);
 const allAgentIds = [...new Set(TENANTS.flatMap((t) => t.agents.map((a) => a.id)))];
 const dayArb = fc.integer({ min: -2, max: 12 }).map((d) => new Date(BASE_TIME - d * 24 * HOUR).toISOString().slice(0, 10));
 const filterArb: fc.Arbitrary<Filter> = fc.record({
-  agent: fc.option(fc.oneof(fc.constantFrom(...allAgentIds), fc.uuid()), { nil: null }),
+  agent: fc.option(fc.oneof(fc.constantFrom(...allAgentIds, 'removed'), fc.uuid()), { nil: null }),
   status: fc.option(fc.constantFrom(...STATUSES), { nil: null }),
   start: fc.option(dayArb, { nil: null }),
   end: fc.option(dayArb, { nil: null }),

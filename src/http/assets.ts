@@ -51,7 +51,8 @@ function minifyCss(css: string): string {
       // Not around ':' — a space before it is a descendant combinator (`.a :is(b)`).
       .replace(/\s*([{};,>])\s*/g, '$1')
       .replace(/;}/g, '}')
-      // As CSS escapes, so that the pages around it can stay one-byte strings (see one-byte.ts).
+      // As CSS escapes: a page carrying the stylesheet stays a one-byte V8 string while its text is
+      // Latin-1, at no cost to the stylesheet's authors (docs/performance.md, "Pages within Latin-1").
       .replace(/[^\p{ASCII}]/gu, (char) => `\\${char.codePointAt(0)!.toString(16)} `)
       .trim()
   );

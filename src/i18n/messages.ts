@@ -117,6 +117,8 @@ export interface Messages {
   dateTime: string;
   credits: string;
   actions: string;
+  /** Shown while a filter or page change is on its way; the stylesheet adds the ellipsis. */
+  loading: string;
   /** The dash of credits not calculated yet, for screen readers. */
   notCalculated: string;
   showError: OfRun;
@@ -145,8 +147,10 @@ export interface Messages {
   creditsTotal: Counted;
   downloadCsv: string;
   pagination: string;
+  firstPage: string;
   previousPage: string;
   nextPage: string;
+  lastPage: string;
   pageOf: (page: number, pageCount: number) => string;
   /** The live-refresh toggle's name; its pressed state says whether updates are paused. */
   pauseLiveUpdates: string;

@@ -92,7 +92,7 @@ export interface ListFilter<V extends object> {
   shape?(value: V): string;
   /** Its placeholders' values (names unique across filters), for the query value and time zone. */
   bindings(value: V, timeZone: string): Bindings;
-  /** Its conditions on the runs (the executions table). */
+  /** Its conditions on the runs (the executions table). `bind('organizationId')` is always bound too. */
   onRuns(value: V, bind: Bind): (SQL | undefined)[];
   /** Its conditions on a count table, which `countsFor` chose to suit `needs`. */
   onCounts(value: V, counts: Counts, bind: Bind): (SQL | undefined)[];

@@ -6,7 +6,8 @@
 import { isLastDayOfMonth, isValid, parse, parseISO } from 'date-fns';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { executions, executionStatus, type ExecutionStatus } from '../db/schema.js';
+import type { Bind } from '../db/prepared.js';
+import { agents, executions, executionStatus, type ExecutionStatus } from '../db/schema.js';
 import type { FieldErrorKey, Messages } from '../i18n/messages.js';
 import { formatCalendarDate, instantRange } from '../lib/time-zone.js';
 import { blank, defineFilter, is, param, type FieldErrors, type ListFilter } from './filter.js';
@@ -17,48 +18,73 @@ export const MIN_DATE = '1900-01-01';
 // Any 128-bit id Postgres stores as uuid, not only RFC 4122 versions: hosts choose their ids.
 export const uuidParam = z.guid();
 
+/** The Agent filter's choice of every deleted agent's runs, whose names the page no longer shows. */
+export const REMOVED_AGENTS = 'removed';
+
+/** The organization's deleted agents, as a subquery: which ids they are is the database's to say. */
+const removedAgentIds = (bind: Bind) =>
+  sql`(select ${agents.id} from ${agents} where ${agents.organizationId} = ${bind('organizationId')} and ${agents.deletedAt} is not null)`;
+
 export const agentFilter = defineFilter({
-  empty: { agentId: null as string | null },
+  empty: { agentId: null as string | null, removedAgents: false },
   slots: ['agent'],
   parse(params) {
     const agent = param(params, 'agent');
-    if (blank(agent)) return { value: { agentId: null } };
+    const none = { agentId: null, removedAgents: false };
+    if (blank(agent)) return { value: none };
+    if (agent.trim().toLowerCase() === REMOVED_AGENTS) return { value: { agentId: null, removedAgents: true } };
     const r = uuidParam.safeParse(agent.trim());
-    if (r.success) return { value: { agentId: r.data.toLowerCase() } };
-    return { value: { agentId: null }, errors: { agent: 'agentInvalid' } };
+    if (r.success) return { value: { agentId: r.data.toLowerCase(), removedAgents: false } };
+    return { value: none, errors: { agent: 'agentInvalid' } };
   },
   write(v, params) {
     if (v.agentId) params.set('agent', v.agentId);
+    else if (v.removedAgents) params.set('agent', REMOVED_AGENTS);
   },
-  isSet: (v) => v.agentId !== null,
+  isSet: (v) => v.agentId !== null || v.removedAgents,
+  shape: (v) => (v.agentId ? '1' : v.removedAgents ? '2' : '0'),
   bindings: (v) => ({ agentId: v.agentId }),
-  onRuns: (v, bind) => [v.agentId ? is(executions.agentId, bind('agentId')) : undefined],
-  onCounts: (v, c, bind) => [v.agentId ? is(c.agentId, bind('agentId')) : undefined],
+  onRuns: (v, bind) => [
+    v.agentId ? is(executions.agentId, bind('agentId')) : undefined,
+    v.removedAgents ? sql`${executions.agentId} in ${removedAgentIds(bind)}` : undefined,
+  ],
+  onCounts: (v, c, bind) => [
+    v.agentId ? is(c.agentId, bind('agentId')) : undefined,
+    v.removedAgents ? sql`${c.agentId} in ${removedAgentIds(bind)}` : undefined,
+  ],
   // An id from another organization, or a stale bookmark, is not an agent here: all agents.
   check: (v, { agents }) =>
     !v.agentId || agents.some((a) => a.id === v.agentId)
       ? { value: v }
-      : { value: { agentId: null }, errors: { agent: 'agentNotFound' } },
+      : { value: { agentId: null, removedAgents: false }, errors: { agent: 'agentNotFound' } },
   describe(v, { agents }, m) {
+    if (v.removedAgents) return m.agentFilter(m.agentRemoved);
     const agent = agents.find((a) => a.id === v.agentId);
     return agent ? m.agentFilter(agent.removed ? m.agentRemoved : agent.name) : null;
   },
-  fields: (v, { facts, errors, messages: m }) => [
-    {
-      kind: 'select',
-      slot: 'agent',
-      name: 'agent',
-      label: m.agent,
-      error: errors.agent,
-      options: [
-        { value: '', label: m.allAgents, selected: v.agentId === null },
-        // Deleted agents are offered only when the query already names one (a bookmark, say).
-        ...facts.agents
-          .filter((a) => !a.removed || a.id === v.agentId)
-          .map((a) => ({ value: a.id, label: a.removed ? m.agentRemoved : a.name, selected: a.id === v.agentId })),
-      ],
-    },
-  ],
+  fields(v, { facts, errors, messages: m }) {
+    // A bookmark may name one deleted agent by id: that choice is kept, in place of all of them.
+    const named = facts.agents.find((a) => a.removed && a.id === v.agentId);
+    const anyRemoved = facts.agents.some((a) => a.removed);
+    return [
+      {
+        kind: 'select',
+        slot: 'agent',
+        name: 'agent',
+        label: m.agent,
+        error: errors.agent,
+        options: [
+          { value: '', label: m.allAgents, selected: v.agentId === null && !v.removedAgents },
+          ...facts.agents.filter((a) => !a.removed).map((a) => ({ value: a.id, label: a.name, selected: a.id === v.agentId })),
+          ...(named
+            ? [{ value: named.id, label: m.agentRemoved, selected: true }]
+            : anyRemoved || v.removedAgents
+              ? [{ value: REMOVED_AGENTS, label: m.agentRemoved, selected: v.removedAgents }]
+              : []),
+        ],
+      },
+    ];
+  },
 });
 
 const statusParam = z.string().trim().toLowerCase().pipe(z.enum(executionStatus.enumValues));

@@ -83,8 +83,11 @@ export interface ActivityView {
 export interface PaginationView {
   page: number;
   pageCount: number;
+  /** The first and last pages: null when already there. */
+  firstHref: string | null;
   previousHref: string | null;
   nextHref: string | null;
+  lastHref: string | null;
 }
 
 export interface ResultsView {
@@ -286,8 +289,11 @@ export function buildListView(list: ExecutionList, basePath: string, timeZone: s
       pagination: {
         page: query.page,
         pageCount: list.pageCount,
+        firstHref: query.page > 1 ? withQuery(basePath, firstPage) : null,
         previousHref,
         nextHref,
+        // No cursor: the last page is read from the oldest run's end, as cheap as the first.
+        lastHref: query.page < list.pageCount ? withQuery(basePath, { ...query, page: list.pageCount, cursor: null }) : null,
       },
     },
   };

@@ -35,6 +35,10 @@ export const ListPage: FC<{ view: ListView }> = ({ view }) => (
     <div id={ACTIVITY_ID}>
       {view.results.activity !== null && <ActivityChart activity={view.results.activity} messages={view.messages} />}
     </div>
+    {/* Before the region it speaks for: the stylesheet shows it while the region is aria-busy. */}
+    <p id="xa-loading" class="xa-loading">
+      <span class="xa-loading__text">{view.messages.loading}</span>
+    </p>
     <div id={RESULTS_ID} class="xa-results">
       <Results results={view.results} messages={view.messages} />
     </div>

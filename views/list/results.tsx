@@ -6,7 +6,17 @@ import type { FC } from 'hono/jsx';
 import { Fragment, h } from '../../src/lib/jsx.js';
 import type { Messages } from '../../src/i18n/messages.js';
 import type { PaginationView, ResultsView, RowView } from '../../src/list/view-model.js';
-import { AlertIcon, ClockIcon, EyeIcon, NextIcon, NotYet, PreviousIcon, SpikeIcon } from '../shared/icons.js';
+import {
+  AlertIcon,
+  ClockIcon,
+  EyeIcon,
+  FirstIcon,
+  LastIcon,
+  NextIcon,
+  NotYet,
+  PreviousIcon,
+  SpikeIcon,
+} from '../shared/icons.js';
 import { LiveBar, Refresh } from './live.js';
 
 /** The id of the swapped region; htmx targets it and the server recognises it in HX-Target. */
@@ -115,6 +125,12 @@ const Row: FC<{ row: RowView; messages: Messages }> = ({ row, messages: m }) => 
 
 const Pagination: FC<{ pagination: PaginationView; messages: Messages }> = ({ pagination: p, messages: m }) => (
   <nav class="xa-pagination" aria-label={m.pagination}>
+    {p.firstHref !== null && (
+      <a id="xa-page-first" class="xa-icon-link" href={p.firstHref} {...swapInto(p.firstHref)}>
+        <FirstIcon />
+        <span class="xa-visually-hidden">{m.firstPage}</span>
+      </a>
+    )}
     {p.previousHref !== null && (
       <a id="xa-page-previous" class="xa-icon-link" href={p.previousHref} rel="prev" {...swapInto(p.previousHref)}>
         <PreviousIcon />
@@ -131,6 +147,12 @@ const Pagination: FC<{ pagination: PaginationView; messages: Messages }> = ({ pa
       <a id="xa-page-next" class="xa-icon-link" href={p.nextHref} rel="next" {...swapInto(p.nextHref)}>
         <NextIcon />
         <span class="xa-visually-hidden">{m.nextPage}</span>
+      </a>
+    )}
+    {p.lastHref !== null && (
+      <a id="xa-page-last" class="xa-icon-link" href={p.lastHref} {...swapInto(p.lastHref)}>
+        <LastIcon />
+        <span class="xa-visually-hidden">{m.lastPage}</span>
       </a>
     )}
   </nav>

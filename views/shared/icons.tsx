@@ -36,9 +36,13 @@ export const EyeIcon = icon('M1 12s4-7 11-7 11 7 11 7-4 7-11 7S1 12 1 12zm11 3a3
 
 export const AlertIcon = icon('M12 2 1 21h22L12 2zm0 7v5m0 3v.5');
 
+export const FirstIcon = icon('M18 18l-6-6 6-6M7 6v12');
+
 export const PreviousIcon = icon('M15 18l-6-6 6-6');
 
 export const NextIcon = icon('M9 18l6-6-6-6');
+
+export const LastIcon = icon('M6 18l6-6-6-6M17 6v12');
 
 export const SpikeIcon = icon('M3 17l6-6 4 4 8-8m-6 0h6v6');
 
@@ -46,8 +50,8 @@ export const ClockIcon = icon('M12 22a10 10 0 1 0 0-20 10 10 0 0 0 0 20zm0-15v5l
 
 /**
  * The dash of a figure not calculated yet, with its words for screen readers. Written as a
- * character reference, so that a list page of Latin-1 data stays a one-byte string (see
- * docs/performance.md, "Pages within Latin-1").
+ * character reference, which keeps a page of Latin-1 text a one-byte string (docs/performance.md,
+ * "Pages within Latin-1"); nothing requires other markup to do the same.
  */
 export const NotYet: FC<{ text: string }> = ({ text }) => (
   <>

@@ -1,0 +1,185 @@
+/**
+ * The loading state in Chromium, with htmx 4 served by the module and htmx 2.0.x loaded by a host:
+ * a filter or page swap marks the results aria-busy while it is in flight and shows "Loading…"
+ * only once it has lasted 200 ms; a fast swap shows nothing; a failed or aborted one ends the
+ * busy state too; a timed poll never marks it. Server delays are made with route interception.
+ */
+import type { APIResponse, Page, Route } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserSkipReason, serveInChromium } from './support/browser.js';
+import { insertFixture, ORG_A } from './support/fixture.js';
+import { htmxHosts, listOf, type HostName } from './support/htmx-hosts.js';
+import { watchedContext } from './support/page-watch.js';
+import { ORG_HEADER } from './support/test-host.js';
+
+const NAMES: HostName[] = ['htmx 4, served by the module', 'htmx 2.0.x, loaded by the host'];
+
+interface Frame {
+  /** ms since the region became busy, or null while it is not. */
+  busyFor: number | null;
+  shown: boolean;
+}
+
+/** Records, every frame, whether the region is busy (and since when) and whether the note shows. */
+async function recordFrames(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const region = document.getElementById('xa-results')!;
+    const note = document.querySelector('.xa-loading__text')!;
+    const frames: Frame[] = [];
+    let since: number | null = null;
+    // The attribute's change is timed as it happens, not at the next frame.
+    new MutationObserver(() => {
+      since = region.getAttribute('aria-busy') === 'true' ? (since ?? performance.now()) : null;
+    }).observe(region, { attributes: true, attributeFilter: ['aria-busy'] });
+    const tick = () => {
+      const box = note.getBoundingClientRect();
+      const shown = note.checkVisibility({ visibilityProperty: true }) && box.width > 0 && box.height > 0;
+      frames.push({ busyFor: since === null ? null : performance.now() - since, shown });
+      requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+    (window as unknown as { xaFrames: Frame[] }).xaFrames = frames;
+  });
+}
+const frames = (page: Page) => page.evaluate(() => (window as unknown as { xaFrames: Frame[] }).xaFrames);
+const busy = (page: Page) => page.evaluate(() => document.getElementById('xa-results')!.getAttribute('aria-busy'));
+
+/** Holds the user's htmx requests (not polls) until `handle` lets them go. */
+async function holdSwaps(page: Page, handle: (route: Route) => Promise<void>): Promise<void> {
+  await page.route(isList, async (route) => {
+    const headers = route.request().headers();
+    if (headers['hx-request'] && !headers['x-executions-refresh']) await handle(route);
+    else await route.continue();
+  });
+}
+
+/** The list's own URL, with or without a query (the unfiltered poll has none). */
+const isList = (url: URL) => url.pathname.endsWith('/executions');
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+describe.skipIf(browserSkipReason !== null)(
+  `the loading state in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`,
+  () => {
+    const served = serveInChromium(async (db) => {
+      await insertFixture(db);
+      return htmxHosts(db, { refreshSeconds: 1 }).fetch;
+    });
+
+    const open = async (name: HostName) => {
+      const watched = await watchedContext(served.browser, { extraHTTPHeaders: { [ORG_HEADER]: ORG_A } });
+      const page = await watched.newPage();
+      await page.goto(served.origin + listOf(name));
+      await page.waitForFunction(() => 'htmx' in window);
+      return { page, watched };
+    };
+
+    for (const name of NAMES) {
+      it(`marks a slow swap busy and shows “Loading…” after 200 ms, then clears both, with ${name}`, async () => {
+        const { page, watched } = await open(name);
+        try {
+          let release = () => {};
+          await holdSwaps(page, (route) => new Promise((done) => (release = () => done(route.continue()))));
+          await recordFrames(page);
+          expect(await busy(page)).toBeNull();
+
+          await page.selectOption('#xa-status', 'failed');
+          await expect.poll(() => busy(page)).toBe('true');
+          await sleep(500);
+          const during = await frames(page);
+          const busyFrames = during.filter((f) => f.busyFor !== null);
+          // Nothing before 200 ms of waiting; the note from then on.
+          expect(busyFrames.filter((f) => f.busyFor! < 190).every((f) => !f.shown)).toBe(true);
+          expect(busyFrames.filter((f) => f.busyFor! < 190).length).toBeGreaterThan(0);
+          expect(busyFrames.filter((f) => f.busyFor! >= 260).every((f) => f.shown)).toBe(true);
+          expect(busyFrames.some((f) => f.busyFor! >= 260)).toBe(true);
+          expect(await page.locator('.xa-loading__text').textContent()).toBe('Loading');
+          expect(
+            await page.evaluate(() => getComputedStyle(document.querySelector('.xa-loading__text')!, '::after').content),
+          ).toBe('"…"');
+
+          release();
+          await expect.poll(() => page.locator('tbody .xa-tag').first().textContent()).toBe('Failed');
+          await expect.poll(() => busy(page)).toBeNull();
+          expect(await page.locator('.xa-loading__text').isVisible()).toBe(false);
+          expect(watched.problems).toEqual({ cspViolations: [], consoleErrors: [], pageErrors: [], dialogs: [] });
+        } finally {
+          await watched.context.close();
+        }
+      });
+
+      it(`shows nothing for a fast swap and ends the busy state on an error or abort, with ${name}`, async () => {
+        const { page, watched } = await open(name);
+        try {
+          // The fast swap is answered from an answer the server gave before, so only the browser's
+          // own work (htmx, the swap) is timed, not the database on a machine shared with others.
+          const answers = new Map<string, APIResponse>();
+          const remembered = async (route: Route) => {
+            const url = route.request().url();
+            if (!answers.has(url)) answers.set(url, await route.fetch());
+            await route.fulfill({ response: answers.get(url)! });
+          };
+          const outcomes: ((route: Route) => Promise<void>)[] = [
+            remembered,
+            remembered,
+            remembered,
+            (route) => sleep(400).then(() => route.fulfill({ status: 500, body: 'down' })),
+            (route) => sleep(400).then(() => route.abort('connectionreset')),
+          ];
+          let next = 0;
+          await holdSwaps(page, (route) => outcomes[next++]!(route));
+          const onPage = async (n: string) => {
+            await expect
+              .poll(() => page.locator('.xa-pagination__current [aria-hidden]').textContent())
+              .toMatch(new RegExp(`^${n} /`));
+            await expect.poll(() => busy(page)).toBeNull();
+          };
+          await page.click('#xa-page-next');
+          await onPage('2');
+          await page.click('#xa-page-previous');
+          await onPage('1');
+          await recordFrames(page);
+
+          await page.click('#xa-page-next');
+          await onPage('2');
+          const fast = await frames(page);
+          const longest = Math.max(...fast.map((f) => f.busyFor ?? 0));
+          expect(longest, 'the swap was busy, briefly').toBeGreaterThan(0);
+          expect(longest, 'the swap was fast').toBeLessThan(190);
+          expect(fast.some((f) => f.shown)).toBe(false);
+
+          for (const status of ['failed', 'completed']) {
+            await page.selectOption('#xa-status', status);
+            await expect.poll(() => busy(page)).toBe('true');
+            await expect.poll(() => page.locator('.xa-loading__text').isVisible()).toBe(true);
+            await expect.poll(() => busy(page)).toBeNull();
+            expect(await page.locator('.xa-loading__text').isVisible()).toBe(false);
+          }
+          expect(next).toBe(5);
+        } finally {
+          await watched.context.close();
+        }
+      });
+
+      it(`keeps a slow background poll quiet, with ${name}`, async () => {
+        const { page, watched } = await open(name);
+        try {
+          let polls = 0;
+          await page.route(isList, async (route) => {
+            if (!route.request().headers()['x-executions-refresh']) return route.continue();
+            polls += 1;
+            await sleep(600);
+            await route.continue();
+          });
+          await recordFrames(page);
+          await expect.poll(() => polls, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+          const seen = await frames(page);
+          expect(seen.length).toBeGreaterThan(30);
+          expect(seen.filter((f) => f.busyFor !== null || f.shown)).toEqual([]);
+        } finally {
+          await watched.context.close();
+        }
+      });
+    }
+  },
+);
