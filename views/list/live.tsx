@@ -50,14 +50,14 @@ export const NewRuns: FC<{ newRuns: NewRunsView | null; results: string; oob?: b
 );
 
 /**
- * Above the table while the page polls. The button is hidden until executions.js shows it (and
+ * Above the table while the page polls, on the left: the loading note takes the top right. The button is hidden until executions.js shows it (and
  * sets aria-pressed from the tab's session): without JavaScript nothing polls, so it would mislead.
  */
 export const LiveBar: FC<{ live: LiveView; results: string; messages: Messages }> = ({ live, results, messages: m }) => (
   <div id={LIVE_ID} class="xa-live">
-    <NewRuns newRuns={live.newRuns} results={results} />
     <button id="xa-live-toggle" type="button" class="xa-live__toggle" aria-pressed="false" hidden>
       {m.pauseLiveUpdates}
     </button>
+    <NewRuns newRuns={live.newRuns} results={results} />
   </div>
 );
