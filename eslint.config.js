@@ -27,6 +27,7 @@ export default tseslint.config(
         HTMLElement: 'readonly',
         HTMLButtonElement: 'readonly',
         htmx: 'readonly',
+        sessionStorage: 'readonly',
       },
     },
   },

@@ -30,15 +30,48 @@
   document.addEventListener('htmx:after:settle', afterSettle);
   document.addEventListener('htmx:afterSettle', afterSettle);
 
-  // A live refresh would close an error the user is reading: skip that poll, take the next one.
-  const holdRefresh = (event) => {
-    if (
-      event.target instanceof Element &&
-      event.target.id === 'xa-refresh' &&
-      document.querySelector('.xa-error-popover:popover-open')
-    ) {
-      event.preventDefault();
+  // Pause live updates: the choice lasts for the tab's session, across swaps and reloads. The
+  // server renders the button hidden (nothing polls without JavaScript); shown here, pressed as
+  // chosen. The outage poller has no button beside it, so it is never held.
+  const PAUSED = 'executions-admin:live-updates-paused';
+  const stored = () => {
+    try {
+      return sessionStorage.getItem(PAUSED) === 'true';
+    } catch {
+      return false;
     }
+  };
+  const liveToggle = () => document.getElementById('xa-live-toggle');
+  const showLiveToggle = () => {
+    const toggle = liveToggle();
+    if (!toggle) return;
+    toggle.setAttribute('aria-pressed', String(stored()));
+    toggle.hidden = false;
+  };
+  document.addEventListener('click', (event) => {
+    const toggle = event.target instanceof Element && event.target.closest('#xa-live-toggle');
+    if (!toggle) return;
+    const paused = toggle.getAttribute('aria-pressed') !== 'true';
+    toggle.setAttribute('aria-pressed', String(paused));
+    try {
+      if (paused) sessionStorage.setItem(PAUSED, 'true');
+      else sessionStorage.removeItem(PAUSED);
+    } catch {
+      // Storage refused (a private mode): the choice holds until the page is left.
+    }
+  });
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', showLiveToggle);
+  else showLiveToggle();
+  document.addEventListener('htmx:after:settle', showLiveToggle);
+  document.addEventListener('htmx:afterSettle', showLiveToggle);
+
+  // No poll while paused; and a poll would close an error the user is reading: skip that one, take
+  // the next.
+  const holdRefresh = (event) => {
+    if (!(event.target instanceof Element) || event.target.id !== 'xa-refresh') return;
+    const toggle = liveToggle();
+    const paused = toggle !== null && toggle.getAttribute('aria-pressed') === 'true';
+    if (paused || document.querySelector('.xa-error-popover:popover-open')) event.preventDefault();
   };
   document.addEventListener('htmx:before:request', holdRefresh);
   document.addEventListener('htmx:beforeRequest', holdRefresh);

@@ -7,7 +7,10 @@ import { createRequire } from 'node:module';
 import { Hono } from 'hono';
 import type { Page } from 'playwright-core';
 import { describe, expect, it, vi } from 'vitest';
-import { openDatabase } from '../src/db/database.js';
+import { eq } from 'drizzle-orm';
+import { openDatabase, type ExecutionsDatabase } from '../src/db/database.js';
+import { schedules } from '../src/db/schema.js';
+import { startExecution } from '../src/write/recorder.js';
 import { createDemoApp } from '../src/demo/host-app.js';
 import { DEMO_ORGANIZATION_ID, seedDemo } from '../src/demo/seed.js';
 import { createExecutionsAdmin, type ExecutionsAdminEnv, type ExecutionsAdminOptions } from '../src/http/executions-admin.js';
@@ -286,8 +289,10 @@ describe.skipIf(browserSkipReason !== null)(
       ['en', en],
       ['pt-BR', ptBR],
     ] as const;
+    let database: ExecutionsDatabase;
     // The module in its own document, mounted once per language and per state a page can be in.
     const served = serveInChromium(async (db) => {
+      database = db;
       await seedDemo(db, { now: new Date('2026-11-20T12:00:00Z'), seed: 7, runs: 200 });
       const closed = await openDatabase({});
       await closed.close();
@@ -299,6 +304,7 @@ describe.skipIf(browserSkipReason !== null)(
       for (const [lang, messages] of LANGUAGES) {
         const mounts: Record<string, Omit<ExecutionsAdminOptions, 'messages'>> = {
           executions: { db },
+          live: { db, refreshSeconds: 1 },
           'nothing-recorded': { db, organization: () => ({ id: 'an-organization-without-runs' }) },
           'signed-out': { db, organization: () => null },
           overloaded: { db, admission: { lists: { concurrent: 0, queued: 0 } } },
@@ -330,6 +336,32 @@ describe.skipIf(browserSkipReason !== null)(
       ['signed out', '/signed-out'],
       ['the database overloaded', '/overloaded'],
       ['the database failing', '/failing'],
+      [
+        'live updates paused',
+        '/live',
+        async (page) => {
+          await page.locator('#xa-live-toggle').click();
+          expect(await page.locator('#xa-live-toggle').getAttribute('aria-pressed')).toBe('true');
+        },
+      ],
+      [
+        'the new-runs notice shown',
+        '/live',
+        async (page) => {
+          const [schedule] = await database
+            .select({ id: schedules.id })
+            .from(schedules)
+            .where(eq(schedules.organizationId, DEMO_ORGANIZATION_ID))
+            .limit(1);
+          const lang = await page.evaluate(() => document.documentElement.lang);
+          await startExecution(database, DEMO_ORGANIZATION_ID, {
+            key: `accessibility-new-run-${lang}`,
+            scheduleId: schedule!.id,
+            prompt: 'Arrived while the page was open',
+          });
+          await expect.poll(() => page.locator('#xa-new-runs a').count(), { timeout: 10_000 }).toBe(1);
+        },
+      ],
     ];
 
     for (const [lang] of LANGUAGES) {

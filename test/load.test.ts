@@ -105,12 +105,15 @@ describe.skipIf(target.skipReason !== null)(
         }
       }
       expect(nextLinks.length).toBeGreaterThan(10);
-      // What a page's poller sends: its hx-headers, the ETag of the region as rendered.
+      // What a page's poller sends: its URL (the state the page shows) and the ETag of that state.
       const polls: { path: string; headers: Record<string, string> }[] = [];
       for (const path of [LIST, `${LIST}?status=active`, `${LIST}?status=pending`, ...nextLinks.slice(0, 3)]) {
         const html = await (await fetch(origin + path)).text();
-        const pollerHeaders = html.match(/id="xa-refresh"[^>]* hx-headers="([^"]+)"/)?.[1]?.replaceAll('&quot;', '"');
-        if (pollerHeaders) polls.push({ path, headers: JSON.parse(pollerHeaders) as Record<string, string> });
+        const poller = html.match(/id="xa-refresh"[^>]* hx-get="([^"]+)"[^>]* hx-headers="([^"]+)"/);
+        if (poller) {
+          const headers = JSON.parse(poller[2]!.replaceAll('&quot;', '"')) as Record<string, string>;
+          polls.push({ path: poller[1]!.replaceAll('&amp;', '&'), headers });
+        }
       }
       expect(polls.length).toBeGreaterThanOrEqual(3);
       const script = (await (await fetch(origin + LIST)).text()).match(/<script src="([^"]+)"/)?.[1] ?? '';

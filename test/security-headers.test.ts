@@ -57,10 +57,11 @@ describe('security headers', () => {
     const html = await page.text();
     const script = html.match(/<script src="([^"]+)"/)?.[1] ?? '';
     const poller = html.match(/hx-headers="([^"]+)"/)?.[1]?.replaceAll('&quot;', '"') ?? '{}';
+    const pollHref = html.match(/id="xa-refresh"[^>]* hx-get="([^"]+)"/)?.[1]?.replaceAll('&amp;', '&') ?? LIST;
     const responses = {
       page,
       fragment: await get(`${LIST}?status=failed`, htmxHeaders),
-      'unchanged poll (304)': await get(LIST, { ...htmxHeaders, ...(JSON.parse(poller) as Record<string, string>) }),
+      'unchanged poll (304)': await get(pollHref, { ...htmxHeaders, ...(JSON.parse(poller) as Record<string, string>) }),
       conversation: await get(`${LIST}/conversations/${fixtureRuns()[1]!.conversationId}`),
       'not found': await get(`${LIST}/conversations/not-a-uuid`),
       'signed out (401)': await get(LIST, {}, null),

@@ -11,8 +11,9 @@ import { z } from 'zod';
 import { ConversationPage, NotFoundPage } from '../../views/conversation/conversation-page.js';
 import { DigestPage } from '../../views/digest/digest-page.js';
 import { AssetTags, ModuleLayout, type PageAssets } from '../../views/shared/layout.js';
-import { ListFragment, ListPage } from '../../views/list/list-page.js';
-import { Refresh, RESULTS_ID } from '../../views/list/results.js';
+import { ListFragment, ListPage, LiveUpdateOob } from '../../views/list/list-page.js';
+import { Results, RESULTS_ID } from '../../views/list/results.js';
+import { Refresh } from '../../views/list/live.js';
 import { loadAssets, pickEncoding } from './assets.js';
 import { compress, renderHtml } from './compress.js';
 import { buildConversationView } from '../conversation/view-model.js';
@@ -28,10 +29,11 @@ import {
   DEFAULT_REFRESH_SECONDS,
   REFRESH_HEADER,
   UNAVAILABLE_ETAG,
-  etagFor,
   outageRefresh,
+  parseLiveState,
   withLiveRefresh,
 } from '../list/live-refresh.js';
+import { pollLive } from '../list/live-poll.js';
 import { parseExecutionQuery, withQuery } from '../list/query.js';
 import { findBoundedConversation } from '../conversation/bounded-repository.js';
 import { findFirstRun, findOrganization, listAgents, type Organization } from '../db/organization.js';
@@ -213,15 +215,17 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       // A poll keeps polling through an outage: htmx polls while a poller is in the region, so the
       // message comes with one. Its ETag stands for the outage: a poll that finds the database
       // still down changes nothing (the message is not swapped or announced again), and the first
-      // that finds it back gets the rows.
+      // that finds it back gets the rows. A live poll swaps nothing itself: HX-Reswap has the
+      // message take the region.
       if (c.req.header('If-None-Match') === UNAVAILABLE_ETAG) return c.body(null, 304, { 'HX-Reswap': 'none' });
       const { query } = parseExecutionQuery(new URL(c.req.url).searchParams);
       const refresh = outageRefresh(withQuery(mountPath(c), query), refreshSeconds);
+      c.header('HX-Reswap', 'innerHTML');
       return renderHtml(
         c,
         <>
           {message}
-          <Refresh refresh={refresh} />
+          <Refresh refresh={refresh} results={RESULTS_ID} />
         </>,
         status,
       );
@@ -275,27 +279,41 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
 
   app.get('/', async (c) => {
     const { organization } = c.var;
-    const parsed = parseExecutionQuery(new URL(c.req.url).searchParams);
+    const { searchParams } = new URL(c.req.url);
+    const parsed = parseExecutionQuery(searchParams);
+    const poll = wantsFragment(c) && c.req.header(REFRESH_HEADER) === 'true';
+    if (poll && c.req.header('If-None-Match') !== UNAVAILABLE_ETAG) {
+      // A live poll: only what changed, out of band; never a history entry or the status region.
+      const update = await read(c, 'lists', async () =>
+        pollLive(db, organization, parsed, parseLiveState(searchParams), new Date(), await agentsOf(organization.id), {
+          basePath: mountPath(c),
+          messages,
+          everySeconds: refreshSeconds,
+        }),
+      );
+      c.header('ETag', update.etag);
+      // Unchanged: nothing to send or swap. HX-Reswap keeps htmx 2 from swapping an empty body.
+      if (c.req.header('If-None-Match') === update.etag) return c.body(null, 304, { 'HX-Reswap': 'none' });
+      return renderHtml(c, <LiveUpdateOob update={update} messages={messages} />);
+    }
     const list = await read(c, 'lists', async () => {
       const [agents, firstRun] = await Promise.all([agentsOf(organization.id), firstRunOf(organization.id)]);
       const firstDay = firstRun && localDay(firstRun, organization.timeZone);
       return loadExecutionList(db, { ...organization, firstDay }, parsed, new Date(), agents);
     });
+    const shown = { query: list.query, newest: list.rows[0]?.cursor ?? null, now: list.now, today: list.today };
     const view = withLiveRefresh(
       buildListView(list, mountPath(c), organization.timeZone, messages),
+      shown,
       organization.id,
       refreshSeconds,
     );
     if (wantsFragment(c)) {
-      if (c.req.header(REFRESH_HEADER) === 'true') {
-        const etag = etagFor(organization.id, view);
-        c.header('ETag', etag);
-        // Unchanged: nothing to send or swap. HX-Reswap keeps htmx 2 from swapping an empty body.
-        if (c.req.header('If-None-Match') === etag) return c.body(null, 304, { 'HX-Reswap': 'none' });
-      } else {
-        // Push the canonical URL (defaults dropped, page clamped), not the form's raw submission.
-        c.header('HX-Push-Url', view.canonicalHref);
-      }
+      // The outage poller, the database back: the region again, but not the status region, which
+      // speaks only after the user's own action.
+      if (poll) return renderHtml(c, <Results results={view.results} messages={messages} />);
+      // Push the canonical URL (defaults dropped, page clamped), not the form's raw submission.
+      c.header('HX-Push-Url', view.canonicalHref);
       return renderHtml(c, <ListFragment view={view} title={await documentTitle(c, view.title)} />);
     }
     return page(c, view.title, <ListPage view={view} />);

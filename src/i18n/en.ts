@@ -93,6 +93,8 @@ export const en: Messages = {
   nextPage: 'Next page',
   lastPage: 'Last page',
   pageOf: (page, pageCount) => `Page ${page} of ${pageCount}`,
+  pauseLiveUpdates: 'Pause live updates',
+  newRuns: (n, count) => `${count} new ${n === 1 ? 'run' : 'runs'} — show`,
 
   failureDigest: 'Failures by tool and error',
   backToExecutions: 'Back to executions',

@@ -158,6 +158,10 @@ export interface Messages {
   nextPage: string;
   lastPage: string;
   pageOf: (page: number, pageCount: number) => string;
+  /** The live-refresh toggle's name; its pressed state says whether updates are paused. */
+  pauseLiveUpdates: string;
+  /** Above the table when runs arrived since it was read: "3 new runs — show". */
+  newRuns: Counted;
 
   // The failure digest.
   failureDigest: string;

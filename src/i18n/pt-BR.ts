@@ -95,6 +95,8 @@ export const ptBR: Messages = {
   nextPage: 'Próxima página',
   lastPage: 'Última página',
   pageOf: (page, pageCount) => `Página ${page} de ${pageCount}`,
+  pauseLiveUpdates: 'Pausar atualizações ao vivo',
+  newRuns: (n, count) => `${count} ${n === 1 ? 'nova execução' : 'novas execuções'} — mostrar`,
 
   failureDigest: 'Falhas por ferramenta e erro',
   backToExecutions: 'Voltar para as execuções',

@@ -109,7 +109,7 @@ export const SHOWN_TITLE_LENGTH = 200;
 export const SHOWN_ERROR_LENGTH = 300;
 
 /** As the list reads them: the title and the error cut in Postgres, so a long one is never sent here whole. */
-const listColumns = {
+export const listColumns = {
   ...pageColumns,
   scheduleTitle: sql<string>`left(${executions.conversationTitle}, ${sql.raw(String(SHOWN_TITLE_LENGTH + 1))})`.as(
     'schedule_title',
@@ -208,7 +208,7 @@ export async function listExecutions(
 }
 
 /** Selected runs with their agents' names, newest first. */
-async function namedRows(
+export async function namedRows(
   db: ExecutionsDatabase,
   organizationId: string,
   selected: SelectedRow[],

@@ -38,7 +38,7 @@ export const DEFAULT_QUERY: ExecutionQuery = { ...EMPTY_FILTERS, page: 1, cursor
 const pageParam = z.coerce.number().int().min(1).max(MAX_PAGE);
 
 /** `<UTC ISO start with microseconds>,<run id>`, as the arrows write it. */
-const cursorParam = z
+export const cursorParam = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z,[0-9a-fA-F-]{36}$/)
   .transform((v) => {

@@ -5,7 +5,7 @@
 import { addDays } from 'date-fns';
 import { bucketsOf, type ActivityRange } from './activity.js';
 import type { ExecutionList } from './execution-list.js';
-import type { RefreshView } from './live-refresh.js';
+import type { LiveView } from './live-refresh.js';
 import { RUNNING_LONG_FACTOR } from '../db/schema.js';
 import type { Messages } from '../i18n/messages.js';
 import { formatSpan, numberFormat, shorten } from '../lib/format.js';
@@ -24,7 +24,10 @@ export interface RowView {
   startedAt: string;
   startedAtIso: string;
   status: StatusBadge;
-  /** Active or Pending: the run can still change, so the page keeps itself fresh. */
+  /**
+   * Active or Pending, or finished so lately that its credits may yet be calculated: the run can
+   * still change, so the page keeps its row fresh.
+   */
   changing: boolean;
   /** The error of a Failed run, when it has one: its first SHOWN_ERROR_LENGTH characters. */
   error: string | null;
@@ -107,8 +110,8 @@ export interface ResultsView {
   pagination: PaginationView;
   /** The caption as screen readers hear it, so they know what the table holds. */
   caption: string;
-  /** Set while rows can still change: the region polls itself (see live-refresh.ts). */
-  refresh: RefreshView | null;
+  /** Set while rows can still change or new runs may arrive: the page polls (see live-refresh.ts). */
+  live: LiveView | null;
 }
 
 export interface ListView {
@@ -140,8 +143,11 @@ function runningLongText(row: ExecutionRow, now: Date, m: Messages): string | nu
   return m.runningLong(formatSpan(row.usualDurationMs, (days) => m.days(days, count(days))));
 }
 
+/** How long after a run finishes its credits may still arrive; its row is watched until then. */
+const CREDITS_WAIT_MS = 5 * 60_000;
+
 /** What a row's cells need besides the row: where links go, when and in which words. */
-interface RowContext {
+export interface RowContext {
   basePath: string;
   /** The list's query string ('' or '?…'), which each conversation link carries back. */
   listSearch: string;
@@ -150,7 +156,7 @@ interface RowContext {
   messages: Messages;
 }
 
-function rowView(row: ExecutionRow, { basePath, listSearch, timeZone, now, messages: m }: RowContext): RowView {
+export function rowView(row: ExecutionRow, { basePath, listSearch, timeZone, now, messages: m }: RowContext): RowView {
   const startedAt = formatDateTime(row.startedAt, timeZone);
   const failed = row.status === 'failed';
   const conversation = conversationPath(basePath, row.conversationId) + listSearch;
@@ -166,7 +172,10 @@ function rowView(row: ExecutionRow, { basePath, listSearch, timeZone, now, messa
     // To the second: milliseconds, different in every row, cost a swap's bytes and say nothing.
     startedAtIso: row.startedAt.toISOString().replace(/\.\d+Z$/, 'Z'),
     status: statusBadge(row.status, m),
-    changing: row.status === 'active' || row.status === 'pending',
+    changing:
+      row.status === 'active' ||
+      row.status === 'pending' ||
+      (row.credits === null && row.finishedAt !== null && now.getTime() - row.finishedAt.getTime() < CREDITS_WAIT_MS),
     error: error && error.text,
     fullErrorHref: error?.cut ? conversation : null,
     failedTool: failed && row.failedTool ? m.failedToolNote(shorten(row.failedTool, SHOWN_TITLE_LENGTH).text) : null,
@@ -299,7 +308,7 @@ export function buildListView(list: ExecutionList, basePath: string, timeZone: s
       filtered: hasFilters(query),
       clearHref: basePath,
       caption: messages.tableCaption(filterWords, query.page, list.pageCount),
-      refresh: null,
+      live: null,
       pagination: {
         page: query.page,
         pageCount: list.pageCount,

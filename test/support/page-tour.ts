@@ -151,6 +151,11 @@ export async function tourPages(options: Omit<ExecutionsAdminOptions, 'db'> = {}
     const L = '/admin/executions';
     const run1 = fixtureRuns()[1]!.conversationId;
     const poll = { ...htmxHeaders, [REFRESH_HEADER]: 'true' };
+    // A poller's state as a page that showed the running-long run before its flag, and runs up
+    // to the spike (or to run 0), would send it: its cells and a new-runs notice come back.
+    const stale = `${Buffer.from(TOUR_RUNS.runningLong.replaceAll('-', ''), 'hex').toString('base64url')}${'A'.repeat(12)}`;
+    const since = (minutes: number, run: string) =>
+      `${new Date(BASE_TIME.getTime() + minutes * 60_000).toISOString().replace('Z', '000Z')},${run}`;
     const stops: [string, typeof app, string, Record<string, string>?, string?][] = [
       ['list', app, L],
       ['list, page 2', app, `${L}?page=2`],
@@ -174,7 +179,8 @@ export async function tourPages(options: Omit<ExecutionsAdminOptions, 'db'> = {}
       ['list, nothing recorded', app, L, {}, 'org-without-runs'],
       ['fragment', app, `${L}?status=failed&page=2`, htmxHeaders],
       ['fragment with errors', app, `${L}?status=nope&start=2026-03-10&end=2026-03-01`, htmxHeaders],
-      ['poll', app, L, poll],
+      ['poll', app, `${L}?watch=${stale}&since=${since(5, TOUR_RUNS.spike)}`, poll],
+      ['poll, new runs', app, `${L}?since=${since(0, fixtureRuns()[0]!.id)}`, poll],
       ['digest', app, `${L}/failures`],
       ['digest, filtered', app, `${L}/failures?agent=${AGENT.support}&status=failed&start=2026-03-01`],
       ['digest, unusable filters', app, `${L}/failures?agent=nope&end=2026-13-01`],

@@ -2,9 +2,12 @@
 import type { Child, FC } from 'hono/jsx';
 import { Fragment, h } from '../../src/lib/jsx.js';
 import type { ListView } from '../../src/list/view-model.js';
+import type { Messages } from '../../src/i18n/messages.js';
+import type { LiveUpdate } from '../../src/list/live-poll.js';
 import { ACTIVITY_ID, ActivityChart } from './activity-chart.js';
 import { FieldErrorsOob, Filters } from './filters.js';
-import { Results, RESULTS_ID } from './results.js';
+import { Credits, Results, RESULTS_ID, rowId, Status, ViewLink } from './results.js';
+import { LIVE_ID, NewRuns, Refresh, REFRESH_ID } from './live.js';
 
 export const STATUS_ID = 'xa-live-total';
 
@@ -59,6 +62,38 @@ export const ListFragment: FC<{ view: ListView; title: Child }> = ({ view, title
       <div id={ACTIVITY_ID} hx-swap-oob="innerHTML">
         {view.results.activity !== null && <ActivityChart activity={view.results.activity} messages={view.messages} />}
       </div>
+    )}
+  </>
+);
+
+/**
+ * A live poll's answer, all out of band: the changed cells of rows shown, in place; the new-runs
+ * notice when its count changed; the poller with the new state, or, once nothing can change,
+ * poller and notice removed. Never the rows' order, the totals or the status region.
+ */
+export const LiveUpdateOob: FC<{ update: LiveUpdate; messages: Messages }> = ({ update, messages: m }) => (
+  <>
+    {update.changed.map(({ row, cells }) => (
+      <>
+        {cells.includes('status') && <Status row={row} idKey={row.id} messages={m} oob={`outerHTML:#${rowId(row)} .xa-status`} />}
+        {cells.includes('credits') && (
+          <div hx-swap-oob={`innerHTML:#${rowId(row)} .xa-numeric`}>
+            <Credits row={row} messages={m} />
+          </div>
+        )}
+        {cells.includes('link') && <ViewLink row={row} idKey={row.id} messages={m} oob />}
+      </>
+    ))}
+    {update.live === null ? (
+      <>
+        <div id={LIVE_ID} hx-swap-oob="delete" />
+        <div id={REFRESH_ID} hx-swap-oob="delete" />
+      </>
+    ) : (
+      <>
+        {update.newRuns !== undefined && <NewRuns newRuns={update.newRuns} results={RESULTS_ID} oob />}
+        <Refresh refresh={update.live.refresh} results={RESULTS_ID} oob />
+      </>
     )}
   </>
 );

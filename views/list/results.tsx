@@ -6,7 +6,6 @@ import type { FC } from 'hono/jsx';
 import { Fragment, h } from '../../src/lib/jsx.js';
 import type { Messages } from '../../src/i18n/messages.js';
 import type { PaginationView, ResultsView, RowView } from '../../src/list/view-model.js';
-import type { RefreshView } from '../../src/list/live-refresh.js';
 import {
   AlertIcon,
   ClockIcon,
@@ -18,6 +17,7 @@ import {
   PreviousIcon,
   SpikeIcon,
 } from '../shared/icons.js';
+import { LiveBar, Refresh } from './live.js';
 
 /** The id of the swapped region; htmx targets it and the server recognises it in HX-Target. */
 export const RESULTS_ID = 'xa-results';
@@ -32,14 +32,24 @@ const swapInto = (href: string) => ({
 });
 
 /**
- * A row's element ids go by its place on the page, not its run's id: a run's UUID, repeated in
- * ids, was the largest part of a swap's compressed bytes. Runs that arrive stay out of the table
- * until asked for, so a row keeps its place, and its ids, while the page is shown.
+ * Element ids within a row go by its place on the page (`key` "3"), not its run's id: a run's
+ * UUID, repeated in ids, was the largest part of a swap's compressed bytes. Only a row that can
+ * still change is addressed by its run — its <tr> id and its keys — because a live poll, which
+ * knows runs and not places, swaps its cells in. Runs that arrive stay out of the table until
+ * asked for, so a row keeps its place, and its ids, while the page is shown.
  */
-const Status: FC<{ row: RowView; n: number; messages: Messages }> = ({ row, n, messages: m }) => {
-  const popoverId = `xa-error-${n}`;
+export const rowId = (row: RowView) => `xa-row-${row.id}`;
+
+/** `oob`: out of band, in place of the row's own (a live poll's answer). */
+export const Status: FC<{ row: RowView; idKey: string; messages: Messages; oob?: string }> = ({
+  row,
+  idKey,
+  messages: m,
+  oob,
+}) => {
+  const popoverId = `xa-error-${idKey}`;
   return (
-    <div class="xa-status">
+    <div class="xa-status" hx-swap-oob={oob}>
       <strong class={`xa-tag xa-tag--${row.status.colour}`}>{row.status.label}</strong>
       {row.runningLong !== null && (
         <span class="xa-flag">
@@ -51,7 +61,7 @@ const Status: FC<{ row: RowView; n: number; messages: Messages }> = ({ row, n, m
         <>
           <button
             type="button"
-            id={`xa-error-toggle-${n}`}
+            id={`xa-error-toggle-${idKey}`}
             class="xa-error-toggle"
             popovertarget={popoverId}
             popovertargetaction="show"
@@ -79,33 +89,58 @@ const Status: FC<{ row: RowView; n: number; messages: Messages }> = ({ row, n, m
   );
 };
 
-const Row: FC<{ row: RowView; n: number; messages: Messages }> = ({ row, n, messages: m }) => (
-  <tr>
-    <td>{row.agentName ?? <span class="xa-removed">{m.agentRemoved}</span>}</td>
-    <td>{row.schedule}</td>
-    <td class="xa-nowrap">
-      <time datetime={row.startedAtIso}>{row.startedAt}</time>
-    </td>
-    <td>
-      <Status row={row} n={n} messages={m} />
-    </td>
-    <td class="xa-numeric">
-      {row.credits ?? <NotYet text={m.notCalculated} />}
-      {row.spike !== null && (
-        <span class="xa-flag xa-flag--spike">
-          <SpikeIcon />
-          {row.spike}
-        </span>
-      )}
-    </td>
-    <td>
-      <a id={`xa-view-${n}`} class="xa-icon-link" href={row.conversationHref} title={m.viewConversation}>
-        <EyeIcon />
-        <span class="xa-visually-hidden">{row.conversationLabel}</span>
-      </a>
-    </td>
-  </tr>
+/** What the Credits cell holds. */
+export const Credits: FC<{ row: RowView; messages: Messages }> = ({ row, messages: m }) => (
+  <>
+    {row.credits ?? <NotYet text={m.notCalculated} />}
+    {row.spike !== null && (
+      <span class="xa-flag xa-flag--spike">
+        <SpikeIcon />
+        {row.spike}
+      </span>
+    )}
+  </>
 );
+
+export const ViewLink: FC<{ row: RowView; idKey: string; messages: Messages; oob?: boolean }> = ({
+  row,
+  idKey,
+  messages: m,
+  oob,
+}) => (
+  <a
+    id={`xa-view-${idKey}`}
+    class="xa-icon-link"
+    href={row.conversationHref}
+    title={m.viewConversation}
+    hx-swap-oob={oob ? 'true' : undefined}
+  >
+    <EyeIcon />
+    <span class="xa-visually-hidden">{row.conversationLabel}</span>
+  </a>
+);
+
+const Row: FC<{ row: RowView; n: number; messages: Messages }> = ({ row, n, messages: m }) => {
+  const idKey = row.changing ? row.id : String(n);
+  return (
+    <tr id={row.changing ? rowId(row) : undefined}>
+      <td>{row.agentName ?? <span class="xa-removed">{m.agentRemoved}</span>}</td>
+      <td>{row.schedule}</td>
+      <td class="xa-nowrap">
+        <time datetime={row.startedAtIso}>{row.startedAt}</time>
+      </td>
+      <td>
+        <Status row={row} idKey={idKey} messages={m} />
+      </td>
+      <td class="xa-numeric">
+        <Credits row={row} messages={m} />
+      </td>
+      <td>
+        <ViewLink row={row} idKey={idKey} messages={m} />
+      </td>
+    </tr>
+  );
+};
 
 const Pagination: FC<{ pagination: PaginationView; messages: Messages }> = ({ pagination: p, messages: m }) => (
   <nav class="xa-pagination" aria-label={m.pagination}>
@@ -142,22 +177,6 @@ const Pagination: FC<{ pagination: PaginationView; messages: Messages }> = ({ pa
   </nav>
 );
 
-/**
- * Polls the region while runs can still change; gone once none can, so polling stops by itself.
- * Focusable elements in the region carry stable ids, so a swap restores focus to the same one.
- */
-export const Refresh: FC<{ refresh: RefreshView }> = ({ refresh }) => (
-  <div
-    id="xa-refresh"
-    hidden
-    hx-get={refresh.href}
-    hx-trigger={`every ${refresh.everySeconds}s`}
-    hx-target={`#${RESULTS_ID}`}
-    hx-swap="innerHTML"
-    hx-headers={JSON.stringify(refresh.headers)}
-  />
-);
-
 const Empty: FC<{ results: ResultsView; messages: Messages }> = ({ results, messages: m }) => (
   <div class="xa-empty">
     {results.filtered ? (
@@ -176,8 +195,10 @@ const Empty: FC<{ results: ResultsView; messages: Messages }> = ({ results, mess
   </div>
 );
 
+/** Focusable elements in the region carry stable ids, so a swap restores focus to the same one. */
 export const Results: FC<{ results: ResultsView; messages: Messages }> = ({ results, messages: m }) => (
   <>
+    {results.live !== null && <LiveBar live={results.live} results={RESULTS_ID} messages={m} />}
     {results.rows.length === 0 ? (
       <Empty results={results} messages={m} />
     ) : (
@@ -220,6 +241,6 @@ export const Results: FC<{ results: ResultsView; messages: Messages }> = ({ resu
       </div>
       <Pagination pagination={results.pagination} messages={m} />
     </div>
-    {results.refresh !== null && <Refresh refresh={results.refresh} />}
+    {results.live !== null && <Refresh refresh={results.live.refresh} results={RESULTS_ID} />}
   </>
 );

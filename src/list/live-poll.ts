@@ -1,0 +1,138 @@
+/**
+ * A live poll's use case: the watched rows read again by id and, on page 1, the runs that arrived
+ * since counted; compared with what the page shows (the poll's state), only what changed is handed
+ * back. Every read is scoped by the organization; the state is hostile input, parsed in
+ * live-refresh.ts, and names at most a page of rows.
+ */
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import type { ExecutionsDatabase } from '../db/database.js';
+import type { AgentOption, Organization } from '../db/organization.js';
+import { asPlaceholders, preparedByShape } from '../db/prepared.js';
+import { executions } from '../db/schema.js';
+import type { Messages } from '../i18n/messages.js';
+import { localDay } from '../lib/time-zone.js';
+import { checkQuery } from './execution-list.js';
+import { filterShape, filtersFor, type ExecutionFilters } from './filter-set.js';
+import {
+  awaitsNewRuns,
+  NEW_RUNS_LIMIT,
+  changedCells,
+  etagFor,
+  liveView,
+  newRunsView,
+  rowKeys,
+  type LiveCell,
+  type LiveState,
+  type LiveView,
+  type NewRunsView,
+} from './live-refresh.js';
+import {
+  beyond,
+  listBindings,
+  listColumns,
+  listConditions,
+  namedRows,
+  type ExecutionRow,
+  type PageCursor,
+} from './page-query.js';
+import { withQuery, type ParsedQuery } from './query.js';
+import { rowView, type RowContext, type RowView } from './view-model.js';
+
+export interface LiveUpdate {
+  /** The ETag of the state the page shows once this update is applied. */
+  etag: string;
+  /** The watched rows whose cells changed, with those cells. */
+  changed: { row: RowView; cells: LiveCell[] }[];
+  /** The notice as it reads now, when its count changed (null: none); undefined when it did not. */
+  newRuns?: NewRunsView | null;
+  /** The next poller, or null: nothing the page shows can change any more, and polling ends. */
+  live: LiveView | null;
+}
+
+/** The organization's scheduled runs of these ids (a page of them at most). */
+async function readRuns(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  ids: string[],
+  agents: AgentOption[],
+): Promise<ExecutionRow[]> {
+  const selected = await db
+    .select(listColumns)
+    .from(executions)
+    .where(and(eq(executions.organizationId, organizationId), isNotNull(executions.scheduleId), inArray(executions.id, ids)));
+  return namedRows(db, organizationId, selected, { kind: 'offset', offset: 0, limit: ids.length }, agents);
+}
+
+/**
+ * How many of the runs the filters keep are newer than `since`, up to NEW_RUNS_LIMIT: an index
+ * walk from it, bounded however old a forged `since` is.
+ */
+async function countNewer(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  filters: ExecutionFilters,
+  since: PageCursor,
+): Promise<number> {
+  const query = preparedByShape(db, `newer ${filterShape(filters)}`, (name) =>
+    db
+      .select({ runs: sql<number>`count(*)::int` })
+      .from(
+        db
+          .select({ id: executions.id })
+          .from(executions)
+          .where(and(listConditions(filters, asPlaceholders), beyond('newer', asPlaceholders)))
+          .limit(NEW_RUNS_LIMIT)
+          .as('newer'),
+      )
+      .prepare(name),
+  );
+  const [row] = await query.execute(listBindings(organizationId, filters, { kind: 'before', cursor: since, limit: 0 }));
+  return row?.runs ?? 0;
+}
+
+export interface PollContext {
+  basePath: string;
+  messages: Messages;
+  everySeconds: number;
+}
+
+export async function pollLive(
+  db: ExecutionsDatabase,
+  organization: Organization,
+  parsed: ParsedQuery,
+  shown: LiveState,
+  now: Date,
+  agents: AgentOption[],
+  { basePath, messages, everySeconds }: PollContext,
+): Promise<LiveUpdate> {
+  const { query } = checkQuery(parsed, agents);
+  const filters = filtersFor(query, organization.timeZone);
+  const ids = [...shown.watched.keys()];
+  const since = awaitsNewRuns(query, localDay(now, organization.timeZone)) ? shown.since : null;
+  const [rows, newRuns] = await Promise.all([
+    ids.length > 0 ? readRuns(db, organization.id, ids, agents) : [],
+    since ? countNewer(db, organization.id, filters, since) : 0,
+  ]);
+  const canonicalHref = withQuery(basePath, query);
+  const context: RowContext = {
+    basePath,
+    listSearch: canonicalHref.slice(basePath.length),
+    timeZone: organization.timeZone,
+    now,
+    messages,
+  };
+  const views = rows.map((r) => rowView(r, context));
+  const changed = views.flatMap((row) => {
+    const cells = changedCells(shown.watched.get(row.id) ?? '', rowKeys(row));
+    return cells.length > 0 ? [{ row, cells }] : [];
+  });
+  // A row that can no longer change is sent as it ended, and watched no more.
+  const watched = new Map(views.filter((r) => r.changing).map((r) => [r.id, rowKeys(r)]));
+  const live = liveView(organization.id, { canonicalHref, messages }, { watched, since, newRuns }, everySeconds);
+  return {
+    etag: etagFor(organization.id, live?.refresh.href ?? ''),
+    changed,
+    newRuns: newRuns === shown.newRuns ? undefined : newRunsView(newRuns, canonicalHref, messages),
+    live,
+  };
+}
