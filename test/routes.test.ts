@@ -341,7 +341,20 @@ for (const target of databaseTargets) {
           expect(rowsOf(doc).length).toBeGreaterThan(0);
           expect(doc.querySelector('#xa-live-total')?.getAttribute('hx-swap-oob')).toBe('innerHTML');
           expect(text(doc.querySelector('#xa-live-total'))).toMatch(/^\d+ executions total · [\d,.]+ credits$/);
-          expect(doc.querySelector('#xa-startDate-error')?.getAttribute('hx-swap-oob')).toBe('true');
+          // Nothing to say: one element empties every field's error slot.
+          const clear = [...doc.querySelectorAll('[hx-swap-oob]')].filter((el) =>
+            el.getAttribute('hx-swap-oob')!.includes('error'),
+          );
+          expect(clear.map((el) => [el.getAttribute('hx-swap-oob'), el.innerHTML])).toEqual([
+            ['innerHTML:#xa-filters .xa-error-message', ''],
+          ]);
+          // Something to say: each slot, so the ones without a message are emptied too.
+          const wrong = parseDocument(
+            `<body>${await (await get('/admin/executions?start=2026-02-30', htmxHeaders)).text()}</body>`,
+          );
+          expect(wrong.querySelector('#xa-startDate-error')?.getAttribute('hx-swap-oob')).toBe('true');
+          expect(text(wrong.querySelector('#xa-startDate-error'))).toMatch(/^Error: /);
+          expect(wrong.querySelector('#xa-status-error')?.getAttribute('hx-swap-oob')).toBe('true');
         });
 
         it('pushes the canonical URL: defaults dropped, the page clamped', async () => {

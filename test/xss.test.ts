@@ -116,7 +116,7 @@ const asParsed = (text: string) => text.replace(/\r\n?/g, '\n');
 const OWN_TAGS = new Set(
   (
     'html head meta title link style script body a main div h1 h2 h3 h4 p form label select option input button ' +
-    'span strong table caption thead tbody tr th td time nav svg defs pattern path rect dl dt dd ol ul li details summary pre code figure figcaption'
+    'span strong table caption thead tbody tr th td time nav svg defs pattern symbol use path rect dl dt dd ol ul li details summary pre code figure figcaption'
   ).split(' '),
 );
 

@@ -14,17 +14,6 @@ export const ACTIVITY_ID = 'xa-activity';
 const HEIGHT = 100;
 const STEP = 10;
 
-/**
- * Where forced colours leave one colour for every status, the stylesheet fills bars and swatches
- * with these instead (Completed solid): hatched, lined, crossed. Unused otherwise.
- */
-const PATTERNS: Partial<Record<ActivityView['legend'][number]['colour'], string>> = {
-  green: 'M0 4L4 0',
-  yellow: 'M0 2H4',
-  red: 'M0 0L4 4M0 4L4 0',
-};
-const patternId = (colour: string) => `xa-pattern-${colour}`;
-
 /** One decimal is finer than a pixel at any size the chart is drawn. */
 const round = (n: number) => Math.round(n * 10) / 10;
 
@@ -62,17 +51,7 @@ export const ActivityChart: FC<{ activity: ActivityView; messages: Messages }> =
         viewBox={`0 0 ${activity.bars.length * STEP} ${HEIGHT}`}
         preserveAspectRatio="none"
         aria-hidden="true"
-        focusable="false"
       >
-        <defs>
-          {activity.legend.map(({ colour }) =>
-            PATTERNS[colour] === undefined ? null : (
-              <pattern id={patternId(colour)} width="4" height="4" patternUnits="userSpaceOnUse">
-                <path d={PATTERNS[colour]} />
-              </pattern>
-            ),
-          )}
-        </defs>
         {stackedPaths(activity).map(({ colour, d }) => (
           <path class={`xa-bar--${colour}`} d={d} />
         ))}

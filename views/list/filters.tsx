@@ -36,14 +36,21 @@ export const FieldError: FC<{ slot: string; message: string | undefined; prefix:
   </p>
 );
 
-/** The error slots a fragment response refreshes out of band. */
-export const FieldErrorsOob: FC<{ errors: FilterView['errors']; messages: Messages }> = ({ errors, messages }) => (
-  <>
-    {errors.map(({ slot, message }) => (
-      <FieldError slot={slot} message={message} prefix={messages.errorPrefix} oob />
-    ))}
-  </>
-);
+/**
+ * The error slots a fragment response refreshes out of band: with nothing to say, one element
+ * empties them all (an out-of-band selector swaps every match, in htmx 2 and 4 alike), so the
+ * usual swap does not carry an empty slot per field.
+ */
+export const FieldErrorsOob: FC<{ errors: FilterView['errors']; messages: Messages }> = ({ errors, messages }) =>
+  errors.every(({ message }) => message === undefined) ? (
+    <p hx-swap-oob={`innerHTML:#${FILTERS_ID} .xa-error-message`} />
+  ) : (
+    <>
+      {errors.map(({ slot, message }) => (
+        <FieldError slot={slot} message={message} prefix={messages.errorPrefix} oob />
+      ))}
+    </>
+  );
 
 /** A labelled control with its error slot between label and control, as GOV.UK places it. */
 const Labelled: FC<{ slot: string; label: string; error: string | undefined; messages: Messages; children: Child }> = ({

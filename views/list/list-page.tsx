@@ -8,6 +8,7 @@ import { ACTIVITY_ID, ActivityChart } from './activity-chart.js';
 import { FieldErrorsOob, Filters } from './filters.js';
 import { Credits, Results, RESULTS_ID, rowId, Status, ViewLink } from './results.js';
 import { LIVE_ID, NewRuns, Refresh, REFRESH_ID } from './live.js';
+import { Drawings } from '../shared/icons.js';
 
 export const STATUS_ID = 'xa-live-total';
 
@@ -20,6 +21,7 @@ export const STATUS_ID = 'xa-live-total';
  */
 export const ListPage: FC<{ view: ListView }> = ({ view }) => (
   <div class="xa" hx-history-elt="true" hx-history="false">
+    <Drawings />
     <div class="xa-header">
       <h1 class="xa-heading">{view.messages.executions}</h1>
       <a id="xa-weekly-review" class="xa-button xa-button--secondary" href={view.weeklyReviewHref}>
