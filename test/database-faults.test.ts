@@ -32,7 +32,8 @@ const REQUESTS: { name: string; path: string; headers: Record<string, string>; f
   { name: 'filter swap', path: `${LIST}?status=failed`, headers: htmxHeaders, fragment: true },
   {
     name: 'live refresh poll',
-    path: LIST,
+    // As a page's poller sends it: with what the page shows (here, page 1's newest run), which it reads again.
+    path: `${LIST}?since=2026-01-01T00:00:00.000000Z,00000000-0000-4000-8000-000000000001`,
     headers: { ...htmxHeaders, 'X-Executions-Refresh': 'true', 'If-None-Match': '"x"' },
     fragment: true,
   },

@@ -176,9 +176,13 @@ const paramsOf = (path: string) => new URL(path, 'http://localhost').searchParam
 const FIELD_ERRORS = ['agent', 'status', 'startDate', 'endDate', 'failure'] as const;
 type Field = (typeof FIELD_ERRORS)[number];
 
+/** What a fragment sends when no field has anything to say: every error slot emptied at once. */
+const CLEAR_ALL = '<p hx-swap-oob="innerHTML:#xa-filters .xa-error-message"></p>';
+
 /** The text of a field's error slot, empty when it has nothing to say. */
 function fieldError(body: string, field: Field): string {
   const match = body.match(new RegExp(`<p id="xa-${field}-error"[^>]*>([\\s\\S]*?)</p>`));
+  if (!match && body.includes(CLEAR_ALL)) return '';
   if (!match) throw new Error(`no error slot for ${field}`);
   return match[1]!.replace(/<[^>]+>/g, '').trim();
 }
