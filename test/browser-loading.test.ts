@@ -20,9 +20,17 @@ interface Frame {
   shown: boolean;
 }
 
-/** Records, every frame, whether the region is busy (and since when) and whether the note shows. */
+/**
+ * Records, every frame, whether the region is busy (and since when) and whether the note shows;
+ * called again, starts a new record.
+ */
 async function recordFrames(page: Page): Promise<void> {
   await page.evaluate(() => {
+    const recorded = (window as unknown as { xaFrames?: Frame[] }).xaFrames;
+    if (recorded) {
+      recorded.length = 0;
+      return;
+    }
     const region = document.getElementById('xa-results')!;
     const note = document.querySelector('.xa-loading__text')!;
     const frames: Frame[] = [];
@@ -123,15 +131,13 @@ describe.skipIf(browserSkipReason !== null)(
             if (!answers.has(url)) answers.set(url, await route.fetch());
             await route.fulfill({ response: answers.get(url)! });
           };
-          const outcomes: ((route: Route) => Promise<void>)[] = [
-            remembered,
-            remembered,
-            remembered,
+          // Swaps are answered from memory until the error and the abort at the end.
+          const failures: ((route: Route) => Promise<void>)[] = [
             (route) => sleep(400).then(() => route.fulfill({ status: 500, body: 'down' })),
             (route) => sleep(400).then(() => route.abort('connectionreset')),
           ];
-          let next = 0;
-          await holdSwaps(page, (route) => outcomes[next++]!(route));
+          let failing = false;
+          await holdSwaps(page, (route) => (failing ? failures.shift()!(route) : remembered(route)));
           const onPage = async (n: string) => {
             await expect
               .poll(() => page.locator('.xa-pagination__current [aria-hidden]').textContent())
@@ -142,16 +148,28 @@ describe.skipIf(browserSkipReason !== null)(
           await onPage('2');
           await page.click('#xa-page-previous');
           await onPage('1');
-          await recordFrames(page);
 
-          await page.click('#xa-page-next');
-          await onPage('2');
-          const fast = await frames(page);
-          const longest = Math.max(...fast.map((f) => f.busyFor ?? 0));
-          expect(longest, 'the swap was busy, briefly').toBeGreaterThan(0);
-          expect(longest, 'the swap was fast').toBeLessThan(190);
-          expect(fast.some((f) => f.shown)).toBe(false);
+          // On a machine shared with other suites one swap can take longer than 200 ms even from
+          // memory (454 ms was seen in CI), and then the note rightly shows: the pages are turned
+          // until one swap is fast, and every fast one must have shown nothing.
+          const longest = (swap: Frame[]) => Math.max(...swap.map((f) => f.busyFor ?? 0));
+          const swaps: Frame[][] = [];
+          for (let turn = 0; turn < 6 && !swaps.some((swap) => longest(swap) < 160); turn += 1) {
+            await recordFrames(page);
+            await page.click(turn % 2 === 0 ? '#xa-page-next' : '#xa-page-previous');
+            await onPage(turn % 2 === 0 ? '2' : '1');
+            swaps.push(await frames(page));
+          }
+          for (const swap of swaps) {
+            expect(longest(swap), 'the swap was busy, briefly').toBeGreaterThan(0);
+            if (longest(swap) < 160) expect(swap.some((f) => f.shown)).toBe(false);
+          }
+          expect(
+            swaps.map(longest).some((ms) => ms < 160),
+            `a fast swap among ${swaps.map(longest).join(', ')} ms`,
+          ).toBe(true);
 
+          failing = true;
           for (const status of ['failed', 'completed']) {
             await page.selectOption('#xa-status', status);
             await expect.poll(() => busy(page)).toBe('true');
@@ -159,7 +177,7 @@ describe.skipIf(browserSkipReason !== null)(
             await expect.poll(() => busy(page)).toBeNull();
             expect(await page.locator('.xa-loading__text').isVisible()).toBe(false);
           }
-          expect(next).toBe(5);
+          expect(failures).toEqual([]);
         } finally {
           await watched.context.close();
         }
