@@ -45,23 +45,40 @@ $$;
 --> statement-breakpoint
 -- An agent's usual credits and duration before an instant: the medians (the lower middle value,
 -- so they are exact) over its last 20 finished scheduled runs — durations of completed ones —
--- once it has 5 of them. One backward walk of the (organization, agent, started_at) index. A median
--- beyond an integer of milliseconds (runs of weeks) is held at its largest, not an error that
--- would refuse every later run of the agent.
+-- once it has 5 of them (a run without a finish time counts for its credits only). A median beyond
+-- an integer of milliseconds (runs of weeks) is held at its largest, not an error that would
+-- refuse every later run of the agent.
+-- It runs on every insert, so its cost must not depend on statistics, which an import or a
+-- restore leaves stale: planned under statistics taken while the runs were mostly unfinished, a
+-- walk filtered by status became a sort of every finished run of the organization on every insert
+-- (docs/performance.md#an-import-under-stale-statistics). So each finished status is one walk of
+-- the (organization, agent, status, started_at) index, stopping at 20 entries: the status is a
+-- range of one value and leads the order, which only that index gives without a sort, and sorts
+-- are off for the function's queries (the 40 rows merged at the end are sorted all the same). JIT
+-- is off: the cost that turns sorts off would otherwise compile the query on every call.
 CREATE OR REPLACE FUNCTION "executions_admin"."xa_usual"(org text, agent uuid, before timestamptz, OUT credits numeric, OUT duration_ms integer)
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql STABLE SET enable_sort = off SET jit = off AS $$
 BEGIN
   -- PL/pgSQL rather than SQL: its plan is prepared once per session, not on every insert.
   SELECT CASE WHEN count(r.credits) >= 5 THEN percentile_disc(0.5) WITHIN GROUP (ORDER BY r.credits) END,
-         CASE WHEN count(*) FILTER (WHERE r.status = 'completed') >= 5
+         CASE WHEN count(r.took) FILTER (WHERE r.status = 'completed') >= 5
               THEN least(round(percentile_disc(0.5) WITHIN GROUP (ORDER BY r.took) FILTER (WHERE r.status = 'completed')), 2147483647)::integer END
     INTO credits, duration_ms
-    FROM (SELECT e.credits, e.status, extract(epoch FROM e.finished_at - e.started_at) * 1000 AS took
-            FROM executions_admin.xa_executions e
-           WHERE e.organization_id = org AND e.agent_id = agent AND e.schedule_id IS NOT NULL
-             AND e.started_at < before AND e.status IN ('completed', 'failed') AND e.finished_at IS NOT NULL
-           ORDER BY e.started_at DESC NULLS LAST, e.id DESC NULLS LAST
-           LIMIT 20) r;
+    FROM ((SELECT e.credits, e.status, e.started_at, e.id, extract(epoch FROM e.finished_at - e.started_at) * 1000 AS took
+             FROM executions_admin.xa_executions e
+            WHERE e.organization_id = org AND e.agent_id = agent AND e.status BETWEEN 'completed' AND 'completed'
+              AND e.schedule_id IS NOT NULL AND e.started_at < before
+            ORDER BY e.status, e.started_at DESC NULLS LAST, e.id DESC NULLS LAST
+            LIMIT 20)
+          UNION ALL
+          (SELECT e.credits, e.status, e.started_at, e.id, extract(epoch FROM e.finished_at - e.started_at) * 1000 AS took
+             FROM executions_admin.xa_executions e
+            WHERE e.organization_id = org AND e.agent_id = agent AND e.status BETWEEN 'failed' AND 'failed'
+              AND e.schedule_id IS NOT NULL AND e.started_at < before
+            ORDER BY e.status, e.started_at DESC NULLS LAST, e.id DESC NULLS LAST
+            LIMIT 20)
+          ORDER BY started_at DESC NULLS LAST, id DESC NULLS LAST
+          LIMIT 20) r;
 END
 $$;
 --> statement-breakpoint
