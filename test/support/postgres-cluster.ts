@@ -70,7 +70,8 @@ export interface PostgresCluster {
   dispose(): Promise<void>;
 }
 
-export async function createCluster(): Promise<PostgresCluster> {
+/** `settings`: more server settings, e.g. `{ shared_preload_libraries: 'pg_stat_statements' }`. */
+export async function createCluster(settings: Record<string, string> = {}): Promise<PostgresCluster> {
   if (!binDir) throw new Error(clusterSkipReason ?? 'no initdb');
   const dir = await mkdtemp(join(tmpdir(), 'xa-cluster-'));
   if (asRoot) {
@@ -81,7 +82,10 @@ export async function createCluster(): Promise<PostgresCluster> {
   await pg('initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
   const port = await freePort();
   // Durability is not under test here: fsync off keeps start-up and writes fast.
-  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
+  const serverOptions = [
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+    ...Object.entries(settings).map(([name, value]) => `-c ${name}=${value}`),
+  ].join(' ');
   const postmasterPid = async () => Number((await readFile(join(dataDir, 'postmaster.pid'), 'utf8')).split('\n')[0]);
   let frozen: number | null = null;
 
