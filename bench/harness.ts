@@ -10,8 +10,9 @@ import { promisify } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import autocannon from 'autocannon';
 import postgres from 'postgres';
+import { connectPostgres } from '../src/db/database.js';
 import { PAGE_SIZE } from '../src/list/query.js';
-import { BENCH_ORGANIZATION, benchAgentId } from './seed-large.js';
+import { BENCH_ORGANIZATION, benchAgentId, seedLarge } from './seed-large.js';
 
 export const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -26,6 +27,35 @@ export interface Scenario {
   path: string;
   /** Held to the 25 ms p95 target. */
   target: boolean;
+}
+
+/**
+ * Creates and migrates the database `databaseName` on `serverUrl`'s server and seeds it with `rows`
+ * runs unless it already holds exactly that many (it refuses to reseed a database holding others).
+ */
+export async function ensureSeeded(serverUrl: string, databaseName: string, rows: number): Promise<void> {
+  const benchUrl = Object.assign(new URL(serverUrl), { pathname: `/${databaseName}` }).toString();
+  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+  const [exists] = await admin`select 1 from pg_database where datname = ${databaseName}`;
+  if (!exists) await admin.unsafe(`create database ${databaseName}`);
+  await admin.end();
+  const database = connectPostgres(benchUrl);
+  await database.migrate();
+  const sql = postgres(benchUrl, { max: 1 });
+  const [seeded] = await sql<{ n: string | null }[]>`
+    select sum(runs) as n from executions_admin.xa_execution_daily_counts where organization_id = ${BENCH_ORGANIZATION}`;
+  const n = seeded?.n ?? null;
+  await sql.end();
+  await database.close();
+  if (Number(n ?? 0) === rows) {
+    console.log(`${databaseName} already holds ${rows.toLocaleString('en')} runs.`);
+    return;
+  }
+  if (n !== null) throw new Error(`${databaseName} holds ${n} runs, not ${rows}: drop it (dropdb ${databaseName}) to reseed`);
+  console.log(`Seeding ${rows.toLocaleString('en')} runs into ${databaseName}…`);
+  const started = Date.now();
+  await seedLarge(benchUrl, rows);
+  console.log(`Seeded in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
 }
 
 /** The scenarios; deep-page cursors are read once from the database, as the arrows would carry them. */
@@ -84,7 +114,7 @@ export async function scenarios(benchUrl: string, rows: number): Promise<Scenari
  * Under tsx the same server held 55 MB more (its loader thread and transform caches), which is
  * not the module's memory.
  */
-async function buildServer(cwd: string): Promise<string> {
+export async function buildServer(cwd: string): Promise<string> {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   await promisify(execFile)(process.execPath, [tsc, '-p', 'bench/tsconfig.server.json'], { cwd });
   // The module reads its stylesheet and script from ../public, as dist/ has them.

@@ -10,7 +10,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
-import postgres from 'postgres';
 import { connectPostgres } from '../src/db/database.js';
 import { loadExecutionList } from '../src/list/execution-list.js';
 import { loadFailureDigest } from '../src/digest/failure-digest.js';
@@ -20,6 +19,7 @@ import { localDay } from '../src/lib/time-zone.js';
 import {
   cpuWindow,
   csvExport,
+  ensureSeeded,
   drive,
   formatPerRequest,
   formatShares,
@@ -29,7 +29,7 @@ import {
   stopServer,
   summary,
 } from './harness.js';
-import { BENCH_ORGANIZATION, seedLarge } from './seed-large.js';
+import { BENCH_ORGANIZATION } from './seed-large.js';
 
 const { values } = parseArgs({
   options: {
@@ -47,30 +47,6 @@ const mixedSeconds = Number(values['mixed-seconds']);
 
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const benchUrl = Object.assign(new URL(serverUrl), { pathname: `/${databaseName}` }).toString();
-
-async function ensureSeeded(): Promise<void> {
-  const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
-  const [exists] = await admin`select 1 from pg_database where datname = ${databaseName}`;
-  if (!exists) await admin.unsafe(`create database ${databaseName}`);
-  await admin.end();
-  const database = connectPostgres(benchUrl);
-  await database.migrate();
-  const sql = postgres(benchUrl, { max: 1 });
-  const [seeded] = await sql<{ n: string | null }[]>`
-    select sum(runs) as n from executions_admin.xa_execution_daily_counts where organization_id = ${BENCH_ORGANIZATION}`;
-  const n = seeded?.n ?? null;
-  await sql.end();
-  await database.close();
-  if (Number(n ?? 0) === rows) {
-    console.log(`${databaseName} already holds ${rows.toLocaleString('en')} runs.`);
-    return;
-  }
-  if (n !== null) throw new Error(`${databaseName} holds ${n} runs, not ${rows}: drop it (dropdb ${databaseName}) to reseed`);
-  console.log(`Seeding ${rows.toLocaleString('en')} runs into ${databaseName}…`);
-  const started = Date.now();
-  await seedLarge(benchUrl, rows);
-  console.log(`Seeded in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
-}
 
 /** The floor: the page's queries through postgres.js in this process, no HTTP, no rendering. */
 async function floor(path: string, duration: number) {
@@ -102,7 +78,7 @@ async function floor(path: string, duration: number) {
   return { ...summary(times), failures };
 }
 
-await ensureSeeded();
+await ensureSeeded(serverUrl, databaseName, rows);
 const list = await scenarios(benchUrl, rows);
 const { origin, child } = await startServer(benchUrl);
 const results = [];

@@ -80,6 +80,9 @@ const fromContextVariable = (c: Context): OrganizationRef | null => {
 
 type Renderer = (content: Child, props: { title: string; lang: string }) => Response | Promise<Response>;
 
+/** HX-Target naming the results region, by its id or a selector ending in it; made once, not per request. */
+const RESULTS_TARGET = new RegExp(`(^|#)${RESULTS_ID}$`);
+
 /**
  * htmx asks for the results fragment only when it targets the results region. A boosted link
  * from the host, or a history restore, wants the whole page.
@@ -88,7 +91,7 @@ function wantsFragment(c: Context): boolean {
   return (
     c.req.header('HX-Request') === 'true' &&
     c.req.header('HX-History-Restore-Request') !== 'true' &&
-    new RegExp(`(^|#)${RESULTS_ID}$`).test(c.req.header('HX-Target') ?? '')
+    RESULTS_TARGET.test(c.req.header('HX-Target') ?? '')
   );
 }
 

@@ -101,29 +101,57 @@ const INVALID_ATTRIBUTE_NAME = /[\s"'<>/=`\\\x00-\x1f\x7f-\x9f]/;
 // eslint-disable-next-line no-control-regex
 const INVALID_TAG_NAME = /^[!?]|[\s"'<>/=`\\\x00-\x1f\x7f-\x9f]/;
 /**
- * Names already found valid. The views write theirs as literals, so these stay small; cleared when
- * full, as hono's are, so names from data cannot grow them without bound.
+ * What the factory writes for each name it has met, found valid or not once: one lookup per
+ * element and per attribute, where checking and rewriting names took several (see
+ * docs/performance.md). The views write their names as literals, so these stay small; cleared when
+ * full, as hono's caches of valid names are, so names from data cannot grow them without bound.
  */
-const validTagNames = new Set<string>();
-const validAttributeNames = new Set<string>();
-const VALID_NAMES_MAX = 1024;
+const NAMES_MAX = 1024;
 
-function remember(valid: Set<string>, name: string): true {
-  if (valid.size >= VALID_NAMES_MAX) valid.clear();
-  valid.add(name);
-  return true;
+interface Tag {
+  /** `<name` */
+  open: string;
+  /** `</name>`, or null for a void element. */
+  close: string | null;
 }
+const tags = new Map<string, Tag>();
 
 /** hono accepts the empty tag name (it writes `<></>`), so this does too. */
-function isValidTagName(name: unknown): name is string {
-  if (typeof name !== 'string') return false;
-  return validTagNames.has(name) || (!INVALID_TAG_NAME.test(name) && remember(validTagNames, name));
+function tagOf(name: unknown): Tag {
+  let tag = typeof name === 'string' ? tags.get(name) : undefined;
+  if (tag) return tag;
+  // hono throws here too, as the element is created.
+  if (typeof name !== 'string' || INVALID_TAG_NAME.test(name)) {
+    throw new TypeError(`executions-admin views: invalid JSX tag name ${JSON.stringify(name)}`);
+  }
+  tag = { open: `<${name}`, close: VOID_ELEMENTS.has(name) ? null : `</${name}>` };
+  if (tags.size >= NAMES_MAX) tags.clear();
+  tags.set(name, tag);
+  return tag;
 }
 
-function isValidAttributeName(name: string): boolean {
-  return (
-    validAttributeNames.has(name) || (name !== '' && !INVALID_ATTRIBUTE_NAME.test(name) && remember(validAttributeNames, name))
-  );
+interface Attribute {
+  /** The name as HTML has it (`class` for `className`). */
+  name: string;
+  /** ` name="`, for a value. */
+  open: string;
+  /** ` name=""` for a boolean attribute set, null for any other attribute. */
+  set: string | null;
+}
+/** By the key as written; null: an invalid name, left out. */
+const attributes = new Map<string, Attribute | null>();
+
+function attributeOf(key: string): Attribute | null {
+  let attribute = attributes.get(key);
+  if (attribute !== undefined) return attribute;
+  const name = ATTRIBUTE_NAMES.get(key) ?? key;
+  attribute =
+    name === '' || INVALID_ATTRIBUTE_NAME.test(name)
+      ? null
+      : { name, open: ` ${name}="`, set: BOOLEAN_ATTRIBUTES.has(name) ? ` ${name}=""` : null };
+  if (attributes.size >= NAMES_MAX) attributes.clear();
+  attributes.set(key, attribute);
+  return attribute;
 }
 
 type Props = Record<string, unknown>;
@@ -154,12 +182,13 @@ function appendChildren(children: unknown, buffer: [string]): void {
 
 function appendAttribute(buffer: [string], key: string, value: unknown): void {
   if (key === 'children' || key === 'key' || key === 'ref' || value === null || value === undefined) return;
-  const name = ATTRIBUTE_NAMES.get(key) ?? key;
+  const attribute = attributeOf(key);
   // Left out, whatever its value, as hono leaves it out: an element written with a spread of data
   // keeps its other attributes.
-  if (!isValidAttributeName(name)) return;
-  if (typeof value === 'boolean' && BOOLEAN_ATTRIBUTES.has(name)) {
-    if (value) buffer[0] += ` ${name}=""`;
+  if (attribute === null) return;
+  const { name } = attribute;
+  if (typeof value === 'boolean' && attribute.set !== null) {
+    if (value) buffer[0] += attribute.set;
     return;
   }
   if (typeof value === 'function') {
@@ -167,7 +196,7 @@ function appendAttribute(buffer: [string], key: string, value: unknown): void {
     if (name.startsWith('on')) return;
     throw new TypeError(`executions-admin views: attribute ${name} cannot be a function`);
   }
-  buffer[0] += ` ${name}="`;
+  buffer[0] += attribute.open;
   if (typeof value === 'string') escapeToBuffer(value, buffer);
   else if (typeof value === 'number') buffer[0] += value;
   else if (typeof value === 'boolean') buffer[0] += value;
@@ -192,18 +221,17 @@ export function h(tag: string | Component, props: Props | null, ...children: unk
     appendChildren(result, buffer);
     return raw(buffer[0]);
   }
-  // hono throws here too, as the element is created.
-  if (!isValidTagName(tag)) throw new TypeError(`executions-admin views: invalid JSX tag name ${JSON.stringify(tag)}`);
-  const buffer: [string] = [`<${tag}`];
+  const { open, close } = tagOf(tag);
+  const buffer: [string] = [open];
   if (props !== null) for (const key in props) appendAttribute(buffer, key, props[key]);
-  if (VOID_ELEMENTS.has(tag)) {
+  if (close === null) {
     // hono writes `<br>text</br>` for some void elements and drops the children of others.
     if (children.length > 0) throw new TypeError(`executions-admin views: <${tag}> cannot have children`);
     return raw(`${buffer[0]}/>`);
   }
   buffer[0] += '>';
   appendChildren(children, buffer);
-  return raw(`${buffer[0]}</${tag}>`);
+  return raw(buffer[0] + close);
 }
 
 /** `<>…</>` (`"jsxFragmentFactory": "Fragment"`). */
