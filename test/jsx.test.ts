@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { raw } from 'hono/html';
 import { jsx, Fragment as HonoFragment } from 'hono/jsx';
 import { describe, expect, it } from 'vitest';
-import { Fragment, h } from '../src/lib/jsx.js';
+import { Fragment, h, latin1Text } from '../src/lib/jsx.js';
 import { XSS_PAYLOADS } from './support/xss-corpus.js';
 
 type Factory = (tag: unknown, props: Record<string, unknown> | null, ...children: unknown[]) => unknown;
@@ -318,6 +318,26 @@ describe('the views’ JSX factory', () => {
     const markup = String(h('a', { href: '/x?a=1&b="2"', title: "it's <b>" }, '<script>alert(1)</script>', raw('<b>ok</b>')));
     expect(markup).toBe(
       '<a href="/x?a=1&amp;b=&quot;2&quot;" title="it&#39;s &lt;b&gt;">&lt;script&gt;alert(1)&lt;/script&gt;<b>ok</b></a>',
+    );
+  });
+
+  it('writes text beyond Latin-1 as character references, which decode to the same text, otherwise escaped as hono escapes it', () => {
+    const decode = (html: string) =>
+      html
+        .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)))
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, '&');
+    expect(String(latin1Text('Executions – page 2 of 9 <b>'))).toBe('Executions &#8211; page 2 of 9 &lt;b&gt;');
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), (text) => {
+        const html = String(latin1Text(text));
+        expect([...html].every((c) => c.charCodeAt(0) <= 0xff)).toBe(true);
+        expect(decode(html)).toBe(text);
+        if (!/[\u0100-\u{10ffff}]/u.test(text)) expect(html).toBe(String(jsx(HonoFragment, {}, text)));
+      }),
     );
   });
 

@@ -23,7 +23,7 @@ import { DEFAULT_DEADLINE_MS, DeadlineExceededError, startDeadline, type Deadlin
 import { exportCsv } from '../csv/csv-export.js';
 import { checkQuery, loadExecutionList } from '../list/execution-list.js';
 import { loadFailureDigest } from '../digest/failure-digest.js';
-import { Fragment, h } from '../lib/jsx.js';
+import { Fragment, h, latin1Text } from '../lib/jsx.js';
 import { buildListView } from '../list/view-model.js';
 import {
   DEFAULT_REFRESH_SECONDS,
@@ -188,7 +188,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
    * document's: read from the layout rendered around nothing, it keeps what the layout adds.
    */
   const documentTitle = async (c: Context, title: string): Promise<Child> => {
-    if (!options.layout && !c.getLayout()) return title;
+    if (!options.layout && !c.getLayout()) return latin1Text(title);
     const found = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(await (await page(c, title, null)).text());
     // The layout's own markup, escaped as it rendered it for the whole page.
     return found ? raw(found[1]) : title;

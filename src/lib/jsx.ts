@@ -207,6 +207,17 @@ function appendAttribute(buffer: [string], key: string, value: unknown): void {
 }
 
 /**
+ * Text escaped as a child is, with each character beyond Latin-1 written as a character
+ * reference: a page whose only such characters are in its title (the list's en dash) stays a
+ * one-byte string, which is cheaper to encode (docs/performance.md#counted-per-request-2026-12-03).
+ */
+export function latin1Text(text: string): HtmlEscapedString {
+  const buffer: [string] = [''];
+  escapeToBuffer(text, buffer);
+  return raw(buffer[0].replace(/[\u0100-\u{10ffff}]/gu, (c) => `&#${c.codePointAt(0)};`));
+}
+
+/**
  * The factory (`"jsxFactory": "h"`). Intrinsic elements and the views' own components return
  * escaped strings; a component from elsewhere (a host's layout written with hono/jsx) returns
  * whatever it returns, for hono to finish rendering.

@@ -4,7 +4,7 @@
  */
 import { raw } from 'hono/html';
 import type { Child, FC } from 'hono/jsx';
-import { Fragment, h } from '../../src/lib/jsx.js';
+import { Fragment, h, latin1Text } from '../../src/lib/jsx.js';
 
 export interface PageAssets {
   /** The module's stylesheet, inlined: no render-blocking request. */
@@ -44,7 +44,7 @@ export const Document: FC<{ title: string; lang: string; head?: Child; children?
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{title}</title>
+        <title>{latin1Text(title)}</title>
         {/* No favicon request: one less round trip on a slow connection. */}
         <link rel="icon" href="data:," />
         {head}
