@@ -156,7 +156,7 @@ describe.skipIf(browserSkipReason !== null)(`accessibility${browserSkipReason ? 
         await page.goto(`${served.origin}${LIST}/failures`);
         await page.locator('tbody a').first().click();
         await page.waitForURL(/error=/);
-        expect(await page.locator('.xa-selected-failure').textContent()).toContain('Failure:');
+        expect(await page.locator('#xa-applied').textContent()).toContain('Failure:');
       },
     ],
     [
