@@ -30,19 +30,20 @@
   document.addEventListener('htmx:after:settle', afterSettle);
   document.addEventListener('htmx:afterSettle', afterSettle);
 
-  // A user's choice kept in the browser: storage refused (a private mode) keeps it until the page
-  // is left.
+  // A user's choice kept in the browser. Storage is named by a function: merely reading
+  // `localStorage` throws where it is refused (a sandboxed frame, blocked site data), and a choice
+  // then holds until the page is left.
   const stored = (storage, key) => {
     try {
-      return storage.getItem(key) === 'true';
+      return storage().getItem(key) === 'true';
     } catch {
       return false;
     }
   };
   const store = (storage, key, on) => {
     try {
-      if (on) storage.setItem(key, 'true');
-      else storage.removeItem(key);
+      if (on) storage().setItem(key, 'true');
+      else storage().removeItem(key);
     } catch {
       // Kept in the page alone.
     }
@@ -56,7 +57,7 @@
   const showLiveToggle = () => {
     const toggle = liveToggle();
     if (!toggle) return;
-    toggle.setAttribute('aria-pressed', String(stored(sessionStorage, PAUSED)));
+    toggle.setAttribute('aria-pressed', String(stored(() => sessionStorage, PAUSED)));
     toggle.hidden = false;
   };
   document.addEventListener('click', (event) => {
@@ -64,7 +65,7 @@
     if (!toggle) return;
     const paused = toggle.getAttribute('aria-pressed') !== 'true';
     toggle.setAttribute('aria-pressed', String(paused));
-    store(sessionStorage, PAUSED, paused);
+    store(() => sessionStorage, PAUSED, paused);
   });
 
   // The activity chart's disclosure opens as the user left it last, in any tab: a layout choice,
@@ -79,13 +80,13 @@
     const details = chart();
     if (!details || restored.has(details)) return;
     restored.add(details);
-    details.open = stored(localStorage, CHART_OPEN);
+    details.open = stored(() => localStorage, CHART_OPEN);
   };
   // toggle does not bubble.
   document.addEventListener(
     'toggle',
     (event) => {
-      if (event.target === chart()) store(localStorage, CHART_OPEN, event.target.open);
+      if (event.target === chart()) store(() => localStorage, CHART_OPEN, event.target.open);
     },
     true,
   );

@@ -210,6 +210,32 @@ describe.skipIf(browserSkipReason !== null)(
       });
     }
 
+    it('keeps the chart as the user set it through swaps where the browser refuses storage', async () => {
+      const { watched, page } = await open(MODULE, { viewport: PHONE });
+      try {
+        await watched.context.addInitScript(() => {
+          for (const name of ['localStorage', 'sessionStorage'])
+            Object.defineProperty(window, name, {
+              get() {
+                throw new DOMException('The site’s data is blocked', 'SecurityError');
+              },
+            });
+        });
+        await page.reload();
+        await page.waitForFunction(() => 'htmx' in window);
+        await expect.poll(() => page.locator('#xa-filters-toggle').isVisible()).toBe(true);
+        await page.click('#xa-chart > summary');
+        await page.click('#xa-filters-toggle');
+        await page.selectOption('#xa-status', 'failed');
+        await page.waitForURL(/status=failed/);
+        await expect.poll(() => page.locator('.xa-activity__list').textContent()).toMatch(/Failed\)/);
+        expect(await page.locator('#xa-chart').evaluate((d: HTMLDetailsElement) => d.open)).toBe(true);
+        expect(watched.problems).toEqual({ cspViolations: [], consoleErrors: [], pageErrors: [], dialogs: [] });
+      } finally {
+        await watched.context.close();
+      }
+    });
+
     it('opens the filters at 375 px when a field has an error to show', async () => {
       const { watched, page } = await open(`${MODULE}?start=2026-02-30`, { viewport: PHONE });
       try {
