@@ -28,6 +28,7 @@ export default tseslint.config(
         HTMLButtonElement: 'readonly',
         htmx: 'readonly',
         sessionStorage: 'readonly',
+        localStorage: 'readonly',
       },
     },
   },

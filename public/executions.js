@@ -30,22 +30,34 @@
   document.addEventListener('htmx:after:settle', afterSettle);
   document.addEventListener('htmx:afterSettle', afterSettle);
 
-  // Pause live updates: the choice lasts for the tab's session, across swaps and reloads. The
-  // server renders the button hidden (nothing polls without JavaScript); shown here, pressed as
-  // chosen. The outage poller has no button beside it, so it is never held.
-  const PAUSED = 'executions-admin:live-updates-paused';
-  const stored = () => {
+  // A user's choice kept in the browser. Storage is named by a function: merely reading
+  // `localStorage` throws where it is refused (a sandboxed frame, blocked site data), and a choice
+  // then holds until the page is left.
+  const stored = (storage, key) => {
     try {
-      return sessionStorage.getItem(PAUSED) === 'true';
+      return storage().getItem(key) === 'true';
     } catch {
       return false;
     }
   };
+  const store = (storage, key, on) => {
+    try {
+      if (on) storage().setItem(key, 'true');
+      else storage().removeItem(key);
+    } catch {
+      // Kept in the page alone.
+    }
+  };
+
+  // Pause live updates: the choice lasts for the tab's session, across swaps and reloads. The
+  // server renders the button hidden (nothing polls without JavaScript); shown here, pressed as
+  // chosen. The outage poller has no button beside it, so it is never held.
+  const PAUSED = 'executions-admin:live-updates-paused';
   const liveToggle = () => document.getElementById('xa-live-toggle');
   const showLiveToggle = () => {
     const toggle = liveToggle();
     if (!toggle) return;
-    toggle.setAttribute('aria-pressed', String(stored()));
+    toggle.setAttribute('aria-pressed', String(stored(() => sessionStorage, PAUSED)));
     toggle.hidden = false;
   };
   document.addEventListener('click', (event) => {
@@ -53,17 +65,59 @@
     if (!toggle) return;
     const paused = toggle.getAttribute('aria-pressed') !== 'true';
     toggle.setAttribute('aria-pressed', String(paused));
-    try {
-      if (paused) sessionStorage.setItem(PAUSED, 'true');
-      else sessionStorage.removeItem(PAUSED);
-    } catch {
-      // Storage refused (a private mode): the choice holds until the page is left.
-    }
+    store(() => sessionStorage, PAUSED, paused);
   });
-  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', showLiveToggle);
-  else showLiveToggle();
-  document.addEventListener('htmx:after:settle', showLiveToggle);
-  document.addEventListener('htmx:afterSettle', showLiveToggle);
+
+  // The activity chart's disclosure opens as the user left it last, in any tab: a layout choice,
+  // kept in localStorage and asked of no server. The server renders it closed, so the table
+  // starts within the first screen; a details element works without this.
+  const CHART_OPEN = 'executions-admin:activity-chart-open';
+  const chart = () => document.getElementById('xa-chart');
+  // Once per disclosure, as its page arrives: a later swap leaves it as the user set it, even
+  // where storage is refused.
+  const restored = new WeakSet();
+  const openChart = () => {
+    const details = chart();
+    if (!details || restored.has(details)) return;
+    restored.add(details);
+    details.open = stored(() => localStorage, CHART_OPEN);
+  };
+  // toggle does not bubble.
+  document.addEventListener(
+    'toggle',
+    (event) => {
+      if (event.target === chart()) store(() => localStorage, CHART_OPEN, event.target.open);
+    },
+    true,
+  );
+
+  // Small screens: the filters hide behind the Filters button (the MoJ filter pattern), which the
+  // server renders hidden so that without JavaScript the form stays in view; the stylesheet hides
+  // the form at small widths while the button is shown and collapsed. A field's error opens it.
+  const filtersToggle = () => document.getElementById('xa-filters-toggle');
+  const showFiltersToggle = () => {
+    const toggle = filtersToggle();
+    if (!toggle || !toggle.hidden) return;
+    const form = document.getElementById(toggle.getAttribute('aria-controls') || '');
+    const erring = form !== null && [...form.querySelectorAll('.xa-error-message')].some((p) => p.textContent !== '');
+    toggle.setAttribute('aria-expanded', String(erring));
+    toggle.hidden = false;
+  };
+  document.addEventListener('click', (event) => {
+    const toggle = event.target instanceof Element && event.target.closest('#xa-filters-toggle');
+    if (toggle) toggle.setAttribute('aria-expanded', String(toggle.getAttribute('aria-expanded') !== 'true'));
+  });
+
+  const enhance = () => {
+    showLiveToggle();
+    openChart();
+    showFiltersToggle();
+  };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', enhance);
+  else enhance();
+  // A swap may bring the live bar; a history restore, a whole page.
+  document.addEventListener('htmx:after:settle', enhance);
+  document.addEventListener('htmx:afterSettle', enhance);
 
   // No poll while paused; and a poll would close an error the user is reading: skip that one, take
   // the next.

@@ -138,6 +138,7 @@ describe.skipIf(browserSkipReason !== null)(`accessibility${browserSkipReason ? 
       async (page) => {
         await page.goto(`${served.origin}${LIST}?spikes=1`);
         expect(await page.locator('.xa-flag--spike').count()).toBeGreaterThan(0);
+        await page.click('#xa-chart > summary');
         await page.locator('.xa-activity__details summary').click();
         await expect.poll(() => page.locator('.xa-activity__details[open]').count()).toBe(1);
       },
@@ -156,7 +157,7 @@ describe.skipIf(browserSkipReason !== null)(`accessibility${browserSkipReason ? 
         await page.goto(`${served.origin}${LIST}/failures`);
         await page.locator('tbody a').first().click();
         await page.waitForURL(/error=/);
-        expect(await page.locator('.xa-selected-failure').textContent()).toContain('Failure:');
+        expect(await page.locator('#xa-applied').textContent()).toContain('Failure:');
       },
     ],
     [
@@ -173,6 +174,33 @@ describe.skipIf(browserSkipReason !== null)(`accessibility${browserSkipReason ? 
       },
     ],
     ['a 320 px wide viewport', async () => {}, { viewport: { width: 320, height: 640 } }],
+    [
+      'a 375 px wide viewport, filters applied, the form folded behind its button',
+      async (page) => {
+        await page.goto(`${served.origin}${LIST}?status=failed&spikes=1`);
+        expect(await page.locator('#xa-filters-toggle').getAttribute('aria-expanded')).toBe('false');
+        expect(await page.locator('#xa-filters').isVisible()).toBe(false);
+        expect(await page.locator('#xa-applied a').count()).toBe(2);
+      },
+      { viewport: { width: 375, height: 667 } },
+    ],
+    [
+      'a 375 px wide viewport, filters applied, the form unfolded',
+      async (page) => {
+        await page.goto(`${served.origin}${LIST}?status=failed&spikes=1`);
+        await page.click('#xa-filters-toggle');
+        expect(await page.locator('#xa-filters').isVisible()).toBe(true);
+      },
+      { viewport: { width: 375, height: 667 } },
+    ],
+    [
+      'the activity chart opened, filters applied',
+      async (page) => {
+        await page.goto(`${served.origin}${LIST}?status=failed&start=2026-11-01`);
+        await page.click('#xa-chart > summary');
+        await expect.poll(() => page.locator('.xa-activity__chart').isVisible()).toBe(true);
+      },
+    ],
     [
       'forced colours',
       async (page) => {
@@ -202,6 +230,13 @@ describe.skipIf(browserSkipReason !== null)(`accessibility${browserSkipReason ? 
       await page.goto(served.origin + LIST);
       expect(await page.evaluate(() => 'htmx' in window)).toBe(false);
       expect(await axeProblems(page)).toEqual([]);
+      await page.setViewportSize({ width: 375, height: 667 });
+      await page.goto(`${served.origin}${LIST}?status=failed&spikes=1`);
+      expect(await page.locator('#xa-filters').isVisible()).toBe(true);
+      await page.click('#xa-chart > summary');
+      expect(await axeProblems(page)).toEqual([]);
+      await page.setViewportSize({ width: 1280, height: 720 });
+      await page.goto(served.origin + LIST);
       await page.selectOption('#xa-status', 'failed');
       await page.click('button:has-text("Apply")');
       await page.waitForURL(/status=failed/);

@@ -23,6 +23,7 @@ const CONTROLS = [
   '#xa-page-next',
   '.xa-error-toggle',
   '.xa-error-popover:popover-open',
+  '.xa-chart > summary',
   '.xa-activity__details > summary',
   '.xa-tag',
 ];
@@ -143,6 +144,7 @@ describe.skipIf(browserSkipReason !== null)(
         const page = await open(scheme);
         try {
           await page.goto(`${served.origin}${LIST}`);
+          await page.click('#xa-chart > summary');
           const swatches = page.locator('.xa-legend .xa-swatch');
           const count = await swatches.count();
           expect(count).toBeGreaterThanOrEqual(3);

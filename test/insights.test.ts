@@ -209,9 +209,10 @@ for (const target of databaseTargets) {
         const href = digest.querySelector('tbody a')!.getAttribute('href')!;
         const list = await get(href);
         expect(total(list)).toMatch(/^2 executions total/);
-        expect(text(list.querySelector('.xa-selected-failure'))).toContain(
-          'google_calendar — 401 expired credential for user <n>',
-        );
+        expect([...list.querySelectorAll('#xa-applied a')].map(text)).toEqual([
+          'Remove this filter Status: Failed',
+          'Remove this filter Failure: google_calendar — 401 expired credential for user <n>',
+        ]);
         // The digest keeps the page's filters: agent B alone failed once there.
         const forB = await get(`/admin/executions/failures?agent=${AGENT_B}`);
         expect([...forB.querySelectorAll('tbody td')].map(text).slice(2)).toEqual([

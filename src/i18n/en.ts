@@ -29,10 +29,12 @@ export const en: Messages = {
   endDate: 'End date',
   spikesOnly: 'Credit spikes only',
   failure: 'Failure',
-  remove: 'Remove',
-  removeFailure: 'the failure filter',
   apply: 'Apply',
   clearFilters: 'Clear filters',
+  filters: 'Filters',
+  appliedCount: (_n, count) => `(${count} applied)`,
+  selectedFilters: 'Selected filters',
+  removeFilter: 'Remove this filter',
   errorPrefix: 'Error: ',
   fieldErrors: {
     agentInvalid: 'Choose an agent from the list',
@@ -54,6 +56,7 @@ export const en: Messages = {
   noToolFailed: 'No tool call failed',
   noErrorMessage: 'No error message',
 
+  activityChart: 'Activity chart',
   chartTitle: (unit, from, to) => `Runs per ${unit}, ${from} to ${to}`,
   chartSummary: (_runs, count, most, busiest) =>
     `: ${count} runs; the most, ${most}, in ${busiest}. The list below gives each one.`,

@@ -81,11 +81,15 @@ export interface Messages {
   spikesOnly: string;
   /** The label of a failure filter applied from the digest. */
   failure: string;
-  remove: string;
-  /** Read after "Remove" by screen readers. */
-  removeFailure: string;
   apply: string;
   clearFilters: string;
+  /** The button that shows and hides the filters on a small screen, followed by `appliedCount`. */
+  filters: string;
+  /** "(2 applied)": how many filters the list has applied. Never called with 0. */
+  appliedCount: Counted;
+  selectedFilters: string;
+  /** Read before an applied filter's words ("Status: Failed") in its link that removes it. */
+  removeFilter: string;
   /** Read before a field's message by screen readers, its separator included. */
   errorPrefix: string;
   fieldErrors: FieldErrorMessages;
@@ -103,6 +107,8 @@ export interface Messages {
   noErrorMessage: string;
 
   // The activity chart.
+  /** The disclosure the chart opens from, closed until the user opens it. */
+  activityChart: string;
   /** "Runs per day, 01/11/2026 to 29/11/2026". */
   chartTitle: (unit: 'day' | 'week' | 'month' | 'year', from: string, to: string) => string;
   /** Read after the title: ": 1,234 runs; the most, 80, in 12/11/2026. The list below gives each one." */

@@ -31,10 +31,12 @@ export const ptBR: Messages = {
   endDate: 'Data final',
   spikesOnly: 'Somente picos de créditos',
   failure: 'Falha',
-  remove: 'Remover',
-  removeFailure: 'o filtro de falha',
   apply: 'Aplicar',
   clearFilters: 'Limpar filtros',
+  filters: 'Filtros',
+  appliedCount: (n, count) => `(${count} ${n === 1 ? 'aplicado' : 'aplicados'})`,
+  selectedFilters: 'Filtros selecionados',
+  removeFilter: 'Remover este filtro',
   errorPrefix: 'Erro: ',
   fieldErrors: {
     agentInvalid: 'Escolha um agente da lista',
@@ -56,6 +58,7 @@ export const ptBR: Messages = {
   noToolFailed: 'Nenhuma chamada de ferramenta falhou',
   noErrorMessage: 'Sem mensagem de erro',
 
+  activityChart: 'Gráfico de atividade',
   chartTitle: (unit, from, to) => `Execuções por ${UNITS[unit]}, de ${from} a ${to}`,
   chartSummary: (runs, count, most, busiest) =>
     `: ${count} ${runs === 1 ? 'execução' : 'execuções'}; o maior número, ${most}, em ${busiest}. A lista abaixo mostra cada período.`,

@@ -118,11 +118,29 @@ export function errorMessages(errors: FieldErrors, messages: Messages): FormCont
   return Object.fromEntries(Object.entries(errors).map(([slot, key]) => [slot, key && messages.fieldErrors[key]]));
 }
 
-export function formFields(
+export function formFields(values: FilterValues, context: FormContext): FormField[] {
+  return filters.flatMap((f) => f.fields(values, context));
+}
+
+/** An applied filter as the "Selected filters" list shows it, with the list's URL without it. */
+export interface AppliedFilter {
+  label: string | null;
+  text: string;
+  removeHref: string;
+}
+
+/** Every applied filter in the form's order; `removeHref` gives the list's URL for values. */
+export function appliedFilters(
   values: FilterValues,
-  context: Omit<FormContext, 'removeHref'> & { removeHref: (without: FilterValues) => string },
-): FormField[] {
+  facts: FilterFacts,
+  messages: Messages,
+  removeHref: (values: FilterValues) => string,
+): AppliedFilter[] {
   return filters.flatMap((f) =>
-    f.fields(values, { ...context, removeHref: () => context.removeHref({ ...values, ...f.empty }) }),
+    f.applied(values, facts, messages).map(({ label, text, without }) => ({
+      label,
+      text,
+      removeHref: removeHref({ ...values, ...(without ?? f.empty) }),
+    })),
   );
 }

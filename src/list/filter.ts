@@ -52,18 +52,23 @@ export type FormField =
     }
   | { kind: 'checkbox'; id: string; name: string; label: string; checked: boolean }
   | {
-      /** A filter set from elsewhere (a link), shown with its values kept and a link that drops it. */
-      kind: 'applied';
+      /** A filter set from elsewhere (a link): its values kept with the form, and its error slot. */
+      kind: 'kept';
       slot: string;
       error: string | undefined;
-      applied: {
-        label: string;
-        text: string;
-        hidden: { name: string; value: string }[];
-        removeHref: string;
-        removeContext: string;
-      } | null;
+      hidden: { name: string; value: string }[];
     };
+
+/**
+ * One applied filter as the "Selected filters" list shows it ("Status: Failed"), with what its
+ * removal unsets: a part of the filter's value, or by default the whole of it.
+ */
+export interface Applied<V> {
+  /** The filter's label, or null when the text says it all ("Credit spikes only"). */
+  label: string | null;
+  text: string;
+  without?: Partial<V>;
+}
 
 export interface FormContext {
   facts: FilterFacts;
@@ -71,8 +76,6 @@ export interface FormContext {
   errors: { [slot: string]: string | undefined };
   rejected: Rejected;
   messages: Messages;
-  /** The list's first page with this filter dropped and the others kept. */
-  removeHref(): string;
 }
 
 export interface ListFilter<V extends object> {
@@ -106,6 +109,8 @@ export interface ListFilter<V extends object> {
   describe(value: V, facts: FilterFacts, messages: Messages): string | null;
   /** Its form fields. */
   fields(value: V, context: FormContext): FormField[];
+  /** What it applies, in the "Selected filters" list, each removable on its own; none when unset. */
+  applied(value: V, facts: FilterFacts, messages: Messages): Applied<V>[];
 }
 
 /** Declares a filter; the identity, so that its value type is inferred from `empty`. */

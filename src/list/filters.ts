@@ -10,7 +10,7 @@ import type { Bind } from '../db/prepared.js';
 import { agents, executions, executionStatus, type ExecutionStatus } from '../db/schema.js';
 import type { FieldErrorKey, Messages } from '../i18n/messages.js';
 import { formatCalendarDate, instantRange } from '../lib/time-zone.js';
-import { blank, defineFilter, is, param, type FieldErrors, type ListFilter } from './filter.js';
+import { blank, defineFilter, is, param, type FieldErrors, type FilterFacts, type ListFilter } from './filter.js';
 import { STATUS_ORDER } from './status.js';
 
 export const MIN_DATE = '1900-01-01';
@@ -24,6 +24,13 @@ export const REMOVED_AGENTS = 'removed';
 /** The organization's deleted agents, as a subquery: which ids they are is the database's to say. */
 const removedAgentIds = (bind: Bind) =>
   sql`(select ${agents.id} from ${agents} where ${agents.organizationId} = ${bind('organizationId')} and ${agents.deletedAt} is not null)`;
+
+/** The chosen agent as the page names it: its name, or "Agent removed"; null when none is chosen. */
+function agentName(v: { agentId: string | null; removedAgents: boolean }, { agents }: FilterFacts, m: Messages): string | null {
+  if (v.removedAgents) return m.agentRemoved;
+  const agent = agents.find((a) => a.id === v.agentId);
+  return agent ? (agent.removed ? m.agentRemoved : agent.name) : null;
+}
 
 export const agentFilter = defineFilter({
   empty: { agentId: null as string | null, removedAgents: false },
@@ -57,10 +64,13 @@ export const agentFilter = defineFilter({
     !v.agentId || agents.some((a) => a.id === v.agentId)
       ? { value: v }
       : { value: { agentId: null, removedAgents: false }, errors: { agent: 'agentNotFound' } },
-  describe(v, { agents }, m) {
-    if (v.removedAgents) return m.agentFilter(m.agentRemoved);
-    const agent = agents.find((a) => a.id === v.agentId);
-    return agent ? m.agentFilter(agent.removed ? m.agentRemoved : agent.name) : null;
+  describe(v, facts, m) {
+    const name = agentName(v, facts, m);
+    return name === null ? null : m.agentFilter(name);
+  },
+  applied(v, facts, m) {
+    const name = agentName(v, facts, m);
+    return name === null ? [] : [{ label: m.agent, text: name }];
   },
   fields(v, { facts, errors, messages: m }) {
     // A bookmark may name one deleted agent by id: that choice is kept, in place of all of them.
@@ -107,6 +117,7 @@ export const statusFilter = defineFilter({
   onRuns: (v, bind) => [v.status ? is(executions.status, bind('status')) : undefined],
   onCounts: (v, c, bind) => [v.status ? is(c.status, bind('status')) : undefined],
   describe: (v, _facts, m) => (v.status ? m.statusFilter(m.statuses[v.status]) : null),
+  applied: (v, _facts, m) => (v.status ? [{ label: m.status, text: m.statuses[v.status] }] : []),
   fields: (v, { errors, messages: m }) => [
     {
       kind: 'select',
@@ -195,6 +206,12 @@ export const datesFilter = defineFilter({
     ];
     return parts.filter(Boolean).join(', ') || null;
   },
+  // Each date removable alone: the other end of the range stays.
+  applied: (v, _facts, m) =>
+    DATE_FIELDS.flatMap((field) => {
+      const date = v[field.key];
+      return date ? [{ label: m[field.key], text: formatCalendarDate(date), without: { [field.key]: null } }] : [];
+    }),
   fields: (v, { errors, rejected, messages }) =>
     DATE_FIELDS.map((field) => ({
       kind: 'date' as const,
@@ -223,6 +240,7 @@ export const spikesFilter = defineFilter({
   onCounts: (v, c) => [v.spikesOnly && c.insight ? sql`${c.creditSpike} = true` : undefined],
   insight: (v) => v.spikesOnly,
   describe: (v, _facts, m) => (v.spikesOnly ? m.spikesFilter : null),
+  applied: (v, _facts, m) => (v.spikesOnly ? [{ label: null, text: m.spikesOnly }] : []),
   fields: (v, { messages }) => [
     { kind: 'checkbox', id: 'xa-spikes', name: 'spikes', label: messages.spikesOnly, checked: v.spikesOnly },
   ],
@@ -283,22 +301,19 @@ export const failureFilter = defineFilter({
       : [],
   insight: (v) => v.failure !== null,
   describe: (v, _facts, m) => (v.failure ? m.failureFilter(failureLabel(v.failure, m)) : null),
-  fields: (v, { errors, removeHref, messages: m }) => [
+  applied: (v, _facts, m) => (v.failure ? [{ label: m.failure, text: failureLabel(v.failure, m) }] : []),
+  fields: (v, { errors }) => [
     {
-      kind: 'applied',
+      kind: 'kept',
       slot: 'failure',
       error: errors.failure,
-      applied: v.failure && {
-        label: m.failure,
-        text: failureLabel(v.failure, m),
-        // Kept with the form, so changing another filter keeps the failure.
-        hidden: [
-          { name: 'tool', value: v.failure.tool },
-          { name: 'error', value: v.failure.signature },
-        ],
-        removeHref: removeHref(),
-        removeContext: ` ${m.removeFailure}`,
-      },
+      // Kept with the form, so changing another filter keeps the failure.
+      hidden: v.failure
+        ? [
+            { name: 'tool', value: v.failure.tool },
+            { name: 'error', value: v.failure.signature },
+          ]
+        : [],
     },
   ],
 });

@@ -11,7 +11,15 @@ import type { Messages } from '../i18n/messages.js';
 import { formatSpan, numberFormat, shorten } from '../lib/format.js';
 import { dateOfDay, dayOfDate, formatCalendarDate, formatCalendarMonth, formatDateTime } from '../lib/time-zone.js';
 import type { FormField } from './filter.js';
-import { describeFilters, ERROR_SLOTS, errorMessages, formFields, hasFilters } from './filter-set.js';
+import {
+  appliedFilters,
+  describeFilters,
+  ERROR_SLOTS,
+  errorMessages,
+  formFields,
+  hasFilters,
+  type AppliedFilter,
+} from './filter-set.js';
 import { SHOWN_ERROR_LENGTH, SHOWN_TITLE_LENGTH, type ExecutionRow } from './page-query.js';
 import { DEFAULT_QUERY, withQuery } from './query.js';
 import { STATUS_COLOURS, STATUS_ORDER, statusBadge, type StatusBadge } from './status.js';
@@ -61,6 +69,10 @@ export interface FilterView {
   fields: FormField[];
   /** Every error slot of the form with its message, if any: a swap refreshes them all. */
   errors: { slot: string; message: string | undefined }[];
+  /** "(2 applied)", after the word of the button that shows the filters on a small screen; '' for none. */
+  appliedCount: string;
+  /** The "Selected filters" list: each applied filter with the list's first page without it. */
+  applied: AppliedFilter[];
 }
 
 export interface BarView {
@@ -82,7 +94,6 @@ export interface ActivityView {
   bars: BarView[];
   /** The tallest bar's runs, which sets the scale. */
   max: number;
-  legend: StatusBadge[];
 }
 
 export interface PaginationView {
@@ -121,6 +132,11 @@ export interface ListView {
   /** "Failed in the last 7 days", in the organization's calendar: the spec's weekly review. */
   weeklyReviewHref: string;
   filters: FilterView;
+  /**
+   * The chart's statuses, bottom to top, as its key shows them: the same for every chart, so the
+   * key stays outside the region swaps refill.
+   */
+  chartLegend: StatusBadge[];
   results: ResultsView;
   /** The canonical URL of what is shown, pushed into history after a swap. */
   canonicalHref: string;
@@ -244,7 +260,6 @@ function activityView(list: ExecutionList, basePath: string, m: Messages): Activ
     titleDetail: m.chartSummary(total, count(total), count(busiest.total), busiest.label),
     bars,
     max: Math.max(1, ...bars.map((b) => b.total)),
-    legend: STATUS_ORDER.map((status) => statusBadge(status, m)),
   };
 }
 
@@ -276,24 +291,24 @@ export function buildListView(list: ExecutionList, basePath: string, timeZone: s
   const firstPage = { ...query, page: 1, cursor: null };
   const canonicalHref = withQuery(basePath, query);
   const fieldErrors = errorMessages(list.errors, messages);
-  const filterWords = describeFilters(query, { agents: list.agents }, messages) || null;
+  const facts = { agents: list.agents };
+  const filterWords = describeFilters(query, facts, messages) || null;
+  const applied = appliedFilters(query, facts, messages, (values) => withQuery(basePath, { ...firstPage, ...values }));
   const rows: RowContext = { basePath, listSearch: canonicalHref.slice(basePath.length), timeZone, now: list.now, messages };
   return {
     title: messages.listTitle(filterWords, query.page, list.pageCount),
     messages,
     weeklyReviewHref: withQuery(basePath, { ...DEFAULT_QUERY, status: 'failed', startDate: weekAgo, endDate: list.today }),
     canonicalHref,
+    chartLegend: STATUS_ORDER.map((status) => statusBadge(status, messages)),
     filters: {
       action: basePath,
       clearHref: basePath,
-      fields: formFields(query, {
-        facts: { agents: list.agents },
-        errors: fieldErrors,
-        rejected: list.rejected,
-        messages,
-        removeHref: (without) => withQuery(basePath, { ...firstPage, ...without }),
-      }),
+      fields: formFields(query, { facts, errors: fieldErrors, rejected: list.rejected, messages }),
       errors: ERROR_SLOTS.map((slot) => ({ slot, message: fieldErrors[slot] })),
+      appliedCount:
+        applied.length === 0 ? '' : messages.appliedCount(applied.length, numberFormat(messages.locale).count(applied.length)),
+      applied,
     },
     results: {
       // The query string once, not once per row.

@@ -7,6 +7,7 @@ import type { FC } from 'hono/jsx';
 import { h } from '../../src/lib/jsx.js';
 import type { Messages } from '../../src/i18n/messages.js';
 import type { ActivityView } from '../../src/list/view-model.js';
+import type { StatusBadge } from '../../src/list/status.js';
 
 /** The chart's region: outside the results, so paging leaves it alone. */
 export const ACTIVITY_ID = 'xa-activity';
@@ -18,9 +19,9 @@ const STEP = 10;
 const round = (n: number) => Math.round(n * 10) / 10;
 
 /** Each status's segments of every bar as one path, stacked in the legend's order from the bottom. */
-function stackedPaths(activity: ActivityView): { colour: string; d: string }[] {
+function stackedPaths(activity: ActivityView, legend: StatusBadge[]): { colour: string; d: string }[] {
   const tops = activity.bars.map(() => HEIGHT);
-  return activity.legend
+  return legend
     .map((badge) => {
       let d = '';
       activity.bars.forEach((bar, i) => {
@@ -35,7 +36,26 @@ function stackedPaths(activity: ActivityView): { colour: string; d: string }[] {
     .filter((p) => p.d !== '');
 }
 
-export const ActivityChart: FC<{ activity: ActivityView; messages: Messages }> = ({ activity, messages }) => {
+/** The chart's key: the same for every chart, so it is drawn once, outside the swapped region. */
+export const ChartLegend: FC<{ legend: StatusBadge[] }> = ({ legend }) => (
+  <ul class="xa-legend" aria-hidden="true">
+    {legend.map((badge) => (
+      <li>
+        {/* A drawing like the bars', so it takes the same fill: a colour, or a pattern. */}
+        <svg class="xa-swatch" viewBox="0 0 12 12">
+          <rect class={`xa-bar--${badge.colour}`} width="12" height="12" />
+        </svg>
+        {badge.label}
+      </li>
+    ))}
+  </ul>
+);
+
+export const ActivityChart: FC<{ activity: ActivityView; legend: StatusBadge[]; messages: Messages }> = ({
+  activity,
+  legend,
+  messages,
+}) => {
   const first = activity.bars[0]!;
   const last = activity.bars.at(-1)!;
   return (
@@ -45,19 +65,20 @@ export const ActivityChart: FC<{ activity: ActivityView; messages: Messages }> =
         <span class="xa-visually-hidden">{activity.titleDetail}</span>
       </figcaption>
       {/* Hidden from assistive technology, and its links from the tab order: the list has both.
-          One path per status keeps it small; a transparent column over each bar is its link. */}
+          One path per status keeps it small; a transparent column over each bar is its link,
+          sized by the stylesheet (STEP wide, HEIGHT tall) rather than in every swap. */}
       <svg
         class="xa-activity__chart"
         viewBox={`0 0 ${activity.bars.length * STEP} ${HEIGHT}`}
         preserveAspectRatio="none"
         aria-hidden="true"
       >
-        {stackedPaths(activity).map(({ colour, d }) => (
+        {stackedPaths(activity, legend).map(({ colour, d }) => (
           <path class={`xa-bar--${colour}`} d={d} />
         ))}
         {activity.bars.map((bar, i) => (
           <a href={bar.href} tabindex={-1}>
-            <rect class="xa-activity__hit" x={i * STEP} width={STEP} height={HEIGHT} />
+            <rect x={i * STEP} />
           </a>
         ))}
       </svg>
@@ -65,17 +86,6 @@ export const ActivityChart: FC<{ activity: ActivityView; messages: Messages }> =
         <span>{first.label}</span>
         <span>{last.label}</span>
       </div>
-      <ul class="xa-legend" aria-hidden="true">
-        {activity.legend.map((badge) => (
-          <li>
-            {/* A drawing like the bars', so it takes the same fill: a colour, or a pattern. */}
-            <svg class="xa-swatch" viewBox="0 0 12 12">
-              <rect class={`xa-bar--${badge.colour}`} width="12" height="12" />
-            </svg>
-            {badge.label}
-          </li>
-        ))}
-      </ul>
       <details class="xa-activity__details">
         <summary>{messages.showFigures}</summary>
         <ul class="xa-activity__list">

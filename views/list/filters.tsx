@@ -116,22 +116,13 @@ const Field: FC<{ field: FormField; messages: Messages }> = ({ field, messages }
           </label>
         </div>
       );
-    case 'applied':
+    case 'kept':
       return (
-        <div class={`xa-selected-${field.slot}`}>
+        <div class="xa-kept">
           <FieldError slot={field.slot} message={field.error} prefix={messages.errorPrefix} />
-          {field.applied !== null && (
-            <p>
-              {field.applied.hidden.map((input) => (
-                <input type="hidden" name={input.name} value={input.value} />
-              ))}
-              {field.applied.label}: <strong>{field.applied.text}</strong>{' '}
-              <a href={field.applied.removeHref}>
-                {messages.remove}
-                <span class="xa-visually-hidden">{field.applied.removeContext}</span>
-              </a>
-            </p>
-          )}
+          {field.hidden.map((input) => (
+            <input type="hidden" name={input.name} value={input.value} />
+          ))}
         </div>
       );
   }
@@ -145,7 +136,40 @@ const Field: FC<{ field: FormField; messages: Messages }> = ({ field, messages }
  */
 const FILTER_TRIGGER = 'change from:.xa-select, change from:.xa-checkbox__input, change delay:400ms from:.xa-input, submit';
 
-export const Filters: FC<{ filters: FilterView; messages: Messages }> = ({ filters, messages }) => (
+const COUNT_ID = 'xa-applied-count';
+const APPLIED_ID = 'xa-applied';
+
+/** Each applied filter as a link that removes it, the others kept (MoJ's filter tags). */
+const AppliedItems: FC<{ filters: FilterView; messages: Messages }> = ({ filters, messages }) => (
+  <>
+    {filters.applied.map((a) => (
+      <li>
+        <a href={a.removeHref}>
+          <span class="xa-visually-hidden">{messages.removeFilter} </span>
+          {a.label !== null && `${a.label}: `}
+          {a.text}
+        </a>
+      </li>
+    ))}
+  </>
+);
+
+/**
+ * What a filter swap changes outside the results: the count on the Filters button and the
+ * "Selected filters" list. The form's controls already show what the user chose.
+ */
+export const AppliedOob: FC<{ filters: FilterView; messages: Messages }> = ({ filters, messages }) => (
+  <>
+    <span id={COUNT_ID} hx-swap-oob="innerHTML">
+      {filters.appliedCount}
+    </span>
+    <ul id={APPLIED_ID} hx-swap-oob="innerHTML">
+      <AppliedItems filters={filters} messages={messages} />
+    </ul>
+  </>
+);
+
+const FilterForm: FC<{ filters: FilterView; messages: Messages }> = ({ filters, messages }) => (
   <form
     id={FILTERS_ID}
     class="xa-filters"
@@ -172,4 +196,33 @@ export const Filters: FC<{ filters: FilterView; messages: Messages }> = ({ filte
       </a>
     </div>
   </form>
+);
+
+/**
+ * The filters after MoJ's filter pattern. On a small screen the form hides behind the Filters
+ * button: rendered hidden, shown by executions.js, which flips aria-expanded; the stylesheet
+ * hides the form only at that width and only while the button is shown and collapsed, so
+ * without JavaScript the form stays in view. The selected filters follow the form, outside it, so
+ * each is removable in one click collapsed or not, and the button's next Tab is the form.
+ */
+export const Filters: FC<{ filters: FilterView; messages: Messages }> = ({ filters, messages }) => (
+  <>
+    <button
+      type="button"
+      id="xa-filters-toggle"
+      class="xa-filters-toggle"
+      aria-expanded="false"
+      aria-controls={FILTERS_ID}
+      hidden
+    >
+      {messages.filters} <span id={COUNT_ID}>{filters.appliedCount}</span>
+    </button>
+    <FilterForm filters={filters} messages={messages} />
+    <div class="xa-applied">
+      <h2 class="xa-applied__title">{messages.selectedFilters}</h2>
+      <ul id={APPLIED_ID} class="xa-applied__list">
+        <AppliedItems filters={filters} messages={messages} />
+      </ul>
+    </div>
+  </>
 );

@@ -4,8 +4,8 @@ import { Fragment, h } from '../../src/lib/jsx.js';
 import type { ListView } from '../../src/list/view-model.js';
 import type { Messages } from '../../src/i18n/messages.js';
 import type { LiveUpdate } from '../../src/list/live-poll.js';
-import { ACTIVITY_ID, ActivityChart } from './activity-chart.js';
-import { FieldErrorsOob, Filters } from './filters.js';
+import { ACTIVITY_ID, ActivityChart, ChartLegend } from './activity-chart.js';
+import { AppliedOob, FieldErrorsOob, Filters } from './filters.js';
 import { Credits, Results, RESULTS_ID, rowId, Status, ViewLink } from './results.js';
 import { LIVE_ID, NewRuns, Refresh, REFRESH_ID } from './live.js';
 import { Drawings } from '../shared/icons.js';
@@ -34,9 +34,17 @@ export const ListPage: FC<{ view: ListView }> = ({ view }) => (
     <p id={STATUS_ID} class="xa-visually-hidden" role="status">
       {view.results.totalText}
     </p>
-    <div id={ACTIVITY_ID}>
-      {view.results.activity !== null && <ActivityChart activity={view.results.activity} messages={view.messages} />}
-    </div>
+    {/* Closed unless the user opened it (executions.js remembers), so the table starts within
+        the first screen; swaps refill the region inside and leave the disclosure as it is. */}
+    <details id="xa-chart" class="xa-chart">
+      <summary>{view.messages.activityChart}</summary>
+      <ChartLegend legend={view.chartLegend} />
+      <div id={ACTIVITY_ID}>
+        {view.results.activity !== null && (
+          <ActivityChart activity={view.results.activity} legend={view.chartLegend} messages={view.messages} />
+        )}
+      </div>
+    </details>
     {/* Before the region it speaks for: the stylesheet shows it while the region is aria-busy. */}
     <p id="xa-loading" class="xa-loading">
       <span class="xa-loading__text">{view.messages.loading}</span>
@@ -59,11 +67,17 @@ export const ListFragment: FC<{ view: ListView; title: Child }> = ({ view, title
       {view.results.totalText}
     </p>
     <FieldErrorsOob errors={view.filters.errors} messages={view.messages} />
-    {/* Paging never changes the chart (the filters are the same): only page 1 sends it again. */}
+    {/* Paging never changes the chart or the applied filters (the filters are the same): only
+        page 1 sends them again. */}
     {view.results.pagination.page === 1 && (
-      <div id={ACTIVITY_ID} hx-swap-oob="innerHTML">
-        {view.results.activity !== null && <ActivityChart activity={view.results.activity} messages={view.messages} />}
-      </div>
+      <>
+        <AppliedOob filters={view.filters} messages={view.messages} />
+        <div id={ACTIVITY_ID} hx-swap-oob="innerHTML">
+          {view.results.activity !== null && (
+            <ActivityChart activity={view.results.activity} legend={view.chartLegend} messages={view.messages} />
+          )}
+        </div>
+      </>
     )}
   </>
 );
