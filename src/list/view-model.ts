@@ -90,6 +90,7 @@ export interface ActivityView {
   bars: BarView[];
   /** The tallest bar's runs, which sets the scale. */
   max: number;
+  /** The statuses the bars show, in stacking order. */
   legend: StatusBadge[];
 }
 
@@ -247,7 +248,8 @@ function activityView(list: ExecutionList, basePath: string, m: Messages): Activ
     });
     const total = segments.reduce((n, s) => n + s.runs, 0);
     const label = bucketLabel(bucket.key, range.unit, m);
-    const detail = segments.map((s) => m.statusRuns(s.status, count(s.runs))).join(', ');
+    // Filtered to one status, every run of a bar has it: "(8 Failed)" would repeat "8 runs".
+    const detail = list.query.status !== null ? '' : segments.map((s) => m.statusRuns(s.status, count(s.runs))).join(', ');
     return {
       label,
       href: withQuery(basePath, { ...list.query, startDate: bucket.start, endDate: bucket.end, page: 1, cursor: null }),
@@ -263,7 +265,10 @@ function activityView(list: ExecutionList, basePath: string, m: Messages): Activ
     titleDetail: m.chartSummary(total, count(total), count(busiest.total), busiest.label),
     bars,
     max: Math.max(1, ...bars.map((b) => b.total)),
-    legend: STATUS_ORDER.map((status) => statusBadge(status, m)),
+    // Only the statuses the bars show: a chart filtered to Failed needs no key to three others.
+    legend: STATUS_ORDER.filter((status) => buckets.some((b) => b.status === status && b.runs > 0)).map((status) =>
+      statusBadge(status, m),
+    ),
   };
 }
 
