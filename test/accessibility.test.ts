@@ -187,13 +187,6 @@ describe.skipIf(browserSkipReason !== null)(`accessibility${browserSkipReason ? 
         await page.emulateMedia({ forcedColors: 'active' });
       },
     ],
-    [
-      'a conversation’s timeline chart at 320 px',
-      async (page) => {
-        await openTimeline(page);
-      },
-      { viewport: { width: 320, height: 640 } },
-    ],
     ['a 320 px wide viewport', async () => {}, { viewport: { width: 320, height: 640 } }],
     [
       'forced colours',

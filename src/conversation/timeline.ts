@@ -8,6 +8,7 @@ import type { Messages } from '../i18n/messages.js';
 import { formatDuration, numberFormat, shorten } from '../lib/format.js';
 import { SHOWN_TITLE_LENGTH } from '../list/page-query.js';
 import type { BoundedStep } from './bounded-repository.js';
+import { pageCost } from './bounds.js';
 
 /** Bars drawn at most: past this many calls, the slowest, so the page stays light and a slow one shows. */
 export const TIMELINE_BARS = 100;
@@ -49,6 +50,17 @@ interface Call {
   start: number;
   end: number;
   duration: number | null;
+}
+
+/**
+ * What a chart row's markup costs the page besides its tool's name (its bar, figures and link),
+ * rounded up from what it renders; the page's budget (bounds.ts) takes it from later fields.
+ */
+const ROW_BYTES = 400;
+
+/** The chart's cost to the page's budget. */
+export function chartCost(chart: TimelineView): number {
+  return chart.bars.reduce((bytes, bar) => bytes + ROW_BYTES + pageCost(bar.tool), 0);
 }
 
 const tenth = (n: number) => Math.round(n * 10) / 10;

@@ -7,7 +7,7 @@ import { durationView, type DurationView } from '../list/view-model.js';
 import { formatDateTime } from '../lib/time-zone.js';
 import type { BoundedConversation, BoundedStep, JsonHead, TextHead } from './bounded-repository.js';
 import { formatBytes, jsonHead, pageCost, PageBudget, textHead, type Head } from './bounds.js';
-import { timelineView, type TimelineView } from './timeline.js';
+import { chartCost, timelineView, type TimelineView } from './timeline.js';
 
 /** A field as the page shows it: whole, or its beginning with a download of all of it. */
 export interface ShownText {
@@ -141,6 +141,9 @@ export function buildConversationView(
   const error =
     conversation.errorMessage &&
     showText(conversation.errorMessage, budget, { href: `${href}/error`, field: 'errorMessage', messages: m });
+  // The chart comes between them and costs the page as its rows do.
+  const chart = timelineView(conversation.steps, conversation, m);
+  budget.spend(chart === null ? 0 : chartCost(chart));
   const steps: StepContext = { budget, href, timeZone, failedStep: conversation.failedStep, messages: m };
   return {
     title: m.pageTitle(conversation.scheduleTitle),
@@ -156,7 +159,7 @@ export function buildConversationView(
     error,
     failedTool: conversation.failedTool,
     duration: durationView(conversation, m),
-    chart: timelineView(conversation.steps, conversation, m),
+    chart,
     steps: conversation.steps.map((s) => stepView(s, steps)),
   };
 }
