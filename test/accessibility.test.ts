@@ -91,6 +91,14 @@ describe.skipIf(browserSkipReason !== null)(`accessibility${browserSkipReason ? 
     return page;
   };
 
+  /** A Failed run's conversation, with its tool calls on the timeline chart. */
+  const openTimeline = async (page: Page) => {
+    await page.goto(`${served.origin}${LIST}?status=failed`);
+    await page.locator('tbody a.xa-icon-link').first().click();
+    await page.waitForURL(/conversations/);
+    expect(await page.locator('.xa-gantt tbody tr').count()).toBeGreaterThan(0);
+  };
+
   const states: [string, (page: Page) => Promise<void>, Parameters<typeof served.browser.newContext>[0]?][] = [
     ['first load', async () => {}],
     [
@@ -173,6 +181,13 @@ describe.skipIf(browserSkipReason !== null)(`accessibility${browserSkipReason ? 
         expect(await page.locator('#xa-results').getAttribute('aria-busy')).toBe('true');
       },
     ],
+    [
+      'a conversation’s timeline chart, in forced colours',
+      async (page) => {
+        await openTimeline(page);
+        await page.emulateMedia({ forcedColors: 'active' });
+      },
+    ],
     ['a 320 px wide viewport', async () => {}, { viewport: { width: 320, height: 640 } }],
     [
       'a 375 px wide viewport, filters applied, the form folded behind its button',
@@ -240,6 +255,8 @@ describe.skipIf(browserSkipReason !== null)(`accessibility${browserSkipReason ? 
       await page.selectOption('#xa-status', 'failed');
       await page.click('button:has-text("Apply")');
       await page.waitForURL(/status=failed/);
+      expect(await axeProblems(page)).toEqual([]);
+      await openTimeline(page);
       expect(await axeProblems(page)).toEqual([]);
     } finally {
       await context.close();

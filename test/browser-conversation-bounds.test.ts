@@ -32,7 +32,14 @@ async function audit(page: Page) {
     );
     return {
       pwned: (window as unknown as { __pwned?: unknown }).__pwned ?? null,
-      foreign: [...new Set(elements.map((el) => el.localName))].filter((tag) =>
+      // The page's own drawings — the timeline's bars, the defs of their patterns — are not the data's.
+      foreign: [
+        ...new Set(
+          elements
+            .filter((el) => !(el.matches('svg.xa-defs') || el.matches('td.xa-gantt__track > svg')))
+            .map((el) => el.localName),
+        ),
+      ].filter((tag) =>
         ['img', 'svg', 'iframe', 'object', 'embed', 'math', 'button', 'input', 'b', 'body'].includes(tag)
           ? tag !== 'body'
           : false,

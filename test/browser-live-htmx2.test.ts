@@ -27,7 +27,7 @@ const rowsBesideCells = (page: Page) =>
   page.locator('tbody tr').evaluateAll((rows) =>
     rows.map((row) => {
       const copy = row.cloneNode(true) as Element;
-      copy.querySelectorAll('.xa-status, .xa-numeric').forEach((cell) => cell.replaceChildren());
+      copy.querySelectorAll('.xa-status, .xa-duration, .xa-numeric').forEach((cell) => cell.replaceChildren());
       return copy.outerHTML;
     }),
   );

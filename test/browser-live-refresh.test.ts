@@ -64,6 +64,8 @@ describe.skipIf(browserSkipReason !== null)(
         const row = await page.locator('tbody tr').nth(2).elementHandle();
         const badge = page.locator('tbody tr').nth(2).locator('.xa-tag');
         expect(await badge.textContent()).toBe('Active');
+        const duration = page.locator('tbody tr').nth(2).locator('.xa-duration');
+        expect(await duration.textContent()).toBe('—Not finished');
         const ids = await rowIds(page);
 
         // The user is somewhere in the table: focus on a later row's link, the page scrolled.
@@ -80,6 +82,8 @@ describe.skipIf(browserSkipReason !== null)(
 
         await setStatus(run.id, 'completed', run.startedAt);
         await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toBe('Completed');
+        // Its duration in place of the dash, in the same cell.
+        expect(await duration.textContent()).toBe('1 min');
         expect(polls).toContain(200);
         expect(await rowIds(page)).toEqual(ids);
         expect(await row!.evaluate((node) => node.isConnected)).toBe(true);

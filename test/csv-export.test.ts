@@ -122,7 +122,7 @@ async function csvInJavaScript(
   const filters = filtersFor(parseExecutionQuery(new URLSearchParams(search)).query, timeZone);
   const rows = await listExecutions(db, organizationId, filters, { kind: 'offset', offset: 0, limit: 1_000_000 });
   const line = (cells: string[]) => `${cells.map(csvCell).join(',')}\r\n`;
-  return `\uFEFF${line(['Agent', 'Schedule', 'Date/Time', 'Status', 'Credits', 'Error', 'Execution ID', 'Conversation ID'])}${rows
+  return `\uFEFF${line(['Agent', 'Schedule', 'Date/Time', 'Status', 'Credits', 'Error', 'Execution ID', 'Conversation ID', 'Duration (s)'])}${rows
     .map((r) =>
       line([
         r.agentName ?? 'Agent removed',
@@ -133,6 +133,7 @@ async function csvInJavaScript(
         r.errorMessage ?? '',
         r.id,
         r.conversationId,
+        r.finishedAt === null ? '' : String((r.finishedAt.getTime() - r.startedAt.getTime()) / 1000),
       ]),
     )
     .join('')}`;
@@ -183,6 +184,11 @@ async function insertHostileRuns(db: ExecutionsDatabase): Promise<void> {
       };
     }),
   );
+  // Durations as a host's SQL may leave them: none, sub-millisecond, sub-second, microseconds to
+  // cut, days. (A finish before the start is refused by a check constraint.)
+  await db.execute(sql`update executions_admin.xa_executions set finished_at = started_at
+      + (array['0', '0.0004', '0.5', '72.4139', '0.9999', '266400.25'])[1 + (extract(epoch from started_at)::bigint / 60 % 6)]::interval
+    where organization_id = ${HOSTILE_ORG}`);
   await deleteAgent(db, HOSTILE_ORG, agentIds[2]!);
 }
 
@@ -256,6 +262,7 @@ for (const target of databaseTargets) {
           'Error',
           'Execution ID',
           'Conversation ID',
+          'Duration (s)',
         ]);
         const failed = fixtureRuns().filter((r) => r.status === 'failed');
         expect(rows.map((r) => r[6])).toEqual(failed.map((r) => r.id));
@@ -302,6 +309,8 @@ for (const target of databaseTargets) {
             "'\rcarriage",
             "'-1 row",
             "'@here",
+            '72.413',
+            '266400.25',
             '1,234,567.5',
             '9,999,999,999.99',
             'Agent removed',

@@ -81,9 +81,15 @@ describe('live polls', () => {
       expect(Buffer.byteLength(body)).toBeLessThanOrEqual(1024);
       const doc = parseDocument(body);
       const swapped = [...doc.querySelectorAll('[hx-swap-oob]')];
-      expect(swapped.map((e) => e.getAttribute('hx-swap-oob'))).toEqual([`outerHTML:#xa-row-${run.id} .xa-status`, 'true']);
+      expect(swapped.map((e) => e.getAttribute('hx-swap-oob'))).toEqual([
+        `outerHTML:#xa-row-${run.id} .xa-status`,
+        `innerHTML:#xa-row-${run.id} .xa-duration`,
+        'true',
+      ]);
       expect(swapped[0]!.textContent).toBe('Completed');
-      expect(swapped[1]!.id).toBe('xa-refresh');
+      // The dash ("Not finished") gives way to the run's duration, finished a minute after it started.
+      expect(swapped[1]!.textContent).toBe('1 min');
+      expect(swapped[2]!.id).toBe('xa-refresh');
       expect(doc.querySelector('tr, #xa-live-total, #xa-new-runs')).toBeNull();
       expect(body).not.toContain('executions total');
       // The answer's state is the page's now: polled again, unchanged.
@@ -169,7 +175,7 @@ describe('live polls', () => {
       expect(body, query).not.toContain('Org B');
     }
     // At most a page of rows is read, however many the poll names.
-    const stale = (id: string) => `${Buffer.from(id.replaceAll('-', ''), 'hex').toString('base64url')}${'A'.repeat(12)}`;
+    const stale = (id: string) => `${Buffer.from(id.replaceAll('-', ''), 'hex').toString('base64url')}${'A'.repeat(16)}`;
     const many = fixtureRuns()
       .slice(0, 25)
       .map((r) => stale(r.id))

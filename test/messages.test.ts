@@ -121,7 +121,8 @@ describe('the message tables, through the routes', () => {
     expect(text('list')).toContain('Pico de créditos: 12,3× o normal');
     expect(text('list')).toContain('Demorando mais que o normal (costuma levar 1 min)');
     expect(text('list, months')).toContain('junho de 2024');
-    expect(text('conversation, completed')).toContain('1234,6 s');
+    expect(text('conversation, completed')).toContain('20 min 34 s');
+    expect(text('conversation, active')).toContain('As 100 mais lentas de 101 chamadas de ferramenta, em ordem.');
     expect(text('conversation, cut short')).toMatch(/Mostrando os primeiros 16,\d KB de 21,\d KB\./);
     expect(text('digest, more than it shows')).toContain('Somente as 50 falhas com mais execuções são mostradas.');
   });

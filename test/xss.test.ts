@@ -309,9 +309,9 @@ describe.skipIf(browserSkipReason !== null)(
     /** Cell for cell, the values stored: every record whole, a formula behind its `'`. */
     const expectStoredCells = (body: string) => {
       const [header, ...rows] = readCsv(body);
-      expect(header).toHaveLength(8);
+      expect(header).toHaveLength(9);
       // A quote or line break that escaped its cell would have forged, split or merged records.
-      expect(rows.map((r) => r.length)).toEqual(LISTED.map(() => 8));
+      expect(rows.map((r) => r.length)).toEqual(LISTED.map(() => 9));
       expect(rows.map((r) => r[0])).toEqual(LISTED.map(spreadsheetText));
       expect(rows.map((r) => r[1])).toEqual(LISTED.map(spreadsheetText));
       const errors = LISTED.map((payload, i) => (i < XSS_PAYLOADS.length && isFailed(i) ? spreadsheetText(payload) : ''));
@@ -532,8 +532,8 @@ describe.skipIf(browserSkipReason !== null)(
       expect(res.status).toBe(200);
       expect(res.headers.get('X-Content-Type-Options')).toBe('nosniff');
       const [header, ...rows] = readCsv(await res.text());
-      expect(header).toHaveLength(8);
-      expect(rows.map((r) => r.length)).toEqual(SQL_PAYLOADS.map(() => 8));
+      expect(header).toHaveLength(9);
+      expect(rows.map((r) => r.length)).toEqual(SQL_PAYLOADS.map(() => 9));
       expect(rows.map((r) => r[0])).toEqual(SQL_PAYLOADS.map(spreadsheetText));
       expect(rows.map((r) => r[1])).toEqual(SQL_PAYLOADS.map((_, i) => spreadsheetText(scheduleOf(i))));
       expect(rows.map((r) => r[5])).toEqual(SQL_PAYLOADS.map((p, i) => (sqlRunFailed(i) ? spreadsheetText(p) : '')));

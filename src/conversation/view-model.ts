@@ -1,11 +1,13 @@
 /** The conversation view's plain data: one scheduled run, its header and its timeline. */
 import type { Messages, WholeField } from '../i18n/messages.js';
-import { numberFormat } from '../lib/format.js';
+import { formatDuration, numberFormat } from '../lib/format.js';
 import { statusBadge, type StatusBadge } from '../list/status.js';
 import { withQuery, type ExecutionQuery } from '../list/query.js';
+import { durationView, type DurationView } from '../list/view-model.js';
 import { formatDateTime } from '../lib/time-zone.js';
 import type { BoundedConversation, BoundedStep, JsonHead, TextHead } from './bounded-repository.js';
 import { formatBytes, jsonHead, pageCost, PageBudget, textHead, type Head } from './bounds.js';
+import { chartCost, timelineView, type TimelineView } from './timeline.js';
 
 /** A field as the page shows it: whole, or its beginning with a download of all of it. */
 export interface ShownText {
@@ -43,6 +45,10 @@ export interface ConversationView {
   error: ShownText | null;
   /** The tool whose call failed first, if one did. */
   failedTool: string | null;
+  /** "1 min 12 s", the dash while the run has not finished. */
+  duration: DurationView;
+  /** Each tool call as a bar on a time axis; null when the run made none. */
+  chart: TimelineView | null;
   steps: StepView[];
 }
 
@@ -53,11 +59,6 @@ export interface ConversationView {
 export function formatPayload(value: unknown): string {
   if (typeof value === 'string') return value;
   return JSON.stringify(value, null, 2);
-}
-
-function formatDuration(ms: number | null, m: Messages): string | null {
-  if (ms === null) return null;
-  return ms < 1000 ? `${ms} ms` : `${numberFormat(m.locale).tenths(ms / 1000)} s`;
 }
 
 /** Where a field is downloaded whole, and which field it is. */
@@ -115,7 +116,7 @@ function stepView(step: BoundedStep, { budget, href, timeZone, failedStep, messa
       toolName: step.toolName ?? m.unknownTool,
       ok: step.ok !== false,
       open: step.position === failedStep,
-      duration: formatDuration(step.durationMs, m),
+      duration: step.durationMs === null ? null : formatDuration(step.durationMs, m),
       input: showJson(step.toolInput, budget, download('input', 'input')),
       output: showJson(step.toolOutput, budget, download('output', 'response')),
       at,
@@ -140,6 +141,9 @@ export function buildConversationView(
   const error =
     conversation.errorMessage &&
     showText(conversation.errorMessage, budget, { href: `${href}/error`, field: 'errorMessage', messages: m });
+  // The chart comes between them and costs the page as its rows do.
+  const chart = timelineView(conversation.steps, conversation, m);
+  budget.spend(chart === null ? 0 : chartCost(chart));
   const steps: StepContext = { budget, href, timeZone, failedStep: conversation.failedStep, messages: m };
   return {
     title: m.pageTitle(conversation.scheduleTitle),
@@ -154,6 +158,8 @@ export function buildConversationView(
     credits: conversation.credits === null ? null : numberFormat(m.locale).credits(conversation.credits),
     error,
     failedTool: conversation.failedTool,
+    duration: durationView(conversation, m),
+    chart,
     steps: conversation.steps.map((s) => stepView(s, steps)),
   };
 }

@@ -41,7 +41,17 @@ const READ_AHEAD = 2;
  * The header row, and the words in cells (statuses, "Agent removed"), are English whatever table
  * the pages speak: the programs and spreadsheet formulas that read the export rely on them.
  */
-const HEADER = ['Agent', 'Schedule', 'Date/Time', 'Status', 'Credits', 'Error', 'Execution ID', 'Conversation ID'];
+const HEADER = [
+  'Agent',
+  'Schedule',
+  'Date/Time',
+  'Status',
+  'Credits',
+  'Error',
+  'Execution ID',
+  'Conversation ID',
+  'Duration (s)',
+];
 
 /** A cell a spreadsheet reads as text: formulas defused, then quoted when it must be. */
 export function csvCell(value: string): string {
@@ -107,6 +117,18 @@ export function dateTimeSql(instant: SQL | AnyPgColumn, table: OffsetTable): SQL
     + (select ${offsets}::interval[])[width_bucket(${instant}, (select ${changes}::timestamptz[])) + 1], 'DD/MM/YYYY HH24:MI')`;
 }
 
+/**
+ * The Duration cell: finished − started in seconds, to the millisecond ("72.413", "0.5", "3600"),
+ * a number a spreadsheet sums; '' while the run has not finished, or when its stored finish comes
+ * before its start. Last, so that programs reading the export by position find the columns they
+ * knew where they were. Each instant is cut to the millisecond first, as the page's dates are.
+ */
+export function durationCellSql(startedAt: SQL | AnyPgColumn, finishedAt: SQL | AnyPgColumn): SQL {
+  const ms = (instant: SQL | AnyPgColumn) => sql`date_trunc('milliseconds', ${instant})`;
+  return sql`(case when ${ms(finishedAt)} >= ${ms(startedAt)}
+    then trim_scale(extract(epoch from ${ms(finishedAt)} - ${ms(startedAt)}))::text else '' end)`;
+}
+
 const statusLabelSql = sql`(case ${executions.status}::text ${sql.join(
   Object.entries(en.statuses).map(([status, label]) => sql`when ${status} then ${label}`),
   sql` `,
@@ -122,7 +144,8 @@ function csvLineSql(table: OffsetTable): SQL<string> {
     ${creditsCellSql(executions.credits)},
     coalesce(${csvCellSql(executions.errorMessage)}, ''),
     ${executions.id},
-    ${executions.conversationId}) || E'\\r\\n'`;
+    ${executions.conversationId},
+    ${durationCellSql(executions.startedAt, executions.finishedAt)}) || E'\\r\\n'`;
 }
 
 /** A batch: its runs' range in the list and offsets covering their instants. */

@@ -126,11 +126,15 @@ export interface Messages {
   schedule: string;
   dateTime: string;
   credits: string;
+  /** A run's column (finished − started) and a tool call's, on the conversation page's timeline. */
+  duration: string;
   actions: string;
   /** Shown while a filter or page change is on its way; the stylesheet adds the ellipsis. */
   loading: string;
   /** The dash of credits not calculated yet, for screen readers. */
   notCalculated: string;
+  /** The dash of a duration whose stored finish comes before its start, for screen readers. */
+  durationUnknown: string;
   showError: OfRun;
   error: string;
   /** A Failed run's revealed error: the tool whose call failed first. */
@@ -191,6 +195,15 @@ export interface Messages {
   notFinished: string;
   scheduleKinds: Record<ScheduleKind, string>;
   timeline: string;
+  /** The timeline chart's caption: "Tool calls over time: 5 calls in 1 min 12 s". */
+  toolCallsChart: (calls: number, count: string, span: string) => string;
+  /** Under the caption of a run with more calls than the chart draws. */
+  slowestShown: (shown: string, total: string) => string;
+  /** The chart's column headers: the tool, and when its call started after the run did. */
+  tool: string;
+  startedAfter: string;
+  /** The bars' column header, read in place of its axis: "Time, from 0 ms to 1 min 12 s". */
+  timeAxis: (from: string, to: string) => string;
   scheduledCall: string;
   finalResponse: string;
   toolCall: (tool: string) => string;

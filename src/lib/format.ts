@@ -44,14 +44,31 @@ export function numberFormat(locale: string): NumberFormat {
   return format;
 }
 
-/** A span of time as people say it: "40 s", "14 min", "2 h 5 min", "3 days" (in `days`' words). */
-export function formatSpan(ms: number, days: (n: number) => string): string {
-  const minutes = Math.floor(ms / 60_000);
-  if (minutes < 1) return `${Math.max(0, Math.round(ms / 1000))} s`;
-  if (minutes < 60) return `${minutes} min`;
+/** The words a duration needs: the locale writes its decimals, `days` its days ("3 days"). */
+export interface DurationWords {
+  locale: string;
+  days: (n: number, count: string) => string;
+}
+
+/**
+ * A duration as people say it, in at most two units, each cut (not rounded) so that a run never
+ * reads longer than it took: "850 ms", "8.4 s", "42 s", "1 min 12 s", "2 h 5 min", "3 days 4 h".
+ * Null for what is no duration (negative, or not a number): a finish stored before its start.
+ */
+export function formatDuration(ms: number, words: DurationWords): string | null {
+  if (!(ms >= 0) || !Number.isFinite(ms)) return null;
+  if (ms < 1000) return `${Math.floor(ms)} ms`;
+  const { tenths, count } = numberFormat(words.locale);
+  if (ms < 10_000) return `${tenths(Math.floor(ms / 100) / 10)} s`;
+  const seconds = Math.floor(ms / 1000);
+  const two = (big: string, small: number, unit: string) => (small ? `${big} ${small} ${unit}` : big);
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return two(`${minutes} min`, seconds % 60, 's');
   const hours = Math.floor(minutes / 60);
-  if (hours < 48) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
-  return days(Math.floor(hours / 24));
+  if (hours < 24) return two(`${hours} h`, minutes % 60, 'min');
+  const days = Math.floor(hours / 24);
+  return two(words.days(days, count(days)), hours % 24, 'h');
 }
 
 /**

@@ -48,7 +48,7 @@ export interface LiveView {
 }
 
 /** The cells of a row a poll may update, in the order of a row's keys. */
-export const LIVE_CELLS = ['status', 'credits', 'link'] as const;
+export const LIVE_CELLS = ['status', 'duration', 'credits', 'link'] as const;
 export type LiveCell = (typeof LIVE_CELLS)[number];
 const KEY_LENGTH = 4;
 const ROW_KEYS_LENGTH = KEY_LENGTH * LIVE_CELLS.length;
@@ -63,6 +63,7 @@ export const NEW_RUNS_LIMIT = 100;
 export function rowKeys(row: RowView): string {
   const cells: Record<LiveCell, unknown> = {
     status: [row.status, row.runningLong, row.error, row.failedTool, row.fullErrorHref],
+    duration: row.duration,
     credits: [row.credits, row.spike],
     link: [row.conversationHref, row.conversationLabel],
   };

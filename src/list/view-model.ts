@@ -8,7 +8,7 @@ import type { ExecutionList } from './execution-list.js';
 import type { LiveView } from './live-refresh.js';
 import { RUNNING_LONG_FACTOR } from '../db/schema.js';
 import type { Messages } from '../i18n/messages.js';
-import { formatSpan, numberFormat, shorten } from '../lib/format.js';
+import { formatDuration, numberFormat, shorten } from '../lib/format.js';
 import { dateOfDay, dayOfDate, formatCalendarDate, formatCalendarMonth, formatDateTime } from '../lib/time-zone.js';
 import type { FormField } from './filter.js';
 import {
@@ -24,6 +24,12 @@ import { SHOWN_ERROR_LENGTH, SHOWN_TITLE_LENGTH, type ExecutionRow } from './pag
 import { DEFAULT_QUERY, withQuery } from './query.js';
 import { STATUS_COLOURS, STATUS_ORDER, statusBadge, type StatusBadge } from './status.js';
 import type { ActivityBucket } from './summary-query.js';
+
+/** A figure shown, or the dash of one missing with what it means ("Not finished"). */
+export interface DurationView {
+  text: string;
+  missing: boolean;
+}
 
 export interface RowView {
   id: string;
@@ -43,6 +49,8 @@ export interface RowView {
   fullErrorHref: string | null;
   /** "First failed tool: <name>", on a Failed run whose tool call failed. */
   failedTool: string | null;
+  /** "1 min 12 s"; or, missing, the words the dash stands for. */
+  duration: DurationView;
   credits: string | null;
   /** "Credit spike: 4.2× usual", when the run cost over CREDIT_SPIKE_FACTOR times its agent's usual. */
   spike: string | null;
@@ -152,11 +160,21 @@ function spikeText(row: ExecutionRow, m: Messages): string | null {
 }
 
 function runningLongText(row: ExecutionRow, now: Date, m: Messages): string | null {
-  if (row.status !== 'active' || !row.usualDurationMs) return null;
+  // Not a positive number (the host's SQL can store anything): no usual to compare with.
+  if (row.status !== 'active' || !(row.usualDurationMs !== null && row.usualDurationMs > 0)) return null;
   const running = now.getTime() - row.startedAt.getTime();
   if (running <= RUNNING_LONG_FACTOR * row.usualDurationMs) return null;
-  const { count } = numberFormat(m.locale);
-  return m.runningLong(formatSpan(row.usualDurationMs, (days) => m.days(days, count(days))));
+  return m.runningLong(formatDuration(row.usualDurationMs, m)!);
+}
+
+/**
+ * The Duration cell: finished − started, or the dash, with what it stands for, while the run has
+ * not finished or when its stored finish precedes its start.
+ */
+export function durationView(row: Pick<ExecutionRow, 'startedAt' | 'finishedAt'>, m: Messages): DurationView {
+  if (row.finishedAt === null) return { text: m.notFinished, missing: true };
+  const text = formatDuration(row.finishedAt.getTime() - row.startedAt.getTime(), m);
+  return text === null ? { text: m.durationUnknown, missing: true } : { text, missing: false };
 }
 
 /** How long after a run finishes its credits may still arrive; its row is watched until then. */
@@ -195,6 +213,7 @@ export function rowView(row: ExecutionRow, { basePath, listSearch, timeZone, now
     error: error && error.text,
     fullErrorHref: error?.cut ? conversation : null,
     failedTool: failed && row.failedTool ? m.failedToolNote(shorten(row.failedTool, SHOWN_TITLE_LENGTH).text) : null,
+    duration: durationView(row, m),
     credits: row.credits === null ? null : numberFormat(m.locale).credits(row.credits),
     spike: spikeText(row, m),
     runningLong: runningLongText(row, now, m),
@@ -244,7 +263,8 @@ function activityView(list: ExecutionList, basePath: string, m: Messages): Activ
     });
     const total = segments.reduce((n, s) => n + s.runs, 0);
     const label = bucketLabel(bucket.key, range.unit, m);
-    const detail = segments.map((s) => m.statusRuns(s.status, count(s.runs))).join(', ');
+    // Filtered to one status, every run of a bar has it: "(8 Failed)" would repeat "8 runs".
+    const detail = list.query.status !== null ? '' : segments.map((s) => m.statusRuns(s.status, count(s.runs))).join(', ');
     return {
       label,
       href: withQuery(basePath, { ...list.query, startDate: bucket.start, endDate: bucket.end, page: 1, cursor: null }),

@@ -10,6 +10,7 @@ import { agents, conversations, executions, organizations, schedules, steps } fr
 import { DIGEST_LIMIT } from '../../src/digest/failure-digest.js';
 import type { ExecutionsAdminOptions } from '../../src/http/executions-admin.js';
 import { REFRESH_HEADER } from '../../src/list/live-refresh.js';
+import { TIMELINE_BARS } from '../../src/conversation/timeline.js';
 import { AGENT, BASE_TIME, fixtureRuns, insertFixture, ORG_A, scheduleIdOf } from './fixture.js';
 import { createTestHost, htmxHeaders, ORG_HEADER } from './test-host.js';
 
@@ -76,7 +77,20 @@ async function insertTourRuns(db: Awaited<ReturnType<typeof openDatabase>>['db']
     step(TOUR_RUNS.spike, 2, { kind: 'final_response', content: 'Posted the digest.' }),
     step(TOUR_RUNS.long, 0, { kind: 'scheduled_call', content: LONG }),
     step(TOUR_RUNS.long, 1, { toolName: 'crm.export', toolInput: { text: LONG }, toolOutput: LONG, ok: false, durationMs: 90 }),
-    step(TOUR_RUNS.long, 2, { kind: 'error', content: null }),
+    // A tool call whose duration was not recorded (the write API requires one; SQL need not).
+    step(TOUR_RUNS.long, 2, { toolName: 'crm.retry', toolInput: {}, toolOutput: {}, ok: true, durationMs: null }),
+    step(TOUR_RUNS.long, 3, { kind: 'error', content: null }),
+    // More tool calls than the timeline draws, a second apart.
+    ...Array.from({ length: TIMELINE_BARS + 1 }, (_, i) =>
+      step(TOUR_RUNS.runningLong, i, {
+        toolName: `inventory.check_${i}`,
+        toolInput: {},
+        toolOutput: {},
+        ok: true,
+        durationMs: (i % 7) * 100,
+        createdAt: new Date(at(10).getTime() + (i + 1) * 1000),
+      }),
+    ),
   ]);
 }
 

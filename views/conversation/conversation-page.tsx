@@ -3,7 +3,8 @@ import type { FC } from 'hono/jsx';
 import type { ConversationView, ShownText, StepView } from '../../src/conversation/view-model.js';
 import type { Messages } from '../../src/i18n/messages.js';
 import { Fragment, h } from '../../src/lib/jsx.js';
-import { NotYet } from '../shared/icons.js';
+import { Drawings, DurationText, NotYet } from '../shared/icons.js';
+import { TimelineChart } from './timeline-chart.js';
 
 const textStepTitle = (kind: 'scheduled_call' | 'final_response' | 'error', m: Messages) =>
   kind === 'scheduled_call' ? m.scheduledCall : kind === 'final_response' ? m.finalResponse : m.error;
@@ -89,6 +90,12 @@ export const ConversationPage: FC<{ view: ConversationView }> = ({ view, view: {
         <dd>{view.finishedAt ?? <NotYet text={m.notFinished} />}</dd>
       </div>
       <div>
+        <dt>{m.duration}</dt>
+        <dd>
+          <DurationText duration={view.duration} />
+        </dd>
+      </div>
+      <div>
         <dt>{m.credits}</dt>
         <dd>{view.credits ?? <NotYet text={m.notCalculated} />}</dd>
       </div>
@@ -109,6 +116,13 @@ export const ConversationPage: FC<{ view: ConversationView }> = ({ view, view: {
       )}
     </dl>
     <h2 class="xa-subheading">{m.timeline}</h2>
+    {view.chart !== null && (
+      <>
+        {/* The patterns that keep failed calls apart from the others in forced colours. */}
+        <Drawings />
+        <TimelineChart chart={view.chart} messages={m} />
+      </>
+    )}
     <ol class="xa-timeline">
       {view.steps.map((step) => (
         <Step step={step} messages={m} />

@@ -6,7 +6,7 @@ import type { Messages } from '../../src/i18n/messages.js';
 import type { LiveUpdate } from '../../src/list/live-poll.js';
 import { ACTIVITY_ID, ActivityChart, ChartLegend } from './activity-chart.js';
 import { AppliedOob, FieldErrorsOob, Filters } from './filters.js';
-import { Credits, Results, RESULTS_ID, rowId, Status, ViewLink } from './results.js';
+import { Credits, Duration, Results, RESULTS_ID, rowId, Status, ViewLink } from './results.js';
 import { LIVE_ID, NewRuns, Refresh, REFRESH_ID } from './live.js';
 import { Drawings } from '../shared/icons.js';
 
@@ -92,6 +92,11 @@ export const LiveUpdateOob: FC<{ update: LiveUpdate; messages: Messages }> = ({ 
     {update.changed.map(({ row, cells }) => (
       <>
         {cells.includes('status') && <Status row={row} idKey={row.id} messages={m} oob={`outerHTML:#${rowId(row)} .xa-status`} />}
+        {cells.includes('duration') && (
+          <div hx-swap-oob={`innerHTML:#${rowId(row)} .xa-duration`}>
+            <Duration row={row} />
+          </div>
+        )}
         {cells.includes('credits') && (
           <div hx-swap-oob={`innerHTML:#${rowId(row)} .xa-numeric`}>
             <Credits row={row} messages={m} />

@@ -9,6 +9,7 @@ import type { PaginationView, ResultsView, RowView } from '../../src/list/view-m
 import {
   AlertIcon,
   ClockIcon,
+  DurationText,
   EyeIcon,
   FirstIcon,
   LastIcon,
@@ -89,6 +90,9 @@ export const Status: FC<{ row: RowView; idKey: string; messages: Messages; oob?:
   );
 };
 
+/** What the Duration cell holds: a live poll swaps it in when a watched run finishes. */
+export const Duration: FC<{ row: RowView }> = ({ row }) => <DurationText duration={row.duration} />;
+
 /** What the Credits cell holds. */
 export const Credits: FC<{ row: RowView; messages: Messages }> = ({ row, messages: m }) => (
   <>
@@ -131,6 +135,9 @@ const Row: FC<{ row: RowView; n: number; messages: Messages }> = ({ row, n, mess
       </td>
       <td>
         <Status row={row} idKey={idKey} messages={m} />
+      </td>
+      <td class="xa-duration">
+        <Duration row={row} />
       </td>
       <td class="xa-numeric">
         <Credits row={row} messages={m} />
@@ -215,6 +222,9 @@ export const Results: FC<{ results: ResultsView; messages: Messages }> = ({ resu
               <th scope="col">{m.schedule}</th>
               <th scope="col">{m.dateTime}</th>
               <th scope="col">{m.status}</th>
+              <th scope="col" class="xa-numeric">
+                {m.duration}
+              </th>
               <th scope="col" class="xa-numeric">
                 {m.credits}
               </th>

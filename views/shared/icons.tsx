@@ -8,6 +8,7 @@
 import type { FC } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { Fragment, h } from '../../src/lib/jsx.js';
+import type { DurationView } from '../../src/list/view-model.js';
 
 const ICONS = {
   eye: 'M1 12s4-7 11-7 11 7 11 7-4 7-11 7S1 12 1 12zm11 3a3 3 0 1 0 0-6 3 3 0 0 0 0 6z',
@@ -81,3 +82,7 @@ export const NotYet: FC<{ text: string }> = ({ text }) => (
     <span class="xa-visually-hidden">{text}</span>
   </>
 );
+
+/** A duration, or the dash of one missing with what it stands for ("Not finished"). */
+export const DurationText: FC<{ duration: DurationView }> = ({ duration }) =>
+  duration.missing ? <NotYet text={duration.text} /> : <>{duration.text}</>;
