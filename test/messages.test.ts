@@ -54,7 +54,9 @@ function readable(page: TourPage): string {
   const text = page.body
     .replace(/<(style|script)\b[\s\S]*?<\/\1>/g, '')
     .replace(/<[^>]*>/g, '\n')
-    .replace(/&(lt|gt|quot|#39|amp);/g, (entity) => ENTITIES[entity]!);
+    .replace(/&#(\d+);|&(lt|gt|quot|#39|amp);/g, (entity, code?: string) =>
+      code && entity !== '&#39;' ? String.fromCodePoint(Number(code)) : ENTITIES[entity]!,
+    );
   return DATA.reduce((all, data) => all.replaceAll(data, ''), [text, ...attributes].join('\n'));
 }
 
