@@ -37,6 +37,8 @@ export const ListPage: FC<{ view: ListView }> = ({ view }) => (
     <div id={ACTIVITY_ID}>
       {view.results.activity !== null && <ActivityChart activity={view.results.activity} messages={view.messages} />}
     </div>
+    {/* Outside the swapped region: the zone is the organization's, whatever the filters. */}
+    <p class="xa-times-in">{view.timesIn}</p>
     {/* Before the region it speaks for: the stylesheet shows it while the region is aria-busy. */}
     <p id="xa-loading" class="xa-loading">
       <span class="xa-loading__text">{view.messages.loading}</span>
