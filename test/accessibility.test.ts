@@ -2,8 +2,6 @@
  * WCAG 2.2 AA in every state, checked by axe-core in Chromium (a colour-contrast result left
  * "incomplete" counts as a failure), and a journey made with the keyboard alone.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { Hono } from 'hono';
 import type { Page } from 'playwright-core';
 import { describe, expect, it, vi } from 'vitest';
@@ -16,36 +14,10 @@ import { DEMO_ORGANIZATION_ID, seedDemo } from '../src/demo/seed.js';
 import { createExecutionsAdmin, type ExecutionsAdminEnv, type ExecutionsAdminOptions } from '../src/http/executions-admin.js';
 import { en } from '../src/i18n/en.js';
 import { ptBR } from '../src/i18n/pt-BR.js';
+import { axeProblems } from './support/axe.js';
 import { browserSkipReason, serveInChromium } from './support/browser.js';
 
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 const LIST = '/admin/executions';
-
-interface AxeFinding {
-  id: string;
-  nodes: { target: string[]; failureSummary?: string }[];
-}
-
-/** Violations, plus colour-contrast checks axe could not decide. */
-async function axeProblems(page: Page): Promise<AxeFinding[]> {
-  // Evaluated through DevTools, not added as a <script>: the page's CSP allows no inline script.
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  const results = await page.evaluate(
-    (tags) =>
-      (
-        window as unknown as {
-          axe: { run: (ctx: Document, o: object) => Promise<{ violations: AxeFinding[]; incomplete: AxeFinding[] }> };
-        }
-      ).axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations', 'incomplete'] }),
-    TAGS,
-  );
-  const undecidedContrast = results.incomplete.filter((r) => r.id === 'color-contrast');
-  return [...results.violations, ...undecidedContrast].map((r) => ({
-    id: r.id,
-    nodes: r.nodes.map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
-  }));
-}
 
 const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
 
@@ -296,12 +268,13 @@ describe.skipIf(browserSkipReason !== null)(`accessibility${browserSkipReason ? 
 
       // Into the results: reveal an error, close it with Escape.
       await tabTo(page, '.xa-error-toggle');
-      const toggleId = await focusedId(page);
+      const toggle = page.locator('.xa-error-toggle').first();
+      expect(await toggle.evaluate((button) => button === document.activeElement)).toBe(true);
       await keyboard.press('Enter');
       await expect.poll(() => page.locator('.xa-error-popover:popover-open').count()).toBe(1);
       await keyboard.press('Escape');
       await expect.poll(() => page.locator('.xa-error-popover:popover-open').count()).toBe(0);
-      expect(await focusedId(page)).toBe(toggleId);
+      expect(await toggle.evaluate((button) => button === document.activeElement)).toBe(true);
 
       // Next page: focus stays on the arrow.
       await tabTo(page, '#xa-page-next');

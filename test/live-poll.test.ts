@@ -7,12 +7,12 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { executions } from '../src/db/schema.js';
-import { startExecution } from '../src/write/recorder.js';
+import { failExecution, startExecution } from '../src/write/recorder.js';
 import { en } from '../src/i18n/en.js';
 import { ptBR } from '../src/i18n/pt-BR.js';
 import { NEW_RUNS_LIMIT, newRunsView } from '../src/list/live-refresh.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
-import { AGENT, fixtureRuns, insertFixture, ORG_A, scheduleIdOf } from './support/fixture.js';
+import { AGENT, BASE_TIME, fixtureRuns, insertFixture, ORG_A, scheduleIdOf } from './support/fixture.js';
 import { createTestHost, htmxHeaders, ORG_HEADER, parseDocument } from './support/test-host.js';
 
 const LIST = '/admin/executions';
@@ -126,6 +126,33 @@ describe('live polls', () => {
       expect(shown.querySelector('#xa-live-total')?.getAttribute('hx-swap-oob')).toBe('innerHTML');
     } finally {
       await database.db.delete(executions).where(eq(executions.id, started.executionId));
+    }
+  });
+
+  it('names runs of one schedule in one second apart in its answer, as the page does', async () => {
+    const at = BASE_TIME.getTime() + 60_000;
+    const runs = await Promise.all(
+      [0, 300].map((ms, i) =>
+        startExecution(database.db, ORG_A, {
+          key: `live-poll-same-second-${i}`,
+          scheduleId: scheduleIdOf(AGENT.sales),
+          prompt: 'Started twice at once',
+          startedAt: new Date(at + ms),
+        }),
+      ),
+    );
+    try {
+      const poller = (await pollerOf(LIST))!;
+      await failExecution(database.db, ORG_A, runs[0]!.executionId, { key: 'fail', errorMessage: 'Timed out' });
+      const { body } = await poll(poller);
+      // The poll reads the watched rows alone: the other run of that second is one of them.
+      const name = `Show error: Daily sales digest, 10/03/2026 12:31:00, run ${runs[0]!.executionId.slice(0, 8)}`;
+      const toggle = parseDocument(body).querySelector(`#xa-error-toggle-${runs[0]!.executionId}`);
+      expect(toggle?.getAttribute('aria-label')).toBe(name);
+      const shown = [...parseDocument(await (await get(LIST)).text()).querySelectorAll('.xa-error-toggle')];
+      expect(shown.map((button) => button.getAttribute('aria-label'))).toContain(name);
+    } finally {
+      for (const run of runs) await database.db.delete(executions).where(eq(executions.id, run.executionId));
     }
   });
 

@@ -35,9 +35,9 @@ const ENGLISH = [...new Set(wordsOf(en).map((w) => w.trim()))].filter((w) => /\p
 
 /**
  * The runs' own words that are words of the English table too: the fixture's hostile agent name
- * (alert("agent")), a prompt and a response.
+ * (alert("agent")), the tour's flaky one, a prompt and a response.
  */
-const DATA = [XSS.agentName, 'Scheduled run: triage the inbox', 'Summarise the day.'];
+const DATA = [XSS.agentName, 'Flaky agent', 'Scheduled run: triage the inbox', 'Summarise the day.'];
 
 const ENTITIES: Record<string, string> = { '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'", '&amp;': '&' };
 

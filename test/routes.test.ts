@@ -143,6 +143,37 @@ for (const target of databaseTargets) {
           expect(status(0).querySelector('button')).toBeNull();
         });
 
+        it('says once, outside the swapped region, which zone its times are in; each eye link gives its start in full', async () => {
+          const doc = await getDocument('/admin/executions');
+          const said = [...doc.querySelectorAll('.xa-times-in')];
+          expect(said.map(text)).toEqual(['Times in Brasilia Standard Time, UTC\u221203:00']);
+          expect(said[0]!.closest('#xa-results')).toBeNull();
+          const first = rowsOf(doc)[0]!;
+          expect(text(cells(first)[2])).toBe('10/03/2026 12:30');
+          expect(text(cells(first)[5])).toBe('View conversation: Daily sales digest, 10/03/2026 12:30:00 UTC\u221203:00');
+          // A fragment leaves it alone: it is not the filters'.
+          const fragment = await (await get('/admin/executions?status=failed', htmxHeaders)).text();
+          expect(fragment).not.toContain('xa-times-in');
+        });
+
+        it('reads a zone the host gives that Intl does not know as UTC, and says so', async () => {
+          for (const timeZone of ['Mars/Olympus_Mons', '<b>America/Sao_Paulo</b>', '']) {
+            const host = createTestHost(database.db, '/admin/executions', { organization: () => ({ id: ORG_A, timeZone }) });
+            const res = await host.request('/admin/executions');
+            expect(res.status).toBe(200);
+            const html = await res.text();
+            expect(html).not.toContain('<b>America');
+            const doc = parseDocument(html);
+            // The zone recorded for the organization, São Paulo's, is valid: it stands in.
+            expect(text(doc.querySelector('.xa-times-in')), timeZone).toBe('Times in Brasilia Standard Time, UTC\u221203:00');
+          }
+          const unknown = createTestHost(database.db, '/admin/executions', {
+            organization: () => ({ id: 'org-unknown-to-the-module', timeZone: 'Mars/Olympus_Mons' }),
+          });
+          const doc = parseDocument(await (await unknown.request('/admin/executions')).text());
+          expect(text(doc.querySelector('.xa-times-in'))).toBe('Times in Coordinated Universal Time, UTC+00:00');
+        });
+
         it('gives each eye link a unique accessible name and keeps the filters for the way back', async () => {
           const doc = await getDocument('/admin/executions?status=failed');
           const links = rowsOf(doc).map((r) => cells(r)[5]!.querySelector('a')!);
@@ -471,6 +502,15 @@ for (const target of databaseTargets) {
           expect(input).toContain('"calendarId": "primary"');
           expect(doc.querySelector('.xa-back-link')?.getAttribute('href')).toBe('/admin/executions?status=failed&page=2');
           expect(text(doc.querySelector('.xa-step--error'))).toContain(XSS.error);
+        });
+
+        it('gives the start to the second, in the zone it names, as a <time datetime>', async () => {
+          const doc = await getDocument(`/admin/executions/conversations/${run1.conversationId}`);
+          expect(text(doc.querySelector('.xa-times-in'))).toBe('Times in Brasilia Standard Time, UTC\u221203:00');
+          const started = doc.querySelector('.xa-summary time');
+          // Run 1 started 2026-03-10 14:30 UTC.
+          expect(started?.getAttribute('datetime')).toBe('2026-03-10T14:30:00Z');
+          expect(text(started)).toBe('10/03/2026 11:30:00');
         });
 
         it.each([

@@ -2,7 +2,21 @@ import { TZDate } from '@date-fns/tz';
 import { format, parse } from 'date-fns';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dateOfDay, dayOfDate, formatCalendarDate, formatDateTime, localDay } from '../src/lib/time-zone.js';
+import { en } from '../src/i18n/en.js';
+import { ptBR } from '../src/i18n/pt-BR.js';
+import {
+  dateOfDay,
+  dayOfDate,
+  formatCalendarDate,
+  formatDateTime,
+  formatUtcOffset,
+  isTimeZone,
+  localDay,
+  localSecond,
+  timeZoneName,
+  utcOffsetAt,
+} from '../src/lib/time-zone.js';
+import { timesIn } from '../src/list/view-model.js';
 
 const ZONES = [
   'UTC',
@@ -67,5 +81,98 @@ describe('calendar dates by their digits', () => {
       ),
       { numRuns: 2_000 },
     );
+  });
+});
+
+describe('a moment to the second, and its UTC offset', () => {
+  it('writes dd/MM/yyyy HH:mm:ss as date-fns does, the minutes shown being its beginning', () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2099-12-31T23:59:59Z'), noInvalidDate: true }),
+        fc.constantFrom(...ZONES),
+        (instant, zone) => {
+          const { text } = localSecond(instant, zone);
+          expect(text).toBe(format(new TZDate(instant, zone), 'dd/MM/yyyy HH:mm:ss'));
+          expect(text.slice(0, -3)).toBe(formatDateTime(instant, zone));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('reads the offset from the text as utcOffsetAt has it, for any instant JavaScript can hold', () => {
+    fc.assert(
+      fc.property(
+        fc.date({ noInvalidDate: true }),
+        fc.constantFrom(...ZONES, 'Africa/Monrovia', 'Europe/Amsterdam'),
+        (instant, zone) => {
+          expect(localSecond(instant, zone).offset).toBe(utcOffsetAt(instant.getTime(), zone));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+    // Either side of New York's spring change, and a local mean time with seconds.
+    expect(localSecond(new Date('2026-03-08T06:59:59Z'), 'America/New_York')).toEqual({
+      text: '08/03/2026 01:59:59',
+      offset: -5 * 3600,
+    });
+    expect(localSecond(new Date('2026-03-08T07:00:00Z'), 'America/New_York')).toEqual({
+      text: '08/03/2026 03:00:00',
+      offset: -4 * 3600,
+    });
+    expect(localSecond(new Date('1900-06-01T12:00:00Z'), 'Africa/Monrovia').offset).toBe(-(43 * 60 + 8));
+  });
+
+  it('writes offsets as UTC±hh:mm with a minus sign, and seconds only when there are some', () => {
+    expect([0, -3 * 3600, 5.5 * 3600, 13 * 3600 + 45 * 60, -(44 * 60 + 30), -1].map(formatUtcOffset)).toEqual([
+      'UTC+00:00',
+      'UTC\u221203:00',
+      'UTC+05:30',
+      'UTC+13:45',
+      'UTC\u221200:44:30',
+      'UTC\u221200:00:01',
+    ]);
+  });
+});
+
+describe('the zone the times are in, in words', () => {
+  const at = (iso: string) => new Date(iso);
+  it('names the zone as the locale does, with the offset in force at the moment asked', () => {
+    expect(timesIn(at('2026-03-10T12:00:00Z'), 'America/Sao_Paulo', en)).toBe('Times in Brasilia Standard Time, UTC\u221203:00');
+    expect(timesIn(at('2026-03-10T12:00:00Z'), 'America/Sao_Paulo', ptBR)).toBe(
+      'Fuso horário: Horário Padrão de Brasília, UTC\u221203:00',
+    );
+    // Half and three-quarter hours, and Intl's older name of the zone (Asia/Calcutta).
+    expect(timesIn(at('2026-03-10T12:00:00Z'), 'Asia/Kolkata', en)).toBe('Times in India Standard Time, UTC+05:30');
+    expect(timesIn(at('2026-03-10T12:00:00Z'), 'Asia/Calcutta', en)).toBe('Times in India Standard Time, UTC+05:30');
+    expect(timesIn(at('2026-03-10T12:00:00Z'), 'Asia/Kathmandu', en)).toBe('Times in Nepal Time, UTC+05:45');
+    expect(timesIn(at('2026-06-10T12:00:00Z'), 'Pacific/Chatham', en)).toBe('Times in Chatham Time, UTC+12:45');
+  });
+
+  it('gives the offset of the moment asked on either side of a change, under one name all year', () => {
+    // New York springs forward at 07:00 UTC on 8 March 2026 and falls back at 06:00 UTC on 1 November.
+    expect(timesIn(at('2026-03-08T06:59:59Z'), 'America/New_York', en)).toBe('Times in Eastern Time, UTC\u221205:00');
+    expect(timesIn(at('2026-03-08T07:00:00Z'), 'America/New_York', en)).toBe('Times in Eastern Time, UTC\u221204:00');
+    expect(timesIn(at('2026-11-01T05:59:59Z'), 'America/New_York', en)).toBe('Times in Eastern Time, UTC\u221204:00');
+    expect(timesIn(at('2026-11-01T06:00:00Z'), 'America/New_York', en)).toBe('Times in Eastern Time, UTC\u221205:00');
+    // South of the equator summer is the other way round: Sydney leaves daylight time in April.
+    expect(timesIn(at('2026-04-04T15:59:59Z'), 'Australia/Sydney', en)).toMatch(/, UTC\+11:00$/);
+    expect(timesIn(at('2026-04-04T16:00:00Z'), 'Australia/Sydney', en)).toMatch(/, UTC\+10:00$/);
+    expect(timesIn(at('2026-07-01T12:00:00Z'), 'Europe/London', en)).toBe('Times in United Kingdom Time, UTC+01:00');
+    expect(timesIn(at('2026-12-01T12:00:00Z'), 'Europe/London', en)).toBe('Times in United Kingdom Time, UTC+00:00');
+  });
+
+  it('names UTC in words, and a zone Intl knows by its offset alone by that offset only', () => {
+    expect(timesIn(at('2026-03-10T12:00:00Z'), 'UTC', en)).toBe('Times in Coordinated Universal Time, UTC+00:00');
+    expect(timesIn(at('2026-03-10T12:00:00Z'), 'Etc/UTC', ptBR)).toBe('Fuso horário: Horário Universal Coordenado, UTC+00:00');
+    expect(timesIn(at('2026-03-10T12:00:00Z'), 'Etc/GMT+3', en)).toBe('Times in UTC\u221203:00');
+    expect(timesIn(at('2026-03-10T12:00:00Z'), 'Etc/GMT-14', ptBR)).toBe('Fuso horário: UTC+14:00');
+  });
+
+  it('knows no zone Intl does not: the module reads such a zone as UTC before anything is written in it', () => {
+    for (const zone of ['Mars/Olympus_Mons', '', '<script>', 'America/Sao_Paulo\u0000', '+05:30']) {
+      expect(isTimeZone(zone), zone).toBe(false);
+      expect(() => timeZoneName(zone, 'en'), zone).toThrow(RangeError);
+    }
   });
 });

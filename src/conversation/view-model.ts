@@ -3,8 +3,8 @@ import type { Messages, WholeField } from '../i18n/messages.js';
 import { formatDuration, numberFormat } from '../lib/format.js';
 import { statusBadge, type StatusBadge } from '../list/status.js';
 import { withQuery, type ExecutionQuery } from '../list/query.js';
-import { durationView, type DurationView } from '../list/view-model.js';
-import { formatDateTime } from '../lib/time-zone.js';
+import { durationView, timesIn, type DurationView } from '../list/view-model.js';
+import { formatDateTime, isoSecond, localSecond } from '../lib/time-zone.js';
 import type { BoundedConversation, BoundedStep, JsonHead, TextHead } from './bounded-repository.js';
 import { formatBytes, jsonHead, pageCost, PageBudget, textHead, type Head } from './bounds.js';
 import { chartCost, timelineView, type TimelineView } from './timeline.js';
@@ -30,17 +30,25 @@ export type StepView =
     }
   | { kind: 'scheduled_call' | 'final_response' | 'error'; id: string; content: ShownText; at: string };
 
+/** A moment as the page shows it, to the second, and as its `<time datetime>` gives it. */
+export interface MomentView {
+  text: string;
+  iso: string;
+}
+
 export interface ConversationView {
   title: string;
   /** The words the view shows, in the host's language. */
   messages: Messages;
+  /** "Times in Eastern Time, UTC−04:00": the zone, and its offset as the run started. */
+  timesIn: string;
   backHref: string;
   agentName: string | null;
   schedule: string;
   scheduleDetail: string;
   status: StatusBadge;
-  startedAt: string;
-  finishedAt: string | null;
+  startedAt: MomentView;
+  finishedAt: MomentView | null;
   credits: string | null;
   error: ShownText | null;
   /** The tool whose call failed first, if one did. */
@@ -128,6 +136,11 @@ function stepView(step: BoundedStep, { budget, href, timeZone, failedStep, messa
   return { kind: step.kind, id, content, at };
 }
 
+const moment = (instant: Date, timeZone: string): MomentView => ({
+  text: localSecond(instant, timeZone).text,
+  iso: isoSecond(instant),
+});
+
 export function buildConversationView(
   conversation: BoundedConversation,
   listPath: string,
@@ -148,13 +161,14 @@ export function buildConversationView(
   return {
     title: m.pageTitle(conversation.scheduleTitle),
     messages: m,
+    timesIn: timesIn(conversation.startedAt, timeZone, m),
     backHref: withQuery(listPath, query),
     agentName: conversation.agentName,
     schedule: conversation.scheduleTitle,
     scheduleDetail: `${m.scheduleKinds[conversation.schedule.kind]}: ${conversation.schedule.expression}`,
     status: statusBadge(conversation.status, m),
-    startedAt: formatDateTime(conversation.startedAt, timeZone),
-    finishedAt: conversation.finishedAt ? formatDateTime(conversation.finishedAt, timeZone) : null,
+    startedAt: moment(conversation.startedAt, timeZone),
+    finishedAt: conversation.finishedAt ? moment(conversation.finishedAt, timeZone) : null,
     credits: conversation.credits === null ? null : numberFormat(m.locale).credits(conversation.credits),
     error,
     failedTool: conversation.failedTool,

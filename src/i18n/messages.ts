@@ -140,7 +140,7 @@ export interface Messages {
   /** A Failed run's revealed error: the tool whose call failed first. */
   failedToolNote: (tool: string) => string;
   showFullError: string;
-  /** Read after "Show the full error": ": Daily digest, 10/03/2026 12:30". */
+  /** Read after "Show the full error": ": Daily digest, 10/03/2026 12:30:05". */
   fullErrorContext: OfRun;
   /** "Credit spike: 4.5× usual". */
   creditSpike: (ratio: string) => string;
@@ -149,10 +149,15 @@ export interface Messages {
   /** A span of days; shorter ones are written in s, min and h. */
   days: Counted;
   viewConversation: string;
-  /** The eye link's name: "View conversation: Daily digest, 10/03/2026 12:30". */
+  /** The eye link's name, its start in full: "View conversation: Daily digest, 10/03/2026 12:30:05 UTC−03:00". */
   conversationLink: OfRun;
-  /** A run's time when others of the page share its schedule and minute: "10/03/2026 12:30 (2 of 4)". */
-  sameMinute: (startedAt: string, nth: number, count: number) => string;
+  /** A run's time when another of the page shares its schedule and second: "10/03/2026 12:30:05, run 3f2a9c1b". */
+  sameSecond: (startedAt: string, run: string) => string;
+  /**
+   * Said once beside the times it speaks for: "Times in Eastern Time, UTC−05:00"; the zone is
+   * null when Intl knows it by its offset alone.
+   */
+  timesIn: (zone: string | null, offset: string) => string;
   noMatches: string;
   /** After the "Clear filters" link, when nothing matches. */
   clearToSeeAll: string;

@@ -5,6 +5,8 @@
 import { TZDate } from '@date-fns/tz';
 import { addDays } from 'date-fns';
 
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+
 const formatters = new Map<string, Intl.DateTimeFormat>();
 /** Zone names are few, but a host could pass any spelling: the cache never outgrows this. */
 const MAX_FORMATTERS = 1000;
@@ -20,6 +22,7 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
       day: '2-digit',
       hour: '2-digit',
       minute: '2-digit',
+      second: '2-digit',
       hourCycle: 'h23',
     });
     if (formatters.size >= MAX_FORMATTERS) formatters.clear();
@@ -44,19 +47,77 @@ export function isTimeZone(name: string): boolean {
 }
 
 /**
- * dd/MM/yyyy HH:mm, the page's one date-time format. Through one cached Intl formatter per zone:
- * date-fns with a TZDate gives the same text (a test holds them equal) but costs far more a call,
- * enough to limit anything that formats dates by the thousand. See docs/performance.md.
+ * dd/MM/yyyy HH:mm:ss in the zone. Through one cached Intl formatter per zone: date-fns with a
+ * TZDate gives the same text (a test holds them equal) but costs far more a call, enough to limit
+ * anything that formats dates by the thousand. See docs/performance.md.
  */
-export function formatDateTime(instant: Date, timeZone: string): string {
+function localText(instant: Date, timeZone: string): string {
   const formatter = formatterFor(timeZone);
-  // en-GB writes "08/03/2026, 14:05": format() and a slice cost much less than formatToParts(),
+  // en-GB writes "08/03/2026, 14:05:09": format() and a slice cost much less than formatToParts(),
   // and a page formats 20. Anything else (a year past 9999) goes the long way.
   const text = formatter.format(instant);
-  if (text.length === 17 && text[10] === ',') return `${text.slice(0, 10)} ${text.slice(12)}`;
+  if (text.length === 20 && text[10] === ',') return `${text.slice(0, 10)} ${text.slice(12)}`;
   const part: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
   for (const { type, value } of formatter.formatToParts(instant)) part[type] = value;
-  return `${part.day}/${part.month}/${part.year} ${part.hour}:${part.minute}`;
+  return `${part.day}/${part.month}/${part.year} ${part.hour}:${part.minute}:${part.second}`;
+}
+
+/** dd/MM/yyyy HH:mm, the page's one date-time format. */
+export function formatDateTime(instant: Date, timeZone: string): string {
+  return localText(instant, timeZone).slice(0, -3);
+}
+
+/** An instant in ISO 8601 to the second, as a `<time datetime>` gives it: milliseconds say nothing there. */
+export function isoSecond(instant: Date): string {
+  return instant.toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+/** From here on en-GB writes a year in four digits and no era, so its text gives the offset. */
+const YEAR_1000 = Date.UTC(1000, 0, 1);
+
+/**
+ * An instant to the second in the zone, "08/03/2026 14:05:09", and the zone's UTC offset then in
+ * seconds: both from one format() where its digits can be read back (utcOffsetAt's formatToParts
+ * costs several times as much, and a page names 20 runs).
+ */
+export function localSecond(instant: Date, timeZone: string): { text: string; offset: number } {
+  const text = localText(instant, timeZone);
+  const at = instant.getTime();
+  if (at < YEAR_1000 || text.length !== 19) return { text, offset: utcOffsetAt(at, timeZone) };
+  const digits = (from: number, length = 2) => Number(text.slice(from, from + length));
+  const local = Date.UTC(digits(6, 4), digits(3) - 1, digits(0), digits(11), digits(14), digits(17));
+  return { text, offset: (local - Math.floor(at / 1000) * 1000) / 1000 };
+}
+
+/** A UTC offset in seconds as "UTC+05:30", "UTC−03:00" (a minus sign, read as minus), seconds when it has them. */
+export function formatUtcOffset(seconds: number): string {
+  const abs = Math.abs(seconds);
+  const hhmm = `${pad(Math.floor(abs / 3600), 2)}:${pad(Math.floor(abs / 60) % 60, 2)}`;
+  return `UTC${seconds < 0 ? '\u2212' : '+'}${hhmm}${abs % 60 ? `:${pad(abs % 60, 2)}` : ''}`;
+}
+
+const zoneNames = new Map<string, string | null>();
+
+/**
+ * The zone's name in the locale's words, "Eastern Time", "Horário Padrão de Brasília"; null when
+ * Intl knows it by its offset alone (Etc/GMT+3), which formatUtcOffset says better. The generic
+ * name first, which holds all year; else the specific one, which is how CLDR names UTC.
+ */
+export function timeZoneName(timeZone: string, locale: string): string | null {
+  const key = `${locale}\n${timeZone}`;
+  let name = zoneNames.get(key);
+  if (name === undefined) {
+    const now = Date.now();
+    const nameOf = (timeZoneName: 'longGeneric' | 'long' | 'longOffset' | 'shortOffset') =>
+      new Intl.DateTimeFormat(locale, { timeZone, timeZoneName }).formatToParts(now).find((p) => p.type === 'timeZoneName')
+        ?.value ?? '';
+    const offsets = [nameOf('longOffset'), nameOf('shortOffset')];
+    name = [nameOf('longGeneric'), nameOf('long')].find((n) => n !== '' && !offsets.includes(n)) ?? null;
+    // Zones and locales come from the host, not from requests; still, never more than this.
+    if (zoneNames.size >= MAX_FORMATTERS) zoneNames.clear();
+    zoneNames.set(key, name);
+  }
+  return name;
 }
 
 /**
@@ -82,8 +143,6 @@ export function dateOfDay(date: string): Date {
   local.setHours(0, 0, 0, 0);
   return local;
 }
-
-const pad = (n: number, width: number) => String(n).padStart(width, '0');
 
 /** A local Date's calendar date: format(date, 'yyyy-MM-dd'). */
 export function dayOfDate(date: Date): string {

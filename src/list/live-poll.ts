@@ -36,7 +36,7 @@ import {
   type PageCursor,
 } from './page-query.js';
 import { withQuery, type ParsedQuery } from './query.js';
-import { rowView, type RowContext, type RowView } from './view-model.js';
+import { distinctNames, rowView, type RowContext, type RowView } from './view-model.js';
 
 export interface LiveUpdate {
   /** The ETag of the state the page shows once this update is applied. */
@@ -121,7 +121,12 @@ export async function pollLive(
     now,
     messages,
   };
-  const views = rows.map((r) => rowView(r, context));
+  // Named as the page names them where their like are watched too (a burst of runs of one
+  // schedule is); the runs of the page that no longer change are not read again.
+  const views = distinctNames(
+    rows.map((r) => rowView(r, context)),
+    messages,
+  );
   const changed = views.flatMap((row) => {
     const cells = changedCells(shown.watched.get(row.id) ?? '', rowKeys(row));
     return cells.length > 0 ? [{ row, cells }] : [];

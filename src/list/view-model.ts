@@ -9,7 +9,17 @@ import type { LiveView } from './live-refresh.js';
 import { RUNNING_LONG_FACTOR } from '../db/schema.js';
 import type { Messages } from '../i18n/messages.js';
 import { formatDuration, numberFormat, shorten } from '../lib/format.js';
-import { dateOfDay, dayOfDate, formatCalendarDate, formatCalendarMonth, formatDateTime } from '../lib/time-zone.js';
+import {
+  dateOfDay,
+  dayOfDate,
+  formatCalendarDate,
+  formatCalendarMonth,
+  formatUtcOffset,
+  isoSecond,
+  localSecond,
+  timeZoneName,
+  utcOffsetAt,
+} from '../lib/time-zone.js';
 import type { FormField } from './filter.js';
 import {
   appliedFilters,
@@ -62,11 +72,16 @@ export interface RowView {
   runningLong: string | null;
   conversationHref: string;
   /**
-   * The start time as the row's control names give it: the minute shown, and where runs of the
-   * page share schedule and minute, which of them: "10/03/2026 12:30 (2 of 4)".
+   * The start time as the row's control names give it: to the second, and where runs of the page
+   * share schedule and second, the run's short id: "10/03/2026 12:30:05, run 3f2a9c1b".
    */
   namedAt: string;
-  /** Unique on the page: "View conversation: <schedule>, <namedAt>". */
+  /** The zone's offset at the start, "UTC−03:00": the eye link's name gives the start in full. */
+  utcOffset: string;
+  /**
+   * Unique on the page, and the start's full value for keyboards and screen readers (the cell
+   * shows the spec's minutes): "View conversation: <schedule>, 10/03/2026 12:30:05 UTC−03:00".
+   */
   conversationLabel: string;
 }
 
@@ -137,6 +152,8 @@ export interface ListView {
   title: string;
   /** The words the views show, in the host's language. */
   messages: Messages;
+  /** "Times in Eastern Time, UTC−05:00": the zone of every time shown, and its offset now. */
+  timesIn: string;
   /** "Failed in the last 7 days", in the organization's calendar: the spec's weekly review. */
   weeklyReviewHref: string;
   filters: FilterView;
@@ -191,7 +208,8 @@ export interface RowContext {
 }
 
 export function rowView(row: ExecutionRow, { basePath, listSearch, timeZone, now, messages: m }: RowContext): RowView {
-  const startedAt = formatDateTime(row.startedAt, timeZone);
+  const started = localSecond(row.startedAt, timeZone);
+  const utcOffset = formatUtcOffset(started.offset);
   const failed = row.status === 'failed';
   const conversation = conversationPath(basePath, row.conversationId) + listSearch;
   // A failed run's conversation opens at the tool call that failed first.
@@ -202,9 +220,9 @@ export function rowView(row: ExecutionRow, { basePath, listSearch, timeZone, now
     id: row.id,
     agentName: row.agentName,
     schedule,
-    startedAt,
+    startedAt: started.text.slice(0, -3),
     // To the second: milliseconds, different in every row, cost a swap's bytes and say nothing.
-    startedAtIso: row.startedAt.toISOString().replace(/\.\d+Z$/, 'Z'),
+    startedAtIso: isoSecond(row.startedAt),
     status: statusBadge(row.status, m),
     changing:
       row.status === 'active' ||
@@ -218,25 +236,46 @@ export function rowView(row: ExecutionRow, { basePath, listSearch, timeZone, now
     spike: spikeText(row, m),
     runningLong: runningLongText(row, now, m),
     conversationHref: conversation + jump,
-    namedAt: startedAt,
-    conversationLabel: m.conversationLink(schedule, startedAt),
+    namedAt: started.text,
+    utcOffset,
+    conversationLabel: m.conversationLink(schedule, `${started.text} ${utcOffset}`),
   };
 }
 
+/** The shortest beginnings of run ids, from 8 hex digits, that tell them apart: "3f2a9c1b". */
+function shortIds(ids: string[]): string[] {
+  const hex = ids.map((id) => id.replaceAll('-', ''));
+  const longest = Math.max(...hex.map((h) => h.length));
+  for (let length = 8; ; length++) {
+    const short = hex.map((h) => h.slice(0, length));
+    if (length >= longest || new Set(short).size === short.length) return short;
+  }
+}
+
 /**
- * Runs of one schedule started in the same minute would read alike (a schedule started several
- * times at once, a burst of retries): their controls' names say which of them each is.
+ * Runs of one schedule started in the same second would read alike (a schedule started several
+ * times at once, a burst of retries; or an hour repeated as clocks go back): their controls'
+ * names add the run's id, which no other page or poll changes, where it is needed only.
  */
-function distinctNames(rows: RowView[], m: Messages): RowView[] {
-  const key = (row: RowView) => `${row.schedule}\n${row.startedAt}`;
+export function distinctNames(rows: RowView[], m: Messages): RowView[] {
+  const key = (row: RowView) => `${row.schedule}\n${row.namedAt}`;
   const alike = new Map<string, RowView[]>();
   for (const row of rows) alike.set(key(row), [...(alike.get(key(row)) ?? []), row]);
   return rows.map((row) => {
     const same = alike.get(key(row))!;
     if (same.length === 1) return row;
-    const namedAt = m.sameMinute(row.startedAt, same.indexOf(row) + 1, same.length);
-    return { ...row, namedAt, conversationLabel: m.conversationLink(row.schedule, namedAt) };
+    const run = shortIds(same.map((r) => r.id))[same.indexOf(row)]!;
+    return {
+      ...row,
+      namedAt: m.sameSecond(row.namedAt, run),
+      conversationLabel: m.conversationLink(row.schedule, m.sameSecond(`${row.namedAt} ${row.utcOffset}`, run)),
+    };
   });
+}
+
+/** "Times in Eastern Time, UTC−05:00": the zone's name, and its offset at `at`. */
+export function timesIn(at: Date, timeZone: string, m: Messages): string {
+  return m.timesIn(timeZoneName(timeZone, m.locale), formatUtcOffset(utcOffsetAt(at.getTime(), timeZone)));
 }
 
 function bucketLabel(start: string, unit: ActivityRange['unit'], m: Messages): string {
@@ -318,6 +357,7 @@ export function buildListView(list: ExecutionList, basePath: string, timeZone: s
   return {
     title: messages.listTitle(filterWords, query.page, list.pageCount),
     messages,
+    timesIn: timesIn(list.now, timeZone, messages),
     weeklyReviewHref: withQuery(basePath, { ...DEFAULT_QUERY, status: 'failed', startDate: weekAgo, endDate: list.today }),
     canonicalHref,
     chartLegend: STATUS_ORDER.map((status) => statusBadge(status, messages)),

@@ -94,7 +94,10 @@ async function insertTourRuns(db: Awaited<ReturnType<typeof openDatabase>>['db']
   ]);
 }
 
-/** An organization with more kinds of failure than the digest shows. */
+/**
+ * An organization with more kinds of failure than the digest shows, all of one schedule in one
+ * second (in UTC): its list names each run by its id.
+ */
 const MANY_FAILURES = 'org-many-failures';
 
 async function insertManyFailures(db: Awaited<ReturnType<typeof openDatabase>>['db']): Promise<void> {
@@ -125,6 +128,7 @@ async function insertManyFailures(db: Awaited<ReturnType<typeof openDatabase>>['
   await db.insert(executions).values(
     names.map((name, i) => ({
       organizationId: MANY_FAILURES,
+      id: id(200 + i),
       conversationId: conversationOf(id(200 + i)),
       agentId,
       scheduleId,
@@ -191,6 +195,7 @@ export async function tourPages(options: Omit<ExecutionsAdminOptions, 'db'> = {}
       ['list, months', app, `${L}?start=2024-06-01`],
       ['list, nothing matches', app, `${L}?start=2001-01-01&end=2001-01-02`],
       ['list, nothing recorded', app, L, {}, 'org-without-runs'],
+      ['list, runs of one schedule in one second', app, L, {}, MANY_FAILURES],
       ['fragment', app, `${L}?status=failed&page=2`, htmxHeaders],
       ['fragment with errors', app, `${L}?status=nope&start=2026-03-10&end=2026-03-01`, htmxHeaders],
       ['poll', app, `${L}?watch=${stale}&since=${since(5, TOUR_RUNS.spike)}`, poll],

@@ -64,6 +64,7 @@ export const ConversationPage: FC<{ view: ConversationView }> = ({ view, view: {
       {m.backToExecutions}
     </a>
     <h1 class="xa-heading">{view.schedule}</h1>
+    <p class="xa-times-in">{view.timesIn}</p>
     <dl class="xa-summary">
       <div>
         <dt>{m.agent}</dt>
@@ -83,11 +84,19 @@ export const ConversationPage: FC<{ view: ConversationView }> = ({ view, view: {
       </div>
       <div>
         <dt>{m.started}</dt>
-        <dd>{view.startedAt}</dd>
+        <dd>
+          <time datetime={view.startedAt.iso}>{view.startedAt.text}</time>
+        </dd>
       </div>
       <div>
         <dt>{m.finished}</dt>
-        <dd>{view.finishedAt ?? <NotYet text={m.notFinished} />}</dd>
+        <dd>
+          {view.finishedAt === null ? (
+            <NotYet text={m.notFinished} />
+          ) : (
+            <time datetime={view.finishedAt.iso}>{view.finishedAt.text}</time>
+          )}
+        </dd>
       </div>
       <div>
         <dt>{m.duration}</dt>

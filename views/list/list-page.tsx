@@ -24,6 +24,9 @@ export const ListPage: FC<{ view: ListView }> = ({ view }) => (
     <Drawings />
     <div class="xa-header">
       <h1 class="xa-heading">{view.messages.executions}</h1>
+      {/* On the heading's line, outside the swapped region: the zone is the organization's,
+          whatever the filters, and a line of its own would push rows below the fold. */}
+      <p class="xa-times-in">{view.timesIn}</p>
       <a id="xa-weekly-review" class="xa-button xa-button--secondary" href={view.weeklyReviewHref}>
         {view.messages.weeklyReview}
       </a>

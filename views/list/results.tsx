@@ -41,6 +41,14 @@ const swapInto = (href: string) => ({
  */
 export const rowId = (row: RowView) => `xa-row-${row.id}`;
 
+/**
+ * A control's id, in a row addressed by its run only: a live poll swaps such a row's cells in,
+ * and focus on one of its controls must find the new one. A row by its place is swapped only with
+ * the whole region, by a control outside the table, so its controls need none: ids by place, a
+ * number breaking every row's markup, cost a filter swap more compressed bytes than any cell.
+ */
+const controlId = (prefix: string, row: RowView, idKey: string) => (idKey === row.id ? `${prefix}-${idKey}` : undefined);
+
 /** `oob`: out of band, in place of the row's own (a live poll's answer). */
 export const Status: FC<{ row: RowView; idKey: string; messages: Messages; oob?: string }> = ({
   row,
@@ -62,7 +70,7 @@ export const Status: FC<{ row: RowView; idKey: string; messages: Messages; oob?:
         <>
           <button
             type="button"
-            id={`xa-error-toggle-${idKey}`}
+            id={controlId('xa-error-toggle', row, idKey)}
             class="xa-error-toggle"
             popovertarget={popoverId}
             popovertargetaction="show"
@@ -113,7 +121,7 @@ export const ViewLink: FC<{ row: RowView; idKey: string; messages: Messages; oob
   oob,
 }) => (
   <a
-    id={`xa-view-${idKey}`}
+    id={controlId('xa-view', row, idKey)}
     class="xa-icon-link"
     href={row.conversationHref}
     title={m.viewConversation}
@@ -202,7 +210,10 @@ const Empty: FC<{ results: ResultsView; messages: Messages }> = ({ results, mess
   </div>
 );
 
-/** Focusable elements in the region carry stable ids, so a swap restores focus to the same one. */
+/**
+ * Focusable elements in the region carry stable ids, so a swap restores focus to the same one; in
+ * the table, those a live poll swaps in (controlId).
+ */
 export const Results: FC<{ results: ResultsView; messages: Messages }> = ({ results, messages: m }) => (
   <>
     {results.live !== null && <LiveBar live={results.live} results={RESULTS_ID} messages={m} />}
