@@ -53,10 +53,10 @@ for (const target of databaseTargets) {
       });
 
       describe('the list page', () => {
-        it('shows the spec’s columns, in order, as scoped headers under a caption', async () => {
+        it('shows the spec’s columns in order, and Duration (issue #19) before Credits, as scoped headers under a caption', async () => {
           const doc = await getDocument('/admin/executions');
           const headers = [...doc.querySelectorAll('thead th')];
-          expect(headers.map(text)).toEqual(['Agent', 'Schedule', 'Date/Time', 'Status', 'Credits', 'Actions']);
+          expect(headers.map(text)).toEqual(['Agent', 'Schedule', 'Date/Time', 'Status', 'Duration', 'Credits', 'Actions']);
           expect(headers.every((th) => th.getAttribute('scope') === 'col')).toBe(true);
           expect(text(doc.querySelector('caption'))).toMatch(/^Executions/);
           expect(text(doc.querySelector('h1'))).toBe('Executions');
@@ -125,7 +125,7 @@ for (const target of databaseTargets) {
 
         it('shows credits, or — when not yet calculated', async () => {
           const rows = rowsOf(await getDocument('/admin/executions'));
-          const credits = (i: number) => cells(rows[i]!)[4]!;
+          const credits = (i: number) => cells(rows[i]!)[5]!;
           expect(credits(0).querySelector('[aria-hidden="true"]')?.textContent).toBe('—');
           expect(text(credits(1))).toBe('1.5');
           expect(text(credits(2))).toBe('3');
@@ -150,7 +150,7 @@ for (const target of databaseTargets) {
           expect(said[0]!.closest('#xa-results')).toBeNull();
           const first = rowsOf(doc)[0]!;
           expect(text(cells(first)[2])).toBe('10/03/2026 12:30');
-          expect(text(cells(first)[5])).toBe('View conversation: Daily sales digest, 10/03/2026 12:30:00 UTC\u221203:00');
+          expect(text(cells(first)[6])).toBe('View conversation: Daily sales digest, 10/03/2026 12:30:00 UTC\u221203:00');
           // A fragment leaves it alone: it is not the filters'.
           const fragment = await (await get('/admin/executions?status=failed', htmxHeaders)).text();
           expect(fragment).not.toContain('xa-times-in');
@@ -176,7 +176,7 @@ for (const target of databaseTargets) {
 
         it('gives each eye link a unique accessible name and keeps the filters for the way back', async () => {
           const doc = await getDocument('/admin/executions?status=failed');
-          const links = rowsOf(doc).map((r) => cells(r)[5]!.querySelector('a')!);
+          const links = rowsOf(doc).map((r) => cells(r)[6]!.querySelector('a')!);
           const names = links.map((a) => text(a));
           expect(new Set(names).size).toBe(names.length);
           expect(names[0]).toMatch(/^View conversation: /);
