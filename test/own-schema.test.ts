@@ -106,6 +106,7 @@ for (const target of databaseTargets) {
     () => {
       let database: TestDatabase;
       let before: SchemaSnapshot;
+      let moved: SchemaSnapshot;
       const db = () => database.db;
 
       beforeAll(async () => {
@@ -113,6 +114,9 @@ for (const target of databaseTargets) {
         await migrateThrough(db(), '0007_usual_duration_bound');
         await writeBeforeTheMove(db());
         before = await snapshotSchema(db(), 'public');
+        // Compared as the move left it: later migrations add objects of their own.
+        await migrateThrough(db(), '0008_own_schema');
+        moved = await snapshotSchema(db(), 'executions_admin');
         await migrateExecutionsAdmin(db());
       });
       afterAll(() => database?.dispose());
@@ -124,7 +128,7 @@ for (const target of databaseTargets) {
         expect(before.functions).toHaveLength(10);
         expect(Object.keys(RENAMED).every((name) => before.constraints.some((line) => line.includes(name)))).toBe(true);
 
-        expect(comparable(await snapshotSchema(db(), 'executions_admin'))).toEqual(comparable(before));
+        expect(comparable(moved)).toEqual(comparable(before));
         const left = await snapshotSchema(db(), 'public');
         for (const lines of Object.values(left)) expect(lines).toEqual([]);
       });

@@ -53,17 +53,25 @@ export const stepKind = executionsAdmin.enum('xa_step_kind', ['scheduled_call', 
  * median of the agent's last 20 finished runs): the spec's sign of a tool loop or inflated context.
  */
 export const CREDIT_SPIKE_FACTOR = 3;
+/** A century: retention beyond it is keeping for ever. */
+export const MAX_RETENTION_DAYS = 36_500;
 /** An Active run is running long past this many times its agent's usual (median) duration. */
 export const RUNNING_LONG_FACTOR = 3;
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
-export const organizations = executionsAdmin.table('xa_organizations', {
-  organizationId: text('organization_id').primaryKey(),
-  name: text('name').notNull(),
-  /** IANA time zone; dates are shown and filtered in it. */
-  timeZone: text('time_zone').notNull(),
-});
+export const organizations = executionsAdmin.table(
+  'xa_organizations',
+  {
+    organizationId: text('organization_id').primaryKey(),
+    name: text('name').notNull(),
+    /** IANA time zone; dates are shown and filtered in it. */
+    timeZone: text('time_zone').notNull(),
+    /** How many days its finished runs are kept; null keeps them for ever (src/write/retention.ts). */
+    retentionDays: integer('retention_days'),
+  },
+  (t) => [check('xa_organizations_retention_days', sql`${t.retentionDays} between 1 and ${sql.raw(String(MAX_RETENTION_DAYS))}`)],
+);
 
 export const agents = executionsAdmin.table(
   'xa_agents',

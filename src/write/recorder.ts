@@ -45,3 +45,4 @@ export type {
 export { deleteAgent, upsertAgent, upsertOrganization, upsertSchedule } from './organizations-agents-schedules.js';
 export { recordFinishedRuns, startExecution } from './start-runs.js';
 export { completeExecution, failExecution, markActive, recordToolCall, setCredits } from './run-lifecycle.js';
+export { pruneExpiredRuns, setRetention, type PruneOptions, type PruneProgress, type PruneResult } from './retention.js';

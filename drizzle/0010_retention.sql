@@ -1,0 +1,2 @@
+ALTER TABLE "executions_admin"."xa_organizations" ADD COLUMN "retention_days" integer;--> statement-breakpoint
+ALTER TABLE "executions_admin"."xa_organizations" ADD CONSTRAINT "xa_organizations_retention_days" CHECK ("executions_admin"."xa_organizations"."retention_days" between 1 and 36500);
