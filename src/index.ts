@@ -16,6 +16,7 @@ export {
   type ExecutionsDatabase,
   type OpenDatabase,
 } from './db/database.js';
+export type { DatabaseOption, DatabaseRouter } from './db/routing.js';
 export { AssetTags, type Layout, type LayoutProps, type PageAssets } from '../views/shared/layout.js';
 export { executionsAdminCsp } from './http/assets.js';
 export {

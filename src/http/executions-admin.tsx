@@ -18,7 +18,8 @@ import { loadAssets, pickEncoding } from './assets.js';
 import { compress, renderHtml } from './compress.js';
 import { buildConversationView } from '../conversation/view-model.js';
 import { buildDigestView } from '../digest/view-model.js';
-import { connectPostgres, isDatabaseUnavailable } from '../db/database.js';
+import { isDatabaseUnavailable, type ExecutionsDatabase } from '../db/database.js';
+import { databaseRouting } from '../db/routing.js';
 import { DEFAULT_DEADLINE_MS, DeadlineExceededError, startDeadline, type Deadline } from './deadline.js';
 import { exportCsv } from '../csv/csv-export.js';
 import { checkQuery, loadExecutionList } from '../list/execution-list.js';
@@ -63,6 +64,8 @@ import { en } from '../i18n/en.js';
 export type ModuleEnv = {
   Variables: ExecutionsAdminVariables & {
     organization: Organization;
+    /** The organization's database (see db/routing.ts). */
+    db: ExecutionsDatabase;
     /** The request's deadline for its reads (see deadline.ts). */
     deadline: Deadline;
     /** The host's CSP nonce for this request, checked (see security-headers.ts). */
@@ -100,7 +103,7 @@ const conversationIdParam = z.guid();
 const CACHE_MS = 5000;
 
 export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
-  const db = typeof options.db === 'string' ? connectPostgres(options.db).db : options.db;
+  const databaseOf = databaseRouting(options.db);
   const readOrganization = options.organization ?? fromContextVariable;
   const refreshSeconds = options.refreshSeconds ?? DEFAULT_REFRESH_SECONDS;
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
@@ -112,9 +115,11 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   const app = new Hono<ModuleEnv>();
   // Time zone and agent names change rarely; reading them on every request cost two round trips
   // of each page. A rename or a deletion shows within CACHE_MS; runs and totals are never cached.
-  const organizationOf = ttlCache(CACHE_MS, (id) => findOrganization(db, id));
-  const agentsOf = ttlCache(CACHE_MS, (id) => listAgents(db, id));
-  const firstRunOf = ttlCache(CACHE_MS, (id) => findFirstRun(db, id));
+  const organizationOf = ttlCache(CACHE_MS, (id, db: ExecutionsDatabase) => findOrganization(db, id));
+  const agentsCache = ttlCache(CACHE_MS, (id, db: ExecutionsDatabase) => listAgents(db, id));
+  const firstRunCache = ttlCache(CACHE_MS, (id, db: ExecutionsDatabase) => findFirstRun(db, id));
+  const agentsOf = (c: Context<ModuleEnv>) => agentsCache(c.var.organization.id, c.var.db);
+  const firstRunOf = (c: Context<ModuleEnv>) => firstRunCache(c.var.organization.id, c.var.db);
   const turns = Object.fromEntries(
     (Object.keys(DEFAULT_ADMISSION) as RequestKind[]).map((kind) => [
       kind,
@@ -270,8 +275,10 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
         401,
       );
     }
+    const db = await c.var.deadline.within(databaseOf(ref.id));
+    c.set('db', db);
     // An organization that has recorded nothing yet is still an organization: an empty list in UTC.
-    const found = await c.var.deadline.within(organizationOf(ref.id));
+    const found = await c.var.deadline.within(organizationOf(ref.id, db));
     const timeZone = [ref.timeZone, found?.timeZone].find((zone) => zone !== undefined && isTimeZone(zone)) ?? 'UTC';
     c.set('organization', { id: ref.id, name: found?.name ?? ref.id, timeZone });
     c.header('Vary', VARY);
@@ -288,7 +295,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     if (poll && c.req.header('If-None-Match') !== UNAVAILABLE_ETAG) {
       // A live poll: only what changed, out of band; never a history entry or the status region.
       const update = await read(c, 'lists', async () =>
-        pollLive(db, organization, parsed, parseLiveState(searchParams), new Date(), await agentsOf(organization.id), {
+        pollLive(c.var.db, organization, parsed, parseLiveState(searchParams), new Date(), await agentsOf(c), {
           basePath: mountPath(c),
           messages,
           everySeconds: refreshSeconds,
@@ -300,9 +307,9 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       return renderHtml(c, <LiveUpdateOob update={update} messages={messages} />);
     }
     const list = await read(c, 'lists', async () => {
-      const [agents, firstRun] = await Promise.all([agentsOf(organization.id), firstRunOf(organization.id)]);
+      const [agents, firstRun] = await Promise.all([agentsOf(c), firstRunOf(c)]);
       const firstDay = firstRun && localDay(firstRun, organization.timeZone);
-      return loadExecutionList(db, { ...organization, firstDay }, parsed, new Date(), agents);
+      return loadExecutionList(c.var.db, { ...organization, firstDay }, parsed, new Date(), agents);
     });
     const shown = { query: list.query, newest: list.rows[0]?.cursor ?? null, now: list.now, today: list.today };
     const view = withLiveRefresh(
@@ -325,9 +332,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   app.get('/failures', async (c) => {
     const { organization } = c.var;
     const parsed = parseExecutionQuery(new URL(c.req.url).searchParams);
-    const digest = await read(c, 'lists', async () =>
-      loadFailureDigest(db, organization, parsed, await agentsOf(organization.id)),
-    );
+    const digest = await read(c, 'lists', async () => loadFailureDigest(c.var.db, organization, parsed, await agentsOf(c)));
     const view = buildDigestView(digest, mountPath(c), messages);
     return page(c, view.title, <DigestPage view={view} />);
   });
@@ -346,8 +351,8 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     const csv = await deadline.within(
       streamInTurn(turns.exports, deadline, async () => {
         // The same rows as the list it is linked from: an agent not of this organization is ignored.
-        const { query } = checkQuery(parseExecutionQuery(new URL(c.req.url).searchParams), await agentsOf(organization.id));
-        return exportCsv(db, organization, query);
+        const { query } = checkQuery(parseExecutionQuery(new URL(c.req.url).searchParams), await agentsOf(c));
+        return exportCsv(c.var.db, organization, query);
       }),
     );
     return c.body(csv, 200, headers);
@@ -358,7 +363,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     const { query } = parseExecutionQuery(new URL(c.req.url).searchParams);
     const id = conversationIdParam.safeParse(c.req.param('conversationId'));
     const conversation = id.success
-      ? await read(c, 'conversations', () => findBoundedConversation(db, organization.id, id.data))
+      ? await read(c, 'conversations', () => findBoundedConversation(c.var.db, organization.id, id.data))
       : null;
     if (!conversation) return notFound(c);
     const view = buildConversationView(conversation, mountPath(c), query, organization.timeZone, messages);
@@ -369,7 +374,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   const download = (c: Context<ModuleEnv>) =>
     downloadConversationField(
       c,
-      db,
+      c.var.db,
       { organizationId: c.var.organization.id, read: (work) => read(c, 'conversations', work) },
       () => notFound(c),
     );

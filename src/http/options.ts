@@ -1,6 +1,6 @@
 /** What a host passes to createExecutionsAdmin, and what its middleware provides. */
 import type { Context } from 'hono';
-import type { ExecutionsDatabase } from '../db/database.js';
+import type { DatabaseOption } from '../db/routing.js';
 import type { Messages } from '../i18n/messages.js';
 import type { Layout } from '../../views/shared/layout.js';
 import type { AdmissionLimit } from './admission.js';
@@ -22,8 +22,12 @@ export interface OrganizationRef {
 }
 
 export interface ExecutionsAdminOptions {
-  /** A Drizzle Postgres database (any driver), or a connection string for postgres.js. */
-  db: ExecutionsDatabase | string;
+  /**
+   * A Drizzle Postgres database (any driver), or a connection string for postgres.js; or, when
+   * organizations live on several servers, a function of the organization's id that names its
+   * database (either way, possibly async), asked once per request.
+   */
+  db: DatabaseOption;
   /**
    * Reads the signed-in organization from the host's context. Default: the `organizationId`
    * context variable. Return null (or nothing) when no one is signed in.

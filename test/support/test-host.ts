@@ -4,13 +4,13 @@
  */
 import { Hono } from 'hono';
 import { parseHTML } from 'linkedom';
-import type { ExecutionsDatabase } from '../../src/db/database.js';
+import type { DatabaseOption } from '../../src/db/routing.js';
 import { createExecutionsAdmin, type ExecutionsAdminEnv, type ExecutionsAdminOptions } from '../../src/http/executions-admin.js';
 
 export const ORG_HEADER = 'x-test-organization';
 
 export function createTestHost(
-  db: ExecutionsDatabase,
+  db: DatabaseOption,
   mountPath = '/admin/executions',
   options: Omit<ExecutionsAdminOptions, 'db'> = {},
 ) {
