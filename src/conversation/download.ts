@@ -6,6 +6,7 @@
  */
 import { and, eq, sql, type SQL } from 'drizzle-orm';
 import type { ExecutionsDatabase } from '../db/database.js';
+import { rowsOf, type Row } from '../db/raw-rows.js';
 import { executions, steps } from '../db/schema.js';
 import { jsonbText } from './bounded-repository.js';
 
@@ -54,14 +55,6 @@ function sourceOf(organizationId: string, conversationId: string, part: Download
   if (part.field === 'content') return { table, where, text: sql`${steps.content}`, type: sql`'text'` };
   const column = part.field === 'input' ? steps.toolInput : steps.toolOutput;
   return { table, where, text: jsonbText(column), type: sql`jsonb_typeof(${column})` };
-}
-
-type Row = Record<string, unknown>;
-
-/** Raw rows from either driver: PGlite answers `{ rows }`, postgres.js an array. */
-async function rowsOf(db: ExecutionsDatabase, query: SQL): Promise<Row[]> {
-  const result: unknown = await db.execute(query);
-  return Array.isArray(result) ? (result as Row[]) : (result as { rows: Row[] }).rows;
 }
 
 /**

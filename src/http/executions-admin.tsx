@@ -19,7 +19,7 @@ import { compress, renderHtml } from './compress.js';
 import { buildConversationView } from '../conversation/view-model.js';
 import { buildDigestView } from '../digest/view-model.js';
 import { isDatabaseUnavailable, type ExecutionsDatabase } from '../db/database.js';
-import { databaseRouting } from '../db/routing.js';
+import { organizationData } from './organization-data.js';
 import { DEFAULT_DEADLINE_MS, DeadlineExceededError, startDeadline, type Deadline } from './deadline.js';
 import { exportCsv } from '../csv/csv-export.js';
 import { checkQuery, loadExecutionList } from '../list/execution-list.js';
@@ -37,10 +37,9 @@ import {
 import { pollLive } from '../list/live-poll.js';
 import { parseExecutionQuery, withQuery } from '../list/query.js';
 import { findBoundedConversation } from '../conversation/bounded-repository.js';
-import { findFirstRun, findOrganization, listAgents, type Organization } from '../db/organization.js';
+import type { Organization } from '../db/organization.js';
 import { admission, OverloadedError, streamInTurn } from './admission.js';
 import { downloadConversationField } from './conversation-download.js';
-import { ttlCache } from '../lib/ttl-cache.js';
 import { hostNonce, securityHeaders } from './security-headers.js';
 import { logError, reportError } from './report-error.js';
 import {
@@ -100,10 +99,8 @@ function wantsFragment(c: Context): boolean {
 
 const conversationIdParam = z.guid();
 
-const CACHE_MS = 5000;
-
 export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
-  const databaseOf = databaseRouting(options.db);
+  const data = organizationData(options);
   const readOrganization = options.organization ?? fromContextVariable;
   const refreshSeconds = options.refreshSeconds ?? DEFAULT_REFRESH_SECONDS;
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
@@ -113,13 +110,9 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   // than on every page.
   checkMessages(messages);
   const app = new Hono<ModuleEnv>();
-  // Time zone and agent names change rarely; reading them on every request cost two round trips
-  // of each page. A rename or a deletion shows within CACHE_MS; runs and totals are never cached.
-  const organizationOf = ttlCache(CACHE_MS, (id, db: ExecutionsDatabase) => findOrganization(db, id));
-  const agentsCache = ttlCache(CACHE_MS, (id, db: ExecutionsDatabase) => listAgents(db, id));
-  const firstRunCache = ttlCache(CACHE_MS, (id, db: ExecutionsDatabase) => findFirstRun(db, id));
-  const agentsOf = (c: Context<ModuleEnv>) => agentsCache(c.var.organization.id, c.var.db);
-  const firstRunOf = (c: Context<ModuleEnv>) => firstRunCache(c.var.organization.id, c.var.db);
+  const agentsOf = (c: Context<ModuleEnv>) => data.agents(c.var.organization.id, c.var.db);
+  const firstRunOf = (c: Context<ModuleEnv>) => data.firstRun(c.var.organization.id, c.var.db);
+  const listReader = (c: Context<ModuleEnv>) => data.listReader(c.var.organization.id, c.var.db);
   const turns = Object.fromEntries(
     (Object.keys(DEFAULT_ADMISSION) as RequestKind[]).map((kind) => [
       kind,
@@ -275,10 +268,10 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
         401,
       );
     }
-    const db = await c.var.deadline.within(databaseOf(ref.id));
+    const db = await c.var.deadline.within(data.databaseOf(ref.id));
     c.set('db', db);
     // An organization that has recorded nothing yet is still an organization: an empty list in UTC.
-    const found = await c.var.deadline.within(organizationOf(ref.id, db));
+    const found = await c.var.deadline.within(data.organization(ref.id, db));
     const timeZone = [ref.timeZone, found?.timeZone].find((zone) => zone !== undefined && isTimeZone(zone)) ?? 'UTC';
     c.set('organization', { id: ref.id, name: found?.name ?? ref.id, timeZone });
     c.header('Vary', VARY);
@@ -295,7 +288,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     if (poll && c.req.header('If-None-Match') !== UNAVAILABLE_ETAG) {
       // A live poll: only what changed, out of band; never a history entry or the status region.
       const update = await read(c, 'lists', async () =>
-        pollLive(c.var.db, organization, parsed, parseLiveState(searchParams), new Date(), await agentsOf(c), {
+        pollLive((await listReader(c)).db, organization, parsed, parseLiveState(searchParams), new Date(), await agentsOf(c), {
           basePath: mountPath(c),
           messages,
           everySeconds: refreshSeconds,
@@ -309,11 +302,15 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     const list = await read(c, 'lists', async () => {
       const [agents, firstRun] = await Promise.all([agentsOf(c), firstRunOf(c)]);
       const firstDay = firstRun && localDay(firstRun, organization.timeZone);
-      return loadExecutionList(c.var.db, { ...organization, firstDay }, parsed, new Date(), agents);
+      const reader = await listReader(c);
+      return {
+        ...(await loadExecutionList(reader.db, { ...organization, firstDay }, parsed, new Date(), agents)),
+        behindMs: reader.behindMs,
+      };
     });
     const shown = { query: list.query, newest: list.rows[0]?.cursor ?? null, now: list.now, today: list.today };
     const view = withLiveRefresh(
-      buildListView(list, mountPath(c), organization.timeZone, messages),
+      buildListView(list, mountPath(c), organization.timeZone, messages, list.behindMs),
       shown,
       organization.id,
       refreshSeconds,
@@ -332,7 +329,9 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   app.get('/failures', async (c) => {
     const { organization } = c.var;
     const parsed = parseExecutionQuery(new URL(c.req.url).searchParams);
-    const digest = await read(c, 'lists', async () => loadFailureDigest(c.var.db, organization, parsed, await agentsOf(c)));
+    const digest = await read(c, 'lists', async () =>
+      loadFailureDigest((await listReader(c)).db, organization, parsed, await agentsOf(c)),
+    );
     const view = buildDigestView(digest, mountPath(c), messages);
     return page(c, view.title, <DigestPage view={view} />);
   });
@@ -352,7 +351,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       streamInTurn(turns.exports, deadline, async () => {
         // The same rows as the list it is linked from: an agent not of this organization is ignored.
         const { query } = checkQuery(parseExecutionQuery(new URL(c.req.url).searchParams), await agentsOf(c));
-        return exportCsv(c.var.db, organization, query);
+        return exportCsv((await listReader(c)).db, organization, query);
       }),
     );
     return c.body(csv, 200, headers);

@@ -29,6 +29,13 @@ export interface ExecutionsAdminOptions {
    */
   db: DatabaseOption;
   /**
+   * A read replica (streaming) for the list, its live polls, the failure digest and the CSV, as
+   * `db` is given (routed by organization too); the conversation page and everything else read
+   * `db`. While the replica is down the primary answers; when it is more than 5 s behind, the list
+   * says so.
+   */
+  readDb?: DatabaseOption;
+  /**
    * Reads the signed-in organization from the host's context. Default: the `organizationId`
    * context variable. Return null (or nothing) when no one is signed in.
    */

@@ -81,6 +81,7 @@ export const en: Messages = {
   showFullError: 'Show the full error',
   fullErrorContext: (schedule, startedAt) => `: ${schedule}, ${startedAt}`,
   creditSpike: (ratio) => `Credit spike: ${ratio}× usual`,
+  replicaBehind: (age) => `Runs recorded in the last ${age} may not be shown yet.`,
   runningLong: (usual) => `Running long (usually ${usual})`,
   days: plural('day', 'days'),
   viewConversation: 'View conversation',

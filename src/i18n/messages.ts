@@ -144,6 +144,8 @@ export interface Messages {
   fullErrorContext: OfRun;
   /** "Credit spike: 4.5× usual". */
   creditSpike: (ratio: string) => string;
+  /** Above the list read from a read replica that is behind: how far, as "1 min 12 s". */
+  replicaBehind: (age: string) => string;
   /** "Running long (usually 3 min)". */
   runningLong: (usual: string) => string;
   /** A span of days; shorter ones are written in s, min and h. */

@@ -83,6 +83,7 @@ export const ptBR: Messages = {
   showFullError: 'Mostrar o erro completo',
   fullErrorContext: (schedule, startedAt) => `: ${schedule}, ${startedAt}`,
   creditSpike: (ratio) => `Pico de créditos: ${ratio}× o normal`,
+  replicaBehind: (age) => `Execuções registradas nos últimos ${age} podem ainda não aparecer.`,
   runningLong: (usual) => `Demorando mais que o normal (costuma levar ${usual})`,
   days: plural('dia', 'dias'),
   viewConversation: 'Ver conversa',

@@ -3,23 +3,12 @@
  * dates and credits, and every href — each one derived from the query value.
  */
 import { addDays } from 'date-fns';
-import { bucketsOf, type ActivityRange } from './activity.js';
 import type { ExecutionList } from './execution-list.js';
 import type { LiveView } from './live-refresh.js';
 import { RUNNING_LONG_FACTOR } from '../db/schema.js';
 import type { Messages } from '../i18n/messages.js';
 import { formatDuration, numberFormat, shorten } from '../lib/format.js';
-import {
-  dateOfDay,
-  dayOfDate,
-  formatCalendarDate,
-  formatCalendarMonth,
-  formatUtcOffset,
-  isoSecond,
-  localSecond,
-  timeZoneName,
-  utcOffsetAt,
-} from '../lib/time-zone.js';
+import { dateOfDay, dayOfDate, formatUtcOffset, isoSecond, localSecond, timeZoneName, utcOffsetAt } from '../lib/time-zone.js';
 import type { FormField } from './filter.js';
 import {
   appliedFilters,
@@ -32,8 +21,9 @@ import {
 } from './filter-set.js';
 import { SHOWN_ERROR_LENGTH, SHOWN_TITLE_LENGTH, type ExecutionRow } from './page-query.js';
 import { DEFAULT_QUERY, withQuery } from './query.js';
-import { STATUS_COLOURS, STATUS_ORDER, statusBadge, type StatusBadge } from './status.js';
-import type { ActivityBucket } from './summary-query.js';
+import { STATUS_ORDER, statusBadge, type StatusBadge } from './status.js';
+import { activityView, type ActivityView } from './activity-view.js';
+export type { ActivityView, BarView } from './activity-view.js';
 
 /** A figure shown, or the dash of one missing with what it means ("Not finished"). */
 export interface DurationView {
@@ -98,27 +88,6 @@ export interface FilterView {
   applied: AppliedFilter[];
 }
 
-export interface BarView {
-  /** "12/11/2026", "Week of 09/11/2026", "November 2026" or "2026". */
-  label: string;
-  /** The bucket's days as a filter, the other filters kept. */
-  href: string;
-  total: number;
-  segments: { status: string; colour: StatusBadge['colour']; runs: number }[];
-  /** What a screen reader hears for the bar: "12/11/2026: 40 runs (30 Completed, 10 Failed)". */
-  description: string;
-}
-
-export interface ActivityView {
-  /** "Runs per day, 01/11/2026 to 29/11/2026". */
-  title: string;
-  /** Read after the title: ": 1,234 runs; the most, 80, in 12/11/2026. The list below gives each one." */
-  titleDetail: string;
-  bars: BarView[];
-  /** The tallest bar's runs, which sets the scale. */
-  max: number;
-}
-
 export interface PaginationView {
   page: number;
   pageCount: number;
@@ -146,6 +115,8 @@ export interface ResultsView {
   caption: string;
   /** Set while rows can still change or new runs may arrive: the page polls (see live-refresh.ts). */
   live: LiveView | null;
+  /** Said when the runs were read from a read replica that is behind. */
+  behind: string | null;
 }
 
 export interface ListView {
@@ -278,57 +249,20 @@ export function timesIn(at: Date, timeZone: string, m: Messages): string {
   return m.timesIn(timeZoneName(timeZone, m.locale), formatUtcOffset(utcOffsetAt(at.getTime(), timeZone)));
 }
 
-function bucketLabel(start: string, unit: ActivityRange['unit'], m: Messages): string {
-  if (unit === 'day') return formatCalendarDate(start);
-  if (unit === 'week') return m.weekOf(formatCalendarDate(start));
-  return unit === 'month' ? formatCalendarMonth(start, m.locale) : start.slice(0, 4);
-}
-
-function activityView(list: ExecutionList, basePath: string, m: Messages): ActivityView | null {
-  if (list.total === 0) return null;
-  const { range, buckets } = list.activity;
-  const runsAt = new Map<string, ActivityBucket[]>();
-  for (const b of buckets) {
-    const found = runsAt.get(b.start);
-    if (found) found.push(b);
-    else runsAt.set(b.start, [b]);
-  }
-  const { count } = numberFormat(m.locale);
-  const bars = bucketsOf(range).map((bucket): BarView => {
-    const found = runsAt.get(bucket.key) ?? [];
-    const segments = STATUS_ORDER.flatMap((status) => {
-      const runs = found.find((b) => b.status === status)?.runs ?? 0;
-      return runs ? [{ status: m.statuses[status], colour: STATUS_COLOURS[status], runs }] : [];
-    });
-    const total = segments.reduce((n, s) => n + s.runs, 0);
-    const label = bucketLabel(bucket.key, range.unit, m);
-    // Filtered to one status, every run of a bar has it: "(8 Failed)" would repeat "8 runs".
-    const detail = list.query.status !== null ? '' : segments.map((s) => m.statusRuns(s.status, count(s.runs))).join(', ');
-    return {
-      label,
-      href: withQuery(basePath, { ...list.query, startDate: bucket.start, endDate: bucket.end, page: 1, cursor: null }),
-      total,
-      segments,
-      description: `${label}: ${m.runs(total, count(total))}${detail ? ` (${detail})` : ''}`,
-    };
-  });
-  const total = bars.reduce((n, b) => n + b.total, 0);
-  const busiest = bars.reduce((a, b) => (b.total > a.total ? b : a));
-  return {
-    title: m.chartTitle(range.unit, formatCalendarDate(range.from), formatCalendarDate(range.to)),
-    titleDetail: m.chartSummary(total, count(total), count(busiest.total), busiest.label),
-    bars,
-    max: Math.max(1, ...bars.map((b) => b.total)),
-  };
-}
-
 /** "N executions total · X credits". */
 export function totalText(total: number, credits: number, m: Messages): string {
   const format = numberFormat(m.locale);
   return `${m.executionsTotal(total, format.count(total))} · ${m.creditsTotal(credits, format.credits(credits))}`;
 }
 
-export function buildListView(list: ExecutionList, basePath: string, timeZone: string, messages: Messages): ListView {
+/** `behindMs`: how far behind the primary the database the list was read from is, when that matters. */
+export function buildListView(
+  list: ExecutionList,
+  basePath: string,
+  timeZone: string,
+  messages: Messages,
+  behindMs: number | null = null,
+): ListView {
   const { query } = list;
   // The arrows carry a keyset cursor — the last row for Next, the first for Previous — so every
   // page costs the same however deep; page 1 needs none.
@@ -384,6 +318,7 @@ export function buildListView(list: ExecutionList, basePath: string, timeZone: s
       clearHref: basePath,
       caption: messages.tableCaption(filterWords, query.page, list.pageCount),
       live: null,
+      behind: behindMs === null ? null : messages.replicaBehind(formatDuration(behindMs, messages) ?? ''),
       pagination: {
         page: query.page,
         pageCount: list.pageCount,

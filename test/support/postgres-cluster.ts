@@ -5,7 +5,7 @@
  * Without initdb the suites skip with a visible message — unless REQUIRE_POSTGRES=1.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync } from 'node:fs';
 import { chown, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,8 @@ const run = promisify(execFile);
 function findBinDir(): string | null {
   try {
     const initdb = execFileSync('sh', ['-c', 'command -v initdb'], { encoding: 'utf8' }).trim();
-    if (initdb) return join(initdb, '..');
+    // Through any symlink (e.g. /usr/local/bin/initdb): the other binaries sit beside the real one.
+    if (initdb) return join(realpathSync(initdb), '..');
   } catch {
     // Not on PATH: Debian keeps it under /usr/lib/postgresql/<version>/bin.
   }
@@ -72,14 +73,47 @@ export interface PostgresCluster {
 
 /** `settings`: more server settings, e.g. `{ shared_preload_libraries: 'pg_stat_statements' }`. */
 export async function createCluster(settings: Record<string, string> = {}): Promise<PostgresCluster> {
+  const dir = await ownedTempDir();
+  const dataDir = join(dir, 'data');
+  await pg('initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  return serve(dir, dataDir, settings);
+}
+
+/**
+ * A streaming replica of `primary` (a hot standby on a port of its own), copied with pg_basebackup:
+ * read-only, behind by whatever it has not replayed yet.
+ */
+export async function createReplica(primary: PostgresCluster): Promise<PostgresCluster> {
+  const dir = await ownedTempDir();
+  const dataDir = join(dir, 'data');
+  await pg('pg_basebackup', [
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(primary.port),
+    '-U',
+    'postgres',
+    '-D',
+    dataDir,
+    '-R',
+    '-X',
+    'stream',
+    '--no-sync',
+  ]);
+  return serve(dir, dataDir, {});
+}
+
+async function ownedTempDir(): Promise<string> {
   if (!binDir) throw new Error(clusterSkipReason ?? 'no initdb');
   const dir = await mkdtemp(join(tmpdir(), 'xa-cluster-'));
   if (asRoot) {
     const [uid, gid] = ['-u', '-g'].map((flag) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' })));
     await chown(dir, uid!, gid!);
   }
-  const dataDir = join(dir, 'data');
-  await pg('initdb', ['-D', dataDir, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+  return dir;
+}
+
+async function serve(dir: string, dataDir: string, settings: Record<string, string>): Promise<PostgresCluster> {
   const port = await freePort();
   // Durability is not under test here: fsync off keeps start-up and writes fast.
   const serverOptions = [

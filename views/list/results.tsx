@@ -217,6 +217,7 @@ const Empty: FC<{ results: ResultsView; messages: Messages }> = ({ results, mess
 export const Results: FC<{ results: ResultsView; messages: Messages }> = ({ results, messages: m }) => (
   <>
     {results.live !== null && <LiveBar live={results.live} results={RESULTS_ID} messages={m} />}
+    {results.behind !== null && <p class="xa-behind">{results.behind}</p>}
     {results.rows.length === 0 ? (
       <Empty results={results} messages={m} />
     ) : (
