@@ -18,7 +18,6 @@ import {
   isoSecond,
   localSecond,
   timeZoneName,
-  utcOffsetAt,
 } from '../lib/time-zone.js';
 import type { FormField } from './filter.js';
 import {
@@ -273,9 +272,12 @@ export function distinctNames(rows: RowView[], m: Messages): RowView[] {
   });
 }
 
-/** "Times in Eastern Time, UTC−05:00": the zone's name, and its offset at `at`. */
+/**
+ * "Times in Eastern Time, UTC−05:00": the zone's name, and its offset at `at`, read as the rows'
+ * offsets are (localSecond: one format() instead of utcOffsetAt's formatToParts, on every request).
+ */
 export function timesIn(at: Date, timeZone: string, m: Messages): string {
-  return m.timesIn(timeZoneName(timeZone, m.locale), formatUtcOffset(utcOffsetAt(at.getTime(), timeZone)));
+  return m.timesIn(timeZoneName(timeZone, m.locale), formatUtcOffset(localSecond(at, timeZone).offset));
 }
 
 function bucketLabel(start: string, unit: ActivityRange['unit'], m: Messages): string {
