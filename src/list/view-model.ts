@@ -272,10 +272,7 @@ export function distinctNames(rows: RowView[], m: Messages): RowView[] {
   });
 }
 
-/**
- * "Times in Eastern Time, UTC−05:00": the zone's name, and its offset at `at`, read as the rows'
- * offsets are (localSecond: one format() instead of utcOffsetAt's formatToParts, on every request).
- */
+/** "Times in Eastern Time, UTC−05:00": the zone's name, and its offset at `at` (one format(), as the rows'). */
 export function timesIn(at: Date, timeZone: string, m: Messages): string {
   return m.timesIn(timeZoneName(timeZone, m.locale), formatUtcOffset(localSecond(at, timeZone).offset));
 }
