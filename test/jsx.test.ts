@@ -3,6 +3,7 @@
  * same bytes — whatever the text, attributes and nesting — so replacing hono's renderer changed
  * no page. What it refuses, it refuses loudly.
  */
+import { serialize } from 'node:v8';
 import fc from 'fast-check';
 import { raw } from 'hono/html';
 import { jsx, Fragment as HonoFragment } from 'hono/jsx';
@@ -339,6 +340,15 @@ describe('the views’ JSX factory', () => {
         if (!/[\u0100-\u{10ffff}]/u.test(text)) expect(html).toBe(String(jsx(HonoFragment, {}, text)));
       }),
     );
+  });
+
+  it('gives text beyond Latin-1 back as a one-byte string, so that a page around it is one-byte too (docs/performance.md)', () => {
+    // V8's serializer tags a string by how V8 holds it, one-byte or two-byte.
+    const held = (text: string) => serialize(text)[2];
+    const zone = `Times in Brasilia Standard Time, UTC${'\u2212'}03:00`;
+    expect(held(zone)).not.toBe(held('Executions'));
+    expect(held(String(latin1Text(zone)))).toBe(held('Executions'));
+    expect(held(`<p>${String(latin1Text(zone))}</p>`)).toBe(held('Executions'));
   });
 
   it('embeds a host’s hono element as markup', () => {

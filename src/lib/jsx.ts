@@ -206,15 +206,23 @@ function appendAttribute(buffer: [string], key: string, value: unknown): void {
   buffer[0] += '"';
 }
 
+const BEYOND_LATIN1 = /[\u0100-\u{10ffff}]/gu;
+
 /**
  * Text escaped as a child is, with each character beyond Latin-1 written as a character
- * reference: a page whose only such characters are in its title (the list's en dash) stays a
- * one-byte string, which is cheaper to encode (docs/performance.md#counted-per-request-2026-12-03).
+ * reference, for the views' texts whose messages write such characters (the title's en dash, the
+ * minus of a zone's offset, the dash between a failure's tool and error): the browser shows and
+ * reads the same text, and a page whose only such characters are these stays a one-byte string,
+ * which is cheaper to encode (docs/performance.md#counted-per-request-2026-12-03).
  */
 export function latin1Text(text: string): HtmlEscapedString {
   const buffer: [string] = [''];
   escapeToBuffer(text, buffer);
-  return raw(buffer[0].replace(/[\u0100-\u{10ffff}]/gu, (c) => `&#${c.codePointAt(0)};`));
+  const escaped = buffer[0];
+  const latin1 = escaped.replace(BEYOND_LATIN1, (c) => `&#${c.codePointAt(0)};`);
+  // V8 keeps what is made from a two-byte string two-byte, whatever it then holds (a replace, a
+  // slice, a join): copied through Latin-1 bytes, the same text is one-byte.
+  return raw(latin1 === escaped ? escaped : Buffer.from(latin1, 'latin1').toString('latin1'));
 }
 
 /**

@@ -8,7 +8,7 @@ import type { LiveView } from './live-refresh.js';
 import { RUNNING_LONG_FACTOR } from '../db/schema.js';
 import type { Messages } from '../i18n/messages.js';
 import { formatDuration, numberFormat, shorten } from '../lib/format.js';
-import { dateOfDay, dayOfDate, formatUtcOffset, isoSecond, localSecond, timeZoneName, utcOffsetAt } from '../lib/time-zone.js';
+import { dateOfDay, dayOfDate, formatUtcOffset, isoSecond, localSecond, timeZoneName } from '../lib/time-zone.js';
 import type { FormField } from './filter.js';
 import {
   appliedFilters,
@@ -244,9 +244,9 @@ export function distinctNames(rows: RowView[], m: Messages): RowView[] {
   });
 }
 
-/** "Times in Eastern Time, UTC−05:00": the zone's name, and its offset at `at`. */
+/** "Times in Eastern Time, UTC−05:00": the zone's name, and its offset at `at` (one format(), as the rows'). */
 export function timesIn(at: Date, timeZone: string, m: Messages): string {
-  return m.timesIn(timeZoneName(timeZone, m.locale), formatUtcOffset(utcOffsetAt(at.getTime(), timeZone)));
+  return m.timesIn(timeZoneName(timeZone, m.locale), formatUtcOffset(localSecond(at, timeZone).offset));
 }
 
 /** "N executions total · X credits". */

@@ -1,7 +1,7 @@
 /** The failure digest: failed runs grouped by first failed tool and error, each linking to its runs. */
 import type { FC } from 'hono/jsx';
 import type { DigestView } from '../../src/digest/view-model.js';
-import { h } from '../../src/lib/jsx.js';
+import { h, latin1Text } from '../../src/lib/jsx.js';
 
 export const DigestPage: FC<{ view: DigestView }> = ({ view, view: { messages: m } }) => (
   <div class="xa">
@@ -15,7 +15,7 @@ export const DigestPage: FC<{ view: DigestView }> = ({ view, view: { messages: m
         {message}
       </p>
     ))}
-    <p>{view.filterText}</p>
+    <p>{latin1Text(view.filterText)}</p>
     {view.groups.length === 0 ? (
       <div class="xa-empty">
         <p class="xa-empty__title">{m.noFailedRuns}</p>
@@ -46,7 +46,7 @@ export const DigestPage: FC<{ view: DigestView }> = ({ view, view: { messages: m
                 <td class="xa-numeric xa-nowrap">
                   <a href={group.href}>
                     {group.runs}
-                    <span class="xa-visually-hidden">{group.linkContext}</span>
+                    <span class="xa-visually-hidden">{latin1Text(group.linkContext)}</span>
                   </a>
                 </td>
                 <td class="xa-numeric xa-nowrap">{group.agents}</td>

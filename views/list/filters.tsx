@@ -5,7 +5,7 @@
  * (src/list/filters.ts); this file only knows the kinds of control.
  */
 import type { Child, FC } from 'hono/jsx';
-import { Fragment, h } from '../../src/lib/jsx.js';
+import { Fragment, h, latin1Text } from '../../src/lib/jsx.js';
 import type { Messages } from '../../src/i18n/messages.js';
 import type { FormField } from '../../src/list/filter.js';
 import type { FilterView } from '../../src/list/view-model.js';
@@ -147,7 +147,7 @@ const AppliedItems: FC<{ filters: FilterView; messages: Messages }> = ({ filters
         <a href={a.removeHref}>
           <span class="xa-visually-hidden">{messages.removeFilter} </span>
           {a.label !== null && `${a.label}: `}
-          {a.text}
+          {latin1Text(a.text)}
         </a>
       </li>
     ))}

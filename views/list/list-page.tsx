@@ -1,6 +1,6 @@
 /** The Executions list: heading, filters, the live status line and the results region. */
 import type { Child, FC } from 'hono/jsx';
-import { Fragment, h } from '../../src/lib/jsx.js';
+import { Fragment, h, latin1Text } from '../../src/lib/jsx.js';
 import type { ListView } from '../../src/list/view-model.js';
 import type { Messages } from '../../src/i18n/messages.js';
 import type { LiveUpdate } from '../../src/list/live-poll.js';
@@ -26,7 +26,7 @@ export const ListPage: FC<{ view: ListView }> = ({ view }) => (
       <h1 class="xa-heading">{view.messages.executions}</h1>
       {/* On the heading's line, outside the swapped region: the zone is the organization's,
           whatever the filters, and a line of its own would push rows below the fold. */}
-      <p class="xa-times-in">{view.timesIn}</p>
+      <p class="xa-times-in">{latin1Text(view.timesIn)}</p>
       <a id="xa-weekly-review" class="xa-button xa-button--secondary" href={view.weeklyReviewHref}>
         {view.messages.weeklyReview}
       </a>

@@ -3,7 +3,7 @@
  * Pause live updates button. Neither is a live region: a poll is never announced.
  */
 import type { FC } from 'hono/jsx';
-import { h } from '../../src/lib/jsx.js';
+import { h, latin1Text } from '../../src/lib/jsx.js';
 import type { Messages } from '../../src/i18n/messages.js';
 import type { LiveView, NewRunsView, RefreshView } from '../../src/list/live-refresh.js';
 
@@ -43,7 +43,7 @@ export const NewRuns: FC<{ newRuns: NewRunsView | null; results: string; oob?: b
         hx-swap="innerHTML"
         hx-push-url="true"
       >
-        {newRuns.text}
+        {latin1Text(newRuns.text)}
       </a>
     )}
   </div>

@@ -3,7 +3,7 @@
  * the fragment htmx swaps in on a filter or page change.
  */
 import type { FC } from 'hono/jsx';
-import { Fragment, h } from '../../src/lib/jsx.js';
+import { Fragment, h, latin1Text } from '../../src/lib/jsx.js';
 import type { Messages } from '../../src/i18n/messages.js';
 import type { PaginationView, ResultsView, RowView } from '../../src/list/view-model.js';
 import {
@@ -128,7 +128,7 @@ export const ViewLink: FC<{ row: RowView; idKey: string; messages: Messages; oob
     hx-swap-oob={oob ? 'true' : undefined}
   >
     <EyeIcon />
-    <span class="xa-visually-hidden">{row.conversationLabel}</span>
+    <span class="xa-visually-hidden">{latin1Text(row.conversationLabel)}</span>
   </a>
 );
 
@@ -226,7 +226,7 @@ export const Results: FC<{ results: ResultsView; messages: Messages }> = ({ resu
           <caption id={CAPTION_ID} class="xa-table__caption" tabindex={-1}>
             {/* Read as one text: a word shown and the rest hidden would be read "Executions , filtered…". */}
             <span aria-hidden="true">{m.executions}</span>
-            <span class="xa-visually-hidden">{results.caption}</span>
+            <span class="xa-visually-hidden">{latin1Text(results.caption)}</span>
           </caption>
           <thead>
             <tr>
