@@ -34,13 +34,15 @@ import {
   withLiveRefresh,
 } from '../list/live-refresh.js';
 import { pollLive } from '../list/live-poll.js';
-import { parseExecutionQuery, withQuery } from '../list/query.js';
+import { parseExecutionQuery, withQuery, type ParsedQuery } from '../list/query.js';
+import type { FormProblem } from '../list/saved-views.js';
 import { findBoundedConversation } from '../conversation/bounded-repository.js';
 import { findFirstRun, findOrganization, listAgents, type Organization } from '../db/organization.js';
 import { admission, OverloadedError, streamInTurn } from './admission.js';
 import { downloadConversationField } from './conversation-download.js';
 import { ttlCache } from '../lib/ttl-cache.js';
 import { hostNonce, securityHeaders } from './security-headers.js';
+import { savedViewRoutes } from './saved-view-routes.js';
 import { logError, reportError } from './report-error.js';
 import {
   DEFAULT_ADMISSION,
@@ -49,6 +51,7 @@ import {
   type OrganizationRef,
   type RequestKind,
 } from './options.js';
+export type { UserRef } from './options.js';
 export type {
   ExecutionsAdminEnv,
   ExecutionsAdminOptions,
@@ -152,7 +155,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   });
 
   /** A whole page: in the host's layout, the host's jsxRenderer, or the module's own document. */
-  const page = (c: Context, title: string, content: Child, status: 200 | 401 | 404 | 500 | 503 = 200) => {
+  const page = (c: Context, title: string, content: Child, status: 200 | 400 | 401 | 403 | 404 | 413 | 500 | 503 = 200) => {
     c.status(status);
     if (options.layout) {
       const Layout = options.layout;
@@ -280,25 +283,16 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     await next();
   });
 
-  app.get('/', async (c) => {
+  // A form sent back with a problem answers the list at the form's query, the problem shown.
+  const listAgain = (c: Context<ModuleEnv>, search: string, problem: FormProblem) =>
+    listPage(c, parseExecutionQuery(new URLSearchParams(search)), problem, 400);
+  const views = savedViewRoutes({ db, options, messages, mountPath, page, listPage: listAgain });
+  views.register(app);
+
+  /** The list for `parsed`: the results fragment for htmx, else the whole page with its saved views. */
+  const listPage = async (c: Context<ModuleEnv>, parsed: ParsedQuery, problem?: FormProblem, status: 200 | 400 = 200) => {
     const { organization } = c.var;
-    const { searchParams } = new URL(c.req.url);
-    const parsed = parseExecutionQuery(searchParams);
     const poll = wantsFragment(c) && c.req.header(REFRESH_HEADER) === 'true';
-    if (poll && c.req.header('If-None-Match') !== UNAVAILABLE_ETAG) {
-      // A live poll: only what changed, out of band; never a history entry or the status region.
-      const update = await read(c, 'lists', async () =>
-        pollLive(db, organization, parsed, parseLiveState(searchParams), new Date(), await agentsOf(organization.id), {
-          basePath: mountPath(c),
-          messages,
-          everySeconds: refreshSeconds,
-        }),
-      );
-      c.header('ETag', update.etag);
-      // Unchanged: nothing to send or swap. HX-Reswap keeps htmx 2 from swapping an empty body.
-      if (c.req.header('If-None-Match') === update.etag) return c.body(null, 304, { 'HX-Reswap': 'none' });
-      return renderHtml(c, <LiveUpdateOob update={update} messages={messages} />);
-    }
     const list = await read(c, 'lists', async () => {
       const [agents, firstRun] = await Promise.all([agentsOf(organization.id), firstRunOf(organization.id)]);
       const firstDay = firstRun && localDay(firstRun, organization.timeZone);
@@ -319,7 +313,30 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       c.header('HX-Push-Url', view.canonicalHref);
       return renderHtml(c, <ListFragment view={view} title={await documentTitle(c, view.title)} />);
     }
-    return page(c, view.title, <ListPage view={view} />);
+    const savedViews = await views.panel(c, list.query, problem);
+    return page(c, view.title, <ListPage view={view} savedViews={savedViews} />, status);
+  };
+
+  app.get('/', async (c) => {
+    const { organization } = c.var;
+    const { searchParams } = new URL(c.req.url);
+    const parsed = parseExecutionQuery(searchParams);
+    const poll = wantsFragment(c) && c.req.header(REFRESH_HEADER) === 'true';
+    if (poll && c.req.header('If-None-Match') !== UNAVAILABLE_ETAG) {
+      // A live poll: only what changed, out of band; never a history entry or the status region.
+      const update = await read(c, 'lists', async () =>
+        pollLive(db, organization, parsed, parseLiveState(searchParams), new Date(), await agentsOf(organization.id), {
+          basePath: mountPath(c),
+          messages,
+          everySeconds: refreshSeconds,
+        }),
+      );
+      c.header('ETag', update.etag);
+      // Unchanged: nothing to send or swap. HX-Reswap keeps htmx 2 from swapping an empty body.
+      if (c.req.header('If-None-Match') === update.etag) return c.body(null, 304, { 'HX-Reswap': 'none' });
+      return renderHtml(c, <LiveUpdateOob update={update} messages={messages} />);
+    }
+    return listPage(c, parsed);
   });
 
   app.get('/failures', async (c) => {
