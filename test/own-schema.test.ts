@@ -32,12 +32,15 @@ const RENAMED: Record<string, string> = {
   xa_steps_organization_id_conversation_id_xa_conversations_organ: 'xa_steps_conversation_fk',
 };
 
+/** Tables later migrations made: not moved by 0008, so not in the snapshot taken before it. */
+const ADDED_AFTER_THE_MOVE = ['xa_saved_views'];
+
 /**
  * A snapshot with schema names left out of definitions (public's objects print unqualified, the
  * module schema's qualified) and the foreign keys under their new names. Function bodies are left
  * out: 0008 qualifies the names in them, and test/sql-functions.test.ts holds them to the file.
  */
-function comparable(snapshot: SchemaSnapshot): SchemaSnapshot {
+function comparable(snapshot: SchemaSnapshot, leaveOut: string[] = []): SchemaSnapshot {
   const fix = (line: string) =>
     Object.entries(RENAMED).reduce(
       (fixed, [from, to]) => fixed.replaceAll(from, to),
@@ -45,7 +48,12 @@ function comparable(snapshot: SchemaSnapshot): SchemaSnapshot {
     );
   const entries = Object.entries(snapshot).map(([key, lines]: [string, string[]]) => [
     key,
-    key === 'functionBodies' ? [] : lines.map(fix).sort(),
+    key === 'functionBodies'
+      ? []
+      : lines
+          .filter((line) => !leaveOut.some((table) => line.includes(table)))
+          .map(fix)
+          .sort(),
   ]);
   return Object.fromEntries(entries) as SchemaSnapshot;
 }
@@ -124,7 +132,7 @@ for (const target of databaseTargets) {
         expect(before.functions).toHaveLength(10);
         expect(Object.keys(RENAMED).every((name) => before.constraints.some((line) => line.includes(name)))).toBe(true);
 
-        expect(comparable(await snapshotSchema(db(), 'executions_admin'))).toEqual(comparable(before));
+        expect(comparable(await snapshotSchema(db(), 'executions_admin'), ADDED_AFTER_THE_MOVE)).toEqual(comparable(before));
         const left = await snapshotSchema(db(), 'public');
         for (const lines of Object.values(left)) expect(lines).toEqual([]);
       });
