@@ -31,7 +31,7 @@ for (const target of databaseTargets) {
         app = createTestHost(database.db, LIST, {
           user: (c) => {
             const id = c.req.header(USER_HEADER);
-            return id ? { id, name: `Name of ${id}` } : null;
+            return id ? { id, name: id === 'hostile' ? 'Ze\u0000<b>\ud800' : `Name of ${id}` } : null;
           },
           canShareViews: (c) => c.req.header(SHARE_HEADER) === 'yes',
           csrfSecret: 'test secret',
@@ -91,6 +91,11 @@ for (const target of databaseTargets) {
         expect(body).not.toContain('class="xa-views"');
         const forged = await bare.request(`${LIST}/views`, { method: 'POST', headers: { [ORG_HEADER]: 'org-a' } });
         expect(forged.status).toBe(403);
+        // A user id no key could hold is no user, never a 500.
+        const hostile = createTestHost(database.db, LIST, { user: () => ({ id: 'a\u0000b', name: 'x' }) });
+        const res2 = await hostile.request(LIST, { headers: { [ORG_HEADER]: 'org-a' } });
+        expect(res2.status).toBe(200);
+        expect(await res2.text()).not.toContain('class="xa-views"');
       });
 
       it('saves the canonical query without page or cursor, redirects to it, and marks it current', async () => {
@@ -162,6 +167,22 @@ for (const target of databaseTargets) {
         expect(bo).toEqual(['Team view']);
         expect(text((await page('org-a', 'bo')).doc.querySelector('.xa-views__by'))).toBe('(shared by \u2068Name of ana\u2069)');
         expect(await links('org-b', 'ana')).toEqual([]);
+        // An owner's name as hostile as a host may give it: stored without NUL, shown escaped.
+        const zed = await post(
+          'org-a',
+          'hostile',
+          '/views',
+          { name: 'Zed', query: '', shared: '1' },
+          {
+            'Sec-Fetch-Site': 'same-origin',
+            [SHARE_HEADER]: 'yes',
+          },
+        );
+        expect(zed.res.status).toBe(303);
+        const seen = await page('org-a', 'bo');
+        expect(seen.body).not.toContain('<b>');
+        expect(seen.body).toContain('(shared by \u2068Ze&lt;b&gt;\ufffd\u2069)');
+        await post('org-a', 'hostile', `/views/${await idOf('org-a', 'hostile', 'Zed')}/delete`, { query: '' });
         const id = await idOf('org-a', 'ana', 'Team view');
         expect(id).toMatch(/^[0-9a-f-]{36}$/);
         // Bo, and Ana of another organization, cannot touch it.

@@ -15,7 +15,14 @@ import type { Messages } from '../i18n/messages.js';
 import { Fragment, h } from '../lib/jsx.js';
 import { shorten } from '../lib/format.js';
 import type { ExecutionQuery } from '../list/query.js';
-import { buildSavedViewsView, readViewName, readViewQuery, type FormProblem, type SavedViewsView } from '../list/saved-views.js';
+import {
+  buildSavedViewsView,
+  readViewName,
+  shownName,
+  readViewQuery,
+  type FormProblem,
+  type SavedViewsView,
+} from '../list/saved-views.js';
 import { CSRF_FIELD, FORM_BYTES, formSigner } from './csrf.js';
 import type { ExecutionsAdminOptions, UserRef } from './options.js';
 import type { ModuleEnv } from './executions-admin.js';
@@ -41,7 +48,10 @@ export function savedViewRoutes(deps: SavedViewDeps) {
 
   const userOf = async (c: Context): Promise<UserRef | null> => {
     const user = options.user ? await options.user(c) : null;
-    return user && typeof user.id === 'string' && user.id !== '' ? user : null;
+    // An id no key could hold (empty, huge, with NUL) is no user: the page shows no saved views.
+    return user && typeof user.id === 'string' && user.id !== '' && user.id.length <= 200 && !user.id.includes('\u0000')
+      ? user
+      : null;
   };
   const canShare = async (c: Context) => (await options.canShareViews?.(c)) === true;
 
@@ -116,7 +126,7 @@ export function savedViewRoutes(deps: SavedViewDeps) {
         if ('error' in name) return problem(name.error);
         if ('error' in query) return problem(query.error);
         const shared = field('shared') === '1' && (await canShare(c));
-        const ownerName = typeof user.name === 'string' ? shorten(user.name, VIEW_NAME_LENGTH).text : null;
+        const ownerName = typeof user.name === 'string' ? shorten(shownName(user.name), VIEW_NAME_LENGTH).text || null : null;
         const outcome = await c.var.deadline.within(
           saveView(db, { ...owner, ownerName }, { name: name.name, query: query.query, shared }),
         );

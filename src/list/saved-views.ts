@@ -29,7 +29,7 @@ export function readViewName(raw: unknown): { name: string } | { error: ViewErro
 }
 
 /** A name shown whatever it holds (a refused one in its field again, an owner's as the host gave it): never a control character. */
-export function echoName(raw: unknown): string {
+export function shownName(raw: unknown): string {
   if (typeof raw !== 'string') return '';
   return shorten(raw.replace(LONE_SURROGATE, '\ufffd').replace(new RegExp(REFUSED_IN_NAME, 'g'), ''), 2 * VIEW_NAME_LENGTH).text;
 }
@@ -117,7 +117,11 @@ export function buildSavedViewsView(
       name,
       href: withQuery(basePath, { ...query, page: 1, cursor: null }),
       current: viewQuery(query) === current,
-      sharedBy: view.own ? null : view.ownerName ? m.savedViews.sharedBy(isolate(echoName(view.ownerName))) : m.savedViews.shared,
+      sharedBy: view.own
+        ? null
+        : view.ownerName
+          ? m.savedViews.sharedBy(isolate(shownName(view.ownerName)))
+          : m.savedViews.shared,
       own: view.own,
       shared: view.shared,
       renameAction: `${action}/rename`,
@@ -138,7 +142,7 @@ export function buildSavedViewsView(
       ? {
           form: problem.form,
           message: errorMessage(problem.error, name && 'name' in name ? name.name : '', m),
-          value: echoName(problem.raw),
+          value: shownName(problem.raw),
         }
       : null,
   };
