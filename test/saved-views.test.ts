@@ -243,6 +243,13 @@ for (const target of databaseTargets) {
           body: `csrf=${own}&name=${'x'.repeat(300_000)}`,
         });
         expect(huge.status).toBe(413);
+        // Every answer to a form keeps the module's security headers, forms allowed to its own origin only.
+        const answers = [json, huge, ok.res, (await post('org-a', 'ana', '/views', { name: '', query: '' })).res];
+        for (const res of answers) {
+          expect(res.headers.get('Content-Security-Policy'), String(res.status)).toContain("form-action 'self'");
+          expect(res.headers.get('X-Content-Type-Options'), String(res.status)).toBe('nosniff');
+          expect(res.headers.get('Cache-Control'), String(res.status)).toBe('no-store');
+        }
       });
     },
   );
