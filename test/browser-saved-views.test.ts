@@ -1,5 +1,5 @@
 /**
- * Saved views in Chromium, JavaScript on (htmx 4 served by the module, and a host's htmx 2) and
+ * Saved views in Chromium, JavaScript on (htmx 4 served by the module; a host's htmx 2 for what swaps touch) and
  * off: save the filters shown (after a swap changed them, too), see the view in the header marked
  * current, open it, rename it, a refused name's message, delete it; a shared view seen by a second
  * user, a private one not. axe finds nothing in each new state; no CSP violation or console error.
@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { axeProblems } from './support/axe.js';
 import { browserSkipReason, serveInChromium } from './support/browser.js';
 import { insertFixture, ORG_A } from './support/fixture.js';
-import { htmxHosts, listOf, type HostName } from './support/htmx-hosts.js';
+import { HOSTS, htmxHosts, listOf, type HostName } from './support/htmx-hosts.js';
 import { watchedContext } from './support/page-watch.js';
 import { ORG_HEADER } from './support/test-host.js';
 
@@ -84,7 +84,8 @@ describe.skipIf(browserSkipReason !== null)(
           await filter('failed');
           await filter('completed');
           // Saved from the swapped page: the query the list shows now, not the one it loaded with.
-          await save('Completed runs', true);
+          // Shared where the second user looks for it (the htmx 2 run leaves its views behind: private).
+          await save('Completed runs', HOSTS[host].version !== '2');
           expect(url().search).toBe('?status=completed');
           expect(await linkNames(page)).toEqual(['Completed runs']);
           expect(await current(page)).toEqual(['Completed runs']);
@@ -97,6 +98,11 @@ describe.skipIf(browserSkipReason !== null)(
             // A swap moves the mark with the list.
             await filter('completed');
             await expect.poll(() => current(page)).toEqual(['Completed runs']);
+          }
+          // Under htmx 2 only what swaps touch: the rest is the same markup and forms as under htmx 4.
+          if (HOSTS[host].version === '2') {
+            expect(watched.problems).toEqual({ cspViolations: [], consoleErrors: [], pageErrors: [], dialogs: [] });
+            return;
           }
           await page.goto(served.origin + list);
           expect(await current(page)).toEqual([]);
