@@ -108,6 +108,30 @@
     if (toggle) toggle.setAttribute('aria-expanded', String(toggle.getAttribute('aria-expanded') !== 'true'));
   });
 
+  // Saved views: the header is outside the swapped region, so after a swap its save forms' query
+  // and its current view's mark would be the page's first. Both follow the URL, the list's
+  // canonical query pushed by each swap, without its page.
+  const listSearch = () => {
+    const params = new URLSearchParams(location.search);
+    for (const name of ['page', 'after', 'before']) params.delete(name);
+    return params.toString();
+  };
+  document.addEventListener('submit', (event) => {
+    const form = event.target;
+    if (form instanceof HTMLFormElement && form.closest('.xa-views') && form.elements.namedItem('query')) {
+      form.elements.namedItem('query').value = listSearch();
+    }
+  });
+  const markCurrentView = () => {
+    const search = listSearch();
+    for (const link of document.querySelectorAll('.xa-views__link')) {
+      if (new URL(link.href).search.slice(1) === search) link.setAttribute('aria-current', 'page');
+      else link.removeAttribute('aria-current');
+    }
+  };
+  document.addEventListener('htmx:after:history:push', markCurrentView);
+  document.addEventListener('htmx:pushedIntoHistory', markCurrentView);
+
   const enhance = () => {
     showLiveToggle();
     openChart();

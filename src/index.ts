@@ -5,6 +5,7 @@ export {
   type ExecutionsAdminOptions,
   type ExecutionsAdminVariables,
   type OrganizationRef,
+  type UserRef,
 } from './http/executions-admin.js';
 export {
   connectPostgres,

@@ -130,6 +130,17 @@ describe.skipIf(clusterSkipReason !== null)(
         await get(path, path.includes('conversations/') ? {} : htmxHeaders);
       const poller = list.match(/id="xa-refresh"[^>]* hx-get="([^"]+)"/)?.[1]?.replaceAll('&amp;', '&');
       if (poller) await get(poller, { ...htmxHeaders, 'X-Executions-Refresh': 'true' });
+      // The demo user's saved views: saved, listed, renamed, deleted.
+      const form = (path: string, fields: Record<string, string>) =>
+        app.request(`/admin/executions${path}`, {
+          method: 'POST',
+          headers: { 'Sec-Fetch-Site': 'same-origin' },
+          body: new URLSearchParams({ csrf: list.match(/name="csrf" value="([^"]+)"/)![1]!, query: 'status=failed', ...fields }),
+        });
+      expect((await form('/views', { name: 'Failed', shared: '1' })).status).toBe(303);
+      const view = (await get('/admin/executions')).match(/action="\/admin\/executions\/views\/([0-9a-f-]{36})\/rename"/)![1];
+      expect((await form(`/views/${view}/rename`, { name: 'Failures' })).status).toBe(303);
+      expect((await form(`/views/${view}/delete`, {})).status).toBe(303);
 
       const seen = await select(
         database.db,

@@ -7,7 +7,8 @@
  * refresh poll (with its own, another organization's or a made-up ETag), CSV export and
  * conversation id, no response carries another organization's marker or ids, the totals and the
  * export count its own runs only, and without an organization every request is a 401 that
- * carries nobody's data.
+ * carries nobody's data. Saved views: a user sees their own and the organization's shared ones, and renames
+ * or deletes only their own, whatever id a form sends.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -25,9 +26,12 @@ import {
   type FinishedRunInput,
 } from '../src/write/recorder.js';
 import type { ExecutionStatus } from '../src/db/schema.js';
+import { sql } from 'drizzle-orm';
+import { select } from './support/select.js';
 import { readCsv } from './support/csv.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
-import { createTestHost, htmxHeaders, ORG_HEADER, parseDocument } from './support/test-host.js';
+import { createTestHost, htmxHeaders, ORG_HEADER, parseDocument, text } from './support/test-host.js';
+import { formSigner } from '../src/http/csrf.js';
 
 const CASES = 1_000;
 const LIST = '/admin/executions';
@@ -201,6 +205,30 @@ const filterArb: fc.Arbitrary<Filter> = fc.record({
   page: fc.option(fc.constantFrom('1', '2', '3', '4', '1000000000', '-1'), { nil: null }),
 });
 
+const USER_HEADER = 'x-test-user';
+const VIEW_SECRET = 'isolation';
+const VIEW_CASES = 150;
+const VIEW_USERS = ['u1', 'u2', 'u3'];
+interface SavedView {
+  org: string;
+  user: string;
+  name: string;
+  shared: boolean;
+  id: string;
+}
+/** Each organization's u1 and u2 save a private and a shared view, named with the organization's marker. */
+const VIEWS: SavedView[] = TENANTS.flatMap((t) =>
+  ['u1', 'u2'].flatMap((user) =>
+    [false, true].map((shared) => ({
+      org: t.id,
+      user,
+      name: `${t.marker} ${user} ${shared ? 'shared' : 'private'}`,
+      shared,
+      id: '',
+    })),
+  ),
+);
+
 const target = databaseTargets.find((t) => t.name === 'postgres' && t.skipReason === null) ?? databaseTargets[0]!;
 
 describe(`tenant isolation on ${target.name}`, () => {
@@ -213,13 +241,42 @@ describe(`tenant isolation on ${target.name}`, () => {
     // What is asserted is whose runs a response holds, not how fast it comes: on a CI machine busy
     // with the other suites, one CSV export in 1,000 waited past the default 1.5 s deadline for
     // the database and was answered 503, as designed (CI run of 2026-12-01).
-    app = createTestHost(database.db, undefined, { deadlineMs: 10_000 });
+    app = createTestHost(database.db, undefined, {
+      deadlineMs: 10_000,
+      user: (c) => (c.req.header(USER_HEADER) ? { id: c.req.header(USER_HEADER)!, name: c.req.header(USER_HEADER) } : null),
+      canShareViews: () => true,
+      csrfSecret: VIEW_SECRET,
+    });
+    for (const view of VIEWS) {
+      const { res } = await postView(view.org, view.user, '/views', {
+        name: view.name,
+        query: 'status=failed',
+        ...(view.shared ? { shared: '1' } : {}),
+      });
+      expect(res.status).toBe(303);
+    }
+    for (const view of VIEWS) {
+      const input = [
+        ...parseDocument((await get(LIST, view.org, { [USER_HEADER]: view.user })).body).querySelectorAll(
+          '.xa-views__own input[name="name"]',
+        ),
+      ].find((i) => i.getAttribute('value') === view.name);
+      view.id = input!.getAttribute('id')!.replace('xa-view-', '');
+    }
   });
   afterAll(() => database?.dispose());
 
   const get = async (path: string, organization: string | null, headers: Record<string, string> = {}) => {
     const res = await app.request(path, {
       headers: { ...(organization === null ? {} : { [ORG_HEADER]: organization }), ...headers },
+    });
+    return { res, body: await res.text() };
+  };
+  const postView = async (organization: string, user: string, path: string, fields: Record<string, string>) => {
+    const res = await app.request(`${LIST}${path}`, {
+      method: 'POST',
+      headers: { [ORG_HEADER]: organization, [USER_HEADER]: user, 'Sec-Fetch-Site': 'same-origin' },
+      body: new URLSearchParams({ csrf: formSigner(VIEW_SECRET).token(organization, user), ...fields }),
     });
     return { res, body: await res.text() };
   };
@@ -333,6 +390,41 @@ describe(`tenant isolation on ${target.name}`, () => {
         if (conversation.owner === viewer) expect(body).toContain(TENANTS.find((t) => t.id === viewer)!.marker);
       }),
       { numRuns: CASES },
+    );
+  }, 300_000);
+
+  it(`lists, renames and deletes only the user's own views and the organization's shared ones, whatever id a form sends (${VIEW_CASES} cases)`, async () => {
+    const viewArb = fc.oneof(
+      { weight: 9, arbitrary: fc.constantFrom(...VIEWS) },
+      { weight: 1, arbitrary: fc.uuid().map((id) => ({ org: '', user: '', name: '', shared: false, id })) },
+    );
+    const names = () => VIEWS.map((v) => v.name);
+    await fc.assert(
+      fc.asyncProperty(
+        viewerArb,
+        fc.constantFrom(...VIEW_USERS),
+        viewArb,
+        fc.constantFrom('rename', 'delete'),
+        async (viewer, user, target, action) => {
+          const owner = target.org === viewer && target.user === user;
+          const visible = (v: SavedView) => v.org === viewer && (v.user === user || v.shared);
+          const { body } = await get(LIST, viewer, { [USER_HEADER]: user });
+          const listed = [...parseDocument(body).querySelectorAll('.xa-views__link')].map((a) => text(a));
+          expect(listed.sort(), `${viewer}/${user}`).toEqual(
+            VIEWS.filter(visible)
+              .map((v) => v.name)
+              .sort(),
+          );
+          expect(leaks(body, viewer)).toEqual([]);
+          // Its owner renames a view to its own name (nothing changes) and never deletes it here.
+          if (owner && action === 'delete') return;
+          const { res } = await postView(viewer, user, `/views/${target.id}/${action}`, { name: target.name || 'x', query: '' });
+          expect(res.status, `${viewer}/${user} ${action} ${target.org}/${target.user}'s ${target.name}`).toBe(owner ? 303 : 404);
+          const stored = await select(database.db, sql`select name from executions_admin.xa_saved_views order by name`);
+          expect(stored.map((r) => r.name)).toEqual(names().sort());
+        },
+      ),
+      { numRuns: VIEW_CASES },
     );
   }, 300_000);
 

@@ -335,6 +335,48 @@ export const executionMonthlyCounts = executionsAdmin.table(
   ],
 );
 
+/** How long a saved view's name may be, in characters (code points). */
+export const VIEW_NAME_LENGTH = 80;
+/** A saved view's query string: far beyond any canonical list query, short of a hostile one. */
+export const VIEW_QUERY_LENGTH = 4000;
+
+/**
+ * A user's saved list views: a name and the list's canonical query string (page and cursor left
+ * out). The user id is the host's, as its `user` option gives it; a shared view is listed to every
+ * user of the organization and changed by its owner alone. The query is read back through
+ * parseExecutionQuery like any URL: stored text is never trusted.
+ */
+export const savedViews = executionsAdmin.table(
+  'xa_saved_views',
+  {
+    organizationId: text('organization_id').notNull(),
+    id: uuid('id').notNull().defaultRandom(),
+    userId: text('user_id').notNull(),
+    /** The owner's name as the host gave it when the view was saved, for a shared view's "by". */
+    ownerName: text('owner_name'),
+    name: text('name').notNull(),
+    /**
+     * The name as uniqueness reads it, "Failed" and "failed" being one name to a reader: a column,
+     * not an index on lower(name), which drizzle-kit cannot compare and would rebuild on every push.
+     */
+    nameKey: text('name_key')
+      .notNull()
+      .generatedAlwaysAs(sql`lower(name)`),
+    query: text('query').notNull(),
+    shared: boolean('shared').notNull().default(false),
+    createdAt: timestamptz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.organizationId, t.id] }),
+    uniqueIndex('xa_saved_views_user_name_key').on(t.organizationId, t.userId, t.nameKey),
+    index('xa_saved_views_shared_idx')
+      .on(t.organizationId)
+      .where(sql`${t.shared}`),
+    check('xa_saved_views_name_length', sql`char_length(${t.name}) between 1 and ${sql.raw(String(VIEW_NAME_LENGTH))}`),
+    check('xa_saved_views_query_length', sql`char_length(${t.query}) <= ${sql.raw(String(VIEW_QUERY_LENGTH))}`),
+  ],
+);
+
 export type ExecutionStatus = (typeof executionStatus.enumValues)[number];
 export type ScheduleKind = (typeof scheduleKind.enumValues)[number];
 export type ConversationChannel = (typeof conversationChannel.enumValues)[number];

@@ -77,6 +77,8 @@ const DemoLayout: FC<Parameters<Layout>[0] & { organizationName: string }> = ({
   </Document>
 );
 
+export const DEMO_USER = { id: 'demo-user', name: 'Dana (demo)' };
+
 export function createDemoApp(db: ExecutionsDatabase, organization: { id: string; name: string }) {
   const app = new Hono<ExecutionsAdminEnv>();
   app.get('/', (c) => c.redirect(DEMO_MOUNT_PATH));
@@ -89,6 +91,9 @@ export function createDemoApp(db: ExecutionsDatabase, organization: { id: string
   // The module's Content-Security-Policy covers the whole page, layout included: allow exactly
   // the host's own inline stylesheet by its hash.
   const securityHeaders = { sources: { 'style-src': [cspHash(HOST_CSS)] } };
-  app.route(DEMO_MOUNT_PATH, createExecutionsAdmin({ db, layout, securityHeaders }));
+  // The fake sign-in's user, who may share views: a real host reads both from its session.
+  const user = () => DEMO_USER;
+  const canShareViews = () => true;
+  app.route(DEMO_MOUNT_PATH, createExecutionsAdmin({ db, layout, securityHeaders, user, canShareViews }));
   return app;
 }

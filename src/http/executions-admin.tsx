@@ -12,15 +12,15 @@ import { ConversationPage, NotFoundPage } from '../../views/conversation/convers
 import { DigestPage } from '../../views/digest/digest-page.js';
 import { AssetTags, ModuleLayout, type PageAssets } from '../../views/shared/layout.js';
 import { ListFragment, ListPage, LiveUpdateOob } from '../../views/list/list-page.js';
-import { Results, RESULTS_ID } from '../../views/list/results.js';
-import { Refresh } from '../../views/list/live.js';
+import { Results } from '../../views/list/results.js';
 import { loadAssets, pickEncoding } from './assets.js';
 import { compress, renderHtml } from './compress.js';
 import { buildConversationView } from '../conversation/view-model.js';
 import { buildDigestView } from '../digest/view-model.js';
-import { isDatabaseUnavailable, type ExecutionsDatabase } from '../db/database.js';
+import type { ExecutionsDatabase } from '../db/database.js';
 import { organizationData } from './organization-data.js';
-import { DEFAULT_DEADLINE_MS, DeadlineExceededError, startDeadline, type Deadline } from './deadline.js';
+import { errorAnswer, wantsFragment } from './error-answer.js';
+import { DEFAULT_DEADLINE_MS, startDeadline, type Deadline } from './deadline.js';
 import { exportCsv } from '../csv/csv-export.js';
 import { checkQuery, loadExecutionList } from '../list/execution-list.js';
 import { loadFailureDigest } from '../digest/failure-digest.js';
@@ -30,18 +30,18 @@ import {
   DEFAULT_REFRESH_SECONDS,
   REFRESH_HEADER,
   UNAVAILABLE_ETAG,
-  outageRefresh,
   parseLiveState,
   withLiveRefresh,
 } from '../list/live-refresh.js';
 import { pollLive } from '../list/live-poll.js';
-import { parseExecutionQuery, withQuery } from '../list/query.js';
+import { parseExecutionQuery, type ParsedQuery } from '../list/query.js';
+import type { FormProblem } from '../list/saved-views.js';
 import { findBoundedConversation } from '../conversation/bounded-repository.js';
 import type { Organization } from '../db/organization.js';
-import { admission, OverloadedError, streamInTurn } from './admission.js';
+import { admission, streamInTurn } from './admission.js';
 import { downloadConversationField } from './conversation-download.js';
 import { hostNonce, securityHeaders } from './security-headers.js';
-import { logError, reportError } from './report-error.js';
+import { savedViewRoutes } from './saved-view-routes.js';
 import {
   DEFAULT_ADMISSION,
   type ExecutionsAdminOptions,
@@ -49,6 +49,7 @@ import {
   type OrganizationRef,
   type RequestKind,
 } from './options.js';
+export type { UserRef } from './options.js';
 export type {
   ExecutionsAdminEnv,
   ExecutionsAdminOptions,
@@ -81,21 +82,6 @@ const fromContextVariable = (c: Context): OrganizationRef | null => {
 };
 
 type Renderer = (content: Child, props: { title: string; lang: string }) => Response | Promise<Response>;
-
-/** HX-Target naming the results region, by its id or a selector ending in it; made once, not per request. */
-const RESULTS_TARGET = new RegExp(`(^|#)${RESULTS_ID}$`);
-
-/**
- * htmx asks for the results fragment only when it targets the results region. A boosted link
- * from the host, or a history restore, wants the whole page.
- */
-function wantsFragment(c: Context): boolean {
-  return (
-    c.req.header('HX-Request') === 'true' &&
-    c.req.header('HX-History-Restore-Request') !== 'true' &&
-    RESULTS_TARGET.test(c.req.header('HX-Target') ?? '')
-  );
-}
 
 const conversationIdParam = z.guid();
 
@@ -150,7 +136,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   });
 
   /** A whole page: in the host's layout, the host's jsxRenderer, or the module's own document. */
-  const page = (c: Context, title: string, content: Child, status: 200 | 401 | 404 | 500 | 503 = 200) => {
+  const page = (c: Context, title: string, content: Child, status: 200 | 400 | 401 | 403 | 404 | 413 | 500 | 503 = 200) => {
     c.status(status);
     if (options.layout) {
       const Layout = options.layout;
@@ -195,53 +181,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   const notFound = (c: Context) =>
     page(c, messages.pageTitle(messages.conversationNotFound), <NotFoundPage backHref={mountPath(c)} messages={messages} />, 404);
 
-  // Never a bare stack trace: a message in the module's page, or in the results region when htmx
-  // asked for a fragment (htmx 4 swaps error responses too). A database that is down, unreachable
-  // or timing out, or a request past its deadline, is a 503: it will pass, and the process keeps
-  // serving until it does.
-  app.onError((error, c) => {
-    const unavailable =
-      error instanceof DeadlineExceededError || error instanceof OverloadedError || isDatabaseUnavailable(error);
-    const status = unavailable ? 503 : 500;
-    reportError(options.onError ?? logError, error, c, status);
-    const title = unavailable ? messages.unavailable : messages.loadFailed;
-    if (unavailable) c.header('Retry-After', '5');
-    const message = (
-      <div class="xa-empty" role="alert">
-        <p class="xa-empty__title">{title}.</p>
-        <p>{messages.tryAgain}</p>
-      </div>
-    );
-    if (unavailable && wantsFragment(c) && c.req.header(REFRESH_HEADER) === 'true') {
-      // A poll keeps polling through an outage: htmx polls while a poller is in the region, so the
-      // message comes with one. Its ETag stands for the outage: a poll that finds the database
-      // still down changes nothing (the message is not swapped or announced again), and the first
-      // that finds it back gets the rows. A live poll swaps nothing itself: HX-Reswap has the
-      // message take the region.
-      if (c.req.header('If-None-Match') === UNAVAILABLE_ETAG) return c.body(null, 304, { 'HX-Reswap': 'none' });
-      const { query } = parseExecutionQuery(new URL(c.req.url).searchParams);
-      const refresh = outageRefresh(withQuery(mountPath(c), query), refreshSeconds);
-      c.header('HX-Reswap', 'innerHTML');
-      return renderHtml(
-        c,
-        <>
-          {message}
-          <Refresh refresh={refresh} results={RESULTS_ID} />
-        </>,
-        status,
-      );
-    }
-    if (wantsFragment(c)) return renderHtml(c, message, status);
-    return page(
-      c,
-      title,
-      <div class="xa">
-        <h1 class="xa-heading">{messages.executions}</h1>
-        {message}
-      </div>,
-      status,
-    );
-  });
+  app.onError(errorAnswer({ messages, refreshSeconds, mountPath, page, onError: options.onError }));
 
   app.get('/assets/:name', (c) => {
     const { script } = assets;
@@ -280,25 +220,16 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     await next();
   });
 
-  app.get('/', async (c) => {
+  // A form sent back with a problem answers the list at the form's query, the problem shown.
+  const listAgain = (c: Context<ModuleEnv>, search: string, problem: FormProblem) =>
+    listPage(c, parseExecutionQuery(new URLSearchParams(search)), problem, 400);
+  const views = savedViewRoutes({ options, messages, mountPath, page, listPage: listAgain });
+  views.register(app);
+
+  /** The list for `parsed`: the results fragment for htmx, else the whole page with its saved views. */
+  const listPage = async (c: Context<ModuleEnv>, parsed: ParsedQuery, problem?: FormProblem, status: 200 | 400 = 200) => {
     const { organization } = c.var;
-    const { searchParams } = new URL(c.req.url);
-    const parsed = parseExecutionQuery(searchParams);
     const poll = wantsFragment(c) && c.req.header(REFRESH_HEADER) === 'true';
-    if (poll && c.req.header('If-None-Match') !== UNAVAILABLE_ETAG) {
-      // A live poll: only what changed, out of band; never a history entry or the status region.
-      const update = await read(c, 'lists', async () =>
-        pollLive((await listReader(c)).db, organization, parsed, parseLiveState(searchParams), new Date(), await agentsOf(c), {
-          basePath: mountPath(c),
-          messages,
-          everySeconds: refreshSeconds,
-        }),
-      );
-      c.header('ETag', update.etag);
-      // Unchanged: nothing to send or swap. HX-Reswap keeps htmx 2 from swapping an empty body.
-      if (c.req.header('If-None-Match') === update.etag) return c.body(null, 304, { 'HX-Reswap': 'none' });
-      return renderHtml(c, <LiveUpdateOob update={update} messages={messages} />);
-    }
     const list = await read(c, 'lists', async () => {
       const [agents, firstRun] = await Promise.all([agentsOf(c), firstRunOf(c)]);
       const firstDay = firstRun && localDay(firstRun, organization.timeZone);
@@ -323,7 +254,30 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       c.header('HX-Push-Url', view.canonicalHref);
       return renderHtml(c, <ListFragment view={view} title={await documentTitle(c, view.title)} />);
     }
-    return page(c, view.title, <ListPage view={view} />);
+    const savedViews = await views.panel(c, list.query, problem);
+    return page(c, view.title, <ListPage view={view} savedViews={savedViews} />, status);
+  };
+
+  app.get('/', async (c) => {
+    const { organization } = c.var;
+    const { searchParams } = new URL(c.req.url);
+    const parsed = parseExecutionQuery(searchParams);
+    const poll = wantsFragment(c) && c.req.header(REFRESH_HEADER) === 'true';
+    if (poll && c.req.header('If-None-Match') !== UNAVAILABLE_ETAG) {
+      // A live poll: only what changed, out of band; never a history entry or the status region.
+      const update = await read(c, 'lists', async () =>
+        pollLive((await listReader(c)).db, organization, parsed, parseLiveState(searchParams), new Date(), await agentsOf(c), {
+          basePath: mountPath(c),
+          messages,
+          everySeconds: refreshSeconds,
+        }),
+      );
+      c.header('ETag', update.etag);
+      // Unchanged: nothing to send or swap. HX-Reswap keeps htmx 2 from swapping an empty body.
+      if (c.req.header('If-None-Match') === update.etag) return c.body(null, 304, { 'HX-Reswap': 'none' });
+      return renderHtml(c, <LiveUpdateOob update={update} messages={messages} />);
+    }
+    return listPage(c, parsed);
   });
 
   app.get('/failures', async (c) => {

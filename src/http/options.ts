@@ -21,6 +21,13 @@ export interface OrganizationRef {
   timeZone?: string;
 }
 
+/** The signed-in user as the host knows them: saved views are theirs. */
+export interface UserRef {
+  id: string;
+  /** Shown beside the views they share ("shared by Ana"). */
+  name?: string;
+}
+
 export interface ExecutionsAdminOptions {
   /**
    * A Drizzle Postgres database (any driver), or a connection string for postgres.js; or, when
@@ -87,6 +94,21 @@ export interface ExecutionsAdminOptions {
    * export stays English whatever the table.
    */
   messages?: Messages;
+  /**
+   * Reads the signed-in user from the host's context, for saved views. Without it (or when it
+   * returns null) the page shows no saved views and accepts no form.
+   */
+  user?: (c: Context) => UserRef | null | undefined | Promise<UserRef | null | undefined>;
+  /**
+   * Whether this user may share a view with everyone of the organization. Default: no one. A
+   * shared view is listed to every user of the organization; only its owner renames or deletes it.
+   */
+  canShareViews?: (c: Context) => boolean | Promise<boolean>;
+  /**
+   * The key the forms' CSRF tokens are signed with (an HMAC of organization and user). Default: a
+   * random one per process, so pass one when the host runs several instances or restarts often.
+   */
+  csrfSecret?: string;
 }
 
 /** The kinds of request that take turns to read the database (see admission.ts). */

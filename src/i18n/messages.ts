@@ -42,6 +42,43 @@ export type FieldErrorKey = keyof FieldErrorMessages;
 /** The conversation fields a page may cut short, each with a download of the whole. */
 export type WholeField = 'prompt' | 'input' | 'response' | 'errorMessage';
 
+/** Why a saved view's name or query was refused; shown by the field. */
+export interface SavedViewErrors {
+  nameMissing: string;
+  nameTooLong: (max: number) => string;
+  /** Control characters (NUL, line breaks…) in a name. */
+  nameInvalid: string;
+  duplicate: (name: string) => string;
+  limit: (max: number) => string;
+  queryTooLong: string;
+}
+
+/** The saved views in the list's header, their forms and the refused-form page. */
+export interface SavedViewMessages {
+  heading: string;
+  none: string;
+  /** After a view shared by someone else: "shared by Ana", or `shared` when the name is unknown. */
+  sharedBy: (owner: string) => string;
+  shared: string;
+  manage: string;
+  name: string;
+  nameHint: (max: number) => string;
+  share: string;
+  save: string;
+  /** A rename field's label: "New name for <view>". */
+  newName: (name: string) => string;
+  rename: string;
+  /** A delete button, "Delete" with the view's name visually hidden after it. */
+  delete: string;
+  errorSummary: string;
+  errors: SavedViewErrors;
+  notFound: string;
+  /** The page a request without a valid form token gets (403). */
+  refusedTitle: string;
+  refused: string;
+  backToList: string;
+}
+
 export interface Messages {
   /** BCP 47 tag: the document's `lang`, and how numbers and month names are written. */
   locale: string;
@@ -233,4 +270,5 @@ export interface Messages {
   downloadWhole: Record<WholeField, (size: string) => string>;
   conversationNotFound: string;
   conversationNotFoundHint: string;
+  savedViews: SavedViewMessages;
 }

@@ -6,7 +6,9 @@
  */
 import { vi } from 'vitest';
 import { openDatabase } from '../../src/db/database.js';
-import { agents, conversations, executions, organizations, schedules, steps } from '../../src/db/schema.js';
+import { agents, conversations, executions, organizations, savedViews, schedules, steps } from '../../src/db/schema.js';
+import { VIEWS_PER_USER } from '../../src/db/saved-views.js';
+import { formSigner } from '../../src/http/csrf.js';
 import { DIGEST_LIMIT } from '../../src/digest/failure-digest.js';
 import type { ExecutionsAdminOptions } from '../../src/http/executions-admin.js';
 import { REFRESH_HEADER } from '../../src/list/live-refresh.js';
@@ -140,6 +142,29 @@ async function insertManyFailures(db: Awaited<ReturnType<typeof openDatabase>>['
   );
 }
 
+const USER_HEADER = 'x-test-user';
+
+/** Ana's view, shared; one Bo shared; one shared by a user the host gave no name; a user at the limit. */
+async function insertSavedViews(db: Awaited<ReturnType<typeof openDatabase>>['db']): Promise<void> {
+  const view = (n: number, userId: string, name: string, query: string, ownerName: string | null = null) => ({
+    organizationId: ORG_A,
+    id: id(100 + n),
+    userId,
+    ownerName,
+    name,
+    query,
+    shared: true,
+  });
+  await db
+    .insert(savedViews)
+    .values([
+      view(0, 'ana', 'Vista Ana', 'status=failed'),
+      view(1, 'bo', 'Vista Bo', 'spikes=1', 'Bo'),
+      view(2, 'cy', 'Vista Cy', `agent=${AGENT.sales}`),
+      ...Array.from({ length: VIEWS_PER_USER }, (_, i) => ({ ...view(3 + i, 'full', `Vista ${i}`, ''), shared: false })),
+    ]);
+}
+
 export interface TourPage {
   name: string;
   status: number;
@@ -165,6 +190,13 @@ export async function tourPages(options: Omit<ExecutionsAdminOptions, 'db'> = {}
     });
     const failing = createTestHost(broken.db, '/admin/executions', options);
     await broken.close();
+    const viewer = createTestHost(database.db, '/admin/executions', {
+      ...options,
+      user: (c) => ({ id: c.req.header(USER_HEADER) ?? 'ana' }),
+      canShareViews: () => true,
+      csrfSecret: 'tour',
+    });
+    await insertSavedViews(database.db);
 
     const L = '/admin/executions';
     const run1 = fixtureRuns()[1]!.conversationId;
@@ -219,10 +251,31 @@ export async function tourPages(options: Omit<ExecutionsAdminOptions, 'db'> = {}
       ['unavailable, fragment', overloaded, L, htmxHeaders],
       ['unavailable, poll', overloaded, L, poll],
       ['CSV', app, `${L}/export.csv?status=failed`],
+      ['list, saved views', viewer, `${L}?status=failed`],
+      ['list, no saved views', viewer, L, {}, 'org-without-runs'],
     ];
     const pages: TourPage[] = [];
     for (const [name, host, path, headers = {}, organization = ORG_A] of stops) {
       const res = await host.request(path, { headers: { ...(organization ? { [ORG_HEADER]: organization } : {}), ...headers } });
+      pages.push({ name, status: res.status, body: await res.text() });
+    }
+    const token = (user: string) => formSigner('tour').token(ORG_A, user);
+    const forms: [string, string, Record<string, string>, string?][] = [
+      ['saved view, name taken', '/views', { name: 'VISTA ana', query: 'status=failed' }],
+      ['saved view, no name', '/views', { name: ' ', query: '' }],
+      ['saved view, name too long', '/views', { name: 'x'.repeat(81), query: '' }],
+      ['saved view, control characters', '/views', { name: 'a\u0000b', query: '' }],
+      ['saved view, query too long', '/views', { name: 'Longa', query: 'x'.repeat(5000) }],
+      ['saved view, one too many', '/views', { name: 'Uma', query: '' }, 'full'],
+      ['saved view, not found', `/views/${id(99)}/delete`, { query: '' }],
+      ['saved view, no token', '/views', { name: 'Forjada', query: '', csrf: '' }],
+    ];
+    for (const [name, path, fields, user = 'ana'] of forms) {
+      const res = await viewer.request(`${L}${path}`, {
+        method: 'POST',
+        headers: { [ORG_HEADER]: ORG_A, [USER_HEADER]: user, 'Sec-Fetch-Site': 'same-origin' },
+        body: new URLSearchParams({ csrf: token(user), ...fields }),
+      });
       pages.push({ name, status: res.status, body: await res.text() });
     }
     return pages;

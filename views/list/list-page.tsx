@@ -9,6 +9,8 @@ import { AppliedOob, FieldErrorsOob, Filters } from './filters.js';
 import { Credits, Duration, Results, RESULTS_ID, rowId, Status, ViewLink } from './results.js';
 import { LIVE_ID, NewRuns, Refresh, REFRESH_ID } from './live.js';
 import { Drawings } from '../shared/icons.js';
+import type { SavedViewsView } from '../../src/list/saved-views.js';
+import { SavedViews } from './saved-views.js';
 
 export const STATUS_ID = 'xa-live-total';
 
@@ -19,7 +21,7 @@ export const STATUS_ID = 'xa-live-total';
  * keep the organization's runs in the tab's sessionStorage. Without a snapshot each restore asks
  * the server for the page at that URL, as htmx 4 itself always does.
  */
-export const ListPage: FC<{ view: ListView }> = ({ view }) => (
+export const ListPage: FC<{ view: ListView; savedViews?: SavedViewsView | undefined }> = ({ view, savedViews }) => (
   <div class="xa" hx-history-elt="true" hx-history="false">
     <Drawings />
     <div class="xa-header">
@@ -31,6 +33,7 @@ export const ListPage: FC<{ view: ListView }> = ({ view }) => (
         {view.messages.weeklyReview}
       </a>
     </div>
+    {savedViews && <SavedViews view={savedViews} />}
     <Filters filters={view.filters} messages={view.messages} />
     {/* Outside the swapped region so it persists: each swap updates its text and screen readers
         announce the new total politely. */}
