@@ -12,6 +12,7 @@ export {
   MIGRATIONS_TABLE,
   openDatabase,
   openPglite,
+  pgliteExtensions,
   type DatabaseOptions,
   type ExecutionsDatabase,
   type OpenDatabase,

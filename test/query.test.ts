@@ -123,6 +123,7 @@ describe('canonical parameters', () => {
     const query = {
       agentId: AGENT,
       removedAgents: false,
+      search: 'Timed out: 100% «done»_\\',
       status: 'active' as const,
       startDate: '2026-03-01',
       endDate: '2026-03-31',

@@ -56,6 +56,18 @@ export const CREDIT_SPIKE_FACTOR = 3;
 /** An Active run is running long past this many times its agent's usual (median) duration. */
 export const RUNNING_LONG_FACTOR = 3;
 
+/** How much of a run's title, error and tool names search reads: the start of each. */
+export const SEARCHED_LENGTH = 1000;
+
+/**
+ * What search matches, lower-cased: the title, the error and the tool names, a line apart (a term
+ * holds no line break, so it never matches across two). The index is on this expression: a query
+ * must write it exactly so (xa_executions columns, unqualified or not, as Postgres compares them).
+ */
+export const searchedText = sql.raw(
+  `lower(left("conversation_title", ${SEARCHED_LENGTH}) || E'\\n' || left(coalesce("error_message", ''), ${SEARCHED_LENGTH}) || E'\\n' || left("tool_names", ${SEARCHED_LENGTH}))`,
+);
+
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
 export const organizations = executionsAdmin.table('xa_organizations', {
@@ -171,6 +183,12 @@ export const executions = executionsAdmin.table(
     errorSignature: text('error_signature')
       .notNull()
       .generatedAlwaysAs(sql`coalesce(executions_admin.xa_error_signature(error_message), '')`),
+    /**
+     * The names of the tools the run called, each once, in the order first called, one a line:
+     * what search finds a run by besides its title and error. Kept by triggers on xa_steps and on
+     * insert (drizzle/0011_search.sql), whoever writes the steps.
+     */
+    toolNames: text('tool_names').notNull().default(''),
   },
   (t) => [
     primaryKey({ columns: [t.organizationId, t.id] }),
@@ -211,6 +229,12 @@ export const executions = executionsAdmin.table(
     index('xa_executions_org_failure_started_idx')
       .on(t.organizationId, t.failedTool, t.errorSignature, t.startedAt.desc(), t.id.desc())
       .where(sql`${t.scheduleId} is not null and ${t.status} = 'failed'`),
+    // Search: trigrams of the searched text, behind the organization (btree_gin), so an index scan
+    // never leaves the organization. The operator class is pg_trgm's, wherever that extension
+    // lives: the migration names its schema.
+    index('xa_executions_org_search_idx')
+      .using('gin', t.organizationId, sql`${searchedText} gin_trgm_ops`)
+      .where(sql`${t.scheduleId} is not null`),
     // A conversation records at most one run.
     uniqueIndex('xa_executions_org_conversation_key').on(t.organizationId, t.conversationId),
     uniqueIndex('xa_executions_org_idempotency_key').on(t.organizationId, t.idempotencyKey),

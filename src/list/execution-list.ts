@@ -23,14 +23,17 @@ export interface ExecutionList {
   rejected: Rejected;
   agents: AgentOption[];
   rows: ExecutionRow[];
+  /** Every matching run; when not `totalExact`, a lower bound (COUNT_BOUND) of them. */
   total: number;
+  totalExact: boolean;
   /** The matching runs' credits. */
   credits: number;
   activity: { range: ActivityRange; buckets: ActivityBucket[] };
   /** When the list was read, and that day in the organization's time zone. */
   now: Date;
   today: string;
-  pageCount: number;
+  /** Null when the total is a lower bound: the arrows still page by cursor, there is no last page. */
+  pageCount: number | null;
 }
 
 export function pageCountFor(total: number): number {
@@ -77,17 +80,20 @@ export async function loadExecutionList(
     ? await pageWithSummary(db, organization.id, filters, range.unit, together, agents)
     : { summary: await summarizeExecutions(db, organization.id, filters, range.unit), rows: null };
   const { total, credits, activity } = summary;
-  const pageCount = pageCountFor(total);
+  const pageCount = summary.exact ? pageCountFor(total) : null;
+  // Past the end (a stale link, or ?page=1e9): show the last page rather than an empty one. With
+  // the total unknown, a bare page number goes no deeper than the counted runs reach.
+  const lastKnown = pageCount ?? pageCountFor(total) + 1;
   let rows = keyed;
-  // Past the end (a stale link, or ?page=1e9): show the last page rather than an empty one.
-  if (query.page > pageCount) {
-    query = { ...query, page: pageCount, cursor: null };
+  if (query.page > lastKnown && !(pageCount === null && cursor)) {
+    query = { ...query, page: lastKnown, cursor: null };
     rows = null;
   }
   if (rows === null || (rows.length === 0 && !first)) {
     // A bare ?page=N, or a cursor that no longer finds rows: by position.
     query = { ...query, cursor: null };
-    rows = await list(pageByPosition(query.page, total));
+    const newest = { kind: 'offset', offset: (query.page - 1) * PAGE_SIZE, limit: PAGE_SIZE } as const;
+    rows = await list(summary.exact ? pageByPosition(query.page, total) : newest);
   }
   return {
     query,
@@ -96,6 +102,7 @@ export async function loadExecutionList(
     agents,
     rows,
     total,
+    totalExact: summary.exact,
     credits,
     activity: { range, buckets: activity },
     now,

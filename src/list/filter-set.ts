@@ -3,8 +3,9 @@
  * URL, whether any is set, the shape of a prepared query, its bindings and conditions, the
  * caption's words and the form's fields. Nothing here names a filter.
  */
-import type { SQL } from 'drizzle-orm';
+import { and, isNotNull, sql, type SQL } from 'drizzle-orm';
 import type { Bind, Bindings } from '../db/prepared.js';
+import { executions } from '../db/schema.js';
 import type { Messages } from '../i18n/messages.js';
 import { countsFor, type ActivityUnit, type Counts } from './counts.js';
 import type { FieldErrors, FilterFacts, FormContext, FormField, ListFilter, Rejected } from './filter.js';
@@ -84,6 +85,28 @@ export function filterBindings(values: FilterValues, timeZone: string): Bindings
 
 export function runConditions(values: FilterValues, bind: Bind): SQL[] {
   return filters.flatMap((f) => f.onRuns(values, bind)).filter((c): c is SQL => c !== undefined);
+}
+
+/** The organization's scheduled runs that the filters keep. */
+export function listConditions(values: FilterValues, bind: Bind): SQL | undefined {
+  return and(
+    sql`${executions.organizationId} = ${bind('organizationId')}`,
+    // Runs from Hub, public channel, WhatsApp or API conversations are not executions here.
+    isNotNull(executions.scheduleId),
+    ...runConditions(values, bind),
+  );
+}
+
+/** Whether the count tables can answer every filter set (see ListFilter.countable). */
+export function countable(values: FilterValues): boolean {
+  return filters.every((f) => f.countable?.(values) ?? true);
+}
+
+/** The values with every filter the count tables cannot answer unset: what the failure digest can apply. */
+export function countableOnly<Q extends FilterValues>(values: Q): Q {
+  let kept = values;
+  for (const f of filters) if (!(f.countable?.(kept) ?? true)) kept = { ...kept, ...f.empty };
+  return kept;
 }
 
 /** Which counts hold exactly the filtered runs, for the chart's unit (null: the digest). */

@@ -3,14 +3,14 @@
  * overlap. Every query is scoped by the organization and built from the filters' conditions
  * (filter-set.ts); each runs as a statement prepared once per shape (db/prepared.ts).
  */
-import { and, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { and, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { ExecutionsDatabase } from '../db/database.js';
 import { listAgents, type AgentOption } from '../db/organization.js';
 import { asParameters, asPlaceholders, preparedByShape, type Bind, type Bindings } from '../db/prepared.js';
 import { executions, type ExecutionStatus } from '../db/schema.js';
 import type { ActivityUnit } from './counts.js';
-import { filterBindings, filterShape, runConditions, type ExecutionFilters } from './filter-set.js';
+import { countable, filterBindings, filterShape, listConditions, type ExecutionFilters } from './filter-set.js';
 import { summarizeExecutionsQuery, summaryOf, summaryShape, type ExecutionSummary } from './summary-query.js';
 
 /** A run's place in the newest-first order: its exact start (microseconds, UTC ISO) and id. */
@@ -57,22 +57,13 @@ export function listBindings(organizationId: string, filters: ExecutionFilters, 
   const cursor = page && (page.kind === 'after' || page.kind === 'before') ? page.cursor : null;
   return {
     organizationId,
+    timeZone: filters.timeZone,
     ...filterBindings(filters, filters.timeZone),
     cursorStartedAt: cursor?.startedAt ?? null,
     cursorId: cursor?.id ?? null,
     limit: page?.limit ?? 0,
     offset: page && (page.kind === 'offset' || page.kind === 'fromEnd') ? page.offset : 0,
   };
-}
-
-/** The organization's scheduled runs that the filters keep. */
-export function listConditions(filters: ExecutionFilters, bind: Bind): SQL | undefined {
-  return and(
-    sql`${executions.organizationId} = ${bind('organizationId')}`,
-    // Runs from Hub, public channel, WhatsApp or API conversations are not executions here.
-    isNotNull(executions.scheduleId),
-    ...runConditions(filters, bind),
-  );
 }
 
 /** Microsecond-exact and round-trips through ::timestamptz: a JavaScript Date would lose precision. */
@@ -317,5 +308,8 @@ export async function pageWithSummary(
     failedTool: r[13],
     failedStep: r[14],
   }));
-  return { summary: summaryOf(row?.bars ?? []), rows: await namedRows(db, organizationId, selected, page, agents) };
+  return {
+    summary: summaryOf(row?.bars ?? [], !countable(filters)),
+    rows: await namedRows(db, organizationId, selected, page, agents),
+  };
 }

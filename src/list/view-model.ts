@@ -24,6 +24,7 @@ import type { FormField } from './filter.js';
 import {
   appliedFilters,
   describeFilters,
+  countableOnly,
   ERROR_SLOTS,
   errorMessages,
   formFields,
@@ -31,7 +32,7 @@ import {
   type AppliedFilter,
 } from './filter-set.js';
 import { SHOWN_ERROR_LENGTH, SHOWN_TITLE_LENGTH, type ExecutionRow } from './page-query.js';
-import { DEFAULT_QUERY, withQuery } from './query.js';
+import { DEFAULT_QUERY, PAGE_SIZE, withQuery } from './query.js';
 import { STATUS_COLOURS, STATUS_ORDER, statusBadge, type StatusBadge } from './status.js';
 import type { ActivityBucket } from './summary-query.js';
 
@@ -121,7 +122,8 @@ export interface ActivityView {
 
 export interface PaginationView {
   page: number;
-  pageCount: number;
+  /** Null while the total is not counted (see ExecutionList.pageCount). */
+  pageCount: number | null;
   /** The first and last pages: null when already there. */
   firstHref: string | null;
   previousHref: string | null;
@@ -342,8 +344,10 @@ export function buildListView(list: ExecutionList, basePath: string, timeZone: s
           page: query.page - 1,
           cursor: query.page - 1 > 1 && first ? { direction: 'before', ...first.cursor } : null,
         });
+  // With the total not counted, a full page may have a next one.
+  const more = list.pageCount === null ? list.rows.length === PAGE_SIZE : query.page < list.pageCount;
   const nextHref =
-    query.page >= list.pageCount || !last
+    !more || !last
       ? null
       : withQuery(basePath, { ...query, page: query.page + 1, cursor: { direction: 'after', ...last.cursor } });
   const weekAgo = dayOfDate(addDays(dateOfDay(list.today), -6));
@@ -376,9 +380,12 @@ export function buildListView(list: ExecutionList, basePath: string, timeZone: s
         list.rows.map((r) => rowView(r, rows)),
         messages,
       ),
-      totalText: totalText(list.total, list.credits, messages),
+      totalText: list.totalExact
+        ? totalText(list.total, list.credits, messages)
+        : messages.executionsMoreThan(numberFormat(messages.locale).count(list.total)),
       csvHref: withQuery(`${basePath}/export.csv`, firstPage),
-      digestHref: withQuery(`${basePath}/failures`, firstPage),
+      // The digest sums the count tables: it applies the filters they answer, no search.
+      digestHref: withQuery(`${basePath}/failures`, countableOnly(firstPage)),
       activity: activityView(list, basePath, messages),
       filtered: hasFilters(query),
       clearHref: basePath,
@@ -391,7 +398,10 @@ export function buildListView(list: ExecutionList, basePath: string, timeZone: s
         previousHref,
         nextHref,
         // No cursor: the last page is read from the oldest run's end, as cheap as the first.
-        lastHref: query.page < list.pageCount ? withQuery(basePath, { ...query, page: list.pageCount, cursor: null }) : null,
+        lastHref:
+          list.pageCount !== null && query.page < list.pageCount
+            ? withQuery(basePath, { ...query, page: list.pageCount, cursor: null })
+            : null,
       },
     },
   };

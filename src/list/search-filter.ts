@@ -1,0 +1,71 @@
+/**
+ * Search: one term found in a run's title, error and tool names (the indexed text, db/schema.ts's
+ * searchedText) or its agent's name, case-insensitive, anywhere in a word. The count tables
+ * cannot answer it: with a term the summary counts the runs themselves, up to a bound
+ * (summary-query.ts).
+ */
+import { sql } from 'drizzle-orm';
+import type { Bind } from '../db/prepared.js';
+import { agents, executions, searchedText } from '../db/schema.js';
+import { blank, defineFilter, param } from './filter.js';
+
+/** Longer terms are refused: nobody types them, and each is matched against every candidate. */
+export const MAX_SEARCH_LENGTH = 200;
+
+// A line break would match across two fields of the searched text; any control character is
+// refused alike. A term needs three letters or digits together, the least a trigram index finds.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const WORD_PART = /[\p{L}\p{N}]{3}/u;
+
+/** LIKE's pattern for "contains the term", lower-cased by Postgres as the indexed text is. */
+const containsPattern = (bind: Bind) =>
+  sql`'%' || replace(replace(replace(lower(${bind('search')}::text), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`;
+
+/** The organization's agents (not deleted ones, which the list does not name) whose name holds the term. */
+const agentsNamed = (bind: Bind) =>
+  sql`array(select ${agents.id} from ${agents} where ${agents.organizationId} = ${bind('organizationId')} and ${agents.deletedAt} is null and strpos(lower(${agents.name}), lower(${bind('search')}::text)) > 0)`;
+
+export const searchFilter = defineFilter({
+  empty: { search: null as string | null },
+  slots: ['search'],
+  parse(params) {
+    const input = param(params, 'q');
+    if (blank(input)) return { value: { search: null } };
+    const term = input.trim();
+    if (CONTROL.test(term) || term.length > MAX_SEARCH_LENGTH)
+      return {
+        value: { search: null },
+        errors: { search: 'searchInvalid' },
+        rejected: { search: term.slice(0, MAX_SEARCH_LENGTH) },
+      };
+    if (!WORD_PART.test(term))
+      return { value: { search: null }, errors: { search: 'searchTooShort' }, rejected: { search: term } };
+    return { value: { search: term } };
+  },
+  write(v, params) {
+    if (v.search !== null) params.set('q', v.search);
+  },
+  isSet: (v) => v.search !== null,
+  bindings: (v) => ({ search: v.search }),
+  onRuns: (v, bind) => [
+    v.search === null
+      ? undefined
+      : sql`(${searchedText} like ${containsPattern(bind)} or ${executions.agentId} = any(${agentsNamed(bind)}))`,
+  ],
+  onCounts: () => [],
+  countable: (v) => v.search === null,
+  describe: (v, _facts, m) => (v.search === null ? null : m.searchFilter(v.search)),
+  applied: (v, _facts, m) => (v.search === null ? [] : [{ label: m.search, text: v.search }]),
+  fields: (v, { errors, rejected, messages: m }) => [
+    {
+      kind: 'search',
+      slot: 'search',
+      name: 'q',
+      label: m.search,
+      hint: m.searchHint,
+      error: errors.search,
+      value: v.search ?? rejected.search ?? '',
+    },
+  ],
+});
