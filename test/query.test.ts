@@ -124,6 +124,7 @@ describe('canonical parameters', () => {
       agentId: AGENT,
       removedAgents: false,
       search: 'Timed out: 100% «done»_\\',
+      searchAgents: [],
       status: 'active' as const,
       startDate: '2026-03-01',
       endDate: '2026-03-31',
