@@ -122,7 +122,6 @@ export interface ActivityView {
 
 export interface PaginationView {
   page: number;
-  /** Null while the total is not counted (see ExecutionList.pageCount). */
   pageCount: number | null;
   /** The first and last pages: null when already there. */
   firstHref: string | null;
@@ -168,7 +167,6 @@ export interface ListView {
   /** The canonical URL of what is shown, pushed into history after a swap. */
   canonicalHref: string;
 }
-
 export function conversationPath(basePath: string, conversationId: string): string {
   return `${basePath}/conversations/${encodeURIComponent(conversationId)}`;
 }
@@ -324,9 +322,10 @@ function activityView(list: ExecutionList, basePath: string, m: Messages): Activ
   };
 }
 
-/** "N executions total · X credits". */
-export function totalText(total: number, credits: number, m: Messages): string {
+/** "N executions total · X credits"; "More than N executions" when not counted to the end. */
+export function totalText({ total, totalExact, credits }: ExecutionList, m: Messages): string {
   const format = numberFormat(m.locale);
+  if (!totalExact) return m.executionsMoreThan(format.count(total));
   return `${m.executionsTotal(total, format.count(total))} · ${m.creditsTotal(credits, format.credits(credits))}`;
 }
 
@@ -344,12 +343,10 @@ export function buildListView(list: ExecutionList, basePath: string, timeZone: s
           page: query.page - 1,
           cursor: query.page - 1 > 1 && first ? { direction: 'before', ...first.cursor } : null,
         });
-  // With the total not counted, a full page may have a next one.
   const more = list.pageCount === null ? list.rows.length === PAGE_SIZE : query.page < list.pageCount;
+  const lastHref = list.pageCount && more ? withQuery(basePath, { ...query, page: list.pageCount, cursor: null }) : null;
   const nextHref =
-    !more || !last
-      ? null
-      : withQuery(basePath, { ...query, page: query.page + 1, cursor: { direction: 'after', ...last.cursor } });
+    more && last ? withQuery(basePath, { ...query, page: query.page + 1, cursor: { direction: 'after', ...last.cursor } }) : null;
   const weekAgo = dayOfDate(addDays(dateOfDay(list.today), -6));
   const firstPage = { ...query, page: 1, cursor: null };
   const canonicalHref = withQuery(basePath, query);
@@ -380,11 +377,8 @@ export function buildListView(list: ExecutionList, basePath: string, timeZone: s
         list.rows.map((r) => rowView(r, rows)),
         messages,
       ),
-      totalText: list.totalExact
-        ? totalText(list.total, list.credits, messages)
-        : messages.executionsMoreThan(numberFormat(messages.locale).count(list.total)),
+      totalText: totalText(list, messages),
       csvHref: withQuery(`${basePath}/export.csv`, firstPage),
-      // The digest sums the count tables: it applies the filters they answer, no search.
       digestHref: withQuery(`${basePath}/failures`, countableOnly(firstPage)),
       activity: activityView(list, basePath, messages),
       filtered: hasFilters(query),
@@ -398,10 +392,7 @@ export function buildListView(list: ExecutionList, basePath: string, timeZone: s
         previousHref,
         nextHref,
         // No cursor: the last page is read from the oldest run's end, as cheap as the first.
-        lastHref:
-          list.pageCount !== null && query.page < list.pageCount
-            ? withQuery(basePath, { ...query, page: list.pageCount, cursor: null })
-            : null,
+        lastHref,
       },
     },
   };
