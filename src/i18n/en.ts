@@ -97,6 +97,7 @@ export const en: Messages = {
   noExecutionsYet: 'No executions yet. Runs appear here when a schedule fires.',
   executionsTotal: (n, count) => `${count} ${n === 1 ? 'execution' : 'executions'} total`,
   executionsMoreThan: (count) => `More than ${count} executions`,
+  executionsAtLeast: (count) => `At least ${count} executions`,
   creditsTotal: plural('credit', 'credits'),
   downloadCsv: 'Download CSV',
   pagination: 'Pagination',

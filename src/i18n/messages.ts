@@ -175,6 +175,8 @@ export interface Messages {
   executionsTotal: Counted;
   /** A search's total past the bound it counts to: "More than 10,000 executions". */
   executionsMoreThan: (count: string) => string;
+  /** A search's total that was not counted to the end: "At least 2,345 executions". */
+  executionsAtLeast: (count: string) => string;
   /** "1,234.5 credits". */
   creditsTotal: Counted;
   downloadCsv: string;

@@ -99,6 +99,7 @@ export const ptBR: Messages = {
   noExecutionsYet: 'Nenhuma execução ainda. As execuções aparecem aqui quando um agendamento dispara.',
   executionsTotal: (n, count) => `${count} ${n === 1 ? 'execução' : 'execuções'} no total`,
   executionsMoreThan: (count) => `Mais de ${count} execuções`,
+  executionsAtLeast: (count) => `Pelo menos ${count} execuções`,
   creditsTotal: plural('crédito', 'créditos'),
   downloadCsv: 'Baixar CSV',
   pagination: 'Paginação',

@@ -83,17 +83,30 @@ export function filterBindings(values: FilterValues, timeZone: string): Bindings
   return bindings;
 }
 
-export function runConditions(values: FilterValues, bind: Bind): SQL[] {
-  return filters.flatMap((f) => f.onRuns(values, bind)).filter((c): c is SQL => c !== undefined);
+/**
+ * How the conditions of filters the count tables cannot answer (a search) are written: `indexed`
+ * as they are, for their own index; `walked` so that no index serves them ("is true"), so the
+ * planner walks an index of the others' in order and filters by them; `omitted`, the candidates.
+ */
+export type UncountedAs = 'indexed' | 'walked' | 'omitted';
+
+export function runConditions(values: FilterValues, bind: Bind, uncounted: UncountedAs = 'indexed'): SQL[] {
+  const conditions: SQL[] = [];
+  for (const f of filters) {
+    const counted = f.countable?.(values) ?? true;
+    if (!counted && uncounted === 'omitted') continue;
+    for (const c of f.onRuns(values, bind)) if (c) conditions.push(counted || uncounted === 'indexed' ? c : sql`(${c}) is true`);
+  }
+  return conditions;
 }
 
 /** The organization's scheduled runs that the filters keep. */
-export function listConditions(values: FilterValues, bind: Bind): SQL | undefined {
+export function listConditions(values: FilterValues, bind: Bind, uncounted: UncountedAs = 'indexed'): SQL | undefined {
   return and(
     sql`${executions.organizationId} = ${bind('organizationId')}`,
     // Runs from Hub, public channel, WhatsApp or API conversations are not executions here.
     isNotNull(executions.scheduleId),
-    ...runConditions(values, bind),
+    ...runConditions(values, bind, uncounted),
   );
 }
 

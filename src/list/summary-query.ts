@@ -21,7 +21,7 @@ import {
  * How many runs the summary counts itself when the count tables cannot answer a filter (a
  * search): past it the total is "more than" this, and neither credits nor chart are shown.
  */
-export const COUNT_BOUND = 10_000;
+export const COUNT_BOUND = 1_000;
 
 export interface ActivityBucket {
   /** The bucket's first day, yyyy-MM-dd (a Monday for weeks, the 1st for months). */
@@ -33,8 +33,11 @@ export interface ActivityBucket {
 export interface ExecutionSummary {
   /** Every matching run, counted once; when not `exact`, COUNT_BOUND, of more. */
   total: number;
-  /** False when more runs match than the summary counts by itself: total, credits and chart are not theirs. */
-  exact: boolean;
+  /**
+   * Null when `total` is exact; else it is a lower bound (a search the summary counts by itself):
+   * more than COUNT_BOUND run match, or at least `total`. Credits and chart are then not theirs.
+   */
+  lowerBound: 'moreThan' | 'atLeast' | null;
   /** Their credits, exact to the hundredth. */
   credits: number;
   /** Runs per bucket and status; only buckets with runs. */
@@ -120,11 +123,23 @@ export function summarizeExecutionsQuery(
  * COUNT_BOUND + 1 of them, so the cost is bounded whatever matches, and one more than the bound
  * says the total is not exact. Bars as the counts give them: runs and cents per bucket and status.
  */
-function countRunsQuery(db: ExecutionsDatabase, filters: ExecutionFilters, unit: ActivityUnit, bind: Bind) {
+export function countRunsQuery(
+  db: ExecutionsDatabase,
+  filters: ExecutionFilters,
+  unit: ActivityUnit,
+  bind: Bind,
+  plan: 'indexed' | 'walked' | 'walkedAll' = 'indexed',
+) {
+  const walking = plan !== 'indexed';
   const matched = db
     .select({ startedAt: executions.startedAt, status: executions.status, credits: executions.credits })
     .from(executions)
-    .where(listConditions(filters, bind))
+    .where(
+      and(
+        listConditions(filters, bind, walking ? 'walked' : 'indexed'),
+        plan === 'walked' ? sql`${executions.startedAt} >= ${bind('walkTo')}::timestamptz` : undefined,
+      ),
+    )
     .limit(COUNT_BOUND + 1)
     .as('matched');
   const day = sql`(${matched.startedAt} at time zone ${bind('timeZone')}::text)::date`;
@@ -179,6 +194,6 @@ export function summaryOf(bars: SummaryBar[], counted: boolean): ExecutionSummar
     cents += barCents;
     activity.push({ start, status, runs });
   }
-  if (counted && total > COUNT_BOUND) return { total: COUNT_BOUND, exact: false, credits: 0, activity: [] };
-  return { total, exact: true, credits: cents / 100, activity };
+  if (counted && total > COUNT_BOUND) return { total: COUNT_BOUND, lowerBound: 'moreThan', credits: 0, activity: [] };
+  return { total, lowerBound: null, credits: cents / 100, activity };
 }

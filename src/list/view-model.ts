@@ -323,9 +323,9 @@ function activityView(list: ExecutionList, basePath: string, m: Messages): Activ
 }
 
 /** "N executions total · X credits"; "More than N executions" when not counted to the end. */
-export function totalText({ total, totalExact, credits }: ExecutionList, m: Messages): string {
+export function totalText({ total, lowerBound, credits }: ExecutionList, m: Messages): string {
   const format = numberFormat(m.locale);
-  if (!totalExact) return m.executionsMoreThan(format.count(total));
+  if (lowerBound) return m[lowerBound === 'moreThan' ? 'executionsMoreThan' : 'executionsAtLeast'](format.count(total));
   return `${m.executionsTotal(total, format.count(total))} · ${m.creditsTotal(credits, format.credits(credits))}`;
 }
 
