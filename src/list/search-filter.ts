@@ -47,7 +47,8 @@ export const searchFilter = defineFilter({
   },
   isSet: (v) => v.search !== null,
   shape: (v) => (v.search === null ? '0' : v.searchAgents.length > 0 ? '2' : '1'),
-  bindings: (v) => ({ search: v.search, searchAgents: v.searchAgents }),
+  // One array literal: a JavaScript array bound as parameters (not prepared) would be a row.
+  bindings: (v) => ({ search: v.search, searchAgents: `{${v.searchAgents.join(',')}}` }),
   onRuns: (v, bind) => [
     v.search === null
       ? undefined
