@@ -106,6 +106,9 @@ for (const target of databaseTargets) {
     () => {
       let database: TestDatabase;
       let before: SchemaSnapshot;
+      /** The module's schema right after the move (later migrations, search's, add objects of their own). */
+      let moved: SchemaSnapshot;
+      let publicAfter: SchemaSnapshot;
       const db = () => database.db;
 
       beforeAll(async () => {
@@ -113,7 +116,10 @@ for (const target of databaseTargets) {
         await migrateThrough(db(), '0007_usual_duration_bound');
         await writeBeforeTheMove(db());
         before = await snapshotSchema(db(), 'public');
+        await migrateThrough(db(), '0009_usual_bounded_walks');
+        moved = await snapshotSchema(db(), 'executions_admin');
         await migrateExecutionsAdmin(db());
+        publicAfter = await snapshotSchema(db(), 'public');
       });
       afterAll(() => database?.dispose());
 
@@ -124,9 +130,9 @@ for (const target of databaseTargets) {
         expect(before.functions).toHaveLength(10);
         expect(Object.keys(RENAMED).every((name) => before.constraints.some((line) => line.includes(name)))).toBe(true);
 
-        expect(comparable(await snapshotSchema(db(), 'executions_admin'))).toEqual(comparable(before));
-        const left = await snapshotSchema(db(), 'public');
-        for (const lines of Object.values(left)) expect(lines).toEqual([]);
+        expect(comparable(moved)).toEqual(comparable(before));
+        // pg_trgm and btree_gin (0011) are extensions, installed where the database puts them: no object of the module's.
+        for (const lines of Object.values(publicAfter)) expect(lines).toEqual([]);
       });
 
       it('records, counts and recounts with no schema on the search_path', async () => {

@@ -144,14 +144,25 @@ for (const target of databaseTargets) {
       it('finds what plain SQL finds, in order, with its total, and nothing of another organization', async () => {
         await fc.assert(
           fc.asyncProperty(
-            fc.array(runArb, { minLength: 1, maxLength: 24 }),
+            fc.array(runArb, { minLength: 1, maxLength: 30 }),
             fc.array(runArb, { maxLength: 6 }),
             fc.tuple(textArb, textArb),
             fc.oneof(
               { arbitrary: textArb, weight: 1 },
               // Metacharacters standing where a letter would match: found only as themselves.
               {
-                arbitrary: fc.constantFrom('timeout', 'TimeOut', '100%_', 'tim_out', 'tim%ut', 'abc\\', 'b.*', 'straSSe', 'ünï', 'İst'),
+                arbitrary: fc.constantFrom(
+                  'timeout',
+                  'TimeOut',
+                  '100%_',
+                  'tim_out',
+                  'tim%ut',
+                  'abc\\',
+                  'b.*',
+                  'straSSe',
+                  'ünï',
+                  'İst',
+                ),
                 weight: 3,
               },
             ),
@@ -175,11 +186,64 @@ for (const target of databaseTargets) {
               const want = await expected(database.db, term, status, agentIds);
               expect(list.rows.map((r) => r.id)).toEqual(want.slice(0, 20));
               expect({ total: list.total, lowerBound: list.lowerBound }).toEqual({ total: want.length, lowerBound: null });
+              if (want.length <= 20) return;
+              // Page 2 by its number, and by the Next arrow's cursor: the same rows.
+              const last = list.rows.at(-1)!.cursor;
+              for (const page of [{ page: '2' }, { page: '2', after: `${last.startedAt},${last.id}` }] as Record<
+                string,
+                string
+              >[]) {
+                const next = parseExecutionQuery(new URLSearchParams({ q: rawTerm, ...(status ? { status } : {}), ...page }));
+                const second = await loadExecutionList(database.db, organization, next, new Date(BASE + 60_000));
+                expect(
+                  second.rows.map((r) => r.id),
+                  JSON.stringify(page),
+                ).toEqual(want.slice(20, 40));
+              }
             },
           ),
           { numRuns: target.name === 'pglite' ? 40 : 60 },
         );
       }, 120_000);
+
+      it('says a total past what it counts as a lower bound, and pages on by the arrows without a last page', async () => {
+        const db = database.db;
+        await write(db, ORG, 0x30, [], ['agent', 'agent']);
+        // 2,500 runs a minute apart: every one says "common", one in 500 "seldom" too, one in 10 "sometimes".
+        // Through the triggers, as any writer: longer than a page's statement limit.
+        await db.transaction(async (tx) => {
+          await tx.execute(sql`set local statement_timeout = 0`);
+          await tx.execute(sql`insert into executions_admin.xa_conversations (organization_id, id, agent_id, channel, title, created_at)
+        select ${ORG}, md5('c' || g)::uuid, ${AGENTS[0]}::uuid, 'schedule',
+               'common' || case when g % 500 = 0 then ' seldom' else '' end || case when g % 10 = 0 then ' sometimes' else '' end,
+               ${new Date(BASE).toISOString()}::timestamptz - g * interval '1 minute'
+          from generate_series(1, 2500) g`);
+          await tx.execute(sql`insert into executions_admin.xa_executions (organization_id, id, conversation_id, agent_id, schedule_id, status, started_at)
+        select ${ORG}, md5('e' || g)::uuid, md5('c' || g)::uuid, ${AGENTS[0]}::uuid, ${SCHEDULE}::uuid, 'completed',
+               ${new Date(BASE).toISOString()}::timestamptz - g * interval '1 minute'
+          from generate_series(1, 2500) g`);
+        });
+        const organization = { id: ORG, name: ORG, timeZone: 'UTC', firstDay: '2026-01-01' };
+        const load = (params: Record<string, string>) =>
+          loadExecutionList(db, organization, parseExecutionQuery(new URLSearchParams(params)), new Date(BASE + 60_000));
+        const common = await load({ q: 'COMMON' });
+        expect([common.total, common.lowerBound, common.pageCount, common.rows.length]).toEqual([1000, 'moreThan', null, 20]);
+        const sometimes = await load({ q: 'sometimes' });
+        expect([sometimes.total, sometimes.lowerBound, sometimes.pageCount]).toEqual([200, 'atLeast', null]);
+        // Rare in the newest runs: counted by the index, exactly.
+        const seldom = await load({ q: 'seldom' });
+        expect([seldom.total, seldom.lowerBound, seldom.pageCount]).toEqual([5, null, 1]);
+        // Next by cursor, twice, from the first page of an uncounted total: the runs that follow.
+        let page = common;
+        for (const n of [2, 3]) {
+          const last = page.rows.at(-1)!.cursor;
+          page = await load({ q: 'common', page: String(n), after: `${last.startedAt},${last.id}` });
+          expect(page.query.page).toBe(n);
+          expect(page.rows.map((r) => r.startedAt.getTime())).toEqual(
+            Array.from({ length: 20 }, (_, i) => BASE - ((n - 1) * 20 + i + 1) * 60_000),
+          );
+        }
+      }, 60_000);
 
       it('refuses a term without three letters or digits together, and one with a line break, by the field', () => {
         for (const q of ['ab', '%%%', 'a b c', '..', 'ab\ncd'])

@@ -99,7 +99,8 @@ export async function loadExecutionList(
     // A bare ?page=N, or a cursor that no longer finds rows: by position.
     query = { ...query, cursor: null };
     const newest = { kind: 'offset', offset: (query.page - 1) * PAGE_SIZE, limit: PAGE_SIZE } as const;
-    rows = await list(pageCount !== null ? pageByPosition(query.page, total) : newest);
+    const byPosition = pageCount !== null ? pageByPosition(query.page, total) : newest;
+    rows = countable(filters) ? await list(byPosition) : await searchPage(db, organization.id, filters, byPosition, agents);
   }
   return {
     query,

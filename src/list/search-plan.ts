@@ -43,7 +43,7 @@ async function walkEnd(
   page: PageRequest,
   depth: number,
 ): Promise<string | null> {
-  const newest = page.kind !== 'before';
+  const newest = page.kind === 'offset' || page.kind === 'after';
   const query = preparedByShape(db, `walk-end ${filterShape(filters)} ${page.kind} ${depth}`, (name) =>
     db
       .select({ at: cursorText(executions.startedAt) })
@@ -58,7 +58,10 @@ async function walkEnd(
   return row?.at ?? null;
 }
 
-/** A page of a search that starts at an end or at a cursor: walked, then, if the term is rare there, matched. */
+/**
+ * A page of a search: walked from its end or cursor (past its offset, if any), then, if the term is
+ * rare there, matched. A walk that fills the page found the same rows as the index would.
+ */
 export async function searchPage(
   db: ExecutionsDatabase,
   organizationId: string,
