@@ -94,6 +94,11 @@ export async function scenarios(benchUrl: string, rows: number): Promise<Scenari
       target: true,
     },
     { name: 'failure digest, no filter', path: `${base}/failures`, target: true },
+    // Search (bench/seed-large.ts: every title holds "schedule", one run in 50,000 called zendesk).
+    { name: 'search, a frequent term', path: `${base}?q=schedule`, target: true },
+    { name: 'search, a rare term', path: `${base}?q=zendesk`, target: true },
+    { name: 'search with a filter', path: `${base}?q=hubspot&status=failed`, target: true },
+    { name: 'search, no match', path: `${base}?q=zebra`, target: true },
     {
       name: `next arrow to page ${deep.toLocaleString('en')}`,
       path: `${base}?page=${deep}&after=${encodeURIComponent(nextCursor)}`,

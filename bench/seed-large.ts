@@ -63,7 +63,7 @@ async function seedOrganization(sql: postgres.Sql, org: string, timeZone: string
       await tx.unsafe(
         `insert into executions_admin.xa_executions (organization_id, id, conversation_id, conversation_title, agent_id, schedule_id, status,
                                     started_at, finished_at, credits, error_message, usual_credits, usual_duration_ms,
-                                    failed_tool, failed_step)
+                                    failed_tool, failed_step, tool_names)
          select $1, ${idSql('execution', org, 'g::text')}, ${idSql('conversation', org, 'g::text')}, 'Schedule ' || (g % ${SCHEDULES}),
                 ${idSql('agent', org, `((g % ${SCHEDULES}) % ${AGENTS})::text`)}, ${idSql('schedule', org, `(g % ${SCHEDULES})::text`)},
                 s.status, ${startedAt},
@@ -75,7 +75,10 @@ async function seedOrganization(sql: postgres.Sql, org: string, timeZone: string
                 -- What the insert trigger would have measured: every agent's runs cost 6 and take 40 s.
                 6, 40000,
                 case when s.status = 'failed' then f.tool else '' end,
-                case when s.status = 'failed' and f.tool <> '' then 2 end
+                case when s.status = 'failed' and f.tool <> '' then 2 end,
+                -- What the steps trigger would have listed: one tool a run, one run in 50,000 a rare one (search).
+                case when g % 50000 = 123 then 'zendesk.escalate_ticket'
+                     else (array['hubspot.search_deals', 'google_calendar.list_events', 'slack.post_message', 'notion.create_page'])[1 + (g / 7) % 4] end
            from generate_series(${from}::bigint, ${to}::bigint) g,
                 lateral (select (case when g % 100 < 86 then 'completed' when g % 100 < 96 then 'failed'
                                       when g % 100 < 98 then 'active' else 'pending' end)::executions_admin.xa_execution_status as status) s,

@@ -228,3 +228,48 @@ BEGIN
   RETURN NULL;
 END
 $$;
+--> statement-breakpoint
+-- The tools a conversation called, each once, in the order first called, one a line.
+CREATE OR REPLACE FUNCTION "executions_admin"."xa_tool_names"(org text, conversation uuid) RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  -- PL/pgSQL rather than SQL, as xa_usual: its plan is prepared once per session.
+  RETURN (SELECT coalesce(string_agg(t.name, E'\n' ORDER BY t.first), '')
+            FROM (SELECT s.tool_name AS name, min(s.position) AS first
+                    FROM executions_admin.xa_steps s
+                   WHERE s.organization_id = org AND s.conversation_id = conversation
+                     AND s.kind = 'tool_call' AND s.tool_name IS NOT NULL
+                   GROUP BY s.tool_name) t);
+END
+$$;
+--> statement-breakpoint
+-- A run's list is always its steps', whatever the writer passed: on insert (its steps may be
+-- written first), when it moves to another conversation, and when anything writes the list.
+CREATE OR REPLACE FUNCTION "executions_admin"."xa_fill_tool_names"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  NEW.tool_names := executions_admin.xa_tool_names(NEW.organization_id, NEW.conversation_id);
+  RETURN NEW;
+END
+$$;
+--> statement-breakpoint
+-- A step that names a tool not yet on its run's list, or any other change to a step's tool: the
+-- run's list is written again, which its own trigger (xa_executions_tool_names) computes.
+CREATE OR REPLACE FUNCTION "executions_admin"."xa_note_tool_name"() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    IF NEW.kind = 'tool_call' AND NEW.tool_name IS NOT NULL THEN
+      UPDATE executions_admin.xa_executions SET tool_names = tool_names
+       WHERE organization_id = NEW.organization_id AND conversation_id = NEW.conversation_id
+         AND strpos(E'\n' || tool_names || E'\n', E'\n' || NEW.tool_name || E'\n') = 0;
+    END IF;
+    RETURN NULL;
+  END IF;
+  UPDATE executions_admin.xa_executions SET tool_names = tool_names
+   WHERE organization_id = OLD.organization_id AND conversation_id = OLD.conversation_id;
+  IF TG_OP = 'UPDATE' THEN
+    UPDATE executions_admin.xa_executions SET tool_names = tool_names
+     WHERE organization_id = NEW.organization_id AND conversation_id = NEW.conversation_id;
+  END IF;
+  RETURN NULL;
+END
+$$;

@@ -13,6 +13,7 @@ export {
   MIGRATIONS_TABLE,
   openDatabase,
   openPglite,
+  pgliteExtensions,
   type DatabaseOptions,
   type ExecutionsDatabase,
   type OpenDatabase,

@@ -123,6 +123,7 @@ const key = fc.oneof(
   {
     weight: 8,
     arbitrary: fc.constantFrom(
+      'q',
       'agent',
       'status',
       'start',
@@ -173,7 +174,7 @@ const shown = (path: string) => (path.length > 300 ? `${path.slice(0, 300)}… (
 /** What the server sees: the URL as parsed, parameters percent-decoded. */
 const paramsOf = (path: string) => new URL(path, 'http://localhost').searchParams;
 
-const FIELD_ERRORS = ['agent', 'status', 'startDate', 'endDate', 'failure'] as const;
+const FIELD_ERRORS = ['search', 'agent', 'status', 'startDate', 'endDate', 'failure'] as const;
 type Field = (typeof FIELD_ERRORS)[number];
 
 /** What a fragment sends when no field has anything to say: every error slot emptied at once. */
@@ -218,7 +219,11 @@ function expectedErrors(params: URLSearchParams): Record<Field, boolean> {
   // A failure's parts are short and printable (tab, line feed and carriage return allowed).
   // Lengths in characters (code points), as Postgres and the filter count them.
   const failurePartOk = (v: string | null) => v === null || (Array.from(v).length <= 200 && !CONTROL.test(v));
+  // A search: three letters or digits together, at most 200 UTF-16 units, no control character.
+  const q = params.get('q')?.trim() ?? '';
   return {
+    // eslint-disable-next-line no-control-regex
+    search: q !== '' && (/[\u0000-\u001f\u007f]/.test(q) || q.length > 200 || !/[\p{L}\p{N}]{3}/u.test(q)),
     failure:
       (params.has('tool') || params.has('error')) && !(failurePartOk(params.get('tool')) && failurePartOk(params.get('error'))),
     agent: !blank(agent) && !orgAgents.has(agent.trim().toLowerCase()),
@@ -231,6 +236,7 @@ function expectedErrors(params: URLSearchParams): Record<Field, boolean> {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** What each parameter of a canonical URL may hold. */
 const CANONICAL: Record<string, (v: string) => boolean> = {
+  q: (v) => v === v.trim() && /[\p{L}\p{N}]{3}/u.test(v),
   agent: (v) => UUID.test(v),
   status: (v) => (STATUSES as readonly string[]).includes(v),
   start: isRealDate,

@@ -106,7 +106,9 @@ for (const target of databaseTargets) {
     () => {
       let database: TestDatabase;
       let before: SchemaSnapshot;
+      /** The module's schema right after the move: later migrations add objects of their own. */
       let moved: SchemaSnapshot;
+      let publicAfter: SchemaSnapshot;
       const db = () => database.db;
 
       beforeAll(async () => {
@@ -118,6 +120,7 @@ for (const target of databaseTargets) {
         await migrateThrough(db(), '0008_own_schema');
         moved = await snapshotSchema(db(), 'executions_admin');
         await migrateExecutionsAdmin(db());
+        publicAfter = await snapshotSchema(db(), 'public');
       });
       afterAll(() => database?.dispose());
 
@@ -129,8 +132,8 @@ for (const target of databaseTargets) {
         expect(Object.keys(RENAMED).every((name) => before.constraints.some((line) => line.includes(name)))).toBe(true);
 
         expect(comparable(moved)).toEqual(comparable(before));
-        const left = await snapshotSchema(db(), 'public');
-        for (const lines of Object.values(left)) expect(lines).toEqual([]);
+        // pg_trgm and btree_gin (search's migration) are extensions, installed where the database puts them: no object of the module's.
+        for (const lines of Object.values(publicAfter)) expect(lines).toEqual([]);
       });
 
       it('records, counts and recounts with no schema on the search_path', async () => {

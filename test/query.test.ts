@@ -11,10 +11,12 @@ describe('parseExecutionQuery', () => {
 
   it('reads every filter and the page', () => {
     const { query, errors } = parse(
-      `agent=${AGENT}&status=failed&start=2026-01-01&end=2026-01-31&spikes=1&tool=hubspot&error=401+%22%E2%80%A6%22&page=3`,
+      `q=+Timed+Out+&agent=${AGENT}&status=failed&start=2026-01-01&end=2026-01-31&spikes=1&tool=hubspot&error=401+%22%E2%80%A6%22&page=3`,
     );
     expect(errors).toEqual({});
     expect(query).toEqual({
+      search: 'Timed Out',
+      searchAgents: [],
       agentId: AGENT,
       removedAgents: false,
       status: 'failed',
@@ -123,6 +125,8 @@ describe('canonical parameters', () => {
     const query = {
       agentId: AGENT,
       removedAgents: false,
+      search: 'Timed out: 100% «done»_\\',
+      searchAgents: [],
       status: 'active' as const,
       startDate: '2026-03-01',
       endDate: '2026-03-31',

@@ -20,7 +20,8 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { ExecutionsDatabase } from '../db/database.js';
 import { en } from '../i18n/en.js';
 import type { ExecutionQuery } from '../list/query.js';
-import type { Organization } from '../db/organization.js';
+import { listAgents, type Organization } from '../db/organization.js';
+import { checkQuery } from '../list/execution-list.js';
 import { filtersFor, type ExecutionFilters } from '../list/filter-set.js';
 import type { PageCursor } from '../list/page-query.js';
 import { batchBoundariesQuery, csvLinesQuery, type ListRange } from './repository.js';
@@ -226,7 +227,9 @@ export async function exportCsv(
   organization: Organization,
   query: ExecutionQuery,
 ): Promise<ReadableStream<Uint8Array>> {
-  const filters = filtersFor(query, organization.timeZone);
+  // Checked as the list checks it: a search also finds runs by their agents' names.
+  const agentList = await listAgents(db, organization.id);
+  const filters = filtersFor(checkQuery({ query, errors: {}, rejected: {} }, agentList).query, organization.timeZone);
   const encoder = new TextEncoder();
   const bounds = batchBounds(db, organization.id, filters, organization.timeZone);
   /** The next batch's text, or null past the last; an async generator answers next() in order. */

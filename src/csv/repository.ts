@@ -3,8 +3,8 @@ import { and, gte, lte, sql, type SQL } from 'drizzle-orm';
 import type { ExecutionsDatabase } from '../db/database.js';
 import { asParameters } from '../db/prepared.js';
 import { agents, executions } from '../db/schema.js';
-import type { ExecutionFilters } from '../list/filter-set.js';
-import { beyond, cursorText, listBindings, listConditions, NEWEST_FIRST, type PageCursor } from '../list/page-query.js';
+import { listConditions, type ExecutionFilters } from '../list/filter-set.js';
+import { beyond, cursorText, listBindings, NEWEST_FIRST, type PageCursor } from '../list/page-query.js';
 
 /**
  * A stretch of the newest-first list: the runs after `after` (exclusive; from the top without one)

@@ -166,6 +166,18 @@ export const PGLITE_MISSING =
   'The embedded database (openDatabase({}) or openPglite) needs PGlite, an optional peer dependency: npm install @electric-sql/pglite';
 
 /**
+ * The contrib extensions search needs (drizzle/0012_search.sql), which PGlite loads only when the
+ * host hands them over: a host creating its own PGlite passes these.
+ */
+export async function pgliteExtensions() {
+  const [{ pg_trgm }, { btree_gin }] = await Promise.all([
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('@electric-sql/pglite/contrib/btree_gin'),
+  ]);
+  return { pg_trgm, btree_gin };
+}
+
+/**
  * Embedded PGlite, in a data directory or in memory. Loaded on demand: it is a large module, and
  * an optional peer dependency that a host on real Postgres never installs.
  */
@@ -175,7 +187,7 @@ export async function openPglite(dataDir?: string): Promise<OpenDatabase> {
     throw code === 'ERR_MODULE_NOT_FOUND' ? new Error(PGLITE_MISSING, { cause: error }) : error;
   });
   const { drizzle: drizzlePglite } = await import('drizzle-orm/pglite');
-  const client = dataDir ? new PGlite(dataDir) : new PGlite();
+  const client = new PGlite({ dataDir, extensions: await pgliteExtensions() });
   const db = drizzlePglite(client);
   return {
     db,

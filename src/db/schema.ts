@@ -9,44 +9,23 @@
  */
 import { sql } from 'drizzle-orm';
 import {
-  bigint,
   boolean,
-  date,
   check,
   foreignKey,
   index,
   integer,
   jsonb,
   numeric,
-  pgSchema,
   primaryKey,
   text,
   timestamp,
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { conversationChannel, executionsAdmin, executionStatus, scheduleKind, stepKind } from './pg-schema.js';
 
-/**
- * Everything of the module lives in this Postgres schema, which migrateExecutionsAdmin owns: a host's
- * drizzle-kit, filtered to its own schemas, never sees a table, enum or function of the module to
- * drop or alter (drizzle/0008_own_schema.sql). Raw SQL names its objects schema-qualified, so the
- * module works whatever the host's search_path.
- */
-export const executionsAdmin = pgSchema('executions_admin');
-
-export const scheduleKind = executionsAdmin.enum('xa_schedule_kind', ['cron', 'interval', 'trigger']);
-
-export const conversationChannel = executionsAdmin.enum('xa_conversation_channel', [
-  'schedule',
-  'hub',
-  'public_channel',
-  'whatsapp',
-  'api',
-]);
-
-export const executionStatus = executionsAdmin.enum('xa_execution_status', ['active', 'completed', 'pending', 'failed']);
-
-export const stepKind = executionsAdmin.enum('xa_step_kind', ['scheduled_call', 'tool_call', 'final_response', 'error']);
+export { conversationChannel, executionsAdmin, executionStatus, scheduleKind, stepKind } from './pg-schema.js';
+export { executionDailyCounts, executionMonthlyCounts, executionStatusCounts } from './count-tables.js';
 
 /**
  * A run is a credit spike when it cost more than this many times its agent's usual credits (the
@@ -57,6 +36,19 @@ export const CREDIT_SPIKE_FACTOR = 3;
 export const MAX_RETENTION_DAYS = 36_500;
 /** An Active run is running long past this many times its agent's usual (median) duration. */
 export const RUNNING_LONG_FACTOR = 3;
+
+/** How much of a run's title, error and tool names search reads: the start of each. */
+export const SEARCHED_LENGTH = 1000;
+
+/**
+ * What search matches, lower-cased: the title, the error and the tool names, a line apart (a term
+ * holds no line break, so it never matches across two). Stored as a column (searched_text), not an
+ * index expression: drizzle-kit cannot read an expression index back and would rebuild it on every
+ * push, and a walk filtering by it pays no lower() per row.
+ */
+const searchedTextExpression = sql.raw(
+  `lower(left("conversation_title", ${SEARCHED_LENGTH}) || E'\\n' || left(coalesce("error_message", ''), ${SEARCHED_LENGTH}) || E'\\n' || left("tool_names", ${SEARCHED_LENGTH}))`,
+);
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -179,6 +171,13 @@ export const executions = executionsAdmin.table(
     errorSignature: text('error_signature')
       .notNull()
       .generatedAlwaysAs(sql`coalesce(executions_admin.xa_error_signature(error_message), '')`),
+    /**
+     * The names of the tools the run called, each once, in the order first called, one a line:
+     * what search finds a run by besides its title and error. Kept by triggers on xa_steps and on
+     * insert (drizzle/0012_search.sql), whoever writes the steps.
+     */
+    toolNames: text('tool_names').notNull().default(''),
+    searchedText: text('searched_text').notNull().generatedAlwaysAs(searchedTextExpression),
   },
   (t) => [
     primaryKey({ columns: [t.organizationId, t.id] }),
@@ -219,6 +218,12 @@ export const executions = executionsAdmin.table(
     index('xa_executions_org_failure_started_idx')
       .on(t.organizationId, t.failedTool, t.errorSignature, t.startedAt.desc(), t.id.desc())
       .where(sql`${t.scheduleId} is not null and ${t.status} = 'failed'`),
+    // Search: trigrams of the searched text, behind the organization (btree_gin), so an index scan
+    // never leaves the organization. The operator class is pg_trgm's, wherever that extension
+    // lives: the migration names its schema.
+    index('xa_executions_org_search_idx')
+      .using('gin', t.organizationId, t.searchedText.op('gin_trgm_ops'))
+      .where(sql`${t.scheduleId} is not null`),
     // A conversation records at most one run.
     uniqueIndex('xa_executions_org_conversation_key').on(t.organizationId, t.conversationId),
     uniqueIndex('xa_executions_org_idempotency_key').on(t.organizationId, t.idempotencyKey),
@@ -256,82 +261,6 @@ export const steps = executionsAdmin.table(
     uniqueIndex('xa_steps_org_conversation_idempotency_key').on(t.organizationId, t.conversationId, t.idempotencyKey),
     check('xa_steps_position_non_negative', sql`${t.position} >= 0`),
     check('xa_steps_tool_call_has_tool', sql`${t.kind} <> 'tool_call' or ${t.toolName} is not null`),
-  ],
-);
-
-/**
- * Scheduled runs counted per organization, local calendar day (in the organization's time zone),
- * agent, status, credit spike and — for failed runs — first failed tool and error signature ('' when
- * none), with their credits, kept exact by triggers on xa_executions in the same transaction as
- * every write (drizzle/0002_daily_counts.sql, 0003_insights.sql). Totals, credits, the activity
- * chart and the failure digest for any filter are a sum over rows per day instead of a scan of
- * every matching run. Derived data: no foreign keys, rebuilt on a time-zone change.
- */
-export const executionDailyCounts = executionsAdmin.table(
-  'xa_execution_daily_counts',
-  {
-    organizationId: text('organization_id').notNull(),
-    day: date('day', { mode: 'string' }).notNull(),
-    agentId: uuid('agent_id').notNull(),
-    status: executionStatus('status').notNull(),
-    creditSpike: boolean('credit_spike').notNull().default(false),
-    failedTool: text('failed_tool').notNull().default(''),
-    errorSignature: text('error_signature').notNull().default(''),
-    runs: bigint('runs', { mode: 'number' }).notNull(),
-    /** Credits in hundredths, exact in a bigint sum. */
-    creditCents: bigint('credit_cents', { mode: 'number' }).notNull().default(0),
-  },
-  (t) => [
-    primaryKey({
-      name: 'xa_execution_daily_counts_pk',
-      columns: [t.organizationId, t.day, t.agentId, t.status, t.creditSpike, t.failedTool, t.errorSignature],
-    }),
-  ],
-);
-
-/**
- * The same counts without the insight keys: one row per organization, local day, agent and status.
- * Totals and the chart read it whenever no spike or failure filter is set — the common case — so
- * they sum far fewer rows (kept by the same trigger, drizzle/0004_status_counts.sql).
- */
-export const executionStatusCounts = executionsAdmin.table(
-  'xa_execution_status_counts',
-  {
-    organizationId: text('organization_id').notNull(),
-    day: date('day', { mode: 'string' }).notNull(),
-    agentId: uuid('agent_id').notNull(),
-    status: executionStatus('status').notNull(),
-    runs: bigint('runs', { mode: 'number' }).notNull(),
-    creditCents: bigint('credit_cents', { mode: 'number' }).notNull().default(0),
-  },
-  (t) => [primaryKey({ name: 'xa_execution_status_counts_pk', columns: [t.organizationId, t.day, t.agentId, t.status] })],
-);
-
-/**
- * The insight-keyed counts again, per local calendar month (its first day) instead of per day:
- * with no date filter, or one of whole months, the totals, the chart's month or year bars and
- * the failure digest sum a row per month and key where the daily counts hold one per day, a small
- * fraction of them over a long history (kept by the same trigger, drizzle/0005_monthly_counts.sql).
- * See docs/performance.md.
- */
-export const executionMonthlyCounts = executionsAdmin.table(
-  'xa_execution_monthly_counts',
-  {
-    organizationId: text('organization_id').notNull(),
-    month: date('month', { mode: 'string' }).notNull(),
-    agentId: uuid('agent_id').notNull(),
-    status: executionStatus('status').notNull(),
-    creditSpike: boolean('credit_spike').notNull().default(false),
-    failedTool: text('failed_tool').notNull().default(''),
-    errorSignature: text('error_signature').notNull().default(''),
-    runs: bigint('runs', { mode: 'number' }).notNull(),
-    creditCents: bigint('credit_cents', { mode: 'number' }).notNull().default(0),
-  },
-  (t) => [
-    primaryKey({
-      name: 'xa_execution_monthly_counts_pk',
-      columns: [t.organizationId, t.month, t.agentId, t.status, t.creditSpike, t.failedTool, t.errorSignature],
-    }),
   ],
 );
 

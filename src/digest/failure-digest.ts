@@ -7,7 +7,7 @@ import type { ExecutionsDatabase } from '../db/database.js';
 import { listAgents, type AgentOption, type Organization } from '../db/organization.js';
 import { checkQuery } from '../list/execution-list.js';
 import type { FieldErrors } from '../list/filter.js';
-import { filtersFor } from '../list/filter-set.js';
+import { countableOnly, filtersFor } from '../list/filter-set.js';
 import type { ExecutionQuery, ParsedQuery } from '../list/query.js';
 import { digestFailures, type FailureGroup } from './repository.js';
 
@@ -31,7 +31,10 @@ export async function loadFailureDigest(
   knownAgents?: AgentOption[],
 ): Promise<FailureDigest> {
   const agents = knownAgents ?? (await listAgents(db, organization.id));
-  const { query, errors } = checkQuery(parsed, agents);
+  const checked = checkQuery(parsed, agents);
+  // The digest sums the count tables: a filter they cannot answer (a search) is not applied here.
+  const query = countableOnly(checked.query);
+  const { errors } = checked;
   const groups = await digestFailures(db, organization.id, filtersFor(query, organization.timeZone), DIGEST_LIMIT + 1);
   return { query, errors, agents, groups: groups.slice(0, DIGEST_LIMIT), truncated: groups.length > DIGEST_LIMIT };
 }

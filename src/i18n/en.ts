@@ -8,7 +8,7 @@ export const en: Messages = {
   executions: 'Executions',
   listTitle: (filters, page, pageCount) =>
     filters || page > 1
-      ? `Executions – ${[filters, pageCount > 1 && `page ${page} of ${pageCount}`].filter(Boolean).join(', ')}`
+      ? `Executions – ${[filters, pageCount === null ? `page ${page}` : pageCount > 1 && `page ${page} of ${pageCount}`].filter(Boolean).join(', ')}`
       : 'Executions',
   pageTitle: (title) => `${title} – Executions`,
   signInRequired: 'Sign in required',
@@ -19,6 +19,8 @@ export const en: Messages = {
 
   weeklyReview: 'Failed in the last 7 days',
   filtersLabel: 'Filter executions',
+  search: 'Search',
+  searchHint: 'Schedule, error, agent or tool name',
   agent: 'Agent',
   allAgents: 'All agents',
   agentRemoved: 'Agent removed',
@@ -44,6 +46,8 @@ export const en: Messages = {
     endDateInvalid: 'End date must be a real date, on or after 01/01/1900',
     datesOutOfOrder: 'Start date must be the same as or before the end date',
     failureInvalid: 'That failure filter could not be used. Showing every run.',
+    searchTooShort: 'Enter at least 3 letters or numbers together to search',
+    searchInvalid: 'Search for up to 200 characters, without line breaks or control characters',
   },
 
   agentFilter: (agent) => `agent ${agent}`,
@@ -52,6 +56,7 @@ export const en: Messages = {
   toFilter: (date) => `to ${date}`,
   spikesFilter: 'credit spikes only',
   failureFilter: (failure) => `failure ${failure}`,
+  searchFilter: (term) => `containing "${term}"`,
   failureName: (tool, error) => `${tool} — ${error}`,
   noToolFailed: 'No tool call failed',
   noErrorMessage: 'No error message',
@@ -66,7 +71,7 @@ export const en: Messages = {
   showFigures: 'Show the figures as a list',
 
   tableCaption: (filters, page, pageCount) =>
-    `Executions${filters ? `, filtered by ${filters}` : ''}, newest first, page ${page} of ${pageCount}`,
+    `Executions${filters ? `, filtered by ${filters}` : ''}, newest first, page ${page}${pageCount === null ? '' : ` of ${pageCount}`}`,
   schedule: 'Schedule',
   dateTime: 'Date/Time',
   credits: 'Credits',
@@ -92,6 +97,8 @@ export const en: Messages = {
   clearToSeeAll: 'to see every execution.',
   noExecutionsYet: 'No executions yet. Runs appear here when a schedule fires.',
   executionsTotal: (n, count) => `${count} ${n === 1 ? 'execution' : 'executions'} total`,
+  executionsMoreThan: (count) => `More than ${count} executions`,
+  executionsAtLeast: (count) => `At least ${count} executions`,
   creditsTotal: plural('credit', 'credits'),
   downloadCsv: 'Download CSV',
   pagination: 'Pagination',
@@ -99,7 +106,7 @@ export const en: Messages = {
   previousPage: 'Previous page',
   nextPage: 'Next page',
   lastPage: 'Last page',
-  pageOf: (page, pageCount) => `Page ${page} of ${pageCount}`,
+  pageOf: (page, pageCount) => (pageCount === null ? `Page ${page}` : `Page ${page} of ${pageCount}`),
   pauseLiveUpdates: 'Pause live updates',
   newRuns: (n, count) => `${count} new ${n === 1 ? 'run' : 'runs'} — show`,
 

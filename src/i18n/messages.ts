@@ -35,6 +35,10 @@ export interface FieldErrorMessages {
   endDateInvalid: string;
   datesOutOfOrder: string;
   failureInvalid: string;
+  /** A search term without three letters or digits together. */
+  searchTooShort: string;
+  /** A search term with a control character, or too long. */
+  searchInvalid: string;
 }
 
 export type FieldErrorKey = keyof FieldErrorMessages;
@@ -92,7 +96,7 @@ export interface Messages {
    * in the caption) and the page: "Executions (status Failed, page 2 of 14)". Latin-1, as list
    * pages are (test/routes.test.ts): no dash.
    */
-  listTitle: (filters: string | null, page: number, pageCount: number) => string;
+  listTitle: (filters: string | null, page: number, pageCount: number | null) => string;
   /** The other pages' titles: "Failures by tool and error – Executions". */
   pageTitle: (title: string) => string;
   signInRequired: string;
@@ -106,6 +110,9 @@ export interface Messages {
   // The list's header and filters.
   weeklyReview: string;
   filtersLabel: string;
+  /** The search field's label and hint: what it looks in. */
+  search: string;
+  searchHint: string;
   agent: string;
   allAgents: string;
   /** A deleted agent, in place of its name. */
@@ -138,6 +145,8 @@ export interface Messages {
   toFilter: (date: string) => string;
   spikesFilter: string;
   failureFilter: (failure: string) => string;
+  /** The search term in the caption's words: 'containing "timeout"'. */
+  searchFilter: (term: string) => string;
   /** A failure named by its first failed tool and its error: "google_calendar — 401 expired credential". */
   failureName: (tool: string, error: string) => string;
   noToolFailed: string;
@@ -159,7 +168,7 @@ export interface Messages {
 
   // The results table.
   /** The caption as read: "Executions, filtered by status Failed, newest first, page 1 of 3". */
-  tableCaption: (filters: string | null, page: number, pageCount: number) => string;
+  tableCaption: (filters: string | null, page: number, pageCount: number | null) => string;
   schedule: string;
   dateTime: string;
   credits: string;
@@ -203,6 +212,10 @@ export interface Messages {
   noExecutionsYet: string;
   /** "45 executions total". */
   executionsTotal: Counted;
+  /** A search's total past the bound it counts to: "More than 10,000 executions". */
+  executionsMoreThan: (count: string) => string;
+  /** A search's total that was not counted to the end: "At least 2,345 executions". */
+  executionsAtLeast: (count: string) => string;
   /** "1,234.5 credits". */
   creditsTotal: Counted;
   downloadCsv: string;
@@ -211,7 +224,8 @@ export interface Messages {
   previousPage: string;
   nextPage: string;
   lastPage: string;
-  pageOf: (page: number, pageCount: number) => string;
+  /** "Page 3 of 14"; "Page 3" while the total is not counted (a search matching more than the bound). */
+  pageOf: (page: number, pageCount: number | null) => string;
   /** The live-refresh toggle's name; its pressed state says whether updates are paused. */
   pauseLiveUpdates: string;
   /** Above the table when runs arrived since it was read: "3 new runs — show". */

@@ -10,7 +10,7 @@ export const ptBR: Messages = {
   executions: 'Execuções',
   listTitle: (filters, page, pageCount) =>
     filters || page > 1
-      ? `Execuções – ${[filters, pageCount > 1 && `página ${page} de ${pageCount}`].filter(Boolean).join(', ')}`
+      ? `Execuções – ${[filters, pageCount === null ? `página ${page}` : pageCount > 1 && `página ${page} de ${pageCount}`].filter(Boolean).join(', ')}`
       : 'Execuções',
   pageTitle: (title) => `${title} – Execuções`,
   signInRequired: 'É preciso entrar',
@@ -21,6 +21,8 @@ export const ptBR: Messages = {
 
   weeklyReview: 'Falhas nos últimos 7 dias',
   filtersLabel: 'Filtrar execuções',
+  search: 'Pesquisar',
+  searchHint: 'Agendamento, erro, agente ou nome de ferramenta',
   agent: 'Agente',
   allAgents: 'Todos os agentes',
   agentRemoved: 'Agente removido',
@@ -46,6 +48,8 @@ export const ptBR: Messages = {
     endDateInvalid: 'A data final deve ser uma data válida, a partir de 01/01/1900',
     datesOutOfOrder: 'A data inicial deve ser igual ou anterior à data final',
     failureInvalid: 'Não foi possível usar esse filtro de falha. Mostrando todas as execuções.',
+    searchTooShort: 'Digite pelo menos 3 letras ou números juntos para pesquisar',
+    searchInvalid: 'Pesquise até 200 caracteres, sem quebras de linha nem caracteres de controle',
   },
 
   agentFilter: (agent) => `agente ${agent}`,
@@ -54,6 +58,7 @@ export const ptBR: Messages = {
   toFilter: (date) => `até ${date}`,
   spikesFilter: 'somente picos de créditos',
   failureFilter: (failure) => `falha ${failure}`,
+  searchFilter: (term) => `contendo "${term}"`,
   failureName: (tool, error) => `${tool} — ${error}`,
   noToolFailed: 'Nenhuma chamada de ferramenta falhou',
   noErrorMessage: 'Sem mensagem de erro',
@@ -68,7 +73,7 @@ export const ptBR: Messages = {
   showFigures: 'Mostrar os números em lista',
 
   tableCaption: (filters, page, pageCount) =>
-    `Execuções${filters ? `, filtradas por: ${filters}` : ''}, mais recentes primeiro, página ${page} de ${pageCount}`,
+    `Execuções${filters ? `, filtradas por: ${filters}` : ''}, mais recentes primeiro, página ${page}${pageCount === null ? '' : ` de ${pageCount}`}`,
   schedule: 'Agendamento',
   dateTime: 'Data/Hora',
   credits: 'Créditos',
@@ -94,6 +99,8 @@ export const ptBR: Messages = {
   clearToSeeAll: 'para ver todas as execuções.',
   noExecutionsYet: 'Nenhuma execução ainda. As execuções aparecem aqui quando um agendamento dispara.',
   executionsTotal: (n, count) => `${count} ${n === 1 ? 'execução' : 'execuções'} no total`,
+  executionsMoreThan: (count) => `Mais de ${count} execuções`,
+  executionsAtLeast: (count) => `Pelo menos ${count} execuções`,
   creditsTotal: plural('crédito', 'créditos'),
   downloadCsv: 'Baixar CSV',
   pagination: 'Paginação',
@@ -101,7 +108,7 @@ export const ptBR: Messages = {
   previousPage: 'Página anterior',
   nextPage: 'Próxima página',
   lastPage: 'Última página',
-  pageOf: (page, pageCount) => `Página ${page} de ${pageCount}`,
+  pageOf: (page, pageCount) => (pageCount === null ? `Página ${page}` : `Página ${page} de ${pageCount}`),
   pauseLiveUpdates: 'Pausar atualizações ao vivo',
   newRuns: (n, count) => `${count} ${n === 1 ? 'nova execução' : 'novas execuções'} — mostrar`,
 

@@ -6,10 +6,11 @@
 import type { ExecutionsDatabase } from '../db/database.js';
 import { activityRange, type ActivityRange } from './activity.js';
 import type { FieldErrors, Rejected } from './filter.js';
-import { checkFilters, filtersFor } from './filter-set.js';
+import { checkFilters, countable, filtersFor } from './filter-set.js';
+import { searchPage, searchSummary } from './search-plan.js';
 import { pageWithSummary, listExecutions, type ExecutionRow, type PageRequest } from './page-query.js';
 import { PAGE_SIZE, type ExecutionQuery, type ParsedQuery } from './query.js';
-import { summarizeExecutions, type ActivityBucket } from './summary-query.js';
+import { summarizeExecutions, type ActivityBucket, type ExecutionSummary } from './summary-query.js';
 import { listAgents, type AgentOption, type Organization } from '../db/organization.js';
 import { localDay } from '../lib/time-zone.js';
 
@@ -23,14 +24,17 @@ export interface ExecutionList {
   rejected: Rejected;
   agents: AgentOption[];
   rows: ExecutionRow[];
+  /** Every matching run; or a lower bound of them (see ExecutionSummary). */
   total: number;
+  lowerBound: ExecutionSummary['lowerBound'];
   /** The matching runs' credits. */
   credits: number;
   activity: { range: ActivityRange; buckets: ActivityBucket[] };
   /** When the list was read, and that day in the organization's time zone. */
   now: Date;
   today: string;
-  pageCount: number;
+  /** Null when the total is a lower bound: the arrows still page by cursor, there is no last page. */
+  pageCount: number | null;
 }
 
 export function pageCountFor(total: number): number {
@@ -73,21 +77,30 @@ export async function loadExecutionList(
     : first
       ? pageByPosition(1, 0)
       : null;
-  const { summary, rows: keyed } = together
-    ? await pageWithSummary(db, organization.id, filters, range.unit, together, agents)
-    : { summary: await summarizeExecutions(db, organization.id, filters, range.unit), rows: null };
+  const { summary, rows: keyed } = !countable(filters)
+    ? {
+        summary: await searchSummary(db, organization.id, filters, range.unit),
+        rows: together && (await searchPage(db, organization.id, filters, together, agents)),
+      }
+    : together
+      ? await pageWithSummary(db, organization.id, filters, range.unit, together, agents)
+      : { summary: await summarizeExecutions(db, organization.id, filters, range.unit), rows: null };
   const { total, credits, activity } = summary;
-  const pageCount = pageCountFor(total);
+  const pageCount = summary.lowerBound === null ? pageCountFor(total) : null;
+  // Past the end (a stale link, or ?page=1e9): show the last page rather than an empty one. With
+  // the total unknown, a bare page number goes no deeper than the counted runs reach.
+  const lastKnown = pageCount ?? pageCountFor(total) + 1;
   let rows = keyed;
-  // Past the end (a stale link, or ?page=1e9): show the last page rather than an empty one.
-  if (query.page > pageCount) {
-    query = { ...query, page: pageCount, cursor: null };
+  if (query.page > lastKnown && !(pageCount === null && cursor)) {
+    query = { ...query, page: lastKnown, cursor: null };
     rows = null;
   }
   if (rows === null || (rows.length === 0 && !first)) {
     // A bare ?page=N, or a cursor that no longer finds rows: by position.
     query = { ...query, cursor: null };
-    rows = await list(pageByPosition(query.page, total));
+    const newest = { kind: 'offset', offset: (query.page - 1) * PAGE_SIZE, limit: PAGE_SIZE } as const;
+    const byPosition = pageCount !== null ? pageByPosition(query.page, total) : newest;
+    rows = countable(filters) ? await list(byPosition) : await searchPage(db, organization.id, filters, byPosition, agents);
   }
   return {
     query,
@@ -96,6 +109,7 @@ export async function loadExecutionList(
     agents,
     rows,
     total,
+    lowerBound: summary.lowerBound,
     credits,
     activity: { range, buckets: activity },
     now,

@@ -3,8 +3,9 @@
  * URL, whether any is set, the shape of a prepared query, its bindings and conditions, the
  * caption's words and the form's fields. Nothing here names a filter.
  */
-import type { SQL } from 'drizzle-orm';
+import { and, isNotNull, sql, type SQL } from 'drizzle-orm';
 import type { Bind, Bindings } from '../db/prepared.js';
+import { executions } from '../db/schema.js';
 import type { Messages } from '../i18n/messages.js';
 import { countsFor, type ActivityUnit, type Counts } from './counts.js';
 import type { FieldErrors, FilterFacts, FormContext, FormField, ListFilter, Rejected } from './filter.js';
@@ -82,8 +83,43 @@ export function filterBindings(values: FilterValues, timeZone: string): Bindings
   return bindings;
 }
 
-export function runConditions(values: FilterValues, bind: Bind): SQL[] {
-  return filters.flatMap((f) => f.onRuns(values, bind)).filter((c): c is SQL => c !== undefined);
+/**
+ * How the conditions of filters the count tables cannot answer (a search) are written: `indexed`
+ * as they are, for their own index; `walked` so that no index serves them ("is true"), so the
+ * planner walks an index of the others' in order and filters by them; `omitted`, the candidates.
+ */
+export type UncountedAs = 'indexed' | 'walked' | 'omitted';
+
+export function runConditions(values: FilterValues, bind: Bind, uncounted: UncountedAs = 'indexed'): SQL[] {
+  const conditions: SQL[] = [];
+  for (const f of filters) {
+    const counted = f.countable?.(values) ?? true;
+    if (!counted && uncounted === 'omitted') continue;
+    for (const c of f.onRuns(values, bind)) if (c) conditions.push(counted || uncounted === 'indexed' ? c : sql`(${c}) is true`);
+  }
+  return conditions;
+}
+
+/** The organization's scheduled runs that the filters keep. */
+export function listConditions(values: FilterValues, bind: Bind, uncounted: UncountedAs = 'indexed'): SQL | undefined {
+  return and(
+    sql`${executions.organizationId} = ${bind('organizationId')}`,
+    // Runs from Hub, public channel, WhatsApp or API conversations are not executions here.
+    isNotNull(executions.scheduleId),
+    ...runConditions(values, bind, uncounted),
+  );
+}
+
+/** Whether the count tables can answer every filter set (see ListFilter.countable). */
+export function countable(values: FilterValues): boolean {
+  return filters.every((f) => f.countable?.(values) ?? true);
+}
+
+/** The values with every filter the count tables cannot answer unset: what the failure digest can apply. */
+export function countableOnly<Q extends FilterValues>(values: Q): Q {
+  let kept = values;
+  for (const f of filters) if (!(f.countable?.(kept) ?? true)) kept = { ...kept, ...f.empty };
+  return kept;
 }
 
 /** Which counts hold exactly the filtered runs, for the chart's unit (null: the digest). */

@@ -50,6 +50,7 @@ export type FormField =
       min: string;
       max: string;
     }
+  | { kind: 'search'; slot: string; name: string; label: string; hint: string; error: string | undefined; value: string }
   | { kind: 'checkbox'; id: string; name: string; label: string; checked: boolean }
   | {
       /** A filter set from elsewhere (a link): its values kept with the form, and its error slot. */
@@ -99,6 +100,12 @@ export interface ListFilter<V extends object> {
   onRuns(value: V, bind: Bind): (SQL | undefined)[];
   /** Its conditions on a count table, which `countsFor` chose to suit `needs`. */
   onCounts(value: V, counts: Counts, bind: Bind): (SQL | undefined)[];
+  /**
+   * Whether the count tables can answer its condition (a text search cannot). Default: yes. While a
+   * filter that cannot is set, the summary counts the runs themselves, up to a bound, and its
+   * `onCounts` is not used.
+   */
+  countable?(value: V): boolean;
   /** Whether the monthly counts hold exactly its runs (a date range of whole months). Default: yes. */
   wholeMonths?(value: V): boolean;
   /** Whether its count condition needs the insight keys (spike, failed tool, signature). Default: no. */

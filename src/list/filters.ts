@@ -11,6 +11,7 @@ import { agents, executions, executionStatus, type ExecutionStatus } from '../db
 import type { FieldErrorKey, Messages } from '../i18n/messages.js';
 import { formatCalendarDate, instantRange } from '../lib/time-zone.js';
 import { blank, defineFilter, is, param, type FieldErrors, type FilterFacts, type ListFilter } from './filter.js';
+import { searchFilter } from './search-filter.js';
 import { STATUS_ORDER } from './status.js';
 
 export const MIN_DATE = '1900-01-01';
@@ -319,7 +320,7 @@ export const failureFilter = defineFilter({
 });
 
 /** Every filter, in the form's order. */
-export const FILTERS = [agentFilter, statusFilter, datesFilter, spikesFilter, failureFilter] as const;
+export const FILTERS = [searchFilter, agentFilter, statusFilter, datesFilter, spikesFilter, failureFilter] as const;
 
 type ValueOf<F> = F extends ListFilter<infer V> ? V : never;
 type Intersection<U> = (U extends unknown ? (u: U) => void : never) extends (i: infer I) => void ? I : never;

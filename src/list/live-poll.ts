@@ -12,7 +12,7 @@ import { executions } from '../db/schema.js';
 import type { Messages } from '../i18n/messages.js';
 import { localDay } from '../lib/time-zone.js';
 import { checkQuery } from './execution-list.js';
-import { filterShape, filtersFor, type ExecutionFilters } from './filter-set.js';
+import { filterShape, filtersFor, listConditions, type ExecutionFilters } from './filter-set.js';
 import {
   awaitsNewRuns,
   NEW_RUNS_LIMIT,
@@ -26,15 +26,7 @@ import {
   type LiveView,
   type NewRunsView,
 } from './live-refresh.js';
-import {
-  beyond,
-  listBindings,
-  listColumns,
-  listConditions,
-  namedRows,
-  type ExecutionRow,
-  type PageCursor,
-} from './page-query.js';
+import { beyond, listBindings, listColumns, namedRows, type ExecutionRow, type PageCursor } from './page-query.js';
 import { withQuery, type ParsedQuery } from './query.js';
 import { distinctNames, rowView, type RowContext, type RowView } from './view-model.js';
 

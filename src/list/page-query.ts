@@ -3,14 +3,14 @@
  * overlap. Every query is scoped by the organization and built from the filters' conditions
  * (filter-set.ts); each runs as a statement prepared once per shape (db/prepared.ts).
  */
-import { and, isNotNull, sql, type SQL } from 'drizzle-orm';
+import { and, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { ExecutionsDatabase } from '../db/database.js';
 import { listAgents, type AgentOption } from '../db/organization.js';
 import { asParameters, asPlaceholders, preparedByShape, type Bind, type Bindings } from '../db/prepared.js';
 import { executions, type ExecutionStatus } from '../db/schema.js';
 import type { ActivityUnit } from './counts.js';
-import { filterBindings, filterShape, runConditions, type ExecutionFilters } from './filter-set.js';
+import { countable, filterBindings, filterShape, listConditions, type ExecutionFilters } from './filter-set.js';
 import { summarizeExecutionsQuery, summaryOf, summaryShape, type ExecutionSummary } from './summary-query.js';
 
 /** A run's place in the newest-first order: its exact start (microseconds, UTC ISO) and id. */
@@ -57,22 +57,13 @@ export function listBindings(organizationId: string, filters: ExecutionFilters, 
   const cursor = page && (page.kind === 'after' || page.kind === 'before') ? page.cursor : null;
   return {
     organizationId,
+    timeZone: filters.timeZone,
     ...filterBindings(filters, filters.timeZone),
     cursorStartedAt: cursor?.startedAt ?? null,
     cursorId: cursor?.id ?? null,
     limit: page?.limit ?? 0,
     offset: page && (page.kind === 'offset' || page.kind === 'fromEnd') ? page.offset : 0,
   };
-}
-
-/** The organization's scheduled runs that the filters keep. */
-export function listConditions(filters: ExecutionFilters, bind: Bind): SQL | undefined {
-  return and(
-    sql`${executions.organizationId} = ${bind('organizationId')}`,
-    // Runs from Hub, public channel, WhatsApp or API conversations are not executions here.
-    isNotNull(executions.scheduleId),
-    ...runConditions(filters, bind),
-  );
 }
 
 /** Microsecond-exact and round-trips through ::timestamptz: a JavaScript Date would lose precision. */
@@ -158,6 +149,22 @@ const newestFirst = (page: PageRequest) => page.kind === 'offset' || page.kind =
 export const NEWEST_FIRST = [sql`${executions.startedAt} desc nulls last`, sql`${executions.id} desc nulls last`];
 const OLDEST_FIRST = [sql`${executions.startedAt} asc nulls first`, sql`${executions.id} asc nulls first`];
 
+/**
+ * How a page finds its rows when a filter the count tables cannot answer is set (search-plan.ts):
+ * `indexed` lets the planner choose; `walked` walks the other filters' index in order, no further
+ * than the run at `walkTo` (`walkedAll`: to the end), filtering by the search; `matched` reads the
+ * search's own index and sorts what it finds, never walking the order's index.
+ */
+export type ListPlan = 'indexed' | 'walked' | 'walkedAll' | 'matched';
+
+/** Runs up to `walkTo` in the page's order: the walk's end, whichever way it goes. */
+const within = (page: PageRequest, bind: Bind) =>
+  sql`${executions.startedAt} ${sql.raw(newestFirst(page) ? '>=' : '<=')} ${bind('walkTo')}::timestamptz`;
+
+/** Where a page starts: after or before its cursor, or at an end. */
+export const fromCursor = (page: PageRequest, bind: Bind) =>
+  page.kind === 'after' ? beyond('older', bind) : page.kind === 'before' ? beyond('newer', bind) : undefined;
+
 /** The page query itself, unexecuted: the bench checks its plan. */
 export function listExecutionsQuery(
   db: ExecutionsDatabase,
@@ -165,25 +172,30 @@ export function listExecutionsQuery(
   filters: ExecutionFilters,
   page: PageRequest,
   bind: Bind = asParameters(listBindings(organizationId, filters, page)),
+  plan: ListPlan = 'indexed',
 ) {
-  const where = listConditions(filters, bind);
-  return db
-    .select(listColumns)
-    .from(executions)
-    .where(
-      page.kind === 'after'
-        ? and(where, beyond('older', bind))
-        : page.kind === 'before'
-          ? and(where, beyond('newer', bind))
-          : where,
-    )
-    .orderBy(...(newestFirst(page) ? NEWEST_FIRST : OLDEST_FIRST))
-    .limit(bind('limit') as number)
-    .offset(bind('offset') as number);
+  const walking = plan === 'walked' || plan === 'walkedAll';
+  const where = listConditions(filters, bind, walking ? 'walked' : 'indexed');
+  const order = newestFirst(page) ? NEWEST_FIRST : OLDEST_FIRST;
+  return (
+    db
+      .select(listColumns)
+      .from(executions)
+      .where(and(where, fromCursor(page, bind), plan === 'walked' ? within(page, bind) : undefined))
+      // An order no index gives: the planner cannot walk the order's index filtering by the search.
+      .orderBy(
+        ...(plan === 'matched'
+          ? [sql`${executions.startedAt} + interval '0 s' ${sql.raw(newestFirst(page) ? 'desc' : 'asc')}`, ...order]
+          : order),
+      )
+      .limit(bind('limit') as number)
+      .offset(bind('offset') as number)
+  );
 }
 
 /** The key of a prepared list query: everything its text depends on. */
-export const listShape = (filters: ExecutionFilters, page: PageRequest) => `list ${filterShape(filters)} ${page.kind}`;
+export const listShape = (filters: ExecutionFilters, page: PageRequest, plan: ListPlan = 'indexed') =>
+  `list ${filterShape(filters)} ${page.kind} ${plan}`;
 
 /** The key of a prepared summary-and-page query. */
 export const pageWithSummaryShape = (filters: ExecutionFilters, unit: ActivityUnit, page: PageRequest) =>
@@ -200,11 +212,14 @@ export async function listExecutions(
   filters: ExecutionFilters,
   page: PageRequest,
   agents?: AgentOption[],
+  plan: ListPlan = 'indexed',
+  walkTo: string | null = null,
 ): Promise<ExecutionRow[]> {
-  const query = preparedByShape(db, listShape(filters, page), (name) =>
-    listExecutionsQuery(db, organizationId, filters, page, asPlaceholders).prepare(name),
+  const query = preparedByShape(db, listShape(filters, page, plan), (name) =>
+    listExecutionsQuery(db, organizationId, filters, page, asPlaceholders, plan).prepare(name),
   );
-  return namedRows(db, organizationId, await query.execute(listBindings(organizationId, filters, page)), page, agents);
+  const rows = await query.execute({ ...listBindings(organizationId, filters, page), walkTo });
+  return namedRows(db, organizationId, rows, page, agents);
 }
 
 /** Selected runs with their agents' names, newest first. */
@@ -317,5 +332,8 @@ export async function pageWithSummary(
     failedTool: r[13],
     failedStep: r[14],
   }));
-  return { summary: summaryOf(row?.bars ?? []), rows: await namedRows(db, organizationId, selected, page, agents) };
+  return {
+    summary: summaryOf(row?.bars ?? [], !countable(filters)),
+    rows: await namedRows(db, organizationId, selected, page, agents),
+  };
 }

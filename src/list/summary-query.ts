@@ -5,9 +5,23 @@
 import { and, sql, type SQL } from 'drizzle-orm';
 import type { ExecutionsDatabase } from '../db/database.js';
 import { asParameters, asPlaceholders, preparedByShape, type Bind, type Bindings } from '../db/prepared.js';
-import type { ExecutionStatus } from '../db/schema.js';
+import { executions, type ExecutionStatus } from '../db/schema.js';
 import { countsName, MONTHLY, type ActivityUnit, type Counts } from './counts.js';
-import { countConditions, countsForFilters, filterBindings, filterShape, type ExecutionFilters } from './filter-set.js';
+import {
+  countable,
+  countConditions,
+  countsForFilters,
+  filterBindings,
+  filterShape,
+  listConditions,
+  type ExecutionFilters,
+} from './filter-set.js';
+
+/**
+ * How many runs the summary counts itself when the count tables cannot answer a filter (a
+ * search): past it the total is "more than" this, and neither credits nor chart are shown.
+ */
+export const COUNT_BOUND = 1_000;
 
 export interface ActivityBucket {
   /** The bucket's first day, yyyy-MM-dd (a Monday for weeks, the 1st for months). */
@@ -17,8 +31,13 @@ export interface ActivityBucket {
 }
 
 export interface ExecutionSummary {
-  /** Exact: every matching run, counted once. */
+  /** Every matching run, counted once; when not `exact`, COUNT_BOUND, of more. */
   total: number;
+  /**
+   * Null when `total` is exact; else it is a lower bound (a search the summary counts by itself):
+   * more than COUNT_BOUND run match, or at least `total`. Credits and chart are then not theirs.
+   */
+  lowerBound: 'moreThan' | 'atLeast' | null;
   /** Their credits, exact to the hundredth. */
   credits: number;
   /** Runs per bucket and status; only buckets with runs. */
@@ -27,6 +46,7 @@ export interface ExecutionSummary {
 
 const summaryBindings = (organizationId: string, filters: ExecutionFilters): Bindings => ({
   organizationId,
+  timeZone: filters.timeZone,
   ...filterBindings(filters, filters.timeZone),
 });
 
@@ -43,6 +63,7 @@ export function summarizeExecutionsQuery(
   unit: ActivityUnit,
   bind: Bind = asParameters(summaryBindings(organizationId, filters)),
 ) {
+  if (!countable(filters)) return countRunsQuery(db, filters, unit, bind);
   const c = countsForFilters(filters, unit);
   const where = countsWhere(c, filters, bind);
   // Sums of bigint are numeric, whose arithmetic is slow; a run count or a sum of cents never
@@ -97,6 +118,51 @@ export function summarizeExecutionsQuery(
     .from(bars);
 }
 
+/**
+ * The summary from the runs themselves, for filters the count tables cannot answer: at most
+ * COUNT_BOUND + 1 of them, so the cost is bounded whatever matches, and one more than the bound
+ * says the total is not exact. Bars as the counts give them: runs and cents per bucket and status.
+ */
+export function countRunsQuery(
+  db: ExecutionsDatabase,
+  filters: ExecutionFilters,
+  unit: ActivityUnit,
+  bind: Bind,
+  plan: 'indexed' | 'walked' | 'walkedAll' = 'indexed',
+) {
+  const walking = plan !== 'indexed';
+  const matched = db
+    .select({ startedAt: executions.startedAt, status: executions.status, credits: executions.credits })
+    .from(executions)
+    .where(
+      and(
+        listConditions(filters, bind, walking ? 'walked' : 'indexed'),
+        plan === 'walked' ? sql`${executions.startedAt} >= ${bind('walkTo')}::timestamptz` : undefined,
+      ),
+    )
+    .limit(COUNT_BOUND + 1)
+    .as('matched');
+  const day = sql`(${matched.startedAt} at time zone ${bind('timeZone')}::text)::date`;
+  const bucket = sql`date_trunc(${sql.raw(`'${unit}'`)}, ${day}::timestamp)`;
+  const bars = db
+    .select({
+      start: sql<string>`to_char(${bucket}, 'YYYY-MM-DD')`.as('start'),
+      status: matched.status,
+      runs: sql<string>`count(*)`.as('runs'),
+      cents: sql<string>`coalesce(sum((${matched.credits} * 100)::bigint), 0)::bigint`.as('cents'),
+    })
+    .from(matched)
+    .groupBy(sql`1`, matched.status)
+    .as('bars');
+  return db
+    .select({
+      bars: sql<
+        SummaryBar[]
+      >`coalesce(json_agg(json_build_array(${bars.start}, ${bars.status}, ${bars.runs}, ${bars.cents})), '[]')`.as('bars'),
+    })
+    .from(bars);
+}
+
 /** The key of a prepared summary: the filters' shape, the unit, and which counts the dates' values allow. */
 export const summaryShape = (filters: ExecutionFilters, unit: ActivityUnit) =>
   `${filterShape(filters)} ${unit} ${countsName(countsForFilters(filters, unit))}`;
@@ -115,10 +181,11 @@ export async function summarizeExecutions(
     summarizeExecutionsQuery(db, organizationId, filters, unit, asPlaceholders).prepare(name),
   );
   const [row] = await query.execute(summaryBindings(organizationId, filters));
-  return summaryOf(row?.bars ?? []);
+  return summaryOf(row?.bars ?? [], !countable(filters));
 }
 
-export function summaryOf(bars: SummaryBar[]): ExecutionSummary {
+/** The summary of the bars; `counted` when they came from countRunsQuery, bounded. */
+export function summaryOf(bars: SummaryBar[], counted: boolean): ExecutionSummary {
   let total = 0;
   let cents = 0;
   const activity: ActivityBucket[] = [];
@@ -127,5 +194,6 @@ export function summaryOf(bars: SummaryBar[]): ExecutionSummary {
     cents += barCents;
     activity.push({ start, status, runs });
   }
-  return { total, credits: cents / 100, activity };
+  if (counted && total > COUNT_BOUND) return { total: COUNT_BOUND, lowerBound: 'moreThan', credits: 0, activity: [] };
+  return { total, lowerBound: null, credits: cents / 100, activity };
 }

@@ -13,6 +13,7 @@ import type { FormField } from './filter.js';
 import {
   appliedFilters,
   describeFilters,
+  countableOnly,
   ERROR_SLOTS,
   errorMessages,
   formFields,
@@ -20,7 +21,7 @@ import {
   type AppliedFilter,
 } from './filter-set.js';
 import { SHOWN_ERROR_LENGTH, SHOWN_TITLE_LENGTH, type ExecutionRow } from './page-query.js';
-import { DEFAULT_QUERY, withQuery } from './query.js';
+import { DEFAULT_QUERY, PAGE_SIZE, withQuery } from './query.js';
 import { STATUS_ORDER, statusBadge, type StatusBadge } from './status.js';
 import { activityView, type ActivityView } from './activity-view.js';
 export type { ActivityView, BarView } from './activity-view.js';
@@ -90,7 +91,7 @@ export interface FilterView {
 
 export interface PaginationView {
   page: number;
-  pageCount: number;
+  pageCount: number | null;
   /** The first and last pages: null when already there. */
   firstHref: string | null;
   previousHref: string | null;
@@ -249,9 +250,10 @@ export function timesIn(at: Date, timeZone: string, m: Messages): string {
   return m.timesIn(timeZoneName(timeZone, m.locale), formatUtcOffset(localSecond(at, timeZone).offset));
 }
 
-/** "N executions total · X credits". */
-export function totalText(total: number, credits: number, m: Messages): string {
+/** "N executions total · X credits"; "More than N executions" when not counted to the end. */
+export function totalText({ total, lowerBound, credits }: ExecutionList, m: Messages): string {
   const format = numberFormat(m.locale);
+  if (lowerBound) return m[lowerBound === 'moreThan' ? 'executionsMoreThan' : 'executionsAtLeast'](format.count(total));
   return `${m.executionsTotal(total, format.count(total))} · ${m.creditsTotal(credits, format.credits(credits))}`;
 }
 
@@ -276,10 +278,10 @@ export function buildListView(
           page: query.page - 1,
           cursor: query.page - 1 > 1 && first ? { direction: 'before', ...first.cursor } : null,
         });
+  const more = list.pageCount === null ? list.rows.length === PAGE_SIZE : query.page < list.pageCount;
+  const lastHref = list.pageCount && more ? withQuery(basePath, { ...query, page: list.pageCount, cursor: null }) : null;
   const nextHref =
-    query.page >= list.pageCount || !last
-      ? null
-      : withQuery(basePath, { ...query, page: query.page + 1, cursor: { direction: 'after', ...last.cursor } });
+    more && last ? withQuery(basePath, { ...query, page: query.page + 1, cursor: { direction: 'after', ...last.cursor } }) : null;
   const weekAgo = dayOfDate(addDays(dateOfDay(list.today), -6));
   const firstPage = { ...query, page: 1, cursor: null };
   const canonicalHref = withQuery(basePath, query);
@@ -310,9 +312,9 @@ export function buildListView(
         list.rows.map((r) => rowView(r, rows)),
         messages,
       ),
-      totalText: totalText(list.total, list.credits, messages),
+      totalText: totalText(list, messages),
       csvHref: withQuery(`${basePath}/export.csv`, firstPage),
-      digestHref: withQuery(`${basePath}/failures`, firstPage),
+      digestHref: withQuery(`${basePath}/failures`, countableOnly(firstPage)),
       activity: activityView(list, basePath, messages),
       filtered: hasFilters(query),
       clearHref: basePath,
@@ -326,7 +328,7 @@ export function buildListView(
         previousHref,
         nextHref,
         // No cursor: the last page is read from the oldest run's end, as cheap as the first.
-        lastHref: query.page < list.pageCount ? withQuery(basePath, { ...query, page: list.pageCount, cursor: null }) : null,
+        lastHref,
       },
     },
   };

@@ -29,6 +29,11 @@ async function lines(db: ExecutionsDatabase, query: SQL): Promise<string[]> {
   return (await select(db, query)).map((row) => Object.values(row).map(String).join(' '));
 }
 
+/** An extension's functions (search's pg_trgm and btree_gin, in whatever schema) are not the module's. */
+const notExtension = sql.raw(
+  `and not exists (select from pg_depend d where d.classid = 'pg_proc'::regclass and d.objid = p.oid and d.deptype = 'e')`,
+);
+
 /** The snapshot of `schema`; empty lists when there is no such schema. */
 export async function snapshotSchema(db: ExecutionsDatabase, schema: string): Promise<SchemaSnapshot> {
   const namespace = sql`to_regnamespace(${schema})`;
@@ -82,11 +87,11 @@ export async function snapshotSchema(db: ExecutionsDatabase, schema: string): Pr
     ),
     functions: await lines(
       db,
-      sql`select p.proname, p.oid::regprocedure::text, '#' || p.oid from pg_proc p where p.pronamespace = ${namespace} order by 1, 2`,
+      sql`select p.proname, p.oid::regprocedure::text, '#' || p.oid from pg_proc p where p.pronamespace = ${namespace} ${notExtension} order by 1, 2`,
     ),
     functionBodies: await lines(
       db,
-      sql`select pg_get_functiondef(p.oid) from pg_proc p where p.pronamespace = ${namespace} order by p.oid::regprocedure::text`,
+      sql`select pg_get_functiondef(p.oid) from pg_proc p where p.pronamespace = ${namespace} ${notExtension} order by p.oid::regprocedure::text`,
     ),
     statistics: await lines(
       db,

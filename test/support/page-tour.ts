@@ -216,6 +216,9 @@ export async function tourPages(options: Omit<ExecutionsAdminOptions, 'db'> = {}
       ['list, another organization’s agent', app, `${L}?agent=${AGENT.orgB}`],
       ['list, a removed agent', app, `${L}?agent=${AGENT.removed}`],
       ['list, credit spikes', app, `${L}?spikes=1`],
+      ['list, searched', app, `${L}?q=Digest&status=completed`],
+      ['list, a search too short', app, `${L}?q=ab`],
+      ['list, an unusable search', app, `${L}?q=line%0Abreak`],
       [
         'list, one failure',
         app,

@@ -15,6 +15,7 @@ export const FILTERS_ID = 'xa-filters';
 
 const errorId = (slot: string) => `xa-${slot}-error`;
 const controlId = (slot: string) => `xa-${slot}`;
+const hintId = (slot: string) => `xa-${slot}-hint`;
 
 /**
  * Always present, empty when there is nothing to say, so the control's aria-describedby always
@@ -106,6 +107,26 @@ const Field: FC<{ field: FormField; messages: Messages }> = ({ field, messages }
             {...controlAttributes(field.slot, field.name)}
           />
         </Labelled>
+      );
+    case 'search':
+      return (
+        <div class="xa-field xa-search">
+          <label class="xa-label" for={controlId(field.slot)}>
+            {field.label}
+          </label>
+          <p id={hintId(field.slot)} class="xa-hint">
+            {field.hint}
+          </p>
+          <FieldError slot={field.slot} message={field.error} prefix={messages.errorPrefix} />
+          <input
+            type="search"
+            class="xa-input xa-search__input"
+            value={field.value}
+            spellcheck={false}
+            {...controlAttributes(field.slot, field.name)}
+            aria-describedby={`${hintId(field.slot)} ${errorId(field.slot)}`}
+          />
+        </div>
       );
     case 'checkbox':
       return (

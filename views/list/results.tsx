@@ -172,9 +172,7 @@ const Pagination: FC<{ pagination: PaginationView; messages: Messages }> = ({ pa
       </a>
     )}
     <span class="xa-pagination__current">
-      <span aria-hidden="true">
-        {p.page} / {p.pageCount}
-      </span>
+      <span aria-hidden="true">{p.pageCount === null ? p.page : `${p.page} / ${p.pageCount}`}</span>
       <span class="xa-visually-hidden">{m.pageOf(p.page, p.pageCount)}</span>
     </span>
     {p.nextHref !== null && (

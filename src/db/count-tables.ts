@@ -1,0 +1,79 @@
+/** The count tables: derived from the runs by triggers (drizzle/functions.sql), summed by the list and the digest. */
+import { bigint, boolean, date, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { executionsAdmin, executionStatus } from './pg-schema.js';
+
+/**
+ * Scheduled runs counted per organization, local calendar day (in the organization's time zone),
+ * agent, status, credit spike and — for failed runs — first failed tool and error signature ('' when
+ * none), with their credits, kept exact by triggers on xa_executions in the same transaction as
+ * every write (drizzle/0002_daily_counts.sql, 0003_insights.sql). Totals, credits, the activity
+ * chart and the failure digest for any filter are a sum over rows per day instead of a scan of
+ * every matching run. Derived data: no foreign keys, rebuilt on a time-zone change.
+ */
+export const executionDailyCounts = executionsAdmin.table(
+  'xa_execution_daily_counts',
+  {
+    organizationId: text('organization_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    agentId: uuid('agent_id').notNull(),
+    status: executionStatus('status').notNull(),
+    creditSpike: boolean('credit_spike').notNull().default(false),
+    failedTool: text('failed_tool').notNull().default(''),
+    errorSignature: text('error_signature').notNull().default(''),
+    runs: bigint('runs', { mode: 'number' }).notNull(),
+    /** Credits in hundredths, exact in a bigint sum. */
+    creditCents: bigint('credit_cents', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [
+    primaryKey({
+      name: 'xa_execution_daily_counts_pk',
+      columns: [t.organizationId, t.day, t.agentId, t.status, t.creditSpike, t.failedTool, t.errorSignature],
+    }),
+  ],
+);
+
+/**
+ * The same counts without the insight keys: one row per organization, local day, agent and status.
+ * Totals and the chart read it whenever no spike or failure filter is set — the common case — so
+ * they sum far fewer rows (kept by the same trigger, drizzle/0004_status_counts.sql).
+ */
+export const executionStatusCounts = executionsAdmin.table(
+  'xa_execution_status_counts',
+  {
+    organizationId: text('organization_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    agentId: uuid('agent_id').notNull(),
+    status: executionStatus('status').notNull(),
+    runs: bigint('runs', { mode: 'number' }).notNull(),
+    creditCents: bigint('credit_cents', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [primaryKey({ name: 'xa_execution_status_counts_pk', columns: [t.organizationId, t.day, t.agentId, t.status] })],
+);
+
+/**
+ * The insight-keyed counts again, per local calendar month (its first day) instead of per day:
+ * with no date filter, or one of whole months, the totals, the chart's month or year bars and
+ * the failure digest sum a row per month and key where the daily counts hold one per day, a small
+ * fraction of them over a long history (kept by the same trigger, drizzle/0005_monthly_counts.sql).
+ * See docs/performance.md.
+ */
+export const executionMonthlyCounts = executionsAdmin.table(
+  'xa_execution_monthly_counts',
+  {
+    organizationId: text('organization_id').notNull(),
+    month: date('month', { mode: 'string' }).notNull(),
+    agentId: uuid('agent_id').notNull(),
+    status: executionStatus('status').notNull(),
+    creditSpike: boolean('credit_spike').notNull().default(false),
+    failedTool: text('failed_tool').notNull().default(''),
+    errorSignature: text('error_signature').notNull().default(''),
+    runs: bigint('runs', { mode: 'number' }).notNull(),
+    creditCents: bigint('credit_cents', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [
+    primaryKey({
+      name: 'xa_execution_monthly_counts_pk',
+      columns: [t.organizationId, t.month, t.agentId, t.status, t.creditSpike, t.failedTool, t.errorSignature],
+    }),
+  ],
+);

@@ -1,0 +1,102 @@
+/**
+ * Pages and totals of a search, each read by the plan that suits its term, chosen here rather than
+ * by the planner, which cannot tell a frequent term from a rare one. The runs the other filters
+ * keep are walked newest first, a bounded number of them, filtering by the term: a frequent term
+ * fills a page within a few of them. When the walk finds too few, the term is rare there, and
+ * its trigram index reads every match, sorted afterwards. See docs/performance.md.
+ */
+import { and, sql } from 'drizzle-orm';
+import type { ExecutionsDatabase } from '../db/database.js';
+import type { AgentOption } from '../db/organization.js';
+import { asPlaceholders, preparedByShape } from '../db/prepared.js';
+import { executions } from '../db/schema.js';
+import type { ActivityUnit } from './counts.js';
+import { filterShape, listConditions, type ExecutionFilters } from './filter-set.js';
+import {
+  cursorText,
+  fromCursor,
+  listBindings,
+  listExecutions,
+  NEWEST_FIRST,
+  type ExecutionRow,
+  type PageRequest,
+} from './page-query.js';
+import { COUNT_BOUND, countRunsQuery, summaryOf, type ExecutionSummary } from './summary-query.js';
+
+/** Runs a page's walk reads at most, and a total's: more than COUNT_BOUND, so a frequent term is capped by the walk. */
+export const PAGE_WALK = 2_000;
+export const COUNT_WALK = 2 * COUNT_BOUND;
+/** Below this many matches in the counting walk the term is rare enough for its index to count every match. */
+export const RARE_MATCHES = 10;
+
+const OLDEST_FIRST = [sql`${executions.startedAt} asc nulls first`, sql`${executions.id} asc nulls first`];
+
+/**
+ * The start of the `depth`-th run the other filters keep, from the page's cursor in its order (or
+ * the newest): where a walk stops; null when fewer runs are left, so a walk reads them all. Read
+ * from the index alone.
+ */
+async function walkEnd(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  filters: ExecutionFilters,
+  page: PageRequest,
+  depth: number,
+): Promise<string | null> {
+  const newest = page.kind === 'offset' || page.kind === 'after';
+  const query = preparedByShape(db, `walk-end ${filterShape(filters)} ${page.kind} ${depth}`, (name) =>
+    db
+      .select({ at: cursorText(executions.startedAt) })
+      .from(executions)
+      .where(and(listConditions(filters, asPlaceholders, 'omitted'), fromCursor(page, asPlaceholders)))
+      .orderBy(...(newest ? NEWEST_FIRST : OLDEST_FIRST))
+      .offset(depth - 1)
+      .limit(1)
+      .prepare(name),
+  );
+  const [row] = await query.execute(listBindings(organizationId, filters, page));
+  return row?.at ?? null;
+}
+
+/**
+ * A page of a search: walked from its end or cursor (past its offset, if any), then, if the term is
+ * rare there, matched. A walk that fills the page found the same rows as the index would.
+ */
+export async function searchPage(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  filters: ExecutionFilters,
+  page: PageRequest,
+  agents: AgentOption[],
+): Promise<ExecutionRow[]> {
+  const end = await walkEnd(db, organizationId, filters, page, PAGE_WALK);
+  const walked = await listExecutions(db, organizationId, filters, page, agents, end ? 'walked' : 'walkedAll', end);
+  if (walked.length === page.limit || end === null) return walked;
+  return listExecutions(db, organizationId, filters, page, agents, 'matched');
+}
+
+/**
+ * A search's total, credits and chart: counted by a walk of the newest COUNT_WALK runs the other
+ * filters keep (exact when that is all of them; more than COUNT_BOUND when that many match); a
+ * rare term counted by its index; else the walk's count, a lower bound.
+ */
+export async function searchSummary(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  filters: ExecutionFilters,
+  unit: ActivityUnit,
+): Promise<ExecutionSummary> {
+  const newest: PageRequest = { kind: 'offset', offset: 0, limit: 0 };
+  const end = await walkEnd(db, organizationId, filters, newest, COUNT_WALK);
+  const count = async (plan: 'indexed' | 'walked' | 'walkedAll') => {
+    const query = preparedByShape(db, `search-summary ${filterShape(filters)} ${unit} ${plan}`, (name) =>
+      countRunsQuery(db, filters, unit, asPlaceholders, plan).prepare(name),
+    );
+    const [row] = await query.execute({ ...listBindings(organizationId, filters), walkTo: end });
+    return summaryOf(row?.bars ?? [], true);
+  };
+  const walked = await count(end ? 'walked' : 'walkedAll');
+  if (end === null || walked.lowerBound) return walked;
+  if (walked.total < RARE_MATCHES) return count('indexed');
+  return { total: walked.total, lowerBound: 'atLeast', credits: 0, activity: [] };
+}
