@@ -8,7 +8,7 @@ CREATE EXTENSION IF NOT EXISTS pg_trgm;
 --> statement-breakpoint
 CREATE EXTENSION IF NOT EXISTS btree_gin;
 --> statement-breakpoint
-ALTER TABLE "executions_admin"."xa_executions" ADD COLUMN "tool_names" text DEFAULT '' NOT NULL;
+ALTER TABLE "executions_admin"."xa_executions" ADD COLUMN IF NOT EXISTS "tool_names" text DEFAULT '' NOT NULL;
 --> statement-breakpoint
 -- What search reads, stored: drizzle-kit cannot compare an expression index with schema.ts, and a
 -- walk that filters by it pays no lower() per row. Adding it rewrites the table once.
