@@ -2,7 +2,7 @@
  * The list's summary: the total, the credits and the activity chart of the runs the filters
  * keep, summed from the count tables (counts.ts) in one pass, so total and chart never disagree.
  */
-import { and, sql, type SQL } from 'drizzle-orm';
+import { and, sql, type AnyColumn, type SQL, type Subquery } from 'drizzle-orm';
 import type { ExecutionsDatabase } from '../db/database.js';
 import { asParameters, asPlaceholders, preparedByShape, type Bind, type Bindings } from '../db/prepared.js';
 import { executions, type ExecutionStatus } from '../db/schema.js';
@@ -107,15 +107,7 @@ export function summarizeExecutionsQuery(
       .having(sql`sum(${days.runs}) > 0`)
       .as('bars');
   }
-  // One row holding every bar as JSON, parsed natively by the driver, rather than a row per bar
-  // and status mapped field by field by drizzle and the driver.
-  return db
-    .select({
-      bars: sql<
-        SummaryBar[]
-      >`coalesce(json_agg(json_build_array(${bars.start}, ${bars.status}, ${bars.runs}, ${bars.cents})), '[]')`.as('bars'),
-    })
-    .from(bars);
+  return barsAsOneRow(db, bars);
 }
 
 /**
@@ -154,6 +146,17 @@ export function countRunsQuery(
     .from(matched)
     .groupBy(sql`1`, matched.status)
     .as('bars');
+  return barsAsOneRow(db, bars);
+}
+
+/**
+ * One row holding every bar as JSON, parsed natively by the driver, rather than a row per bar
+ * and status mapped field by field by drizzle and the driver.
+ */
+function barsAsOneRow(
+  db: ExecutionsDatabase,
+  bars: Subquery & Record<'start' | 'status' | 'runs' | 'cents', SQL.Aliased | AnyColumn>,
+) {
   return db
     .select({
       bars: sql<
