@@ -46,6 +46,7 @@ const shown = (page: Page): Promise<Shown> =>
 const controlsOf = (search: string): Shown['controls'] => {
   const params = new URLSearchParams(search);
   return {
+    q: params.get('q') ?? '',
     agent: params.get('agent') ?? '',
     status: params.get('status') ?? '',
     start: params.get('start') ?? '',

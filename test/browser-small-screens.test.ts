@@ -181,7 +181,7 @@ describe.skipIf(browserSkipReason !== null)(
           expect(await page.locator('#xa-filters').isVisible()).toBe(true);
           expect(await focusedId(page)).toBe('xa-filters-toggle');
           await page.keyboard.press('Tab');
-          expect(await focusedId(page)).toBe('xa-agent');
+          expect(await focusedId(page)).toBe('xa-search'); // the first field: search
 
           // A swap changes the applied list and the count with the results.
           await page.selectOption('#xa-status', 'completed');

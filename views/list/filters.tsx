@@ -114,7 +114,8 @@ const Field: FC<{ field: FormField; messages: Messages }> = ({ field, messages }
           <label class="xa-label" for={controlId(field.slot)}>
             {field.label}
           </label>
-          <p id={hintId(field.slot)} class="xa-hint">
+          {/* Heard with the field, not shown: a line of its own would cost the table a row at 1280×800. */}
+          <p id={hintId(field.slot)} class="xa-visually-hidden">
             {field.hint}
           </p>
           <FieldError slot={field.slot} message={field.error} prefix={messages.errorPrefix} />
