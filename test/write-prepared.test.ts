@@ -6,6 +6,7 @@
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectPostgres, type OpenDatabase } from '../src/db/database.js';
+import { rowsOf } from '../src/db/raw-rows.js';
 import {
   completeExecution,
   markActive,
@@ -52,9 +53,7 @@ describe.skipIf(postgresTarget.skipReason !== null)('write statements on postgre
     });
     await completeExecution(db, ORG, executionId, { key: 'done', response: 'Done' });
     await setCredits(db, ORG, executionId, 2.5);
-    const prepared = (await db.execute<{ statement: string }>(sql`select statement from pg_prepared_statements`)).map(
-      (r) => r.statement,
-    );
+    const prepared = (await rowsOf(db, sql`select statement from pg_prepared_statements`)).map((r) => String(r.statement));
     const has = (pattern: RegExp) => prepared.some((s) => pattern.test(s));
     expect(has(/from "executions_admin"\."xa_executions" .*for update/s), 'the run locked').toBe(true);
     expect(has(/select max\("position"\)/), 'the next position').toBe(true);
