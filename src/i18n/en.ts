@@ -21,8 +21,9 @@ export const en: Messages = {
   filtersLabel: 'Filter executions',
   search: 'Search',
   searchHint: 'Schedule, error, agent or tool name',
-  searchConversations: (days) =>
-    `Also search conversations (prompts, responses, tool inputs and outputs) of runs from the last ${days} days`,
+  searchConversations: (days) => `Also in conversations (last ${days} days)`,
+  searchConversationsHint: (days) =>
+    `Also searches the prompts, responses, tool inputs and outputs of runs from the last ${days} days`,
   agent: 'Agent',
   allAgents: 'All agents',
   agentRemoved: 'Agent removed',

@@ -115,6 +115,8 @@ export interface Messages {
   searchHint: string;
   /** The option that also searches the conversations of the last `days` days' runs. */
   searchConversations: (days: number) => string;
+  /** What it searches, heard with it. */
+  searchConversationsHint: (days: number) => string;
   agent: string;
   allAgents: string;
   /** A deleted agent, in place of its name. */

@@ -23,8 +23,9 @@ export const ptBR: Messages = {
   filtersLabel: 'Filtrar execuções',
   search: 'Pesquisar',
   searchHint: 'Agendamento, erro, agente ou nome de ferramenta',
-  searchConversations: (days) =>
-    `Pesquisar também nas conversas (prompts, respostas, entradas e saídas de ferramentas) das execuções dos últimos ${days} dias`,
+  searchConversations: (days) => `Também nas conversas (últimos ${days} dias)`,
+  searchConversationsHint: (days) =>
+    `Pesquisa também os prompts, as respostas e as entradas e saídas de ferramentas das execuções dos últimos ${days} dias`,
   agent: 'Agente',
   allAgents: 'Todos os agentes',
   agentRemoved: 'Agente removido',

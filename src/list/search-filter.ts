@@ -105,6 +105,8 @@ export const searchFilter = defineFilter({
       name: 'conversations',
       label: m.searchConversations(CONVERSATION_SEARCH_DAYS),
       checked: v.searchConversations,
+      hint: m.searchConversationsHint(CONVERSATION_SEARCH_DAYS),
+      ofSearch: true,
     },
   ],
 });
