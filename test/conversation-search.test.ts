@@ -61,6 +61,8 @@ const { json: jsonArb } = fc.letrec((tie) => ({
     fc.integer(),
     fc.boolean(),
     fc.constant(null),
+    // Empty containers, which Postgres pretty-prints over two lines and the page on one.
+    fc.constantFrom({ abc: [] }, { abc: {} }),
     fc.array(tie('json'), { maxLength: 3 }),
     fc.dictionary(textArb, tie('json'), { maxKeys: 3 }),
   ),
@@ -174,6 +176,8 @@ for (const target of databaseTargets) {
                   '🎉x',
                   'ünï',
                   '"abc"',
+                  '"abc": []',
+                  '"abc": {}',
                 ),
                 weight: 3,
               },
