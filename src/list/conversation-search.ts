@@ -171,8 +171,6 @@ export function conversationSearch(
   };
 }
 
-export type ConversationSearch = NonNullable<ReturnType<typeof conversationSearch>>;
-
 /**
  * Where the page may lack runs because the time ran out: unless its read reached the end, or the
  * page is full and its furthest run in the read's direction was read (a match past that run would
