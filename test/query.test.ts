@@ -11,12 +11,14 @@ describe('parseExecutionQuery', () => {
 
   it('reads every filter and the page', () => {
     const { query, errors } = parse(
-      `q=+Timed+Out+&agent=${AGENT}&status=failed&start=2026-01-01&end=2026-01-31&spikes=1&tool=hubspot&error=401+%22%E2%80%A6%22&page=3`,
+      `q=+Timed+Out+&conversations=on&agent=${AGENT}&status=failed&start=2026-01-01&end=2026-01-31&spikes=1&tool=hubspot&error=401+%22%E2%80%A6%22&page=3`,
     );
     expect(errors).toEqual({});
     expect(query).toEqual({
       search: 'Timed Out',
       searchAgents: [],
+      searchConversations: true,
+      conversationMatches: [],
       agentId: AGENT,
       removedAgents: false,
       status: 'failed',
@@ -127,6 +129,8 @@ describe('canonical parameters', () => {
       removedAgents: false,
       search: 'Timed out: 100% «done»_\\',
       searchAgents: [],
+      searchConversations: true,
+      conversationMatches: [],
       status: 'active' as const,
       startDate: '2026-03-01',
       endDate: '2026-03-31',

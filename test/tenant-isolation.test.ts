@@ -151,6 +151,11 @@ function leaks(body: string, viewer: string, typed: string | null = null): strin
 interface Filter {
   /** A search: any organization's marker, in any case; it finds every run of its own organization (titles hold it). */
   q: string | null;
+  /**
+   * The search also in conversations, whose steps every organization marks: it finds no more of
+   * the viewer's runs (their titles hold the marker) and nothing of anyone else's.
+   */
+  conversations: '1' | null;
   agent: string | null;
   status: ExecutionStatus | null;
   start: string | null;
@@ -207,6 +212,7 @@ const filterArb: fc.Arbitrary<Filter> = fc.record({
     fc.tuple(fc.constantFrom(...TENANTS.map((t) => t.marker)), fc.boolean()).map(([m, upper]) => (upper ? m.toUpperCase() : m)),
     { nil: null },
   ),
+  conversations: fc.option(fc.constant('1' as const), { nil: null }),
   agent: fc.option(fc.oneof(fc.constantFrom(...allAgentIds, 'removed'), fc.uuid()), { nil: null }),
   status: fc.option(fc.constantFrom(...STATUSES), { nil: null }),
   start: fc.option(dayArb, { nil: null }),

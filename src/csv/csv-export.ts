@@ -21,6 +21,7 @@ import type { ExecutionsDatabase } from '../db/database.js';
 import { en } from '../i18n/en.js';
 import type { ExecutionQuery } from '../list/query.js';
 import { listAgents, type Organization } from '../db/organization.js';
+import { conversationSearch } from '../list/conversation-search.js';
 import { checkQuery } from '../list/execution-list.js';
 import { filtersFor, type ExecutionFilters } from '../list/filter-set.js';
 import type { PageCursor } from '../list/page-query.js';
@@ -229,7 +230,9 @@ export async function exportCsv(
 ): Promise<ReadableStream<Uint8Array>> {
   // Checked as the list checks it: a search also finds runs by their agents' names.
   const agentList = await listAgents(db, organization.id);
-  const filters = filtersFor(checkQuery({ query, errors: {}, rejected: {} }, agentList).query, organization.timeZone);
+  const checked = filtersFor(checkQuery({ query, errors: {}, rejected: {} }, agentList).query, organization.timeZone);
+  // Every run whose conversation holds the term, as far as the time allowed reads.
+  const filters = (await conversationSearch(db, organization.id, checked, new Date())?.from(null, true, Infinity)) ?? checked;
   const encoder = new TextEncoder();
   const bounds = batchBounds(db, organization.id, filters, organization.timeZone);
   /** The next batch's text, or null past the last; an async generator answers next() in order. */

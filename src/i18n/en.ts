@@ -21,6 +21,9 @@ export const en: Messages = {
   filtersLabel: 'Filter executions',
   search: 'Search',
   searchHint: 'Schedule, error, agent or tool name',
+  searchConversations: (days) => `Also in conversations (last ${days} days)`,
+  searchConversationsHint: (days) =>
+    `Also searches the prompts, responses, tool inputs and outputs of runs from the last ${days} days`,
   agent: 'Agent',
   allAgents: 'All agents',
   agentRemoved: 'Agent removed',
@@ -57,6 +60,8 @@ export const en: Messages = {
   spikesFilter: 'credit spikes only',
   failureFilter: (failure) => `failure ${failure}`,
   searchFilter: (term) => `containing "${term}"`,
+  searchConversationsFilter: (term) => `containing "${term}", in conversations too`,
+  searchConversationsApplied: (term) => `${term} (in conversations too)`,
   failureName: (tool, error) => `${tool} — ${error}`,
   noToolFailed: 'No tool call failed',
   noErrorMessage: 'No error message',
@@ -99,6 +104,8 @@ export const en: Messages = {
   executionsTotal: (n, count) => `${count} ${n === 1 ? 'execution' : 'executions'} total`,
   executionsMoreThan: (count) => `More than ${count} executions`,
   executionsAtLeast: (count) => `At least ${count} executions`,
+  conversationSearchCut: (time, older) =>
+    `Time ran out searching conversations: those of runs ${older ? 'before' : 'after'} ${time} were not searched, so some of their runs may be missing here. Add a filter or date to search fewer.`,
   creditsTotal: plural('credit', 'credits'),
   downloadCsv: 'Download CSV',
   pagination: 'Pagination',

@@ -113,6 +113,10 @@ export interface Messages {
   /** The search field's label and hint: what it looks in. */
   search: string;
   searchHint: string;
+  /** The option that also searches the conversations of the last `days` days' runs. */
+  searchConversations: (days: number) => string;
+  /** What it searches, heard with it. */
+  searchConversationsHint: (days: number) => string;
   agent: string;
   allAgents: string;
   /** A deleted agent, in place of its name. */
@@ -147,6 +151,10 @@ export interface Messages {
   failureFilter: (failure: string) => string;
   /** The search term in the caption's words: 'containing "timeout"'. */
   searchFilter: (term: string) => string;
+  /** The same with the conversations searched too: 'containing "timeout", in conversations too'. */
+  searchConversationsFilter: (term: string) => string;
+  /** The term as "Selected filters" lists it with the conversations searched too. */
+  searchConversationsApplied: (term: string) => string;
   /** A failure named by its first failed tool and its error: "google_calendar — 401 expired credential". */
   failureName: (tool: string, error: string) => string;
   noToolFailed: string;
@@ -216,6 +224,11 @@ export interface Messages {
   executionsMoreThan: (count: string) => string;
   /** A search's total that was not counted to the end: "At least 2,345 executions". */
   executionsAtLeast: (count: string) => string;
+  /**
+   * Conversations were not all searched in the time a request has: those of runs older (or, paging
+   * back, newer) than `time` were not, and the page may lack some of their runs.
+   */
+  conversationSearchCut: (time: string, older: boolean) => string;
   /** "1,234.5 credits". */
   creditsTotal: Counted;
   downloadCsv: string;

@@ -23,6 +23,9 @@ export const ptBR: Messages = {
   filtersLabel: 'Filtrar execuções',
   search: 'Pesquisar',
   searchHint: 'Agendamento, erro, agente ou nome de ferramenta',
+  searchConversations: (days) => `Também nas conversas (últimos ${days} dias)`,
+  searchConversationsHint: (days) =>
+    `Pesquisa também os prompts, as respostas e as entradas e saídas de ferramentas das execuções dos últimos ${days} dias`,
   agent: 'Agente',
   allAgents: 'Todos os agentes',
   agentRemoved: 'Agente removido',
@@ -59,6 +62,8 @@ export const ptBR: Messages = {
   spikesFilter: 'somente picos de créditos',
   failureFilter: (failure) => `falha ${failure}`,
   searchFilter: (term) => `contendo "${term}"`,
+  searchConversationsFilter: (term) => `contendo "${term}", também nas conversas`,
+  searchConversationsApplied: (term) => `${term} (também nas conversas)`,
   failureName: (tool, error) => `${tool} — ${error}`,
   noToolFailed: 'Nenhuma chamada de ferramenta falhou',
   noErrorMessage: 'Sem mensagem de erro',
@@ -101,6 +106,8 @@ export const ptBR: Messages = {
   executionsTotal: (n, count) => `${count} ${n === 1 ? 'execução' : 'execuções'} no total`,
   executionsMoreThan: (count) => `Mais de ${count} execuções`,
   executionsAtLeast: (count) => `Pelo menos ${count} execuções`,
+  conversationSearchCut: (time, older) =>
+    `O tempo acabou ao pesquisar as conversas: as das execuções ${older ? 'anteriores a' : 'posteriores a'} ${time} não foram pesquisadas, então algumas dessas execuções podem faltar aqui. Adicione um filtro ou uma data para pesquisar menos.`,
   creditsTotal: plural('crédito', 'créditos'),
   downloadCsv: 'Baixar CSV',
   pagination: 'Paginação',

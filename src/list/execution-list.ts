@@ -6,6 +6,7 @@
 import type { ExecutionsDatabase } from '../db/database.js';
 import { activityRange, type ActivityRange } from './activity.js';
 import type { FieldErrors, Rejected } from './filter.js';
+import { conversationSearch, cutShort, type ConversationsCut } from './conversation-search.js';
 import { checkFilters, countable, filtersFor } from './filter-set.js';
 import { searchPage, searchSummary } from './search-plan.js';
 import { pageWithSummary, listExecutions, type ExecutionRow, type PageRequest } from './page-query.js';
@@ -35,6 +36,8 @@ export interface ExecutionList {
   today: string;
   /** Null when the total is a lower bound: the arrows still page by cursor, there is no last page. */
   pageCount: number | null;
+  /** Where the time for searching conversations ran out, when the page may lack runs because of it. */
+  conversationsCut: ConversationsCut | null;
 }
 
 export function pageCountFor(total: number): number {
@@ -77,11 +80,24 @@ export async function loadExecutionList(
     : first
       ? pageByPosition(1, 0)
       : null;
+  // The option's conversations are found first, for the summary and for the page read (search-filter.ts).
+  const conversations = conversationSearch(db, organization.id, filters, now);
+  let conversationsCut: ConversationsCut | null = null;
+  const searched = async (page: PageRequest) => {
+    if (!conversations) return searchPage(db, organization.id, filters, page, agents);
+    const found = await conversations.page(page);
+    const rows = await searchPage(db, organization.id, found.filters, page, agents);
+    conversationsCut = cutShort(found.scan, rows, page.limit);
+    return rows;
+  };
+  const searchedSummary = async () => {
+    if (!conversations) return searchSummary(db, organization.id, filters, range.unit);
+    const found = await conversations.summary();
+    const counted = await searchSummary(db, organization.id, found.filters, range.unit);
+    return found.cut && counted.lowerBound === null ? { ...counted, lowerBound: 'atLeast' as const } : counted;
+  };
   const { summary, rows: keyed } = !countable(filters)
-    ? {
-        summary: await searchSummary(db, organization.id, filters, range.unit),
-        rows: together && (await searchPage(db, organization.id, filters, together, agents)),
-      }
+    ? { summary: await searchedSummary(), rows: together && (await searched(together)) }
     : together
       ? await pageWithSummary(db, organization.id, filters, range.unit, together, agents)
       : { summary: await summarizeExecutions(db, organization.id, filters, range.unit), rows: null };
@@ -100,7 +116,7 @@ export async function loadExecutionList(
     query = { ...query, cursor: null };
     const newest = { kind: 'offset', offset: (query.page - 1) * PAGE_SIZE, limit: PAGE_SIZE } as const;
     const byPosition = pageCount !== null ? pageByPosition(query.page, total) : newest;
-    rows = countable(filters) ? await list(byPosition) : await searchPage(db, organization.id, filters, byPosition, agents);
+    rows = countable(filters) ? await list(byPosition) : await searched(byPosition);
   }
   return {
     query,
@@ -115,6 +131,7 @@ export async function loadExecutionList(
     now,
     today,
     pageCount,
+    conversationsCut,
   };
 }
 

@@ -51,7 +51,20 @@ export type FormField =
       max: string;
     }
   | { kind: 'search'; slot: string; name: string; label: string; hint: string; error: string | undefined; value: string }
-  | { kind: 'checkbox'; id: string; name: string; label: string; checked: boolean }
+  | {
+      kind: 'checkbox';
+      id: string;
+      name: string;
+      label: string;
+      checked: boolean;
+      /** Heard with the checkbox, not shown (as the search's): a line of its own would cost the table a row. */
+      hint?: string;
+      /**
+       * An option of the search: shown once a term is typed (or while ticked). The filters' row has
+       * no room for it beside the others, and the table keeps its ten rows on the first screen.
+       */
+      ofSearch?: true;
+    }
   | {
       /** A filter set from elsewhere (a link): its values kept with the form, and its error slot. */
       kind: 'kept';

@@ -11,6 +11,7 @@ import { asPlaceholders, preparedByShape } from '../db/prepared.js';
 import { executions } from '../db/schema.js';
 import type { Messages } from '../i18n/messages.js';
 import { localDay } from '../lib/time-zone.js';
+import { conversationSearch } from './conversation-search.js';
 import { checkQuery } from './execution-list.js';
 import { filterShape, filtersFor, listConditions, type ExecutionFilters } from './filter-set.js';
 import {
@@ -101,9 +102,17 @@ export async function pollLive(
   const filters = filtersFor(query, organization.timeZone);
   const ids = [...shown.watched.keys()];
   const since = awaitsNewRuns(query, localDay(now, organization.timeZone)) ? shown.since : null;
+  // The new runs that only their conversations hold the term: found among those newer than `since`.
+  const newer = async (from: PageCursor) =>
+    countNewer(
+      db,
+      organization.id,
+      (await conversationSearch(db, organization.id, filters, now)?.from(from, false, NEW_RUNS_LIMIT)) ?? filters,
+      from,
+    );
   const [rows, newRuns] = await Promise.all([
     ids.length > 0 ? readRuns(db, organization.id, ids, agents) : [],
-    since ? countNewer(db, organization.id, filters, since) : 0,
+    since ? newer(since) : 0,
   ]);
   const canonicalHref = withQuery(basePath, query);
   const context: RowContext = {

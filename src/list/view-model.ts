@@ -8,7 +8,7 @@ import type { LiveView } from './live-refresh.js';
 import { RUNNING_LONG_FACTOR } from '../db/schema.js';
 import type { Messages } from '../i18n/messages.js';
 import { formatDuration, numberFormat, shorten } from '../lib/format.js';
-import { dateOfDay, dayOfDate, formatUtcOffset, isoSecond, localSecond, timeZoneName } from '../lib/time-zone.js';
+import { dateOfDay, dayOfDate, formatDateTime, formatUtcOffset, isoSecond, localSecond, timeZoneName } from '../lib/time-zone.js';
 import type { FormField } from './filter.js';
 import {
   appliedFilters,
@@ -118,6 +118,8 @@ export interface ResultsView {
   live: LiveView | null;
   /** Said when the runs were read from a read replica that is behind. */
   behind: string | null;
+  /** Said when the time for searching conversations ran out before this page's runs were all searched. */
+  conversationsCut: string | null;
 }
 
 export interface ListView {
@@ -321,6 +323,12 @@ export function buildListView(
       caption: messages.tableCaption(filterWords, query.page, list.pageCount),
       live: null,
       behind: behindMs === null ? null : messages.replicaBehind(formatDuration(behindMs, messages) ?? ''),
+      conversationsCut:
+        list.conversationsCut &&
+        messages.conversationSearchCut(
+          formatDateTime(new Date(list.conversationsCut.at.startedAt), timeZone),
+          list.conversationsCut.older,
+        ),
       pagination: {
         page: query.page,
         pageCount: list.pageCount,

@@ -217,6 +217,7 @@ export async function tourPages(options: Omit<ExecutionsAdminOptions, 'db'> = {}
       ['list, a removed agent', app, `${L}?agent=${AGENT.removed}`],
       ['list, credit spikes', app, `${L}?spikes=1`],
       ['list, searched', app, `${L}?q=Digest&status=completed`],
+      ['list, searched in conversations too', app, `${L}?q=Digest&conversations=1`],
       ['list, a search too short', app, `${L}?q=ab`],
       ['list, an unusable search', app, `${L}?q=line%0Abreak`],
       [

@@ -124,6 +124,8 @@ const Field: FC<{ field: FormField; messages: Messages }> = ({ field, messages }
             class="xa-input xa-search__input"
             value={field.value}
             spellcheck={false}
+            // A blank placeholder, so the stylesheet knows (:placeholder-shown) whether a term is typed.
+            placeholder=" "
             {...controlAttributes(field.slot, field.name)}
             aria-describedby={`${hintId(field.slot)} ${errorId(field.slot)}`}
           />
@@ -131,11 +133,24 @@ const Field: FC<{ field: FormField; messages: Messages }> = ({ field, messages }
       );
     case 'checkbox':
       return (
-        <div class="xa-field xa-checkbox">
-          <input type="checkbox" id={field.id} class="xa-checkbox__input" name={field.name} value="1" checked={field.checked} />
+        <div class={field.ofSearch ? 'xa-field xa-checkbox xa-checkbox--search' : 'xa-field xa-checkbox'}>
+          <input
+            type="checkbox"
+            id={field.id}
+            class="xa-checkbox__input"
+            name={field.name}
+            value="1"
+            checked={field.checked}
+            aria-describedby={field.hint === undefined ? undefined : `${field.id}-hint`}
+          />
           <label class="xa-checkbox__label" for={field.id}>
             {field.label}
           </label>
+          {field.hint !== undefined && (
+            <p id={`${field.id}-hint`} class="xa-visually-hidden">
+              {field.hint}
+            </p>
+          )}
         </div>
       );
     case 'kept':

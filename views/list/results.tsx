@@ -216,6 +216,11 @@ export const Results: FC<{ results: ResultsView; messages: Messages }> = ({ resu
   <>
     {results.live !== null && <LiveBar live={results.live} results={RESULTS_ID} messages={m} />}
     {results.behind !== null && <p class="xa-behind">{results.behind}</p>}
+    {results.conversationsCut !== null && (
+      <p id="xa-conversations-cut" class="xa-behind">
+        {results.conversationsCut}
+      </p>
+    )}
     {results.rows.length === 0 ? (
       <Empty results={results} messages={m} />
     ) : (

@@ -1,0 +1,185 @@
+/**
+ * The search's "also in conversations" option: the runs of the last CONVERSATION_SEARCH_DAYS days
+ * whose steps hold the term — the prompt, the responses and errors, each tool call's input and
+ * output, as the conversation page shows them. The conversations found are bound into the
+ * search's condition (search-filter.ts), so the list's plans (search-plan.ts) stay as they are.
+ *
+ * No index serves it: trigrams of payloads that run to megabytes would cost every recorded step
+ * far more than a bounded read costs a search (docs/performance.md). The runs the other filters
+ * keep are read in chunks in the page's order from its start, each chunk's steps matched, until
+ * enough match, the bound is reached or the time allowed runs out; then the page says how far the
+ * conversations were searched.
+ */
+import { and, sql, type SQL } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import type { ExecutionsDatabase } from '../db/database.js';
+import { asPlaceholders, preparedByShape } from '../db/prepared.js';
+import { executions, steps } from '../db/schema.js';
+import { filterShape, listConditions, type ExecutionFilters } from './filter-set.js';
+import { beyond, cursorText, listBindings, type PageCursor, type PageRequest } from './page-query.js';
+import { CONVERSATION_SEARCH_DAYS, containsPattern } from './search-filter.js';
+import { COUNT_BOUND } from './summary-query.js';
+
+/** Runs whose steps one statement matches: small enough that the time allowed is checked often. */
+export const SCAN_CHUNK = 200;
+/** How long a request may spend matching conversations, within its deadline (http/deadline.ts). */
+export const CONVERSATION_SEARCH_MS = 600;
+
+const DAY_MS = 86_400_000;
+
+/**
+ * A JSON payload as the conversation page shows it (conversation/view-model.ts's formatPayload):
+ * a JSON string as its text; null as nothing; anything else pretty-printed. jsonb_pretty indents
+ * by four spaces where the page indents by two and breaks an empty object or array over two lines:
+ * the latter is joined again, and a term, which holds no line break and is trimmed, never reaches
+ * into an indentation.
+ */
+const shownPayload = (column: AnyPgColumn): SQL =>
+  sql`(case jsonb_typeof(${column}) when 'string' then ${column} #>> '{}' when 'null' then null
+    else regexp_replace(jsonb_pretty(${column}), '([[{])\\n *([]}])', '\\1\\2', 'g') end)`;
+
+/**
+ * Whether the run's conversation has a step holding the term. `conversationId` qualified: drizzle
+ * writes a subquery's columns unqualified, which inside this one would name the step's own.
+ */
+const stepsHold = (conversationId: SQL): SQL => {
+  const pattern = containsPattern(asPlaceholders);
+  return sql`exists (select 1 from ${steps} where ${steps.organizationId} = ${sql.placeholder('organizationId')}
+    and ${steps.conversationId} = ${conversationId}
+    and (lower(${steps.content}) like ${pattern} or lower(${shownPayload(steps.toolInput)}) like ${pattern}
+      or lower(${shownPayload(steps.toolOutput)}) like ${pattern}))`;
+};
+
+/** A chunk of the runs the other filters keep since `searchedFrom`, from the cursor (or an end), and whether each matches. */
+function chunkQuery(db: ExecutionsDatabase, filters: ExecutionFilters, older: boolean, fromCursor: boolean) {
+  const order = sql.raw(older ? 'desc nulls last' : 'asc nulls first');
+  const runs = db
+    .select({ startedAt: executions.startedAt, id: executions.id, conversationId: executions.conversationId })
+    .from(executions)
+    .where(
+      and(
+        listConditions(filters, asPlaceholders, 'omitted'),
+        sql`${executions.startedAt} >= ${sql.placeholder('searchedFrom')}::timestamptz`,
+        fromCursor ? beyond(older ? 'older' : 'newer', asPlaceholders) : undefined,
+      ),
+    )
+    .orderBy(sql`${executions.startedAt} ${order}`, sql`${executions.id} ${order}`)
+    .limit(SCAN_CHUNK)
+    .as('runs');
+  return db
+    .select({
+      at: cursorText(runs.startedAt),
+      id: runs.id,
+      conversationId: runs.conversationId,
+      found: stepsHold(sql`${sql.identifier('runs')}.${sql.identifier('conversation_id')}`),
+    })
+    .from(runs)
+    .orderBy(sql`${runs.startedAt} ${order}`, sql`${runs.id} ${order}`);
+}
+
+/** What a read of conversations found, and where it stopped. */
+export interface ConversationScan {
+  /** The conversations of the matching runs. */
+  conversations: string[];
+  /** Read towards older runs (else newer). */
+  older: boolean;
+  /** The last run read, when runs were left unread; null when every run to the end was read. */
+  stoppedAt: PageCursor | null;
+  /** Stopped because the time allowed ran out, not because enough were found. */
+  cut: boolean;
+}
+
+async function scan(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  filters: ExecutionFilters,
+  searchedFrom: string,
+  start: PageCursor | null,
+  older: boolean,
+  wanted: number,
+  until: number,
+): Promise<ConversationScan> {
+  const conversations: string[] = [];
+  let cursor = start;
+  for (;;) {
+    const fromCursor = cursor !== null;
+    const query = preparedByShape(db, `conversation-scan ${filterShape(filters)} ${older} ${fromCursor}`, (name) =>
+      chunkQuery(db, filters, older, fromCursor).prepare(name),
+    );
+    const page: PageRequest | undefined = cursor ? { kind: 'after', cursor, limit: 0 } : undefined;
+    const rows = await query.execute({ ...listBindings(organizationId, filters, page), searchedFrom });
+    for (const row of rows) if (row.found) conversations.push(row.conversationId);
+    const last = rows.at(-1);
+    if (rows.length < SCAN_CHUNK || !last) return { conversations, older, stoppedAt: null, cut: false };
+    cursor = { startedAt: last.at, id: last.id };
+    if (conversations.length >= wanted) return { conversations, older, stoppedAt: cursor, cut: false };
+    if (Date.now() >= until) return { conversations, older, stoppedAt: cursor, cut: true };
+  }
+}
+
+/** Where the time ran out, for a page that may lack runs because of it. */
+export interface ConversationsCut {
+  at: PageCursor;
+  older: boolean;
+}
+
+/** Whether `a` comes before `b` in the newest-first order. */
+const newerThan = (a: PageCursor, b: PageCursor) => a.startedAt > b.startedAt || (a.startedAt === b.startedAt && a.id > b.id);
+
+/**
+ * The conversation search of one request, or null without the option or a term. One read from the
+ * newest run serves the summary (up to one more match than it counts) and every page it reaches;
+ * a page beyond it reads from its own cursor. All share the request's time allowed. `from` reads
+ * for the CSV (every match) and for a live poll (the runs newer than the page's newest).
+ */
+export function conversationSearch(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  filters: ExecutionFilters,
+  now: Date,
+  ms = CONVERSATION_SEARCH_MS,
+) {
+  if (filters.search === null || !filters.searchConversations) return null;
+  const searchedFrom = new Date(now.getTime() - CONVERSATION_SEARCH_DAYS * DAY_MS).toISOString();
+  const until = Date.now() + ms;
+  const read = (start: PageCursor | null, older: boolean, wanted: number) =>
+    scan(db, organizationId, filters, searchedFrom, start, older, wanted, until);
+  let newest: Promise<ConversationScan> | undefined;
+  const fromNewest = () => (newest ??= read(null, true, COUNT_BOUND + 1));
+  const found = (s: ConversationScan): ExecutionFilters => ({ ...filters, conversationMatches: s.conversations });
+  return {
+    async from(start: PageCursor | null, older: boolean, wanted: number): Promise<ExecutionFilters> {
+      return found(await read(start, older, wanted));
+    },
+    /** The filters for the summary, and whether its count may lack runs (then a lower bound). */
+    async summary(): Promise<{ filters: ExecutionFilters; cut: boolean }> {
+      const s = await fromNewest();
+      return { filters: found(s), cut: s.cut };
+    },
+    /** The filters for a page, and the read that found its conversations. */
+    async page(page: PageRequest): Promise<{ filters: ExecutionFilters; scan: ConversationScan }> {
+      const s = await fromNewest();
+      const reach = page.kind === 'offset' ? page.offset + page.limit : page.limit;
+      const covered = s.stoppedAt === null || page.kind === 'fromEnd' || (page.kind === 'offset' && reach <= COUNT_BOUND + 1);
+      const own = covered
+        ? s
+        : page.kind === 'offset'
+          ? await read(null, true, reach)
+          : await read(page.cursor, page.kind === 'after', page.limit);
+      return { filters: found(own), scan: own };
+    },
+  };
+}
+
+/**
+ * Where the page may lack runs because the time ran out: unless its read reached the end, or the
+ * page is full and its furthest run in the read's direction was read (a match past that run would
+ * not be on this page). `rows` newest first, as the list shows them.
+ */
+export function cutShort(scan: ConversationScan, rows: { cursor: PageCursor }[], limit: number): ConversationsCut | null {
+  const { stoppedAt, older } = scan;
+  if (!scan.cut || stoppedAt === null) return null;
+  const furthest = older ? rows.at(-1) : rows[0];
+  const read = furthest && (older ? !newerThan(stoppedAt, furthest.cursor) : !newerThan(furthest.cursor, stoppedAt));
+  return rows.length >= limit && read ? null : { at: stoppedAt, older };
+}

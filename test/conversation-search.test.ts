@@ -1,0 +1,250 @@
+/**
+ * Search "also in conversations" equals plain SQL: for random runs inside and outside its bound of
+ * CONVERSATION_SEARCH_DAYS days, whose steps hold hostile text (LIKE's metacharacters, quotes,
+ * backslashes, JSON, non-BMP characters, control characters but NUL) as prompts, responses and
+ * JSON tool inputs and outputs, the list's rows, their order and its total are those of
+ * `position(lower(term) in lower(text)) > 0` over the run's title, and, for runs inside the bound,
+ * over each step's text as the conversation page shows it (formatPayload, its pretty JSON). Another
+ * organization's runs, whose steps all hold the term, never appear. When the time allowed runs
+ * out, the page says where, and the total is a lower bound.
+ */
+import { sql } from 'drizzle-orm';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatPayload } from '../src/conversation/view-model.js';
+import { conversationSearch, cutShort, SCAN_CHUNK } from '../src/list/conversation-search.js';
+import { loadExecutionList } from '../src/list/execution-list.js';
+import { filtersFor } from '../src/list/filter-set.js';
+import { parseExecutionQuery } from '../src/list/query.js';
+import { CONVERSATION_SEARCH_DAYS } from '../src/list/search-filter.js';
+import { databaseTargets, type TestDatabase } from './support/databases.js';
+import { select } from './support/select.js';
+
+const ORG = 'deep-org';
+const OTHER = 'deep-other';
+const AGENT = '00000000-0000-4000-8000-00000000000a';
+const SCHEDULE = '00000000-0000-4000-8000-0000000000aa';
+const NOW = Date.parse('2026-05-01T12:00:00Z');
+const DAY = 86_400_000;
+const BOUND = NOW - CONVERSATION_SEARCH_DAYS * DAY;
+
+const PIECES = [
+  '%',
+  '_',
+  '\\',
+  "'",
+  '"',
+  '{"k": [1, 2]}',
+  '[]',
+  '{}',
+  '🎉',
+  '𝔘𝔫𝔦',
+  '\u0001',
+  '\t',
+  '\n',
+  '\u007f',
+  'Ünïcödé',
+  'straße',
+  'Timeout',
+  'TIMEOUT',
+  'abc',
+  '100%_done',
+];
+const textArb = fc
+  .array(fc.oneof(fc.constantFrom(...PIECES), fc.string({ maxLength: 3 })), { maxLength: 5 })
+  .map((p) => p.join('').replaceAll('\0', ''));
+// JSON as tools send it: integers only, whose text JavaScript and Postgres write alike.
+const { json: jsonArb } = fc.letrec((tie) => ({
+  json: fc.oneof(
+    { depthSize: 'small' },
+    textArb,
+    fc.integer(),
+    fc.boolean(),
+    fc.constant(null),
+    // Empty containers, which Postgres pretty-prints over two lines and the page on one.
+    fc.constantFrom({ abc: [] }, { abc: {} }),
+    fc.array(tie('json'), { maxLength: 3 }),
+    fc.dictionary(textArb, tie('json'), { maxKeys: 3 }),
+  ),
+}));
+
+interface Step {
+  content: string | null;
+  input: unknown;
+  output: unknown;
+}
+interface Run {
+  title: string;
+  inBound: boolean;
+  steps: Step[];
+}
+const stepArb: fc.Arbitrary<Step> = fc.record({
+  content: fc.option(textArb, { nil: null }),
+  input: fc.option(jsonArb, { nil: undefined }),
+  output: fc.option(jsonArb, { nil: undefined }),
+});
+const runArb: fc.Arbitrary<Run> = fc.record({
+  title: textArb,
+  inBound: fc.boolean(),
+  steps: fc.array(stepArb, { maxLength: 3 }),
+});
+
+const idOf = (group: number, n: number) =>
+  `00000000-0000-4000-9${group.toString(16).padStart(3, '0')}-${n.toString(16).padStart(12, '0')}`;
+/** Inside the bound, minutes before now; outside, minutes past it (ties on the start: the id orders them). */
+const startOf = (run: Run, n: number) => new Date((run.inBound ? NOW : BOUND) - ((n % 5) + 1) * 60_000).toISOString();
+
+async function write(db: TestDatabase['db'], org: string, group: number, runs: Run[]) {
+  for (const table of ['xa_steps', 'xa_executions', 'xa_conversations'])
+    await db.execute(sql`delete from ${sql.raw(`executions_admin.${table}`)} where organization_id = ${org}`);
+  for (const [n, run] of runs.entries()) {
+    const conversation = idOf(group, n);
+    const at = startOf(run, n);
+    await db.execute(sql`insert into executions_admin.xa_conversations (organization_id, id, agent_id, channel, title, created_at)
+      values (${org}, ${conversation}::uuid, ${AGENT}::uuid, 'schedule', ${run.title}, ${at}::timestamptz)`);
+    await db.execute(sql`insert into executions_admin.xa_executions (organization_id, id, conversation_id, agent_id, schedule_id, status, started_at)
+      values (${org}, ${idOf(group + 1, n)}::uuid, ${conversation}::uuid, ${AGENT}::uuid, ${SCHEDULE}::uuid, 'completed', ${at}::timestamptz)`);
+    for (const [p, step] of run.steps.entries()) {
+      const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
+      await db.execute(sql`insert into executions_admin.xa_steps (organization_id, conversation_id, position, kind, content, tool_name, tool_input, tool_output, created_at)
+        values (${org}, ${conversation}::uuid, ${p}, 'tool_call', ${step.content}, 'tool', ${json(step.input)}::jsonb, ${json(step.output)}::jsonb, ${at}::timestamptz)`);
+    }
+  }
+}
+
+/** The page's text of a payload: nothing for none or JSON null (the page's word for nothing is no match). */
+const shown = (v: unknown) => (v === undefined || v === null ? null : formatPayload(v));
+
+/** The runs plain SQL finds, newest first: the title anywhere, the steps' shown text inside the bound. */
+async function expected(db: TestDatabase['db'], runs: Run[], term: string): Promise<string[]> {
+  const texts = runs.flatMap((run, n) => [
+    { id: idOf(0x11, n), text: run.title },
+    ...(run.inBound ? run.steps.flatMap((s) => [s.content, shown(s.input), shown(s.output)]) : [])
+      .filter((t): t is string => t !== null)
+      .map((text) => ({ id: idOf(0x11, n), text })),
+  ]);
+  const rows = await select(
+    db,
+    sql`select e.id from executions_admin.xa_executions e
+         where e.organization_id = ${ORG} and e.id in (
+           select t.id from json_to_recordset(${JSON.stringify(texts)}::json) as t(id uuid, text text)
+            where position(lower(${term}) in lower(t.text)) > 0)
+         order by e.started_at desc, e.id desc`,
+  );
+  return rows.map((r) => String(r.id));
+}
+
+for (const target of databaseTargets) {
+  describe.skipIf(target.skipReason !== null)(
+    `search in conversations on ${target.name}${target.skipReason ? ` (skipped: ${target.skipReason})` : ''}`,
+    () => {
+      let database: TestDatabase;
+      const organization = { id: ORG, name: ORG, timeZone: 'UTC', firstDay: '2026-04-01' };
+      const load = (params: Record<string, string>) =>
+        loadExecutionList(database.db, organization, parseExecutionQuery(new URLSearchParams(params)), new Date(NOW));
+      beforeAll(async () => {
+        database = await target.open();
+        for (const org of [ORG, OTHER]) {
+          await database.db.execute(sql`insert into executions_admin.xa_organizations values (${org}, ${org}, 'UTC')`);
+          await database.db.execute(
+            sql`insert into executions_admin.xa_agents (organization_id, id, name) values (${org}, ${AGENT}::uuid, 'agent')`,
+          );
+          await database.db.execute(
+            sql`insert into executions_admin.xa_schedules values (${org}, ${SCHEDULE}::uuid, ${AGENT}::uuid, 's', 'cron', '* * * * *')`,
+          );
+        }
+      });
+      afterAll(() => database?.dispose());
+
+      it('finds what plain SQL finds in the shown text, in order, with its total, inside the bound only, and nothing of another organization', async () => {
+        await fc.assert(
+          fc.asyncProperty(
+            fc.array(runArb, { minLength: 1, maxLength: 30 }),
+            fc.array(runArb, { maxLength: 5 }),
+            fc.oneof(
+              { arbitrary: textArb, weight: 1 },
+              {
+                arbitrary: fc.constantFrom(
+                  'timeout',
+                  '100%_',
+                  'tim_out',
+                  'abc\\',
+                  '"k": [',
+                  '\\u0001',
+                  '[]',
+                  '{}',
+                  '🎉x',
+                  'ünï',
+                  '"abc"',
+                  '"abc": []',
+                  '"abc": {}',
+                ),
+                weight: 3,
+              },
+            ),
+            async (runs, others, rawTerm) => {
+              const term = rawTerm.trim();
+              const parsed = parseExecutionQuery(new URLSearchParams({ q: rawTerm, conversations: '1' }));
+              fc.pre(parsed.query.search === term && parsed.query.searchConversations);
+              await write(database.db, ORG, 0x10, runs);
+              // Every step of the other organization holds the term, inside the bound.
+              const marked = { content: term, input: { term }, output: [term] };
+              await write(
+                database.db,
+                OTHER,
+                0x20,
+                others.map((r) => ({ ...r, inBound: true, steps: [...r.steps, marked] })),
+              );
+              const list = await loadExecutionList(database.db, organization, parsed, new Date(NOW));
+              const want = await expected(database.db, runs, term);
+              expect(list.rows.map((r) => r.id)).toEqual(want.slice(0, 20));
+              expect({ total: list.total, lowerBound: list.lowerBound, cut: list.conversationsCut }).toEqual({
+                total: want.length,
+                lowerBound: null,
+                cut: null,
+              });
+              if (want.length <= 20) return;
+              const last = list.rows.at(-1)!.cursor;
+              for (const page of [{ page: '2' }, { page: '2', after: `${last.startedAt},${last.id}` }] as Record<
+                string,
+                string
+              >[]) {
+                const next = await load({ q: rawTerm, conversations: '1', ...page });
+                expect(next.rows.map((r) => r.id)).toEqual(want.slice(20, 40));
+              }
+            },
+          ),
+          { numRuns: target.name === 'pglite' ? 40 : 60 },
+        );
+      }, 120_000);
+
+      it('searches conversations only with the option, and says where the time ran out', async () => {
+        const db = database.db;
+        const steps = [{ content: null, input: { note: 'zqhidden' }, output: undefined }];
+        // More runs than a chunk reads, the oldest of them holding the term in a step only.
+        const runs = Array.from({ length: SCAN_CHUNK + 50 }, (_, n): Run => ({
+          title: 'run',
+          inBound: true,
+          steps: n === SCAN_CHUNK + 49 ? steps : [],
+        }));
+        await write(db, ORG, 0x10, runs);
+        expect((await load({ q: 'zqhidden' })).total).toBe(0);
+        const found = await load({ q: 'zqhidden', conversations: '1' });
+        expect([found.total, found.lowerBound, found.rows.map((r) => r.id), found.conversationsCut]).toEqual([
+          1,
+          null,
+          [idOf(0x11, SCAN_CHUNK + 49)],
+          null,
+        ]);
+        // No time at all: one chunk is read, the rest is not, and the page and total say so.
+        const filters = filtersFor(parseExecutionQuery(new URLSearchParams({ q: 'zqhidden', conversations: '1' })).query, 'UTC');
+        const search = conversationSearch(db, ORG, filters, new Date(NOW), 0)!;
+        expect((await search.summary()).cut).toBe(true);
+        const { scan } = await search.page({ kind: 'offset', offset: 0, limit: 20 });
+        const cut = cutShort(scan, [], 20);
+        expect(cut?.older).toBe(true);
+        expect(Date.parse(cut!.at.startedAt)).toBeGreaterThan(BOUND);
+      }, 60_000);
+    },
+  );
+}
