@@ -204,6 +204,11 @@ for (const target of databaseTargets) {
         expect(history).toHaveLength(2);
         expect(history[0]).toMatch(/Cancel by <img src=x onerror=alert\(1\)>Zé — Skipped: the run had already finished$/);
         expect(doc.querySelector('.xa-history img')).toBeNull();
+        // The CSV gives each run's newest action, in English, its hostile name a cell like any other.
+        const csv = await (await app.request(`${LIST}/export.csv`, { headers: headers('org-a', 'ana') })).text();
+        const lines = csv.split('\r\n');
+        expect(lines[0]).toMatch(/,Duration \(s\),Last action$/);
+        expect(lines.find((l) => l.includes(run.executionId))).toMatch(/,Cancel by <img src=x onerror=alert\(1\)>Zé: skipped$/);
         // The back link returns to the list as it was.
         expect(doc.querySelector('.xa-back-link')?.getAttribute('href')).toBe(`${LIST}?status=active`);
       });

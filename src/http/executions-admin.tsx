@@ -309,7 +309,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       streamInTurn(turns.exports, deadline, async () => {
         // The same rows as the list it is linked from: an agent not of this organization is ignored.
         const { query } = checkQuery(parseExecutionQuery(new URL(c.req.url).searchParams), await agentsOf(c));
-        return exportCsv((await listReader(c)).db, organization, query);
+        return exportCsv((await listReader(c)).db, organization, query, options.actions !== undefined);
       }),
     );
     return c.body(csv, 200, headers);
