@@ -3,7 +3,7 @@
  * here that fails when the guarantee breaks. On PGlite (one connection) concurrent calls are
  * serialised by the driver; on Postgres they really race, through a pool of connections.
  */
-import { and, asc, count, eq, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   completeExecution,
@@ -534,6 +534,39 @@ for (const target of databaseTargets) {
           finishedAt: new Date('2026-02-01T12:00:05Z'),
           credits: 1.25,
           ...overrides,
+        });
+
+        it('marks each run with its first failed tool call, and its tools', async () => {
+          const call = (toolName: string, ok: boolean, second: number) => ({
+            ...toolCall('unused'),
+            toolName,
+            ok,
+            at: new Date(`2026-02-01T12:00:0${second}Z`),
+          });
+          const toolCalls = [call('crm.search', true, 1), call('mail.send', false, 2), call('slack.post', false, 3)];
+          const [failed, clean] = await recordFinishedRuns(db(), ORG_A, [
+            finishedRun(nextKey(), { toolCalls }),
+            finishedRun(nextKey(), { toolCalls: [toolCalls[0]!] }),
+          ]);
+          const marks = await db()
+            .select({
+              id: executions.id,
+              failedTool: executions.failedTool,
+              failedStep: executions.failedStep,
+              tools: executions.toolNames,
+            })
+            .from(executions)
+            .where(and(eq(executions.organizationId, ORG_A), inArray(executions.id, [failed!.executionId, clean!.executionId])));
+          expect(marks.find((m) => m.id === failed!.executionId)).toMatchObject({
+            failedTool: 'mail.send',
+            failedStep: 2,
+            tools: 'crm.search\nmail.send\nslack.post',
+          });
+          expect(marks.find((m) => m.id === clean!.executionId)).toMatchObject({
+            failedTool: '',
+            failedStep: null,
+            tools: 'crm.search',
+          });
         });
 
         it('writes each run with its steps, and a retried batch writes nothing more', async () => {

@@ -37,3 +37,16 @@ export function preparedByShape<P>(db: ExecutionsDatabase, shape: string, prepar
   if (query === undefined) shapes.set(shape, (query = prepare(shape)));
   return query;
 }
+
+/**
+ * Runs a statement built for this call as a prepared one. postgres.js sends a statement with
+ * parameters that is not prepared in two round trips (describe, then execute) — in the write API,
+ * inside transactions that hold the run's and the count rows' locks; prepared, in one, parsed once
+ * per connection. The name is empty on purpose: postgres.js takes any name as "prepare" and keys
+ * its statements by their text, node-postgres takes an empty name as the unnamed statement, so two
+ * texts can never clash under one name. For statements whose text is fixed: one of a varying
+ * number of rows would leave a prepared statement per length on every connection.
+ */
+export function runPrepared<R>(query: { prepare(name: string): { execute(): Promise<R> } }): Promise<R> {
+  return query.prepare('').execute();
+}

@@ -5,6 +5,7 @@
  */
 import { and, eq, inArray, max } from 'drizzle-orm';
 import type { ExecutionsDatabase } from '../db/database.js';
+import { runPrepared } from '../db/prepared.js';
 import { executions, steps, type ExecutionStatus, type StepKind } from '../db/schema.js';
 import { stepColumns, type ConversationStep } from '../db/steps.js';
 import {
@@ -45,11 +46,13 @@ interface LockedRun {
 /** The run, locked until the transaction ends: every step append and finish goes through here. */
 async function lockRun(tx: ExecutionsDatabase, organizationId: string, executionId: string): Promise<LockedRun> {
   if (!UUID.test(executionId)) throw notFound(executionId);
-  const [run] = await tx
-    .select({ conversationId: executions.conversationId, status: executions.status, startedAt: executions.startedAt })
-    .from(executions)
-    .where(and(eq(executions.organizationId, organizationId), eq(executions.id, executionId)))
-    .for('update');
+  const [run] = await runPrepared(
+    tx
+      .select({ conversationId: executions.conversationId, status: executions.status, startedAt: executions.startedAt })
+      .from(executions)
+      .where(and(eq(executions.organizationId, organizationId), eq(executions.id, executionId)))
+      .for('update'),
+  );
   if (!run) throw notFound(executionId);
   return run;
 }
@@ -60,20 +63,24 @@ async function findStepByKey(
   conversationId: string,
   key: string,
 ): Promise<ConversationStep | null> {
-  const [step] = await tx
-    .select(stepColumns)
-    .from(steps)
-    .where(
-      and(eq(steps.organizationId, organizationId), eq(steps.conversationId, conversationId), eq(steps.idempotencyKey, key)),
-    );
+  const [step] = await runPrepared(
+    tx
+      .select(stepColumns)
+      .from(steps)
+      .where(
+        and(eq(steps.organizationId, organizationId), eq(steps.conversationId, conversationId), eq(steps.idempotencyKey, key)),
+      ),
+  );
   return step ?? null;
 }
 
 async function nextPosition(tx: ExecutionsDatabase, organizationId: string, conversationId: string): Promise<number> {
-  const [row] = await tx
-    .select({ last: max(steps.position) })
-    .from(steps)
-    .where(and(eq(steps.organizationId, organizationId), eq(steps.conversationId, conversationId)));
+  const [row] = await runPrepared(
+    tx
+      .select({ last: max(steps.position) })
+      .from(steps)
+      .where(and(eq(steps.organizationId, organizationId), eq(steps.conversationId, conversationId))),
+  );
   return (row?.last ?? -1) + 1;
 }
 
@@ -84,10 +91,12 @@ function finishedError(executionId: string, status: ExecutionStatus): RecorderEr
 
 async function statusOf(db: ExecutionsDatabase, organizationId: string, executionId: string): Promise<ExecutionStatus> {
   if (!UUID.test(executionId)) throw notFound(executionId);
-  const [row] = await db
-    .select({ status: executions.status })
-    .from(executions)
-    .where(and(eq(executions.organizationId, organizationId), eq(executions.id, executionId)));
+  const [row] = await runPrepared(
+    db
+      .select({ status: executions.status })
+      .from(executions)
+      .where(and(eq(executions.organizationId, organizationId), eq(executions.id, executionId))),
+  );
   if (!row) throw notFound(executionId);
   return row.status;
 }
@@ -104,11 +113,13 @@ export async function markActive(
 ): Promise<{ status: ExecutionStatus }> {
   const orgId = checkOrganizationId(organizationId);
   if (!UUID.test(executionId)) throw notFound(executionId);
-  const updated = await db
-    .update(executions)
-    .set({ status: 'active' })
-    .where(and(eq(executions.organizationId, orgId), eq(executions.id, executionId), eq(executions.status, 'pending')))
-    .returning({ id: executions.id });
+  const updated = await runPrepared(
+    db
+      .update(executions)
+      .set({ status: 'active' })
+      .where(and(eq(executions.organizationId, orgId), eq(executions.id, executionId), eq(executions.status, 'pending')))
+      .returning({ id: executions.id }),
+  );
   if (updated.length > 0) return { status: 'active' };
   return { status: await statusOf(db, orgId, executionId) };
 }
@@ -152,10 +163,12 @@ export async function recordToolCall(
       );
     }
     const position = await nextPosition(tx, orgId, run.conversationId);
-    await tx.insert(steps).values({
-      ...toolCallStepRow({ organizationId: orgId, conversationId: run.conversationId }, position, { ...input, at }),
-      idempotencyKey: input.key,
-    });
+    await runPrepared(
+      tx.insert(steps).values({
+        ...toolCallStepRow({ organizationId: orgId, conversationId: run.conversationId }, position, { ...input, at }),
+        idempotencyKey: input.key,
+      }),
+    );
     return { position };
   });
 }
@@ -183,23 +196,27 @@ async function finish(
       throw new RecorderError('invalid_transition', `Execution ${executionId} is ${run.status}: only an active run can complete`);
     }
     checkFinishedAt(finishedAt, run.startedAt);
-    await tx.insert(steps).values({
-      organizationId,
-      conversationId: run.conversationId,
-      position: await nextPosition(tx, organizationId, run.conversationId),
-      kind,
-      content: outcome.content,
-      createdAt: finishedAt,
-      idempotencyKey: key,
-    });
-    await tx
-      .update(executions)
-      .set({
-        status: outcome.status,
-        finishedAt,
-        errorMessage: outcome.status === 'failed' ? outcome.content : null,
-      })
-      .where(and(eq(executions.organizationId, organizationId), eq(executions.id, executionId)));
+    await runPrepared(
+      tx.insert(steps).values({
+        organizationId,
+        conversationId: run.conversationId,
+        position: await nextPosition(tx, organizationId, run.conversationId),
+        kind,
+        content: outcome.content,
+        createdAt: finishedAt,
+        idempotencyKey: key,
+      }),
+    );
+    await runPrepared(
+      tx
+        .update(executions)
+        .set({
+          status: outcome.status,
+          finishedAt,
+          errorMessage: outcome.status === 'failed' ? outcome.content : null,
+        })
+        .where(and(eq(executions.organizationId, organizationId), eq(executions.id, executionId))),
+    );
     return true;
   });
 }
@@ -286,11 +303,13 @@ export async function setCredits(
   const orgId = checkOrganizationId(organizationId);
   checkCredits(credits);
   if (!UUID.test(executionId)) throw notFound(executionId);
-  const updated = await db
-    .update(executions)
-    .set({ credits })
-    .where(and(eq(executions.organizationId, orgId), eq(executions.id, executionId), inArray(executions.status, FINISHED)))
-    .returning({ id: executions.id });
+  const updated = await runPrepared(
+    db
+      .update(executions)
+      .set({ credits })
+      .where(and(eq(executions.organizationId, orgId), eq(executions.id, executionId), inArray(executions.status, FINISHED)))
+      .returning({ id: executions.id }),
+  );
   if (updated.length > 0) return;
   const status = await statusOf(db, orgId, executionId);
   throw new RecorderError('invalid_transition', `Execution ${executionId} is ${status}: credits are set once it has finished`);

@@ -116,6 +116,7 @@ async function insertRuns(
     });
     const { finished } = run;
     const outcome = finished?.outcome;
+    const failed = finished?.toolCalls.findIndex((call) => !call.ok) ?? -1;
     executionRows.push({
       organizationId,
       id: ids.executionId,
@@ -128,6 +129,9 @@ async function insertRuns(
       credits: finished?.credits ?? null,
       errorMessage: outcome?.status === 'failed' ? outcome.errorMessage : null,
       idempotencyKey: run.key,
+      // Its steps are written first (insertRuns), when there is no run yet for xa_steps_failed_tool
+      // to mark: the first failed tool call, after the prompt at position 0.
+      ...(failed >= 0 && { failedTool: finished!.toolCalls[failed]!.toolName, failedStep: failed + 1 }),
     });
     stepRows.push(
       ...runStepRows(
@@ -146,7 +150,10 @@ async function insertRuns(
       ),
     );
   }
+  // The runs last: inserting one takes the locks on its count rows (xa_executions_count), which
+  // concurrent writers of the same organization, day, agent and status wait for until commit.
   for (const chunk of chunked(conversationRows)) await tx.insert(conversations).values(chunk);
+  for (const chunk of chunked(stepRows)) await tx.insert(steps).values(chunk);
   for (const chunk of chunked(executionRows)) {
     const inserted = await tx
       .insert(executions)
@@ -156,7 +163,6 @@ async function insertRuns(
       .returning({ id: executions.id });
     if (inserted.length < chunk.length) throw new KeyTaken();
   }
-  for (const chunk of chunked(stepRows)) await tx.insert(steps).values(chunk);
   return created;
 }
 

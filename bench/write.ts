@@ -1,0 +1,333 @@
+/**
+ * `npm run bench:write -- --url postgres://postgres@127.0.0.1:5441/postgres [--writers 1,8,32]
+ * [--organizations 1,50] [--seconds 20]`: the write path. Writers record full run lifecycles
+ * (start → active → two tool calls → complete → credits) through the write API, for one
+ * organization and for many, beside the floor: the statements the module sent for one lifecycle,
+ * captured from the driver, replayed by postgres.js as prepared statements in the same
+ * transactions with fresh ids (triggers on). What differs is only the module's own client path.
+ *
+ * Per run: lifecycles/s, the bench process's CPU ms per lifecycle (writers and driver: the module's
+ * own client cost), lock waits sampled from pg_stat_activity, deadlocks, and the count tables'
+ * size against their live tuples (pgstattuple). Meant for a throwaway cluster with production
+ * defaults; it drops and recreates its database (`--database`, default xa_bench_write).
+ */
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import { connectPostgres, POSTGRES_DEFAULTS } from '../src/db/database.js';
+import type { ExecutionsDatabase } from '../src/db/database.js';
+import {
+  completeExecution,
+  markActive,
+  recordToolCall,
+  setCredits,
+  startExecution,
+  upsertAgent,
+  upsertOrganization,
+  upsertSchedule,
+} from '../src/write/recorder.js';
+
+const { values } = parseArgs({
+  options: {
+    url: { type: 'string', default: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres' },
+    database: { type: 'string', default: 'xa_bench_write' },
+    writers: { type: 'string', default: '1,8,32' },
+    organizations: { type: 'string', default: '1,50' },
+    agents: { type: 'string', default: '10' },
+    seconds: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '3' },
+    /** One of them alone, e.g. for `node --cpu-prof`. */
+    modes: { type: 'string', default: 'floor,module' },
+  },
+});
+const list = (s: string) => s.split(',').map(Number);
+const AGENTS = Number(values.agents);
+const APPLICATION = 'xa-bench-write';
+const benchUrl = Object.assign(new URL(values.url), { pathname: `/${values.database}` });
+benchUrl.searchParams.set('application_name', APPLICATION);
+
+interface Target {
+  organizationId: string;
+  schedules: { scheduleId: string; agentId: string }[];
+}
+
+async function createDatabase(): Promise<Target[]> {
+  const admin = postgres(values.url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${values.database}`);
+  await admin.unsafe(`create database ${values.database}`);
+  await admin.end();
+  const database = connectPostgres(benchUrl.toString());
+  await database.migrate();
+  const targets: Target[] = [];
+  for (let o = 0; o < Math.max(...list(values.organizations)); o += 1) {
+    const organizationId = `bench-write-${o}`;
+    await upsertOrganization(database.db, organizationId, { name: `Organization ${o}`, timeZone: 'UTC' });
+    const schedules: Target['schedules'] = [];
+    for (let a = 0; a < AGENTS; a += 1) {
+      const agentId = randomUUID();
+      const scheduleId = randomUUID();
+      await upsertAgent(database.db, organizationId, { agentId, name: `Agent ${a}` });
+      await upsertSchedule(database.db, organizationId, {
+        scheduleId,
+        agentId,
+        name: `Schedule ${a}`,
+        kind: 'cron',
+        expression: '*/5 * * * *',
+      });
+      schedules.push({ scheduleId, agentId });
+    }
+    targets.push({ organizationId, schedules });
+  }
+  const sql = postgres(benchUrl.toString(), { max: 1, onnotice: () => {} });
+  await sql`create extension if not exists pgstattuple`;
+  await sql.end();
+  await database.close();
+  return targets;
+}
+
+/** One lifecycle through the write API; the keys are what the floor's replay renames. */
+async function lifecycle(db: ExecutionsDatabase, organizationId: string, scheduleId: string, key: string) {
+  const { executionId } = await startExecution(db, organizationId, { key, scheduleId, prompt: 'Summarise the sales' });
+  await markActive(db, organizationId, executionId);
+  for (const n of [1, 2]) {
+    await recordToolCall(db, organizationId, executionId, {
+      key: `${key}/tool-${n}`,
+      toolName: n === 1 ? 'crm.search' : 'mail.send',
+      input: { query: 'open deals', limit: 20 },
+      output: { ok: true, count: 20 },
+      ok: true,
+      durationMs: 120,
+    });
+  }
+  await completeExecution(db, organizationId, executionId, { key: `${key}/done`, response: 'Sent the summary.' });
+  await setCredits(db, organizationId, executionId, 1.25);
+  return executionId;
+}
+
+interface Statement {
+  query: string;
+  params: unknown[];
+}
+
+/** The statements one lifecycle sends, in order, begin and commit included. */
+async function captureLifecycle(target: Target): Promise<{ statements: Statement[]; tokens: Record<string, string> }> {
+  const statements: Statement[] = [];
+  const client = postgres(benchUrl.toString(), {
+    max: 1,
+    onnotice: () => {},
+    debug: (_connection, query, params) => void statements.push({ query, params: [...params] }),
+  });
+  const key = `capture-${randomUUID()}`;
+  const { scheduleId, agentId } = target.schedules[0]!;
+  const executionId = await lifecycle(drizzle(client), target.organizationId, scheduleId, key);
+  const [row] = await client`
+    select conversation_id from executions_admin.xa_executions
+    where organization_id = ${target.organizationId} and id = ${executionId}`;
+  await client.end();
+  statements.pop();
+  return {
+    statements,
+    tokens: {
+      key,
+      executionId,
+      conversationId: row!.conversation_id as string,
+      organizationId: target.organizationId,
+      scheduleId,
+      agentId,
+    },
+  };
+}
+
+const ISO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:?\d\d)$/;
+
+/** The captured lifecycle with this lifecycle's ids and keys, and times of now. */
+function renamed(value: unknown, from: Record<string, string>, to: Record<string, string>): unknown {
+  if (value instanceof Date) return new Date();
+  if (typeof value !== 'string') return value;
+  if (ISO_TIME.test(value)) return new Date().toISOString();
+  let out = value;
+  for (const name of Object.keys(from)) out = out.split(from[name]!).join(to[name]!);
+  return out;
+}
+
+async function replayLifecycle(
+  sql: postgres.Sql,
+  captured: Statement[],
+  from: Record<string, string>,
+  to: Record<string, string>,
+): Promise<void> {
+  const send = (tx: postgres.Sql | postgres.TransactionSql, s: Statement) =>
+    tx.unsafe(s.query, s.params.map((p) => renamed(p, from, to)) as postgres.ParameterOrJSON<never>[], { prepare: true });
+  for (let i = 0; i < captured.length; i += 1) {
+    const s = captured[i]!;
+    if (!/^begin\b/i.test(s.query.trim())) {
+      await send(sql, s);
+      continue;
+    }
+    const end = captured.findIndex((t, j) => j > i && /^(commit|rollback)\b/i.test(t.query.trim()));
+    const body = captured.slice(i + 1, end);
+    await sql.begin(async (tx) => {
+      for (const t of body) await send(tx, t);
+    });
+    i = end;
+  }
+}
+
+interface Sampled {
+  samples: number;
+  waits: Map<string, number>;
+}
+
+function sampleWaits(sql: postgres.Sql): { stop: () => Promise<Sampled> } {
+  const sampled: Sampled = { samples: 0, waits: new Map() };
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const rows = await sql<{ wait: string; n: number }[]>`
+        select coalesce(wait_event_type || ':' || wait_event, 'CPU') || case when state = 'idle in transaction' then ' (idle in transaction)' else '' end as wait,
+               count(*)::int as n
+        from pg_stat_activity where application_name = ${APPLICATION} and state <> 'idle' group by 1`;
+      sampled.samples += 1;
+      for (const r of rows) sampled.waits.set(r.wait, (sampled.waits.get(r.wait) ?? 0) + r.n);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  })();
+  return {
+    stop: async () => {
+      running = false;
+      await loop;
+      return sampled;
+    },
+  };
+}
+
+const deadlocks = async (sql: postgres.Sql) =>
+  Number((await sql`select deadlocks from pg_stat_database where datname = current_database()`)[0]!.deadlocks);
+
+/** Each count table's size beside its live tuples' bytes: what churn left behind. */
+async function countTables(sql: postgres.Sql): Promise<string> {
+  const rows = await sql<{ name: string; table_len: string; tuple_len: string }[]>`
+    select c.relname as name, s.table_len, s.tuple_len
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace, lateral pgstattuple(c.oid) s
+    where n.nspname = 'executions_admin' and c.relkind = 'r' and c.relname like 'xa_execution_%counts' order by 1`;
+  const kb = (bytes: string) => `${(Number(bytes) / 1024).toFixed(0)} kB`;
+  return rows
+    .map((r) => `${r.name.replace(/^xa_execution_|_counts$/g, '')} ${kb(r.table_len)} for ${kb(r.tuple_len)} live`)
+    .join(', ');
+}
+
+interface Result {
+  mode: 'module' | 'floor';
+  writers: number;
+  organizations: number;
+  perSecond: number;
+  cpuMs: number;
+  deadlocks: number;
+  waits: string;
+  countTables: string;
+}
+
+async function run(
+  mode: Result['mode'],
+  writers: number,
+  organizations: number,
+  targets: Target[],
+  captured: Awaited<ReturnType<typeof captureLifecycle>>,
+): Promise<Result> {
+  // The module's own connection settings, with a pool per writer and room for lock waits.
+  const module =
+    mode === 'module'
+      ? connectPostgres(benchUrl.toString(), { ...POSTGRES_DEFAULTS, max: writers, statementTimeout: 30_000 })
+      : null;
+  const plain =
+    mode === 'floor'
+      ? postgres(benchUrl.toString(), {
+          max: writers,
+          onnotice: () => {},
+          connection: { statement_timeout: 30_000, plan_cache_mode: 'force_custom_plan' },
+        })
+      : null;
+  const monitor = postgres(Object.assign(new URL(benchUrl), { search: '' }).toString(), { max: 1 });
+  let done = 0;
+  let counting = false;
+  let stopAt = Date.now() + Number(values.warmup) * 1000;
+  const one = async (writer: number, n: number) => {
+    const target = targets[(writer + n) % organizations]!;
+    const { scheduleId, agentId } = target.schedules[(writer * 7 + n) % target.schedules.length]!;
+    const key = `w${writer}-${mode}-${n}-${randomUUID()}`;
+    if (module) await lifecycle(module.db, target.organizationId, scheduleId, key);
+    else
+      await replayLifecycle(plain!, captured.statements, captured.tokens, {
+        key,
+        executionId: randomUUID(),
+        conversationId: randomUUID(),
+        organizationId: target.organizationId,
+        scheduleId,
+        agentId,
+      });
+    if (counting) done += 1;
+  };
+  const drive = () =>
+    Promise.all(
+      Array.from({ length: writers }, async (_, writer) => {
+        for (let n = 0; Date.now() < stopAt; n += 1) await one(writer, n);
+      }),
+    );
+  await drive();
+  const deadlocksBefore = await deadlocks(monitor);
+  const sampler = sampleWaits(monitor);
+  counting = true;
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  stopAt = Date.now() + Number(values.seconds) * 1000;
+  await drive();
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const sampled = await sampler.stop();
+  const result: Result = {
+    mode,
+    writers,
+    organizations,
+    perSecond: done / seconds,
+    cpuMs: (cpu.user + cpu.system) / 1000 / done,
+    deadlocks: (await deadlocks(monitor)) - deadlocksBefore,
+    waits: [...sampled.waits]
+      .sort((a, b) => b[1] - a[1])
+      .map(([wait, n]) => `${wait} ${(n / sampled.samples).toFixed(1)}`)
+      .join(', '),
+    countTables: await countTables(monitor),
+  };
+  await monitor.end();
+  await module?.close();
+  await plain?.end();
+  return result;
+}
+
+const targets = await createDatabase();
+const captured = await captureLifecycle(targets[0]!);
+console.log(`One lifecycle sends ${captured.statements.length} statements (begin and commit included).`);
+const results: Result[] = [];
+for (const organizations of list(values.organizations)) {
+  for (const writers of list(values.writers)) {
+    for (const mode of values.modes.split(',') as Result['mode'][]) {
+      const r = await run(mode, writers, organizations, targets, captured);
+      results.push(r);
+      console.log(
+        `${mode.padEnd(6)} ${String(writers).padStart(2)} writers, ${String(organizations).padStart(2)} organization(s): ` +
+          `${r.perSecond.toFixed(1)} lifecycles/s, bench CPU ${r.cpuMs.toFixed(2)} ms/lifecycle, deadlocks ${r.deadlocks}; ` +
+          `backends by wait (mean per sample): ${r.waits}; count tables size/live tuples: ${r.countTables}`,
+      );
+    }
+    const [floor, module] = results.slice(-2);
+    if (floor?.mode === 'floor' && module?.mode === 'module')
+      console.log(`  module/floor ${(module.perSecond / floor.perSecond).toFixed(2)}`);
+  }
+}
+const rate = (writers: number, organizations: number) =>
+  results.find((r) => r.mode === 'module' && r.writers === writers && r.organizations === organizations)?.perSecond;
+for (const writers of list(values.writers)) {
+  const one = rate(writers, 1);
+  const many = rate(writers, Math.max(...list(values.organizations)));
+  if (one && many) console.log(`${writers} writers: one organization / many ${(one / many).toFixed(2)}`);
+}
