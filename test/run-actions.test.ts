@@ -213,6 +213,20 @@ for (const target of databaseTargets) {
         expect(doc.querySelector('.xa-back-link')?.getAttribute('href')).toBe(`${LIST}?status=active`);
       });
 
+      it('acts once when two cancels of one run race', async () => {
+        const run = await start('org-a', 'active');
+        const cancel = `${runPage(run.conversationId)}/cancel`;
+        const before = told.length;
+        const csrf = await tokenOf('org-a', 'ana');
+        const answers = await Promise.all([
+          post('org-a', 'ana', cancel, { csrf }),
+          post('org-a', 'bob', cancel, { csrf: await tokenOf('org-a', 'bob') }),
+        ]);
+        expect(answers.map((r) => r.status)).toEqual([303, 303]);
+        expect(told.length - before).toBe(1);
+        expect((await trail('org-a', run.executionId)).map((r) => r.outcome).sort()).toEqual(['skipped', 'succeeded']);
+      });
+
       it('records the host’s failure to cancel: the run stays Failed, the page says why', async () => {
         const run = await start('org-a', 'pending');
         failNextCancel = true;
