@@ -7,6 +7,8 @@ export {
   type OrganizationRef,
   type UserRef,
 } from './http/executions-admin.js';
+export type { ActionContext, RunActions } from './http/options.js';
+export type { ActedRun } from './db/run-actions.js';
 export {
   connectPostgres,
   migrateExecutionsAdmin,

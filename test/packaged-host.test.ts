@@ -2,7 +2,7 @@
  * The module as a host gets it: `npm pack`, installed into examples/host (plain JavaScript, no
  * TypeScript, no build), mounted at a nested path behind the host's own cookie auth, rendered in
  * the host's layout — driven in Chromium once with the module's htmx 4 and once with the host
- * loading htmx 2.0.x instead.
+ * loading htmx 2.0.x instead: filters, paging, a conversation, and Run again and Cancel.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -131,6 +131,16 @@ describe.skipIf(browserSkipReason !== null)(
           await page.waitForURL((u) => u.pathname === '/orgs/acme/admin/executions');
           expect(url(page).searchParams.get('status')).toBe('failed');
           expect(url(page).searchParams.get('page')).toBe('2');
+
+          // Run a failed run again from its row, then cancel the new run (Pending) from its page.
+          await page.locator('tbody form.xa-action button', { hasText: 'Run again' }).first().click();
+          await page.waitForURL(/\/conversations\/[^/]+\?status=failed&page=2&done=/);
+          expect(await page.locator('.xa-banner__text').textContent()).toMatch(/^The run was started again\./);
+          await page.click('.xa-banner__text a');
+          await page.click('.xa-actions button:text-is("Cancel")');
+          await page.waitForURL(/done=/);
+          expect(await page.locator('.xa-banner__text').textContent()).toBe('The run was cancelled.');
+          expect(await page.locator('.xa-summary').first().textContent()).toContain('Cancelled by Admin of Acme Robotics');
           expect(problems).toEqual([]);
         } finally {
           await page.close();

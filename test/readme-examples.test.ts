@@ -1,5 +1,5 @@
 /**
- * The README's code as a host copies it: every ```ts (or ```tsx) block of its Mount and Write API
+ * The README's code as a host copies it: every ```ts (or ```tsx) block of its Mount, Options and Write API
  * sections, each a module of its own, type-checks as written in a strict TypeScript project that
  * installed the packed module, with the packages the block imports at this package's versions.
  * Their plain-JavaScript twin, examples/host, parses and imports only what the package exports
@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHost, install, ownVersion, packModule, ROOT } from './support/packed-module.js';
 
 const run = promisify(execFile);
-const SECTIONS = ['Mount', 'Write API'];
+const SECTIONS = ['Mount', 'Options', 'Write API'];
 const PACKAGE = 'executions-admin';
 /** What a host on Postgres has whatever the block imports; @types/node for `process.env`. */
 const HOST_PACKAGES = ['hono', 'drizzle-orm', 'postgres', '@types/node'];

@@ -8,7 +8,9 @@
  * conversation id, no response carries another organization's marker or ids, the totals and the
  * export count its own runs only, and without an organization every request is a 401 that
  * carries nobody's data. Saved views: a user sees their own and the organization's shared ones, and renames
- * or deletes only their own, whatever id a form sends.
+ * or deletes only their own, whatever id a form sends. Actions on runs (last, as they end runs): a
+ * user acts only on their organization's runs, whatever run a form names, and a run's page shows
+ * only its organization's history.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -223,6 +225,7 @@ const filterArb: fc.Arbitrary<Filter> = fc.record({
 const USER_HEADER = 'x-test-user';
 const VIEW_SECRET = 'isolation';
 const VIEW_CASES = 150;
+const ACTION_CASES = 150;
 const VIEW_USERS = ['u1', 'u2', 'u3'];
 interface SavedView {
   org: string;
@@ -446,6 +449,54 @@ describe(`tenant isolation on ${target.name}`, () => {
     );
   }, 300_000);
 
+  it(`acts only on the signed-in organization's runs, and shows only its history (${ACTION_CASES} cases)`, async () => {
+    const told: string[] = [];
+    // The user is named with the organization's marker: their name on another organization's page is a leak.
+    const markerOf = (org: string) => TENANTS.find((t) => t.id === org)?.marker ?? 'nobody';
+    const actor = createTestHost(database.db, undefined, {
+      deadlineMs: 10_000,
+      user: (c) => ({ id: 'u1', name: `${markerOf(c.req.header(ORG_HEADER) ?? '')} user` }),
+      canAct: () => true,
+      csrfSecret: VIEW_SECRET,
+      actions: {
+        runAgain: async (run, ctx) => void told.push(`${ctx.organizationId} ${run.conversationId}`),
+        cancel: async (run, ctx) => void told.push(`${ctx.organizationId} ${run.conversationId}`),
+      },
+    });
+    const runs = TENANTS.flatMap((t) => t.runs.map((r) => ({ owner: t.id, conversationId: r.conversationId })));
+    const runArb = fc.oneof(
+      { weight: 9, arbitrary: fc.constantFrom(...runs) },
+      { weight: 1, arbitrary: fc.uuid().map((id) => ({ owner: null, conversationId: id })) },
+    );
+    await fc.assert(
+      fc.asyncProperty(viewerArb, runArb, fc.constantFrom('cancel', 'run-again'), async (viewer, run, action) => {
+        const path = `${LIST}/conversations/${run.conversationId}`;
+        told.length = 0;
+        const res = await actor.request(`${path}/${action}`, {
+          method: 'POST',
+          headers: { [ORG_HEADER]: viewer, 'Sec-Fetch-Site': 'same-origin' },
+          body: new URLSearchParams({ csrf: formSigner(VIEW_SECRET).token(viewer, 'u1'), back: '' }),
+        });
+        const own = run.owner === viewer;
+        expect(res.status, `${viewer} ${action} ${run.owner}'s run`).toBe(own ? 303 : 403);
+        // The host is told of its own organization's runs only, and only when the run could take the action.
+        for (const call of told) expect(call).toBe(`${viewer} ${run.conversationId}`);
+        // Every action on the run, whichever organization's rows hold it: its owner's only.
+        const trail = await select(
+          database.db,
+          sql`select organization_id from executions_admin.xa_run_actions where execution_id in
+            (select id from executions_admin.xa_executions where conversation_id = ${run.conversationId}::uuid)`,
+        );
+        expect(new Set(trail.map((r) => r.organization_id)), run.conversationId).toEqual(
+          new Set(run.owner && trail.length ? [run.owner] : []),
+        );
+        const page = await actor.request(res.headers.get('Location') ?? path, { headers: { [ORG_HEADER]: viewer } });
+        expect(leaks(await page.text(), viewer)).toEqual([]);
+      }),
+      { numRuns: ACTION_CASES },
+    );
+  }, 300_000);
+
   it(`answers 401 with nobody's data to every request without an organization (${CASES} cases)`, async () => {
     const conversations = TENANTS.flatMap((t) => t.runs.map((r) => r.conversationId));
     const pathArb = fc.oneof(
@@ -454,6 +505,9 @@ describe(`tenant isolation on ${target.name}`, () => {
       fc
         .tuple(fc.constantFrom(...conversations), filterArb)
         .map(([id, f]) => `${LIST}/conversations/${id}${listPath(f).slice(LIST.length)}`),
+      fc
+        .tuple(fc.constantFrom(...conversations), fc.constantFrom('cancel', 'run-again'))
+        .map(([id, a]) => `${LIST}/conversations/${id}/${a}`),
     );
     const headersArb = fc.constantFrom<Record<string, string>>(
       {},

@@ -12,7 +12,7 @@ import { Hono } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { html } from 'hono/html';
 import { jsxRenderer } from 'hono/jsx-renderer';
-import { createExecutionsAdmin, openDatabase } from 'executions-admin';
+import { createExecutionsAdmin, openDatabase, startExecution } from 'executions-admin';
 import { recordExampleRuns, ORGANIZATIONS } from './record-runs.js';
 
 const hostLoadsHtmx2 = process.env.HTMX === '2';
@@ -68,7 +68,10 @@ app.get('/login/:org', (c) => {
   const organization = ORGANIZATIONS.find((o) => o.id === c.req.param('org'));
   if (!organization) return c.notFound();
   const token = randomBytes(16).toString('hex');
-  sessions.set(token, { organizationId: organization.id });
+  sessions.set(token, {
+    organizationId: organization.id,
+    user: { id: `admin-of-${organization.id}`, name: `Admin of ${organization.name}` },
+  });
   setCookie(c, 'host_session', token, { httpOnly: true, sameSite: 'Lax', path: '/' });
   return c.redirect(`/orgs/${organization.id}/admin/executions`);
 });
@@ -89,7 +92,23 @@ app.use('/orgs/:org/*', async (c, next) => {
   await next();
 });
 
-app.route('/orgs/:org/admin/executions', createExecutionsAdmin({ db: database.db, serveHtmx: !hostLoadsHtmx2 }));
+// Run again and Cancel for the signed-in user, who may act on the organization's runs. This host has
+// no worker: a run made again is recorded Pending, and a cancelled run has nothing left to stop.
+const actions = {
+  runAgain: (run, ctx) =>
+    startExecution(database.db, ctx.organizationId, {
+      key: ctx.key,
+      scheduleId: run.scheduleId,
+      prompt: 'Run again from the admin',
+    }),
+  cancel: async () => {},
+};
+const user = (c) => sessions.get(getCookie(c, 'host_session'))?.user ?? null;
+
+app.route(
+  '/orgs/:org/admin/executions',
+  createExecutionsAdmin({ db: database.db, serveHtmx: !hostLoadsHtmx2, user, actions, canAct: (c) => user(c) !== null }),
+);
 
 app.get('/', (c) => c.redirect('/login'));
 

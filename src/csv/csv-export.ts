@@ -26,7 +26,7 @@ import { checkQuery } from '../list/execution-list.js';
 import { filtersFor, type ExecutionFilters } from '../list/filter-set.js';
 import type { PageCursor } from '../list/page-query.js';
 import { batchBoundariesQuery, csvLinesQuery, type ListRange } from './repository.js';
-import { agents, executions } from '../db/schema.js';
+import { agents, executions, runActions } from '../db/schema.js';
 import { utcOffsetChanges, type OffsetChange } from '../lib/time-zone.js';
 
 /** Rows per batch query: little memory held per batch, each query well inside the statement timeout. */
@@ -54,6 +54,8 @@ const HEADER = [
   'Conversation ID',
   'Duration (s)',
 ];
+/** With the host's actions: each run's newest action, "Cancel by Ana: succeeded". */
+const ACTION_HEADER = 'Last action';
 
 /** A cell a spreadsheet reads as text: formulas defused, then quoted when it must be. */
 export function csvCell(value: string): string {
@@ -136,8 +138,19 @@ const statusLabelSql = sql`(case ${executions.status}::text ${sql.join(
   sql` `,
 )} end)`;
 
-/** One run as a CSV line, the columns of HEADER. Ids, dates and labels never need quoting. */
-function csvLineSql(table: OffsetTable): SQL<string> {
+/**
+ * The run's newest action as its cell, or ''. The action is read once, in a subquery of its own, as
+ * csvCellSql reads its value several times; by the trail's index, one probe a run.
+ */
+const lastActionCellSql = sql`coalesce((select ${csvCellSql(sql`xa_last.text`)} from (
+    select (case ${runActions.action} when 'cancel' then 'Cancel' else 'Run again' end) || ' by '
+      || coalesce(${runActions.userName}, ${runActions.userId}) || ': ' || ${runActions.outcome}::text as text
+    from ${runActions}
+    where ${runActions.organizationId} = ${executions.organizationId} and ${runActions.executionId} = ${executions.id}
+    order by ${runActions.at} desc limit 1) as xa_last), '')`;
+
+/** One run as a CSV line, the columns of HEADER (and the last action's). Ids, dates and labels never need quoting. */
+function csvLineSql(table: OffsetTable, lastAction: boolean): SQL<string> {
   return sql<string>`concat_ws(',',
     (case when ${agents.deletedAt} is null then ${csvCellSql(agents.name)} else ${en.agentRemoved} end),
     ${csvCellSql(executions.conversationTitle)},
@@ -147,7 +160,7 @@ function csvLineSql(table: OffsetTable): SQL<string> {
     coalesce(${csvCellSql(executions.errorMessage)}, ''),
     ${executions.id},
     ${executions.conversationId},
-    ${durationCellSql(executions.startedAt, executions.finishedAt)}) || E'\\r\\n'`;
+    ${durationCellSql(executions.startedAt, executions.finishedAt)}${lastAction ? sql`, ${lastActionCellSql}` : sql``}) || E'\\r\\n'`;
 }
 
 /** A batch: its runs' range in the list and offsets covering their instants. */
@@ -199,8 +212,9 @@ async function readBatch(
   organizationId: string,
   filters: ExecutionFilters,
   { range, table }: BatchBounds,
+  lastAction: boolean,
 ): Promise<string> {
-  const batch = csvLinesQuery(db, organizationId, filters, csvLineSql(table), range).as('batch');
+  const batch = csvLinesQuery(db, organizationId, filters, csvLineSql(table, lastAction), range).as('batch');
   const [row] = await db.transaction(async (tx) => {
     // One round trip for two settings of this transaction alone.
     // One backend: parallel workers cost more to start and merge than they save on a walk of
@@ -222,11 +236,13 @@ async function readBatch(
 /**
  * The CSV as a byte stream, in the list's newest-first order. The first batch is read before
  * anything is sent, so a database that cannot serve answers 503 rather than a 200 cut short.
+ * `lastAction`: a last column with each run's newest action (when the host acts on runs).
  */
 export async function exportCsv(
   db: ExecutionsDatabase,
   organization: Organization,
   query: ExecutionQuery,
+  lastAction = false,
 ): Promise<ReadableStream<Uint8Array>> {
   // Checked as the list checks it: a search also finds runs by their agents' names.
   const agentList = await listAgents(db, organization.id);
@@ -237,7 +253,9 @@ export async function exportCsv(
   const bounds = batchBounds(db, organization.id, filters, organization.timeZone);
   /** The next batch's text, or null past the last; an async generator answers next() in order. */
   const prefetch = () => {
-    const batch = bounds.next().then((next) => (next.done ? null : readBatch(db, organization.id, filters, next.value)));
+    const batch = bounds
+      .next()
+      .then((next) => (next.done ? null : readBatch(db, organization.id, filters, next.value, lastAction)));
     // Awaited at its pull, or never if the download is abandoned: a failure meanwhile must not
     // count as unhandled, which would end the process.
     batch.catch(() => {});
@@ -252,7 +270,9 @@ export async function exportCsv(
   return new ReadableStream<Uint8Array>({
     start(controller) {
       // A byte-order mark so spreadsheet programs read the UTF-8 as UTF-8.
-      controller.enqueue(encoder.encode(`\uFEFF${HEADER.map(csvCell).join(',')}\r\n`));
+      controller.enqueue(
+        encoder.encode(`\uFEFF${[...HEADER, ...(lastAction ? [ACTION_HEADER] : [])].map(csvCell).join(',')}\r\n`),
+      );
     },
     // Called once the previous chunk was taken, so a slow client holds the reading back.
     async pull(controller) {

@@ -22,3 +22,9 @@ export const conversationChannel = executionsAdmin.enum('xa_conversation_channel
 export const executionStatus = executionsAdmin.enum('xa_execution_status', ['active', 'completed', 'pending', 'failed']);
 
 export const stepKind = executionsAdmin.enum('xa_step_kind', ['scheduled_call', 'tool_call', 'final_response', 'error']);
+
+/** What a user did to a run from the page (src/actions/). */
+export const runAction = executionsAdmin.enum('xa_run_action', ['run_again', 'cancel']);
+
+/** How an action ended: done, not needed (the run had moved on), or refused by the host's scheduler. */
+export const actionOutcome = executionsAdmin.enum('xa_action_outcome', ['succeeded', 'skipped', 'failed']);

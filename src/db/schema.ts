@@ -22,10 +22,27 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
-import { conversationChannel, executionsAdmin, executionStatus, scheduleKind, stepKind } from './pg-schema.js';
+import {
+  actionOutcome,
+  conversationChannel,
+  executionsAdmin,
+  executionStatus,
+  runAction,
+  scheduleKind,
+  stepKind,
+} from './pg-schema.js';
 
-export { conversationChannel, executionsAdmin, executionStatus, scheduleKind, stepKind } from './pg-schema.js';
+export {
+  actionOutcome,
+  conversationChannel,
+  executionsAdmin,
+  executionStatus,
+  runAction,
+  scheduleKind,
+  stepKind,
+} from './pg-schema.js';
 export { executionDailyCounts, executionMonthlyCounts, executionStatusCounts } from './count-tables.js';
+export { runActions } from './action-tables.js';
 
 /**
  * A run is a credit spike when it cost more than this many times its agent's usual credits (the
@@ -310,3 +327,5 @@ export type ExecutionStatus = (typeof executionStatus.enumValues)[number];
 export type ScheduleKind = (typeof scheduleKind.enumValues)[number];
 export type ConversationChannel = (typeof conversationChannel.enumValues)[number];
 export type StepKind = (typeof stepKind.enumValues)[number];
+export type RunActionKind = (typeof runAction.enumValues)[number];
+export type ActionOutcome = (typeof actionOutcome.enumValues)[number];

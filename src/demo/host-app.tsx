@@ -10,6 +10,8 @@ import type { FC } from 'hono/jsx';
 import type { ExecutionsDatabase } from '../db/database.js';
 import { createExecutionsAdmin, type ExecutionsAdminEnv } from '../http/executions-admin.js';
 import { cspHash } from '../http/security-headers.js';
+import type { RunActions } from '../http/options.js';
+import type { SimulatedScheduler } from './simulator.js';
 import { AssetTags, Document, type Layout } from '../../views/shared/layout.js';
 
 const HOST_CSS = `
@@ -79,7 +81,12 @@ const DemoLayout: FC<Parameters<Layout>[0] & { organizationName: string }> = ({
 
 export const DEMO_USER = { id: 'demo-user', name: 'Dana (demo)' };
 
-export function createDemoApp(db: ExecutionsDatabase, organization: { id: string; name: string }) {
+/** `scheduler`: the simulated one, whose actions the pages then offer (Run again, Cancel). */
+export function createDemoApp(
+  db: ExecutionsDatabase,
+  organization: { id: string; name: string },
+  scheduler?: Pick<SimulatedScheduler, 'runAgain' | 'cancel'>,
+) {
   const app = new Hono<ExecutionsAdminEnv>();
   app.get('/', (c) => c.redirect(DEMO_MOUNT_PATH));
   // The fake sign-in: a real host maps its session to an organization here.
@@ -94,6 +101,12 @@ export function createDemoApp(db: ExecutionsDatabase, organization: { id: string
   // The fake sign-in's user, who may share views: a real host reads both from its session.
   const user = () => DEMO_USER;
   const canShareViews = () => true;
-  app.route(DEMO_MOUNT_PATH, createExecutionsAdmin({ db, layout, securityHeaders, user, canShareViews }));
+  // The demo's user may act on every run; a real host asks its own permissions.
+  const actions: RunActions | undefined = scheduler && {
+    runAgain: (run, { key }) => scheduler.runAgain(run.scheduleId, key),
+    cancel: async (run) => scheduler.cancel(run.executionId),
+  };
+  const canAct = () => true;
+  app.route(DEMO_MOUNT_PATH, createExecutionsAdmin({ db, layout, securityHeaders, user, canShareViews, actions, canAct }));
   return app;
 }

@@ -13,11 +13,12 @@ const port = Number(process.env.PORT ?? 3000);
 const simulate = !process.argv.includes('--no-simulator') && process.env.SIMULATOR !== 'off';
 const database = await openDemoDatabase();
 
-const app = createDemoApp(database.db, { id: DEMO_ORGANIZATION_ID, name: 'Acme Robotics' });
+const scheduler = simulate ? startSimulatedScheduler(database.db, DEMO_ORGANIZATION_ID) : null;
+// With the simulator on, the pages offer Run again and Cancel, which it carries out.
+const app = createDemoApp(database.db, { id: DEMO_ORGANIZATION_ID, name: 'Acme Robotics' }, scheduler ?? undefined);
 const server = serve({ fetch: app.fetch, port }, (info) => {
   console.log(`Executions demo: http://localhost:${info.port}${DEMO_MOUNT_PATH}`);
 });
-const scheduler = simulate ? startSimulatedScheduler(database.db, DEMO_ORGANIZATION_ID) : null;
 console.log(
   scheduler
     ? 'Simulated scheduler on: a run fires every 8–15 s (--no-simulator or SIMULATOR=off to turn it off).'

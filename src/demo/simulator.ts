@@ -23,6 +23,10 @@ export interface SimulatorOptions {
 export interface SimulatedScheduler {
   /** Stops firing, fails the runs still in flight and waits until every write has finished. */
   stop(): Promise<void>;
+  /** Fires the schedule now (the page's Run again), under the module's key for the action. */
+  runAgain(scheduleId: string, key: string): Promise<{ executionId: string }>;
+  /** Stops playing a run the page cancelled: the module has already ended it. */
+  cancel(executionId: string): void;
 }
 
 /** Simulated runs' keys start with this, so they can be told apart from seeded ones. */
@@ -66,53 +70,77 @@ export function startSimulatedScheduler(
       .where(and(eq(schedules.organizationId, organizationId), isNull(agents.deletedAt)));
   }
 
-  async function simulateRun(): Promise<void> {
-    const candidates = await liveSchedules();
-    const schedule = candidates[Math.floor(Math.random() * candidates.length)];
-    const plan = schedule && planDemoRun(organizationId, schedule.name, new Date(), Math.floor(Math.random() * 2 ** 32));
-    if (!schedule || !plan) return;
-    const key = `${SIMULATED_KEY_PREFIX}${randomUUID()}`;
+  const cancelled = new Set<string>();
+
+  /** Starts a run of the schedule and plays the rest of it out in the background. */
+  async function startRun(schedule: { id: string; name: string }, key: string): Promise<{ executionId: string } | null> {
+    const plan = planDemoRun(organizationId, schedule.name, new Date(), Math.floor(Math.random() * 2 ** 32));
+    if (!plan) return null;
     const { executionId } = await startExecution(db, organizationId, { key, scheduleId: schedule.id, prompt: plan.prompt });
-    // Once stopping, the run ends at the next step as failed rather than stay in flight for ever.
+    // Once stopping, the run ends at the next step as failed rather than stay in flight for ever;
+    // once cancelled on the page, it is over already.
     const finishIfStopped = async () => {
+      if (cancelled.has(executionId)) return true;
       if (!stopped) return false;
       await failExecution(db, organizationId, executionId, { key: `${key}/finish`, errorMessage: STOPPED_MESSAGE });
       return true;
     };
-
-    await pause(2 * SECOND, 6 * SECOND);
-    if (await finishIfStopped()) return;
-    await markActive(db, organizationId, executionId);
-    for (const [i, call] of plan.toolCalls.entries()) {
-      await pause(1.5 * SECOND, 4 * SECOND);
+    const playOut = async () => {
+      await pause(2 * SECOND, 6 * SECOND);
       if (await finishIfStopped()) return;
-      await recordToolCall(db, organizationId, executionId, { ...call, key: `${key}/tool-${i + 1}` });
-    }
-    await pause(1 * SECOND, 3 * SECOND);
-    if (await finishIfStopped()) return;
-    const finish = { key: `${key}/finish` };
-    if (plan.outcome.status === 'completed') {
-      await completeExecution(db, organizationId, executionId, { ...finish, response: plan.outcome.response });
-    } else {
-      await failExecution(db, organizationId, executionId, { ...finish, errorMessage: plan.outcome.errorMessage });
-    }
-    await pause(3 * SECOND, 8 * SECOND);
-    // Credits the platform never got round to calculating stay "—", as some seeded ones do.
-    if (plan.credits !== null && !stopped) await setCredits(db, organizationId, executionId, plan.credits);
+      await markActive(db, organizationId, executionId);
+      for (const [i, call] of plan.toolCalls.entries()) {
+        await pause(1.5 * SECOND, 4 * SECOND);
+        if (await finishIfStopped()) return;
+        await recordToolCall(db, organizationId, executionId, { ...call, key: `${key}/tool-${i + 1}` });
+      }
+      await pause(1 * SECOND, 3 * SECOND);
+      if (await finishIfStopped()) return;
+      const finish = { key: `${key}/finish` };
+      if (plan.outcome.status === 'completed') {
+        await completeExecution(db, organizationId, executionId, { ...finish, response: plan.outcome.response });
+      } else {
+        await failExecution(db, organizationId, executionId, { ...finish, errorMessage: plan.outcome.errorMessage });
+      }
+      await pause(3 * SECOND, 8 * SECOND);
+      // Credits the platform never got round to calculating stay "—", as some seeded ones do.
+      if (plan.credits !== null && !stopped) await setCredits(db, organizationId, executionId, plan.credits);
+    };
+    track(playOut().catch(onError));
+    return { executionId };
+  }
+
+  function track(run: Promise<void>) {
+    inFlight.add(run);
+    void run.finally(() => inFlight.delete(run));
+  }
+
+  async function simulateRun(): Promise<void> {
+    const candidates = await liveSchedules();
+    const schedule = candidates[Math.floor(Math.random() * candidates.length)];
+    if (schedule) await startRun(schedule, `${SIMULATED_KEY_PREFIX}${randomUUID()}`);
   }
 
   function fireAfter(delay: number) {
     nextFiring = setTimeout(() => {
       if (stopped) return;
-      const run = simulateRun().catch(onError);
-      inFlight.add(run);
-      void run.finally(() => inFlight.delete(run));
+      track(simulateRun().catch(onError));
       fireAfter(between(8 * SECOND, 15 * SECOND) * scale);
     }, delay);
   }
   fireAfter(between(1 * SECOND, 3 * SECOND) * scale);
 
   return {
+    async runAgain(scheduleId, key) {
+      const schedule = (await liveSchedules()).find((candidate) => candidate.id === scheduleId);
+      if (stopped || !schedule) throw new Error('This schedule no longer runs: its agent was removed');
+      const started = await startRun(schedule, `${SIMULATED_KEY_PREFIX}${key}`);
+      if (!started) throw new Error('The demo has no plan for this schedule');
+      return started;
+    },
+    cancel(executionId) {
+      cancelled.add(executionId);
+    },
     async stop() {
       stopped = true;
       clearTimeout(nextFiring);

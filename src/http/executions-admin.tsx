@@ -42,6 +42,7 @@ import { admission, streamInTurn } from './admission.js';
 import { downloadConversationField } from './conversation-download.js';
 import { hostNonce, securityHeaders } from './security-headers.js';
 import { savedViewRoutes } from './saved-view-routes.js';
+import { doneId, runActionRoutes } from './run-action-routes.js';
 import {
   DEFAULT_ADMISSION,
   type ExecutionsAdminOptions,
@@ -136,7 +137,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   });
 
   /** A whole page: in the host's layout, the host's jsxRenderer, or the module's own document. */
-  const page = (c: Context, title: string, content: Child, status: 200 | 400 | 401 | 403 | 404 | 413 | 500 | 503 = 200) => {
+  const page = (c: Context, title: string, content: Child, status: 200 | 400 | 401 | 403 | 404 | 405 | 413 | 500 | 503 = 200) => {
     c.status(status);
     if (options.layout) {
       const Layout = options.layout;
@@ -225,6 +226,8 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     listPage(c, parseExecutionQuery(new URLSearchParams(search)), problem, 400);
   const views = savedViewRoutes({ options, messages, mountPath, page, listPage: listAgain });
   views.register(app);
+  const runActions = runActionRoutes({ options, messages, mountPath, page });
+  runActions.register(app);
 
   /** The list for `parsed`: the results fragment for htmx, else the whole page with its saved views. */
   const listPage = async (c: Context<ModuleEnv>, parsed: ParsedQuery, problem?: FormProblem, status: 200 | 400 = 200) => {
@@ -246,6 +249,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       organization.id,
       refreshSeconds,
     );
+    view.results.rowActions = await runActions.forRows(c, list.rows, view.results.rows, list.query);
     if (wantsFragment(c)) {
       // The outage poller, the database back: the region again, but not the status region, which
       // speaks only after the user's own action.
@@ -305,7 +309,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       streamInTurn(turns.exports, deadline, async () => {
         // The same rows as the list it is linked from: an agent not of this organization is ignored.
         const { query } = checkQuery(parseExecutionQuery(new URL(c.req.url).searchParams), await agentsOf(c));
-        return exportCsv((await listReader(c)).db, organization, query);
+        return exportCsv((await listReader(c)).db, organization, query, options.actions !== undefined);
       }),
     );
     return c.body(csv, 200, headers);
@@ -313,14 +317,16 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
 
   app.get('/conversations/:conversationId', async (c) => {
     const { organization } = c.var;
-    const { query } = parseExecutionQuery(new URL(c.req.url).searchParams);
+    const { searchParams } = new URL(c.req.url);
+    const { query } = parseExecutionQuery(searchParams);
     const id = conversationIdParam.safeParse(c.req.param('conversationId'));
     const conversation = id.success
       ? await read(c, 'conversations', () => findBoundedConversation(c.var.db, organization.id, id.data))
       : null;
     if (!conversation) return notFound(c);
     const view = buildConversationView(conversation, mountPath(c), query, organization.timeZone, messages);
-    return page(c, view.title, <ConversationPage view={view} />);
+    const actions = await runActions.forRun(c, conversation, query, doneId(searchParams));
+    return page(c, view.title, <ConversationPage view={view} actions={actions} />);
   });
 
   // The whole of a field the conversation page shows cut short, as a download.

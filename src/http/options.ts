@@ -1,5 +1,6 @@
 /** What a host passes to createExecutionsAdmin, and what its middleware provides. */
 import type { Context } from 'hono';
+import type { ActedRun } from '../db/run-actions.js';
 import type { DatabaseOption } from '../db/routing.js';
 import type { Messages } from '../i18n/messages.js';
 import type { Layout } from '../../views/shared/layout.js';
@@ -26,6 +27,33 @@ export interface UserRef {
   id: string;
   /** Shown beside the views they share ("shared by Ana"). */
   name?: string;
+}
+
+/** What the host's actions are told besides the run: who acts, for which organization, and a key. */
+export interface ActionContext {
+  organizationId: string;
+  user: UserRef;
+  /**
+   * Unique to this action: pass it as `startExecution`'s key (run again), so a retry of the
+   * host's own makes no second run.
+   */
+  key: string;
+  /** The request, for whatever else the host reads from it. */
+  c: Context;
+}
+
+/** The host's scheduler, acting on one run: the module records every call in its audit trail. */
+export interface RunActions {
+  /**
+   * Start a new run of a finished run's schedule (recorded with `startExecution`), and return its
+   * executionId: both runs' pages link to each other.
+   */
+  runAgain?: (run: ActedRun, ctx: ActionContext) => Promise<{ executionId: string } | void>;
+  /**
+   * Stop a Pending or Active run. The module has already ended it as Failed ("Cancelled by …"):
+   * the scheduler's later writes to it are refused as already_finished.
+   */
+  cancel?: (run: ActedRun, ctx: ActionContext) => Promise<void>;
 }
 
 export interface ExecutionsAdminOptions {
@@ -109,6 +137,13 @@ export interface ExecutionsAdminOptions {
    * random one per process, so pass one when the host runs several instances or restarts often.
    */
   csrfSecret?: string;
+  /**
+   * Run again and Cancel, on each run's page and in the list's rows, for users `canAct` allows
+   * (a `user` is required: the audit trail records who acted). Without it the pages offer no action.
+   */
+  actions?: RunActions;
+  /** Whether this user may act on the organization's runs. Default: no one. */
+  canAct?: (c: Context) => boolean | Promise<boolean>;
 }
 
 /** The kinds of request that take turns to read the database (see admission.ts). */

@@ -23,7 +23,8 @@ import {
   type SavedViewsView,
 } from '../list/saved-views.js';
 import { CSRF_FIELD, FORM_BYTES, formSigner } from './csrf.js';
-import type { ExecutionsAdminOptions, UserRef } from './options.js';
+import type { ExecutionsAdminOptions } from './options.js';
+import { userReader } from './user.js';
 import type { ModuleEnv } from './executions-admin.js';
 
 type ModuleContext = Context<ModuleEnv>;
@@ -44,13 +45,7 @@ export function savedViewRoutes(deps: SavedViewDeps) {
   const { options, messages: m } = deps;
   const signer = formSigner(options.csrfSecret);
 
-  const userOf = async (c: Context): Promise<UserRef | null> => {
-    const user = options.user ? await options.user(c) : null;
-    // An id no key could hold (empty, huge, with NUL) is no user: the page shows no saved views.
-    return user && typeof user.id === 'string' && user.id !== '' && user.id.length <= 200 && !user.id.includes('\u0000')
-      ? user
-      : null;
-  };
+  const userOf = userReader(options);
   const canShare = async (c: Context) => (await options.canShareViews?.(c)) === true;
 
   /** The header's panel on a list page showing `shown`; undefined when no user is signed in. */

@@ -58,6 +58,41 @@ export interface SavedViewErrors {
 }
 
 /** The saved views in the list's header, their forms and the refused-form page. */
+/** Actions on runs (the host's `actions` option): their buttons, confirmation and history. */
+export interface ActionMessages {
+  runAgain: string;
+  cancel: string;
+  /** The button's full name in a list row: "Run again: <schedule>, <start>". */
+  runAgainOf: OfRun;
+  cancelOf: OfRun;
+  /** The error a cancelled run ends with, naming who cancelled it. */
+  cancelledBy: (user: string) => string;
+  /** The run's page: "Run again of" a link to the run it repeats, "Ran again as" each it made. */
+  runAgainOfLabel: string;
+  ranAgainAs: string;
+  /** The links' texts: to the run this one repeats, and to a run made from it (when it was asked for). */
+  openRepeated: string;
+  openMade: (at: string) => string;
+  history: string;
+  /** A history entry: "Cancel by Ana", with its outcome after it. */
+  entry: (action: string, user: string) => string;
+  succeeded: string;
+  /** Skipped: cancel of a run already finished, run again of one not finished. */
+  skippedFinished: string;
+  skippedNotFinished: string;
+  /** Failed, with what the host's scheduler said. */
+  failed: (reason: string) => string;
+  /** The confirmation's title and its words by outcome. */
+  bannerTitle: string;
+  bannerImportant: string;
+  cancelDone: string;
+  runAgainDone: string;
+  notAllowedTitle: string;
+  notAllowed: string;
+  /** A GET at a form's address. */
+  useTheForm: string;
+}
+
 export interface SavedViewMessages {
   heading: string;
   none: string;
@@ -298,4 +333,5 @@ export interface Messages {
   conversationNotFound: string;
   conversationNotFoundHint: string;
   savedViews: SavedViewMessages;
+  runActions: ActionMessages;
 }

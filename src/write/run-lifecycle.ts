@@ -180,16 +180,16 @@ async function finish(
   key: string,
   outcome: { status: 'completed'; content: string } | { status: 'failed'; content: string | null },
   finishedAt: Date,
-): Promise<void> {
+): Promise<boolean> {
   const kind: StepKind = outcome.status === 'completed' ? 'final_response' : 'error';
-  await db.transaction(async (tx) => {
+  return db.transaction(async (tx) => {
     const run = await lockRun(tx, organizationId, executionId);
     const existing = await findStepByKey(tx, organizationId, run.conversationId, key);
     if (existing) {
       if (existing.kind !== kind || existing.content !== outcome.content) {
         throw conflict(key, `another step (position ${existing.position})`);
       }
-      return;
+      return false;
     }
     if (FINISHED.includes(run.status)) throw finishedError(executionId, run.status);
     if (outcome.status === 'completed' && run.status !== 'active') {
@@ -217,6 +217,7 @@ async function finish(
         })
         .where(and(eq(executions.organizationId, organizationId), eq(executions.id, executionId))),
     );
+    return true;
   });
 }
 
@@ -258,6 +259,39 @@ export async function failExecution(
   checkDate(finishedAt, 'finishedAt');
   await finish(db, orgId, executionId, key, { status: 'failed', content: errorMessage }, finishedAt);
 }
+
+/**
+ * A user cancelled the run from the page: fails it as failExecution does, under the one key every
+ * cancel of a run shares. True when this call ended it; false when the run had already finished,
+ * by a cancel (a form sent twice, two users at once) or otherwise — then nothing is written.
+ */
+export async function cancelExecution(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  executionId: string,
+  errorMessage: string,
+  finishedAt: Date,
+): Promise<boolean> {
+  const orgId = checkOrganizationId(organizationId);
+  try {
+    return await finish(
+      db,
+      orgId,
+      executionId,
+      CANCEL_KEY,
+      { status: 'failed', content: storableText(errorMessage, 'errorMessage') },
+      finishedAt,
+    );
+  } catch (error) {
+    // Another user's cancel wrote the key with their name: the run is finished all the same.
+    if (error instanceof RecorderError && (error.code === 'already_finished' || error.code === 'idempotency_conflict'))
+      return false;
+    throw error;
+  }
+}
+
+/** The key of a cancel's error step: one per run, so a second cancel is never a second write. */
+export const CANCEL_KEY = 'executions-admin:cancel';
 
 /** Sets a finished run's credits, whenever the platform has calculated them. */
 export async function setCredits(

@@ -13,6 +13,7 @@ import { DIGEST_LIMIT } from '../../src/digest/failure-digest.js';
 import type { ExecutionsAdminOptions } from '../../src/http/executions-admin.js';
 import { REFRESH_HEADER } from '../../src/list/live-refresh.js';
 import { TIMELINE_BARS } from '../../src/conversation/timeline.js';
+import { startExecution } from '../../src/write/recorder.js';
 import { AGENT, BASE_TIME, fixtureRuns, insertFixture, ORG_A, scheduleIdOf } from './fixture.js';
 import { createTestHost, htmxHeaders, ORG_HEADER } from './test-host.js';
 
@@ -197,6 +198,20 @@ export async function tourPages(options: Omit<ExecutionsAdminOptions, 'db'> = {}
       csrfSecret: 'tour',
     });
     await insertSavedViews(database.db);
+    // A user who may act, through a host whose scheduler refuses when asked to.
+    const actor = createTestHost(database.db, '/admin/executions', {
+      ...options,
+      user: () => ({ id: 'ana', name: 'Ana' }),
+      canAct: () => true,
+      csrfSecret: 'tour',
+      actions: {
+        runAgain: async (run, ctx) => {
+          if (ctx.c.req.header('x-refuse')) throw new Error('scheduler down');
+          return startExecution(database.db, ctx.organizationId, { key: ctx.key, scheduleId: run.scheduleId, prompt: 'again' });
+        },
+        cancel: async () => {},
+      },
+    });
 
     const L = '/admin/executions';
     const run1 = fixtureRuns()[1]!.conversationId;
@@ -282,6 +297,43 @@ export async function tourPages(options: Omit<ExecutionsAdminOptions, 'db'> = {}
       });
       pages.push({ name, status: res.status, body: await res.text() });
     }
+    // Actions on runs, each followed to the run's page that confirms it.
+    let acted = 0;
+    const act = async (name: string, run: string, action: string, more: Record<string, string> = {}) => {
+      // A second apart, so that the history's order is the order they were taken in.
+      vi.setSystemTime(TOUR_NOW.getTime() + ++acted * 1000);
+      const res = await actor.request(`${L}/conversations/${conversationOf(run)}/${action}`, {
+        method: 'POST',
+        headers: { [ORG_HEADER]: ORG_A, 'Sec-Fetch-Site': 'same-origin', ...more },
+        body: new URLSearchParams({ csrf: more.csrf ?? token('ana'), back: 'status=failed' }),
+      });
+      const location = res.headers.get('Location');
+      const shown = location ? await actor.request(location, { headers: { [ORG_HEADER]: ORG_A } }) : res;
+      const body = await shown.text();
+      pages.push({ name, status: shown.status, body });
+      return body;
+    };
+    pages.push({
+      name: 'list, actions',
+      status: 200,
+      body: await (await actor.request(L, { headers: { [ORG_HEADER]: ORG_A } })).text(),
+    });
+    await act('action, run again skipped', TOUR_RUNS.runningLong, 'run-again');
+    await act('action, cancelled', TOUR_RUNS.runningLong, 'cancel');
+    await act('action, cancel skipped', TOUR_RUNS.runningLong, 'cancel');
+    await act('action, run again refused', TOUR_RUNS.spike, 'run-again', { 'x-refuse': '1' });
+    const ran = await act('action, ran again', TOUR_RUNS.spike, 'run-again');
+    const made = /class="xa-banner__text">[^<]*<a href="([^"]+)"/.exec(ran)?.[1]?.replaceAll('&amp;', '&') ?? L;
+    const repeat = await actor.request(made, { headers: { [ORG_HEADER]: ORG_A } });
+    pages.push({ name: 'action, the run it made', status: repeat.status, body: await repeat.text() });
+    // The run it made has an id of its own each time: named alike, the pages compare.
+    const madeId = /conversations\/([0-9a-f-]{36})/.exec(made)?.[1] ?? '';
+    for (const page of pages.slice(-2)) page.body = page.body.replaceAll(madeId, 'the-run-it-made');
+    await act('action, forged', TOUR_RUNS.spike, 'cancel', { csrf: 'forged' });
+    const get = await actor.request(`${L}/conversations/${conversationOf(TOUR_RUNS.spike)}/cancel`, {
+      headers: { [ORG_HEADER]: ORG_A },
+    });
+    pages.push({ name: 'action, by GET', status: get.status, body: await get.text() });
     return pages;
   } finally {
     logged.mockRestore();

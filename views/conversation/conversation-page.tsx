@@ -4,6 +4,8 @@ import type { ConversationView, ShownText, StepView } from '../../src/conversati
 import type { Messages } from '../../src/i18n/messages.js';
 import { Fragment, h } from '../../src/lib/jsx.js';
 import { Drawings, DurationText, NotYet } from '../shared/icons.js';
+import type { RunActionsView } from '../../src/actions/view-model.js';
+import { RunActionsBar, RunHistory } from '../shared/run-actions.js';
 import { TimelineChart } from './timeline-chart.js';
 
 const textStepTitle = (kind: 'scheduled_call' | 'final_response' | 'error', m: Messages) =>
@@ -58,13 +60,19 @@ const Step: FC<{ step: StepView; messages: Messages }> = ({ step, messages: m })
   );
 };
 
-export const ConversationPage: FC<{ view: ConversationView }> = ({ view, view: { messages: m } }) => (
+/** `actions`: with the host's actions, the run's buttons (for users who may act), links and history. */
+export const ConversationPage: FC<{ view: ConversationView; actions?: RunActionsView }> = ({
+  view,
+  actions,
+  view: { messages: m },
+}) => (
   <div class="xa" hx-history-elt="true">
     <a class="xa-back-link" href={view.backHref}>
       {m.backToExecutions}
     </a>
     <h1 class="xa-heading">{view.schedule}</h1>
     <p class="xa-times-in">{view.timesIn}</p>
+    {actions && <RunActionsBar view={actions} />}
     <dl class="xa-summary">
       <div>
         <dt>{m.agent}</dt>
@@ -124,6 +132,7 @@ export const ConversationPage: FC<{ view: ConversationView }> = ({ view, view: {
         </div>
       )}
     </dl>
+    {actions && <RunHistory view={actions} />}
     <h2 class="xa-subheading">{m.timeline}</h2>
     {view.chart !== null && (
       <>

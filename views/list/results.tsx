@@ -6,6 +6,8 @@ import type { FC } from 'hono/jsx';
 import { Fragment, h, latin1Text } from '../../src/lib/jsx.js';
 import type { Messages } from '../../src/i18n/messages.js';
 import type { PaginationView, ResultsView, RowView } from '../../src/list/view-model.js';
+import type { RowActionsView } from '../../src/list/row-actions.js';
+import { ActionForm } from '../shared/run-actions.js';
 import {
   AlertIcon,
   ClockIcon,
@@ -132,7 +134,7 @@ export const ViewLink: FC<{ row: RowView; idKey: string; messages: Messages; oob
   </a>
 );
 
-const Row: FC<{ row: RowView; n: number; messages: Messages }> = ({ row, n, messages: m }) => {
+const Row: FC<{ row: RowView; n: number; messages: Messages; actions?: RowActionsView }> = ({ row, n, messages: m, actions }) => {
   const idKey = row.changing ? row.id : String(n);
   return (
     <tr id={row.changing ? rowId(row) : undefined}>
@@ -152,6 +154,9 @@ const Row: FC<{ row: RowView; n: number; messages: Messages }> = ({ row, n, mess
       </td>
       <td>
         <ViewLink row={row} idKey={idKey} messages={m} />
+        {actions?.buttons.get(row.id)?.map((button) => (
+          <ActionForm button={button} form={actions.form} />
+        ))}
       </td>
     </tr>
   );
@@ -248,7 +253,7 @@ export const Results: FC<{ results: ResultsView; messages: Messages }> = ({ resu
           </thead>
           <tbody>
             {results.rows.map((row, i) => (
-              <Row row={row} n={i + 1} messages={m} />
+              <Row row={row} n={i + 1} messages={m} actions={results.rowActions} />
             ))}
           </tbody>
         </table>
