@@ -72,10 +72,11 @@ export async function loadExecutionList(
   // With a cursor (the arrows' links) summary and page are read together, in one statement, each
   // at constant cost; so are they for the first page, which needs no total to find its rows.
   const first = !cursor && query.page === 1;
+  const { sort } = query;
   const together: PageRequest | null = cursor
-    ? { kind: cursor.direction, cursor, limit: PAGE_SIZE }
+    ? { kind: cursor.direction, cursor, limit: PAGE_SIZE, sort }
     : first
-      ? pageByPosition(1, 0)
+      ? { ...pageByPosition(1, 0), sort }
       : null;
   const { summary, rows: keyed } = !countable(filters)
     ? {
@@ -98,8 +99,8 @@ export async function loadExecutionList(
   if (rows === null || (rows.length === 0 && !first)) {
     // A bare ?page=N, or a cursor that no longer finds rows: by position.
     query = { ...query, cursor: null };
-    const newest = { kind: 'offset', offset: (query.page - 1) * PAGE_SIZE, limit: PAGE_SIZE } as const;
-    const byPosition = pageCount !== null ? pageByPosition(query.page, total) : newest;
+    const fromStart = { kind: 'offset', offset: (query.page - 1) * PAGE_SIZE, limit: PAGE_SIZE } as const;
+    const byPosition = { ...(pageCount !== null ? pageByPosition(query.page, total) : fromStart), sort };
     rows = countable(filters) ? await list(byPosition) : await searchPage(db, organization.id, filters, byPosition, agents);
   }
   return {
