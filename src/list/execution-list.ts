@@ -120,8 +120,8 @@ export async function loadExecutionList(
 }
 
 /**
- * Page N by position. Offsets grow with depth, so a page in the older half is read from the
- * oldest end instead: the last page costs what the first does. Only the middle of a huge list
+ * Page N by position. Offsets grow with depth, so a page in the latter half is read from the
+ * list's end instead: the last page costs what the first does. Only the middle of a huge list
  * reached by a bare ?page=N is slow; the arrows never do that.
  */
 export function pageByPosition(page: number, total: number): PageRequest {
