@@ -193,8 +193,7 @@ const Pagination: FC<{ pagination: PaginationView; messages: Messages }> = ({ pa
 
 /**
  * A sortable column's header after GOV.UK's sortable table: `aria-sort` on the sorted one; a link,
- * not a button, so it sorts without JavaScript too, swapping the results like the pager (the
- * answer's HX-Push-Url puts it in the history). The arrows come from the stylesheet, by aria-sort.
+ * not a button, so it sorts without JavaScript too, swapping the results like the pager. The arrows come from the stylesheet, by aria-sort.
  */
 const SortHeader: FC<{ header: SortHeaderView; label: string; id: string; numeric?: boolean }> = ({
   header,
@@ -203,7 +202,7 @@ const SortHeader: FC<{ header: SortHeaderView; label: string; id: string; numeri
   numeric,
 }) => (
   <th scope="col" class={numeric ? 'xa-numeric' : undefined} aria-sort={header.ariaSort}>
-    <a id={id} href={header.href} hx-get={header.href} hx-target={`#${RESULTS_ID}`} hx-swap="innerHTML">
+    <a id={id} href={header.href} {...swapInto(header.href)}>
       {label}
     </a>
   </th>
