@@ -72,6 +72,12 @@ export async function scenarios(benchUrl: string, rows: number): Promise<Scenari
   const deep = Math.min(100_000, Math.max(2, Math.floor(pageCount / 2)));
   const nextCursor = await rowAt((deep - 1) * PAGE_SIZE - 1);
   const previousCursor = await rowAt(deep * PAGE_SIZE);
+  // The Next arrow's cursor sorted by most credits first: the key (src/list/sort.ts), start and id.
+  const [byCredits] = await sql<{ cursor: string }[]>`
+    select credits_desc_key::text || ',' || to_char(started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') || ',' || id as cursor
+      from executions_admin.xa_executions
+     where organization_id = ${BENCH_ORGANIZATION} and schedule_id is not null
+     order by credits_desc_key desc, started_at desc, id desc offset ${(deep - 1) * PAGE_SIZE - 1} limit 1`;
   await sql.end();
   const agent = benchAgentId(3);
   const base = '/admin/executions';
@@ -107,6 +113,21 @@ export async function scenarios(benchUrl: string, rows: number): Promise<Scenari
     {
       name: `previous arrow to page ${(deep - 1).toLocaleString('en')}`,
       path: `${base}?page=${deep - 1}&before=${encodeURIComponent(previousCursor)}`,
+      target: true,
+    },
+    // Sortable columns, alone and with filters (src/list/sort.ts).
+    { name: 'most credits first', path: `${base}?sort=-credits`, target: true },
+    { name: 'fewest credits first', path: `${base}?sort=credits`, target: true },
+    { name: 'longest first', path: `${base}?sort=-duration`, target: true },
+    { name: 'shortest first', path: `${base}?sort=duration`, target: true },
+    { name: 'oldest first', path: `${base}?sort=date`, target: true },
+    { name: 'Failed, fewest credits first', path: `${base}?status=failed&sort=credits`, target: true },
+    { name: 'one agent, longest first', path: `${base}?agent=${agent}&sort=-duration`, target: true },
+    { name: 'a month, most credits first', path: `${base}?start=2025-06-01&end=2025-06-30&sort=-credits`, target: true },
+    { name: 'search, most credits first', path: `${base}?q=hubspot&sort=-credits`, target: true },
+    {
+      name: `next arrow to page ${deep.toLocaleString('en')}, most credits first`,
+      path: `${base}?sort=-credits&page=${deep}&after=${encodeURIComponent(byCredits!.cursor)}`,
       target: true,
     },
     { name: 'last page (bare ?page=N)', path: `${base}?page=${pageCount}`, target: true },

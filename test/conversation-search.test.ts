@@ -17,6 +17,7 @@ import { loadExecutionList } from '../src/list/execution-list.js';
 import { filtersFor } from '../src/list/filter-set.js';
 import { parseExecutionQuery } from '../src/list/query.js';
 import { CONVERSATION_SEARCH_DAYS } from '../src/list/search-filter.js';
+import { COUNT_BOUND } from '../src/list/summary-query.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 import { select } from './support/select.js';
 
@@ -218,6 +219,26 @@ for (const target of databaseTargets) {
         );
       }, 120_000);
 
+      it('sorted other than newest first, finds every match, not only the newest the count needs', async () => {
+        // Past the count's bound by more than a chunk, the term in every run: newest first, the read
+        // stops once the count has enough, before the oldest run, which a sort by credits puts first.
+        const runs = Array.from({ length: COUNT_BOUND + 2 * SCAN_CHUNK + 1 }, (): Run => ({
+          title: 'zqsorted',
+          inBound: true,
+          steps: [{ content: 'zqsorted', input: undefined, output: undefined }],
+        }));
+        await write(database.db, ORG, 0x10, runs);
+        // The earliest start (startOf), and of those the lowest id: the last newest first.
+        const oldest = idOf(0x10, 4);
+        const query = parseExecutionQuery(new URLSearchParams({ q: 'zqsorted', conversations: '1' })).query;
+        const search = (everyMatch: boolean) =>
+          conversationSearch(database.db, ORG, filtersFor(query, 'UTC'), new Date(NOW), { everyMatch, ms: 60_000 })!;
+        expect((await search(false).summary()).filters.conversationMatches).not.toContain(oldest);
+        const every = await search(true).summary();
+        expect([every.cut, every.filters.conversationMatches.length]).toEqual([false, runs.length]);
+        expect(every.filters.conversationMatches).toContain(oldest);
+      }, 120_000);
+
       it('searches conversations only with the option, and says where the time ran out', async () => {
         const db = database.db;
         const steps = [{ content: null, input: { note: 'zqhidden' }, output: undefined }];
@@ -238,7 +259,7 @@ for (const target of databaseTargets) {
         ]);
         // No time at all: one chunk is read, the rest is not, and the page and total say so.
         const filters = filtersFor(parseExecutionQuery(new URLSearchParams({ q: 'zqhidden', conversations: '1' })).query, 'UTC');
-        const search = conversationSearch(db, ORG, filters, new Date(NOW), 0)!;
+        const search = conversationSearch(db, ORG, filters, new Date(NOW), { ms: 0 })!;
         expect((await search.summary()).cut).toBe(true);
         const { scan } = await search.page({ kind: 'offset', offset: 0, limit: 20 });
         const cut = cutShort(scan, [], 20);

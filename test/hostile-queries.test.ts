@@ -48,6 +48,24 @@ const cursor = fc
   .map(
     ([date, [h, m, s], micro, id]) => `${date}T${pad(h, 2)}:${pad(m, 2)}:${pad(s, 2)}${micro === null ? '' : `.${micro}`}Z,${id}`,
   );
+/** A sort's value, and a cursor led by a sort key: in range, past it, or not a number. */
+const sortValue = fc.constantFrom(
+  'date',
+  '-date',
+  'credits',
+  '-credits',
+  'duration',
+  '-duration',
+  '--credits',
+  'Credits',
+  'sort',
+);
+const keyedCursor = fc
+  .tuple(
+    fc.constantFrom('-1', '0', '12.50', '10000000000', '9223372036854775807', '9223372036854775808', '1e9', '1.234', 'NaN'),
+    cursor,
+  )
+  .map(([key, at]) => `${key},${at}`);
 const numberish = fc.oneof(
   fc.constantFrom(
     '-1',
@@ -114,6 +132,8 @@ const value = fc.oneof(
   { weight: 3, arbitrary: numberish },
   { weight: 3, arbitrary: fc.oneof(dateShape, realDate) },
   { weight: 3, arbitrary: cursor },
+  { weight: 2, arbitrary: sortValue },
+  { weight: 2, arbitrary: keyedCursor },
   { weight: 2, arbitrary: sqlFragment },
   { weight: 2, arbitrary: unicode },
   { weight: 1, arbitrary: huge },
@@ -131,6 +151,7 @@ const key = fc.oneof(
       'page',
       'after',
       'before',
+      'sort',
       'tool',
       'error',
       'spikes',
@@ -242,8 +263,11 @@ const CANONICAL: Record<string, (v: string) => boolean> = {
   start: isRealDate,
   end: isRealDate,
   page: (v) => /^[1-9]\d*$/.test(v) && Number(v) >= 2,
-  after: (v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z,/.test(v) && UUID.test(v.split(',')[1] ?? ''),
-  before: (v) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z,/.test(v) && UUID.test(v.split(',')[1] ?? ''),
+  after: (v) =>
+    /^(-?\d+(\.\d\d?)?,)?\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z,/.test(v) && UUID.test(v.split(',').at(-1) ?? ''),
+  before: (v) =>
+    /^(-?\d+(\.\d\d?)?,)?\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z,/.test(v) && UUID.test(v.split(',').at(-1) ?? ''),
+  sort: (v) => ['date', 'credits', '-credits', 'duration', '-duration'].includes(v),
   spikes: (v) => v === '1',
   tool: (v) => Array.from(v).length <= 200,
   error: (v) => Array.from(v).length <= 200,

@@ -26,6 +26,7 @@ describe('parseExecutionQuery', () => {
       endDate: '2026-01-31',
       spikesOnly: true,
       failure: { tool: 'hubspot', signature: '401 "…"' },
+      sort: { key: 'date', descending: true },
       page: 3,
       cursor: null,
     });
@@ -136,8 +137,9 @@ describe('canonical parameters', () => {
       endDate: '2026-03-31',
       spikesOnly: true,
       failure: { tool: 'google_calendar', signature: '401 "…" expired' },
+      sort: { key: 'credits' as const, descending: true },
       page: 7,
-      cursor: { direction: 'after' as const, startedAt: '2026-03-20T10:00:00.123456Z', id: AGENT },
+      cursor: { direction: 'after' as const, startedAt: '2026-03-20T10:00:00.123456Z', id: AGENT, key: '12.50' },
     };
     expect(parseExecutionQuery(toSearchParams(query)).query).toEqual(query);
   });
@@ -151,8 +153,38 @@ describe('keyset cursors', () => {
       direction: 'after',
       startedAt: '2026-03-20T10:00:00.123456Z',
       id: AGENT,
+      key: null,
     });
     expect(parse(`page=3&before=${CURSOR}`).query.cursor?.direction).toBe('before');
+  });
+
+  it('reads a sort, and a cursor led by its key', () => {
+    expect(parse('sort=-duration').query.sort).toEqual({ key: 'duration', descending: true });
+    expect(parse('sort=credits').query.sort).toEqual({ key: 'credits', descending: false });
+    expect(parse(`sort=credits&page=2&after=12.5,${CURSOR}`).query.cursor).toMatchObject({ key: '12.5', id: AGENT });
+    expect(parse(`sort=-duration&page=2&before=-1,${CURSOR}`).query.cursor).toMatchObject({ key: '-1', direction: 'before' });
+    expect(toSearchParams(parse('sort=-date').query).toString()).toBe('');
+  });
+
+  it.each(['sort=credit', 'sort=--credits', 'sort=', 'sort=-', "sort=credits'--", 'sort=DATE'])(
+    'reads an unknown sort (%s) as newest first, never failing',
+    (search) => {
+      const { query, errors } = parse(search);
+      expect(query.sort).toEqual({ key: 'date', descending: true });
+      expect(errors).toEqual({});
+    },
+  );
+
+  it.each([
+    `sort=credits&page=2&after=${CURSOR}`,
+    `sort=credits&page=2&after=1e3,${CURSOR}`,
+    `sort=credits&page=2&after=1.234,${CURSOR}`,
+    `sort=duration&page=2&after=1.5,${CURSOR}`,
+    `sort=duration&page=2&after=9223372036854775808,${CURSOR}`,
+    `sort=-duration&page=2&after=99999999999999999999,${CURSOR}`,
+    `sort=date&page=2&after=5,${CURSOR}`,
+  ])('drops a sort cursor it cannot bind (%s)', (search) => {
+    expect(parse(search).query.cursor).toBeNull();
   });
 
   it.each([

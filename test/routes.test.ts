@@ -416,9 +416,12 @@ for (const target of databaseTargets) {
         it('puts explicit htmx attributes on every element that makes a request (nothing inherited)', async () => {
           const doc = await getDocument('/admin/executions?page=2');
           const requesting = [...doc.querySelectorAll('[hx-get]')];
-          // The form, the first, previous, next and last arrows and, as page 2 shows Active runs, the live-refresh poller.
+          // The form, the sortable headers, the first, previous, next and last arrows and, as page 2 shows Active runs, the live-refresh poller.
           expect(requesting.map((el) => el.id)).toEqual([
             'xa-filters',
+            'xa-sort-date',
+            'xa-sort-duration',
+            'xa-sort-credits',
             'xa-page-first',
             'xa-page-previous',
             'xa-page-next',

@@ -163,6 +163,8 @@ interface Filter {
   start: string | null;
   end: string | null;
   page: string | null;
+  /** The list's order: it changes which runs a page shows, never whose. */
+  sort: string | null;
 }
 
 const localDate = (ms: number, zone: string) =>
@@ -220,6 +222,7 @@ const filterArb: fc.Arbitrary<Filter> = fc.record({
   start: fc.option(dayArb, { nil: null }),
   end: fc.option(dayArb, { nil: null }),
   page: fc.option(fc.constantFrom('1', '2', '3', '4', '1000000000', '-1'), { nil: null }),
+  sort: fc.option(fc.constantFrom('date', '-credits', 'credits', '-duration', 'duration'), { nil: null }),
 });
 
 const USER_HEADER = 'x-test-user';

@@ -9,6 +9,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   check,
   foreignKey,
@@ -66,6 +67,12 @@ export const SEARCHED_LENGTH = 1000;
 const searchedTextExpression = sql.raw(
   `lower(left("conversation_title", ${SEARCHED_LENGTH}) || E'\\n' || left(coalesce("error_message", ''), ${SEARCHED_LENGTH}) || E'\\n' || left("tool_names", ${SEARCHED_LENGTH}))`,
 );
+
+/** Past any credits numeric(12, 2) holds, and any duration in microseconds: where missing ones sort. */
+const CREDITS_PAST_ANY = '10000000000';
+const BIGINT_MAX = '9223372036854775807';
+/** Finished − started in microseconds; null while running. */
+const durationMicroseconds = '(extract(epoch from (finished_at - started_at)) * 1000000)::bigint';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -195,6 +202,23 @@ export const executions = executionsAdmin.table(
      */
     toolNames: text('tool_names').notNull().default(''),
     searchedText: text('searched_text').notNull().generatedAlwaysAs(searchedTextExpression),
+    /**
+     * The sortable columns' keys, one for each direction (src/list/sort.ts): a missing value (credits
+     * not calculated, a run not finished) is last both ways, so it stands in as a bound past any
+     * real value. Stored columns rather than index expressions, which drizzle-kit cannot read back.
+     */
+    creditsAscKey: numeric('credits_asc_key', { mode: 'string' })
+      .notNull()
+      .generatedAlwaysAs(sql.raw(`coalesce(credits, ${CREDITS_PAST_ANY})`)),
+    creditsDescKey: numeric('credits_desc_key', { mode: 'string' })
+      .notNull()
+      .generatedAlwaysAs(sql`coalesce(credits, -1)`),
+    durationAscKey: bigint('duration_asc_key', { mode: 'bigint' })
+      .notNull()
+      .generatedAlwaysAs(sql.raw(`coalesce(${durationMicroseconds}, ${BIGINT_MAX})`)),
+    durationDescKey: bigint('duration_desc_key', { mode: 'bigint' })
+      .notNull()
+      .generatedAlwaysAs(sql.raw(`coalesce(${durationMicroseconds}, -1)`)),
   },
   (t) => [
     primaryKey({ columns: [t.organizationId, t.id] }),
@@ -241,6 +265,16 @@ export const executions = executionsAdmin.table(
     index('xa_executions_org_search_idx')
       .using('gin', t.organizationId, t.searchedText.op('gin_trgm_ops'))
       .where(sql`${t.scheduleId} is not null`),
+    // The sortable columns, each way: the forward walk reads a page in order, the backward one the
+    // page before a cursor.
+    ...(['creditsAscKey', 'creditsDescKey', 'durationAscKey', 'durationDescKey'] as const).map((key) =>
+      index(`xa_executions_org_${t[key].name}_idx`)
+        .on(
+          t.organizationId,
+          ...(key.endsWith('AscKey') ? [t[key], t.startedAt, t.id] : [t[key].desc(), t.startedAt.desc(), t.id.desc()]),
+        )
+        .where(sql`${t.scheduleId} is not null`),
+    ),
     // A conversation records at most one run.
     uniqueIndex('xa_executions_org_conversation_key').on(t.organizationId, t.conversationId),
     uniqueIndex('xa_executions_org_idempotency_key').on(t.organizationId, t.idempotencyKey),

@@ -75,8 +75,16 @@ export const en: Messages = {
   statusRuns: (status, count) => `${count} ${status}`,
   showFigures: 'Show the figures as a list',
 
-  tableCaption: (filters, page, pageCount) =>
-    `Executions${filters ? `, filtered by ${filters}` : ''}, newest first, page ${page}${pageCount === null ? '' : ` of ${pageCount}`}`,
+  tableCaption: (filters, order, page, pageCount) =>
+    `Executions${filters ? `, filtered by ${filters}` : ''}, ${order}, page ${page}${pageCount === null ? '' : ` of ${pageCount}`}`,
+  sortOrders: {
+    '-date': 'newest first',
+    date: 'oldest first',
+    '-credits': 'most credits first',
+    credits: 'fewest credits first',
+    '-duration': 'longest first',
+    duration: 'shortest first',
+  },
   schedule: 'Schedule',
   dateTime: 'Date/Time',
   credits: 'Credits',

@@ -211,7 +211,9 @@ export interface Messages {
 
   // The results table.
   /** The caption as read: "Executions, filtered by status Failed, newest first, page 1 of 3". */
-  tableCaption: (filters: string | null, page: number, pageCount: number | null) => string;
+  tableCaption: (filters: string | null, order: string, page: number, pageCount: number | null) => string;
+  /** The list's order in the caption, by the sort parameter's value ("-credits": "most credits first"). */
+  sortOrders: Record<'-date' | 'date' | '-credits' | 'credits' | '-duration' | 'duration', string>;
   schedule: string;
   dateTime: string;
   credits: string;

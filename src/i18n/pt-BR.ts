@@ -77,8 +77,16 @@ export const ptBR: Messages = {
   statusRuns: (status, count) => `${status}: ${count}`,
   showFigures: 'Mostrar os números em lista',
 
-  tableCaption: (filters, page, pageCount) =>
-    `Execuções${filters ? `, filtradas por: ${filters}` : ''}, mais recentes primeiro, página ${page}${pageCount === null ? '' : ` de ${pageCount}`}`,
+  tableCaption: (filters, order, page, pageCount) =>
+    `Execuções${filters ? `, filtradas por: ${filters}` : ''}, ${order}, página ${page}${pageCount === null ? '' : ` de ${pageCount}`}`,
+  sortOrders: {
+    '-date': 'mais recentes primeiro',
+    date: 'mais antigas primeiro',
+    '-credits': 'mais créditos primeiro',
+    credits: 'menos créditos primeiro',
+    '-duration': 'mais longas primeiro',
+    duration: 'mais curtas primeiro',
+  },
   schedule: 'Agendamento',
   dateTime: 'Data/Hora',
   credits: 'Créditos',

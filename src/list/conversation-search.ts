@@ -130,14 +130,16 @@ const newerThan = (a: PageCursor, b: PageCursor) => a.startedAt > b.startedAt ||
  * The conversation search of one request, or null without the option or a term. One read from the
  * newest run serves the summary (up to one more match than it counts) and every page it reaches;
  * a page beyond it reads from its own cursor. All share the request's time allowed. `from` reads
- * for the CSV (every match) and for a live poll (the runs newer than the page's newest).
+ * for the CSV (every match) and for a live poll (the runs newer than the page's newest). Sorted
+ * other than newest first (`everyMatch`), any match may be on any page: the one read finds them
+ * all, as far as the time allows, and serves every page.
  */
 export function conversationSearch(
   db: ExecutionsDatabase,
   organizationId: string,
   filters: ExecutionFilters,
   now: Date,
-  ms = CONVERSATION_SEARCH_MS,
+  { everyMatch = false, ms = CONVERSATION_SEARCH_MS }: { everyMatch?: boolean; ms?: number } = {},
 ) {
   if (filters.search === null || !filters.searchConversations) return null;
   const searchedFrom = new Date(now.getTime() - CONVERSATION_SEARCH_DAYS * DAY_MS).toISOString();
@@ -145,7 +147,7 @@ export function conversationSearch(
   const read = (start: PageCursor | null, older: boolean, wanted: number) =>
     scan(db, organizationId, filters, searchedFrom, start, older, wanted, until);
   let newest: Promise<ConversationScan> | undefined;
-  const fromNewest = () => (newest ??= read(null, true, COUNT_BOUND + 1));
+  const fromNewest = () => (newest ??= read(null, true, everyMatch ? Infinity : COUNT_BOUND + 1));
   const found = (s: ConversationScan): ExecutionFilters => ({ ...filters, conversationMatches: s.conversations });
   return {
     async from(start: PageCursor | null, older: boolean, wanted: number): Promise<ExecutionFilters> {
@@ -160,7 +162,8 @@ export function conversationSearch(
     async page(page: PageRequest): Promise<{ filters: ExecutionFilters; scan: ConversationScan }> {
       const s = await fromNewest();
       const reach = page.kind === 'offset' ? page.offset + page.limit : page.limit;
-      const covered = s.stoppedAt === null || page.kind === 'fromEnd' || (page.kind === 'offset' && reach <= COUNT_BOUND + 1);
+      const covered =
+        everyMatch || s.stoppedAt === null || page.kind === 'fromEnd' || (page.kind === 'offset' && reach <= COUNT_BOUND + 1);
       const own = covered
         ? s
         : page.kind === 'offset'
@@ -174,11 +177,18 @@ export function conversationSearch(
 /**
  * Where the page may lack runs because the time ran out: unless its read reached the end, or the
  * page is full and its furthest run in the read's direction was read (a match past that run would
- * not be on this page). `rows` newest first, as the list shows them.
+ * not be on this page). `rows` newest first, as the list shows them; with `everyMatch` (another
+ * order) a match left unread could belong anywhere, so any cut may leave this page short.
  */
-export function cutShort(scan: ConversationScan, rows: { cursor: PageCursor }[], limit: number): ConversationsCut | null {
+export function cutShort(
+  scan: ConversationScan,
+  rows: { cursor: PageCursor }[],
+  limit: number,
+  everyMatch = false,
+): ConversationsCut | null {
   const { stoppedAt, older } = scan;
   if (!scan.cut || stoppedAt === null) return null;
+  if (everyMatch) return { at: stoppedAt, older };
   const furthest = older ? rows.at(-1) : rows[0];
   const read = furthest && (older ? !newerThan(stoppedAt, furthest.cursor) : !newerThan(furthest.cursor, stoppedAt));
   return rows.length >= limit && read ? null : { at: stoppedAt, older };

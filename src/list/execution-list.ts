@@ -11,6 +11,7 @@ import { checkFilters, countable, filtersFor } from './filter-set.js';
 import { searchPage, searchSummary } from './search-plan.js';
 import { pageWithSummary, listExecutions, type ExecutionRow, type PageRequest } from './page-query.js';
 import { PAGE_SIZE, type ExecutionQuery, type ParsedQuery } from './query.js';
+import { isDefaultSort } from './sort.js';
 import { summarizeExecutions, type ActivityBucket, type ExecutionSummary } from './summary-query.js';
 import { listAgents, type AgentOption, type Organization } from '../db/organization.js';
 import { localDay } from '../lib/time-zone.js';
@@ -75,19 +76,21 @@ export async function loadExecutionList(
   // With a cursor (the arrows' links) summary and page are read together, in one statement, each
   // at constant cost; so are they for the first page, which needs no total to find its rows.
   const first = !cursor && query.page === 1;
+  const { sort } = query;
   const together: PageRequest | null = cursor
-    ? { kind: cursor.direction, cursor, limit: PAGE_SIZE }
+    ? { kind: cursor.direction, cursor, limit: PAGE_SIZE, sort }
     : first
-      ? pageByPosition(1, 0)
+      ? { ...pageByPosition(1, 0), sort }
       : null;
   // The option's conversations are found first, for the summary and for the page read (search-filter.ts).
-  const conversations = conversationSearch(db, organization.id, filters, now);
+  const everyMatch = !isDefaultSort(sort);
+  const conversations = conversationSearch(db, organization.id, filters, now, { everyMatch });
   let conversationsCut: ConversationsCut | null = null;
   const searched = async (page: PageRequest) => {
     if (!conversations) return searchPage(db, organization.id, filters, page, agents);
     const found = await conversations.page(page);
     const rows = await searchPage(db, organization.id, found.filters, page, agents);
-    conversationsCut = cutShort(found.scan, rows, page.limit);
+    conversationsCut = cutShort(found.scan, rows, page.limit, everyMatch);
     return rows;
   };
   const searchedSummary = async () => {
@@ -115,7 +118,7 @@ export async function loadExecutionList(
     // A bare ?page=N, or a cursor that no longer finds rows: by position.
     query = { ...query, cursor: null };
     const newest = { kind: 'offset', offset: (query.page - 1) * PAGE_SIZE, limit: PAGE_SIZE } as const;
-    const byPosition = pageCount !== null ? pageByPosition(query.page, total) : newest;
+    const byPosition = { ...(pageCount !== null ? pageByPosition(query.page, total) : newest), sort };
     rows = countable(filters) ? await list(byPosition) : await searched(byPosition);
   }
   return {
@@ -136,8 +139,8 @@ export async function loadExecutionList(
 }
 
 /**
- * Page N by position. Offsets grow with depth, so a page in the older half is read from the
- * oldest end instead: the last page costs what the first does. Only the middle of a huge list
+ * Page N by position. Offsets grow with depth, so a page in the latter half is read from the
+ * list's end instead: the last page costs what the first does. Only the middle of a huge list
  * reached by a bare ?page=N is slow; the arrows never do that.
  */
 export function pageByPosition(page: number, total: number): PageRequest {

@@ -12,7 +12,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { ExecutionQuery } from './query.js';
-import { cursorParam, PAGE_SIZE } from './query.js';
+import { cursorParam, PAGE_SIZE, queryText } from './query.js';
+import { isDefaultSort } from './sort.js';
 import type { PageCursor } from './page-query.js';
 import type { ListView, RowView } from './view-model.js';
 import type { Messages } from '../i18n/messages.js';
@@ -124,9 +125,13 @@ export function parseLiveState(params: URLSearchParams): LiveState {
   };
 }
 
-/** Runs newer than the page can arrive only on page 1, and only while its dates reach today. */
+/**
+ * Runs newer than the page can arrive only on page 1, and only while its dates reach today. Sorted
+ * by another column, a new run would land anywhere in the order, not above the page: none is
+ * awaited (its rows are still watched).
+ */
 export function awaitsNewRuns(query: ExecutionQuery, today: string): boolean {
-  return query.page === 1 && (query.endDate === null || query.endDate >= today);
+  return query.page === 1 && isDefaultSort(query.sort) && (query.endDate === null || query.endDate >= today);
 }
 
 /** The poll's URL: the list's own, and the state the page shows. */
@@ -138,7 +143,7 @@ function pollHref(canonicalHref: string, state: LiveState): string {
   if (watched.length > 0) params.set('watch', watched.map(([id, keys]) => encodeId(id) + keys).join(''));
   if (state.since) params.set('since', `${state.since.startedAt},${state.since.id}`);
   if (state.newRuns > 0) params.set('new', String(state.newRuns));
-  return `${path}?${params}`;
+  return `${path}?${queryText(params)}`;
 }
 
 /** A strong validator for the state the page shows, scoped to the organization. */

@@ -11,24 +11,41 @@ import { asParameters, asPlaceholders, preparedByShape, type Bind, type Bindings
 import { executions, type ExecutionStatus } from '../db/schema.js';
 import type { ActivityUnit } from './counts.js';
 import { countable, filterBindings, filterShape, listConditions, type ExecutionFilters } from './filter-set.js';
+import {
+  DEFAULT_SORT,
+  pastCursor,
+  sortKeyColumn,
+  sortKeyText,
+  sortOrder,
+  sortOrderOf,
+  sortParam,
+  type ListSort,
+} from './sort.js';
 import { summarizeExecutionsQuery, summaryOf, summaryShape, type ExecutionSummary } from './summary-query.js';
 
-/** A run's place in the newest-first order: its exact start (microseconds, UTC ISO) and id. */
+/**
+ * A run's place in the list's order: its exact start (microseconds, UTC ISO) and id, and, sorted
+ * by another column, that column's key (sort.ts).
+ */
 export interface PageCursor {
   startedAt: string;
   id: string;
+  key?: string | null;
 }
 
 /**
- * Which rows of the newest-first list to read. Keyset requests (after/before a cursor) cost the
- * same at any depth; `fromEnd` counts its offset from the oldest run, so the last pages of a long
- * list are as cheap as the first.
+ * Which rows of the list to read, in `sort`'s order (newest first without one). Keyset requests
+ * (after/before a cursor) cost the same at any depth; `fromEnd` counts its offset from the list's
+ * end, so the last pages of a long list are as cheap as the first.
  */
-export type PageRequest =
+export type PageRequest = (
   | { kind: 'offset'; offset: number; limit: number }
   | { kind: 'fromEnd'; offset: number; limit: number }
   | { kind: 'after'; cursor: PageCursor; limit: number }
-  | { kind: 'before'; cursor: PageCursor; limit: number };
+  | { kind: 'before'; cursor: PageCursor; limit: number }
+) & { sort?: ListSort };
+
+export const sortOf = (page: PageRequest) => page.sort ?? DEFAULT_SORT;
 
 export interface ExecutionRow {
   id: string;
@@ -61,6 +78,7 @@ export function listBindings(organizationId: string, filters: ExecutionFilters, 
     ...filterBindings(filters, filters.timeZone),
     cursorStartedAt: cursor?.startedAt ?? null,
     cursorId: cursor?.id ?? null,
+    cursorKey: cursor?.key ?? null,
     limit: page?.limit ?? 0,
     offset: page && (page.kind === 'offset' || page.kind === 'fromEnd') ? page.offset : 0,
   };
@@ -111,7 +129,7 @@ export const listColumns = {
 };
 
 /** A run as `pageColumns` selects it. */
-export type SelectedRow = { startedAtText: string; agentId: string; failedTool: string } & Omit<
+export type SelectedRow = { startedAtText: string; sortKeyText?: string | null; agentId: string; failedTool: string } & Omit<
   ExecutionRow,
   'cursor' | 'failedTool' | 'agentName'
 >;
@@ -120,7 +138,7 @@ export type SelectedRow = { startedAtText: string; agentId: string; failedTool: 
 export function toExecutionRow(r: SelectedRow, agentName: string | null): ExecutionRow {
   return {
     id: r.id,
-    cursor: { startedAt: r.startedAtText, id: r.id },
+    cursor: { startedAt: r.startedAtText, id: r.id, key: r.sortKeyText ?? null },
     conversationId: r.conversationId,
     agentName,
     scheduleTitle: r.scheduleTitle,
@@ -138,16 +156,11 @@ export function toExecutionRow(r: SelectedRow, agentName: string | null): Execut
 }
 
 /** Runs older (or newer) than the cursor: a row comparison walks the (started_at, id) index from it. */
-export function beyond(direction: 'older' | 'newer', bind: Bind): SQL {
-  const op = direction === 'older' ? '<' : '>';
-  return sql`(${executions.startedAt}, ${executions.id}) ${sql.raw(op)} (${bind('cursorStartedAt')}::timestamptz, ${bind('cursorId')}::uuid)`;
-}
+export const beyond = (direction: 'older' | 'newer', bind: Bind): SQL => pastCursor(DEFAULT_SORT, direction === 'older', bind);
 
-const newestFirst = (page: PageRequest) => page.kind === 'offset' || page.kind === 'after';
-// Spelled out to match the indexes (DESC NULLS LAST) exactly: plain DESC means NULLS FIRST in
-// Postgres, and the planner then sorts every matching row instead of walking the index.
-export const NEWEST_FIRST = [sql`${executions.startedAt} desc nulls last`, sql`${executions.id} desc nulls last`];
-const OLDEST_FIRST = [sql`${executions.startedAt} asc nulls first`, sql`${executions.id} asc nulls first`];
+/** Whether the page is read in its sort's order, or reversed (before a cursor, from the end). */
+export const inOrder = (page: PageRequest) => page.kind === 'offset' || page.kind === 'after';
+export const NEWEST_FIRST = sortOrder(DEFAULT_SORT, false);
 
 /**
  * How a page finds its rows when a filter the count tables cannot answer is set (search-plan.ts):
@@ -157,13 +170,13 @@ const OLDEST_FIRST = [sql`${executions.startedAt} asc nulls first`, sql`${execut
  */
 export type ListPlan = 'indexed' | 'walked' | 'walkedAll' | 'matched';
 
-/** Runs up to `walkTo` in the page's order: the walk's end, whichever way it goes. */
+/** Runs up to `walkTo` in the page's order, newest first: the walk's end, whichever way it goes. */
 const within = (page: PageRequest, bind: Bind) =>
-  sql`${executions.startedAt} ${sql.raw(newestFirst(page) ? '>=' : '<=')} ${bind('walkTo')}::timestamptz`;
+  sql`${executions.startedAt} ${sql.raw(inOrder(page) ? '>=' : '<=')} ${bind('walkTo')}::timestamptz`;
 
 /** Where a page starts: after or before its cursor, or at an end. */
 export const fromCursor = (page: PageRequest, bind: Bind) =>
-  page.kind === 'after' ? beyond('older', bind) : page.kind === 'before' ? beyond('newer', bind) : undefined;
+  page.kind === 'after' || page.kind === 'before' ? pastCursor(sortOf(page), page.kind === 'after', bind) : undefined;
 
 /** The page query itself, unexecuted: the bench checks its plan. */
 export function listExecutionsQuery(
@@ -176,16 +189,20 @@ export function listExecutionsQuery(
 ) {
   const walking = plan === 'walked' || plan === 'walkedAll';
   const where = listConditions(filters, bind, walking ? 'walked' : 'indexed');
-  const order = newestFirst(page) ? NEWEST_FIRST : OLDEST_FIRST;
+  const order = sortOrder(sortOf(page), !inOrder(page));
   return (
     db
-      .select(listColumns)
+      .select({
+        ...listColumns,
+        sortKeyText: sortKeyText(sortOf(page)).as('sort_key_text'),
+        sortKey: sql`${sortKeyColumn(sortOf(page))}`.as('sort_key'),
+      })
       .from(executions)
       .where(and(where, fromCursor(page, bind), plan === 'walked' ? within(page, bind) : undefined))
       // An order no index gives: the planner cannot walk the order's index filtering by the search.
       .orderBy(
         ...(plan === 'matched'
-          ? [sql`${executions.startedAt} + interval '0 s' ${sql.raw(newestFirst(page) ? 'desc' : 'asc')}`, ...order]
+          ? [sql`${executions.startedAt} + interval '0 s' ${sql.raw(inOrder(page) ? 'desc' : 'asc')}`, ...order]
           : order),
       )
       .limit(bind('limit') as number)
@@ -195,11 +212,11 @@ export function listExecutionsQuery(
 
 /** The key of a prepared list query: everything its text depends on. */
 export const listShape = (filters: ExecutionFilters, page: PageRequest, plan: ListPlan = 'indexed') =>
-  `list ${filterShape(filters)} ${page.kind} ${plan}`;
+  `list ${filterShape(filters)} ${page.kind} ${plan} ${sortParam(sortOf(page))}`;
 
 /** The key of a prepared summary-and-page query. */
 export const pageWithSummaryShape = (filters: ExecutionFilters, unit: ActivityUnit, page: PageRequest) =>
-  `page+summary ${summaryShape(filters, unit)} ${page.kind}`;
+  `page+summary ${summaryShape(filters, unit)} ${page.kind} ${sortParam(sortOf(page))}`;
 
 /**
  * One page of runs. Agents are named from `agents` — the organization's, which the caller has
@@ -222,7 +239,7 @@ export async function listExecutions(
   return namedRows(db, organizationId, rows, page, agents);
 }
 
-/** Selected runs with their agents' names, newest first. */
+/** Selected runs with their agents' names, in the sort's order. */
 export async function namedRows(
   db: ExecutionsDatabase,
   organizationId: string,
@@ -237,7 +254,7 @@ export async function namedRows(
     const agent = byId.get(row.agentId);
     return toExecutionRow(row, agent && !agent.removed ? agent.name : null);
   });
-  return newestFirst(page) ? rows : rows.reverse();
+  return inOrder(page) ? rows : rows.reverse();
 }
 
 /** A run of pageWithSummary's JSON, in pageColumns' order. */
@@ -257,6 +274,7 @@ type PageRowJson = [
   creditSpike: boolean,
   failedTool: string,
   failedStep: number | null,
+  sortKeyText: string | null,
 ];
 
 /** The summary and a page in one statement, unexecuted: the bench checks its plan. */
@@ -270,7 +288,7 @@ export function pageWithSummaryQuery(
 ) {
   const summary = summarizeExecutionsQuery(db, organizationId, filters, unit, bind).as('summary');
   const p = listExecutionsQuery(db, organizationId, filters, page, bind).as('page');
-  const order = newestFirst(page) ? sql`${p.startedAt} desc, ${p.id} desc` : sql`${p.startedAt} asc, ${p.id} asc`;
+  const order = sortOrderOf(sortOf(page), !inOrder(page), { key: p.sortKey, startedAt: p.startedAt, id: p.id });
   const columns = [
     p.id,
     p.startedAtText,
@@ -287,6 +305,7 @@ export function pageWithSummaryQuery(
     p.creditSpike,
     p.failedTool,
     p.failedStep,
+    p.sortKeyText,
   ];
   return db
     .select({
@@ -331,6 +350,7 @@ export async function pageWithSummary(
     creditSpike: r[12],
     failedTool: r[13],
     failedStep: r[14],
+    sortKeyText: r[15],
   }));
   return {
     summary: summaryOf(row?.bars ?? [], !countable(filters)),

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import type { FieldErrors, Rejected } from './filter.js';
 import { EMPTY_FILTERS, parseFilters, writeFilters } from './filter-set.js';
 import { MIN_DATE, uuidParam, type FilterValues } from './filters.js';
+import { DEFAULT_SORT, parseCursorKey, parseSort, writeSort, type ListSort } from './sort.js';
 
 export const PAGE_SIZE = 20;
 /** Far beyond any real list; stops absurd offsets before they reach the database. */
@@ -19,9 +20,12 @@ export interface QueryCursor {
   /** The run's exact start, UTC ISO with microseconds. */
   startedAt: string;
   id: string;
+  /** The sorted column's key at the run, sorted by another than the date (sort.ts). */
+  key?: string | null;
 }
 
 export type ExecutionQuery = FilterValues & {
+  sort: ListSort;
   /** The page number shown ("current / total"); with a cursor, the cursor says where it starts. */
   page: number;
   cursor: QueryCursor | null;
@@ -33,7 +37,7 @@ export interface ParsedQuery {
   rejected: Rejected;
 }
 
-export const DEFAULT_QUERY: ExecutionQuery = { ...EMPTY_FILTERS, page: 1, cursor: null };
+export const DEFAULT_QUERY: ExecutionQuery = { ...EMPTY_FILTERS, sort: DEFAULT_SORT, page: 1, cursor: null };
 
 const pageParam = z.coerce.number().int().min(1).max(MAX_PAGE);
 
@@ -59,18 +63,22 @@ export const cursorParam = z
 /** Reads the list's query parameters: the first value of each, anything else ignored. */
 export function parseExecutionQuery(params: URLSearchParams): ParsedQuery {
   const { values, errors, rejected } = parseFilters(params);
-  const query: ExecutionQuery = { ...values, page: 1, cursor: null };
+  const query: ExecutionQuery = { ...values, sort: parseSort(params.get('sort')), page: 1, cursor: null };
 
   // A malformed page is not worth a message: page 1 is what anyone would expect.
   const page = pageParam.safeParse(params.get('page') ?? undefined);
   if (page.success) query.page = page.data;
 
-  // A malformed or forged cursor is dropped: the page number alone still finds the page.
+  // A malformed or forged cursor is dropped: the page number alone still finds the page. Sorted
+  // by another column, it starts with that column's key.
   if (query.page > 1) {
     for (const direction of ['after', 'before'] as const) {
-      const cursor = cursorParam.safeParse(params.get(direction) ?? undefined);
-      if (cursor.success) {
-        query.cursor = { direction, ...cursor.data };
+      const text = params.get(direction) ?? '';
+      const comma = query.sort.key === 'date' ? -1 : text.indexOf(',');
+      const key = parseCursorKey(query.sort, text.slice(0, Math.max(comma, 0)));
+      const cursor = cursorParam.safeParse(text.slice(comma + 1));
+      if (cursor.success && key !== undefined) {
+        query.cursor = { direction, ...cursor.data, key };
         break;
       }
     }
@@ -83,13 +91,21 @@ export function parseExecutionQuery(params: URLSearchParams): ParsedQuery {
 export function toSearchParams(query: ExecutionQuery): URLSearchParams {
   const params = new URLSearchParams();
   writeFilters(query, params);
+  writeSort(query.sort, params);
   if (query.page > 1) params.set('page', String(query.page));
-  if (query.cursor) params.set(query.cursor.direction, `${query.cursor.startedAt},${query.cursor.id}`);
+  const { cursor } = query;
+  if (cursor) params.set(cursor.direction, `${cursor.key ? `${cursor.key},` : ''}${cursor.startedAt},${cursor.id}`);
   return params;
 }
 
+/**
+ * Parameters as a query string, a cursor's `:` and `,` left as they are (a query string allows
+ * them): links of a swap carry cursors, and each escape is bytes on the wire.
+ */
+export const queryText = (params: URLSearchParams) => params.toString().replaceAll('%3A', ':').replaceAll('%2C', ',');
+
 /** `path` followed by the query's canonical parameters, if any. */
 export function withQuery(path: string, query: ExecutionQuery): string {
-  const search = toSearchParams(query).toString();
+  const search = queryText(toSearchParams(query));
   return search ? `${path}?${search}` : path;
 }

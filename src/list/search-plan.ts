@@ -5,7 +5,7 @@
  * fills a page within a few of them. When the walk finds too few, the term is rare there, and
  * its trigram index reads every match, sorted afterwards. See docs/performance.md.
  */
-import { and, sql } from 'drizzle-orm';
+import { and } from 'drizzle-orm';
 import type { ExecutionsDatabase } from '../db/database.js';
 import type { AgentOption } from '../db/organization.js';
 import { asPlaceholders, preparedByShape } from '../db/prepared.js';
@@ -17,10 +17,11 @@ import {
   fromCursor,
   listBindings,
   listExecutions,
-  NEWEST_FIRST,
+  inOrder,
   type ExecutionRow,
   type PageRequest,
 } from './page-query.js';
+import { DEFAULT_SORT, isDefaultSort, sortOrder } from './sort.js';
 import { COUNT_BOUND, countRunsQuery, summaryOf, type ExecutionSummary } from './summary-query.js';
 
 /** Runs a page's walk reads at most, and a total's: more than COUNT_BOUND, so a frequent term is capped by the walk. */
@@ -28,8 +29,6 @@ export const PAGE_WALK = 2_000;
 export const COUNT_WALK = 2 * COUNT_BOUND;
 /** Below this many matches in the counting walk the term is rare enough for its index to count every match. */
 export const RARE_MATCHES = 10;
-
-const OLDEST_FIRST = [sql`${executions.startedAt} asc nulls first`, sql`${executions.id} asc nulls first`];
 
 /**
  * The start of the `depth`-th run the other filters keep, from the page's cursor in its order (or
@@ -43,13 +42,12 @@ async function walkEnd(
   page: PageRequest,
   depth: number,
 ): Promise<string | null> {
-  const newest = page.kind === 'offset' || page.kind === 'after';
   const query = preparedByShape(db, `walk-end ${filterShape(filters)} ${page.kind} ${depth}`, (name) =>
     db
       .select({ at: cursorText(executions.startedAt) })
       .from(executions)
       .where(and(listConditions(filters, asPlaceholders, 'omitted'), fromCursor(page, asPlaceholders)))
-      .orderBy(...(newest ? NEWEST_FIRST : OLDEST_FIRST))
+      .orderBy(...sortOrder(DEFAULT_SORT, !inOrder(page)))
       .offset(depth - 1)
       .limit(1)
       .prepare(name),
@@ -69,6 +67,9 @@ export async function searchPage(
   page: PageRequest,
   agents: AgentOption[],
 ): Promise<ExecutionRow[]> {
+  // Walks go newest first; another order is the planner's to choose: its sort's index walked and
+  // filtered by the term, or the term's matches sorted.
+  if (page.sort && !isDefaultSort(page.sort)) return listExecutions(db, organizationId, filters, page, agents);
   const end = await walkEnd(db, organizationId, filters, page, PAGE_WALK);
   const walked = await listExecutions(db, organizationId, filters, page, agents, end ? 'walked' : 'walkedAll', end);
   if (walked.length === page.limit || end === null) return walked;

@@ -25,6 +25,7 @@ import { DEFAULT_QUERY, PAGE_SIZE, withQuery } from './query.js';
 import { STATUS_ORDER, statusBadge, type StatusBadge } from './status.js';
 import { activityView, type ActivityView } from './activity-view.js';
 import type { RowActionsView } from './row-actions.js';
+import { isDefaultSort, sortBy, sortParam, type SortKey } from './sort.js';
 export type { ActivityView, BarView } from './activity-view.js';
 
 /** A figure shown, or the dash of one missing with what it means ("Not finished"). */
@@ -90,6 +91,12 @@ export interface FilterView {
   applied: AppliedFilter[];
 }
 
+/** A sortable column's header: a link to the list sorted by it, and how it sorts the list now, if it does. */
+export interface SortHeaderView {
+  href: string;
+  ariaSort: 'ascending' | 'descending' | undefined;
+}
+
 export interface PaginationView {
   page: number;
   pageCount: number | null;
@@ -113,6 +120,10 @@ export interface ResultsView {
   filtered: boolean;
   clearHref: string;
   pagination: PaginationView;
+  /** The sortable columns' headers. */
+  sortHeaders: Record<SortKey, SortHeaderView>;
+  /** The sort parameter the filters carry, when the list is not in its default order. */
+  sort: string | null;
   /** The caption as screen readers hear it, so they know what the table holds. */
   caption: string;
   /** Set while rows can still change or new runs may arrive: the page polls (see live-refresh.ts). */
@@ -294,6 +305,10 @@ export function buildListView(
   const facts = { agents: list.agents };
   const filterWords = describeFilters(query, facts, messages) || null;
   const applied = appliedFilters(query, facts, messages, (values) => withQuery(basePath, { ...firstPage, ...values }));
+  const sortHeader = (key: SortKey): SortHeaderView => ({
+    href: withQuery(basePath, { ...firstPage, sort: sortBy(key, query.sort) }),
+    ariaSort: query.sort.key !== key ? undefined : query.sort.descending ? 'descending' : 'ascending',
+  });
   const rows: RowContext = { basePath, listSearch: canonicalHref.slice(basePath.length), timeZone, now: list.now, messages };
   return {
     title: messages.listTitle(filterWords, query.page, list.pageCount),
@@ -323,7 +338,9 @@ export function buildListView(
       activity: activityView(list, basePath, messages),
       filtered: hasFilters(query),
       clearHref: basePath,
-      caption: messages.tableCaption(filterWords, query.page, list.pageCount),
+      sortHeaders: { date: sortHeader('date'), duration: sortHeader('duration'), credits: sortHeader('credits') },
+      sort: isDefaultSort(query.sort) ? null : sortParam(query.sort),
+      caption: messages.tableCaption(filterWords, messages.sortOrders[sortParam(query.sort)], query.page, list.pageCount),
       live: null,
       behind: behindMs === null ? null : messages.replicaBehind(formatDuration(behindMs, messages) ?? ''),
       conversationsCut:

@@ -235,6 +235,11 @@ export async function tourPages(options: Omit<ExecutionsAdminOptions, 'db'> = {}
       ['list, searched in conversations too', app, `${L}?q=Digest&conversations=1`],
       ['list, a search too short', app, `${L}?q=ab`],
       ['list, an unusable search', app, `${L}?q=line%0Abreak`],
+      ['list, oldest first', app, `${L}?sort=date`],
+      ['list, most credits first', app, `${L}?sort=-credits&status=completed`],
+      ['list, fewest credits first, page 2', app, `${L}?sort=credits&page=2`],
+      ['list, longest first', app, `${L}?sort=-duration`],
+      ['list, shortest first, searched', app, `${L}?sort=duration&q=Digest`],
       [
         'list, one failure',
         app,

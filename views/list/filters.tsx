@@ -9,9 +9,7 @@ import { Fragment, h, latin1Text } from '../../src/lib/jsx.js';
 import type { Messages } from '../../src/i18n/messages.js';
 import type { FormField } from '../../src/list/filter.js';
 import type { FilterView } from '../../src/list/view-model.js';
-import { RESULTS_ID } from './results.js';
-
-export const FILTERS_ID = 'xa-filters';
+import { FILTERS_ID, RESULTS_ID } from './results.js';
 
 const errorId = (slot: string) => `xa-${slot}-error`;
 const controlId = (slot: string) => `xa-${slot}`;

@@ -5,9 +5,9 @@
 import type { FC } from 'hono/jsx';
 import { Fragment, h, latin1Text } from '../../src/lib/jsx.js';
 import type { Messages } from '../../src/i18n/messages.js';
-import type { PaginationView, ResultsView, RowView } from '../../src/list/view-model.js';
 import type { RowActionsView } from '../../src/list/row-actions.js';
 import { ActionForm } from '../shared/run-actions.js';
+import type { PaginationView, ResultsView, RowView, SortHeaderView } from '../../src/list/view-model.js';
 import {
   AlertIcon,
   ClockIcon,
@@ -25,6 +25,7 @@ import { LiveBar, Refresh } from './live.js';
 /** The id of the swapped region; htmx targets it and the server recognises it in HX-Target. */
 export const RESULTS_ID = 'xa-results';
 export const CAPTION_ID = 'xa-caption';
+export const FILTERS_ID = 'xa-filters';
 
 /** Each link carries explicit htmx attributes: htmx 4 inherits nothing implicitly. */
 const swapInto = (href: string) => ({
@@ -195,6 +196,23 @@ const Pagination: FC<{ pagination: PaginationView; messages: Messages }> = ({ pa
   </nav>
 );
 
+/**
+ * A sortable column's header after GOV.UK's sortable table: `aria-sort` on the sorted one; a link,
+ * not a button, so it sorts without JavaScript too, swapping the results like the pager. The arrows come from the stylesheet, by aria-sort.
+ */
+const SortHeader: FC<{ header: SortHeaderView; label: string; id: string; numeric?: boolean }> = ({
+  header,
+  label,
+  id,
+  numeric,
+}) => (
+  <th scope="col" class={numeric ? 'xa-numeric' : undefined} aria-sort={header.ariaSort}>
+    <a id={id} href={header.href} {...swapInto(header.href)}>
+      {label}
+    </a>
+  </th>
+);
+
 const Empty: FC<{ results: ResultsView; messages: Messages }> = ({ results, messages: m }) => (
   <div class="xa-empty">
     {results.filtered ? (
@@ -240,14 +258,10 @@ export const Results: FC<{ results: ResultsView; messages: Messages }> = ({ resu
             <tr>
               <th scope="col">{m.agent}</th>
               <th scope="col">{m.schedule}</th>
-              <th scope="col">{m.dateTime}</th>
+              <SortHeader header={results.sortHeaders.date} label={m.dateTime} id="xa-sort-date" />
               <th scope="col">{m.status}</th>
-              <th scope="col" class="xa-numeric">
-                {m.duration}
-              </th>
-              <th scope="col" class="xa-numeric">
-                {m.credits}
-              </th>
+              <SortHeader header={results.sortHeaders.duration} label={m.duration} id="xa-sort-duration" numeric />
+              <SortHeader header={results.sortHeaders.credits} label={m.credits} id="xa-sort-credits" numeric />
               <th scope="col">{m.actions}</th>
             </tr>
           </thead>
@@ -259,6 +273,8 @@ export const Results: FC<{ results: ResultsView; messages: Messages }> = ({ resu
         </table>
       </div>
     )}
+    {/* The order a filter change keeps, in the region a sort swaps: the form carries it from here. */}
+    {results.sort !== null && <input type="hidden" name="sort" form={FILTERS_ID} value={results.sort} />}
     <div class="xa-footer">
       <div class="xa-footer__start">
         <p class="xa-total">{results.totalText}</p>
