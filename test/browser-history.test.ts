@@ -47,11 +47,14 @@ const controlsOf = (search: string): Shown['controls'] => {
   const params = new URLSearchParams(search);
   return {
     q: params.get('q') ?? '',
+    conversations: params.has('conversations'),
     agent: params.get('agent') ?? '',
     status: params.get('status') ?? '',
     start: params.get('start') ?? '',
     end: params.get('end') ?? '',
     spikes: params.has('spikes'),
+    // The order is a hidden input of the results region's (form=), there only when not the default.
+    ...(params.has('sort') && { sort: params.get('sort')! }),
   };
 };
 
