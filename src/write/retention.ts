@@ -6,7 +6,7 @@
  * expired runs are the place, so a job stopped anywhere (a crash, a deploy, an abort) resumes by
  * running again. Unfinished runs are kept whatever their age — the scheduler may still write them.
  */
-import { and, asc, count, eq, inArray, isNotNull, lt, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNotNull, lt, sql, type SQL } from 'drizzle-orm';
 import type { ExecutionsDatabase } from '../db/database.js';
 import {
   conversations,
@@ -133,6 +133,9 @@ async function pruneBatch(
   batchSize: number,
 ): Promise<number> {
   return db.transaction(async (tx) => {
+    // Each run deleted moves a daily, a monthly and a status count row, so two jobs' batches take
+    // shared count rows in different orders and could deadlock: one batch of an organization at a time.
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`executions_admin.prune:${organizationId}`}))`);
     const doomed = await tx
       .select({ id: executions.id, conversationId: executions.conversationId })
       .from(executions)
