@@ -206,7 +206,7 @@ export async function tourPages(options: Omit<ExecutionsAdminOptions, 'db'> = {}
       csrfSecret: 'tour',
       actions: {
         runAgain: async (run, ctx) => {
-          if (ctx.c.req.header('x-refuse')) throw new Error('scheduler down');
+          if (ctx.c?.req.header('x-refuse')) throw new Error('scheduler down');
           return startExecution(database.db, ctx.organizationId, { key: ctx.key, scheduleId: run.scheduleId, prompt: 'again' });
         },
         cancel: async () => {},
