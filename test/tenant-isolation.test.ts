@@ -35,6 +35,7 @@ import { databaseTargets, type TestDatabase } from './support/databases.js';
 import { createTestHost, htmxHeaders, ORG_HEADER, parseDocument, text } from './support/test-host.js';
 import { formSigner } from '../src/http/csrf.js';
 import { createJob } from '../src/actions/job-repository.js';
+import type { RunActions } from '../src/http/options.js';
 
 const CASES = 1_000;
 const LIST = '/admin/executions';
@@ -451,19 +452,23 @@ describe(`tenant isolation on ${target.name}`, () => {
     );
   }, 300_000);
 
-  it(`acts only on the signed-in organization's runs, and shows only its history (${ACTION_CASES} cases)`, async () => {
-    const told: string[] = [];
-    // The user is named with the organization's marker: their name on another organization's page is a leak.
+  /** A host whose user may act, named with the organization's marker: their name on another organization's page is a leak. */
+  const actingHost = (actions: RunActions) => {
     const markerOf = (org: string) => TENANTS.find((t) => t.id === org)?.marker ?? 'nobody';
-    const actor = createTestHost(database.db, undefined, {
+    return createTestHost(database.db, undefined, {
       deadlineMs: 10_000,
       user: (c) => ({ id: 'u1', name: `${markerOf(c.req.header(ORG_HEADER) ?? '')} user` }),
       canAct: () => true,
       csrfSecret: VIEW_SECRET,
-      actions: {
-        runAgain: async (run, ctx) => void told.push(`${ctx.organizationId} ${run.conversationId}`),
-        cancel: async (run, ctx) => void told.push(`${ctx.organizationId} ${run.conversationId}`),
-      },
+      actions,
+    });
+  };
+
+  it(`acts only on the signed-in organization's runs, and shows only its history (${ACTION_CASES} cases)`, async () => {
+    const told: string[] = [];
+    const actor = actingHost({
+      runAgain: async (run, ctx) => void told.push(`${ctx.organizationId} ${run.conversationId}`),
+      cancel: async (run, ctx) => void told.push(`${ctx.organizationId} ${run.conversationId}`),
     });
     const runs = TENANTS.flatMap((t) => t.runs.map((r) => ({ owner: t.id, conversationId: r.conversationId })));
     const runArb = fc.oneof(
@@ -500,14 +505,7 @@ describe(`tenant isolation on ${target.name}`, () => {
   }, 300_000);
 
   it(`shows and cancels only the signed-in organization's bulk jobs (${JOB_CASES} cases)`, async () => {
-    const markerOf = (org: string) => TENANTS.find((t) => t.id === org)?.marker ?? 'nobody';
-    const actor = createTestHost(database.db, undefined, {
-      deadlineMs: 10_000,
-      user: (c) => ({ id: 'u1', name: `${markerOf(c.req.header(ORG_HEADER) ?? '')} user` }),
-      canAct: () => true,
-      csrfSecret: VIEW_SECRET,
-      actions: { runAgain: async () => {}, cancel: async () => {} },
-    });
+    const actor = actingHost({ runAgain: async () => {}, cancel: async () => {} });
     // A job of each organization, over a day with no runs: it acts on nothing, whoever resumes it.
     const jobs: { owner: string | null; id: string }[] = [];
     for (const tenant of TENANTS) {

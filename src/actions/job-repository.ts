@@ -9,7 +9,7 @@ import { listBindings } from '../list/page-query.js';
 import { parseExecutionQuery } from '../list/query.js';
 import { asParameters } from '../db/prepared.js';
 import type { ExecutionsDatabase } from '../db/database.js';
-import type { ActedRun } from '../db/run-actions.js';
+import { actedRunColumns, scheduled, type ActedRun } from '../db/run-actions.js';
 import { bulkJobs, executions, runActions, type JobStatus, type RunActionKind } from '../db/schema.js';
 
 /** The failures a job's report lists, with their reasons. */
@@ -173,14 +173,7 @@ export async function nextRuns(
     )
     .as('xa_cursor');
   const rows = await db
-    .select({
-      executionId: executions.id,
-      conversationId: executions.conversationId,
-      agentId: executions.agentId,
-      scheduleId: executions.scheduleId,
-      status: executions.status,
-      startedAt: executions.startedAt,
-    })
+    .select(actedRunColumns)
     .from(executions)
     .innerJoin(cursor, sql`true`)
     .where(
@@ -194,7 +187,7 @@ export async function nextRuns(
     )
     .orderBy(desc(executions.startedAt), desc(executions.id))
     .limit(limit);
-  return rows.flatMap((row) => (row.scheduleId === null ? [] : [{ ...row, scheduleId: row.scheduleId }]));
+  return rows.flatMap((row) => scheduled(row) ?? []);
 }
 
 /**
