@@ -34,6 +34,8 @@ import { readCsv } from './support/csv.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 import { createTestHost, htmxHeaders, ORG_HEADER, parseDocument, text } from './support/test-host.js';
 import { formSigner } from '../src/http/csrf.js';
+import { createJob } from '../src/actions/job-repository.js';
+import type { RunActions } from '../src/http/options.js';
 
 const CASES = 1_000;
 const LIST = '/admin/executions';
@@ -229,6 +231,7 @@ const USER_HEADER = 'x-test-user';
 const VIEW_SECRET = 'isolation';
 const VIEW_CASES = 150;
 const ACTION_CASES = 150;
+const JOB_CASES = 60;
 const VIEW_USERS = ['u1', 'u2', 'u3'];
 interface SavedView {
   org: string;
@@ -452,19 +455,23 @@ describe(`tenant isolation on ${target.name}`, () => {
     );
   }, 300_000);
 
-  it(`acts only on the signed-in organization's runs, and shows only its history (${ACTION_CASES} cases)`, async () => {
-    const told: string[] = [];
-    // The user is named with the organization's marker: their name on another organization's page is a leak.
+  /** A host whose user may act, named with the organization's marker: their name on another organization's page is a leak. */
+  const actingHost = (actions: RunActions) => {
     const markerOf = (org: string) => TENANTS.find((t) => t.id === org)?.marker ?? 'nobody';
-    const actor = createTestHost(database.db, undefined, {
+    return createTestHost(database.db, undefined, {
       deadlineMs: 10_000,
       user: (c) => ({ id: 'u1', name: `${markerOf(c.req.header(ORG_HEADER) ?? '')} user` }),
       canAct: () => true,
       csrfSecret: VIEW_SECRET,
-      actions: {
-        runAgain: async (run, ctx) => void told.push(`${ctx.organizationId} ${run.conversationId}`),
-        cancel: async (run, ctx) => void told.push(`${ctx.organizationId} ${run.conversationId}`),
-      },
+      actions,
+    });
+  };
+
+  it(`acts only on the signed-in organization's runs, and shows only its history (${ACTION_CASES} cases)`, async () => {
+    const told: string[] = [];
+    const actor = actingHost({
+      runAgain: async (run, ctx) => void told.push(`${ctx.organizationId} ${run.conversationId}`),
+      cancel: async (run, ctx) => void told.push(`${ctx.organizationId} ${run.conversationId}`),
     });
     const runs = TENANTS.flatMap((t) => t.runs.map((r) => ({ owner: t.id, conversationId: r.conversationId })));
     const runArb = fc.oneof(
@@ -500,6 +507,56 @@ describe(`tenant isolation on ${target.name}`, () => {
     );
   }, 300_000);
 
+  it(`shows and cancels only the signed-in organization's bulk jobs (${JOB_CASES} cases)`, async () => {
+    const actor = actingHost({ runAgain: async () => {}, cancel: async () => {} });
+    // A job of each organization, over a day with no runs: it acts on nothing, whoever resumes it.
+    const jobs: { owner: string | null; id: string }[] = [];
+    for (const tenant of TENANTS) {
+      await select(
+        database.db,
+        sql`update executions_admin.xa_bulk_jobs set status = 'done' where organization_id = ${tenant.id}`,
+      );
+      const made = await createJob(database.db, tenant.id, {
+        action: 'run_again',
+        query: 'start=2001-01-01&end=2001-01-02',
+        userId: 'u1',
+        userName: `${tenant.marker} user`,
+        total: 0,
+      });
+      if ('job' in made) jobs.push({ owner: tenant.id, id: made.job.id });
+    }
+    const jobArb = fc.oneof(
+      { weight: 9, arbitrary: fc.constantFrom(...jobs) },
+      { weight: 1, arbitrary: fc.uuid().map((id) => ({ owner: null, id })) },
+    );
+    await fc.assert(
+      fc.asyncProperty(viewerArb, jobArb, fc.boolean(), async (viewer, job, cancel) => {
+        const path = `${LIST}/jobs/${job.id}`;
+        const before = await select(
+          database.db,
+          sql`select organization_id, status from executions_admin.xa_bulk_jobs where id = ${job.id}::uuid`,
+        );
+        const res = cancel
+          ? await actor.request(`${path}/cancel`, {
+              method: 'POST',
+              headers: { [ORG_HEADER]: viewer, 'Sec-Fetch-Site': 'same-origin' },
+              body: new URLSearchParams({ csrf: formSigner(VIEW_SECRET).token(viewer, 'u1') }),
+            })
+          : await actor.request(path, { headers: { [ORG_HEADER]: viewer } });
+        const own = job.owner === viewer;
+        expect(res.status, `${viewer} ${cancel ? 'cancel' : 'see'} ${job.owner}'s job`).toBe(own ? (cancel ? 303 : 200) : 404);
+        expect(leaks(await res.text(), viewer)).toEqual([]);
+        // Another organization's job is as it was.
+        const after = await select(
+          database.db,
+          sql`select organization_id, status from executions_admin.xa_bulk_jobs where id = ${job.id}::uuid`,
+        );
+        if (!own) expect(after).toEqual(before);
+      }),
+      { numRuns: JOB_CASES },
+    );
+  }, 300_000);
+
   it(`answers 401 with nobody's data to every request without an organization (${CASES} cases)`, async () => {
     const conversations = TENANTS.flatMap((t) => t.runs.map((r) => r.conversationId));
     const pathArb = fc.oneof(
@@ -511,6 +568,7 @@ describe(`tenant isolation on ${target.name}`, () => {
       fc
         .tuple(fc.constantFrom(...conversations), fc.constantFrom('cancel', 'run-again'))
         .map(([id, a]) => `${LIST}/conversations/${id}/${a}`),
+      fc.uuid().map((id) => `${LIST}/jobs/${id}`),
     );
     const headersArb = fc.constantFrom<Record<string, string>>(
       {},

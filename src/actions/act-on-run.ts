@@ -64,7 +64,9 @@ export async function actOnRun(
   jobId: string | null = null,
 ): Promise<ActionRecord> {
   const id = randomUUID();
-  const key = `executions-admin:${id}`;
+  // A job's key is the same each time it comes to the run, so that the host's scheduler, given the
+  // key again after a crash cut a batch short between its call and the trail's row, acts only once.
+  const key = jobId ? `executions-admin:job:${jobId}:${run.executionId}` : `executions-admin:${id}`;
   const record = (outcome: ActionRecord['outcome'], extra: Partial<ActionRecord> = {}): ActionRecord => ({
     id,
     at: new Date(),

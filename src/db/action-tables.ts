@@ -1,6 +1,6 @@
 /** The audit trail of actions taken on runs from the page: who did what to which run, and how it ended. */
 import { sql } from 'drizzle-orm';
-import { index, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { index, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { actionOutcome, executionsAdmin, runAction } from './pg-schema.js';
 
 /**
@@ -32,5 +32,9 @@ export const runActions = executionsAdmin.table(
     index('xa_run_actions_org_new_execution_idx')
       .on(t.organizationId, t.newExecutionId)
       .where(sql`${t.newExecutionId} is not null`),
+    // A bulk job acts on a run at most once: a second runner's row for the same run is refused.
+    uniqueIndex('xa_run_actions_org_job_execution_idx')
+      .on(t.organizationId, t.jobId, t.executionId)
+      .where(sql`${t.jobId} is not null`),
   ],
 );

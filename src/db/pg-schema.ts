@@ -28,3 +28,6 @@ export const runAction = executionsAdmin.enum('xa_run_action', ['run_again', 'ca
 
 /** How an action ended: done, not needed (the run had moved on), or refused by the host's scheduler. */
 export const actionOutcome = executionsAdmin.enum('xa_action_outcome', ['succeeded', 'skipped', 'failed']);
+
+/** Where a bulk job is: waiting for a runner, being run, stopped by a user, or through its runs. */
+export const jobStatus = executionsAdmin.enum('xa_job_status', ['queued', 'running', 'cancelled', 'done']);

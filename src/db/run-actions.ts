@@ -34,6 +34,21 @@ export interface ActedRun {
   startedAt: Date;
 }
 
+/** A run's columns as an action reads them. */
+export const actedRunColumns = {
+  executionId: executions.id,
+  conversationId: executions.conversationId,
+  agentId: executions.agentId,
+  scheduleId: executions.scheduleId,
+  status: executions.status,
+  startedAt: executions.startedAt,
+};
+
+/** The run as actions take it, when it is a scheduled one (the only kind the page lists); else null. */
+export function scheduled(row: Omit<ActedRun, 'scheduleId'> & { scheduleId: string | null }): ActedRun | null {
+  return row.scheduleId !== null ? { ...row, scheduleId: row.scheduleId } : null;
+}
+
 /** A scheduled run of the organization by its conversation; null when there is none. */
 export async function findActedRun(
   db: ExecutionsDatabase,
@@ -41,17 +56,10 @@ export async function findActedRun(
   conversationId: string,
 ): Promise<ActedRun | null> {
   const [row] = await db
-    .select({
-      executionId: executions.id,
-      conversationId: executions.conversationId,
-      agentId: executions.agentId,
-      scheduleId: executions.scheduleId,
-      status: executions.status,
-      startedAt: executions.startedAt,
-    })
+    .select(actedRunColumns)
     .from(executions)
     .where(and(eq(executions.organizationId, organizationId), eq(executions.conversationId, conversationId)));
-  return row && row.scheduleId !== null ? { ...row, scheduleId: row.scheduleId } : null;
+  return row ? scheduled(row) : null;
 }
 
 export async function recordAction(db: ExecutionsDatabase, organizationId: string, record: ActionRecord): Promise<void> {

@@ -28,6 +28,7 @@ import {
   conversationChannel,
   executionsAdmin,
   executionStatus,
+  jobStatus,
   runAction,
   scheduleKind,
   stepKind,
@@ -38,12 +39,14 @@ export {
   conversationChannel,
   executionsAdmin,
   executionStatus,
+  jobStatus,
   runAction,
   scheduleKind,
   stepKind,
 } from './pg-schema.js';
 export { executionDailyCounts, executionMonthlyCounts, executionStatusCounts } from './count-tables.js';
 export { runActions } from './action-tables.js';
+export { bulkJobs } from './job-tables.js';
 
 /**
  * A run is a credit spike when it cost more than this many times its agent's usual credits (the
@@ -363,3 +366,4 @@ export type ConversationChannel = (typeof conversationChannel.enumValues)[number
 export type StepKind = (typeof stepKind.enumValues)[number];
 export type RunActionKind = (typeof runAction.enumValues)[number];
 export type ActionOutcome = (typeof actionOutcome.enumValues)[number];
+export type JobStatus = (typeof jobStatus.enumValues)[number];

@@ -43,6 +43,7 @@ import { downloadConversationField } from './conversation-download.js';
 import { hostNonce, securityHeaders } from './security-headers.js';
 import { savedViewRoutes } from './saved-view-routes.js';
 import { doneId, runActionRoutes } from './run-action-routes.js';
+import { bulkJobRoutes } from './bulk-job-routes.js';
 import {
   DEFAULT_ADMISSION,
   type ExecutionsAdminOptions,
@@ -137,7 +138,12 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   });
 
   /** A whole page: in the host's layout, the host's jsxRenderer, or the module's own document. */
-  const page = (c: Context, title: string, content: Child, status: 200 | 400 | 401 | 403 | 404 | 405 | 413 | 500 | 503 = 200) => {
+  const page = (
+    c: Context,
+    title: string,
+    content: Child,
+    status: 200 | 400 | 401 | 403 | 404 | 405 | 409 | 413 | 500 | 503 = 200,
+  ) => {
     c.status(status);
     if (options.layout) {
       const Layout = options.layout;
@@ -228,6 +234,18 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   views.register(app);
   const runActions = runActionRoutes({ options, messages, mountPath, page });
   runActions.register(app);
+  const bulk = bulkJobRoutes({
+    messages,
+    runActions,
+    mountPath,
+    page,
+    renderFragment: renderHtml,
+    wantsFragment,
+    refreshSeconds,
+    enabled: options.actions !== undefined,
+    agentsOf,
+  });
+  bulk.register(app);
 
   /** The list for `parsed`: the results fragment for htmx, else the whole page with its saved views. */
   const listPage = async (c: Context<ModuleEnv>, parsed: ParsedQuery, problem?: FormProblem, status: 200 | 400 = 200) => {
@@ -250,6 +268,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       refreshSeconds,
     );
     view.results.rowActions = await runActions.forRows(c, list.rows, view.results.rows, list.query);
+    if (list.rows.length > 0) view.results.bulk = await bulk.forList(c, list.query);
     if (wantsFragment(c)) {
       // The outage poller, the database back: the region again, but not the status region, which
       // speaks only after the user's own action.

@@ -38,8 +38,8 @@ export interface ActionContext {
    * host's own makes no second run.
    */
   key: string;
-  /** The request, for whatever else the host reads from it. */
-  c: Context;
+  /** The request, for whatever else the host reads from it; none for a bulk job's runs, acted on in the background. */
+  c?: Context;
 }
 
 /** The host's scheduler, acting on one run: the module records every call in its audit trail. */

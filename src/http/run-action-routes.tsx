@@ -54,15 +54,17 @@ export function runActionRoutes(deps: RunActionDeps) {
     return user && (await options.canAct?.(c)) === true ? user : null;
   };
 
-  /** The host's actions, told who acts and a key unique to the action. */
-  const scheduler = (c: ModuleContext, user: UserRef): Scheduler => {
-    const ctx = (key: string) => ({ organizationId: c.var.organization.id, user, key, c });
+  /** The host's actions, told who acts and a key unique to the action; `c`, the request acting, if any. */
+  const schedulerFor = (organizationId: string, user: UserRef, c?: ModuleContext): Scheduler => {
+    const ctx = (key: string) => ({ organizationId, user, key, c });
     const { runAgain, cancel } = hooks ?? {};
     return {
       runAgain: runAgain && ((run, key) => runAgain(run, ctx(key))),
       cancel: cancel && ((run, key) => cancel(run, ctx(key))),
     };
   };
+
+  const scheduler = (c: ModuleContext, user: UserRef) => schedulerFor(c.var.organization.id, user, c);
 
   const runPath = (c: Context, conversationId: string) => `${deps.mountPath(c)}/conversations/${conversationId}`;
 
@@ -168,7 +170,7 @@ export function runActionRoutes(deps: RunActionDeps) {
     }
   };
 
-  return { forRun, forRows, register };
+  return { forRun, forRows, register, actor, schedulerFor, signer, message };
 }
 
 /** The action a run's page confirms, from its URL: an id, read back only among the run's own. */

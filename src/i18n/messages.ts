@@ -59,6 +59,35 @@ export interface SavedViewErrors {
 
 /** The saved views in the list's header, their forms and the refused-form page. */
 /** Actions on runs (the host's `actions` option): their buttons, confirmation and history. */
+/** Bulk jobs: the list's buttons, the confirmation, and the job's page. */
+export interface BulkMessages {
+  runAgainAll: string;
+  cancelAll: string;
+  /** The confirmation's title: the action, and how many runs. */
+  confirmTitle: (action: string, count: string) => string;
+  /** The filters in words, or allRuns when none is set. */
+  confirmText: (count: string, filters: string) => string;
+  allRuns: string;
+  confirm: string;
+  noRuns: string;
+  busyTitle: string;
+  busy: string;
+  openJob: string;
+  jobTitle: (action: string) => string;
+  /** The bar's text equivalent. */
+  progress: (done: string, total: string) => string;
+  etaMinutes: (minutes: string) => string;
+  etaUnderMinute: string;
+  statusLabel: string;
+  statuses: { queued: string; running: string; cancelled: string; done: string };
+  skipped: string;
+  failed: string;
+  failures: string;
+  refresh: string;
+  cancelJob: string;
+  jobNotFound: string;
+}
+
 export interface ActionMessages {
   runAgain: string;
   cancel: string;
@@ -336,4 +365,5 @@ export interface Messages {
   conversationNotFoundHint: string;
   savedViews: SavedViewMessages;
   runActions: ActionMessages;
+  bulk: BulkMessages;
 }

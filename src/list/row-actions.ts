@@ -23,3 +23,10 @@ export interface RowActionsView {
   form: ActionFormFields;
   buttons: Map<string, ActionButtonView[]>;
 }
+
+/** The list's forms of bulk actions on every run its filters keep: each posts the list's query to its confirmation. */
+export interface BulkButtonsView {
+  token: string;
+  query: string;
+  buttons: { action: string; label: string }[];
+}

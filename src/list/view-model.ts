@@ -24,7 +24,7 @@ import { SHOWN_ERROR_LENGTH, SHOWN_TITLE_LENGTH, type ExecutionRow } from './pag
 import { DEFAULT_QUERY, PAGE_SIZE, withQuery } from './query.js';
 import { STATUS_ORDER, statusBadge, type StatusBadge } from './status.js';
 import { activityView, type ActivityView } from './activity-view.js';
-import type { RowActionsView } from './row-actions.js';
+import type { BulkButtonsView, RowActionsView } from './row-actions.js';
 import { isDefaultSort, sortBy, sortParam, type SortKey } from './sort.js';
 export type { ActivityView, BarView } from './activity-view.js';
 
@@ -134,6 +134,7 @@ export interface ResultsView {
   conversationsCut: string | null;
   /** With the host's actions, for a user who may act: each row's forms (row-actions.ts). */
   rowActions?: RowActionsView;
+  bulk?: BulkButtonsView;
 }
 
 export interface ListView {

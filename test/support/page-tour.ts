@@ -5,8 +5,10 @@
  * 500 and 503 — for tests that must see every message of a table at least once.
  */
 import { vi } from 'vitest';
+import { createJob } from '../../src/actions/job-repository.js';
 import { openDatabase } from '../../src/db/database.js';
-import { agents, conversations, executions, organizations, savedViews, schedules, steps } from '../../src/db/schema.js';
+import { and, eq } from 'drizzle-orm';
+import { agents, bulkJobs, conversations, executions, organizations, savedViews, schedules, steps } from '../../src/db/schema.js';
 import { VIEWS_PER_USER } from '../../src/db/saved-views.js';
 import { formSigner } from '../../src/http/csrf.js';
 import { DIGEST_LIMIT } from '../../src/digest/failure-digest.js';
@@ -206,7 +208,7 @@ export async function tourPages(options: Omit<ExecutionsAdminOptions, 'db'> = {}
       csrfSecret: 'tour',
       actions: {
         runAgain: async (run, ctx) => {
-          if (ctx.c.req.header('x-refuse')) throw new Error('scheduler down');
+          if (ctx.c?.req.header('x-refuse')) throw new Error('scheduler down');
           return startExecution(database.db, ctx.organizationId, { key: ctx.key, scheduleId: run.scheduleId, prompt: 'again' });
         },
         cancel: async () => {},
@@ -339,6 +341,57 @@ export async function tourPages(options: Omit<ExecutionsAdminOptions, 'db'> = {}
       headers: { [ORG_HEADER]: ORG_A },
     });
     pages.push({ name: 'action, by GET', status: get.status, body: await get.text() });
+    // Bulk jobs: the confirmations, a job waiting and one done (made here, not run: no runner in the
+    // tour's frozen time), a second refused, one not found. Their ids are their own: named alike.
+    const bulk = async (name: string, path: string, query: string) => {
+      const res = await actor.request(`${L}${path}`, {
+        method: 'POST',
+        headers: { [ORG_HEADER]: ORG_A, 'Sec-Fetch-Site': 'same-origin' },
+        body: new URLSearchParams({ csrf: token('ana'), query }),
+      });
+      pages.push({ name, status: res.status, body: await res.text() });
+    };
+    await bulk('bulk, confirm', '/bulk/run-again', `agent=${AGENT.sales}&status=failed`);
+    await bulk('bulk, confirm all runs', '/bulk/run-again', '');
+    await bulk('bulk, nothing to confirm', '/bulk/cancel', 'start=2001-01-01&end=2001-01-02');
+    const job = async (total: number) => {
+      const made = await createJob(database.db, ORG_A, {
+        action: 'run_again',
+        query: 'status=failed',
+        userId: 'ana',
+        userName: 'Ana',
+        total,
+      });
+      if (!('job' in made)) throw new Error('the tour’s organization has a job already');
+      return made.job.id;
+    };
+    const done = await job(12);
+    await database.db
+      .update(bulkJobs)
+      .set({ status: 'done', succeeded: 10, skipped: 1, failed: 1 })
+      .where(and(eq(bulkJobs.organizationId, ORG_A), eq(bulkJobs.id, done)));
+    const waiting = await job(12);
+    await bulk('bulk, a job already running', '/bulk/run-again/confirm', 'status=failed');
+    // Running for a while, 3 of its 12 done: an estimate of minutes, then of less than one.
+    const running = (startedMsAgo: number) =>
+      database.db
+        .update(bulkJobs)
+        .set({ status: 'running', succeeded: 3, createdAt: new Date(Date.now() - startedMsAgo) })
+        .where(and(eq(bulkJobs.organizationId, ORG_A), eq(bulkJobs.id, waiting)));
+    const stopsOfJobs: [string, string, Record<string, string>, number?][] = [
+      ['bulk job, waiting', waiting, {}],
+      ['bulk job, running', waiting, {}, 10 * 60_000],
+      ['bulk job, running, fragment', waiting, htmxHeaders, 10_000],
+      ['bulk job, done', done, {}],
+      ['bulk job, not found', id(98), {}],
+    ];
+    for (const [name, jobId, headers, startedMsAgo] of stopsOfJobs) {
+      if (startedMsAgo !== undefined) await running(startedMsAgo);
+      const res = await actor.request(`${L}/jobs/${jobId}`, { headers: { [ORG_HEADER]: ORG_A, ...headers } });
+      pages.push({ name, status: res.status, body: await res.text() });
+    }
+    for (const page of pages.slice(-5))
+      page.body = page.body.replaceAll(waiting, 'the-job-waiting').replaceAll(done, 'the-job-done');
     return pages;
   } finally {
     logged.mockRestore();

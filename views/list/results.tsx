@@ -2,6 +2,7 @@
  * The results region: the table and its footer. Rendered inside the full page and, alone, as
  * the fragment htmx swaps in on a filter or page change.
  */
+import { BulkButtons } from '../shared/bulk-job.js';
 import type { FC } from 'hono/jsx';
 import { Fragment, h, latin1Text } from '../../src/lib/jsx.js';
 import type { Messages } from '../../src/i18n/messages.js';
@@ -284,6 +285,7 @@ export const Results: FC<{ results: ResultsView; messages: Messages }> = ({ resu
         <a id="xa-digest" href={results.digestHref}>
           {m.failureDigest}
         </a>
+        {results.bulk && <BulkButtons view={results.bulk} />}
       </div>
       <Pagination pagination={results.pagination} messages={m} />
     </div>
