@@ -19,10 +19,13 @@ const SURFACES: Record<string, string> = {
   '.xa-filters': '#f3f2f1',
   '.xa-payload': '#f3f2f1',
   '.xa-error-popover': '#ffffff',
+  // A bulk job's bar: its track, bordered #0b0c0c; the words of its progress are beside it, on the page.
+  '.xa-progress': '#ffffff',
+  '.xa-progress::-webkit-progress-bar': '#ffffff',
 };
 
-/** Chart bars (fills) and legend swatches sit on the page; 3:1 against it (WCAG 1.4.11). */
-const GRAPHICS = /^\.xa-bar--[a-z]+$/;
+/** Chart bars (fills), legend swatches and a job's progress sit on the page; 3:1 against it (WCAG 1.4.11). */
+const GRAPHICS = /^(\.xa-bar--[a-z]+|\.xa-progress::-webkit-progress-value|\.xa-progress::-moz-progress-bar)$/;
 
 /** Borders that carry no information: a control's boundary never appears here. */
 const DECORATIVE = new Set([
