@@ -354,7 +354,8 @@ export async function tourPages(options: Omit<ExecutionsAdminOptions, 'db'> = {}
     await bulk('bulk, confirm', '/bulk/run-again', `agent=${AGENT.sales}&status=failed`);
     await bulk('bulk, confirm all runs', '/bulk/run-again', '');
     await bulk('bulk, nothing to confirm', '/bulk/cancel', 'start=2001-01-01&end=2001-01-02');
-    const job = async (total: number) => {
+    // Each job then takes a fixed id: the pages link to them (the refusal names the running one).
+    const job = async (total: number, fixed: string) => {
       const made = await createJob(database.db, ORG_A, {
         action: 'run_again',
         query: 'status=failed',
@@ -363,14 +364,18 @@ export async function tourPages(options: Omit<ExecutionsAdminOptions, 'db'> = {}
         total,
       });
       if (!('job' in made)) throw new Error('the tour’s organization has a job already');
-      return made.job.id;
+      await database.db
+        .update(bulkJobs)
+        .set({ id: fixed })
+        .where(and(eq(bulkJobs.organizationId, ORG_A), eq(bulkJobs.id, made.job.id)));
+      return fixed;
     };
-    const done = await job(12);
+    const done = await job(12, id(96));
     await database.db
       .update(bulkJobs)
       .set({ status: 'done', succeeded: 10, skipped: 1, failed: 1 })
       .where(and(eq(bulkJobs.organizationId, ORG_A), eq(bulkJobs.id, done)));
-    const waiting = await job(12);
+    const waiting = await job(12, id(97));
     await bulk('bulk, a job already running', '/bulk/run-again/confirm', 'status=failed');
     // Running for a while, 3 of its 12 done: an estimate of minutes, then of less than one.
     const running = (startedMsAgo: number) =>
