@@ -134,7 +134,10 @@ export function startSimulatedScheduler(
     async runAgain(scheduleId, key) {
       const schedule = (await liveSchedules()).find((candidate) => candidate.id === scheduleId);
       if (stopped || !schedule) throw new Error('This schedule no longer runs: its agent was removed');
-      const started = await startRun(schedule, `${SIMULATED_KEY_PREFIX}${key}`);
+      const starting = startRun(schedule, `${SIMULATED_KEY_PREFIX}${key}`);
+      // Tracked, so that a stop meanwhile waits for the run it starts and fails it.
+      track(starting.then(() => undefined, () => undefined));
+      const started = await starting;
       if (!started) throw new Error('The demo has no plan for this schedule');
       return started;
     },
@@ -145,7 +148,9 @@ export function startSimulatedScheduler(
       stopped = true;
       clearTimeout(nextFiring);
       for (const wake of [...sleepers]) wake();
-      await Promise.all([...inFlight]);
+      // A firing that was starting a run tracks its playing out only once the run is written:
+      // wait until nothing is left, not just for what was in flight when stop was called.
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
     },
   };
 }
