@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
-import { openDatabase, type ExecutionsDatabase, type OpenDatabase } from '../../src/db/database.js';
+import type { ExecutionsDatabase, OpenDatabase } from '../../src/db/database.js';
+import { openMigratedPglite } from './migrated-pglite.js';
 
 const FLAGS = [
   '--headless',
@@ -82,8 +83,7 @@ export function serveInChromium(
   let database: OpenDatabase | undefined;
   let server: RunningServer | undefined;
   beforeAll(async () => {
-    database = await openDatabase({});
-    await database.migrate();
+    database = await openMigratedPglite();
     server = await startServer(await prepare(database.db));
     served.origin = server.origin;
     served.browser = await launchChromium();

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { openDatabase, type OpenDatabase } from '../../src/db/database.js';
+import { openMigratedPglite } from './migrated-pglite.js';
 
 export interface TestDatabase extends OpenDatabase {
   /** The connection string, for real Postgres (null for PGlite). */
@@ -28,8 +29,7 @@ export interface DatabaseTarget {
 const requirePostgres = process.env.REQUIRE_POSTGRES === '1';
 
 async function openPglite({ migrated = true }: OpenOptions = {}): Promise<TestDatabase> {
-  const database = await openDatabase({});
-  if (migrated) await database.migrate();
+  const database = migrated ? await openMigratedPglite() : await openDatabase({});
   return { ...database, url: null, dispose: () => database.close() };
 }
 

@@ -6,7 +6,8 @@
  */
 import { vi } from 'vitest';
 import { createJob } from '../../src/actions/job-repository.js';
-import { openDatabase } from '../../src/db/database.js';
+import type { ExecutionsDatabase } from '../../src/db/database.js';
+import { openMigratedPglite } from './migrated-pglite.js';
 import { and, eq } from 'drizzle-orm';
 import { agents, bulkJobs, conversations, executions, organizations, savedViews, schedules, steps } from '../../src/db/schema.js';
 import { VIEWS_PER_USER } from '../../src/db/saved-views.js';
@@ -32,7 +33,7 @@ export const TOUR_RUNS = { runningLong: id(1), spike: id(2), long: id(3), ancien
 const conversationOf = (run: string) => run.replace('-8fff-', '-8ffe-');
 const LONG = 'A long line of text, repeated. '.repeat(700);
 
-async function insertTourRuns(db: Awaited<ReturnType<typeof openDatabase>>['db']): Promise<void> {
+async function insertTourRuns(db: ExecutionsDatabase): Promise<void> {
   const at = (minutes: number) => new Date(BASE_TIME.getTime() + minutes * 60_000);
   const runs = [
     { id: TOUR_RUNS.runningLong, status: 'active' as const, startedAt: at(10), usualDurationMs: 60_000 },
@@ -105,7 +106,7 @@ async function insertTourRuns(db: Awaited<ReturnType<typeof openDatabase>>['db']
  */
 const MANY_FAILURES = 'org-many-failures';
 
-async function insertManyFailures(db: Awaited<ReturnType<typeof openDatabase>>['db']): Promise<void> {
+async function insertManyFailures(db: ExecutionsDatabase): Promise<void> {
   const agentId = id(100);
   const scheduleId = id(101);
   await db.insert(organizations).values({ organizationId: MANY_FAILURES, name: 'Many failures', timeZone: 'UTC' });
@@ -148,7 +149,7 @@ async function insertManyFailures(db: Awaited<ReturnType<typeof openDatabase>>['
 const USER_HEADER = 'x-test-user';
 
 /** Ana's view, shared; one Bo shared; one shared by a user the host gave no name; a user at the limit. */
-async function insertSavedViews(db: Awaited<ReturnType<typeof openDatabase>>['db']): Promise<void> {
+async function insertSavedViews(db: ExecutionsDatabase): Promise<void> {
   const view = (n: number, userId: string, name: string, query: string, ownerName: string | null = null) => ({
     organizationId: ORG_A,
     id: id(100 + n),
@@ -176,16 +177,14 @@ export interface TourPage {
 
 /** Requests every stop of the tour from the module made with `options`, at TOUR_NOW. */
 export async function tourPages(options: Omit<ExecutionsAdminOptions, 'db'> = {}): Promise<TourPage[]> {
-  const database = await openDatabase({});
-  const broken = await openDatabase({});
+  const database = await openMigratedPglite();
+  const broken = await openMigratedPglite();
   vi.useFakeTimers({ toFake: ['Date'], now: TOUR_NOW });
   const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
   try {
-    await database.migrate();
     await insertFixture(database.db);
     await insertTourRuns(database.db);
     await insertManyFailures(database.db);
-    await broken.migrate();
     const app = createTestHost(database.db, '/admin/executions', options);
     const overloaded = createTestHost(database.db, '/admin/executions', {
       ...options,
