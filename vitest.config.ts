@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-const TIMED = ['test/bandwidth.test.ts'];
+const TIMED = ['test/bandwidth.test.ts', 'test/conversation-bounds.test.ts'];
 const LOAD = ['test/load.test.ts'];
 /** SERVER_SUITES_ONLY=1 leaves the browser suites out: .ci/run's second pass, on newer peers. */
 const BROWSER = process.env.SERVER_SUITES_ONLY === '1' ? ['test/browser-*.test.ts'] : [];
@@ -24,8 +24,9 @@ export default defineConfig({
           sequence: { groupOrder: 0 },
         },
       },
-      // Timings under emulated Slow 3G are only meaningful on a quiet machine: run them after the suite, alone.
-      { extends: true, test: { name: 'timed', include: TIMED, sequence: { groupOrder: 1 } } },
+      // Timings under emulated Slow 3G, and the conversation page's with 10 MB in every field, are
+      // only meaningful on a quiet machine: run after the suite, one file at a time.
+      { extends: true, test: { name: 'timed', include: TIMED, maxWorkers: 1, sequence: { groupOrder: 1 } } },
       // A minute at saturation takes both cores: alone and last, so it slows no timed suite and
       // nothing skews its figures.
       { extends: true, test: { name: 'load', include: LOAD, sequence: { groupOrder: 2 } } },

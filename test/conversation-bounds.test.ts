@@ -86,7 +86,9 @@ for (const target of databaseTargets) {
         database = await target.open();
         runs = await recordHugeRuns(database.db, ORG, { manyCalls: 80 });
         await recordHugeRuns(database.db, OTHER_ORG, { size: 100_000, manyCalls: 1 });
-        app = createTestHost(database.db, MOUNT);
+        // The bound tested is the best of three requests' time; on a loaded machine one of them
+        // can pass the default deadline, and its 503 would say nothing about the page's cost.
+        app = createTestHost(database.db, MOUNT, { deadlineMs: 10_000 });
       }, 120_000);
       afterAll(() => database?.dispose());
 

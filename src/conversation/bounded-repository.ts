@@ -60,10 +60,15 @@ const textHead = (h: string | null, b: number | null): TextHead | null => (h ===
 
 /**
  * A jsonb column's text, computed once a row in a lateral subquery (OFFSET 0 keeps Postgres from
- * folding it into the outer query, which would serialize the value once for each use).
+ * folding it into the outer query, which would serialize the value once for each use). The value
+ * is read once too: `#> '{}'` (the whole value) answers it decompressed, in an inner subquery of
+ * its own, so the type and the text do not each decompress the stored value again.
  */
-const jsonbLateral = (column: AnyPgColumn, alias: string) =>
-  sql`(select jsonb_typeof(${column}) as type, ${jsonbText(column)} as text offset 0) as ${sql.identifier(alias)}`;
+const jsonbLateral = (column: AnyPgColumn, alias: string) => {
+  const value = sql`${sql.identifier(`${alias}_value`)}.v`;
+  return sql`(select jsonb_typeof(${value}) as type, ${jsonbText(value)} as text
+    from (select ${column} #> '{}' as v offset 0) as ${sql.identifier(`${alias}_value`)} offset 0) as ${sql.identifier(alias)}`;
+};
 const lateralColumns = (alias: string) => {
   const text = sql`${sql.identifier(alias)}.text`;
   return {
