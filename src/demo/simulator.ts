@@ -45,7 +45,7 @@ export function startSimulatedScheduler(
   let stopped = false;
   let nextFiring: NodeJS.Timeout | undefined;
   const sleepers = new Set<() => void>();
-  const inFlight = new Set<Promise<void>>();
+  const inFlight = new Set<Promise<unknown>>();
 
   const between = (min: number, max: number) => min + Math.random() * (max - min);
 
@@ -110,7 +110,7 @@ export function startSimulatedScheduler(
     return { executionId };
   }
 
-  function track(run: Promise<void>) {
+  function track(run: Promise<unknown>) {
     inFlight.add(run);
     void run.finally(() => inFlight.delete(run));
   }
@@ -136,7 +136,7 @@ export function startSimulatedScheduler(
       if (stopped || !schedule) throw new Error('This schedule no longer runs: its agent was removed');
       const starting = startRun(schedule, `${SIMULATED_KEY_PREFIX}${key}`);
       // Tracked, so that a stop meanwhile waits for the run it starts and fails it.
-      track(starting.then(() => undefined, () => undefined));
+      track(starting.catch(() => undefined));
       const started = await starting;
       if (!started) throw new Error('The demo has no plan for this schedule');
       return started;
