@@ -1,7 +1,7 @@
 /**
  * Writes must not depend on the planner's statistics: an import or a restore leaves them stale,
  * and a cluster whose autovacuum lags (or is off, as on this project's CI cluster) does not fix
- * them. 200,000 runs are imported by plain SQL, in batches, into a database whose statistics were
+ * them. 100,000 runs are imported by plain SQL, in batches, into a database whose statistics were
  * taken while it held only unfinished runs, and never analyzed again; every run goes through the
  * module's triggers (its usual credits and duration, the counts, the title). Beside it, in
  * turns, the same batches go into a reference database analyzed before each. The import holds
@@ -18,7 +18,7 @@ import { databaseTargets, type TestDatabase } from './support/databases.js';
 
 const target = databaseTargets.find((t) => t.name === 'postgres')!;
 
-const RUNS = 200_000;
+const RUNS = 100_000;
 const BATCH = 10_000;
 /**
  * The reference imports the first REFERENCE_BATCH runs of every REFERENCE_EVERY-th batch: its rate,
