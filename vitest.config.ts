@@ -1,9 +1,46 @@
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const TIMED = ['test/bandwidth.test.ts', 'test/conversation-bounds.test.ts'];
 const LOAD = ['test/load.test.ts'];
 /** SERVER_SUITES_ONLY=1 leaves the browser suites out: .ci/run's second pass, on newer peers. */
 const BROWSER = process.env.SERVER_SUITES_ONLY === '1' ? ['test/browser-*.test.ts'] : [];
+
+/**
+ * The files that keep a worker busy for a minute or more (their times are in docs/performance.md,
+ * "The suite's own time"), longest first. Without a record of earlier runs — CI's fresh install —
+ * vitest starts the largest files first, and a two-minute file started last ran on alone at the end.
+ */
+const LONGEST = [
+  'browser-live-announcements',
+  'accessibility',
+  'csv-export',
+  'xss',
+  'browser-live-bandwidth',
+  'hostile-queries',
+  'tenant-isolation',
+  'read-replica',
+  'database-faults',
+  'no-statistics',
+  'browser-small-screens',
+  'raw-socket-fuzz',
+].map((name) => `/test/${name}.test.ts`);
+
+/** Vitest's own order (groups, then what it knows of earlier runs), with the longest files first in each group. */
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (file: TestSpecification) => {
+      const found = LONGEST.findIndex((name) => file.moduleId.endsWith(name));
+      return found === -1 ? LONGEST.length : found;
+    };
+    const group = (file: TestSpecification) => file.project.config.sequence.groupOrder;
+    const sorted = await super.sort(files);
+    return sorted
+      .map((file, index) => ({ file, index }))
+      .sort((a, b) => group(a.file) - group(b.file) || rank(a.file) - rank(b.file) || a.index - b.index)
+      .map(({ file }) => file);
+  }
+}
 
 export default defineConfig({
   // The views' JSX as tsc compiles it (tsconfig's jsxFactory): no development-only __self and
@@ -14,6 +51,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     // PGlite instances and Chromium are memory-hungry; two workers suit the 2-core CI machine.
     maxWorkers: 2,
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         extends: true,
