@@ -52,6 +52,10 @@ export default defineConfig({
     // PGlite instances and Chromium are memory-hungry; two workers suit the 2-core CI machine.
     maxWorkers: 2,
     sequence: { sequencer: LongestFirst },
+    // expect.poll waits for a state the page reaches; how soon is for the timed suites to say. On a
+    // busy 2-core machine an htmx swap took longer than vitest's default second (a fresh clone's
+    // npm test, browser-list), and the test failed on the wait, not on the page.
+    expect: { poll: { timeout: 5_000 } },
     projects: [
       {
         extends: true,
