@@ -3,8 +3,9 @@
  * stays flat however many there are. Cells are quoted per RFC 4180 and neutralised against
  * formula injection: a spreadsheet must never run an agent name or an error message.
  *
- * Postgres writes the CSV. Each batch is one query answering one row: its lines labelled,
- * formatted, neutralised, quoted and joined in the list's order. Decoding every column of every
+ * Postgres writes the CSV. Each batch is one query answering one row (or a few, for long
+ * fields: see PART_BYTES): its lines labelled, formatted, neutralised, quoted and joined in the
+ * list's order. Decoding every column of every
  * row and formatting it here made this process the export's bottleneck; instead it hands text
  * from Postgres to the socket. Where batches begin and end is found first, cheaply, from the
  * index, so two backends read the next two batches while one is sent (one batch after another,
@@ -24,13 +25,20 @@ import { listAgents, type Organization } from '../db/organization.js';
 import { conversationSearch } from '../list/conversation-search.js';
 import { checkQuery } from '../list/execution-list.js';
 import { filtersFor, type ExecutionFilters } from '../list/filter-set.js';
-import type { PageCursor } from '../list/page-query.js';
-import { batchBoundariesQuery, csvLinesQuery, type ListRange } from './repository.js';
+import { cursorText, type PageCursor } from '../list/page-query.js';
+import { batchBoundariesQuery, csvPartQuery, storedText, type ListRange } from './repository.js';
 import { agents, executions, runActions } from '../db/schema.js';
 import { utcOffsetChanges, type OffsetChange } from '../lib/time-zone.js';
 
 /** Rows per batch query: little memory held per batch, each query well inside the statement timeout. */
 const BATCH = 10_000;
+/**
+ * Bytes of lines per query: a batch whose lines come to more is read in parts, so that
+ * megabyte-long names, titles or errors neither make one huge row nor take a query past the
+ * statement timeout (docs/performance.md, "The CSV export"). Well above a batch of usual runs
+ * (about 1.3 MB), which is never cut.
+ */
+const PART_BYTES = 4 * 1024 * 1024;
 /** Batches whose bounds one index-only query finds. */
 const BOUNDS = 20;
 /**
@@ -152,12 +160,12 @@ const lastActionCellSql = sql`coalesce((select ${csvCellSql(sql`xa_last.text`)} 
 /** One run as a CSV line, the columns of HEADER (and the last action's). Ids, dates and labels never need quoting. */
 function csvLineSql(table: OffsetTable, lastAction: boolean): SQL<string> {
   return sql<string>`concat_ws(',',
-    (case when ${agents.deletedAt} is null then ${csvCellSql(agents.name)} else ${en.agentRemoved} end),
-    ${csvCellSql(executions.conversationTitle)},
+    (case when ${agents.deletedAt} is null then ${csvCellSql(storedText('agent'))} else ${en.agentRemoved} end),
+    ${csvCellSql(storedText('title'))},
     ${dateTimeSql(executions.startedAt, table)},
     ${statusLabelSql},
     ${creditsCellSql(executions.credits)},
-    coalesce(${csvCellSql(executions.errorMessage)}, ''),
+    coalesce(${csvCellSql(storedText('error'))}, ''),
     ${executions.id},
     ${executions.conversationId},
     ${durationCellSql(executions.startedAt, executions.finishedAt)}${lastAction ? sql`, ${lastActionCellSql}` : sql``}) || E'\\r\\n'`;
@@ -206,15 +214,21 @@ async function* batchBounds(
   }
 }
 
-/** One batch as CSV lines, formatted and joined by Postgres in one row. */
-async function readBatch(
+/** A part of a batch as CSV lines, and what is left of the batch after it (null: nothing). */
+interface Part {
+  text: string;
+  rest: BatchBounds | null;
+}
+
+/** A batch's lines as far as PART_BYTES, formatted and joined by Postgres in one row. */
+async function readPart(
   db: ExecutionsDatabase,
   organizationId: string,
   filters: ExecutionFilters,
   { range, table }: BatchBounds,
   lastAction: boolean,
-): Promise<string> {
-  const batch = csvLinesQuery(db, organizationId, filters, csvLineSql(table, lastAction), range).as('batch');
+): Promise<Part> {
+  const batch = csvPartQuery(db, organizationId, filters, csvLineSql(table, lastAction), range, PART_BYTES).as('batch');
   const [row] = await db.transaction(async (tx) => {
     // One round trip for two settings of this transaction alone.
     // One backend: parallel workers cost more to start and merge than they save on a walk of
@@ -227,10 +241,19 @@ async function readBatch(
       set_config('enable_sort', 'off', true)`);
     // The lines come in the list's order from the sorted subquery, and string_agg joins them in
     // the order it reads them (as Postgres documents for a sorted subquery): an ORDER BY of its
-    // own would sort each batch again.
-    return tx.select({ text: sql<string>`coalesce(string_agg(${batch.line}, ''), '')` }).from(batch);
+    // own would sort each batch again. string_agg leaves out the runs past the part (no line).
+    return tx
+      .select({
+        text: sql<string>`coalesce(string_agg(${batch.line}, ''), '')`,
+        lastStartedAt: sql<string | null>`(array_agg(${cursorText(batch.startedAt)}) filter (where ${batch.last}))[1]`,
+        lastId: sql<string | null>`(array_agg(${batch.id}) filter (where ${batch.last}))[1]`,
+      })
+      .from(batch);
   });
-  return row?.text ?? '';
+  const text = row?.text ?? '';
+  if (!row?.lastStartedAt || !row.lastId || row.lastId === range.through.id) return { text, rest: null };
+  const last = { startedAt: row.lastStartedAt, id: row.lastId };
+  return { text, rest: { range: { after: last, through: range.through, newest: last.startedAt }, table } };
 }
 
 /**
@@ -251,16 +274,15 @@ export async function exportCsv(
   const filters = (await conversationSearch(db, organization.id, checked, new Date())?.from(null, true, Infinity)) ?? checked;
   const encoder = new TextEncoder();
   const bounds = batchBounds(db, organization.id, filters, organization.timeZone);
-  /** The next batch's text, or null past the last; an async generator answers next() in order. */
-  const prefetch = () => {
-    const batch = bounds
-      .next()
-      .then((next) => (next.done ? null : readBatch(db, organization.id, filters, next.value, lastAction)));
-    // Awaited at its pull, or never if the download is abandoned: a failure meanwhile must not
-    // count as unhandled, which would end the process.
-    batch.catch(() => {});
-    return batch;
+  // Awaited at its pull, or never if the download is abandoned: a failure meanwhile must not
+  // count as unhandled, which would end the process.
+  const settled = <T>(promise: Promise<T>) => {
+    promise.catch(() => {});
+    return promise;
   };
+  const read = (batch: BatchBounds) => settled(readPart(db, organization.id, filters, batch, lastAction));
+  /** The next batch's first part, or null past the last; an async generator answers next() in order. */
+  const prefetch = () => settled(bounds.next().then((next) => (next.done ? null : read(next.value))));
   // The first batch alone, then the others: read beside it, they would slow the one the request
   // waits for, which must come within the request's deadline (a cold first batch read beside two
   // others overran it on a large list).
@@ -276,14 +298,19 @@ export async function exportCsv(
     },
     // Called once the previous chunk was taken, so a slow client holds the reading back.
     async pull(controller) {
-      const text = await ahead.shift()!;
-      if (text === null) {
+      const part = await ahead[0]!;
+      if (part === null) {
         controller.close();
         return;
       }
-      // Postgres reads the batches after it while this one goes out.
-      ahead.push(prefetch());
-      if (text) controller.enqueue(encoder.encode(text));
+      // Postgres reads the rest of the batch, or the batches after it, while this part goes out.
+      if (part.rest) {
+        ahead[0] = read(part.rest);
+      } else {
+        ahead.shift();
+        ahead.push(prefetch());
+      }
+      if (part.text) controller.enqueue(encoder.encode(part.text));
     },
   });
 }

@@ -32,9 +32,26 @@ function inRange({ after, through, newest }: ListRange): SQL | undefined {
 }
 
 /**
+ * The stored text a line quotes, each value decompressed once a run: a line reads its values
+ * several times, and a stored column read several times is decompressed each time (a megabyte
+ * agent name on each of a batch's lines made its query take seconds; docs/performance.md, "The
+ * CSV export"). `|| ''` makes each a value of its own, and OFFSET 0 keeps the lateral subquery
+ * from being folded into the line, where it would be computed at each use again.
+ */
+const STORED_TEXT = 'xa_text';
+const storedTextColumns = { agent: agents.name, title: executions.conversationTitle, error: executions.errorMessage };
+const storedTextLateral = sql`(select ${sql.join(
+  Object.entries(storedTextColumns).map(([alias, column]) => sql`${column} || '' as ${sql.identifier(alias)}`),
+  sql`, `,
+)} offset 0) as ${sql.identifier(STORED_TEXT)}`;
+/** One of the run's stored texts, for the line. */
+export const storedText = (name: keyof typeof storedTextColumns) =>
+  sql<string | null>`${sql.identifier(STORED_TEXT)}.${sql.identifier(name)}`;
+
+/**
  * The list's runs in a range — same organization, filters and newest-first order, agents
- * joined — each as one CSV line (`line`, SQL over the joined tables). Unexecuted: the export
- * aggregates a batch of lines over it, in one row.
+ * joined — each as one CSV line (`line`, SQL over the joined tables and `storedText`).
+ * Unexecuted: `csvPartQuery` reads it, and the bench checks its plan.
  */
 export function csvLinesQuery(
   db: ExecutionsDatabase,
@@ -44,14 +61,54 @@ export function csvLinesQuery(
   range: ListRange,
 ) {
   return db
-    .select({ line: line.as('line') })
+    .select({ line: line.as('line'), startedAt: executions.startedAt, id: executions.id })
     .from(executions)
     .innerJoin(
       agents,
       and(sql`${agents.organizationId} = ${executions.organizationId}`, sql`${agents.id} = ${executions.agentId}`),
     )
+    .crossJoinLateral(storedTextLateral)
     .where(and(listConditions(filters, asParameters(listBindings(organizationId, filters))), inRange(range)))
     .orderBy(...NEWEST_FIRST);
+}
+
+/**
+ * A range's lines as far as `partBytes`: `line` only for the runs whose lines before them in the
+ * range come to fewer bytes, so a part stays small (and its query short) however long the stored
+ * values are. `last` marks the run that reaches the bound, after which the range's rest is left
+ * for another part; no run reaches it when the whole range fits. In the list's order, a running
+ * sum over the lines' own order, so neither costs a sort. Unexecuted: the export aggregates a part
+ * over it, in one row.
+ */
+export function csvPartQuery(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  filters: ExecutionFilters,
+  line: SQL<string>,
+  range: ListRange,
+  partBytes: number,
+) {
+  const lines = csvLinesQuery(db, organizationId, filters, line, range).as('xa_lines');
+  const size = sql<number>`octet_length(${lines.line})`;
+  const through = sql<number>`sum(${size}) over (order by ${lines.startedAt} desc nulls last, ${lines.id} desc nulls last rows unbounded preceding)`;
+  const sized = db
+    .select({
+      line: lines.line,
+      startedAt: lines.startedAt,
+      id: lines.id,
+      before: sql<number>`${through} - ${size}`.as('before'),
+      size: size.as('size'),
+    })
+    .from(lines)
+    .as('xa_sized');
+  return db
+    .select({
+      line: sql<string | null>`case when ${sized.before} < ${partBytes} then ${sized.line} end`.as('line'),
+      last: sql<boolean>`${sized.before} < ${partBytes} and ${sized.before} + ${sized.size} >= ${partBytes}`.as('last'),
+      startedAt: sized.startedAt,
+      id: sized.id,
+    })
+    .from(sized);
 }
 
 /**
