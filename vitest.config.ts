@@ -12,11 +12,10 @@ const BROWSER = process.env.SERVER_SUITES_ONLY === '1' ? ['test/browser-*.test.t
  * vitest starts the largest files first, and a two-minute file started last ran on alone at the end.
  */
 const LONGEST = [
-  'browser-live-announcements',
+  'browser-live-minutes',
   'accessibility',
   'csv-export',
   'xss',
-  'browser-live-bandwidth',
   'hostile-queries',
   'tenant-isolation',
   'read-replica',
