@@ -3,8 +3,6 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const TIMED = ['test/bandwidth.test.ts', 'test/conversation-bounds.test.ts'];
 const LOAD = ['test/load.test.ts'];
-/** SERVER_SUITES_ONLY=1 leaves the browser suites out: .ci/run's second pass, on newer peers. */
-const BROWSER = process.env.SERVER_SUITES_ONLY === '1' ? ['test/browser-*.test.ts'] : [];
 
 /**
  * The files that keep a worker busy for a minute or more (their times are in docs/performance.md,
@@ -61,7 +59,7 @@ export default defineConfig({
         test: {
           name: 'suite',
           include: ['test/**/*.test.ts'],
-          exclude: [...TIMED, ...LOAD, ...BROWSER],
+          exclude: [...TIMED, ...LOAD],
           sequence: { groupOrder: 0 },
         },
       },
