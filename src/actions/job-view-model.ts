@@ -67,8 +67,8 @@ export function buildConfirmView(
 ): ConfirmView {
   const n = numberFormat(m.locale).count(count);
   return {
-    title: m.bulk.confirmTitle(actionLabel(action, m), n),
-    text: count === 0 ? m.bulk.noRuns : m.bulk.confirmText(n, filters || m.bulk.allRuns),
+    title: m.bulk.confirmTitle(actionLabel(action, m), count, n),
+    text: count === 0 ? m.bulk.noRuns : m.bulk.confirmText(count, n, filters || m.bulk.allRuns),
     form: count === 0 ? null : { action: `${bulkPath(basePath, action)}/confirm`, ...form, label: m.bulk.confirm },
     backHref: form.query ? `${basePath}?${form.query}` : basePath,
     backText: m.backToExecutions,
@@ -80,7 +80,7 @@ function etaOf(job: BulkJob, done: number, now: Date, m: Messages): string | nul
   const elapsed = now.getTime() - job.createdAt.getTime();
   if (job.status !== 'running' || done === 0 || elapsed <= 0) return null;
   const minutes = Math.floor(((job.total - done) * (elapsed / done)) / 60_000);
-  return minutes < 1 ? m.bulk.etaUnderMinute : m.bulk.etaMinutes(numberFormat(m.locale).count(minutes));
+  return minutes < 1 ? m.bulk.etaUnderMinute : m.bulk.etaMinutes(minutes, numberFormat(m.locale).count(minutes));
 }
 
 export function buildJobView(
@@ -100,7 +100,7 @@ export function buildJobView(
     status: { label: m.bulk.statusLabel, text: m.bulk.statuses[job.status] },
     done,
     total,
-    progressText: m.bulk.progress(format(done), format(total)),
+    progressText: m.bulk.progress(format(done), total, format(total)),
     eta: etaOf(job, done, context.now, m),
     counts: [
       { label: m.runActions.succeeded, value: format(job.succeeded) },

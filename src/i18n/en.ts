@@ -68,8 +68,8 @@ export const en: Messages = {
 
   activityChart: 'Activity chart',
   chartTitle: (unit, from, to) => `Runs per ${unit}, ${from} to ${to}`,
-  chartSummary: (_runs, count, most, busiest) =>
-    `: ${count} runs; the most, ${most}, in ${busiest}. The list below gives each one.`,
+  chartSummary: (runs, count, most, busiest) =>
+    `: ${count} ${runs === 1 ? 'run' : 'runs'}; the most, ${most}, in ${busiest}. The list below gives each one.`,
   weekOf: (date) => `Week of ${date}`,
   runs: plural('run', 'runs'),
   statusRuns: (status, count) => `${count} ${status}`,
@@ -110,8 +110,8 @@ export const en: Messages = {
   clearToSeeAll: 'to see every execution.',
   noExecutionsYet: 'No executions yet. Runs appear here when a schedule fires.',
   executionsTotal: (n, count) => `${count} ${n === 1 ? 'execution' : 'executions'} total`,
-  executionsMoreThan: (count) => `More than ${count} executions`,
-  executionsAtLeast: (count) => `At least ${count} executions`,
+  executionsMoreThan: (n, count) => `More than ${count} ${n === 1 ? 'execution' : 'executions'}`,
+  executionsAtLeast: (n, count) => `At least ${count} ${n === 1 ? 'execution' : 'executions'}`,
   conversationSearchCut: (time, older) =>
     `Time ran out searching conversations: those of runs ${older ? 'before' : 'after'} ${time} were not searched, so some of their runs may be missing here. Add a filter or date to search fewer.`,
   creditsTotal: plural('credit', 'credits'),
@@ -222,8 +222,11 @@ export const en: Messages = {
   bulk: {
     runAgainAll: 'Run again all matching these filters',
     cancelAll: 'Cancel all matching these filters',
-    confirmTitle: (action, count) => `${action}: ${count} runs`,
-    confirmText: (count, filters) => `This acts on all ${count} runs matching: ${filters}. Runs it cannot act on are skipped.`,
+    confirmTitle: (action, runs, count) => `${action}: ${count} ${runs === 1 ? 'run' : 'runs'}`,
+    confirmText: (runs, count, filters) =>
+      runs === 1
+        ? `This acts on the one run matching: ${filters}. If it cannot be acted on, it is skipped.`
+        : `This acts on all ${count} runs matching: ${filters}. Runs it cannot act on are skipped.`,
     allRuns: 'all runs',
     confirm: 'Confirm and start',
     noRuns: 'No runs match these filters: there is nothing to do.',
@@ -231,8 +234,8 @@ export const en: Messages = {
     busy: 'Your organization runs one bulk job at a time. Wait for it to finish, or cancel it, then try again.',
     openJob: 'Open the running job',
     jobTitle: (action) => `Bulk job: ${action}`,
-    progress: (done, total) => `${done} of ${total} runs done`,
-    etaMinutes: (minutes) => `About ${minutes} minutes left`,
+    progress: (done, runs, total) => `${done} of ${total} ${runs === 1 ? 'run' : 'runs'} done`,
+    etaMinutes: (n, minutes) => `About ${minutes} ${n === 1 ? 'minute' : 'minutes'} left`,
     etaUnderMinute: 'Less than a minute left',
     statusLabel: 'Status',
     statuses: { queued: 'Queued', running: 'Running', cancelled: 'Cancelled', done: 'Done' },

@@ -63,10 +63,10 @@ export interface SavedViewErrors {
 export interface BulkMessages {
   runAgainAll: string;
   cancelAll: string;
-  /** The confirmation's title: the action, and how many runs. */
-  confirmTitle: (action: string, count: string) => string;
+  /** The confirmation's title: the action, and how many runs (`runs` chooses the form, `count` writes it). */
+  confirmTitle: (action: string, runs: number, count: string) => string;
   /** The filters in words, or allRuns when none is set. */
-  confirmText: (count: string, filters: string) => string;
+  confirmText: (runs: number, count: string, filters: string) => string;
   allRuns: string;
   confirm: string;
   noRuns: string;
@@ -74,9 +74,9 @@ export interface BulkMessages {
   busy: string;
   openJob: string;
   jobTitle: (action: string) => string;
-  /** The bar's text equivalent. */
-  progress: (done: string, total: string) => string;
-  etaMinutes: (minutes: string) => string;
+  /** The bar's text equivalent: `runs` (the total) chooses the form. */
+  progress: (done: string, runs: number, total: string) => string;
+  etaMinutes: Counted;
   etaUnderMinute: string;
   statusLabel: string;
   statuses: { queued: string; running: string; cancelled: string; done: string };
@@ -287,9 +287,9 @@ export interface Messages {
   /** "45 executions total". */
   executionsTotal: Counted;
   /** A search's total past the bound it counts to: "More than 10,000 executions". */
-  executionsMoreThan: (count: string) => string;
+  executionsMoreThan: Counted;
   /** A search's total that was not counted to the end: "At least 2,345 executions". */
-  executionsAtLeast: (count: string) => string;
+  executionsAtLeast: Counted;
   /**
    * Conversations were not all searched in the time a request has: those of runs older (or, paging
    * back, newer) than `time` were not, and the page may lack some of their runs.

@@ -112,8 +112,8 @@ export const ptBR: Messages = {
   clearToSeeAll: 'para ver todas as execuções.',
   noExecutionsYet: 'Nenhuma execução ainda. As execuções aparecem aqui quando um agendamento dispara.',
   executionsTotal: (n, count) => `${count} ${n === 1 ? 'execução' : 'execuções'} no total`,
-  executionsMoreThan: (count) => `Mais de ${count} execuções`,
-  executionsAtLeast: (count) => `Pelo menos ${count} execuções`,
+  executionsMoreThan: (n, count) => `Mais de ${count} ${n === 1 ? 'execução' : 'execuções'}`,
+  executionsAtLeast: (n, count) => `Pelo menos ${count} ${n === 1 ? 'execução' : 'execuções'}`,
   conversationSearchCut: (time, older) =>
     `O tempo acabou ao pesquisar as conversas: as das execuções ${older ? 'anteriores a' : 'posteriores a'} ${time} não foram pesquisadas, então algumas dessas execuções podem faltar aqui. Adicione um filtro ou uma data para pesquisar menos.`,
   creditsTotal: plural('crédito', 'créditos'),
@@ -227,9 +227,11 @@ export const ptBR: Messages = {
   bulk: {
     runAgainAll: 'Executar de novo todas que atendem a estes filtros',
     cancelAll: 'Cancelar todas que atendem a estes filtros',
-    confirmTitle: (action, count) => `${action}: ${count} execuções`,
-    confirmText: (count, filters) =>
-      `Isto age sobre todas as ${count} execuções que atendem a: ${filters}. As que não puderem ser alteradas serão ignoradas.`,
+    confirmTitle: (action, runs, count) => `${action}: ${count} ${runs === 1 ? 'execução' : 'execuções'}`,
+    confirmText: (runs, count, filters) =>
+      runs === 1
+        ? `Isto age sobre a única execução que atende a: ${filters}. Se ela não puder ser alterada, será ignorada.`
+        : `Isto age sobre todas as ${count} execuções que atendem a: ${filters}. As que não puderem ser alteradas serão ignoradas.`,
     allRuns: 'todas as execuções',
     confirm: 'Confirmar e iniciar',
     noRuns: 'Nenhuma execução atende a estes filtros: não há nada a fazer.',
@@ -237,8 +239,8 @@ export const ptBR: Messages = {
     busy: 'Sua organização executa uma tarefa em lote por vez. Espere que ela termine, ou cancele-a, e tente de novo.',
     openJob: 'Abrir a tarefa em andamento',
     jobTitle: (action) => `Tarefa em lote: ${action}`,
-    progress: (done, total) => `${done} de ${total} execuções feitas`,
-    etaMinutes: (minutes) => `Cerca de ${minutes} minutos restantes`,
+    progress: (done, runs, total) => `${done} de ${total} ${runs === 1 ? 'execução feita' : 'execuções feitas'}`,
+    etaMinutes: (n, minutes) => `Cerca de ${minutes} ${n === 1 ? 'minuto restante' : 'minutos restantes'}`,
     etaUnderMinute: 'Menos de um minuto restante',
     statusLabel: 'Situação',
     statuses: { queued: 'Na fila', running: 'Em andamento', cancelled: 'Cancelada', done: 'Concluída' },

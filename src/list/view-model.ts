@@ -270,7 +270,7 @@ export function timesIn(at: Date, timeZone: string, m: Messages): string {
 /** "N executions total · X credits"; "More than N executions" when not counted to the end. */
 export function totalText({ total, lowerBound, credits }: ExecutionList, m: Messages): string {
   const format = numberFormat(m.locale);
-  if (lowerBound) return m[lowerBound === 'moreThan' ? 'executionsMoreThan' : 'executionsAtLeast'](format.count(total));
+  if (lowerBound) return m[lowerBound === 'moreThan' ? 'executionsMoreThan' : 'executionsAtLeast'](total, format.count(total));
   return `${m.executionsTotal(total, format.count(total))} · ${m.creditsTotal(credits, format.credits(credits))}`;
 }
 
