@@ -84,6 +84,7 @@ describe.skipIf(clusterSkipReason !== null)(
       const list = await get(LIST);
       expect(list.status).toBe(200);
       expect(list.body).not.toMatch(BEHIND);
+      expect((await get(`${LIST}/failures`)).body).not.toMatch(BEHIND);
       expect((await get(`${LIST}/conversations/${written}`)).status).toBe(200);
     });
 
@@ -101,7 +102,9 @@ describe.skipIf(clusterSkipReason !== null)(
           expect(res.body, path).not.toContain('Recorded while paused');
           expect(res.body, path).toContain('Recorded while streaming');
         }
-        expect((await get(`${LIST}/failures`)).body).not.toContain('Recorded while paused');
+        const digest = (await get(`${LIST}/failures`)).body;
+        expect(digest).toMatch(BEHIND);
+        expect(digest).not.toContain('Recorded while paused');
         expect((await get(`${LIST}/export.csv`)).body).not.toContain('Recorded while paused');
         const conversation = await get(`${LIST}/conversations/${written}`);
         expect(conversation.status).toBe(200);

@@ -5,6 +5,7 @@ import { numberFormat } from '../lib/format.js';
 import { describeFilters, errorMessages } from '../list/filter-set.js';
 import { failureLabel } from '../list/filters.js';
 import { withQuery } from '../list/query.js';
+import { behindNote } from '../list/view-model.js';
 
 export interface FailureGroupView {
   tool: string;
@@ -28,9 +29,17 @@ export interface DigestView {
   groups: FailureGroupView[];
   /** Said under the groups when more exist than are shown. */
   truncatedNote: string | null;
+  /** Said when the digest was read from a replica running behind, as the list says it. */
+  behind: string | null;
 }
 
-export function buildDigestView(digest: FailureDigest, basePath: string, m: Messages): DigestView {
+/** `behindMs`: how far behind the primary the database the digest was read from is, when that matters. */
+export function buildDigestView(
+  digest: FailureDigest,
+  basePath: string,
+  m: Messages,
+  behindMs: number | null = null,
+): DigestView {
   const query = { ...digest.query, page: 1, cursor: null };
   const summary = describeFilters(query, { agents: digest.agents }, m);
   const { count } = numberFormat(m.locale);
@@ -41,6 +50,7 @@ export function buildDigestView(digest: FailureDigest, basePath: string, m: Mess
     filterText: m.digestScope(summary || null),
     errors: Object.values(errorMessages(digest.errors, m)).filter((message): message is string => message !== undefined),
     truncatedNote: digest.truncated ? m.digestTruncated(DIGEST_LIMIT) : null,
+    behind: behindNote(behindMs, m),
     groups: digest.groups.map((g) => {
       const failure = { tool: g.tool, signature: g.signature };
       return {

@@ -306,10 +306,11 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   app.get('/failures', async (c) => {
     const { organization } = c.var;
     const parsed = parseExecutionQuery(new URL(c.req.url).searchParams);
-    const digest = await read(c, 'lists', async () =>
-      loadFailureDigest((await listReader(c)).db, organization, parsed, await agentsOf(c)),
-    );
-    const view = buildDigestView(digest, mountPath(c), messages);
+    const digest = await read(c, 'lists', async () => {
+      const reader = await listReader(c);
+      return { ...(await loadFailureDigest(reader.db, organization, parsed, await agentsOf(c))), behindMs: reader.behindMs };
+    });
+    const view = buildDigestView(digest, mountPath(c), messages, digest.behindMs);
     return page(c, view.title, <DigestPage view={view} />);
   });
 

@@ -274,6 +274,11 @@ export function totalText({ total, lowerBound, credits }: ExecutionList, m: Mess
   return `${m.executionsTotal(total, format.count(total))} · ${m.creditsTotal(credits, format.credits(credits))}`;
 }
 
+/** What a page read from a replica running behind says of it: "Runs recorded in the last 12 s may not be shown yet." */
+export function behindNote(behindMs: number | null, m: Messages): string | null {
+  return behindMs === null ? null : m.replicaBehind(formatDuration(behindMs, m) ?? '');
+}
+
 /** `behindMs`: how far behind the primary the database the list was read from is, when that matters. */
 export function buildListView(
   list: ExecutionList,
@@ -343,7 +348,7 @@ export function buildListView(
       sort: isDefaultSort(query.sort) ? null : sortParam(query.sort),
       caption: messages.tableCaption(filterWords, messages.sortOrders[sortParam(query.sort)], query.page, list.pageCount),
       live: null,
-      behind: behindMs === null ? null : messages.replicaBehind(formatDuration(behindMs, messages) ?? ''),
+      behind: behindNote(behindMs, messages),
       conversationsCut:
         list.conversationsCut &&
         messages.conversationSearchCut(

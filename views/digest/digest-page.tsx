@@ -16,6 +16,7 @@ export const DigestPage: FC<{ view: DigestView }> = ({ view, view: { messages: m
       </p>
     ))}
     <p>{latin1Text(view.filterText)}</p>
+    {view.behind !== null && <p class="xa-behind">{latin1Text(view.behind)}</p>}
     {view.groups.length === 0 ? (
       <div class="xa-empty">
         <p class="xa-empty__title">{m.noFailedRuns}</p>
