@@ -1,9 +1,10 @@
 /**
- * A bulk job in Chromium, in the demo host with its simulated scheduler carrying it out, JavaScript
- * on and off: from the whole list, "Run again all matching these filters"; the confirmation
- * states the count; confirmed, the job's page shows its bar and ends Done — by htmx's polling with
- * JavaScript, by its Refresh link without. axe finds nothing on the confirmation, the progress and
- * the report; no CSP violation, console error or dialog.
+ * Bulk jobs in Chromium, in the demo host with its simulated scheduler carrying them out, JavaScript
+ * on and off: two runs selected in the list's rows, "Run again selected", then, from the whole list,
+ * "Run again all matching these filters"; each confirmation states the count; confirmed, the job's
+ * page shows its bar and ends Done — by htmx's polling with JavaScript, by its Refresh link
+ * without. axe finds nothing on the list with its tick boxes, the confirmation, the progress and the
+ * report; no CSP violation, console error or dialog.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -26,14 +27,41 @@ describe.skipIf(browserSkipReason !== null)(
     afterAll(() => scheduler?.stop());
 
     for (const javaScriptEnabled of [true, false]) {
-      it(`runs again every run through a confirmed job (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async () => {
+      it(`runs again selected runs, then every run, through confirmed jobs (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async () => {
         const watched = await watchedContext(served.browser, { javaScriptEnabled });
         watched.context.setDefaultTimeout(20_000);
         const page = await watched.newPage();
         const noAxeProblems = async (p: Page) => {
           if (javaScriptEnabled) expect(await axeProblems(p)).toEqual([]);
         };
+        const done = page.locator('#xa-job dd', { hasText: 'Done' });
+        const untilDone = async () => {
+          if (javaScriptEnabled) {
+            // htmx polls the job's region until it is done.
+            await done.waitFor();
+          } else {
+            for (let i = 0; i < 40 && (await done.count()) === 0; i++) {
+              await page.waitForTimeout(500);
+              const refresh = page.locator('a:text-is("Refresh")');
+              if ((await refresh.count()) > 0) await refresh.click();
+            }
+          }
+        };
         try {
+          await page.goto(`${served.origin}${DEMO_MOUNT_PATH}`);
+          const boxes = page.getByRole('checkbox', { name: /^Select .+, / });
+          expect(await boxes.count()).toBe(20);
+          await boxes.nth(0).check();
+          await boxes.nth(2).check();
+          await noAxeProblems(page);
+          await page.click('#xa-selected button:text-is("Run again selected")');
+          await page.waitForURL(/\/bulk\/run-again$/);
+          expect(await page.locator('h1').textContent()).toBe('Run again: 2 runs');
+          await page.click('button:text-is("Confirm and start")');
+          await page.waitForURL(/\/jobs\/[0-9a-f-]{36}$/);
+          await untilDone();
+          expect(await page.locator('#xa-job-progress').textContent()).toBe('2 of 2 runs done');
+
           await page.goto(`${served.origin}${DEMO_MOUNT_PATH}`);
           await page.click('form.xa-bulk button:text-is("Run again all matching these filters")');
           await page.waitForURL(/\/bulk\/run-again$/);
@@ -48,18 +76,9 @@ describe.skipIf(browserSkipReason !== null)(
           const bar = page.locator('[role="progressbar"]');
           expect(await bar.getAttribute('aria-valuemax')).toBe(String(count));
           // Still running: a batch at a time, at the runner's rate.
-          expect(await page.locator('#xa-job dd', { hasText: 'Done' }).count()).toBe(0);
+          expect(await done.count()).toBe(0);
           await noAxeProblems(page);
-          if (javaScriptEnabled) {
-            // htmx polls the job's region until it is done.
-            await page.locator('#xa-job dd', { hasText: 'Done' }).waitFor();
-          } else {
-            for (let i = 0; i < 40 && (await page.locator('#xa-job dd', { hasText: 'Done' }).count()) === 0; i++) {
-              await page.waitForTimeout(500);
-              const refresh = page.locator('a:text-is("Refresh")');
-              if ((await refresh.count()) > 0) await refresh.click();
-            }
-          }
+          await untilDone();
           expect(await bar.getAttribute('aria-valuenow')).toBe(String(count));
           expect(await page.locator('#xa-job-progress').textContent()).toBe(`${count} of ${count} runs done`);
           expect(await page.locator('button:text-is("Cancel job")').count()).toBe(0);

@@ -3,14 +3,17 @@
  * permitted users only; the confirmation states the exact count; confirmed, a job runs to its page's
  * report; forged posts are 403 and GETs 405; a second job of the organization is refused (409); a
  * job is another organization's to neither see nor cancel (404); a hostile posted query is read as
- * the list would read it.
+ * the list would read it. The runs selected in the list's rows make a job of those runs alone,
+ * counted among the organization's; none selected, or more than a page could hold, starts nothing.
  */
 import { randomUUID } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cancelJob, createJob, findJob } from '../src/actions/job-repository.js';
 import type { ExecutionsDatabase } from '../src/db/database.js';
 import { recordFinishedRuns, upsertAgent, upsertOrganization, upsertSchedule } from '../src/write/recorder.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
+import { select } from './support/select.js';
 import { createTestHost, ORG_HEADER, parseDocument, text } from './support/test-host.js';
 
 const LIST = '/admin/executions';
@@ -74,7 +77,13 @@ for (const target of databaseTargets) {
         const res = await app.request(path, { headers: headers(org, user) });
         return { res, doc: parseDocument(await res.text()) };
       };
-      const post = (org: string, user: string, path: string, fields: Record<string, string>, site = 'same-origin') =>
+      const post = (
+        org: string,
+        user: string,
+        path: string,
+        fields: Record<string, string> | [string, string][],
+        site = 'same-origin',
+      ) =>
         app.request(path, {
           method: 'POST',
           headers: { ...headers(org, user), 'Sec-Fetch-Site': site, 'Content-Type': 'application/x-www-form-urlencoded' },
@@ -174,6 +183,63 @@ for (const target of databaseTargets) {
         const doc = parseDocument(await res.text());
         expect(text(doc.querySelector('h1'))).toBe('Run again: 3 runs');
         expect(doc.querySelector('input[name="query"]')?.getAttribute('value')).toBe('status=failed');
+      });
+
+      it('acts on the runs selected in the rows, of the organization only', async () => {
+        const runsOf = async (org: string) =>
+          (
+            await select(
+              database.db,
+              sql`select id::text as id from executions_admin.xa_executions
+                   where organization_id = ${org} and schedule_id is not null order by started_at desc`,
+            )
+          ).map((r) => String(r.id));
+        const [first, second] = await runsOf('org-b');
+        const { doc } = await get('org-b', 'ana', LIST);
+        const boxes = [...doc.querySelectorAll('input[type="checkbox"][name="run"]')];
+        expect(boxes.map((box) => box.getAttribute('value'))).toEqual(await runsOf('org-b'));
+        expect(boxes.every((box) => box.getAttribute('form') === 'xa-selected')).toBe(true);
+        const form = doc.querySelector('form#xa-selected')!;
+        expect([...form.querySelectorAll('button')].map((b) => [b.getAttribute('formaction'), text(b)])).toEqual([
+          [`${LIST}/bulk/run-again`, 'Run again selected'],
+          [`${LIST}/bulk/cancel`, 'Cancel selected'],
+        ]);
+        const csrf = form.querySelector('input[name="csrf"]')!.getAttribute('value')!;
+        const fields = (runs: string[]): [string, string][] => [
+          ['csrf', csrf],
+          ['query', 'status=failed'],
+          ['scope', 'selected'],
+          ...runs.map((run): [string, string] => ['run', run]),
+        ];
+
+        // Twice the same run, junk, and a run of another organization: two runs, the organization's.
+        const [foreign] = await runsOf('org-a');
+        const confirm = await post('org-b', 'ana', `${LIST}/bulk/run-again`, fields([first!, second!, first!, 'x', foreign!]));
+        expect(confirm.status).toBe(200);
+        const page = parseDocument(await confirm.text());
+        expect(text(page.querySelector('h1'))).toBe('Run again: 2 runs');
+        expect(text(page.querySelector('.xa p'))).toBe(
+          'This acts on the 2 runs you selected. Runs it cannot act on are skipped.',
+        );
+        const confirmForm = page.querySelector(`form[action="${LIST}/bulk/run-again/confirm"]`)!;
+        const posted = [...confirmForm.querySelectorAll('input[type="hidden"]')].map((input): [string, string] => [
+          input.getAttribute('name')!,
+          input.getAttribute('value')!,
+        ]);
+        const toldBefore = told.length;
+        const started = await post('org-b', 'ana', confirmForm.getAttribute('action')!, posted);
+        expect(started.status).toBe(303);
+        const jobId = started.headers.get('location')!.split('/').at(-1)!;
+        expect(await waitForEnd('org-b', jobId)).toMatchObject({ status: 'done', total: 2, succeeded: 2 });
+        expect(told.slice(toldBefore).sort()).toEqual([`org-b ${first}`, `org-b ${second}`].sort());
+
+        // None selected: nothing to confirm, not every run the filters keep.
+        const none = parseDocument(await (await post('org-b', 'ana', `${LIST}/bulk/run-again`, fields([]))).text());
+        expect(text(none.querySelector('.xa p'))).toMatch(/^No runs are selected/);
+        expect(none.querySelector('form')).toBeNull();
+        const many = Array.from({ length: 101 }, () => randomUUID());
+        expect((await post('org-b', 'ana', `${LIST}/bulk/run-again`, fields(many))).status).toBe(400);
+        expect((await post('org-b', 'ana', `${LIST}/bulk/run-again/confirm`, fields(many))).status).toBe(400);
       });
     },
   );

@@ -1,6 +1,7 @@
 /**
  * Bulk jobs' runner, on PGlite and real Postgres: it acts on exactly the runs the job's filters keep
- * (compared with plain SQL) across batches; abandoned between batches (a crash) and resumed, and
+ * (compared with plain SQL) across batches, or on exactly the runs selected, whatever its filters;
+ * a batch a crashed runner acted on without storing it is walked past, not taken for the end; abandoned between batches (a crash) and resumed, and
  * raced by a second runner, it acts on no run twice; a cancel stops it; an organization runs one job
  * at a time; another organization's runs are never touched; a hostile stored query acts as the
  * list would read it (its junk dropped), never on anything else.
@@ -8,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bulkRunner } from '../src/actions/bulk-runner.js';
+import { bulkRunner, type RunnerOptions } from '../src/actions/bulk-runner.js';
 import { cancelJob, createJob, findJob } from '../src/actions/job-repository.js';
 import type { ActedRun } from '../src/db/run-actions.js';
 import type { ExecutionsDatabase } from '../src/db/database.js';
@@ -49,25 +50,32 @@ for (const target of databaseTargets) {
       let database: TestDatabase;
       const told: { org: string; run: ActedRun; key: string }[] = [];
       let failEvery = 0;
+      let callMs = 0;
+      let inFlight = 0;
+      let mostInFlight = 0;
 
-      const runner = (options: { leaseMs?: number } = {}) =>
+      const runner = (options: Partial<RunnerOptions> = {}) =>
         bulkRunner({
           db: database.db,
           cancelledBy: (user) => `Cancelled by ${user}`,
           scheduler: (org) => ({
             async runAgain(run, key) {
               told.push({ org, run, key });
+              mostInFlight = Math.max(mostInFlight, ++inFlight);
+              await new Promise((resolve) => setTimeout(resolve, callMs));
+              inFlight -= 1;
               if (failEvery && told.length % failEvery === 0) throw new Error('scheduler <down>');
             },
           }),
           options: { batchSize: 4, runsPerSecond: 1_000, leaseMs: options.leaseMs ?? 60_000, ...options },
         });
 
-      const newJob = async (org: string, query: string) => {
+      const newJob = async (org: string, query: string, runIds: string[] | null = null) => {
         await database.db.execute(sql`update executions_admin.xa_bulk_jobs set status = 'done' where organization_id = ${org}`);
         const created = await createJob(database.db, org, {
           action: 'run_again',
           query,
+          runIds,
           userId: 'u1',
           userName: 'Ana',
           total: 0,
@@ -124,6 +132,60 @@ for (const target of databaseTargets) {
         expect(done).toMatchObject({ status: 'done', succeeded: 9, failed: 2, skipped: 0 });
       });
 
+      it('acts on the selected runs only, whatever its filters, and never on another organization’s', async () => {
+        told.length = 0;
+        const runsOf = async (org: string) =>
+          (
+            await select(
+              database.db,
+              sql`select id::text as id from executions_admin.xa_executions
+                   where organization_id = ${org} and schedule_id is not null order by id`,
+            )
+          ).map((r) => String(r.id));
+        // Failed and completed runs, more than a batch, though the job's query keeps Failed ones only.
+        const selected = (await runsOf('org-a')).filter((_, i) => i % 2 === 0);
+        const job = await newJob('org-a', 'status=failed', [...selected, ...(await runsOf('org-b'))]);
+        expect(job.startedAt).toBeNull();
+        const r = runner();
+        r.start('org-a', 'UTC', job.id, (error) => {
+          throw error;
+        });
+        await r.idle();
+        const rows = await acted('org-a', job.id);
+        expect(rows.map((row) => String(row.id)).sort()).toEqual(selected);
+        expect(told.every((t) => t.org === 'org-a')).toBe(true);
+        const done = await findJob(database.db, 'org-a', job.id);
+        expect(done).toMatchObject({ status: 'done', succeeded: selected.length });
+        // Its pace, and so the time left, counts from when a runner took it, not from when it was queued.
+        expect(done!.startedAt!.getTime()).toBeGreaterThanOrEqual(done!.createdAt.getTime());
+      });
+
+      it('calls the host `concurrency` runs at once at most, and takes a pace that could never end as the default', async () => {
+        told.length = 0;
+        callMs = 15;
+        mostInFlight = 0;
+        const job = await newJob('org-b', '');
+        const r = runner({ concurrency: 3, batchSize: 5 });
+        r.start('org-b', 'UTC', job.id, (error) => {
+          throw error;
+        });
+        await r.idle();
+        expect(mostInFlight).toBe(3);
+        expect(new Set(told.map((t) => t.run.executionId)).size).toBe(8);
+        // No call at once, or none a batch, would loop for ever: one at a time, ten a batch.
+        told.length = 0;
+        mostInFlight = 0;
+        const again = await newJob('org-b', '');
+        const slow = runner({ concurrency: 0, batchSize: -1, runsPerSecond: Number.NaN });
+        slow.start('org-b', 'UTC', again.id, (error) => {
+          throw error;
+        });
+        await slow.idle();
+        callMs = 0;
+        expect(mostInFlight).toBe(1);
+        expect(told.length).toBe(8);
+      });
+
       it('resumes a job abandoned between batches, and a racing runner acts on no run twice', async () => {
         told.length = 0;
         const job = await newJob('org-a', 'status=failed');
@@ -142,16 +204,42 @@ for (const target of databaseTargets) {
         expect(await findJob(database.db, 'org-a', job.id)).toMatchObject({ status: 'done', succeeded: 11 });
       });
 
+      it('walks past a whole batch a crashed runner acted on without storing it, and counts it once', async () => {
+        told.length = 0;
+        const job = await newJob('org-a', 'status=failed');
+        const crashed = runner({ leaseMs: 1 });
+        const claimed = await crashed.claim('org-a', job.id);
+        expect(await crashed.batch('org-a', 'UTC', claimed!)).toBe(true);
+        // As if it died after acting on its batch, before storing the cursor and counts.
+        await database.db.execute(
+          sql`update executions_admin.xa_bulk_jobs set cursor_started_at = null, cursor_id = null, succeeded = 0 where id = ${job.id}`,
+        );
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        const resumed = runner();
+        await resumed.resume('org-a', 'UTC', (error) => {
+          throw error;
+        });
+        await resumed.idle();
+        const rows = await acted('org-a', job.id);
+        expect(rows.map((row) => String(row.id)).sort()).toEqual(await failedRunIds('org-a'));
+        expect(rows.every((row) => row.n === 1)).toBe(true);
+        expect(told.length).toBe(11);
+        expect(await findJob(database.db, 'org-a', job.id)).toMatchObject({ status: 'done', succeeded: 11 });
+      });
+
       it('stops at the next batch when cancelled, its counts stored', async () => {
         const job = await newJob('org-a', 'status=failed');
         const r = runner();
         const claimed = await r.claim('org-a', job.id);
         expect(await r.batch('org-a', 'UTC', claimed!)).toBe(true);
+        expect(await r.batch('org-a', 'UTC', claimed!)).toBe(true);
+        // Counted batch by batch while it runs.
+        expect(await findJob(database.db, 'org-a', job.id)).toMatchObject({ status: 'running', succeeded: 8 });
         expect(await cancelJob(database.db, 'org-a', job.id)).toBe(true);
         expect(await r.batch('org-a', 'UTC', claimed!)).toBe(false);
-        expect(await findJob(database.db, 'org-a', job.id)).toMatchObject({ status: 'cancelled', succeeded: 4 });
+        expect(await findJob(database.db, 'org-a', job.id)).toMatchObject({ status: 'cancelled', succeeded: 8 });
         // The batch after the cancel acts on nothing.
-        expect((await acted('org-a', job.id)).length).toBe(4);
+        expect((await acted('org-a', job.id)).length).toBe(8);
       });
 
       it('runs one job at a time in an organization, and another organization’s apart', async () => {

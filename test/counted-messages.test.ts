@@ -1,6 +1,6 @@
 /**
  * Counts in words take the singular for one, in every shipped table: "1 run", never "1 runs" —
- * the counts the bulk confirmation, a job's progress and time left, a search's bounded total and
+ * the counts the bulk confirmations, a job's progress and time left, a search's bounded total and
  * the activity chart's summary write.
  */
 import { describe, expect, it } from 'vitest';
@@ -13,6 +13,8 @@ const says = (m: Messages, n: number) => {
   return [
     m.bulk.confirmTitle('Cancel', n, count),
     m.bulk.confirmText(n, count, 'status Failed'),
+    m.bulk.selectedText(n, count),
+    m.bulk.tooManySelected(n, count),
     m.bulk.progress('0', n, count),
     m.bulk.etaMinutes(n, count),
     m.executionsAtLeast(n, count),

@@ -1,9 +1,9 @@
 /**
  * Runs bulk jobs in the background of the process that serves the page. A runner takes a job by
- * its lease (job-repository.ts claimJob), walks the runs its filters keep from its stored cursor in
- * small batches, acts on each through actOnRun with the job's id, and stores the cursor and counts
- * after each batch. Each run is acted on at most once: a batch reads only runs without a row of the
- * job in the trail, the trail refuses a second row for the same job and run (a unique index), and
+ * its lease (job-repository.ts claimJob), walks the runs it acts on (its filters', or those selected)
+ * from its stored cursor in small batches, acts on each through actOnRun with the job's id,
+ * `concurrency` at once, and stores the cursor and counts after each batch. Each run is acted on at
+ * most once: a batch walks past runs with a row of the job in the trail, the trail refuses a second row for the same job and run (a unique index), and
  * the host's scheduler is given the same key whenever the job comes to the same run.
  *
  * Between batches it sleeps to keep to its rate, reads whether a user cancelled the job, and renews
@@ -20,11 +20,13 @@ export interface RunnerOptions {
   runsPerSecond: number;
   /** Runs per batch: the cursor is stored after each. */
   batchSize: number;
+  /** A batch's runs acted on at once at most: the host's calls in flight. */
+  concurrency: number;
   /** How long a runner holds a job without storing progress before another may take it. */
   leaseMs: number;
 }
 
-export const RUNNER_DEFAULTS: RunnerOptions = { runsPerSecond: 10, batchSize: 10, leaseMs: 60_000 };
+export const RUNNER_DEFAULTS: RunnerOptions = { runsPerSecond: 10, batchSize: 10, concurrency: 1, leaseMs: 60_000 };
 
 export interface RunnerDeps {
   db: ExecutionsDatabase;
@@ -36,17 +38,33 @@ export interface RunnerDeps {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The host's pace, each value a positive number (counts whole) or the default: 0 would never end a batch. */
+function paceOf(given: Partial<RunnerOptions> = {}): RunnerOptions {
+  const positive = (key: keyof RunnerOptions, whole: boolean) => {
+    const value = given[key];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < (whole ? 1 : Number.MIN_VALUE))
+      return RUNNER_DEFAULTS[key];
+    return whole ? Math.floor(value) : value;
+  };
+  return {
+    runsPerSecond: positive('runsPerSecond', false),
+    batchSize: positive('batchSize', true),
+    concurrency: positive('concurrency', true),
+    leaseMs: positive('leaseMs', false),
+  };
+}
+
 export function bulkRunner(deps: RunnerDeps) {
-  const options = { ...RUNNER_DEFAULTS, ...deps.options };
+  const options = paceOf(deps.options);
   const owner = randomUUID();
   const inFlight = new Set<Promise<void>>();
   let stopped = false;
 
   /** Runs one batch; whether the job goes on. Exposed for tests, which abandon a runner between two. */
   const batch = async (organizationId: string, timeZone: string, job: BulkJob): Promise<boolean> => {
-    const runs = await nextRuns(deps.db, organizationId, job, owner, timeZone, options.batchSize);
+    const { runs, walked, lastId } = await nextRuns(deps.db, organizationId, job, owner, timeZone, options.batchSize);
     const scheduler = deps.scheduler(organizationId, job);
-    for (const run of runs) {
+    const act = async (run: (typeof runs)[number]) => {
       try {
         await actOnRun(
           deps.db,
@@ -62,15 +80,19 @@ export function bulkRunner(deps: RunnerDeps) {
         // Another runner recorded this run first: it is acted on, once.
         if (!isUniqueViolation(error)) throw error;
       }
+    };
+    for (let i = 0; i < runs.length; i += options.concurrency) {
+      await Promise.all(runs.slice(i, i + options.concurrency).map(act));
     }
-    const finished = runs.length < options.batchSize;
+    const finished = walked < options.batchSize;
     const status = await storeProgress(
       deps.db,
       organizationId,
       job.id,
       owner,
       options.leaseMs,
-      runs.at(-1)?.executionId ?? null,
+      lastId,
+      runs.map((run) => run.executionId),
       finished,
     );
     return status === 'running' && !finished;

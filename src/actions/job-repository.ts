@@ -4,6 +4,7 @@
  * conditions reach the SQL, with their values bound.
  */
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { filtersFor, listConditions } from '../list/filter-set.js';
 import { listBindings } from '../list/page-query.js';
 import { parseExecutionQuery } from '../list/query.js';
@@ -23,10 +24,13 @@ export interface BulkJob {
   userName: string | null;
   status: JobStatus;
   total: number;
+  /** The ticked runs it acts on, or null: every run its query keeps. */
+  runIds: string[] | null;
   succeeded: number;
   skipped: number;
   failed: number;
   createdAt: Date;
+  startedAt: Date | null;
   updatedAt: Date;
 }
 
@@ -38,10 +42,12 @@ const jobColumns = {
   userName: bulkJobs.userName,
   status: bulkJobs.status,
   total: bulkJobs.total,
+  runIds: bulkJobs.runIds,
   succeeded: bulkJobs.succeeded,
   skipped: bulkJobs.skipped,
   failed: bulkJobs.failed,
   createdAt: bulkJobs.createdAt,
+  startedAt: bulkJobs.startedAt,
   updatedAt: bulkJobs.updatedAt,
 };
 
@@ -51,17 +57,24 @@ function filteredRuns(organizationId: string, query: string, timeZone: string) {
   return listConditions(filters, asParameters(listBindings(organizationId, filters)));
 }
 
-/** How many runs the query keeps now: the count the confirmation states and the job's whole. */
-export async function countFiltered(
+/** The runs a job acts on: the ticked ones of the organization, else every run the query keeps. */
+function jobRuns(organizationId: string, job: Pick<BulkJob, 'query' | 'runIds'>, timeZone: string) {
+  return job.runIds
+    ? and(eq(executions.organizationId, organizationId), inArray(executions.id, job.runIds))
+    : filteredRuns(organizationId, job.query, timeZone);
+}
+
+/** How many runs the job would act on now: the count the confirmation states and the job's whole. */
+export async function countJobRuns(
   db: ExecutionsDatabase,
   organizationId: string,
-  query: string,
+  job: Pick<BulkJob, 'query' | 'runIds'>,
   timeZone: string,
 ): Promise<number> {
   const [row] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(executions)
-    .where(filteredRuns(organizationId, query, timeZone));
+    .where(jobRuns(organizationId, job, timeZone));
   return Number(row?.n ?? 0);
 }
 
@@ -81,7 +94,7 @@ export function isUniqueViolation(error: unknown): boolean {
 export async function createJob(
   db: ExecutionsDatabase,
   organizationId: string,
-  job: Pick<BulkJob, 'action' | 'query' | 'userId' | 'userName' | 'total'>,
+  job: Pick<BulkJob, 'action' | 'query' | 'userId' | 'userName' | 'total'> & Partial<Pick<BulkJob, 'runIds'>>,
 ): Promise<CreatedJob> {
   try {
     const [created] = await db
@@ -114,10 +127,20 @@ export async function findJob(db: ExecutionsDatabase, organizationId: string, jo
   return job ?? null;
 }
 
+type Outcome = 'succeeded' | 'skipped' | 'failed';
+
+/** The job's rows in the trail with `outcome`: of the runs `among` (a batch's), or of every run (null). */
+const countOf = (organizationId: string, jobId: string, outcome: Outcome, among: string[] | null) =>
+  sql`(select count(*)::int from ${runActions} where ${runActions.organizationId} = ${organizationId}
+         and ${runActions.jobId} = ${jobId} and ${runActions.outcome} = ${outcome}
+         ${among ? sql`and ${inArray(runActions.executionId, among)}` : sql``})`;
+
 /**
  * Takes the job for `owner` until the lease runs out, if it is unfinished and no one holds it. One
  * statement: of two processes claiming at once, the second waits on the row and, reading the
- * first's lease, takes nothing.
+ * first's lease, takes nothing. The counts are read again from the whole trail here, once a claim,
+ * so that what a crashed runner did after its last stored batch is counted; each batch then adds
+ * its own runs' (storeProgress).
  */
 export async function claimJob(
   db: ExecutionsDatabase,
@@ -132,6 +155,10 @@ export async function claimJob(
       status: 'running',
       leaseOwner: owner,
       leaseUntil: sql`now() + ${leaseMs} * interval '1 millisecond'`,
+      startedAt: sql`coalesce(${bulkJobs.startedAt}, now())`,
+      succeeded: countOf(organizationId, jobId, 'succeeded', null),
+      skipped: countOf(organizationId, jobId, 'skipped', null),
+      failed: countOf(organizationId, jobId, 'failed', null),
       updatedAt: sql`now()`,
     })
     .where(
@@ -146,54 +173,78 @@ export async function claimJob(
   return job ?? null;
 }
 
+/** A batch's walk: the runs to act on, and how far it went (every run it passed, acted on before or not). */
+export interface NextRuns {
+  runs: ActedRun[];
+  walked: number;
+  lastId: string | null;
+}
+
 /**
- * The job's next runs: those its filters keep, past its cursor in the list's default order (newest
- * first), started before the job was (the runs "run again" makes are not its own), and not acted on
- * by it yet — a batch cut short by a crash left rows for some of them.
+ * The job's next `limit` runs: those it acts on (jobRuns), past its cursor in the list's default
+ * order (newest first), started before the job was (the runs "run again" makes are not its own).
+ * Those the job has a row for in the trail already — a batch cut short by a crash acted on some —
+ * are walked past, not acted on again. The cursor is a bound of the index walk and the trail is
+ * probed for the walked runs only, so a batch costs the same at the end of a job of millions as at
+ * its start. None once the job is cancelled or another runner took it over: the job's values are
+ * read with the runner's lease, and without it they are null.
  */
 export async function nextRuns(
   db: ExecutionsDatabase,
   organizationId: string,
-  job: Pick<BulkJob, 'id' | 'query'>,
+  job: Pick<BulkJob, 'id' | 'query' | 'runIds'>,
   owner: string,
   timeZone: string,
   limit: number,
-): Promise<ActedRun[]> {
-  // None once the job is cancelled or another runner took it over: checked as each batch starts.
-  const cursor = db
-    .select({ at: bulkJobs.cursorStartedAt, id: bulkJobs.cursorId, createdAt: bulkJobs.createdAt })
-    .from(bulkJobs)
-    .where(
-      and(
-        eq(bulkJobs.organizationId, organizationId),
-        eq(bulkJobs.id, job.id),
-        eq(bulkJobs.status, 'running'),
-        eq(bulkJobs.leaseOwner, owner),
-      ),
-    )
-    .as('xa_cursor');
-  const rows = await db
+): Promise<NextRuns> {
+  const held = (column: AnyPgColumn) =>
+    sql`(select ${column} from ${bulkJobs} where ${bulkJobs.organizationId} = ${organizationId} and ${bulkJobs.id} = ${job.id}
+          and ${bulkJobs.status} = 'running' and ${bulkJobs.leaseOwner} = ${owner})`;
+  const walk = db
     .select(actedRunColumns)
     .from(executions)
-    .innerJoin(cursor, sql`true`)
     .where(
       and(
-        filteredRuns(organizationId, job.query, timeZone),
-        sql`${executions.startedAt} <= ${cursor.createdAt}`,
-        sql`(${cursor.at} is null or (${executions.startedAt}, ${executions.id}) < (${cursor.at}, ${cursor.id}))`,
-        sql`not exists (select 1 from ${runActions} where ${runActions.organizationId} = ${organizationId}
-              and ${runActions.jobId} = ${job.id} and ${runActions.executionId} = ${executions.id})`,
+        jobRuns(organizationId, job, timeZone),
+        sql`${executions.startedAt} <= ${held(bulkJobs.createdAt)}`,
+        sql`(${executions.startedAt}, ${executions.id}) < (coalesce(${held(bulkJobs.cursorStartedAt)}, 'infinity'),
+              coalesce(${held(bulkJobs.cursorId)}, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))`,
       ),
     )
     .orderBy(desc(executions.startedAt), desc(executions.id))
-    .limit(limit);
-  return rows.flatMap((row) => scheduled(row) ?? []);
+    .limit(limit)
+    .as('xa_walk');
+  // Qualified by hand: drizzle writes a column in a query over a subquery bare, and a bare "id" in the
+  // probe below would be the trail's own.
+  const column = (table: 'xa_walk' | 'xa_trail', of: AnyPgColumn) => sql`${sql.identifier(table)}.${sql.identifier(of.name)}`;
+  const rows = await db
+    .select({
+      executionId: walk.executionId,
+      conversationId: walk.conversationId,
+      agentId: walk.agentId,
+      scheduleId: walk.scheduleId,
+      status: walk.status,
+      startedAt: walk.startedAt,
+      acted: sql<boolean>`exists (select 1 from ${runActions} as xa_trail where ${column('xa_trail', runActions.organizationId)} = ${organizationId}
+               and ${column('xa_trail', runActions.jobId)} = ${job.id}
+               and ${column('xa_trail', runActions.executionId)} = ${column('xa_walk', executions.id)})`,
+    })
+    .from(walk)
+    .orderBy(desc(walk.startedAt), desc(walk.executionId));
+  return {
+    runs: rows.flatMap(({ acted, ...row }) => (acted ? [] : (scheduled(row) ?? []))),
+    walked: rows.length,
+    lastId: rows.at(-1)?.executionId ?? null,
+  };
 }
 
 /**
- * After a batch, in one statement: the cursor moves to its last run, the counts are read again from
- * the job's rows in the trail (exact whatever was cut short before), the lease is renewed, and the
- * job is done when `finished`. Only while `owner` holds it: null when it lost the lease. Returns the
+ * After a batch, in one statement: the cursor moves to the last run it walked, the lease is renewed,
+ * and the job is done when `finished`. While it runs on, the counts grow by the rows of the runs the
+ * batch acted on (`batch`) in the trail, whoever wrote them: counting the batch alone keeps a batch's cost flat however far the
+ * job has come. Once it ends (done, or cancelled meanwhile) they are read again from the whole
+ * trail, so that the report is exact even when a runner that lost its lease acted on runs after
+ * the last claim counted. Only while `owner` holds it: null when it lost the lease. Returns the
  * status, which a user's cancel may have changed meanwhile.
  */
 export async function storeProgress(
@@ -203,11 +254,18 @@ export async function storeProgress(
   owner: string,
   leaseMs: number,
   lastRunId: string | null,
+  batch: string[],
   finished: boolean,
 ): Promise<JobStatus | null> {
-  const count = (outcome: 'succeeded' | 'skipped' | 'failed') =>
-    sql`(select count(*)::int from ${runActions} where ${runActions.organizationId} = ${organizationId}
-           and ${runActions.jobId} = ${jobId} and ${runActions.outcome} = ${outcome})`;
+  const count = (outcome: Outcome) => {
+    const whole = countOf(organizationId, jobId, outcome, null);
+    if (finished) return whole;
+    const grown =
+      batch.length === 0
+        ? sql`${bulkJobs[outcome]}`
+        : sql`${bulkJobs[outcome]} + ${countOf(organizationId, jobId, outcome, batch)}`;
+    return sql`case when ${bulkJobs.status} = 'running' then ${grown} else ${whole} end`;
+  };
   const lastRun = (column: typeof executions.startedAt | typeof executions.id) =>
     sql`(select ${column} from ${executions} where ${executions.organizationId} = ${organizationId} and ${executions.id} = ${lastRunId})`;
   const [row] = await db

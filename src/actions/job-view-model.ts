@@ -11,8 +11,8 @@ import { ACTION_PATHS } from './view-model.js';
 export interface ConfirmView {
   title: string;
   text: string;
-  /** Null when no run matches: nothing to confirm. */
-  form: { action: string; token: string; query: string; label: string } | null;
+  /** Null when no run matches: nothing to confirm. `runs`: the selected runs, null for all the query keeps. */
+  form: { action: string; token: string; query: string; runs: string[] | null; label: string } | null;
   backHref: string;
   backText: string;
 }
@@ -54,30 +54,50 @@ export function buildBulkButtons(
       action: bulkPath(basePath, action),
       label: action === 'cancel' ? m.bulk.cancelAll : m.bulk.runAgainAll,
     })),
+    selected: actions.map((action) => ({
+      action: bulkPath(basePath, action),
+      label: action === 'cancel' ? m.bulk.cancelSelected : m.bulk.runAgainSelected,
+    })),
   };
 }
 
+/**
+ * The confirmation of a job on `count` runs: those selected in the list's rows (`form.runs`), or,
+ * when it is null, every run the filters keep.
+ */
 export function buildConfirmView(
   basePath: string,
   action: RunActionKind,
   count: number,
   filters: string,
-  form: { token: string; query: string },
+  form: { token: string; query: string; runs: string[] | null },
   m: Messages,
 ): ConfirmView {
   const n = numberFormat(m.locale).count(count);
+  const selected = form.runs !== null;
+  const text =
+    count === 0
+      ? selected
+        ? m.bulk.noneSelected
+        : m.bulk.noRuns
+      : selected
+        ? m.bulk.selectedText(count, n)
+        : m.bulk.confirmText(count, n, filters || m.bulk.allRuns);
   return {
     title: m.bulk.confirmTitle(actionLabel(action, m), count, n),
-    text: count === 0 ? m.bulk.noRuns : m.bulk.confirmText(count, n, filters || m.bulk.allRuns),
+    text,
     form: count === 0 ? null : { action: `${bulkPath(basePath, action)}/confirm`, ...form, label: m.bulk.confirm },
     backHref: form.query ? `${basePath}?${form.query}` : basePath,
     backText: m.backToExecutions,
   };
 }
 
-/** Minutes left at the pace so far; null before any run is done or once the job has stopped. */
+/**
+ * Minutes left at the pace since a runner first took the job, so not counting the time it waited;
+ * null before any run is done or once the job has stopped.
+ */
 function etaOf(job: BulkJob, done: number, now: Date, m: Messages): string | null {
-  const elapsed = now.getTime() - job.createdAt.getTime();
+  const elapsed = now.getTime() - (job.startedAt ?? now).getTime();
   if (job.status !== 'running' || done === 0 || elapsed <= 0) return null;
   const minutes = Math.floor(((job.total - done) * (elapsed / done)) / 60_000);
   return minutes < 1 ? m.bulk.etaUnderMinute : m.bulk.etaMinutes(minutes, numberFormat(m.locale).count(minutes));

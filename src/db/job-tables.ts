@@ -25,6 +25,8 @@ export const bulkJobs = executionsAdmin.table(
     status: jobStatus('status').notNull().default('queued'),
     /** How many runs the filters held when the user confirmed: the progress bar's whole. */
     total: integer('total').notNull(),
+    /** The runs a user ticked, when the job acts on those and not on every run the query keeps. */
+    runIds: uuid('run_ids').array(),
     cursorStartedAt: timestamptz('cursor_started_at'),
     cursorId: uuid('cursor_id'),
     succeeded: integer('succeeded').notNull().default(0),
@@ -33,6 +35,8 @@ export const bulkJobs = executionsAdmin.table(
     leaseOwner: text('lease_owner'),
     leaseUntil: timestamptz('lease_until'),
     createdAt: timestamptz('created_at').notNull().defaultNow(),
+    /** When a runner first took the job: its pace, and so the time left, leaves out the time it waited. */
+    startedAt: timestamptz('started_at'),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
   },
   (t) => [

@@ -1,6 +1,7 @@
 /**
  * Bulk jobs over HTTP. The list's "all matching these filters" forms post its query to
- * `/bulk/<action>`, which answers with a confirmation stating the exact count and the filters in
+ * `/bulk/<action>`, and its "selected" form the runs ticked in its rows (`scope=selected`, a `run`
+ * field each), which answers with a confirmation stating the exact count and the filters in
  * words; its form posts to `/bulk/<action>/confirm`, which starts the job and answers 303 to
  * `/jobs/<id>`, the job's page; `/jobs/<id>/cancel` stops it. Every POST passes the same checks as
  * a single run's action (run-action-routes.tsx): the action given by the host, a permitted user,
@@ -16,12 +17,13 @@ import type { Child } from 'hono/jsx';
 import { z } from 'zod';
 import { actorOf } from '../actions/act-on-run.js';
 import { bulkRunner, RUNNER_DEFAULTS, type BulkRunner, type RunnerOptions } from '../actions/bulk-runner.js';
-import { cancelJob, countFiltered, createJob, findJob, jobFailures } from '../actions/job-repository.js';
+import { cancelJob, countJobRuns, createJob, findJob, jobFailures } from '../actions/job-repository.js';
 import { buildBulkButtons, buildConfirmView, buildJobView, jobPath } from '../actions/job-view-model.js';
 import { ACTION_PATHS } from '../actions/view-model.js';
 import type { ExecutionsDatabase } from '../db/database.js';
 import type { RunActionKind } from '../db/schema.js';
 import type { Messages } from '../i18n/messages.js';
+import { numberFormat } from '../lib/format.js';
 import { h } from '../lib/jsx.js';
 import type { FilterFacts } from '../list/filter.js';
 import { describeFilters } from '../list/filter-set.js';
@@ -49,16 +51,33 @@ export interface BulkJobDeps {
 }
 
 const id = z.guid();
+/** A list page holds 20 runs: more selected is a forged form, and each is a bound value of every batch's query. */
+export const MAX_SELECTED = 100;
 const ACTIONS = Object.entries(ACTION_PATHS).map(([action, path]) => ({ action: action as RunActionKind, path }));
 const logError = (error: unknown) => console.error('executions-admin: bulk job:', error);
 
+type Form = Record<string, string | File | (string | File)[]>;
+
+/** A field the form holds once, as text; '' when it is missing, repeated or a file. */
+const one = (form: Form, name: string) => {
+  const value = form[name];
+  return typeof value === 'string' ? value : '';
+};
+
 /** The list's canonical query string of what a form posted: anything else in it is dropped. */
-const canonical = (posted: unknown) =>
-  toSearchParams({
-    ...parseExecutionQuery(new URLSearchParams(typeof posted === 'string' ? posted : '')).query,
-    page: 1,
-    cursor: null,
-  }).toString();
+const canonical = (posted: string) =>
+  toSearchParams({ ...parseExecutionQuery(new URLSearchParams(posted)).query, page: 1, cursor: null }).toString();
+
+/**
+ * The runs a "selected" form names, each once (ids that are no UUID dropped), or null when the form
+ * acts on every run its query keeps. Only ids: which of them are the organization's runs, the
+ * count and the job read in SQL.
+ */
+function selectedRuns(form: Form): string[] | null {
+  if (one(form, 'scope') !== 'selected') return null;
+  const posted = form.run === undefined ? [] : [form.run].flat();
+  return [...new Set(posted.filter((run): run is string => typeof run === 'string' && id.safeParse(run).success))];
+}
 
 export function bulkJobRoutes(deps: BulkJobDeps) {
   const { messages: m, runActions } = deps;
@@ -84,9 +103,11 @@ export function bulkJobRoutes(deps: BulkJobDeps) {
   /** The user who may act and the posted form, or null: refused. */
   const permitted = async (c: ModuleContext) => {
     const user = await runActions.actor(c);
-    const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-    if (!user || !runActions.signer.verify(c, c.var.organization.id, user.id, body[CSRF_FIELD])) return null;
-    return { user, body, token: String(body[CSRF_FIELD]) };
+    const body: Form = await c.req.parseBody({ all: true }).catch(() => ({}));
+    const token = one(body, CSRF_FIELD);
+    if (!user || !runActions.signer.verify(c, c.var.organization.id, user.id, token)) return null;
+    const runs = selectedRuns(body);
+    return { user, token, query: canonical(one(body, 'query')), runs };
   };
 
   const notFound = (c: ModuleContext) =>
@@ -101,6 +122,10 @@ export function bulkJobRoutes(deps: BulkJobDeps) {
       </div>,
       404,
     );
+
+  const tooMany = (runs: string[] | null) => runs !== null && runs.length > MAX_SELECTED;
+  const tooManyAnswer = (c: ModuleContext) =>
+    runActions.message(c, 400, m.bulk.tooManySelected(MAX_SELECTED, numberFormat(m.locale).count(MAX_SELECTED)));
 
   const register = (app: Hono<ModuleEnv>) => {
     app.use('*', async (c, next) => {
@@ -121,25 +146,34 @@ export function bulkJobRoutes(deps: BulkJobDeps) {
       app.post(`/bulk/${path}`, limit, async (c) => {
         const form = await permitted(c);
         if (!form || !offered(c, form.user)) return runActions.message(c, 403, m.runActions.notAllowed);
+        if (tooMany(form.runs)) return tooManyAnswer(c);
         const { organization, db } = c.var;
-        const query = canonical(form.body.query);
+        const { query, runs } = form;
         const parsed = parseExecutionQuery(new URLSearchParams(query)).query;
         const [count, agents] = await Promise.all([
-          c.var.deadline.within(countFiltered(db, organization.id, query, organization.timeZone)),
+          c.var.deadline.within(countJobRuns(db, organization.id, { query, runIds: runs }, organization.timeZone)),
           deps.agentsOf(c),
         ]);
         const filters = describeFilters(parsed, { agents }, m);
-        const view = buildConfirmView(deps.mountPath(c), action, count, filters, { token: form.token, query }, m);
+        const view = buildConfirmView(deps.mountPath(c), action, count, filters, { token: form.token, query, runs }, m);
         return deps.page(c, view.title, <ConfirmPage view={view} />);
       });
       app.post(`/bulk/${path}/confirm`, limit, async (c) => {
         const form = await permitted(c);
         if (!form || !offered(c, form.user)) return runActions.message(c, 403, m.runActions.notAllowed);
+        if (tooMany(form.runs)) return tooManyAnswer(c);
         const { organization, db } = c.var;
-        const query = canonical(form.body.query);
-        const total = await countFiltered(db, organization.id, query, organization.timeZone);
+        const { query, runs } = form;
+        const total = await countJobRuns(db, organization.id, { query, runIds: runs }, organization.timeZone);
         const actor = actorOf(form.user);
-        const created = await createJob(db, organization.id, { action, query, userId: actor.id, userName: actor.name, total });
+        const created = await createJob(db, organization.id, {
+          action,
+          query,
+          runIds: runs,
+          userId: actor.id,
+          userName: actor.name,
+          total,
+        });
         if ('busy' in created) {
           return deps.page(
             c,

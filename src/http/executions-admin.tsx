@@ -244,6 +244,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     refreshSeconds,
     enabled: options.actions !== undefined,
     agentsOf,
+    runner: options.bulkJobs,
   });
   bulk.register(app);
 

@@ -144,6 +144,11 @@ export interface ExecutionsAdminOptions {
   actions?: RunActions;
   /** Whether this user may act on the organization's runs. Default: no one. */
   canAct?: (c: Context) => boolean | Promise<boolean>;
+  /**
+   * The pace of bulk jobs, as your scheduler can take it. Default: 10 runs a second, one call at a
+   * time (`concurrency` calls at once at most), in batches of 10 whose progress is stored.
+   */
+  bulkJobs?: { runsPerSecond?: number; concurrency?: number; batchSize?: number };
 }
 
 /** The kinds of request that take turns to read the database (see admission.ts). */

@@ -35,7 +35,7 @@ export interface RunActionDeps {
   options: Pick<ExecutionsAdminOptions, 'user' | 'actions' | 'canAct' | 'csrfSecret'>;
   messages: Messages;
   mountPath: (c: Context) => string;
-  page: (c: Context, title: string, content: Child, status: 403 | 405 | 413) => Response | Promise<Response>;
+  page: (c: Context, title: string, content: Child, status: 400 | 403 | 405 | 413) => Response | Promise<Response>;
 }
 
 const id = z.guid();
@@ -123,7 +123,7 @@ export function runActionRoutes(deps: RunActionDeps) {
     return { form: permitted.form, buttons };
   };
 
-  const message = (c: Context, status: 403 | 405 | 413, text: string) =>
+  const message = (c: Context, status: 400 | 403 | 405 | 413, text: string) =>
     deps.page(
       c,
       m.runActions.notAllowedTitle,

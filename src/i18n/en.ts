@@ -222,6 +222,15 @@ export const en: Messages = {
   bulk: {
     runAgainAll: 'Run again all matching these filters',
     cancelAll: 'Cancel all matching these filters',
+    runAgainSelected: 'Run again selected',
+    cancelSelected: 'Cancel selected',
+    select: (schedule, startedAt) => `Select ${schedule}, ${startedAt}`,
+    selectedText: (runs, count) =>
+      runs === 1
+        ? 'This acts on the one run you selected. If it cannot be acted on, it is skipped.'
+        : `This acts on the ${count} runs you selected. Runs it cannot act on are skipped.`,
+    noneSelected: 'No runs are selected: select the runs to act on, or act on all runs matching these filters.',
+    tooManySelected: (n, count) => `Select at most ${count} ${n === 1 ? 'run' : 'runs'} at once.`,
     confirmTitle: (action, runs, count) => `${action}: ${count} ${runs === 1 ? 'run' : 'runs'}`,
     confirmText: (runs, count, filters) =>
       runs === 1

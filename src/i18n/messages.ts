@@ -63,6 +63,15 @@ export interface SavedViewErrors {
 export interface BulkMessages {
   runAgainAll: string;
   cancelAll: string;
+  /** The buttons that act on the runs ticked in the list, and each row's tick box's name. */
+  runAgainSelected: string;
+  cancelSelected: string;
+  select: OfRun;
+  /** The confirmation's text for ticked runs; `runs` chooses the form. */
+  selectedText: Counted;
+  noneSelected: string;
+  /** More runs posted than a list's page holds: a forged form. */
+  tooManySelected: Counted;
   /** The confirmation's title: the action, and how many runs (`runs` chooses the form, `count` writes it). */
   confirmTitle: (action: string, runs: number, count: string) => string;
   /** The filters in words, or allRuns when none is set. */

@@ -227,6 +227,16 @@ export const ptBR: Messages = {
   bulk: {
     runAgainAll: 'Executar de novo todas que atendem a estes filtros',
     cancelAll: 'Cancelar todas que atendem a estes filtros',
+    runAgainSelected: 'Executar de novo as selecionadas',
+    cancelSelected: 'Cancelar as selecionadas',
+    select: (schedule, startedAt) => `Selecionar ${schedule}, ${startedAt}`,
+    selectedText: (runs, count) =>
+      runs === 1
+        ? 'Isto age sobre a execução que você selecionou. Se ela não puder ser alterada, será ignorada.'
+        : `Isto age sobre as ${count} execuções que você selecionou. As que não puderem ser alteradas serão ignoradas.`,
+    noneSelected:
+      'Nenhuma execução está selecionada: selecione as execuções sobre as quais agir, ou aja sobre todas que atendem a estes filtros.',
+    tooManySelected: (n, count) => `Selecione no máximo ${count} ${n === 1 ? 'execução' : 'execuções'} por vez.`,
     confirmTitle: (action, runs, count) => `${action}: ${count} ${runs === 1 ? 'execução' : 'execuções'}`,
     confirmText: (runs, count, filters) =>
       runs === 1

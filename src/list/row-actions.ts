@@ -24,9 +24,14 @@ export interface RowActionsView {
   buttons: Map<string, ActionButtonView[]>;
 }
 
-/** The list's forms of bulk actions on every run its filters keep: each posts the list's query to its confirmation. */
+/**
+ * The list's forms of bulk actions: on every run its filters keep (`buttons`: each posts the list's
+ * query to its confirmation), and on the runs ticked in its rows (`selected`: one form the rows'
+ * tick boxes belong to, a button per action).
+ */
 export interface BulkButtonsView {
   token: string;
   query: string;
   buttons: { action: string; label: string }[];
+  selected: { action: string; label: string }[];
 }

@@ -342,17 +342,30 @@ export async function tourPages(options: Omit<ExecutionsAdminOptions, 'db'> = {}
     pages.push({ name: 'action, by GET', status: get.status, body: await get.text() });
     // Bulk jobs: the confirmations, a job waiting and one done (made here, not run: no runner in the
     // tour's frozen time), a second refused, one not found. Their ids are their own: named alike.
-    const bulk = async (name: string, path: string, query: string) => {
+    const bulk = async (name: string, path: string, query: string, selected?: string[]) => {
+      const fields = [
+        ['csrf', token('ana')],
+        ['query', query],
+        ...(selected ? [['scope', 'selected'], ...selected.map((run) => ['run', run])] : []),
+      ];
       const res = await actor.request(`${L}${path}`, {
         method: 'POST',
         headers: { [ORG_HEADER]: ORG_A, 'Sec-Fetch-Site': 'same-origin' },
-        body: new URLSearchParams({ csrf: token('ana'), query }),
+        body: new URLSearchParams(fields),
       });
       pages.push({ name, status: res.status, body: await res.text() });
     };
     await bulk('bulk, confirm', '/bulk/run-again', `agent=${AGENT.sales}&status=failed`);
     await bulk('bulk, confirm all runs', '/bulk/run-again', '');
     await bulk('bulk, nothing to confirm', '/bulk/cancel', 'start=2001-01-01&end=2001-01-02');
+    await bulk('bulk, confirm selected', '/bulk/run-again', 'status=failed', [TOUR_RUNS.spike, TOUR_RUNS.long]);
+    await bulk('bulk, none selected', '/bulk/cancel', '', []);
+    await bulk(
+      'bulk, too many selected',
+      '/bulk/cancel',
+      '',
+      Array.from({ length: 101 }, (_, i) => id(200 + i)),
+    );
     // Each job then takes a fixed id: the pages link to them (the refusal names the running one).
     const job = async (total: number, fixed: string) => {
       const made = await createJob(database.db, ORG_A, {
@@ -380,7 +393,7 @@ export async function tourPages(options: Omit<ExecutionsAdminOptions, 'db'> = {}
     const running = (startedMsAgo: number) =>
       database.db
         .update(bulkJobs)
-        .set({ status: 'running', succeeded: 3, createdAt: new Date(Date.now() - startedMsAgo) })
+        .set({ status: 'running', succeeded: 3, startedAt: new Date(Date.now() - startedMsAgo) })
         .where(and(eq(bulkJobs.organizationId, ORG_A), eq(bulkJobs.id, waiting)));
     const stopsOfJobs: [string, string, Record<string, string>, number?][] = [
       ['bulk job, waiting', waiting, {}],

@@ -2,7 +2,7 @@
  * The results region: the table and its footer. Rendered inside the full page and, alone, as
  * the fragment htmx swaps in on a filter or page change.
  */
-import { BulkButtons } from '../shared/bulk-job.js';
+import { BulkButtons, SELECTED_ID } from '../shared/bulk-job.js';
 import type { FC } from 'hono/jsx';
 import { Fragment, h, latin1Text } from '../../src/lib/jsx.js';
 import type { Messages } from '../../src/i18n/messages.js';
@@ -136,7 +136,13 @@ export const ViewLink: FC<{ row: RowView; idKey: string; messages: Messages; oob
   </a>
 );
 
-const Row: FC<{ row: RowView; n: number; messages: Messages; actions?: RowActionsView }> = ({ row, n, messages: m, actions }) => {
+const Row: FC<{ row: RowView; n: number; messages: Messages; actions?: RowActionsView; selectable: boolean }> = ({
+  row,
+  n,
+  messages: m,
+  actions,
+  selectable,
+}) => {
   const idKey = row.changing ? row.id : String(n);
   return (
     <tr id={row.changing ? rowId(row) : undefined}>
@@ -156,6 +162,12 @@ const Row: FC<{ row: RowView; n: number; messages: Messages; actions?: RowAction
       </td>
       <td>
         <ViewLink row={row} idKey={idKey} messages={m} />
+        {selectable && (
+          <label class="xa-select">
+            <input type="checkbox" name="run" value={row.id} form={SELECTED_ID} />
+            <span class="xa-visually-hidden">{latin1Text(m.bulk.select(row.schedule, row.namedAt))}</span>
+          </label>
+        )}
         {actions?.buttons.get(row.id)?.map((button) => (
           <ActionForm button={button} form={actions.form} />
         ))}
@@ -268,7 +280,7 @@ export const Results: FC<{ results: ResultsView; messages: Messages }> = ({ resu
           </thead>
           <tbody>
             {results.rows.map((row, i) => (
-              <Row row={row} n={i + 1} messages={m} actions={results.rowActions} />
+              <Row row={row} n={i + 1} messages={m} actions={results.rowActions} selectable={results.bulk !== undefined} />
             ))}
           </tbody>
         </table>

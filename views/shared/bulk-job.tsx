@@ -10,9 +10,26 @@ import type { BulkButtonsView, ConfirmView, JobView } from '../../src/actions/jo
 import { Fragment, h } from '../../src/lib/jsx.js';
 
 export const JOB_ID = 'xa-job';
+/** The form the list rows' tick boxes belong to (their `form` attribute): a form may not hold the table's row forms. */
+export const SELECTED_ID = 'xa-selected';
+
+/** What the forms of ticked runs post besides the runs: tells an empty selection from "all matching". */
+const SelectedScope = () => <input type="hidden" name="scope" value="selected" />;
 
 export const BulkButtons: FC<{ view: BulkButtonsView }> = ({ view }) => (
   <div class="xa-actions">
+    {view.selected.length > 0 && (
+      <form id={SELECTED_ID} method="post" action={view.selected[0]!.action}>
+        <input type="hidden" name="csrf" value={view.token} />
+        <input type="hidden" name="query" value={view.query} />
+        <SelectedScope />
+        {view.selected.map((button) => (
+          <button type="submit" formaction={button.action} class="xa-button xa-button--secondary">
+            {button.label}
+          </button>
+        ))}
+      </form>
+    )}
     {view.buttons.map((button) => (
       <form method="post" action={button.action} class="xa-bulk">
         <input type="hidden" name="csrf" value={view.token} />
@@ -33,6 +50,14 @@ export const ConfirmPage: FC<{ view: ConfirmView }> = ({ view }) => (
       <form method="post" action={view.form.action}>
         <input type="hidden" name="csrf" value={view.form.token} />
         <input type="hidden" name="query" value={view.form.query} />
+        {view.form.runs !== null && (
+          <>
+            <SelectedScope />
+            {view.form.runs.map((run) => (
+              <input type="hidden" name="run" value={run} />
+            ))}
+          </>
+        )}
         <button type="submit" class="xa-button">
           {view.form.label}
         </button>
