@@ -4,7 +4,8 @@
  * nothing can change, one selector that empties every error slot), and htmx 2 must read them as
  * htmx 4 does — a badge turns Completed in place, a new run is offered and not inserted, Pause
  * stops polls, the poller goes when nothing can change, and neither a 304 nor an out-of-band-only
- * answer is swapped into the results region.
+ * answer is swapped into the results region. A bulk job's page polls its region in place until the
+ * job is done, then stops.
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
@@ -18,6 +19,7 @@ import { htmxHosts, listOf } from './support/htmx-hosts.js';
 import { ORG_HEADER } from './support/test-host.js';
 
 const LIST = listOf('htmx 2.0.x, loaded by the host');
+const USER_HEADER = 'x-test-user';
 const isPoll = (headers: Record<string, string>) => headers['x-executions-refresh'] === 'true';
 const rowIds = (page: Page) => page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.id));
 /** The results table as it is now (null, not a wait, when a swap has emptied the region). */
@@ -39,7 +41,16 @@ describe.skipIf(browserSkipReason !== null)(
     const served = serveInChromium(async (database) => {
       db = database;
       await insertFixture(database);
-      return htmxHosts(database, { refreshSeconds: 1 }).fetch;
+      // Actions for a user only the bulk job's test names: the other tests' list shows none.
+      return htmxHosts(database, {
+        refreshSeconds: 1,
+        user: (c) => {
+          const id = c.req.header(USER_HEADER);
+          return id ? { id } : null;
+        },
+        canAct: () => true,
+        actions: { async runAgain() {} },
+      }).fetch;
     });
     const openList = async (search = '') => {
       const context = await served.browser.newContext({
@@ -181,5 +192,36 @@ describe.skipIf(browserSkipReason !== null)(
         await context.close();
       }
     });
+
+    it('polls a bulk job’s page in place until the job is done', async () => {
+      const context = await served.browser.newContext({ extraHTTPHeaders: { [ORG_HEADER]: ORG_A, [USER_HEADER]: 'ana' } });
+      context.setDefaultTimeout(10_000);
+      const page = await context.newPage();
+      const polls: number[] = [];
+      page.on('response', (r) => {
+        if (/\/jobs\/[0-9a-f-]{36}$/.test(r.url()) && r.request().headers()['hx-request'] === 'true') polls.push(r.status());
+      });
+      try {
+        await page.goto(served.origin + LIST);
+        await page.click('form.xa-bulk button:text-is("Run again all matching these filters")');
+        await page.click('button:text-is("Confirm and start")');
+        await page.waitForURL(/\/jobs\/[0-9a-f-]{36}$/);
+        expect(await page.evaluate(() => (window as unknown as { htmx: { version: string } }).htmx.version)).toMatch(/^2\.0\./);
+        // The runner acts on ten runs a second: the fixture's runs take several polls.
+        await page.locator('#xa-job dd', { hasText: 'Done' }).waitFor({ timeout: 30_000 });
+        expect(polls.length).toBeGreaterThan(0);
+        expect(polls.every((status) => status === 200)).toBe(true);
+        expect(await page.locator('#xa-job').count()).toBe(1);
+        const bar = page.locator('[role="progressbar"]');
+        expect(await bar.getAttribute('aria-valuenow')).toBe(await bar.getAttribute('aria-valuemax'));
+        // Done: the region no longer polls.
+        expect(await page.locator('#xa-job[hx-trigger]').count()).toBe(0);
+        const after = polls.length;
+        await page.waitForTimeout(1500);
+        expect(polls.length).toBe(after);
+      } finally {
+        await context.close();
+      }
+    }, 60_000);
   },
 );
