@@ -25,8 +25,9 @@ export const summary = (times: number[]) => {
 export interface Scenario {
   name: string;
   path: string;
-  /** Held to the 25 ms p95 target. */
+  /** Held to a p95 target: 25 ms, or `targetMs` (a search's, issue #19: 50 ms). */
   target: boolean;
+  targetMs?: number;
 }
 
 /**
@@ -101,10 +102,10 @@ export async function scenarios(benchUrl: string, rows: number): Promise<Scenari
     },
     { name: 'failure digest, no filter', path: `${base}/failures`, target: true },
     // Search (bench/seed-large.ts: every title holds "schedule", one run in 50,000 called zendesk).
-    { name: 'search, a frequent term', path: `${base}?q=schedule`, target: true },
-    { name: 'search, a rare term', path: `${base}?q=zendesk`, target: true },
-    { name: 'search with a filter', path: `${base}?q=hubspot&status=failed`, target: true },
-    { name: 'search, no match', path: `${base}?q=zebra`, target: true },
+    { name: 'search, a frequent term', path: `${base}?q=schedule`, target: true, targetMs: 50 },
+    { name: 'search, a rare term', path: `${base}?q=zendesk`, target: true, targetMs: 50 },
+    { name: 'search with a filter', path: `${base}?q=hubspot&status=failed`, target: true, targetMs: 50 },
+    { name: 'search, no match', path: `${base}?q=zebra`, target: true, targetMs: 50 },
     {
       name: `next arrow to page ${deep.toLocaleString('en')}`,
       path: `${base}?page=${deep}&after=${encodeURIComponent(nextCursor)}`,
