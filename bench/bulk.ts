@@ -115,6 +115,8 @@ for (;;) {
   const job = await jobNow();
   if (job.status !== 'running' && job.status !== 'queued') break;
   if (!killed && job.done >= killAt * total) {
+    // Samples while no server runs the job belong to neither: its rate is each server's own.
+    serverIndex = -1;
     server.child.kill('SIGKILL');
     await new Promise((resolve) => server.child.once('exit', resolve));
     const at = { s: (Date.now() - started) / 1000, done: (await jobNow()).done };
@@ -122,8 +124,8 @@ for (;;) {
     while ((await sql`select 1 from executions_admin.xa_bulk_jobs where id = ${jobId} and lease_until > now()`).length > 0) {
       await sleep(500);
     }
-    serverIndex += 1;
     server = await startServer(benchUrl);
+    serverIndex = 1;
     killed = { ...at, resumedS: (Date.now() - started) / 1000 };
   }
   const window = await drive(server.origin, paths, 1, windowSeconds);
