@@ -2,7 +2,8 @@
  * The module as a host gets it: `npm pack`, installed into examples/host (plain JavaScript, no
  * TypeScript, no build), mounted at a nested path behind the host's own cookie auth, rendered in
  * the host's layout — driven in Chromium once with the module's htmx 4 and once with the host
- * loading htmx 2.0.x instead: filters, paging, a conversation, and Run again and Cancel.
+ * loading htmx 2.0.x instead: filters, paging, a conversation, Run again and Cancel, and a bulk
+ * job on two runs selected in their rows.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -141,6 +142,18 @@ describe.skipIf(browserSkipReason !== null)(
           await page.waitForURL(/done=/);
           expect(await page.locator('.xa-banner__text').textContent()).toBe('The run was cancelled.');
           expect(await page.locator('.xa-summary').first().textContent()).toContain('Cancelled by Admin of Acme Robotics');
+
+          // In bulk: two failed runs selected in their rows, run again by a job, to its report.
+          await page.goto(`${host.origin}/orgs/acme/admin/executions?status=failed`);
+          const boxes = page.getByRole('checkbox', { name: /^Select / });
+          await boxes.nth(0).check();
+          await boxes.nth(1).check();
+          await page.click('#xa-selected button:text-is("Run again selected")');
+          expect(await page.locator('h1').textContent()).toBe('Run again: 2 runs');
+          await page.click('button:text-is("Confirm and start")');
+          await page.waitForURL(/\/orgs\/acme\/admin\/executions\/jobs\/[0-9a-f-]{36}$/);
+          await page.locator('#xa-job dd', { hasText: 'Done' }).waitFor({ timeout: 20_000 });
+          expect(await page.locator('#xa-job-progress').textContent()).toBe('2 of 2 runs done');
           expect(problems).toEqual([]);
         } finally {
           await page.close();
