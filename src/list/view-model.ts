@@ -135,6 +135,8 @@ export interface ResultsView {
   /** With the host's actions, for a user who may act: each row's forms (row-actions.ts). */
   rowActions?: RowActionsView;
   bulk?: BulkButtonsView;
+  /** With the host's actions: the Activity view of the same filters. */
+  activityHref?: string | undefined;
 }
 
 export interface ListView {
