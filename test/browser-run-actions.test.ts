@@ -72,5 +72,47 @@ describe.skipIf(browserSkipReason !== null)(
         }
       }, 60_000);
     }
+
+    it('lists the action in Activity, opened from the list, filtered by status (JavaScript on, then off)', async () => {
+      for (const javaScriptEnabled of [true, false]) {
+        const watched = await watchedContext(served.browser, { javaScriptEnabled });
+        watched.context.setDefaultTimeout(10_000);
+        const page = await watched.newPage();
+        const rowsOf = (p: Page) => p.locator('tbody tr');
+        try {
+          await page.goto(`${served.origin}${DEMO_MOUNT_PATH}?status=completed`);
+          // An action of its own (with JavaScript, the first time): the case needs no other to have run.
+          if (javaScriptEnabled) {
+            await page.locator('form.xa-action button').first().click();
+            await page.waitForURL(/done=/);
+            await page.goto(`${served.origin}${DEMO_MOUNT_PATH}?status=completed`);
+          }
+          await page.click('#xa-activity-link');
+          await page.waitForURL(/\/activity\?status=completed$/);
+          expect(await page.locator('h1').textContent()).toBe('Activity');
+          const first = rowsOf(page).first().locator('td');
+          expect(await first.nth(1).textContent()).toBe(DEMO_USER.name);
+          expect(await first.nth(2).textContent()).toBe('Run again');
+          expect(await first.nth(4).textContent()).toBe('Succeeded');
+          expect(await first.nth(3).locator('a').getAttribute('href')).toMatch(
+            /\/conversations\/[0-9a-f-]{36}\?status=completed$/,
+          );
+          if (javaScriptEnabled) expect(await axeProblems(page)).toEqual([]);
+
+          // Filtered by Failed: the run again of a Completed run is gone; every Cancel made it Failed.
+          await page.selectOption('#xa-status', 'failed');
+          await page.click('button:text-is("Apply")');
+          // The form's own submission, empty fields and all, as the list's without JavaScript.
+          await page.waitForURL(/\/activity\?.*&status=failed&/);
+          const actions = await rowsOf(page).locator('td:nth-child(3)').allTextContents();
+          expect(actions.filter((action) => action !== 'Cancel')).toEqual([]);
+          expect(await page.locator('a.xa-back-link').getAttribute('href')).toBe(`${DEMO_MOUNT_PATH}?status=failed`);
+          if (javaScriptEnabled) expect(await axeProblems(page)).toEqual([]);
+          expect(watched.problems).toEqual({ cspViolations: [], consoleErrors: [], pageErrors: [], dialogs: [] });
+        } finally {
+          await watched.context.close();
+        }
+      }
+    }, 60_000);
   },
 );

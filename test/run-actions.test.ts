@@ -5,6 +5,11 @@
  * API (totals exact), a cancel sent twice is skipped and tells the host once; the host's errors are
  * recorded; every forged request (no user, not permitted, no or wrong token, another origin,
  * another organization's run, GET) is a 403 or 405 and changes nothing; hostile user names stay text.
+ * The Activity view: only with the host's actions (404 without, no link from the list); the
+ * organization's actions only; the list's filters narrow it to actions on the runs they keep;
+ * unfiltered, actions on runs since pruned too; pages of 20 by keyset, newest first, each action
+ * once however many share an instant; hostile text stays text; unusable query values are the list's
+ * defaults, never a 500.
  */
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
@@ -19,12 +24,16 @@ import {
   upsertOrganization,
   upsertSchedule,
   completeExecution,
+  recordFinishedRuns,
 } from '../src/write/recorder.js';
 import type { ExecutionsDatabase } from '../src/db/database.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 import { createTestHost, ORG_HEADER, parseDocument, text } from './support/test-host.js';
 
 const LIST = '/admin/executions';
+const ACTIVITY = `${LIST}/activity`;
+const HOSTILE = '<script>alert("x")</script>"\u202e';
+const BASE = Date.UTC(2026, 10, 1, 9);
 /** The confirmation's title and text. */
 const banner = (doc: Document) =>
   `${text(doc.querySelector('.xa-banner__title'))} | ${text(doc.querySelector('.xa-banner__text'))}`;
@@ -38,6 +47,31 @@ async function schedule(db: ExecutionsDatabase, org: string) {
   await upsertAgent(db, org, { agentId, name: `Agent of ${org}` });
   await upsertSchedule(db, org, { scheduleId, agentId, name: `Digest of ${org}`, kind: 'cron', expression: '0 9 * * *' });
   return scheduleId;
+}
+
+/** An organization's runs, `completed` of them Completed and the rest Failed, with its agent named `agentName`. */
+async function seed(db: ExecutionsDatabase, org: string, agentName: string, completed: number, failed: number) {
+  const agentId = randomUUID();
+  const scheduleId = randomUUID();
+  await upsertOrganization(db, org, { name: org, timeZone: 'America/Sao_Paulo' });
+  await upsertAgent(db, org, { agentId, name: agentName });
+  await upsertSchedule(db, org, { scheduleId, agentId, name: `${agentName} digest`, kind: 'cron', expression: '0 9 * * *' });
+  const runs = await recordFinishedRuns(
+    db,
+    org,
+    Array.from({ length: completed + failed }, (_, i) => ({
+      key: randomUUID(),
+      scheduleId,
+      prompt: 'p',
+      startedAt: new Date(BASE + i * 60_000),
+      toolCalls: [],
+      outcome:
+        i < completed ? { status: 'completed' as const, response: 'ok' } : { status: 'failed' as const, errorMessage: 'boom' },
+      finishedAt: new Date(BASE + i * 60_000 + 1000),
+      credits: null,
+    })),
+  );
+  return { agentId, runs };
 }
 
 for (const target of databaseTargets) {
@@ -266,6 +300,163 @@ for (const target of databaseTargets) {
         await post('org-a', 'ana', `${runPage(active.conversationId)}/run-again`);
         expect(told.length).toBe(n);
         expect((await trail('org-a', active.executionId)).map((r) => r.outcome)).toEqual(['skipped']);
+      });
+
+      // The Activity view, in organizations of its own: the actions above are org-a's.
+      describe('the Activity view', () => {
+        let app: ReturnType<typeof createTestHost>;
+        let orgA: Awaited<ReturnType<typeof seed>>;
+        const jobId = randomUUID();
+
+        beforeAll(async () => {
+          orgA = await seed(database.db, 'activity-a', HOSTILE, 3, 3);
+          const orgB = await seed(database.db, 'activity-b', 'Agent of activity-b', 2, 0);
+          // Org A: 27 actions on its runs — three at each instant, so the keyset's ties go by id —
+          // the last with a hostile user and reason, one by a bulk job; one on a run since pruned.
+          // Org B: actions by users whose names must never show for org A.
+          const at = (i: number) => new Date(BASE + 3_600_000 + Math.floor(i / 3) * 1000);
+          await database.db.insert(runActions).values([
+            ...Array.from({ length: 27 }, (_, i) => ({
+              organizationId: 'activity-a',
+              executionId: orgA.runs[i % 6]!.executionId,
+              action: i % 2 === 0 ? ('run_again' as const) : ('cancel' as const),
+              userId: `user-${i}`,
+              userName: i === 26 ? HOSTILE : null,
+              outcome: i === 26 ? ('failed' as const) : ('skipped' as const),
+              reason: i === 26 ? HOSTILE : null,
+              jobId: i === 25 ? jobId : null,
+              at: at(i),
+            })),
+            {
+              organizationId: 'activity-a',
+              executionId: randomUUID(),
+              action: 'cancel',
+              userId: 'pruned',
+              outcome: 'succeeded',
+              at: at(40),
+            },
+            ...orgB.runs.map((run) => ({
+              organizationId: 'activity-b',
+              executionId: run.executionId,
+              action: 'run_again' as const,
+              userId: 'activity-b-user',
+              userName: 'Secret of activity-b',
+              outcome: 'succeeded' as const,
+              at: at(50),
+            })),
+          ]);
+          app = createTestHost(database.db, LIST, { actions: { runAgain: async () => {}, cancel: async () => {} } });
+        });
+
+        const get = async (path: string, org = 'activity-a', host = app) => {
+          const res = await host.request(path, { headers: { [ORG_HEADER]: org } });
+          const body = await res.text();
+          return { res, body, doc: parseDocument(body) };
+        };
+        /** Every page from `path` on, by its Next links: each row's Who, and the pages' count. */
+        const walk = async (path: string, org = 'activity-a', other = 'activity-b') => {
+          const who: string[] = [];
+          let pages = 0;
+          for (let next: string | null = path; next !== null && pages < 10; pages++) {
+            const { res, doc, body } = await get(next, org);
+            expect(res.status).toBe(200);
+            expect(body).not.toContain(other);
+            const rows = [...doc.querySelectorAll('tbody tr')];
+            expect(rows.length).toBeLessThanOrEqual(20);
+            who.push(...rows.map((row) => text(row.querySelectorAll('td')[1])));
+            next = doc.querySelector('a[rel="next"]')?.getAttribute('href')?.replaceAll('&amp;', '&') ?? null;
+          }
+          return { who, pages };
+        };
+
+        it('exists only with the host’s actions, linked from the list with its filters', async () => {
+          const bare = createTestHost(database.db, LIST, {});
+          expect((await get(ACTIVITY, 'activity-a', bare)).res.status).toBe(404);
+          expect((await get(`${LIST}?status=failed`, 'activity-a', bare)).doc.querySelector('#xa-activity-link')).toBeNull();
+          const list = await get(`${LIST}?status=failed&sort=-credits&page=2`);
+          expect(list.doc.querySelector('#xa-activity-link')?.getAttribute('href')).toBe(`${ACTIVITY}?status=failed`);
+          const { doc } = await get(`${ACTIVITY}?status=failed`);
+          expect(doc.querySelector('a.xa-back-link')?.getAttribute('href')).toBe(`${LIST}?status=failed`);
+          expect(doc.querySelector('form[method="get"] select[name="status"] option[selected]')?.getAttribute('value')).toBe(
+            'failed',
+          );
+          expect([...doc.querySelectorAll('th[scope="col"]')].map(text)).toEqual([
+            'When',
+            'Who',
+            'Action',
+            'Run',
+            'Outcome',
+            'Bulk job',
+          ]);
+        });
+
+        it('lists every action of the organization once, newest first, 20 a page, pruned runs’ too', async () => {
+          const { who, pages } = await walk(ACTIVITY);
+          expect(pages).toBe(2);
+          // Newest first: the pruned run's action, then 26, 25, … 0 (ties broken by id, each once).
+          expect(who[0]).toBe('pruned');
+          expect(new Set(who).size).toBe(who.length);
+          expect(who.sort()).toEqual(['pruned', HOSTILE, ...Array.from({ length: 26 }, (_, i) => `user-${i}`)].sort());
+          const first = await get(ACTIVITY);
+          expect(text(first.doc.querySelector('tbody tr td:nth-child(4)'))).toBe('Run removed');
+          // From the second page, Previous is the first again.
+          const next = first.doc.querySelector('a[rel="next"]')!.getAttribute('href')!.replaceAll('&amp;', '&');
+          expect(next).toMatch(/^\/admin\/executions\/activity\?page=2&after=/);
+          const previous = (await get(next)).doc.querySelector('a[rel="prev"]')?.getAttribute('href');
+          expect(previous).toBe(ACTIVITY);
+          // Org B sees its own only.
+          expect((await walk(ACTIVITY, 'activity-b', 'user-')).who).toEqual(['Secret of activity-b', 'Secret of activity-b']);
+        });
+
+        it('narrows to the actions on runs the list’s filters keep, pruned runs’ left out', async () => {
+          // Runs 0–2 are Completed: actions i with i % 6 < 3.
+          const completed = (await walk(`${ACTIVITY}?status=completed`)).who;
+          expect(completed.sort()).toEqual(
+            Array.from({ length: 27 }, (_, i) => i)
+              .filter((i) => i % 6 < 3)
+              .map((i) => (i === 26 ? HOSTILE : `user-${i}`))
+              .sort(),
+          );
+          const failed = await walk(`${ACTIVITY}?status=failed&agent=${orgA.agentId}`);
+          expect(failed.who).toHaveLength(27 - completed.length);
+          expect(failed.who).not.toContain('pruned');
+          // A paged filtered view keeps its filters in its links.
+          const { doc } = await get(`${ACTIVITY}?status=failed`);
+          expect(doc.querySelector('a[rel="next"]')).toBeNull();
+          expect(doc.querySelector('tbody a[href*="/conversations/"]')?.getAttribute('href')).toMatch(/\?status=failed$/);
+          const empty = await get(`${ACTIVITY}?start=2001-01-01&end=2001-01-02`);
+          expect([...empty.doc.querySelectorAll('.xa-empty p')].map(text)).toEqual([
+            'No action was taken on runs matching these filters.',
+            'Clear filters to see every action.',
+          ]);
+        });
+
+        it('keeps hostile text as text, and links each action to its run and its job', async () => {
+          const { body, doc } = await get(ACTIVITY);
+          expect(body).not.toContain('<script>alert');
+          const row = [...doc.querySelectorAll('tbody tr')].find((tr) => text(tr.querySelectorAll('td')[1]) === HOSTILE)!;
+          const cells = [...row.querySelectorAll('td')];
+          expect(text(cells[4])).toBe(`Failed ${HOSTILE}`);
+          // The names isolated, as <bdi> would: a right-to-left mark in one turns nothing else round.
+          expect(text(cells[3]).replace(/[\u2068\u2069]/g, '')).toContain(`${HOSTILE}: ${HOSTILE} digest, started`);
+          expect(cells[3]!.querySelector('a')?.getAttribute('href')).toBe(
+            `${LIST}/conversations/${orgA.runs[2]!.conversationId}`,
+          );
+          expect(text(cells[0])).toMatch(/^\d\d\/\d\d\/\d{4} \d\d:\d\d$/);
+          const job = doc.querySelector(`a[href="${LIST}/jobs/${jobId}"]`);
+          expect(text(job)).toBe(`Job ${jobId.slice(0, 8)}`);
+        });
+
+        it('reads unusable query values as the list does: its defaults, with the field’s message', async () => {
+          const { res, doc } = await get(
+            `${ACTIVITY}?status=nope&agent=${randomUUID()}&start=2026-02-30&page=-4&after=<script>&before=${'9'.repeat(500)}`,
+          );
+          expect(res.status).toBe(200);
+          expect(doc.querySelectorAll('tbody tr')).toHaveLength(20);
+          expect(text(doc.querySelector('#xa-status-error'))).not.toBe('');
+          const stale = await get(`${ACTIVITY}?page=7&after=2001-01-01T00:00:00.000000Z,${randomUUID()}`);
+          expect(text(stale.doc.querySelector('.xa-pagination__current [aria-hidden]'))).toBe('1');
+        });
       });
     },
   );

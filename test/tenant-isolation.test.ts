@@ -9,8 +9,8 @@
  * export count its own runs only, and without an organization every request is a 401 that
  * carries nobody's data. Saved views: a user sees their own and the organization's shared ones, and renames
  * or deletes only their own, whatever id a form sends. Actions on runs (last, as they end runs): a
- * user acts only on their organization's runs, whatever run a form names, and a run's page shows
- * only its organization's history.
+ * user acts only on their organization's runs, whatever run a form names, and a run's page and the
+ * Activity view show only its organization's history.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -502,6 +502,10 @@ describe(`tenant isolation on ${target.name}`, () => {
         );
         const page = await actor.request(res.headers.get('Location') ?? path, { headers: { [ORG_HEADER]: viewer } });
         expect(leaks(await page.text(), viewer)).toEqual([]);
+        // The Activity view of the organization's actions: its own users' names only.
+        const activity = await actor.request(`${LIST}/activity`, { headers: { [ORG_HEADER]: viewer } });
+        expect(activity.status).toBe(200);
+        expect(leaks(await activity.text(), viewer)).toEqual([]);
       }),
       { numRuns: ACTION_CASES },
     );

@@ -44,6 +44,7 @@ import { hostNonce, securityHeaders } from './security-headers.js';
 import { savedViewRoutes } from './saved-view-routes.js';
 import { doneId, runActionRoutes } from './run-action-routes.js';
 import { bulkJobRoutes } from './bulk-job-routes.js';
+import { activityRoutes } from './activity-routes.js';
 import {
   DEFAULT_ADMISSION,
   type ExecutionsAdminOptions,
@@ -247,6 +248,8 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     runner: options.bulkJobs,
   });
   bulk.register(app);
+  const activity = activityRoutes({ messages, mountPath, page, enabled: options.actions !== undefined, agentsOf });
+  activity.register(app);
 
   /** The list for `parsed`: the results fragment for htmx, else the whole page with its saved views. */
   const listPage = async (c: Context<ModuleEnv>, parsed: ParsedQuery, problem?: FormProblem, status: 200 | 400 = 200) => {
@@ -270,6 +273,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
     );
     view.results.rowActions = await runActions.forRows(c, list.rows, view.results.rows, list.query);
     if (list.rows.length > 0) view.results.bulk = await bulk.forList(c, list.query);
+    view.results.activityHref = activity.hrefFor(c, list.query);
     if (wantsFragment(c)) {
       // The outage poller, the database back: the region again, but not the status region, which
       // speaks only after the user's own action.

@@ -195,6 +195,28 @@ export const en: Messages = {
     refused: 'This form was not sent from this page, or the page is out of date. Go back to the list and try again.',
     backToList: 'Back to executions',
   },
+  activity: {
+    title: 'Activity',
+    scope: (filters) =>
+      filters === null
+        ? 'Every action taken on runs, those on runs since removed included.'
+        : `Actions taken on runs filtered by ${filters}.`,
+    caption: (page) => `Actions on runs, newest first, page ${page}`,
+    when: 'When',
+    who: 'Who',
+    action: 'Action',
+    run: 'Run',
+    outcome: 'Outcome',
+    job: 'Bulk job',
+    runName: (agent, schedule, startedAt) => `${agent}: ${schedule}, started ${startedAt}`,
+    runRemoved: 'Run removed',
+    jobName: (id) => `Job ${id}`,
+    notFromJob: 'Not by a bulk job',
+    outcomes: { succeeded: 'Succeeded', skipped: 'Skipped', failed: 'Failed' },
+    none: 'No action has been taken on a run yet.',
+    noMatches: 'No action was taken on runs matching these filters.',
+    clearToSeeAll: 'to see every action.',
+  },
   runActions: {
     runAgain: 'Run again',
     cancel: 'Cancel',

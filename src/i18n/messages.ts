@@ -131,6 +131,34 @@ export interface ActionMessages {
   useTheForm: string;
 }
 
+/** The Activity view: the actions taken on runs, with the list's filters (the host's `actions` option). */
+export interface ActivityMessages {
+  /** The view's heading, and the list's link to it. */
+  title: string;
+  /** What the view lists: every action, or those on runs the filters (in words) keep. */
+  scope: (filters: string | null) => string;
+  caption: (page: number) => string;
+  when: string;
+  who: string;
+  action: string;
+  run: string;
+  outcome: string;
+  job: string;
+  /** A run's link: its agent, its schedule (the conversation's title) and its start. */
+  runName: (agent: string, schedule: string, startedAt: string) => string;
+  /** In place of a run retention has removed. */
+  runRemoved: string;
+  /** The link to the bulk job an action was taken by, named by the job id's beginning. */
+  jobName: (id: string) => string;
+  /** Heard in place of the dash of an action taken on one run, not by a bulk job. */
+  notFromJob: string;
+  outcomes: { succeeded: string; skipped: string; failed: string };
+  none: string;
+  noMatches: string;
+  /** After the "Clear filters" link, when no action matches. */
+  clearToSeeAll: string;
+}
+
 export interface SavedViewMessages {
   heading: string;
   none: string;
@@ -373,6 +401,7 @@ export interface Messages {
   conversationNotFound: string;
   conversationNotFoundHint: string;
   savedViews: SavedViewMessages;
+  activity: ActivityMessages;
   runActions: ActionMessages;
   bulk: BulkMessages;
 }

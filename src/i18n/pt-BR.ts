@@ -199,6 +199,28 @@ export const ptBR: Messages = {
     refused: 'Este formulário não foi enviado desta página, ou a página está desatualizada. Volte à lista e tente de novo.',
     backToList: 'Voltar às execuções',
   },
+  activity: {
+    title: 'Atividade',
+    scope: (filters) =>
+      filters === null
+        ? 'Todas as ações feitas em execuções, inclusive nas que já foram removidas.'
+        : `Ações feitas em execuções filtradas por ${filters}.`,
+    caption: (page) => `Ações em execuções, mais recentes primeiro, página ${page}`,
+    when: 'Quando',
+    who: 'Quem',
+    action: 'Ação',
+    run: 'Execução',
+    outcome: 'Resultado',
+    job: 'Tarefa em lote',
+    runName: (agent, schedule, startedAt) => `${agent}: ${schedule}, iniciada em ${startedAt}`,
+    runRemoved: 'Execução removida',
+    jobName: (id) => `Tarefa ${id}`,
+    notFromJob: 'Não foi feita por uma tarefa em lote',
+    outcomes: { succeeded: 'Feita', skipped: 'Ignorada', failed: 'Com falha' },
+    none: 'Nenhuma ação foi feita em uma execução ainda.',
+    noMatches: 'Nenhuma ação foi feita em execuções que atendem a estes filtros.',
+    clearToSeeAll: 'para ver todas as ações.',
+  },
   runActions: {
     runAgain: 'Executar de novo',
     cancel: 'Cancelar',

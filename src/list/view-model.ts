@@ -20,8 +20,8 @@ import {
   hasFilters,
   type AppliedFilter,
 } from './filter-set.js';
-import { SHOWN_ERROR_LENGTH, SHOWN_TITLE_LENGTH, type ExecutionRow } from './page-query.js';
-import { DEFAULT_QUERY, PAGE_SIZE, withQuery } from './query.js';
+import { SHOWN_ERROR_LENGTH, SHOWN_TITLE_LENGTH, type ExecutionRow, type PageCursor } from './page-query.js';
+import { DEFAULT_QUERY, PAGE_SIZE, withQuery, type ExecutionQuery } from './query.js';
 import { STATUS_ORDER, statusBadge, type StatusBadge } from './status.js';
 import { activityView, type ActivityView } from './activity-view.js';
 import type { BulkButtonsView, RowActionsView } from './row-actions.js';
@@ -135,6 +135,8 @@ export interface ResultsView {
   /** With the host's actions, for a user who may act: each row's forms (row-actions.ts). */
   rowActions?: RowActionsView;
   bulk?: BulkButtonsView;
+  /** With the host's actions: the Activity view of the same filters. */
+  activityHref?: string | undefined;
 }
 
 export interface ListView {
@@ -279,6 +281,31 @@ export function behindNote(behindMs: number | null, m: Messages): string | null 
   return behindMs === null ? null : m.replicaBehind(formatDuration(behindMs, m) ?? '');
 }
 
+/**
+ * The arrows' links from a page of `query` at `path`, whose rows start at `first` and end at `last`.
+ * They carry a keyset cursor — the last row for Next, the first for Previous — so every page costs
+ * the same however deep; page 1 needs none.
+ */
+export function arrowHrefs(
+  path: string,
+  query: ExecutionQuery,
+  first: PageCursor | undefined,
+  last: PageCursor | undefined,
+  more: boolean,
+): { previousHref: string | null; nextHref: string | null } {
+  const previousHref =
+    query.page <= 1
+      ? null
+      : withQuery(path, {
+          ...query,
+          page: query.page - 1,
+          cursor: query.page - 1 > 1 && first ? { direction: 'before', ...first } : null,
+        });
+  const nextHref =
+    more && last ? withQuery(path, { ...query, page: query.page + 1, cursor: { direction: 'after', ...last } }) : null;
+  return { previousHref, nextHref };
+}
+
 /** `behindMs`: how far behind the primary the database the list was read from is, when that matters. */
 export function buildListView(
   list: ExecutionList,
@@ -288,22 +315,9 @@ export function buildListView(
   behindMs: number | null = null,
 ): ListView {
   const { query } = list;
-  // The arrows carry a keyset cursor — the last row for Next, the first for Previous — so every
-  // page costs the same however deep; page 1 needs none.
-  const first = list.rows[0];
-  const last = list.rows.at(-1);
-  const previousHref =
-    query.page <= 1
-      ? null
-      : withQuery(basePath, {
-          ...query,
-          page: query.page - 1,
-          cursor: query.page - 1 > 1 && first ? { direction: 'before', ...first.cursor } : null,
-        });
   const more = list.pageCount === null ? list.rows.length === PAGE_SIZE : query.page < list.pageCount;
   const lastHref = list.pageCount && more ? withQuery(basePath, { ...query, page: list.pageCount, cursor: null }) : null;
-  const nextHref =
-    more && last ? withQuery(basePath, { ...query, page: query.page + 1, cursor: { direction: 'after', ...last.cursor } }) : null;
+  const { previousHref, nextHref } = arrowHrefs(basePath, query, list.rows[0]?.cursor, list.rows.at(-1)?.cursor, more);
   const weekAgo = dayOfDate(addDays(dateOfDay(list.today), -6));
   const firstPage = { ...query, page: 1, cursor: null };
   const canonicalHref = withQuery(basePath, query);

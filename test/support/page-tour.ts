@@ -9,7 +9,17 @@ import { createJob } from '../../src/actions/job-repository.js';
 import type { ExecutionsDatabase } from '../../src/db/database.js';
 import { openMigratedPglite } from './migrated-pglite.js';
 import { and, eq } from 'drizzle-orm';
-import { agents, bulkJobs, conversations, executions, organizations, savedViews, schedules, steps } from '../../src/db/schema.js';
+import {
+  agents,
+  bulkJobs,
+  conversations,
+  executions,
+  organizations,
+  runActions,
+  savedViews,
+  schedules,
+  steps,
+} from '../../src/db/schema.js';
 import { VIEWS_PER_USER } from '../../src/db/saved-views.js';
 import { formSigner } from '../../src/http/csrf.js';
 import { DIGEST_LIMIT } from '../../src/digest/failure-digest.js';
@@ -409,6 +419,39 @@ export async function tourPages(options: Omit<ExecutionsAdminOptions, 'db'> = {}
     }
     for (const page of pages.slice(-5))
       page.body = page.body.replaceAll(waiting, 'the-job-waiting').replaceAll(done, 'the-job-done');
+    // The Activity view: the actions above, one of the job done, and one on a run since pruned.
+    const trailed = (minutes: number) => new Date(TOUR_NOW.getTime() - minutes * 60_000);
+    await database.db.insert(runActions).values([
+      {
+        organizationId: ORG_A,
+        executionId: fixtureRuns()[1]!.id,
+        action: 'run_again',
+        userId: 'ana',
+        outcome: 'succeeded',
+        at: trailed(1),
+        jobId: done,
+      },
+      {
+        organizationId: ORG_A,
+        executionId: id(95),
+        action: 'cancel',
+        userId: 'bo',
+        userName: 'Bo',
+        outcome: 'skipped',
+        at: trailed(2),
+      },
+    ]);
+    const activityStops: [string, string, string?][] = [
+      ['activity', `${L}/activity`],
+      ['activity, filtered', `${L}/activity?status=failed&agent=${AGENT.sales}`],
+      ['activity, unusable filters', `${L}/activity?agent=nope&status=deleted&page=3&after=nope`],
+      ['activity, nothing matches', `${L}/activity?start=2001-01-01&end=2001-01-02`],
+      ['activity, nothing yet', `${L}/activity`, 'org-without-runs'],
+    ];
+    for (const [name, path, organization = ORG_A] of activityStops) {
+      const res = await actor.request(path, { headers: { [ORG_HEADER]: organization } });
+      pages.push({ name, status: res.status, body: await res.text() });
+    }
     return pages;
   } finally {
     logged.mockRestore();

@@ -79,7 +79,7 @@ const controlAttributes = (slot: string, name: string) => ({
   'aria-describedby': errorId(slot),
 });
 
-const Field: FC<{ field: FormField; messages: Messages }> = ({ field, messages }) => {
+export const Field: FC<{ field: FormField; messages: Messages }> = ({ field, messages }) => {
   switch (field.kind) {
     case 'select':
       return (

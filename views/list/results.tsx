@@ -297,6 +297,11 @@ export const Results: FC<{ results: ResultsView; messages: Messages }> = ({ resu
         <a id="xa-digest" href={results.digestHref}>
           {m.failureDigest}
         </a>
+        {results.activityHref && (
+          <a id="xa-activity-link" href={results.activityHref}>
+            {m.activity.title}
+          </a>
+        )}
         {results.bulk && <BulkButtons view={results.bulk} />}
       </div>
       <Pagination pagination={results.pagination} messages={m} />
