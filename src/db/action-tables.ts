@@ -29,6 +29,9 @@ export const runActions = executionsAdmin.table(
   (t) => [
     primaryKey({ columns: [t.organizationId, t.id] }),
     index('xa_run_actions_org_execution_at_idx').on(t.organizationId, t.executionId, t.at.desc()),
+    // The Activity page's order (`order by at desc, id desc`, nulls first as Postgres has it by default):
+    // a page walks the organization's newest actions, not the whole trail.
+    index('xa_run_actions_org_at_idx').on(t.organizationId, t.at.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('xa_run_actions_org_new_execution_idx')
       .on(t.organizationId, t.newExecutionId)
       .where(sql`${t.newExecutionId} is not null`),

@@ -1,0 +1,1 @@
+CREATE INDEX "xa_run_actions_org_at_idx" ON "executions_admin"."xa_run_actions" USING btree ("organization_id","at" DESC NULLS FIRST,"id" DESC NULLS FIRST);
