@@ -163,7 +163,7 @@ const Row: FC<{ row: RowView; n: number; messages: Messages; actions?: RowAction
       <td>
         <ViewLink row={row} idKey={idKey} messages={m} />
         {selectable && (
-          <label class="xa-select">
+          <label class="xa-tick">
             <input type="checkbox" name="run" value={row.id} form={SELECTED_ID} />
             <span class="xa-visually-hidden">{latin1Text(m.bulk.select(row.schedule, row.namedAt))}</span>
           </label>
