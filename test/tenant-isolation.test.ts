@@ -9,8 +9,9 @@
  * export count its own runs only, and without an organization every request is a 401 that
  * carries nobody's data. Saved views: a user sees their own and the organization's shared ones, and renames
  * or deletes only their own, whatever id a form sends. Actions on runs (last, as they end runs): a
- * user acts only on their organization's runs, whatever run a form names, and a run's page and the
- * Activity view show only its organization's history.
+ * user acts only on their organization's runs, whatever run a form names, a bulk selection counts
+ * only the organization's runs among those it names, and a run's page and the Activity view show
+ * only its organization's history.
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -508,6 +509,40 @@ describe(`tenant isolation on ${target.name}`, () => {
         expect(leaks(await activity.text(), viewer)).toEqual([]);
       }),
       { numRuns: ACTION_CASES },
+    );
+  }, 300_000);
+
+  it(`counts a selection among the signed-in organization's runs only (${JOB_CASES} cases)`, async () => {
+    const actor = actingHost({ runAgain: async () => {} });
+    const scheduled = await select(
+      database.db,
+      sql`select organization_id as owner, id::text as id from executions_admin.xa_executions where schedule_id is not null`,
+    );
+    const runArb = fc.oneof(
+      { weight: 9, arbitrary: fc.constantFrom(...scheduled.map((r) => ({ owner: String(r.owner), id: String(r.id) }))) },
+      { weight: 1, arbitrary: fc.uuid().map((id) => ({ owner: null, id })) },
+    );
+    await fc.assert(
+      fc.asyncProperty(viewerArb, fc.array(runArb, { maxLength: 8 }), async (viewer, picked) => {
+        const res = await actor.request(`${LIST}/bulk/run-again`, {
+          method: 'POST',
+          headers: { [ORG_HEADER]: viewer, 'Sec-Fetch-Site': 'same-origin' },
+          body: new URLSearchParams([
+            ['csrf', formSigner(VIEW_SECRET).token(viewer, 'u1')],
+            ['query', ''],
+            ['scope', 'selected'],
+            ...picked.map((run): [string, string] => ['run', run.id]),
+          ]),
+        });
+        expect(res.status).toBe(200);
+        const body = await res.text();
+        const own = new Set(picked.filter((run) => run.owner === viewer).map((run) => run.id)).size;
+        expect(/<h1[^>]*>Run again: (\d+) runs?<\/h1>/.exec(body)?.[1], `${viewer} selected ${JSON.stringify(picked)}`).toBe(
+          String(own),
+        );
+        expect(leaks(body, viewer)).toEqual([]);
+      }),
+      { numRuns: JOB_CASES },
     );
   }, 300_000);
 

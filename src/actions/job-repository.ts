@@ -3,7 +3,7 @@
  * its stored query string, parsed again here each time: whatever the row holds, only the list's own
  * conditions reach the SQL, with their values bound.
  */
-import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { filtersFor, listConditions } from '../list/filter-set.js';
 import { listBindings } from '../list/page-query.js';
@@ -57,10 +57,10 @@ function filteredRuns(organizationId: string, query: string, timeZone: string) {
   return listConditions(filters, asParameters(listBindings(organizationId, filters)));
 }
 
-/** The runs a job acts on: the ticked ones of the organization, else every run the query keeps. */
+/** The runs a job acts on: the selected ones of the organization that the list shows, else every run the query keeps. */
 function jobRuns(organizationId: string, job: Pick<BulkJob, 'query' | 'runIds'>, timeZone: string) {
   return job.runIds
-    ? and(eq(executions.organizationId, organizationId), inArray(executions.id, job.runIds))
+    ? and(eq(executions.organizationId, organizationId), isNotNull(executions.scheduleId), inArray(executions.id, job.runIds))
     : filteredRuns(organizationId, job.query, timeZone);
 }
 
