@@ -3,7 +3,7 @@
  * TypeScript, no build), mounted at a nested path behind the host's own cookie auth, rendered in
  * the host's layout — driven in Chromium once with the module's htmx 4 and once with the host
  * loading htmx 2.0.x instead: filters, paging, a conversation, Run again and Cancel, and a bulk
- * job on two runs selected in their rows.
+ * job on two runs selected in their rows; once more without JavaScript.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -155,6 +155,41 @@ describe.skipIf(browserSkipReason !== null)(
           await page.locator('#xa-job dd', { hasText: 'Done' }).waitFor({ timeout: 20_000 });
           expect(await page.locator('#xa-job-progress').textContent()).toBe('2 of 2 runs done');
           expect(problems).toEqual([]);
+
+          // Without JavaScript (once: it does not depend on the htmx loaded): the same actions, the
+          // job's page refreshed by its link.
+          if (htmx === '4') {
+            const plain = await browser.newContext({ javaScriptEnabled: false });
+            try {
+              const off = await plain.newPage();
+              await off.goto(`${host.origin}/login`);
+              await off.click('text=Sign in to Acme Robotics');
+              await off.goto(`${host.origin}/orgs/acme/admin/executions?status=failed`);
+              await off.locator('tbody form.xa-action button', { hasText: 'Run again' }).first().click();
+              expect(await off.locator('.xa-banner__text').textContent()).toMatch(/^The run was started again\./);
+              await off.click('.xa-banner__text a');
+              await off.click('.xa-actions button:text-is("Cancel")');
+              expect(await off.locator('.xa-banner__text').textContent()).toBe('The run was cancelled.');
+              await off.goto(`${host.origin}/orgs/acme/admin/executions?status=failed`);
+              await off
+                .getByRole('checkbox', { name: /^Select / })
+                .nth(2)
+                .check();
+              await off.click('#xa-selected button:text-is("Cancel selected")');
+              expect(await off.locator('h1').textContent()).toBe('Cancel: 1 run');
+              await off.click('button:text-is("Confirm and start")');
+              const done = off.locator('#xa-job dd', { hasText: 'Done' });
+              for (let i = 0; i < 40 && (await done.count()) === 0; i++) {
+                await off.waitForTimeout(250);
+                await off.locator('a:text-is("Refresh")').click();
+              }
+              // A Failed run cannot be cancelled: skipped, and reported so.
+              expect(await off.locator('#xa-job-progress').textContent()).toBe('1 of 1 run done');
+              expect(await off.locator('#xa-job dl').textContent()).toContain('Skipped1');
+            } finally {
+              await plain.close();
+            }
+          }
         } finally {
           await page.close();
           await stopHost(host);
