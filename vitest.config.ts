@@ -5,8 +5,8 @@ const TIMED = ['test/bandwidth.test.ts', 'test/conversation-bounds.test.ts'];
 const LOAD = ['test/load.test.ts'];
 
 /**
- * The files that keep a worker busy for a minute or more (their times are in docs/performance.md,
- * "The suite's own time"), longest first. Without a record of earlier runs — CI's fresh install —
+ * The files that keep a worker busy longest (their times are in docs/performance.md, "The suite's
+ * own time"), longest first. Without a record of earlier runs — CI's fresh install —
  * vitest starts the largest files first, and a two-minute file started last ran on alone at the end.
  */
 const LONGEST = [
@@ -14,13 +14,18 @@ const LONGEST = [
   'accessibility',
   'csv-export',
   'xss',
-  'hostile-queries',
+  'packaged-host',
   'tenant-isolation',
   'read-replica',
-  'database-faults',
-  'no-statistics',
-  'browser-small-screens',
   'raw-socket-fuzz',
+  'hostile-queries',
+  'no-statistics',
+  'browser-bulk-jobs',
+  'browser-names',
+  'exact-counts',
+  'database-faults',
+  'browser-small-screens',
+  'install-weight',
 ].map((name) => `/test/${name}.test.ts`);
 
 /** Vitest's own order (groups, then what it knows of earlier runs), with the longest files first in each group. */
