@@ -269,15 +269,34 @@ export const executions = executionsAdmin.table(
       .using('gin', t.organizationId, t.searchedText.op('gin_trgm_ops'))
       .where(sql`${t.scheduleId} is not null`),
     // The sortable columns, each way: the forward walk reads a page in order, the backward one the
-    // page before a cursor.
-    ...(['creditsAscKey', 'creditsDescKey', 'durationAscKey', 'durationDescKey'] as const).map((key) =>
-      index(`xa_executions_org_${t[key].name}_idx`)
-        .on(
-          t.organizationId,
-          ...(key.endsWith('AscKey') ? [t[key], t.startedAt, t.id] : [t[key].desc(), t.startedAt.desc(), t.id.desc()]),
-        )
-        .where(sql`${t.scheduleId} is not null`),
-    ),
+    // page before a cursor. Each also behind each filter that an index leads with (the status, the
+    // agent) and within the rare sets (credit spikes, one kind of failure): a filter whose runs sit
+    // at the far end of an order (Failed runs' credits above most Completed ones', a costly agent's
+    // above the others') would otherwise be found only after walking past every run of the rest.
+    ...(['creditsAscKey', 'creditsDescKey', 'durationAscKey', 'durationDescKey'] as const).flatMap((key) => {
+      // A column's desc() is read as on() takes it: each index asks for its own.
+      const order = () =>
+        key.endsWith('AscKey') ? [t[key], t.startedAt, t.id] : [t[key].desc(), t.startedAt.desc(), t.id.desc()];
+      const name = t[key].name;
+      const scheduled = sql`${t.scheduleId} is not null`;
+      return [
+        index(`xa_executions_org_${name}_idx`)
+          .on(t.organizationId, ...order())
+          .where(scheduled),
+        index(`xa_executions_org_status_${name}_idx`)
+          .on(t.organizationId, t.status, ...order())
+          .where(scheduled),
+        index(`xa_executions_org_agent_${name}_idx`)
+          .on(t.organizationId, t.agentId, ...order())
+          .where(scheduled),
+        index(`xa_executions_org_spike_${name}_idx`)
+          .on(t.organizationId, ...order())
+          .where(sql`${t.scheduleId} is not null and ${t.creditSpike}`),
+        index(`xa_executions_org_failure_${name}_idx`)
+          .on(t.organizationId, t.failedTool, t.errorSignature, ...order())
+          .where(sql`${t.scheduleId} is not null and ${t.status} = 'failed'`),
+      ];
+    }),
     // A conversation records at most one run.
     uniqueIndex('xa_executions_org_conversation_key').on(t.organizationId, t.conversationId),
     uniqueIndex('xa_executions_org_idempotency_key').on(t.organizationId, t.idempotencyKey),
