@@ -4,13 +4,14 @@
  * streams the stored value byte for byte — only to the run's own organization.
  */
 import { createHash } from 'node:crypto';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIELD_BYTES, formatBytes, jsonHead, LINE_BYTES, pageCost, PREVIEW_BYTES, textHead } from '../src/conversation/bounds.js';
-import { formatPayload } from '../src/conversation/view-model.js';
 import { en } from '../src/i18n/en.js';
 import { ptBR } from '../src/i18n/pt-BR.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 import { jsonItems, MB, recordHugeRuns, storedDigest, type HugeFixture } from './support/huge-conversation.js';
+import { select } from './support/select.js';
 import { createTestHost, ORG_HEADER, parseDocument, text } from './support/test-host.js';
 
 const ORG = 'huge-org';
@@ -34,9 +35,16 @@ describe('jsonHead', () => {
         str ? m : `${m} `,
       );
       const head = jsonHead(compact, Infinity);
-      expect(head.text).toBe(formatPayload(value));
+      expect(head.text).toBe(JSON.stringify(value, null, 2));
       expect(head.coveredBytes).toBe(Buffer.byteLength(compact));
     }
+  });
+
+  it('keeps numbers and the order of keys as stored, where JSON.parse would change them', () => {
+    const stored = '{"2": [1.0, -0, 1.50], "b": 12345678901234567890, "10": 0.1000000000000000055511151231257827}';
+    expect(jsonHead(stored, Infinity).text).toBe(
+      '{\n  "2": [\n    1.0,\n    -0,\n    1.50\n  ],\n  "b": 12345678901234567890,\n  "10": 0.1000000000000000055511151231257827\n}',
+    );
   });
 
   it('stops within its allowance, counting escaped bytes, never splitting a character', () => {
@@ -141,6 +149,32 @@ for (const target of databaseTargets) {
         const [input, output] = [...doc.querySelectorAll('#xa-step-1 pre')].map((pre) => pre.textContent ?? '');
         expect(input).toMatch(/^\[\n {2}\{\n {4}"id": 1,\n/);
         expect(output).toMatch(/^héllo <b class="x">wörld<\/b> & 'quotes' "double" 日本語 🎉/);
+      });
+
+      it('shows a payload written by plain SQL with its numbers and keys as stored', async () => {
+        // As Postgres stores them: jsonb keeps a number's digits (1e3 as 1000, -0 as 0, numeric has no
+        // negative zero) and orders keys shorter first.
+        const input = '{"b": 12345678901234567890, "10": [1.0, 1e3, -0], "2": 0.1000000000000000055511151231257827}';
+        const [run] = await select(
+          database.db,
+          sql`select agent_id, schedule_id from executions_admin.xa_executions where organization_id = ${ORG} limit 1`,
+        );
+        const conversation = '00000000-0000-4000-9abc-000000000001';
+        await database.db
+          .execute(sql`insert into executions_admin.xa_conversations (organization_id, id, agent_id, channel, title, created_at)
+          values (${ORG}, ${conversation}::uuid, ${run!.agent_id}::uuid, 'schedule', 'numbers', now())`);
+        await database.db
+          .execute(sql`insert into executions_admin.xa_executions (organization_id, id, conversation_id, agent_id, schedule_id, status, started_at)
+          values (${ORG}, ${conversation}::uuid, ${conversation}::uuid, ${run!.agent_id}::uuid, ${run!.schedule_id}::uuid, 'completed', now())`);
+        await database.db
+          .execute(sql`insert into executions_admin.xa_steps (organization_id, conversation_id, position, kind, tool_name, tool_input, ok, created_at)
+          values (${ORG}, ${conversation}::uuid, 0, 'tool_call', 'calc', ${input}::jsonb, true, now())`);
+        const res = await get(pageOf(conversation));
+        expect(res.status).toBe(200);
+        const pre = parseDocument(await res.text()).querySelector('#xa-step-0 pre');
+        expect(pre?.textContent).toBe(
+          '{\n  "2": 0.1000000000000000055511151231257827,\n  "b": 12345678901234567890,\n  "10": [\n    1.0,\n    1000,\n    0\n  ]\n}',
+        );
       });
 
       it('keeps a run with many long tool calls within the page budget: later fields show a glimpse', async () => {

@@ -1,17 +1,17 @@
 /**
  * Search "also in conversations" equals plain SQL: for random runs inside and outside its bound of
  * CONVERSATION_SEARCH_DAYS days, whose steps hold hostile text (LIKE's metacharacters, quotes,
- * backslashes, JSON, non-BMP characters, control characters but NUL) as prompts, responses and
- * JSON tool inputs and outputs, the list's rows, their order and its total are those of
+ * backslashes, JSON, non-BMP characters, control characters but NUL, numbers JavaScript would
+ * round or rewrite) as prompts, responses and JSON tool inputs and outputs, the list's rows, their order and its total are those of
  * `position(lower(term) in lower(text)) > 0` over the run's title, and, for runs inside the bound,
- * over each step's text as the conversation page shows it (formatPayload, its pretty JSON). Another
+ * over each step's text as the conversation page shows it (its JSON laid out from the stored text). Another
  * organization's runs, whose steps all hold the term, never appear. When the time allowed runs
  * out, the page says where, and the total is a lower bound.
  */
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatPayload } from '../src/conversation/view-model.js';
+import { jsonHead } from '../src/conversation/bounds.js';
 import { conversationSearch, cutShort, SCAN_CHUNK } from '../src/list/conversation-search.js';
 import { loadExecutionList } from '../src/list/execution-list.js';
 import { filtersFor } from '../src/list/filter-set.js';
@@ -54,25 +54,29 @@ const PIECES = [
 const textArb = fc
   .array(fc.oneof(fc.constantFrom(...PIECES), fc.string({ maxLength: 3 })), { maxLength: 5 })
   .map((p) => p.join('').replaceAll('\0', ''));
-// JSON as tools send it: integers only, whose text JavaScript and Postgres write alike.
+// JSON text, numbers written as any service might: digits JavaScript would round or rewrite, which
+// Postgres keeps (or normalizes: 1e3 is stored as 1000), and keys JavaScript would reorder.
+const NUMBERS = ['1.0', '1.50', '-0', '1e3', '2E-3', '12345678901234567890', '0.1000000000000000055511151231257827'];
 const { json: jsonArb } = fc.letrec((tie) => ({
   json: fc.oneof(
     { depthSize: 'small' },
-    textArb,
-    fc.integer(),
-    fc.boolean(),
-    fc.constant(null),
+    textArb.map((t) => JSON.stringify(t)),
+    fc.oneof(fc.integer().map(String), fc.constantFrom(...NUMBERS)),
+    fc.constantFrom('true', 'false', 'null'),
     // Empty containers, which Postgres pretty-prints over two lines and the page on one.
-    fc.constantFrom({ abc: [] }, { abc: {} }),
-    fc.array(tie('json'), { maxLength: 3 }),
-    fc.dictionary(textArb, tie('json'), { maxKeys: 3 }),
+    fc.constantFrom('{"abc": []}', '{"abc": {}}'),
+    fc.array(tie('json'), { maxLength: 3 }).map((items) => `[${items.join(', ')}]`),
+    fc
+      .array(fc.tuple(fc.oneof(textArb, fc.constantFrom('10', '2', 'b')), tie('json')), { maxLength: 3 })
+      .map((entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}: ${v}`).join(', ')}}`),
   ),
 }));
 
+/** A step; its input and output as JSON text. */
 interface Step {
   content: string | null;
-  input: unknown;
-  output: unknown;
+  input: string | undefined;
+  output: string | undefined;
 }
 interface Run {
   title: string;
@@ -96,7 +100,8 @@ const idOf = (group: number, n: number) =>
 const startOf = (run: Run, n: number) => new Date((run.inBound ? NOW : BOUND) - ((n % 5) + 1) * 60_000).toISOString();
 
 async function write(db: TestDatabase['db'], org: string, group: number, runs: Run[]) {
-  for (const table of ['xa_steps', 'xa_executions', 'xa_conversations'])
+  // The runs first, as retention prunes: their steps' delete then has no list to write again.
+  for (const table of ['xa_executions', 'xa_steps', 'xa_conversations'])
     await db.execute(sql`delete from ${sql.raw(`executions_admin.${table}`)} where organization_id = ${org}`);
   for (const [n, run] of runs.entries()) {
     const conversation = idOf(group, n);
@@ -106,24 +111,38 @@ async function write(db: TestDatabase['db'], org: string, group: number, runs: R
     await db.execute(sql`insert into executions_admin.xa_executions (organization_id, id, conversation_id, agent_id, schedule_id, status, started_at)
       values (${org}, ${idOf(group + 1, n)}::uuid, ${conversation}::uuid, ${AGENT}::uuid, ${SCHEDULE}::uuid, 'completed', ${at}::timestamptz)`);
     for (const [p, step] of run.steps.entries()) {
-      const json = (v: unknown) => (v === undefined ? null : JSON.stringify(v));
       await db.execute(sql`insert into executions_admin.xa_steps (organization_id, conversation_id, position, kind, content, tool_name, tool_input, tool_output, created_at)
-        values (${org}, ${conversation}::uuid, ${p}, 'tool_call', ${step.content}, 'tool', ${json(step.input)}::jsonb, ${json(step.output)}::jsonb, ${at}::timestamptz)`);
+        values (${org}, ${conversation}::uuid, ${p}, 'tool_call', ${step.content}, 'tool', ${step.input ?? null}::jsonb, ${step.output ?? null}::jsonb, ${at}::timestamptz)`);
     }
   }
 }
 
-/** The page's text of a payload: nothing for none or JSON null (the page's word for nothing is no match). */
-const shown = (v: unknown) => (v === undefined || v === null ? null : formatPayload(v));
-
-/** The runs plain SQL finds, newest first: the title anywhere, the steps' shown text inside the bound. */
+/**
+ * The runs plain SQL finds, newest first: the title anywhere, inside the bound the steps' text as
+ * the page shows it — a JSON string as its text, JSON null as nothing (the page's word for nothing
+ * is no match), anything else laid out from the text Postgres stored (jsonHead).
+ */
 async function expected(db: TestDatabase['db'], runs: Run[], term: string): Promise<string[]> {
-  const texts = runs.flatMap((run, n) => [
-    { id: idOf(0x11, n), text: run.title },
-    ...(run.inBound ? run.steps.flatMap((s) => [s.content, shown(s.input), shown(s.output)]) : [])
-      .filter((t): t is string => t !== null)
-      .map((text) => ({ id: idOf(0x11, n), text })),
-  ]);
+  const inBound = new Set(runs.flatMap((run, n) => (run.inBound ? [idOf(0x10, n)] : [])));
+  const steps = await select(
+    db,
+    sql`select conversation_id, content, jsonb_typeof(tool_input) as input_type, tool_input #>> '{}' as input,
+          jsonb_typeof(tool_output) as output_type, tool_output #>> '{}' as output
+        from executions_admin.xa_steps where organization_id = ${ORG}`,
+  );
+  const shown = (type: unknown, text: unknown) =>
+    type === null || type === 'null' ? null : type === 'string' ? String(text) : jsonHead(String(text), Infinity).text;
+  const runOf = (conversation: string) => idOf(0x11, Number.parseInt(conversation.slice(-12), 16));
+  const texts = [
+    ...runs.map((run, n) => ({ id: idOf(0x11, n), text: run.title })),
+    ...steps
+      .filter((s) => inBound.has(String(s.conversation_id)))
+      .flatMap((s) =>
+        [s.content, shown(s.input_type, s.input), shown(s.output_type, s.output)]
+          .filter((t): t is string => typeof t === 'string')
+          .map((text) => ({ id: runOf(String(s.conversation_id)), text })),
+      ),
+  ];
   const rows = await select(
     db,
     sql`select e.id from executions_admin.xa_executions e
@@ -179,6 +198,13 @@ for (const target of databaseTargets) {
                   '"abc"',
                   '"abc": []',
                   '"abc": {}',
+                  // Numbers as stored, not as JavaScript would write them.
+                  '1.50',
+                  '1000',
+                  '1e3',
+                  '345678901234567',
+                  '0.1000000000000000055',
+                  '"10": ',
                 ),
                 weight: 3,
               },
@@ -189,7 +215,7 @@ for (const target of databaseTargets) {
               fc.pre(parsed.query.search === term && parsed.query.searchConversations);
               await write(database.db, ORG, 0x10, runs);
               // Every step of the other organization holds the term, inside the bound.
-              const marked = { content: term, input: { term }, output: [term] };
+              const marked = { content: term, input: JSON.stringify({ term }), output: JSON.stringify([term]) };
               await write(
                 database.db,
                 OTHER,
@@ -215,7 +241,7 @@ for (const target of databaseTargets) {
               }
             },
           ),
-          { numRuns: target.name === 'pglite' ? 40 : 60 },
+          { numRuns: target.name === 'pglite' ? 25 : 40 },
         );
       }, 120_000);
 
@@ -241,7 +267,7 @@ for (const target of databaseTargets) {
 
       it('searches conversations only with the option, and says where the time ran out', async () => {
         const db = database.db;
-        const steps = [{ content: null, input: { note: 'zqhidden' }, output: undefined }];
+        const steps = [{ content: null, input: '{"note": "zqhidden"}', output: undefined }];
         // More runs than a chunk reads, the oldest of them holding the term in a step only.
         const runs = Array.from({ length: SCAN_CHUNK + 50 }, (_, n): Run => ({
           title: 'run',

@@ -6,7 +6,7 @@ import { withQuery, type ExecutionQuery } from '../list/query.js';
 import { durationView, timesIn, type DurationView } from '../list/view-model.js';
 import { formatDateTime, isoSecond, localSecond } from '../lib/time-zone.js';
 import type { BoundedConversation, BoundedStep, JsonHead, TextHead } from './bounded-repository.js';
-import { formatBytes, jsonHead, pageCost, PageBudget, textHead, type Head } from './bounds.js';
+import { formatBytes, jsonHead, PageBudget, textHead, type Head } from './bounds.js';
 import { chartCost, timelineView, type TimelineView } from './timeline.js';
 
 /** A field as the page shows it: whole, or its beginning with a download of all of it. */
@@ -60,15 +60,6 @@ export interface ConversationView {
   steps: StepView[];
 }
 
-/**
- * Pretty-printed JSON; a plain-text payload (a service that did not answer JSON) as it came. Not
- * for a payload recorded as null, which the page shows as the table's word for nothing.
- */
-export function formatPayload(value: unknown): string {
-  if (typeof value === 'string') return value;
-  return JSON.stringify(value, null, 2);
-}
-
 /** Where a field is downloaded whole, and which field it is. */
 interface Download {
   href: string;
@@ -90,17 +81,16 @@ function showText(field: TextHead, budget: PageBudget, download: Download): Show
   return shown(textHead(field.head, budget.allowance()), field.bytes, budget, download);
 }
 
-/** As formatPayload shows the stored value, when the page has room for it whole. */
+/**
+ * Pretty-printed JSON, laid out from the stored text itself (jsonHead) rather than from a parsed
+ * value: JavaScript would round 12345678901234567890, write 1.0 as 1 and move integer-like keys
+ * first, and the page would then show, and search in conversations find, other than what was stored.
+ * A plain-text payload (a service that did not answer JSON) as it came; null as nothing.
+ */
 function showJson(field: JsonHead | null, budget: PageBudget, download: Download): ShownText {
   if (field === null || field.type === 'null') return { text: download.messages.nothing, cut: null };
   if (field.type === 'string') return showText(field, budget, download);
-  const allowance = budget.allowance();
-  if (Buffer.byteLength(field.head) === field.bytes) {
-    const text = formatPayload(JSON.parse(field.head));
-    const cost = pageCost(text);
-    if (cost <= allowance) return shown({ text, cost, coveredBytes: field.bytes }, field.bytes, budget, download);
-  }
-  return shown(jsonHead(field.head, allowance), field.bytes, budget, download);
+  return shown(jsonHead(field.head, budget.allowance()), field.bytes, budget, download);
 }
 
 /** What the steps share: the page's budget, where their downloads go, when and in which words. */

@@ -22,7 +22,7 @@ import type { ExecutionsDatabase } from '../db/database.js';
 import { en } from '../i18n/en.js';
 import type { ExecutionQuery } from '../list/query.js';
 import { listAgents, type Organization } from '../db/organization.js';
-import { conversationSearch } from '../list/conversation-search.js';
+import { CONVERSATION_SEARCH_MS, conversationSearch } from '../list/conversation-search.js';
 import { checkQuery } from '../list/execution-list.js';
 import { filtersFor, type ExecutionFilters } from '../list/filter-set.js';
 import { cursorText, type PageCursor } from '../list/page-query.js';
@@ -266,12 +266,15 @@ export async function exportCsv(
   organization: Organization,
   query: ExecutionQuery,
   lastAction = false,
+  /** The time the "also in conversations" search may take (conversationSearchAllowance). */
+  conversationSearchMs = CONVERSATION_SEARCH_MS,
 ): Promise<ReadableStream<Uint8Array>> {
   // Checked as the list checks it: a search also finds runs by their agents' names.
   const agentList = await listAgents(db, organization.id);
   const checked = filtersFor(checkQuery({ query, errors: {}, rejected: {} }, agentList).query, organization.timeZone);
   // Every run whose conversation holds the term, as far as the time allowed reads.
-  const filters = (await conversationSearch(db, organization.id, checked, new Date())?.from(null, true, Infinity)) ?? checked;
+  const search = conversationSearch(db, organization.id, checked, new Date(), { ms: conversationSearchMs });
+  const filters = (await search?.from(null, true, Infinity)) ?? checked;
   const encoder = new TextEncoder();
   const bounds = batchBounds(db, organization.id, filters, organization.timeZone);
   // Awaited at its pull, or never if the download is abandoned: a failure meanwhile must not

@@ -23,6 +23,7 @@ import { errorAnswer, wantsFragment } from './error-answer.js';
 import { DEFAULT_DEADLINE_MS, startDeadline, type Deadline } from './deadline.js';
 import { exportCsv } from '../csv/csv-export.js';
 import { checkQuery, loadExecutionList } from '../list/execution-list.js';
+import { conversationSearchAllowance } from '../list/conversation-search.js';
 import { loadFailureDigest } from '../digest/failure-digest.js';
 import { Fragment, h, latin1Text } from '../lib/jsx.js';
 import { buildListView } from '../list/view-model.js';
@@ -93,6 +94,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   const readOrganization = options.organization ?? fromContextVariable;
   const refreshSeconds = options.refreshSeconds ?? DEFAULT_REFRESH_SECONDS;
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  const conversationSearchMs = conversationSearchAllowance(deadlineMs, options.conversationSearchMs);
   const assets = loadAssets({ serveHtmx: options.serveHtmx ?? true });
   const messages = options.messages ?? en;
   // A table lacking a message, or with a malformed locale, fails here as the host starts rather
@@ -260,7 +262,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       const firstDay = firstRun && localDay(firstRun, organization.timeZone);
       const reader = await listReader(c);
       return {
-        ...(await loadExecutionList(reader.db, { ...organization, firstDay }, parsed, new Date(), agents)),
+        ...(await loadExecutionList(reader.db, { ...organization, firstDay }, parsed, new Date(), agents, conversationSearchMs)),
         behindMs: reader.behindMs,
       };
     });
@@ -298,6 +300,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
           basePath: mountPath(c),
           messages,
           everySeconds: refreshSeconds,
+          conversationSearchMs,
         }),
       );
       c.header('ETag', update.etag);
@@ -334,7 +337,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       streamInTurn(turns.exports, deadline, async () => {
         // The same rows as the list it is linked from: an agent not of this organization is ignored.
         const { query } = checkQuery(parseExecutionQuery(new URL(c.req.url).searchParams), await agentsOf(c));
-        return exportCsv((await listReader(c)).db, organization, query, options.actions !== undefined);
+        return exportCsv((await listReader(c)).db, organization, query, options.actions !== undefined, conversationSearchMs);
       }),
     );
     return c.body(csv, 200, headers);

@@ -103,6 +103,13 @@ export interface ExecutionsAdminOptions {
    */
   deadlineMs?: number;
   /**
+   * Milliseconds a search "also in conversations" may spend reading runs' steps before the page
+   * says where it stopped (its total then a lower bound). Default: 600 (`CONVERSATION_SEARCH_MS`),
+   * or 40% of `deadlineMs` when that is less; a longer value is cut to that 40%, so that the page
+   * still comes within the deadline rather than a 503.
+   */
+  conversationSearchMs?: number;
+  /**
    * How many requests of each kind may read the database at once, and wait for a turn; more are
    * answered 503 at once. Keep the sum of `concurrent` below the connection pool's size, so that
    * writes on the same pool always find a connection. Default: lists (the list and the digest) 4

@@ -24,12 +24,29 @@ import { COUNT_BOUND } from './summary-query.js';
 export const SCAN_CHUNK = 200;
 /** How long a request may spend matching conversations, within its deadline (http/deadline.ts). */
 export const CONVERSATION_SEARCH_MS = 600;
+/** The share of a request's deadline the search may take: the rest reads and renders the page, past one last chunk. */
+export const CONVERSATION_SEARCH_SHARE = 0.4;
+
+/**
+ * The time a request may spend matching conversations, of a deadline of `deadlineMs`: the host's
+ * `requested` (a number from 0; anything else is no choice, as bulk-runner.ts takes a pace), else
+ * CONVERSATION_SEARCH_MS; either way at most CONVERSATION_SEARCH_SHARE of the deadline. Capped,
+ * not refused: a longer search could only turn the page that says where it stopped into a 503,
+ * so a host that asks for more time, or lowers `deadlineMs`, still gets a page; to search longer,
+ * raise `deadlineMs`, and the cap with it.
+ */
+export function conversationSearchAllowance(deadlineMs: number, requested?: number): number {
+  const cap = Math.floor(CONVERSATION_SEARCH_SHARE * deadlineMs);
+  const wanted = typeof requested === 'number' && requested >= 0 ? requested : CONVERSATION_SEARCH_MS;
+  return Math.min(wanted, cap >= 0 ? cap : CONVERSATION_SEARCH_MS);
+}
 
 const DAY_MS = 86_400_000;
 
 /**
- * A JSON payload as the conversation page shows it (conversation/view-model.ts's formatPayload):
- * a JSON string as its text; null as nothing; anything else pretty-printed. jsonb_pretty indents
+ * A JSON payload as the conversation page shows it (conversation/view-model.ts's showJson): a JSON
+ * string as its text; null as nothing; anything else pretty-printed from the stored text, so numbers
+ * and the order of keys are Postgres's on the page as here. jsonb_pretty indents
  * by four spaces where the page indents by two and breaks an empty object or array over two lines:
  * the latter is joined again, and a term, which holds no line break and is trimmed, never reaches
  * into an indentation.

@@ -6,7 +6,7 @@
 import type { ExecutionsDatabase } from '../db/database.js';
 import { activityRange, type ActivityRange } from './activity.js';
 import type { FieldErrors, Rejected } from './filter.js';
-import { conversationSearch, cutShort, type ConversationsCut } from './conversation-search.js';
+import { CONVERSATION_SEARCH_MS, conversationSearch, cutShort, type ConversationsCut } from './conversation-search.js';
 import { checkFilters, countable, filtersFor } from './filter-set.js';
 import { searchPage, searchSummary } from './search-plan.js';
 import { pageWithSummary, listExecutions, type ExecutionRow, type PageRequest } from './page-query.js';
@@ -62,6 +62,8 @@ export async function loadExecutionList(
   now: Date,
   /** The organization's agents, when the caller already has them (a short-lived cache). */
   knownAgents?: AgentOption[],
+  /** The time the "also in conversations" search may take (conversationSearchAllowance). */
+  conversationSearchMs = CONVERSATION_SEARCH_MS,
 ): Promise<ExecutionList> {
   const agents = knownAgents ?? (await listAgents(db, organization.id));
   const checked = checkQuery(parsed, agents);
@@ -84,7 +86,7 @@ export async function loadExecutionList(
       : null;
   // The option's conversations are found first, for the summary and for the page read (search-filter.ts).
   const everyMatch = !isDefaultSort(sort);
-  const conversations = conversationSearch(db, organization.id, filters, now, { everyMatch });
+  const conversations = conversationSearch(db, organization.id, filters, now, { everyMatch, ms: conversationSearchMs });
   let conversationsCut: ConversationsCut | null = null;
   const searched = async (page: PageRequest) => {
     if (!conversations) return searchPage(db, organization.id, filters, page, agents);

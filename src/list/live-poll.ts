@@ -11,7 +11,7 @@ import { asPlaceholders, preparedByShape } from '../db/prepared.js';
 import { executions } from '../db/schema.js';
 import type { Messages } from '../i18n/messages.js';
 import { localDay } from '../lib/time-zone.js';
-import { conversationSearch } from './conversation-search.js';
+import { CONVERSATION_SEARCH_MS, conversationSearch } from './conversation-search.js';
 import { checkQuery } from './execution-list.js';
 import { filterShape, filtersFor, listConditions, type ExecutionFilters } from './filter-set.js';
 import {
@@ -87,6 +87,8 @@ export interface PollContext {
   basePath: string;
   messages: Messages;
   everySeconds: number;
+  /** The time the "also in conversations" search may take (conversationSearchAllowance). */
+  conversationSearchMs?: number;
 }
 
 export async function pollLive(
@@ -96,20 +98,16 @@ export async function pollLive(
   shown: LiveState,
   now: Date,
   agents: AgentOption[],
-  { basePath, messages, everySeconds }: PollContext,
+  { basePath, messages, everySeconds, conversationSearchMs = CONVERSATION_SEARCH_MS }: PollContext,
 ): Promise<LiveUpdate> {
   const { query } = checkQuery(parsed, agents);
   const filters = filtersFor(query, organization.timeZone);
   const ids = [...shown.watched.keys()];
   const since = awaitsNewRuns(query, localDay(now, organization.timeZone)) ? shown.since : null;
   // The new runs that only their conversations hold the term: found among those newer than `since`.
+  const search = conversationSearch(db, organization.id, filters, now, { ms: conversationSearchMs });
   const newer = async (from: PageCursor) =>
-    countNewer(
-      db,
-      organization.id,
-      (await conversationSearch(db, organization.id, filters, now)?.from(from, false, NEW_RUNS_LIMIT)) ?? filters,
-      from,
-    );
+    countNewer(db, organization.id, (await search?.from(from, false, NEW_RUNS_LIMIT)) ?? filters, from);
   const [rows, newRuns] = await Promise.all([
     ids.length > 0 ? readRuns(db, organization.id, ids, agents) : [],
     since ? newer(since) : 0,

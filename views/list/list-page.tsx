@@ -15,6 +15,18 @@ import { SavedViews } from './saved-views.js';
 export const STATUS_ID = 'xa-live-total';
 
 /**
+ * What the status region says: the total, and, when the time for searching conversations ran out,
+ * the notice of where it stopped. The notice is in the swapped region, which is no live region:
+ * heard only here, after a search, it tells why the total is "At least".
+ */
+const StatusText: FC<{ results: ListView['results'] }> = ({ results }) => (
+  <>
+    {results.totalText}
+    {results.conversationsCut !== null && `. ${results.conversationsCut}`}
+  </>
+);
+
+/**
  * hx-history="false": htmx 2 and htmx 4's history-cache extension would otherwise restore Back
  * and Forward from a DOM snapshot taken as the page is left — htmx 2's shows the filters as the
  * page first rendered them, the extension's as they were left, already on the next choice — and
@@ -38,7 +50,7 @@ export const ListPage: FC<{ view: ListView; savedViews?: SavedViewsView | undefi
     {/* Outside the swapped region so it persists: each swap updates its text and screen readers
         announce the new total politely. */}
     <p id={STATUS_ID} class="xa-visually-hidden" role="status">
-      {view.results.totalText}
+      <StatusText results={view.results} />
     </p>
     {/* Closed unless the user opened it (executions.js remembers), so the table starts within
         the first screen; swaps refill the region inside and leave the disclosure as it is. */}
@@ -70,7 +82,7 @@ export const ListFragment: FC<{ view: ListView; title: Child }> = ({ view, title
     <title>{title}</title>
     <Results results={view.results} messages={view.messages} />
     <p id={STATUS_ID} hx-swap-oob="innerHTML">
-      {view.results.totalText}
+      <StatusText results={view.results} />
     </p>
     <FieldErrorsOob errors={view.filters.errors} messages={view.messages} />
     {/* Paging never changes the chart or the applied filters (the filters are the same): only
