@@ -10,12 +10,12 @@ import { openDatabase, type ExecutionsDatabase } from '../src/db/database.js';
 import { schedules } from '../src/db/schema.js';
 import { startExecution } from '../src/write/recorder.js';
 import { createDemoApp } from '../src/demo/host-app.js';
-import { DEMO_ORGANIZATION_ID, seedDemo } from '../src/demo/seed.js';
+import { DEMO_ORGANIZATION_ID } from '../src/demo/seed.js';
 import { createExecutionsAdmin, type ExecutionsAdminEnv, type ExecutionsAdminOptions } from '../src/http/executions-admin.js';
 import { en } from '../src/i18n/en.js';
 import { ptBR } from '../src/i18n/pt-BR.js';
 import { axeProblems } from './support/axe.js';
-import { browserSkipReason, serveInChromium } from './support/browser.js';
+import { browserSkipReason, DEMO_DATA, serveInChromium } from './support/browser.js';
 
 const LIST = '/admin/executions';
 
@@ -51,9 +51,8 @@ async function expectVisibleFocus(page: Page): Promise<void> {
 }
 
 describe.skipIf(browserSkipReason !== null)(`accessibility${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`, () => {
-  const served = serveInChromium(async (db) => {
-    await seedDemo(db, { now: new Date('2026-11-20T12:00:00Z'), seed: 7 });
-    return createDemoApp(db, { id: DEMO_ORGANIZATION_ID, name: 'Acme Robotics' }).fetch;
+  const served = serveInChromium(async (db) => createDemoApp(db, { id: DEMO_ORGANIZATION_ID, name: 'Acme Robotics' }).fetch, {
+    demo: DEMO_DATA,
   });
 
   const open = async (path: string, options: Parameters<typeof served.browser.newContext>[0] = {}) => {
@@ -316,31 +315,33 @@ describe.skipIf(browserSkipReason !== null)(
     ] as const;
     let database: ExecutionsDatabase;
     // The module in its own document, mounted once per language and per state a page can be in.
-    const served = serveInChromium(async (db) => {
-      database = db;
-      await seedDemo(db, { now: new Date('2026-11-20T12:00:00Z'), seed: 7, runs: 200 });
-      const closed = await openDatabase({});
-      await closed.close();
-      const app = new Hono<ExecutionsAdminEnv>();
-      app.use('*', async (c, next) => {
-        c.set('organizationId', DEMO_ORGANIZATION_ID);
-        await next();
-      });
-      for (const [lang, messages] of LANGUAGES) {
-        const mounts: Record<string, Omit<ExecutionsAdminOptions, 'messages'>> = {
-          executions: { db },
-          live: { db, refreshSeconds: 1 },
-          'nothing-recorded': { db, organization: () => ({ id: 'an-organization-without-runs' }) },
-          'signed-out': { db, organization: () => null },
-          overloaded: { db, admission: { lists: { concurrent: 0, queued: 0 } } },
-          failing: { db: closed.db },
-        };
-        for (const [path, options] of Object.entries(mounts)) {
-          app.route(`/${lang}/${path}`, createExecutionsAdmin({ ...options, messages }));
+    const served = serveInChromium(
+      async (db) => {
+        database = db;
+        const closed = await openDatabase({});
+        await closed.close();
+        const app = new Hono<ExecutionsAdminEnv>();
+        app.use('*', async (c, next) => {
+          c.set('organizationId', DEMO_ORGANIZATION_ID);
+          await next();
+        });
+        for (const [lang, messages] of LANGUAGES) {
+          const mounts: Record<string, Omit<ExecutionsAdminOptions, 'messages'>> = {
+            executions: { db },
+            live: { db, refreshSeconds: 1 },
+            'nothing-recorded': { db, organization: () => ({ id: 'an-organization-without-runs' }) },
+            'signed-out': { db, organization: () => null },
+            overloaded: { db, admission: { lists: { concurrent: 0, queued: 0 } } },
+            failing: { db: closed.db },
+          };
+          for (const [path, options] of Object.entries(mounts)) {
+            app.route(`/${lang}/${path}`, createExecutionsAdmin({ ...options, messages }));
+          }
         }
-      }
-      return app.fetch;
-    });
+        return app.fetch;
+      },
+      { demo: { ...DEMO_DATA, runs: 200 } },
+    );
 
     const states: [string, string, ((page: Page) => Promise<void>)?][] = [
       ['the list with rows', '/executions'],

@@ -4,16 +4,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createDemoApp } from '../src/demo/host-app.js';
-import { DEMO_ORGANIZATION_ID, seedDemo } from '../src/demo/seed.js';
+import { DEMO_ORGANIZATION_ID } from '../src/demo/seed.js';
 import { BUDGETS, measureBandwidth, slow3g, type BandwidthFigures } from '../bench/page-metrics.js';
-import { browserSkipReason, serveInChromium } from './support/browser.js';
+import { browserSkipReason, DEMO_DATA, serveInChromium } from './support/browser.js';
 
 describe.skipIf(browserSkipReason !== null)(
   `bandwidth budgets${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`,
   () => {
-    const served = serveInChromium(async (db) => {
-      await seedDemo(db, { now: new Date('2026-11-20T12:00:00Z'), seed: 7 });
-      return createDemoApp(db, { id: DEMO_ORGANIZATION_ID, name: 'Acme Robotics' }).fetch;
+    const served = serveInChromium(async (db) => createDemoApp(db, { id: DEMO_ORGANIZATION_ID, name: 'Acme Robotics' }).fetch, {
+      demo: DEMO_DATA,
     });
     let figures: BandwidthFigures;
     const measured = async () => (figures ??= await measureBandwidth(served.browser, `${served.origin}/admin/executions`));

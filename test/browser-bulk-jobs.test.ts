@@ -9,21 +9,23 @@
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDemoApp, DEMO_MOUNT_PATH } from '../src/demo/host-app.js';
-import { DEMO_ORGANIZATION_ID, seedDemo } from '../src/demo/seed.js';
+import { DEMO_ORGANIZATION_ID } from '../src/demo/seed.js';
 import { startSimulatedScheduler, type SimulatedScheduler } from '../src/demo/simulator.js';
 import { axeProblems } from './support/axe.js';
-import { browserSkipReason, serveInChromium } from './support/browser.js';
+import { browserSkipReason, DEMO_DATA, serveInChromium } from './support/browser.js';
 import { watchedContext } from './support/page-watch.js';
 
 describe.skipIf(browserSkipReason !== null)(
   `bulk jobs in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`,
   () => {
     let scheduler: SimulatedScheduler | undefined;
-    const served = serveInChromium(async (db) => {
-      await seedDemo(db, { now: new Date('2026-11-20T12:00:00Z'), seed: 7, runs: 60 });
-      scheduler = startSimulatedScheduler(db, DEMO_ORGANIZATION_ID, { timeScale: 100 });
-      return createDemoApp(db, { id: DEMO_ORGANIZATION_ID, name: 'Acme Robotics' }, scheduler).fetch;
-    });
+    const served = serveInChromium(
+      async (db) => {
+        scheduler = startSimulatedScheduler(db, DEMO_ORGANIZATION_ID, { timeScale: 100 });
+        return createDemoApp(db, { id: DEMO_ORGANIZATION_ID, name: 'Acme Robotics' }, scheduler).fetch;
+      },
+      { demo: { ...DEMO_DATA, runs: 60 } },
+    );
     afterAll(() => scheduler?.stop());
 
     for (const javaScriptEnabled of [true, false]) {

@@ -5,8 +5,8 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { DEMO_ORGANIZATION_ID, seedDemo } from '../src/demo/seed.js';
-import { browserSkipReason, serveInChromium } from './support/browser.js';
+import { DEMO_ORGANIZATION_ID } from '../src/demo/seed.js';
+import { browserSkipReason, DEMO_DATA, serveInChromium } from './support/browser.js';
 import { createTestHost, ORG_HEADER } from './support/test-host.js';
 
 const LIST = '/admin/executions';
@@ -78,10 +78,7 @@ const contrast = (a: string, b: string) => {
 describe.skipIf(browserSkipReason !== null)(
   `forced colours in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`,
   () => {
-    const served = serveInChromium(async (db) => {
-      await seedDemo(db, { now: new Date('2026-11-20T12:00:00Z'), seed: 7 });
-      return createTestHost(db, LIST).fetch;
-    });
+    const served = serveInChromium(async (db) => createTestHost(db, LIST).fetch, { demo: DEMO_DATA });
 
     const open = async (colorScheme: 'dark' | 'light') => {
       const context = await served.browser.newContext({

@@ -7,8 +7,8 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { DEMO_ORGANIZATION_ID, seedDemo } from '../src/demo/seed.js';
-import { browserSkipReason, serveInChromium } from './support/browser.js';
+import { DEMO_ORGANIZATION_ID } from '../src/demo/seed.js';
+import { browserSkipReason, DEMO_DATA, serveInChromium } from './support/browser.js';
 import { HOST_NAMES, HOSTS, htmxHosts, listOf } from './support/htmx-hosts.js';
 import { watchedContext } from './support/page-watch.js';
 import { ORG_HEADER } from './support/test-host.js';
@@ -61,10 +61,7 @@ const controlsOf = (search: string): Shown['controls'] => {
 describe.skipIf(browserSkipReason !== null)(
   `Back and Forward in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`,
   () => {
-    const served = serveInChromium(async (db) => {
-      await seedDemo(db, { now: new Date('2026-11-20T12:00:00Z'), seed: 7 });
-      return htmxHosts(db).fetch;
-    });
+    const served = serveInChromium(async (db) => htmxHosts(db).fetch, { demo: DEMO_DATA });
 
     for (const name of HOST_NAMES) {
       it(`restores the URL, the rows and every control with ${name}`, async () => {

@@ -6,17 +6,16 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { createDemoApp } from '../src/demo/host-app.js';
-import { DEMO_ORGANIZATION_ID, seedDemo } from '../src/demo/seed.js';
-import { browserSkipReason, serveInChromium } from './support/browser.js';
+import { DEMO_ORGANIZATION_ID } from '../src/demo/seed.js';
+import { browserSkipReason, DEMO_DATA, serveInChromium } from './support/browser.js';
 
 const LIST = '/admin/executions';
 
 describe.skipIf(browserSkipReason !== null)(
   `browser journey${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`,
   () => {
-    const served = serveInChromium(async (db) => {
-      await seedDemo(db, { now: new Date('2026-11-20T12:00:00Z'), seed: 7 });
-      return createDemoApp(db, { id: DEMO_ORGANIZATION_ID, name: 'Acme Robotics' }).fetch;
+    const served = serveInChromium(async (db) => createDemoApp(db, { id: DEMO_ORGANIZATION_ID, name: 'Acme Robotics' }).fetch, {
+      demo: DEMO_DATA,
     });
 
     const url = (page: Page) => new URL(page.url());

@@ -12,10 +12,10 @@ import { desc, eq } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createDemoApp } from '../src/demo/host-app.js';
-import { DEMO_ORGANIZATION_ID, seedDemo } from '../src/demo/seed.js';
+import { DEMO_ORGANIZATION_ID } from '../src/demo/seed.js';
 import { conversations, executions } from '../src/db/schema.js';
 import { axeProblems } from './support/axe.js';
-import { browserSkipReason, serveInChromium } from './support/browser.js';
+import { browserSkipReason, DEMO_DATA, serveInChromium } from './support/browser.js';
 
 /** Runs of the newest run's schedule started in one second, 11:59:00 UTC… */
 const SAME_SECOND_RUNS = 4;
@@ -45,36 +45,38 @@ async function namesOf(page: Page, role: string): Promise<string[]> {
 describe.skipIf(browserSkipReason !== null)(
   `names and keys in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`,
   () => {
-    const served = serveInChromium(async (db) => {
-      await seedDemo(db, { now: new Date('2026-11-20T12:00:00Z'), seed: 7 });
-      const [newest] = await db
-        .select()
-        .from(executions)
-        .where(eq(executions.organizationId, DEMO_ORGANIZATION_ID))
-        .orderBy(desc(executions.startedAt))
-        .limit(1);
-      const [conversation] = await db.select().from(conversations).where(eq(conversations.id, newest!.conversationId));
-      const starts = [
-        ...Array.from({ length: SAME_SECOND_RUNS }, (_, i) => Date.parse('2026-11-20T11:59:00Z') + i * 200),
-        ...SAME_MINUTE_SECONDS.map((second) => Date.parse('2026-11-20T11:59:00Z') + second * 1000),
-      ];
-      for (const [i, start] of starts.entries()) {
-        const startedAt = new Date(start);
-        const conversationId = randomUUID();
-        await db.insert(conversations).values({ ...conversation!, id: conversationId, createdAt: startedAt });
-        await db.insert(executions).values({
-          ...newest!,
-          id: randomUUID(),
-          conversationId,
-          startedAt,
-          status: 'failed',
-          finishedAt: new Date(startedAt.getTime() + 60_000),
-          errorMessage: `Timed out, attempt ${i}`,
-          idempotencyKey: `same-minute-${i}`,
-        });
-      }
-      return createDemoApp(db, { id: DEMO_ORGANIZATION_ID, name: 'Acme Robotics' }).fetch;
-    });
+    const served = serveInChromium(
+      async (db) => {
+        const [newest] = await db
+          .select()
+          .from(executions)
+          .where(eq(executions.organizationId, DEMO_ORGANIZATION_ID))
+          .orderBy(desc(executions.startedAt))
+          .limit(1);
+        const [conversation] = await db.select().from(conversations).where(eq(conversations.id, newest!.conversationId));
+        const starts = [
+          ...Array.from({ length: SAME_SECOND_RUNS }, (_, i) => Date.parse('2026-11-20T11:59:00Z') + i * 200),
+          ...SAME_MINUTE_SECONDS.map((second) => Date.parse('2026-11-20T11:59:00Z') + second * 1000),
+        ];
+        for (const [i, start] of starts.entries()) {
+          const startedAt = new Date(start);
+          const conversationId = randomUUID();
+          await db.insert(conversations).values({ ...conversation!, id: conversationId, createdAt: startedAt });
+          await db.insert(executions).values({
+            ...newest!,
+            id: randomUUID(),
+            conversationId,
+            startedAt,
+            status: 'failed',
+            finishedAt: new Date(startedAt.getTime() + 60_000),
+            errorMessage: `Timed out, attempt ${i}`,
+            idempotencyKey: `same-minute-${i}`,
+          });
+        }
+        return createDemoApp(db, { id: DEMO_ORGANIZATION_ID, name: 'Acme Robotics' }).fetch;
+      },
+      { demo: DEMO_DATA },
+    );
 
     const open = async (path: string) => {
       const page = await served.browser.newPage();

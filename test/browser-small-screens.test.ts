@@ -7,8 +7,8 @@
  */
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { DEMO_ORGANIZATION_ID, seedDemo } from '../src/demo/seed.js';
-import { browserSkipReason, serveInChromium } from './support/browser.js';
+import { DEMO_ORGANIZATION_ID } from '../src/demo/seed.js';
+import { browserSkipReason, DEMO_DATA, serveInChromium } from './support/browser.js';
 import { htmxHosts, listOf, type HostName } from './support/htmx-hosts.js';
 import { ORG_HEADER } from './support/test-host.js';
 import { watchedContext } from './support/page-watch.js';
@@ -34,10 +34,7 @@ const toggleText = (page: Page) => page.locator('#xa-filters-toggle').evaluate((
 describe.skipIf(browserSkipReason !== null)(
   `small screens and the fold in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`,
   () => {
-    const served = serveInChromium(async (db) => {
-      await seedDemo(db, { now: new Date('2026-11-20T12:00:00Z'), seed: 7 });
-      return htmxHosts(db).fetch;
-    });
+    const served = serveInChromium(async (db) => htmxHosts(db).fetch, { demo: DEMO_DATA });
 
     const open = async (path: string, options: BrowserContextOptions) => {
       const watched = await watchedContext(served.browser, {

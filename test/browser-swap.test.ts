@@ -11,9 +11,9 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { createExecutionsAdmin, type ExecutionsAdminEnv } from '../src/http/executions-admin.js';
 import { createDemoApp } from '../src/demo/host-app.js';
-import { DEMO_ORGANIZATION_ID, seedDemo } from '../src/demo/seed.js';
+import { DEMO_ORGANIZATION_ID } from '../src/demo/seed.js';
 import { AssetTags, type Layout } from '../views/shared/layout.js';
-import { browserSkipReason, serveInChromium } from './support/browser.js';
+import { browserSkipReason, DEMO_DATA, serveInChromium } from './support/browser.js';
 
 const require = createRequire(import.meta.url);
 const HTMX_2 = readFileSync(require.resolve('htmx2/dist/htmx.min.js'));
@@ -55,18 +55,20 @@ async function recordChanges(page: Page) {
 describe.skipIf(browserSkipReason !== null)(
   `swaps in Chromium${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`,
   () => {
-    const served = serveInChromium(async (db) => {
-      await seedDemo(db, { now: new Date('2026-11-20T12:00:00Z'), seed: 7 });
-      const app = new Hono<ExecutionsAdminEnv>();
-      app.get('/static/htmx2.js', (c) => c.body(HTMX_2, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
-      app.use('/h2/*', async (c, next) => {
-        c.set('organizationId', DEMO_ORGANIZATION_ID);
-        await next();
-      });
-      app.route('/h2/executions', createExecutionsAdmin({ db, layout: htmx2Layout, serveHtmx: false }));
-      app.route('/', createDemoApp(db, { id: DEMO_ORGANIZATION_ID, name: 'Acme Robotics' }));
-      return app.fetch;
-    });
+    const served = serveInChromium(
+      async (db) => {
+        const app = new Hono<ExecutionsAdminEnv>();
+        app.get('/static/htmx2.js', (c) => c.body(HTMX_2, 200, { 'Content-Type': 'text/javascript; charset=utf-8' }));
+        app.use('/h2/*', async (c, next) => {
+          c.set('organizationId', DEMO_ORGANIZATION_ID);
+          await next();
+        });
+        app.route('/h2/executions', createExecutionsAdmin({ db, layout: htmx2Layout, serveHtmx: false }));
+        app.route('/', createDemoApp(db, { id: DEMO_ORGANIZATION_ID, name: 'Acme Robotics' }));
+        return app.fetch;
+      },
+      { demo: DEMO_DATA },
+    );
 
     const open = async (path: string) => {
       const page = await served.browser.newPage();

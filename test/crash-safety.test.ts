@@ -17,7 +17,7 @@ import type { CommittedRun } from './support/record-loop.js';
 const ORGANIZATION = 'crash-org';
 const AGENT = '00000000-0000-4000-8000-00000000a001';
 const SCHEDULE = '00000000-0000-4000-8000-00000000b001';
-const ROUNDS = 12;
+const ROUNDS = 8;
 /** Committed states to see in a round before the kill may come. */
 const BEFORE_KILL = 15;
 

@@ -320,7 +320,7 @@ for (const target of databaseTargets) {
               }
             },
           ),
-          { numRuns: 100 },
+          { numRuns: 30 },
         );
       }, 600_000);
     },

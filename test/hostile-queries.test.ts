@@ -12,9 +12,9 @@ import { databaseTargets, type TestDatabase } from './support/databases.js';
 import { AGENT, fixtureRuns, HUB_CONVERSATION, insertFixture, ORG_A, ORG_B_CONVERSATION } from './support/fixture.js';
 import { createTestHost, htmxHeaders, ORG_HEADER } from './support/test-host.js';
 
-const LIST_CASES = 10_000;
+const LIST_CASES = 5_000;
 /** The conversation route reads the query string only for its way back to the list. */
-const CONVERSATION_CASES = 2_500;
+const CONVERSATION_CASES = 1_250;
 /** Per request. Typical requests take a few milliseconds; this catches hangs and blow-ups. */
 const BOUND_MS = 1_000;
 const LIST = '/admin/executions';

@@ -1,7 +1,7 @@
 /**
  * Writes must not depend on the planner's statistics: an import or a restore leaves them stale,
  * and a cluster whose autovacuum lags (or is off, as on this project's CI cluster) does not fix
- * them. 100,000 runs are imported by plain SQL, in batches, into a database whose statistics were
+ * them. 50,000 runs are imported by plain SQL, in batches, into a database whose statistics were
  * taken while it held only unfinished runs, and never analyzed again; every run goes through the
  * module's triggers (its usual credits and duration, the counts, the title). Beside it, in
  * turns, the same batches go into a reference database analyzed before each. The import holds
@@ -18,14 +18,14 @@ import { databaseTargets, type TestDatabase } from './support/databases.js';
 
 const target = databaseTargets.find((t) => t.name === 'postgres')!;
 
-const RUNS = 100_000;
-const BATCH = 10_000;
+const RUNS = 50_000;
+const BATCH = 5_000;
 /**
  * The reference imports the first REFERENCE_BATCH runs of every REFERENCE_EVERY-th batch: its rate,
  * measured at the same moments, at a tenth of the cost.
  */
 const REFERENCE_EVERY = 2;
-const REFERENCE_BATCH = 2_000;
+const REFERENCE_BATCH = 1_000;
 const ORG = 'org-no-statistics';
 const AGENTS = 8;
 

@@ -171,7 +171,7 @@ for (const target of databaseTargets) {
               }
             },
           ),
-          { numRuns: target.name === 'pglite' ? 40 : 60 },
+          { numRuns: target.name === 'pglite' ? 25 : 40 },
         );
       }, 240_000);
     },

@@ -9,7 +9,7 @@ import { serve } from '@hono/node-server';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import type { ExecutionsDatabase, OpenDatabase } from '../../src/db/database.js';
-import { openMigratedPglite } from './migrated-pglite.js';
+import { openMigratedPglite, type FixedSeed } from './migrated-pglite.js';
 
 const FLAGS = [
   '--headless',
@@ -71,19 +71,24 @@ export interface ServedApp {
   browser: Browser;
 }
 
+/** The demo data most browser suites are served: fixed, so that their pages are too. */
+export const DEMO_DATA: FixedSeed = { now: new Date('2026-11-20T12:00:00Z'), seed: 7 };
+
 /**
- * For a browser suite: an in-memory database prepared by `prepare`, the app it returns served on
- * loopback, and Chromium — set up before the suite's tests and torn down after. Call inside
- * `describe`; read the fields in tests, once the hooks have run.
+ * For a browser suite: an in-memory database (holding the demo's rows seeded with `demo`, if
+ * given) prepared by `prepare`, the app it returns served on loopback, and Chromium — set up before
+ * the suite's tests and torn down after. Call inside `describe`; read the fields in tests, once
+ * the hooks have run.
  */
 export function serveInChromium(
   prepare: (db: ExecutionsDatabase) => Promise<(request: Request) => Response | Promise<Response>>,
+  { demo }: { demo?: FixedSeed } = {},
 ): ServedApp {
   const served = {} as ServedApp;
   let database: OpenDatabase | undefined;
   let server: RunningServer | undefined;
   beforeAll(async () => {
-    database = await openMigratedPglite();
+    database = await openMigratedPglite(demo);
     server = await startServer(await prepare(database.db));
     served.origin = server.origin;
     served.browser = await launchChromium();
