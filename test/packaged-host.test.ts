@@ -3,7 +3,8 @@
  * TypeScript, no build), mounted at a nested path behind the host's own cookie auth, rendered in
  * the host's layout — driven in Chromium once with the module's htmx 4 and once with the host
  * loading htmx 2.0.x instead: filters, paging, a conversation, Run again and Cancel, and a bulk
- * job on two runs selected in their rows; once more without JavaScript.
+ * job on two runs selected in their rows; once more without JavaScript. Each host starts on a
+ * database of its own, as a new host would.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserSkipReason, launchChromium } from './support/browser.js';
+import { databaseTargets } from './support/databases.js';
 import { install, packModule, ROOT } from './support/packed-module.js';
 
 interface Host {
@@ -40,6 +42,20 @@ function startHost(dir: string, env: Record<string, string>): Promise<Host> {
     child.stderr.on('data', onData);
     child.on('exit', (code) => reject(new Error(`host exited (${code}):\n${output}`)));
   });
+}
+
+const postgresTarget = databaseTargets.find((t) => t.name === 'postgres')!;
+
+/**
+ * The database a host starts on: a new one on real Postgres when there is one, which the host
+ * migrates as at its first start, else PGlite in its own memory. Never the server's shared
+ * database: runs recorded by an earlier host there (runs again, cancels) would change which runs
+ * the pages show.
+ */
+async function hostDatabase(): Promise<{ env: Record<string, string>; dispose(): Promise<void> }> {
+  if (postgresTarget.skipReason !== null) return { env: { DATABASE_URL: '' }, dispose: () => Promise.resolve() };
+  const database = await postgresTarget.open({ migrated: false });
+  return { env: { DATABASE_URL: database.url! }, dispose: () => database.dispose() };
 }
 
 function stopHost(host: Host | undefined): Promise<void> {
@@ -83,7 +99,11 @@ describe.skipIf(browserSkipReason !== null)(
 
     for (const htmx of ['4', '2'] as const) {
       it(`works mounted, in the host's layout, with htmx ${htmx}`, async () => {
-        const host = await startHost(hostDir, { HTMX: htmx });
+        const database = await hostDatabase();
+        const host = await startHost(hostDir, { HTMX: htmx, ...database.env }).catch(async (error: unknown) => {
+          await database.dispose();
+          throw error;
+        });
         const page = await browser.newPage();
         const problems: string[] = [];
         page.on('pageerror', (e) => problems.push(String(e)));
@@ -193,6 +213,7 @@ describe.skipIf(browserSkipReason !== null)(
         } finally {
           await page.close();
           await stopHost(host);
+          await database.dispose();
         }
       });
     }
