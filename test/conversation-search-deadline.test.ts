@@ -3,8 +3,8 @@
  * CONVERSATION_SEARCH_MS, or 40% of `deadlineMs` when that is less, and a longer
  * `conversationSearchMs` is cut to the same 40% — so a host with `deadlineMs: 500` gets the page
  * saying where the search stopped rather than a 503. The option reaches every reader of
- * conversations: with `conversationSearchMs: 0` the page, its fragment, the CSV and a live poll
- * each read one chunk of runs, and no more.
+ * conversations: with `conversationSearchMs: 0` the page, its fragment and a live poll each read
+ * one chunk of runs, and no more; the CSV, which streams, reads a chunk at a time to the end.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExecutionsDatabase } from '../src/db/database.js';
@@ -25,6 +25,9 @@ const RUNS = 2 * SCAN_CHUNK + 1;
 /** Held by a step of the oldest run only, and by a step of the newest run only. */
 const OLDEST_TERM = 'zqoldest';
 const NEWEST_TERM = 'zqnewest';
+/** Held by steps of runs on both sides of each chunk's end: read one chunk at a time, in three. */
+const SPREAD_TERM = 'zqspread';
+const SPREAD = [1, SCAN_CHUNK - 1, SCAN_CHUNK, SCAN_CHUNK + 1, 2 * SCAN_CHUNK - 1];
 const MINUTE = 60_000;
 
 describe('conversationSearchAllowance', () => {
@@ -59,7 +62,8 @@ for (const target of databaseTargets) {
 
       beforeAll(async () => {
         database = await target.open();
-        await insertManyRuns(database.db, ORG, { runs: RUNS, newest, marked: { [RUNS - 1]: OLDEST_TERM, 0: NEWEST_TERM } });
+        const marked = { [RUNS - 1]: OLDEST_TERM, 0: NEWEST_TERM, ...Object.fromEntries(SPREAD.map((n) => [n, SPREAD_TERM])) };
+        await insertManyRuns(database.db, ORG, { runs: RUNS, newest, marked });
       }, 60_000);
       afterAll(() => database?.dispose());
 
@@ -93,7 +97,7 @@ for (const target of databaseTargets) {
         expect(newRunsIn((await get(poll.path, poll.headers)).body)).toBe(en.newRuns(1, '1'));
       }, 60_000);
 
-      it('with conversationSearchMs 0, reads one chunk: the page says where it stopped, and so do the CSV and a poll', async () => {
+      it('with conversationSearchMs 0, reads one chunk: the page says where it stopped, and so does a poll', async () => {
         // A deadline no loaded machine passes: what is tested is how far the search reads.
         const get = hostOf({ deadlineMs: 30_000, conversationSearchMs: 0 });
         for (const headers of [{}, htmxHeaders]) {
@@ -106,14 +110,28 @@ for (const target of databaseTargets) {
           expect(text(page.querySelector('#xa-live-total'))).toBe(`${en.executionsAtLeast(0, '0')}. ${cutAfter(1)}`);
           expect(page.querySelector('.xa-empty')).not.toBeNull();
         }
-        // The CSV reads as far: the oldest run's match is not reached.
-        const csv = await get(`${LIST}/export.csv?q=${OLDEST_TERM}&conversations=1`);
-        expect([csv.status, csvLines(csv.body).length]).toEqual([200, 1]);
-        // And so does a poll: the newest run is more than a chunk newer than the oldest.
+        // So does a poll: the newest run is more than a chunk newer than the oldest.
         const poll = pollOf(NEWEST_TERM);
         const polled = await get(poll.path, poll.headers);
         expect(polled.status).toBe(200);
         expect(newRunsIn(polled.body)).toBe('');
+      }, 60_000);
+
+      it('with conversationSearchMs 0, exports every match all the same: the CSV streams, a chunk of runs at a time', async () => {
+        const get = hostOf({ deadlineMs: 30_000, conversationSearchMs: 0 });
+        /** The Execution ID column of each line after the header. */
+        const exported = async (term: string) => {
+          const csv = await get(`${LIST}/export.csv?q=${term}&conversations=1`);
+          expect(csv.status).toBe(200);
+          return csvLines(csv.body)
+            .slice(1)
+            .map((line) => line.split(',')[6]);
+        };
+        expect(await exported(OLDEST_TERM)).toEqual([idOfRun(RUNS - 1)]);
+        expect(await exported(NEWEST_TERM)).toEqual([idOfRun(0)]);
+        expect(await exported(SPREAD_TERM)).toEqual(SPREAD.map(idOfRun));
+        // Every run's title holds "run": the conversations found add nothing twice.
+        expect(await exported('run')).toEqual(Array.from({ length: RUNS }, (_, n) => idOfRun(n)));
       }, 60_000);
     },
   );

@@ -22,7 +22,7 @@ import type { ExecutionsDatabase } from '../db/database.js';
 import { en } from '../i18n/en.js';
 import type { ExecutionQuery } from '../list/query.js';
 import { listAgents, type Organization } from '../db/organization.js';
-import { CONVERSATION_SEARCH_MS, conversationSearch } from '../list/conversation-search.js';
+import { CONVERSATION_SEARCH_MS, conversationStretches, type ConversationStretch } from '../list/conversation-search.js';
 import { checkQuery } from '../list/execution-list.js';
 import { filtersFor, type ExecutionFilters } from '../list/filter-set.js';
 import { cursorText, type PageCursor } from '../list/page-query.js';
@@ -171,26 +171,29 @@ function csvLineSql(table: OffsetTable, lastAction: boolean): SQL<string> {
     ${durationCellSql(executions.startedAt, executions.finishedAt)}${lastAction ? sql`, ${lastActionCellSql}` : sql``}) || E'\\r\\n'`;
 }
 
-/** A batch: its runs' range in the list and offsets covering their instants. */
+/** A batch: its runs' range in the list, offsets covering their instants, and the filters it is read with. */
 interface BatchBounds {
   range: ListRange;
   table: OffsetTable;
+  filters: ExecutionFilters;
 }
 
 /**
- * The list's batches in order, BOUNDS at a time from one query, the next query sent as soon as
- * the one before answers. Each chunk's offsets span its runs, from its newest to its oldest.
+ * The list's batches in order after `from` (from the top without it), BOUNDS at a time from one
+ * query, the next query sent as soon as the one before answers. Each chunk's offsets span its
+ * runs, from its newest to its oldest.
  */
 async function* batchBounds(
   db: ExecutionsDatabase,
   organizationId: string,
   filters: ExecutionFilters,
   timeZone: string,
+  from: PageCursor | null = null,
 ): AsyncGenerator<BatchBounds> {
   // Awaited once: a query builder runs its query again at every then().
   const boundaries = async (from: PageCursor | null) => batchBoundariesQuery(db, organizationId, filters, from, BATCH, BOUNDS);
-  let after: PageCursor | null = null;
-  let pending = boundaries(null);
+  let after = from;
+  let pending = boundaries(from);
   for (;;) {
     const bounds = await pending;
     const first = bounds[0];
@@ -207,10 +210,38 @@ async function* batchBounds(
     const table = offsetTable(timeZone, Date.parse(last.startedAt), Date.parse((after ?? first).startedAt) + 1);
     // The first run only dates the chunk; batches end at the others.
     for (const through of bounds.slice(first === last ? 0 : 1)) {
-      yield { range: { after, through, newest: (after ?? first).startedAt }, table };
+      yield { range: { after, through, newest: (after ?? first).startedAt }, table, filters };
       after = through;
     }
     if (!full) return;
+  }
+}
+
+/**
+ * The batches of a search "also in conversations": each stretch of the searched days as its
+ * conversations are read, with those found in it — a match is always a run of the stretch, as
+ * each run has its own conversation — then, past the last, the rest of the list as batchBounds
+ * reads it, with the last stretch's finds. The whole search is read, however long it takes: the
+ * download streams, and no request waits for more than the first stretch.
+ */
+async function* searchedBatches(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  filters: ExecutionFilters,
+  timeZone: string,
+  stretches: AsyncGenerator<ConversationStretch>,
+): AsyncGenerator<BatchBounds> {
+  let after: PageCursor | null = null;
+  for await (const { first, through, conversations } of stretches) {
+    const found = { ...filters, conversationMatches: conversations };
+    if (through === null || first === null) {
+      yield* batchBounds(db, organizationId, found, timeZone, after);
+      return;
+    }
+    const newest = (after ?? first).startedAt;
+    const table = offsetTable(timeZone, Date.parse(through.startedAt), Date.parse(newest) + 1);
+    yield { range: { after, through, newest }, table, filters: found };
+    after = through;
   }
 }
 
@@ -224,8 +255,7 @@ interface Part {
 async function readPart(
   db: ExecutionsDatabase,
   organizationId: string,
-  filters: ExecutionFilters,
-  { range, table }: BatchBounds,
+  { range, table, filters }: BatchBounds,
   lastAction: boolean,
 ): Promise<Part> {
   const batch = csvPartQuery(db, organizationId, filters, csvLineSql(table, lastAction), range, PART_BYTES).as('batch');
@@ -253,7 +283,7 @@ async function readPart(
   const text = row?.text ?? '';
   if (!row?.lastStartedAt || !row.lastId || row.lastId === range.through.id) return { text, rest: null };
   const last = { startedAt: row.lastStartedAt, id: row.lastId };
-  return { text, rest: { range: { after: last, through: range.through, newest: last.startedAt }, table } };
+  return { text, rest: { range: { after: last, through: range.through, newest: last.startedAt }, table, filters } };
 }
 
 /**
@@ -272,18 +302,20 @@ export async function exportCsv(
   // Checked as the list checks it: a search also finds runs by their agents' names.
   const agentList = await listAgents(db, organization.id);
   const checked = filtersFor(checkQuery({ query, errors: {}, rejected: {} }, agentList).query, organization.timeZone);
-  // Every run whose conversation holds the term, as far as the time allowed reads.
-  const search = conversationSearch(db, organization.id, checked, new Date(), { ms: conversationSearchMs });
-  const filters = (await search?.from(null, true, Infinity)) ?? checked;
+  // With "also in conversations", every run whose conversation holds the term: each stretch read
+  // for as long as a request's search may take, or a batch of runs.
+  const stretches = conversationStretches(db, organization.id, checked, new Date(), { ms: conversationSearchMs, runs: BATCH });
   const encoder = new TextEncoder();
-  const bounds = batchBounds(db, organization.id, filters, organization.timeZone);
+  const bounds = stretches
+    ? searchedBatches(db, organization.id, checked, organization.timeZone, stretches)
+    : batchBounds(db, organization.id, checked, organization.timeZone);
   // Awaited at its pull, or never if the download is abandoned: a failure meanwhile must not
   // count as unhandled, which would end the process.
   const settled = <T>(promise: Promise<T>) => {
     promise.catch(() => {});
     return promise;
   };
-  const read = (batch: BatchBounds) => settled(readPart(db, organization.id, filters, batch, lastAction));
+  const read = (batch: BatchBounds) => settled(readPart(db, organization.id, batch, lastAction));
   /** The next batch's first part, or null past the last; an async generator answers next() in order. */
   const prefetch = () => settled(bounds.next().then((next) => (next.done ? null : read(next.value))));
   // The first batch alone, then the others: read beside it, they would slow the one the request
@@ -300,20 +332,27 @@ export async function exportCsv(
       );
     },
     // Called once the previous chunk was taken, so a slow client holds the reading back.
+    // An empty part (a stretch of the searched days with no match) is passed over here: a pull
+    // that enqueues nothing is not called again, and the download would stall.
     async pull(controller) {
-      const part = await ahead[0]!;
-      if (part === null) {
-        controller.close();
-        return;
+      for (;;) {
+        const part = await ahead[0]!;
+        if (part === null) {
+          controller.close();
+          return;
+        }
+        // Postgres reads the rest of the batch, or the batches after it, while this part goes out.
+        if (part.rest) {
+          ahead[0] = read(part.rest);
+        } else {
+          ahead.shift();
+          ahead.push(prefetch());
+        }
+        if (part.text) {
+          controller.enqueue(encoder.encode(part.text));
+          return;
+        }
       }
-      // Postgres reads the rest of the batch, or the batches after it, while this part goes out.
-      if (part.rest) {
-        ahead[0] = read(part.rest);
-      } else {
-        ahead.shift();
-        ahead.push(prefetch());
-      }
-      if (part.text) controller.enqueue(encoder.encode(part.text));
     },
   });
 }

@@ -106,7 +106,8 @@ export interface ExecutionsAdminOptions {
    * Milliseconds a search "also in conversations" may spend reading runs' steps before the page
    * says where it stopped (its total then a lower bound). Default: 600 (`CONVERSATION_SEARCH_MS`),
    * or 40% of `deadlineMs` when that is less; a longer value is cut to that 40%, so that the page
-   * still comes within the deadline rather than a 503.
+   * still comes within the deadline rather than a 503. The CSV, which streams, is not cut: it reads
+   * on to the end, a stretch of this length at a time.
    */
   conversationSearchMs?: number;
   /**

@@ -43,6 +43,9 @@ export function conversationSearchAllowance(deadlineMs: number, requested?: numb
 
 const DAY_MS = 86_400_000;
 
+/** The first instant the option searches, as a bound for the chunks' query. */
+const searchedSince = (now: Date) => new Date(now.getTime() - CONVERSATION_SEARCH_DAYS * DAY_MS).toISOString();
+
 /**
  * A JSON payload as the conversation page shows it (conversation/view-model.ts's showJson): a JSON
  * string as its text; null as nothing; anything else pretty-printed from the stored text, so numbers
@@ -106,6 +109,37 @@ export interface ConversationScan {
   cut: boolean;
 }
 
+/** One chunk's read: its matching conversations, its first and last run, and whether runs are left. */
+interface Chunk {
+  conversations: string[];
+  first: PageCursor | null;
+  last: PageCursor | null;
+  more: boolean;
+}
+
+async function readChunk(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  filters: ExecutionFilters,
+  searchedFrom: string,
+  cursor: PageCursor | null,
+  older: boolean,
+): Promise<Chunk> {
+  const fromCursor = cursor !== null;
+  const query = preparedByShape(db, `conversation-scan ${filterShape(filters)} ${older} ${fromCursor}`, (name) =>
+    chunkQuery(db, filters, older, fromCursor).prepare(name),
+  );
+  const page: PageRequest | undefined = cursor ? { kind: 'after', cursor, limit: 0 } : undefined;
+  const rows = await query.execute({ ...listBindings(organizationId, filters, page), searchedFrom });
+  const at = (row: (typeof rows)[number] | undefined) => (row ? { startedAt: row.at, id: row.id } : null);
+  return {
+    conversations: rows.filter((row) => row.found).map((row) => row.conversationId),
+    first: at(rows[0]),
+    last: at(rows.at(-1)),
+    more: rows.length === SCAN_CHUNK,
+  };
+}
+
 async function scan(
   db: ExecutionsDatabase,
   organizationId: string,
@@ -119,19 +153,59 @@ async function scan(
   const conversations: string[] = [];
   let cursor = start;
   for (;;) {
-    const fromCursor = cursor !== null;
-    const query = preparedByShape(db, `conversation-scan ${filterShape(filters)} ${older} ${fromCursor}`, (name) =>
-      chunkQuery(db, filters, older, fromCursor).prepare(name),
-    );
-    const page: PageRequest | undefined = cursor ? { kind: 'after', cursor, limit: 0 } : undefined;
-    const rows = await query.execute({ ...listBindings(organizationId, filters, page), searchedFrom });
-    for (const row of rows) if (row.found) conversations.push(row.conversationId);
-    const last = rows.at(-1);
-    if (rows.length < SCAN_CHUNK || !last) return { conversations, older, stoppedAt: null, cut: false };
-    cursor = { startedAt: last.at, id: last.id };
+    const chunk = await readChunk(db, organizationId, filters, searchedFrom, cursor, older);
+    conversations.push(...chunk.conversations);
+    if (!chunk.more || !chunk.last) return { conversations, older, stoppedAt: null, cut: false };
+    cursor = chunk.last;
     if (conversations.length >= wanted) return { conversations, older, stoppedAt: cursor, cut: false };
     if (Date.now() >= until) return { conversations, older, stoppedAt: cursor, cut: true };
   }
+}
+
+/** A stretch of the newest-first list, as far as its conversations were read, and those holding the term. */
+export interface ConversationStretch {
+  /** The newest run read, or null when the search's days hold no run the filters keep. */
+  first: PageCursor | null;
+  /** The last run read; null when the stretch reaches the end of the searched days. */
+  through: PageCursor | null;
+  conversations: string[];
+}
+
+/**
+ * Every conversation the search finds, newest first, for a reader that streams — the CSV — and so
+ * is not bound by one request's time: the searched days read stretch by stretch, each as far as
+ * `ms` or `runs` runs allow (at least one chunk), until none is left. Null without the option or a term.
+ */
+export function conversationStretches(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  filters: ExecutionFilters,
+  now: Date,
+  { ms, runs }: { ms: number; runs: number },
+): AsyncGenerator<ConversationStretch> | null {
+  if (filters.search === null || !filters.searchConversations) return null;
+  const searchedFrom = searchedSince(now);
+  return (async function* () {
+    let cursor: PageCursor | null = null;
+    let first: PageCursor | null = null;
+    for (;;) {
+      const until = Date.now() + ms;
+      const conversations: string[] = [];
+      for (let read = 0; ;) {
+        const chunk = await readChunk(db, organizationId, filters, searchedFrom, cursor, true);
+        conversations.push(...chunk.conversations);
+        first ??= chunk.first;
+        read += SCAN_CHUNK;
+        if (!chunk.more || !chunk.last) {
+          yield { first, through: null, conversations };
+          return;
+        }
+        cursor = chunk.last;
+        if (read >= runs || Date.now() >= until) break;
+      }
+      yield { first, through: cursor, conversations };
+    }
+  })();
 }
 
 /** Where the time ran out, for a page that may lack runs because of it. */
@@ -159,7 +233,7 @@ export function conversationSearch(
   { everyMatch = false, ms = CONVERSATION_SEARCH_MS }: { everyMatch?: boolean; ms?: number } = {},
 ) {
   if (filters.search === null || !filters.searchConversations) return null;
-  const searchedFrom = new Date(now.getTime() - CONVERSATION_SEARCH_DAYS * DAY_MS).toISOString();
+  const searchedFrom = searchedSince(now);
   const until = Date.now() + ms;
   const read = (start: PageCursor | null, older: boolean, wanted: number) =>
     scan(db, organizationId, filters, searchedFrom, start, older, wanted, until);
