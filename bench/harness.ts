@@ -129,6 +129,15 @@ export async function scenarios(benchUrl: string, rows: number): Promise<Scenari
     { name: 'one agent, longest first', path: `${base}?agent=${agent}&sort=-duration`, target: true },
     { name: 'a month, most credits first', path: `${base}?start=2025-06-01&end=2025-06-30&sort=-credits`, target: true },
     { name: 'search, most credits first', path: `${base}?q=hubspot&sort=-credits`, target: true },
+    // Two filters and a sort, and a search with a filter and a sort.
+    { name: 'Failed, one agent, most credits first', path: `${base}?status=failed&agent=${agent}&sort=-credits`, target: true },
+    {
+      name: 'one agent, a month, longest first',
+      path: `${base}?agent=${agent}&start=2025-06-01&end=2025-06-30&sort=-duration`,
+      target: true,
+    },
+    { name: 'credit spikes, Completed, shortest first', path: `${base}?spikes=1&status=completed&sort=duration`, target: true },
+    { name: 'search with a filter, fewest credits first', path: `${base}?q=hubspot&status=failed&sort=credits`, target: true },
     {
       name: `next arrow to page ${deep.toLocaleString('en')}, most credits first`,
       path: `${base}?sort=-credits&page=${deep}&after=${encodeURIComponent(byCredits!.cursor)}`,
