@@ -114,6 +114,10 @@ describe.skipIf(target.skipReason !== null)(
       ...[0, 2, 4].map((n): [string, Partial<ExecutionQuery>] => [`agent ${n}`, { agentId: benchAgentId(n) }]),
       ['credit spikes', { spikesOnly: true }],
       filterSets.find(([name]) => name === 'one failure')!,
+      ...[0, 2, 4].map((n): [string, Partial<ExecutionQuery>] => [
+        `Failed and agent ${n}`,
+        { status: 'failed', agentId: benchAgentId(n) },
+      ]),
     ];
     it.each(sortedSets)('reads a page by any sort, either way, without passing runs outside the filter: %s', async (_, q) => {
       const filters = filtersFor({ ...DEFAULT_QUERY, ...q }, BENCH_TIME_ZONE);

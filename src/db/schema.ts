@@ -295,6 +295,11 @@ export const executions = executionsAdmin.table(
         index(`xa_executions_org_failure_${name}_idx`)
           .on(t.organizationId, t.failedTool, t.errorSignature, ...order())
           .where(sql`${t.scheduleId} is not null and ${t.status} = 'failed'`),
+        // An agent's failed runs ("Failed" and an agent, the runs to act on): an agent's failures can
+        // sit at the far end of both the agent's order and the failures' (docs/performance.md).
+        index(`xa_executions_org_agent_failed_${name}_idx`)
+          .on(t.organizationId, t.agentId, ...order())
+          .where(sql`${t.scheduleId} is not null and ${t.status} = 'failed'`),
       ];
     }),
     // A conversation records at most one run.
