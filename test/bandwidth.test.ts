@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { createDemoApp } from '../src/demo/host-app.js';
 import { DEMO_ORGANIZATION_ID } from '../src/demo/seed.js';
-import { BUDGETS, measureBandwidth, slow3g, type BandwidthFigures } from '../bench/page-metrics.js';
+import { BUDGETS, measureBandwidth, slow3g, type Slow3gTimings, type BandwidthFigures } from '../bench/page-metrics.js';
 import { browserSkipReason, DEMO_DATA, serveInChromium } from './support/browser.js';
 
 describe.skipIf(browserSkipReason !== null)(
@@ -73,16 +73,22 @@ describe.skipIf(browserSkipReason !== null)(
       expect((await measured()).noJsFilterBytes).toBeLessThanOrEqual(BUDGETS.noJsFilterBytes);
     });
 
-    it('paints a usable table within 3 s, and a filter’s rows within 2.5 s of the choice, on Slow 3G with a 4× slower CPU', async () => {
-      const context = await served.browser.newContext();
-      try {
-        const t = await slow3g(context, `${served.origin}/admin/executions`);
-        expect(t.paintMs).toBeLessThanOrEqual(BUDGETS.paintMs);
-        expect(t.usableMs).toBeLessThanOrEqual(BUDGETS.usableMs);
-        expect(t.swapMs).toBeLessThanOrEqual(BUDGETS.swapMs);
-      } finally {
-        await context.close();
+    // The median of three loads: with the network's 2 s fixed, what varies is this machine's CPU,
+    // slowed fourfold, and one load of three has run 0.2 s slower than the others on a quiet machine.
+    it('paints a usable table within 3 s, and a filter’s rows within 2.5 s of the choice, on Slow 3G with a 4× slower CPU (median of three loads)', async () => {
+      const loads: Slow3gTimings[] = [];
+      for (let i = 0; i < 3; i++) {
+        const context = await served.browser.newContext();
+        try {
+          loads.push(await slow3g(context, `${served.origin}/admin/executions`));
+        } finally {
+          await context.close();
+        }
       }
-    }, 120_000);
+      const median = (key: keyof Slow3gTimings) => loads.map((t) => t[key]).sort((a, b) => a - b)[1]!;
+      expect(median('paintMs')).toBeLessThanOrEqual(BUDGETS.paintMs);
+      expect(median('usableMs')).toBeLessThanOrEqual(BUDGETS.usableMs);
+      expect(median('swapMs')).toBeLessThanOrEqual(BUDGETS.swapMs);
+    }, 180_000);
   },
 );

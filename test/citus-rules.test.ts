@@ -91,7 +91,9 @@ describe.skipIf(clusterSkipReason !== null)(
 
     beforeAll(async () => {
       cluster = await createCluster({ shared_preload_libraries: 'pg_stat_statements', 'pg_stat_statements.track': 'all' });
-      database = connectPostgres(cluster.url());
+      // Time is not under test: the demo's seeding, a batch of hundreds of steps a statement, once
+      // overran the default statement timeout with every core busy.
+      database = connectPostgres(cluster.url(), { statementTimeout: 30_000 });
       await database.migrate();
       await database.db.execute(sql`create extension pg_stat_statements`);
       await database.db.execute(sql`select pg_stat_statements_reset()`);
