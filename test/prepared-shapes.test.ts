@@ -20,6 +20,7 @@ import {
   type PageRequest,
 } from '../src/list/page-query.js';
 import { DEFAULT_QUERY } from '../src/list/query.js';
+import type { ListSort } from '../src/list/sort.js';
 import { STATUS_ORDER } from '../src/list/status.js';
 import { summarizeExecutionsQuery, summaryShape } from '../src/list/summary-query.js';
 import { asPlaceholders } from '../src/db/prepared.js';
@@ -29,7 +30,7 @@ const AGENT = '0e6a4f7e-0000-4000-8000-000000000001';
 const CURSOR = { startedAt: '2026-11-01T10:00:00.000000Z', id: '0e6a4f7e-0000-4000-8000-0000000000ff' };
 
 /** Dates chosen so that both whole months and partial ones occur, alone and together. */
-const day = fc.constantFrom(null, '2026-01-01', '2026-01-15', '2026-02-28', '2026-03-31', '2026-02-01');
+const day = fc.constantFrom(null, '2026-01-01', '2026-01-15', '2026-02-28', '2026-03-31', '2026-02-01', '1900-01-01');
 const filterState = fc
   .record({
     agentId: fc.constantFrom(null, AGENT),
@@ -46,12 +47,22 @@ const filterState = fc
     filtersFor({ ...DEFAULT_QUERY, ...values, removedAgents: removedAgents && values.agentId === null }, timeZone),
   );
 const unit = fc.constantFrom<ActivityUnit>('day', 'week', 'month', 'year');
-const page = fc.constantFrom<PageRequest>(
-  { kind: 'offset', offset: 40, limit: 20 },
-  { kind: 'fromEnd', offset: 0, limit: 20 },
-  { kind: 'after', cursor: CURSOR, limit: 20 },
-  { kind: 'before', cursor: CURSOR, limit: 20 },
-);
+/** Each sort, and each way to a page: a range with a sort by another column is read by weeks unless it spans decades. */
+const page = fc
+  .tuple(
+    fc.constantFrom<PageRequest>(
+      { kind: 'offset', offset: 40, limit: 20 },
+      { kind: 'fromEnd', offset: 0, limit: 20 },
+      { kind: 'after', cursor: { ...CURSOR, key: '12' }, limit: 20 },
+      { kind: 'before', cursor: { ...CURSOR, key: '12' }, limit: 20 },
+    ),
+    fc.constantFrom<ListSort | undefined>(
+      undefined,
+      { key: 'credits', descending: false },
+      { key: 'duration', descending: true },
+    ),
+  )
+  .map(([request, sort]): PageRequest => ({ ...request, sort }));
 
 type Built = { key: string; text: string; placeholders: string[]; bound: string[] };
 

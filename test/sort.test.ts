@@ -1,7 +1,8 @@
 /**
  * Sorting equals plain SQL: for random runs written by plain SQL (ties on credits, duration and
- * start; credits not calculated and runs not finished), random filters (status, agent, a search)
- * and every sort either way, paging through the list by the Next arrows' cursors, back by the
+ * start; credits not calculated and runs not finished; starts on both sides of UTC weeks' and the
+ * organization's days' bounds), random filters (status, agent, a search, a date range, read by
+ * weeks when both ends are set: week-slices.ts) and every sort either way, paging through the list by the Next arrows' cursors, back by the
  * Previous ones, and by page numbers reads exactly the rows of `ORDER BY` the column (missing
  * values last both ways), then the start, then the id — the same way as the column — over the
  * same rows. Another organization's runs never appear.
@@ -21,6 +22,20 @@ const OTHER = 'sort-other';
 const AGENTS = ['00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-00000000000b'];
 const SCHEDULE = '00000000-0000-4000-8000-0000000000aa';
 const BASE = Date.parse('2026-05-01T12:00:00Z');
+const ZONE = 'America/Sao_Paulo';
+/** Ties, a UTC week's first instant and the one before it, a local midnight (03:00 UTC), and weeks apart. */
+const STARTS = [
+  '2026-05-01T12:00:00Z',
+  '2026-05-01T11:59:00Z',
+  '2026-05-01T11:55:00Z',
+  '2026-04-27T00:00:00Z',
+  '2026-04-26T23:59:59.999999Z',
+  '2026-04-27T03:00:00Z',
+  '2026-04-10T08:00:00Z',
+  '2026-03-02T00:00:00Z',
+  '2026-01-15T10:00:00Z',
+];
+const DATES = ['2026-01-15', '2026-04-26', '2026-04-27', '2026-05-01'];
 
 interface Run {
   agent: number;
@@ -28,7 +43,7 @@ interface Run {
   /** Few values, so that ties are common. */
   credits: number | null;
   durationSeconds: number | null;
-  minutesAgo: number;
+  started: string;
   titled: boolean;
 }
 const runArb: fc.Arbitrary<Run> = fc.record({
@@ -36,7 +51,7 @@ const runArb: fc.Arbitrary<Run> = fc.record({
   status: fc.constantFrom(...STATUSES),
   credits: fc.option(fc.constantFrom(0, 0.01, 1.5, 1.5, 12, 9999999999.99), { nil: null }),
   durationSeconds: fc.option(fc.constantFrom(0, 0.000001, 1, 1, 72, 86_400 * 400), { nil: null }),
-  minutesAgo: fc.integer({ min: 0, max: 5 }),
+  started: fc.constantFrom(...STARTS),
   titled: fc.boolean(),
 });
 
@@ -50,7 +65,6 @@ async function write(db: TestDatabase['db'], org: string, group: number, runs: R
   if (runs.length === 0) return;
   const rows = JSON.stringify(
     runs.map((run, n) => {
-      const started = BASE - run.minutesAgo * 60_000;
       return {
         c: idOf(group, n),
         e: idOf(group + 1, (n * 7919) % 65_521),
@@ -58,7 +72,7 @@ async function write(db: TestDatabase['db'], org: string, group: number, runs: R
         status: run.status,
         credits: run.credits,
         title: run.titled ? 'the Alpha run' : 'a run',
-        started: new Date(started).toISOString(),
+        started: run.started,
         seconds: run.durationSeconds,
       };
     }),
@@ -86,12 +100,53 @@ async function expected(db: TestDatabase['db'], query: ExecutionQuery): Promise<
            and (${query.status}::text is null or e.status::text = ${query.status})
            and (${query.agentId}::uuid is null or e.agent_id = ${query.agentId}::uuid)
            and (${query.search}::text is null or position(lower(${query.search}) in lower(e.conversation_title)) > 0)
+           and (${query.startDate}::date is null or e.started_at >= ${query.startDate}::date::timestamp at time zone ${ZONE})
+           and (${query.endDate}::date is null or e.started_at < (${query.endDate}::date + 1)::timestamp at time zone ${ZONE})
          order by ${sql.raw(`${COLUMN[query.sort.key]} ${dir} nulls last, e.started_at ${dir}, e.id ${dir}`)}`,
   );
   return rows.map((r) => String(r.id));
 }
 
-const organization: ListedOrganization = { id: ORG, name: ORG, timeZone: 'UTC', firstDay: '2026-05-01' };
+const organization: ListedOrganization = { id: ORG, name: ORG, timeZone: ZONE, firstDay: '2026-01-15' };
+
+/** Every page, by the arrows' cursors both ways and by number, holds what plain SQL orders. */
+async function pagesAsPlainSql(db: TestDatabase['db'], params: URLSearchParams) {
+  const now = new Date(BASE + 60_000);
+  const load = (p: URLSearchParams) => loadExecutionList(db, organization, parseExecutionQuery(p), now);
+  const first = await load(params);
+  const want = await expected(db, first.query);
+  const pages = Math.max(1, Math.ceil(want.length / PAGE_SIZE));
+  const wanted = (n: number) => want.slice((n - 1) * PAGE_SIZE, n * PAGE_SIZE);
+  expect(first.total).toBe(want.length);
+
+  // Forward by the Next arrows' cursors, then back by the Previous ones.
+  let list = first;
+  for (let n = 1; ; n++) {
+    expect(
+      list.rows.map((r) => r.id),
+      `page ${n} forward`,
+    ).toEqual(wanted(n));
+    if (n === pages) break;
+    const last = list.rows.at(-1)!.cursor;
+    list = await load(toSearchParams({ ...list.query, page: n + 1, cursor: { direction: 'after', ...last } }));
+  }
+  for (let n = pages - 1; n >= 1; n--) {
+    const head = list.rows[0]!.cursor;
+    list = await load(toSearchParams({ ...list.query, page: n, cursor: n > 1 ? { direction: 'before', ...head } : null }));
+    expect(
+      list.rows.map((r) => r.id),
+      `page ${n} back`,
+    ).toEqual(wanted(n));
+  }
+  // By number: the first pages from the start, the last from the end.
+  for (let n = 2; n <= pages; n++) {
+    const byNumber = await load(toSearchParams({ ...first.query, page: n, cursor: null }));
+    expect(
+      byNumber.rows.map((r) => r.id),
+      `page ${n} by number`,
+    ).toEqual(wanted(n));
+  }
+}
 
 for (const target of databaseTargets) {
   describe.skipIf(target.skipReason !== null)(
@@ -101,7 +156,7 @@ for (const target of databaseTargets) {
       beforeAll(async () => {
         database = await target.open();
         for (const org of [ORG, OTHER]) {
-          await database.db.execute(sql`insert into executions_admin.xa_organizations values (${org}, ${org}, 'UTC')`);
+          await database.db.execute(sql`insert into executions_admin.xa_organizations values (${org}, ${org}, ${ZONE})`);
           for (const agent of AGENTS)
             await database.db.execute(
               sql`insert into executions_admin.xa_agents (organization_id, id, name) values (${org}, ${agent}::uuid, 'agent')`,
@@ -114,7 +169,6 @@ for (const target of databaseTargets) {
       afterAll(() => database?.dispose());
 
       it('pages through what plain SQL orders, by cursor both ways and by number, and nothing of another organization', async () => {
-        const now = new Date(BASE + 60_000);
         await fc.assert(
           fc.asyncProperty(
             fc.array(runArb, { minLength: 10, maxLength: 100, size: 'max' }),
@@ -124,7 +178,11 @@ for (const target of databaseTargets) {
             fc.option(fc.constantFrom(...STATUSES), { nil: null, freq: 2 }),
             fc.option(fc.constantFrom(...AGENTS), { nil: null, freq: 2 }),
             fc.boolean(),
-            async (runs, others, key, descending, status, agent, searched) => {
+            fc.option(fc.constantFrom(...DATES), { nil: null }),
+            fc.option(fc.constantFrom(...DATES), { nil: null }),
+            async (runs, others, key, descending, status, agent, searched, from, to) => {
+              // Out of order, the filter would drop both: swapped, every range is one.
+              const [start, end] = from && to && from > to ? [to, from] : [from, to];
               await write(database.db, ORG, 0x10, runs);
               await write(database.db, OTHER, 0x20, others);
               const params = new URLSearchParams({
@@ -132,48 +190,35 @@ for (const target of databaseTargets) {
                 ...(status ? { status } : {}),
                 ...(agent ? { agent } : {}),
                 ...(searched ? { q: 'alpha' } : {}),
+                ...(start ? { start } : {}),
+                ...(end ? { end } : {}),
               });
-              const load = (p: URLSearchParams) => loadExecutionList(database.db, organization, parseExecutionQuery(p), now);
-              const first = await load(params);
-              const want = await expected(database.db, first.query);
-              const pages = Math.max(1, Math.ceil(want.length / PAGE_SIZE));
-              const wanted = (n: number) => want.slice((n - 1) * PAGE_SIZE, n * PAGE_SIZE);
-              expect(first.total).toBe(want.length);
-
-              // Forward by the Next arrows' cursors, then back by the Previous ones.
-              let list = first;
-              for (let n = 1; ; n++) {
-                expect(
-                  list.rows.map((r) => r.id),
-                  `page ${n} forward`,
-                ).toEqual(wanted(n));
-                if (n === pages) break;
-                const last = list.rows.at(-1)!.cursor;
-                list = await load(toSearchParams({ ...list.query, page: n + 1, cursor: { direction: 'after', ...last } }));
-              }
-              for (let n = pages - 1; n >= 1; n--) {
-                const head = list.rows[0]!.cursor;
-                list = await load(
-                  toSearchParams({ ...list.query, page: n, cursor: n > 1 ? { direction: 'before', ...head } : null }),
-                );
-                expect(
-                  list.rows.map((r) => r.id),
-                  `page ${n} back`,
-                ).toEqual(wanted(n));
-              }
-              // By number: the first pages from the start, the last from the end.
-              for (let n = 2; n <= pages; n++) {
-                const byNumber = await load(toSearchParams({ ...first.query, page: n, cursor: null }));
-                expect(
-                  byNumber.rows.map((r) => r.id),
-                  `page ${n} by number`,
-                ).toEqual(wanted(n));
-              }
+              await pagesAsPlainSql(database.db, params);
             },
           ),
           { numRuns: target.name === 'pglite' ? 25 : 40 },
         );
       }, 240_000);
+
+      it('reads a range by weeks to the same pages when one week holds more runs than a page', async () => {
+        // 70 runs in the week of 27 April (ties on duration and start), 30 in the weeks before.
+        const runs = Array.from({ length: 100 }, (_, n): Run => ({
+          agent: n % 2,
+          status: 'completed',
+          credits: n % 3,
+          durationSeconds: n % 4 === 0 ? 72 : 1,
+          started: STARTS[n < 70 ? n % 5 : 5 + (n % 4)]!,
+          titled: false,
+        }));
+        await write(database.db, ORG, 0x10, runs);
+        await write(database.db, OTHER, 0x20, []);
+        for (const sort of ['-duration', 'credits'])
+          for (const agent of [null, AGENTS[0]!])
+            await pagesAsPlainSql(
+              database.db,
+              new URLSearchParams({ sort, start: '2026-01-15', end: '2026-05-01', ...(agent ? { agent } : {}) }),
+            );
+      }, 120_000);
     },
   );
 }

@@ -33,6 +33,7 @@ import {
   scheduleKind,
   stepKind,
 } from './pg-schema.js';
+import { sortIndexes } from './sort-indexes.js';
 
 export {
   actionOutcome,
@@ -222,6 +223,10 @@ export const executions = executionsAdmin.table(
     durationDescKey: bigint('duration_desc_key', { mode: 'bigint' })
       .notNull()
       .generatedAlwaysAs(sql.raw(`coalesce(${durationMicroseconds}, -1)`)),
+    /** Its UTC week, stored as the keys are: drizzle-kit would rebuild an expression index on every push. */
+    startedWeek: timestamp('started_week', { mode: 'string' })
+      .notNull()
+      .generatedAlwaysAs(sql`date_trunc('week', started_at at time zone 'UTC')`),
   },
   (t) => [
     primaryKey({ columns: [t.organizationId, t.id] }),
@@ -268,40 +273,7 @@ export const executions = executionsAdmin.table(
     index('xa_executions_org_search_idx')
       .using('gin', t.organizationId, t.searchedText.op('gin_trgm_ops'))
       .where(sql`${t.scheduleId} is not null`),
-    // The sortable columns, each way: the forward walk reads a page in order, the backward one the
-    // page before a cursor. Each also behind each filter that an index leads with (the status, the
-    // agent) and within the rare sets (credit spikes, one kind of failure): a filter whose runs sit
-    // at the far end of an order (Failed runs' credits above most Completed ones', a costly agent's
-    // above the others') would otherwise be found only after walking past every run of the rest.
-    ...(['creditsAscKey', 'creditsDescKey', 'durationAscKey', 'durationDescKey'] as const).flatMap((key) => {
-      // A column's desc() is read as on() takes it: each index asks for its own.
-      const order = () =>
-        key.endsWith('AscKey') ? [t[key], t.startedAt, t.id] : [t[key].desc(), t.startedAt.desc(), t.id.desc()];
-      const name = t[key].name;
-      const scheduled = sql`${t.scheduleId} is not null`;
-      return [
-        index(`xa_executions_org_${name}_idx`)
-          .on(t.organizationId, ...order())
-          .where(scheduled),
-        index(`xa_executions_org_status_${name}_idx`)
-          .on(t.organizationId, t.status, ...order())
-          .where(scheduled),
-        index(`xa_executions_org_agent_${name}_idx`)
-          .on(t.organizationId, t.agentId, ...order())
-          .where(scheduled),
-        index(`xa_executions_org_spike_${name}_idx`)
-          .on(t.organizationId, ...order())
-          .where(sql`${t.scheduleId} is not null and ${t.creditSpike}`),
-        index(`xa_executions_org_failure_${name}_idx`)
-          .on(t.organizationId, t.failedTool, t.errorSignature, ...order())
-          .where(sql`${t.scheduleId} is not null and ${t.status} = 'failed'`),
-        // An agent's failed runs ("Failed" and an agent, the runs to act on): an agent's failures can
-        // sit at the far end of both the agent's order and the failures' (docs/performance.md).
-        index(`xa_executions_org_agent_failed_${name}_idx`)
-          .on(t.organizationId, t.agentId, ...order())
-          .where(sql`${t.scheduleId} is not null and ${t.status} = 'failed'`),
-      ];
-    }),
+    ...sortIndexes(t),
     // A conversation records at most one run.
     uniqueIndex('xa_executions_org_conversation_key').on(t.organizationId, t.conversationId),
     uniqueIndex('xa_executions_org_idempotency_key').on(t.organizationId, t.idempotencyKey),

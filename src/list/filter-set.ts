@@ -8,7 +8,7 @@ import type { Bind, Bindings } from '../db/prepared.js';
 import { executions } from '../db/schema.js';
 import type { Messages } from '../i18n/messages.js';
 import { countsFor, type ActivityUnit, type Counts } from './counts.js';
-import type { FieldErrors, FilterFacts, FormContext, FormField, ListFilter, Rejected } from './filter.js';
+import type { FieldErrors, FilterFacts, FormContext, FormField, ListFilter, Rejected, WeekSpan } from './filter.js';
 import { FILTERS, type FilterValues } from './filters.js';
 
 /** Each filter typed for the whole value, which holds every filter's keys. */
@@ -108,6 +108,21 @@ export function listConditions(values: FilterValues, bind: Bind, uncounted: Unco
     isNotNull(executions.scheduleId),
     ...runConditions(values, bind, uncounted),
   );
+}
+
+/**
+ * The range of starts a sort may read a week at a time (ListFilter.span), or null: no filter
+ * bounds both ends, or one is set that weeks do not serve (ListFilter.inWeeks).
+ */
+export function weekSpan(values: FilterValues, bind: Bind): WeekSpan | null {
+  let span: WeekSpan | null = null;
+  for (const f of filters) {
+    if (!f.isSet(values)) continue;
+    const own = f.span?.(values, bind) ?? null;
+    if (own) span = own;
+    else if (!(f.inWeeks?.(values) ?? false)) return null;
+  }
+  return span;
 }
 
 /** Whether the count tables can answer every filter set (see ListFilter.countable). */

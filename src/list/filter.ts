@@ -92,6 +92,12 @@ export interface FormContext {
   messages: Messages;
 }
 
+export interface WeekSpan {
+  from: SQL;
+  laterWeeks: SQL;
+  days: number;
+}
+
 export interface ListFilter<V extends object> {
   /** The query value's keys this filter owns, unset. */
   empty: V;
@@ -123,6 +129,18 @@ export interface ListFilter<V extends object> {
   wholeMonths?(value: V): boolean;
   /** Whether its count condition needs the insight keys (spike, failed tool, signature). Default: no. */
   insight?(value: V): boolean;
+  /**
+   * A range of starts with both ends (local days in the organization's zone): its first instant,
+   * how many UTC weeks it touches after the first, and how many days it spans. A sort by another
+   * column reads such a range a week at a time (week-slices.ts). Null when it bounds none.
+   */
+  span?(value: V, bind: Bind): WeekSpan | null;
+  /**
+   * Whether a sort read a week at a time serves its condition: an index of the weeks leads with its
+   * column (the status, the agent). Default: no, and weeks are not read while it is set; its own
+   * index serves a rare set better (a spike, a kind of failure).
+   */
+  inWeeks?(value: V): boolean;
   /** Checks the value against the organization's data: an unknown agent is not applied. */
   check?(value: V, facts: FilterFacts): ParsedFilter<V>;
   /** Its words in the caption: "status Failed"; null when unset. */

@@ -3,7 +3,7 @@
  * is the form's, the caption's and the canonical URL's. To add a filter, add it here and to
  * FILTERS, with its test.
  */
-import { isLastDayOfMonth, isValid, parse, parseISO } from 'date-fns';
+import { differenceInCalendarDays, isLastDayOfMonth, isValid, parse, parseISO } from 'date-fns';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Bind } from '../db/prepared.js';
@@ -52,6 +52,7 @@ export const agentFilter = defineFilter({
   isSet: (v) => v.agentId !== null || v.removedAgents,
   shape: (v) => (v.agentId ? '1' : v.removedAgents ? '2' : '0'),
   bindings: (v) => ({ agentId: v.agentId }),
+  inWeeks: (v) => v.agentId !== null,
   onRuns: (v, bind) => [
     v.agentId ? is(executions.agentId, bind('agentId')) : undefined,
     v.removedAgents ? sql`${executions.agentId} in ${removedAgentIds(bind)}` : undefined,
@@ -115,6 +116,7 @@ export const statusFilter = defineFilter({
   },
   isSet: (v) => v.status !== null,
   bindings: (v) => ({ status: v.status }),
+  inWeeks: () => true,
   onRuns: (v, bind) => [v.status ? is(executions.status, bind('status')) : undefined],
   onCounts: (v, c, bind) => [v.status ? is(c.status, bind('status')) : undefined],
   describe: (v, _facts, m) => (v.status ? m.statusFilter(m.statuses[v.status]) : null),
@@ -141,6 +143,16 @@ const dateParam = z
   // date-fns' strict parse rejects impossible days such as 2025-02-30. Years before 1900 are
   // typing accidents (a picker half-typed reads 0002), not runs anyone recorded.
   .refine((s) => s >= MIN_DATE && isValid(parse(s, 'yyyy-MM-dd', new Date())));
+
+const WEEK_MS = 7 * 86_400_000;
+/** Monday, 1 January 1900: a UTC week's first instant. */
+const A_MONDAY = Date.UTC(1900, 0, 1);
+
+/** How many UTC weeks (from Monday) the range [from, before) touches after its first. */
+function utcWeeksAfter(from: Date, before: Date): number {
+  const week = (instant: number) => Math.floor((instant - A_MONDAY) / WEEK_MS);
+  return week(before.getTime() - 1) - week(from.getTime());
+}
 
 /** Each date field's key, which also names its label in the message table. */
 const DATE_FIELDS: { key: 'startDate' | 'endDate'; param: string; invalid: FieldErrorKey }[] = [
@@ -189,12 +201,23 @@ export const datesFilter = defineFilter({
       endDate: v.endDate,
       startedFrom: range.from?.toISOString() ?? null,
       startedBefore: range.before?.toISOString() ?? null,
+      // Counted here, not in SQL: the planner guesses 1,000 rows for a series of timestamps, and a plan
+      // that costly is compiled (JIT) first, which took longer than the query (docs/performance.md).
+      laterWeeks: range.from && range.before ? utcWeeksAfter(range.from, range.before) : null,
     };
   },
   onRuns: (v, bind) => [
     v.startDate ? sql`${executions.startedAt} >= ${bind('startedFrom')}::timestamptz` : undefined,
     v.endDate ? sql`${executions.startedAt} < ${bind('startedBefore')}::timestamptz` : undefined,
   ],
+  span: (v, bind) =>
+    v.startDate && v.endDate
+      ? {
+          from: sql`${bind('startedFrom')}::timestamptz`,
+          laterWeeks: sql`${bind('laterWeeks')}::int`,
+          days: differenceInCalendarDays(parseISO(v.endDate), parseISO(v.startDate)) + 1,
+        }
+      : null,
   onCounts: (v, c, bind) => [
     v.startDate ? sql`${c.period} >= ${bind('startDate')}::date` : undefined,
     v.endDate ? sql`${c.period} <= ${bind('endDate')}::date` : undefined,

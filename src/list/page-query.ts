@@ -22,6 +22,7 @@ import {
   type ListSort,
 } from './sort.js';
 import { summarizeExecutionsQuery, summaryOf, summaryShape, type ExecutionSummary } from './summary-query.js';
+import { inWeekSlices, slicedSpan } from './week-slices.js';
 
 /**
  * A run's place in the list's order: its exact start (microseconds, UTC ISO) and id, and, sorted
@@ -188,17 +189,21 @@ export function listExecutionsQuery(
   plan: ListPlan = 'indexed',
 ) {
   const walking = plan === 'walked' || plan === 'walkedAll';
+  const sort = sortOf(page);
   const where = listConditions(filters, bind, walking ? 'walked' : 'indexed');
-  const order = sortOrder(sortOf(page), !inOrder(page));
+  const order = sortOrder(sort, !inOrder(page));
+  const span = plan === 'indexed' ? slicedSpan(filters, sort, bind) : null;
+  const conditions = and(where, fromCursor(page, bind), plan === 'walked' ? within(page, bind) : undefined);
   return (
     db
       .select({
         ...listColumns,
-        sortKeyText: sortKeyText(sortOf(page)).as('sort_key_text'),
-        sortKey: sql`${sortKeyColumn(sortOf(page))}`.as('sort_key'),
+        sortKeyText: sortKeyText(sort).as('sort_key_text'),
+        sortKey: sql`${sortKeyColumn(sort)}`.as('sort_key'),
       })
       .from(executions)
-      .where(and(where, fromCursor(page, bind), plan === 'walked' ? within(page, bind) : undefined))
+      // By weeks, the weeks' walks take the offset: the runs they give are the page's.
+      .where(span ? and(where, inWeekSlices(span, sort, !inOrder(page), conditions, bind)) : conditions)
       // An order no index gives: the planner cannot walk the order's index filtering by the search.
       .orderBy(
         ...(plan === 'matched'
@@ -206,17 +211,20 @@ export function listExecutionsQuery(
           : order),
       )
       .limit(bind('limit') as number)
-      .offset(bind('offset') as number)
+      .offset(span ? 0 : (bind('offset') as number))
   );
 }
 
 /** The key of a prepared list query: everything its text depends on. */
 export const listShape = (filters: ExecutionFilters, page: PageRequest, plan: ListPlan = 'indexed') =>
-  `list ${filterShape(filters)} ${page.kind} ${plan} ${sortParam(sortOf(page))}`;
+  `list ${filterShape(filters)} ${page.kind} ${plan} ${sortParam(sortOf(page))}${byWeeks(filters, page)}`;
 
 /** The key of a prepared summary-and-page query. */
 export const pageWithSummaryShape = (filters: ExecutionFilters, unit: ActivityUnit, page: PageRequest) =>
-  `page+summary ${summaryShape(filters, unit)} ${page.kind} ${sortParam(sortOf(page))}`;
+  `page+summary ${summaryShape(filters, unit)} ${page.kind} ${sortParam(sortOf(page))}${byWeeks(filters, page)}`;
+
+const byWeeks = (filters: ExecutionFilters, page: PageRequest) =>
+  slicedSpan(filters, sortOf(page), asPlaceholders) ? ' weeks' : '';
 
 /**
  * One page of runs. Agents are named from `agents` — the organization's, which the caller has

@@ -1,0 +1,40 @@
+/**
+ * A page sorted by credits or duration within a date range, read a week at a time. Walking the
+ * sort's index for the range's runs passes every run before them in the order, and ties go by
+ * start, the range's own column: with many equal keys the walk crossed every run newer than the
+ * range. Instead each week the range touches is walked in the sort's order in its own index
+ * (db/schema.ts), its first `limit + offset` runs kept, and the page is the first of those: the
+ * same rows in the same order, for a cost that follows the range's weeks, not the runs outside it.
+ */
+import { sql, type SQL } from 'drizzle-orm';
+import type { Bind } from '../db/prepared.js';
+import { executions } from '../db/schema.js';
+import { weekSpan, type ExecutionFilters } from './filter-set.js';
+import type { WeekSpan } from './filter.js';
+import { sortKeyColumn, sortOrder, sortOrderOf, type ListSort } from './sort.js';
+
+/** Ten years. Dates run from 1900 to 9999: a range of centuries would walk thousands of empty weeks. */
+const MOST_DAYS = 3_653;
+
+/** The range to read by weeks, or null when the page walks the order as it is. */
+export function slicedSpan(filters: ExecutionFilters, sort: ListSort, bind: Bind) {
+  if (sort.key === 'date') return null;
+  const span = weekSpan(filters, bind);
+  return span && span.days <= MOST_DAYS ? span : null;
+}
+
+/**
+ * The runs of the page, as a condition on the id: `where` (the filters' conditions and the
+ * cursor's) holds in each week, and the weeks' runs are ordered and cut as the page is.
+ */
+export function inWeekSlices(span: WeekSpan, sort: ListSort, reversed: boolean, where: SQL | undefined, bind: Bind): SQL {
+  const weeks = sql`(select date_trunc('week', ${span.from} at time zone 'UTC') + n * interval '1 week' as week
+    from generate_series(0, ${span.laterWeeks}) as n) as w`;
+  const order = sql.join(sortOrder(sort, reversed), sql`, `);
+  const taken = sql`${bind('limit')}::int + ${bind('offset')}::int`;
+  const week = sql`select ${executions.id} as id, ${sortKeyColumn(sort)} as sort_key, ${executions.startedAt} as started_at
+    from ${executions} where ${where} and ${executions.startedWeek} = w.week order by ${order} limit ${taken}`;
+  const byOrder = sortOrderOf(sort, reversed, { key: sql`s.sort_key`, startedAt: sql`s.started_at`, id: sql`s.id` });
+  return sql`${executions.id} in (select s.id from ${weeks} cross join lateral (${week}) as s
+    order by ${byOrder} limit ${bind('limit')} offset ${bind('offset')})`;
+}
