@@ -136,6 +136,25 @@ export async function scenarios(benchUrl: string, rows: number): Promise<Scenari
       path: `${base}?agent=${agent}&start=2025-06-01&end=2025-06-30&sort=-duration`,
       target: true,
     },
+    // A date range with a sort, read by weeks (week-slices.ts): every run takes 40 s here, so the
+    // duration's ties go by start, and a range's runs sit behind every newer run.
+    { name: 'a month, longest first', path: `${base}?start=2025-06-01&end=2025-06-30&sort=-duration`, target: true },
+    {
+      name: 'Completed, a month, longest first',
+      path: `${base}?status=completed&start=2025-06-01&end=2025-06-30&sort=-duration`,
+      target: true,
+    },
+    { name: 'a Monday, longest first', path: `${base}?start=2025-06-02&end=2025-06-02&sort=-duration`, target: true },
+    {
+      name: 'one agent, a year, most credits first',
+      path: `${base}?agent=${agent}&start=2025-01-01&end=2025-12-31&sort=-credits`,
+      target: true,
+    },
+    {
+      name: 'Pending, a month, fewest credits first',
+      path: `${base}?status=pending&start=2025-06-01&end=2025-06-30&sort=credits`,
+      target: true,
+    },
     { name: 'credit spikes, Completed, shortest first', path: `${base}?spikes=1&status=completed&sort=duration`, target: true },
     { name: 'search with a filter, fewest credits first', path: `${base}?q=hubspot&status=failed&sort=credits`, target: true },
     {
