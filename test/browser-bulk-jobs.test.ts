@@ -12,7 +12,7 @@ import { createDemoApp, DEMO_MOUNT_PATH } from '../src/demo/host-app.js';
 import { DEMO_ORGANIZATION_ID } from '../src/demo/seed.js';
 import { startSimulatedScheduler, type SimulatedScheduler } from '../src/demo/simulator.js';
 import { axeProblems } from './support/axe.js';
-import { browserSkipReason, DEMO_DATA, serveInChromium } from './support/browser.js';
+import { browserSkipReason, DEMO_DATA, refreshJobUntilDone, serveInChromium } from './support/browser.js';
 import { watchedContext } from './support/page-watch.js';
 
 describe.skipIf(browserSkipReason !== null)(
@@ -42,11 +42,7 @@ describe.skipIf(browserSkipReason !== null)(
             // htmx polls the job's region until it is done.
             await done.waitFor();
           } else {
-            for (let i = 0; i < 40 && (await done.count()) === 0; i++) {
-              await page.waitForTimeout(500);
-              const refresh = page.locator('a:text-is("Refresh")');
-              if ((await refresh.count()) > 0) await refresh.click();
-            }
+            await refreshJobUntilDone(page);
           }
         };
         try {

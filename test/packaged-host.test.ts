@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserSkipReason, launchChromium } from './support/browser.js';
+import { browserSkipReason, launchChromium, refreshJobUntilDone } from './support/browser.js';
 import { databaseTargets } from './support/databases.js';
 import { install, packModule, ROOT } from './support/packed-module.js';
 
@@ -198,11 +198,7 @@ describe.skipIf(browserSkipReason !== null)(
               await off.click('#xa-selected button:text-is("Cancel selected")');
               expect(await off.locator('h1').textContent()).toBe('Cancel: 1 run');
               await off.click('button:text-is("Confirm and start")');
-              const done = off.locator('#xa-job dd', { hasText: 'Done' });
-              for (let i = 0; i < 40 && (await done.count()) === 0; i++) {
-                await off.waitForTimeout(250);
-                await off.locator('a:text-is("Refresh")').click();
-              }
+              await refreshJobUntilDone(off);
               // A Failed run cannot be cancelled: skipped, and reported so.
               expect(await off.locator('#xa-job-progress').textContent()).toBe('1 of 1 run done');
               expect(await off.locator('#xa-job dl').textContent()).toContain('Skipped1');

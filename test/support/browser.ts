@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import type { ExecutionsDatabase, OpenDatabase } from '../../src/db/database.js';
 import { openMigratedPglite, type FixedSeed } from './migrated-pglite.js';
@@ -99,4 +99,17 @@ export function serveInChromium(
     await database?.close();
   });
   return served;
+}
+
+/**
+ * Without JavaScript, a bulk job's page is refreshed by its link until it says Done. Each click
+ * waits for the page it loads: otherwise the next check may read the old page and then click a
+ * link that the finished job's page no longer has.
+ */
+export async function refreshJobUntilDone(page: Page): Promise<void> {
+  const done = page.locator('#xa-job dd', { hasText: 'Done' });
+  for (let i = 0; i < 40 && (await done.count()) === 0; i++) {
+    await page.waitForTimeout(500);
+    await Promise.all([page.waitForEvent('load'), page.locator('a:text-is("Refresh")').click()]);
+  }
 }
