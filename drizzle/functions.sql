@@ -19,6 +19,13 @@
 -- same, but keeps the planner from inlining a SQL function and costs every trigger call a
 -- configuration change.)
 --
+-- The PL/pgSQL functions that triggers run for every row written plan their statements once per
+-- session (SET plan_cache_mode = force_generic_plan). The module's own connection plans every
+-- statement for its values (src/db/database.ts says why, for the page), and a trigger inherits the
+-- writer's setting: with the dozens of indexes on xa_executions, planning each call cost more than
+-- the keyed lookups and index walks it planned, whose best plan does not depend on the values
+-- (docs/performance.md#trigger-plans-made-once-per-session-migration-0022-2026-12-04).
+--
 -- Statements are separated by drizzle's statement-breakpoint line, as in the migrations: PGlite
 -- runs one statement per query.
 
@@ -57,7 +64,7 @@ $$;
 -- are off for the function's queries (the 40 rows merged at the end are sorted all the same). JIT
 -- is off: the cost that turns sorts off would otherwise compile the query on every call.
 CREATE OR REPLACE FUNCTION "executions_admin"."xa_usual"(org text, agent uuid, before timestamptz, OUT credits numeric, OUT duration_ms integer)
-LANGUAGE plpgsql STABLE SET enable_sort = off SET jit = off AS $$
+LANGUAGE plpgsql STABLE SET enable_sort = off SET jit = off SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
   -- PL/pgSQL rather than SQL: its plan is prepared once per session, not on every insert.
   SELECT CASE WHEN count(r.credits) >= 5 THEN percentile_disc(0.5) WITHIN GROUP (ORDER BY r.credits) END,
@@ -96,7 +103,8 @@ $$;
 --> statement-breakpoint
 -- A failed tool call marks its run, unless an earlier step already failed. Trigger
 -- xa_steps_failed_tool.
-CREATE OR REPLACE FUNCTION "executions_admin"."xa_note_failed_tool"() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION "executions_admin"."xa_note_failed_tool"() RETURNS trigger LANGUAGE plpgsql
+SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
   UPDATE executions_admin.xa_executions SET failed_tool = NEW.tool_name, failed_step = NEW.position
    WHERE organization_id = NEW.organization_id AND conversation_id = NEW.conversation_id
@@ -109,7 +117,8 @@ $$;
 -- run: one count out of the run's old keys and into its new ones. Only scheduled runs count, and
 -- failure details only on failed runs, so the rest stay one row per day, agent, status and spike.
 -- Trigger xa_executions_count.
-CREATE OR REPLACE FUNCTION "executions_admin"."xa_count_execution"() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION "executions_admin"."xa_count_execution"() RETURNS trigger LANGUAGE plpgsql
+SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
   zone text;
   cents bigint;
@@ -200,7 +209,7 @@ $$;
 --> statement-breakpoint
 -- A conversation's title, by organization and id.
 CREATE OR REPLACE FUNCTION "executions_admin"."xa_conversation_title"(org text, conversation uuid) RETURNS text
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
   -- PL/pgSQL rather than SQL, as xa_usual: its plan is prepared once per session, not on every insert.
   RETURN (SELECT c.title FROM executions_admin.xa_conversations c WHERE c.organization_id = org AND c.id = conversation);
@@ -221,7 +230,8 @@ $$;
 -- A renamed conversation renames its run, in the same transaction (an organization's
 -- conversation has at most one run: the (organization_id, conversation_id) unique index finds it).
 -- Trigger xa_conversations_title.
-CREATE OR REPLACE FUNCTION "executions_admin"."xa_follow_conversation_title"() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION "executions_admin"."xa_follow_conversation_title"() RETURNS trigger LANGUAGE plpgsql
+SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
   UPDATE executions_admin.xa_executions SET conversation_title = NEW.title
    WHERE organization_id = NEW.organization_id AND conversation_id = NEW.id;
@@ -231,7 +241,7 @@ $$;
 --> statement-breakpoint
 -- The tools a conversation called, each once, in the order first called, one a line.
 CREATE OR REPLACE FUNCTION "executions_admin"."xa_tool_names"(org text, conversation uuid) RETURNS text
-LANGUAGE plpgsql STABLE AS $$
+LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
   -- PL/pgSQL rather than SQL, as xa_usual: its plan is prepared once per session.
   RETURN (SELECT coalesce(string_agg(t.name, E'\n' ORDER BY t.first), '')
@@ -255,7 +265,8 @@ $$;
 -- A step that names a tool not yet on its run's list, or any other change to a step's tool: the
 -- run's list is written again, which its own trigger (xa_executions_tool_names) computes, only when
 -- it changes.
-CREATE OR REPLACE FUNCTION "executions_admin"."xa_note_tool_name"() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION "executions_admin"."xa_note_tool_name"() RETURNS trigger LANGUAGE plpgsql
+SET plan_cache_mode = force_generic_plan AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
     IF NEW.kind = 'tool_call' AND NEW.tool_name IS NOT NULL THEN
