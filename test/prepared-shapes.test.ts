@@ -41,11 +41,19 @@ const filterState = fc
     spikesOnly: fc.boolean(),
     failure: fc.constantFrom(null, { tool: '', signature: 'timeout' }, { tool: 'gmail', signature: '401 expired credential' }),
     timeZone: fc.constantFrom('UTC', 'America/Sao_Paulo'),
+    // Where the runs start, read for a range with an open end: within ten years, or over them.
+    runsExtent: fc.constantFrom(
+      undefined,
+      null,
+      { first: new Date('2025-03-01T10:00:00Z'), before: new Date('2027-01-01T00:00:00Z') },
+      { first: new Date('1990-01-01T00:00:00Z'), before: new Date('2027-01-01T00:00:00Z') },
+    ),
   })
   // One agent or every deleted one, as the parser gives: never both.
-  .map(({ timeZone, removedAgents, ...values }) =>
-    filtersFor({ ...DEFAULT_QUERY, ...values, removedAgents: removedAgents && values.agentId === null }, timeZone),
-  );
+  .map(({ timeZone, removedAgents, runsExtent, ...values }) => ({
+    ...filtersFor({ ...DEFAULT_QUERY, ...values, removedAgents: removedAgents && values.agentId === null }, timeZone),
+    runsExtent,
+  }));
 const unit = fc.constantFrom<ActivityUnit>('day', 'week', 'month', 'year');
 /** Each sort, and each way to a page: a range with a sort by another column is read by weeks unless it spans decades. */
 const page = fc

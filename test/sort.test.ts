@@ -200,7 +200,7 @@ for (const target of databaseTargets) {
         );
       }, 240_000);
 
-      it('reads a range by weeks to the same pages when one week holds more runs than a page', async () => {
+      it('reads a range by weeks to the same pages when one week holds more runs than a page, an end open or not', async () => {
         // 70 runs in the week of 27 April (ties on duration and start), 30 in the weeks before.
         const runs = Array.from({ length: 100 }, (_, n): Run => ({
           agent: n % 2,
@@ -212,13 +212,34 @@ for (const target of databaseTargets) {
         }));
         await write(database.db, ORG, 0x10, runs);
         await write(database.db, OTHER, 0x20, []);
+        // Both ends, and each end open: the organization's first or last run closes it.
+        const ranges: Record<string, string>[] = [
+          { start: '2026-01-15', end: '2026-05-01' },
+          { start: '2026-01-15' },
+          { end: '2026-05-01' },
+        ];
         for (const sort of ['-duration', 'credits'])
           for (const agent of [null, AGENTS[0]!])
-            await pagesAsPlainSql(
-              database.db,
-              new URLSearchParams({ sort, start: '2026-01-15', end: '2026-05-01', ...(agent ? { agent } : {}) }),
-            );
+            for (const range of ranges)
+              await pagesAsPlainSql(database.db, new URLSearchParams({ sort, ...range, ...(agent ? { agent } : {}) }));
       }, 120_000);
+
+      it("closes an open end at the last run, one on a UTC week's first instant past the week after now", async () => {
+        // The request's now is 1 May 2026; 11 May is a Monday, more than a week later.
+        const starts = ['2026-05-11T00:00:00Z', '2026-05-01T11:00:00Z', '2026-04-20T09:00:00Z'];
+        const runs = starts.map((started, n): Run => ({
+          agent: 0,
+          status: 'completed',
+          credits: n,
+          durationSeconds: 1,
+          started,
+          titled: false,
+        }));
+        await write(database.db, ORG, 0x10, runs);
+        await write(database.db, OTHER, 0x20, []);
+        for (const sort of ['credits', '-duration'])
+          await pagesAsPlainSql(database.db, new URLSearchParams({ sort, start: '2026-04-15' }));
+      });
     },
   );
 }

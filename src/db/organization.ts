@@ -2,9 +2,10 @@
  * What the pages read of an organization: its name and time zone, its agents, its first run.
  * None of them reads a count table, so a page that shows no counts never waits on one.
  */
-import { and, asc, eq, isNotNull, min, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, max, min, sql } from 'drizzle-orm';
 import { shorten } from '../lib/format.js';
 import type { ExecutionsDatabase } from './database.js';
+import { runPrepared } from './prepared.js';
 import { agents, executions, organizations } from './schema.js';
 
 export interface Organization {
@@ -35,6 +36,31 @@ export async function findFirstRun(db: ExecutionsDatabase, organizationId: strin
     .from(executions)
     .where(and(eq(executions.organizationId, organizationId), isNotNull(executions.scheduleId)));
   return row?.first ?? null;
+}
+
+/**
+ * Where an organization's scheduled runs start: the first start, and an instant after the last
+ * one and at least a week past the moment it was read, so that a run started since is inside it.
+ * It closes a date range with one end open, for a sort to read it a week at a time.
+ */
+export interface RunsExtent {
+  first: Date;
+  before: Date;
+}
+
+const WEEK_MS = 7 * 86_400_000;
+
+/** The organization's RunsExtent at `now`, or null before any run: the newest-first index, probed at both ends. */
+export async function findRunsExtent(db: ExecutionsDatabase, organizationId: string, now: Date): Promise<RunsExtent | null> {
+  const [row] = await runPrepared(
+    db
+      .select({ first: min(executions.startedAt), last: max(executions.startedAt) })
+      .from(executions)
+      .where(and(eq(executions.organizationId, organizationId), isNotNull(executions.scheduleId))),
+  );
+  if (!row?.first || !row.last) return null;
+  // A Date drops the start's microseconds: a millisecond more is still after it.
+  return { first: row.first, before: new Date(Math.max(row.last.getTime() + 1, now.getTime() + WEEK_MS)) };
 }
 
 /** How much of an agent's name the pages show: a filter option or a cell stays readable whatever was stored. */

@@ -22,7 +22,7 @@ export async function digestFailures(
   // Without a chart the counts are the insight ones, daily or monthly.
   const counts = countsForFilters(filters, null) as InsightCounts;
   const query = preparedByShape(db, digestShape(filters), (name) => digestFailuresQuery(db, filters, counts).prepare(name));
-  const rows = await query.execute({ organizationId, ...filterBindings(filters, filters.timeZone), limit });
+  const rows = await query.execute({ organizationId, ...filterBindings(filters), limit });
   return rows.map(({ kind: [tool, signature], runs, agents }) => ({ tool, signature, runs, agents }));
 }
 

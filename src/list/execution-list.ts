@@ -10,6 +10,7 @@ import { CONVERSATION_SEARCH_MS, conversationSearch, cutShort, type Conversation
 import { checkFilters, countable, filtersFor } from './filter-set.js';
 import { searchPage, searchSummary } from './search-plan.js';
 import { pageWithSummary, listExecutions, type ExecutionRow, type PageRequest } from './page-query.js';
+import { withRunsExtent } from './week-slices.js';
 import { PAGE_SIZE, type ExecutionQuery, type ParsedQuery } from './query.js';
 import { isDefaultSort } from './sort.js';
 import { summarizeExecutions, type ActivityBucket, type ExecutionSummary } from './summary-query.js';
@@ -70,7 +71,7 @@ export async function loadExecutionList(
   let { query } = checked;
   const { errors } = checked;
 
-  const filters = filtersFor(query, organization.timeZone);
+  const filters = await withRunsExtent(db, organization.id, filtersFor(query, organization.timeZone), query.sort, now);
   const list = (page: PageRequest) => listExecutions(db, organization.id, filters, page, agents);
   const today = localDay(now, organization.timeZone);
   const range = activityRange(query.startDate, query.endDate, organization.firstDay, today);

@@ -8,6 +8,7 @@ import type { Bind, Bindings } from '../db/prepared.js';
 import { executions } from '../db/schema.js';
 import type { Messages } from '../i18n/messages.js';
 import { countsFor, type ActivityUnit, type Counts } from './counts.js';
+import type { RunsExtent } from '../db/organization.js';
 import type { FieldErrors, FilterFacts, FormContext, FormField, ListFilter, Rejected, WeekSpan } from './filter.js';
 import { FILTERS, type FilterValues } from './filters.js';
 
@@ -17,8 +18,11 @@ const filters = FILTERS as unknown as readonly ListFilter<FilterValues>[];
 export const EMPTY_FILTERS = Object.assign({}, ...filters.map((f) => f.empty)) as FilterValues;
 const FILTER_KEYS = Object.keys(EMPTY_FILTERS) as (keyof FilterValues)[];
 
-/** What the SQL filters on: the filter values, and the organization's time zone for their dates. */
-export type ExecutionFilters = FilterValues & { timeZone: string };
+/**
+ * What the SQL filters on: the filter values, the organization's time zone for their dates, and
+ * where its runs start when that was read (week-slices.ts reads it for a range with an open end).
+ */
+export type ExecutionFilters = FilterValues & { timeZone: string; runsExtent?: RunsExtent | null };
 
 // The derivations a request runs are plain loops: each ran on every request, and arrays made only
 // to be spread cost the server's main thread more than the work itself (see docs/performance.md).
@@ -77,9 +81,10 @@ export function filterShape(values: FilterValues): string {
   return key;
 }
 
-export function filterBindings(values: FilterValues, timeZone: string): Bindings {
+export function filterBindings(values: ExecutionFilters): Bindings {
   const bindings: Bindings = {};
-  for (const f of filters) Object.assign(bindings, f.bindings(values, timeZone));
+  const extent = values.runsExtent ?? null;
+  for (const f of filters) Object.assign(bindings, f.bindings(values, values.timeZone, extent));
   return bindings;
 }
 
@@ -112,13 +117,13 @@ export function listConditions(values: FilterValues, bind: Bind, uncounted: Unco
 
 /**
  * The range of starts a sort may read a week at a time (ListFilter.span), or null: no filter
- * bounds both ends, or one is set that weeks do not serve (ListFilter.inWeeks).
+ * bounds a range `extent` can close, or one is set that weeks do not serve (ListFilter.inWeeks).
  */
-export function weekSpan(values: FilterValues, bind: Bind): WeekSpan | null {
+export function weekSpan(values: FilterValues, bind: Bind, extent: RunsExtent | null): WeekSpan | null {
   let span: WeekSpan | null = null;
   for (const f of filters) {
     if (!f.isSet(values)) continue;
-    const own = f.span?.(values, bind) ?? null;
+    const own = f.span?.(values, bind, extent) ?? null;
     if (own) span = own;
     else if (!(f.inWeeks?.(values) ?? false)) return null;
   }

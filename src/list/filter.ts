@@ -9,7 +9,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import type { AgentOption } from '../db/organization.js';
+import type { AgentOption, RunsExtent } from '../db/organization.js';
 import type { Bind, Bindings } from '../db/prepared.js';
 import type { FieldErrorKey, Messages } from '../i18n/messages.js';
 import type { Counts } from './counts.js';
@@ -113,8 +113,11 @@ export interface ListFilter<V extends object> {
    * give the same SQL with placeholders. Default: set or not.
    */
   shape?(value: V): string;
-  /** Its placeholders' values (names unique across filters), for the query value and time zone. */
-  bindings(value: V, timeZone: string): Bindings;
+  /**
+   * Its placeholders' values (names unique across filters), for the query value and time zone, and
+   * the organization's runs' extent when it was read (a span with an open end needs it).
+   */
+  bindings(value: V, timeZone: string, extent: RunsExtent | null): Bindings;
   /** Its conditions on the runs (the executions table). `bind('organizationId')` is always bound too. */
   onRuns(value: V, bind: Bind): (SQL | undefined)[];
   /** Its conditions on a count table, which `countsFor` chose to suit `needs`. */
@@ -130,11 +133,12 @@ export interface ListFilter<V extends object> {
   /** Whether its count condition needs the insight keys (spike, failed tool, signature). Default: no. */
   insight?(value: V): boolean;
   /**
-   * A range of starts with both ends (local days in the organization's zone): its first instant,
-   * how many UTC weeks it touches after the first, and how many days it spans. A sort by another
-   * column reads such a range a week at a time (week-slices.ts). Null when it bounds none.
+   * A range of starts (local days in the organization's zone), an open end closed by the
+   * organization's runs' `extent`: its first instant, how many UTC weeks it touches after the
+   * first, and how many days it spans. A sort by another column reads such a range a week at a
+   * time (week-slices.ts). Null when it bounds none, or an end is open and the extent unknown.
    */
-  span?(value: V, bind: Bind): WeekSpan | null;
+  span?(value: V, bind: Bind, extent: RunsExtent | null): WeekSpan | null;
   /**
    * Whether a sort read a week at a time serves its condition: an index of the weeks leads with its
    * column (the status, the agent). Default: no, and weeks are not read while it is set; its own

@@ -154,6 +154,11 @@ function utcWeeksAfter(from: Date, before: Date): number {
   return week(before.getTime() - 1) - week(from.getTime());
 }
 
+/** The later of two instants, either of which may be unknown. */
+const latest = (a: Date | null, b: Date | undefined) => (a && b ? (a > b ? a : b) : (a ?? b ?? null));
+/** The earlier of two instants, either of which may be unknown. */
+const earliest = (a: Date | null, b: Date | undefined) => (a && b ? (a < b ? a : b) : (a ?? b ?? null));
+
 /** Each date field's key, which also names its label in the message table. */
 const DATE_FIELDS: { key: 'startDate' | 'endDate'; param: string; invalid: FieldErrorKey }[] = [
   { key: 'startDate', param: 'start', invalid: 'startDateInvalid' },
@@ -193,31 +198,40 @@ export const datesFilter = defineFilter({
   },
   isSet: (v) => v.startDate !== null || v.endDate !== null,
   shape: (v) => `${v.startDate ? 1 : 0}${v.endDate ? 1 : 0}`,
-  bindings(v, timeZone) {
+  bindings(v, timeZone, extent) {
     // Runs are filtered by instants (the local days' bounds in the organization's zone), counts by days.
     const range = instantRange(v.startDate, v.endDate, timeZone);
+    // The weeks a sort reads (span): the range within the runs' extent, when that was read.
+    const set = v.startDate !== null || v.endDate !== null;
+    const weeksFrom = set ? latest(range.from, extent?.first) : null;
+    const weeksBefore = set ? earliest(range.before, extent?.before) : null;
     return {
       startDate: v.startDate,
       endDate: v.endDate,
       startedFrom: range.from?.toISOString() ?? null,
       startedBefore: range.before?.toISOString() ?? null,
+      weeksFrom: weeksFrom?.toISOString() ?? null,
       // Counted here, not in SQL: the planner guesses 1,000 rows for a series of timestamps, and a plan
       // that costly is compiled (JIT) first, which took longer than the query (docs/performance.md).
-      laterWeeks: range.from && range.before ? utcWeeksAfter(range.from, range.before) : null,
+      laterWeeks: weeksFrom && weeksBefore ? utcWeeksAfter(weeksFrom, weeksBefore) : null,
     };
   },
   onRuns: (v, bind) => [
     v.startDate ? sql`${executions.startedAt} >= ${bind('startedFrom')}::timestamptz` : undefined,
     v.endDate ? sql`${executions.startedAt} < ${bind('startedBefore')}::timestamptz` : undefined,
   ],
-  span: (v, bind) =>
-    v.startDate && v.endDate
-      ? {
-          from: sql`${bind('startedFrom')}::timestamptz`,
-          laterWeeks: sql`${bind('laterWeeks')}::int`,
-          days: differenceInCalendarDays(parseISO(v.endDate), parseISO(v.startDate)) + 1,
-        }
-      : null,
+  span(v, bind, extent) {
+    if (v.startDate === null && v.endDate === null) return null;
+    const first = latest(v.startDate === null ? null : parseISO(v.startDate), extent?.first);
+    const last = earliest(v.endDate === null ? null : parseISO(v.endDate), extent?.before);
+    if (!first || !last) return null;
+    return {
+      from: sql`${bind('weeksFrom')}::timestamptz`,
+      laterWeeks: sql`${bind('laterWeeks')}::int`,
+      // Whole days for a bound on the weeks' number; the extent's instants count to the day or so.
+      days: differenceInCalendarDays(last, first) + 1,
+    };
+  },
   onCounts: (v, c, bind) => [
     v.startDate ? sql`${c.period} >= ${bind('startDate')}::date` : undefined,
     v.endDate ? sql`${c.period} <= ${bind('endDate')}::date` : undefined,

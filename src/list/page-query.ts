@@ -76,7 +76,7 @@ export function listBindings(organizationId: string, filters: ExecutionFilters, 
   return {
     organizationId,
     timeZone: filters.timeZone,
-    ...filterBindings(filters, filters.timeZone),
+    ...filterBindings(filters),
     cursorStartedAt: cursor?.startedAt ?? null,
     cursorId: cursor?.id ?? null,
     cursorKey: cursor?.key ?? null,

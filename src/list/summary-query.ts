@@ -47,7 +47,7 @@ export interface ExecutionSummary {
 const summaryBindings = (organizationId: string, filters: ExecutionFilters): Bindings => ({
   organizationId,
   timeZone: filters.timeZone,
-  ...filterBindings(filters, filters.timeZone),
+  ...filterBindings(filters),
 });
 
 /** The organization's counts that the filters keep. */

@@ -5,9 +5,12 @@
  * range. Instead each week the range touches is walked in the sort's order in its own index
  * (db/schema.ts), its first `limit + offset` runs kept, and the page is the first of those: the
  * same rows in the same order, for a cost that follows the range's weeks, not the runs outside it.
+ * An open end is closed at the organization's first or last run (RunsExtent): no run lies beyond.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import type { Bind } from '../db/prepared.js';
+import type { ExecutionsDatabase } from '../db/database.js';
+import { findRunsExtent, type RunsExtent } from '../db/organization.js';
+import { asPlaceholders, type Bind } from '../db/prepared.js';
 import { executions } from '../db/schema.js';
 import { weekSpan, type ExecutionFilters } from './filter-set.js';
 import type { WeekSpan } from './filter.js';
@@ -19,8 +22,29 @@ const MOST_DAYS = 3_653;
 /** The range to read by weeks, or null when the page walks the order as it is. */
 export function slicedSpan(filters: ExecutionFilters, sort: ListSort, bind: Bind) {
   if (sort.key === 'date') return null;
-  const span = weekSpan(filters, bind);
+  const span = weekSpan(filters, bind, filters.runsExtent ?? null);
   return span && span.days <= MOST_DAYS ? span : null;
+}
+
+/** Any extent: whether a range could be read by weeks once its open end is closed. */
+const SOME_EXTENT: RunsExtent = { first: new Date(0), before: new Date(0) };
+
+/**
+ * The filters with the organization's runs' extent, when a range with an open end and a sort
+ * would read it by weeks: one more round trip, of two probes of an index, for a page that would
+ * otherwise walk the sort's order past every run on the open side.
+ */
+export async function withRunsExtent(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  filters: ExecutionFilters,
+  sort: ListSort,
+  now: Date,
+): Promise<ExecutionFilters> {
+  if (sort.key === 'date' || weekSpan(filters, asPlaceholders, null) || !weekSpan(filters, asPlaceholders, SOME_EXTENT)) {
+    return filters;
+  }
+  return { ...filters, runsExtent: await findRunsExtent(db, organizationId, now) };
 }
 
 /**
