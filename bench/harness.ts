@@ -155,6 +155,15 @@ export async function scenarios(benchUrl: string, rows: number): Promise<Scenari
       path: `${base}?status=pending&start=2025-06-01&end=2025-06-30&sort=credits`,
       target: true,
     },
+    // A range with one end open: the other end is the organization's first or last run.
+    { name: 'since June 2025, shortest first', path: `${base}?start=2025-06-01&sort=duration`, target: true },
+    { name: 'until June 2025, longest first', path: `${base}?end=2025-06-30&sort=-duration`, target: true },
+    { name: 'since June 2025, most credits first', path: `${base}?start=2025-06-01&sort=-credits`, target: true },
+    {
+      name: 'Failed, until June 2025, fewest credits first',
+      path: `${base}?status=failed&end=2025-06-30&sort=credits`,
+      target: true,
+    },
     { name: 'credit spikes, Completed, shortest first', path: `${base}?spikes=1&status=completed&sort=duration`, target: true },
     { name: 'search with a filter, fewest credits first', path: `${base}?q=hubspot&status=failed&sort=credits`, target: true },
     {
