@@ -212,11 +212,14 @@ for (const target of databaseTargets) {
         }));
         await write(database.db, ORG, 0x10, runs);
         await write(database.db, OTHER, 0x20, []);
-        // Both ends, and each end open: the organization's first or last run closes it.
+        // Both ends, each end open (closed at the organization's first or last run), a range of
+        // over ten years (cut to the runs), and one around every run (walked).
         const ranges: Record<string, string>[] = [
           { start: '2026-01-15', end: '2026-05-01' },
           { start: '2026-01-15' },
           { end: '2026-05-01' },
+          { start: '1990-01-01', end: '2026-04-26' },
+          { start: '2000-01-01' },
         ];
         for (const sort of ['-duration', 'credits'])
           for (const agent of [null, AGENTS[0]!])

@@ -26,13 +26,14 @@ export function slicedSpan(filters: ExecutionFilters, sort: ListSort, bind: Bind
   return span && span.days <= MOST_DAYS ? span : null;
 }
 
-/** Any extent: whether a range could be read by weeks once its open end is closed. */
-const SOME_EXTENT: RunsExtent = { first: new Date(0), before: new Date(0) };
+/** An extent no range holds whole: whether a range could be read by weeks once cut to the runs. */
+const SOME_EXTENT: RunsExtent = { first: new Date(-8.64e15), before: new Date(8.64e15) };
 
 /**
- * The filters with the organization's runs' extent, when a range with an open end and a sort
- * would read it by weeks: one more round trip, of two probes of an index, for a page that would
- * otherwise walk the sort's order past every run on the open side.
+ * The filters with the organization's runs' extent, when a range and a sort would read it by weeks
+ * once cut to the runs: a range with an open end, or one over the weeks' bound ("since 1990"). One
+ * more round trip, of two probes of an index, for a page that would otherwise walk the sort's order
+ * past every run outside the range.
  */
 export async function withRunsExtent(
   db: ExecutionsDatabase,
@@ -41,9 +42,9 @@ export async function withRunsExtent(
   sort: ListSort,
   now: Date,
 ): Promise<ExecutionFilters> {
-  if (sort.key === 'date' || weekSpan(filters, asPlaceholders, null) || !weekSpan(filters, asPlaceholders, SOME_EXTENT)) {
-    return filters;
-  }
+  if (sort.key === 'date') return filters;
+  const closed = weekSpan(filters, asPlaceholders, null);
+  if (closed ? closed.days <= MOST_DAYS : !weekSpan(filters, asPlaceholders, SOME_EXTENT)) return filters;
   return { ...filters, runsExtent: await findRunsExtent(db, organizationId, now) };
 }
 
