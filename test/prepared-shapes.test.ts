@@ -17,6 +17,7 @@ import {
   listShape,
   pageWithSummaryQuery,
   pageWithSummaryShape,
+  type ListPlan,
   type PageRequest,
 } from '../src/list/page-query.js';
 import { DEFAULT_QUERY } from '../src/list/query.js';
@@ -97,12 +98,13 @@ function checkFamily(samples: Built[]) {
 }
 
 describe('prepared statement shapes', () => {
-  const states = fc.sample(fc.tuple(filterState, unit, page), { numRuns: 3000, seed: 42 });
+  const plan = fc.constantFrom<ListPlan>('indexed', 'matched');
+  const states = fc.sample(fc.tuple(filterState, unit, page, plan), { numRuns: 3000, seed: 42 });
 
   it('gives one list query text per key, every placeholder bound', () => {
     checkFamily(
-      states.map(([f, , p]) =>
-        built(listShape(f, p), listExecutionsQuery(database.db, ORG, f, p, asPlaceholders), listBindings(ORG, f, p)),
+      states.map(([f, , p, plan]) =>
+        built(listShape(f, p, plan), listExecutionsQuery(database.db, ORG, f, p, asPlaceholders, plan), listBindings(ORG, f, p)),
       ),
     );
   });

@@ -10,6 +10,7 @@ import { CONVERSATION_SEARCH_MS, conversationSearch, cutShort, type Conversation
 import { checkFilters, countable, filtersFor } from './filter-set.js';
 import { searchPage, searchSummary } from './search-plan.js';
 import { pageWithSummary, listExecutions, type ExecutionRow, type PageRequest } from './page-query.js';
+import { plannedByCount, sortedPlan } from './sorted-plan.js';
 import { withRunsExtent } from './week-slices.js';
 import { PAGE_SIZE, type ExecutionQuery, type ParsedQuery } from './query.js';
 import { isDefaultSort } from './sort.js';
@@ -72,7 +73,8 @@ export async function loadExecutionList(
   const { errors } = checked;
 
   const filters = await withRunsExtent(db, organization.id, filtersFor(query, organization.timeZone), query.sort, now);
-  const list = (page: PageRequest) => listExecutions(db, organization.id, filters, page, agents);
+  const list = (page: PageRequest, total: number) =>
+    listExecutions(db, organization.id, filters, page, agents, sortedPlan(filters, query.sort, total));
   const today = localDay(now, organization.timeZone);
   const range = activityRange(query.startDate, query.endDate, organization.firstDay, today);
   const { cursor } = query;
@@ -102,11 +104,16 @@ export async function loadExecutionList(
     const counted = await searchSummary(db, organization.id, found.filters, range.unit);
     return found.cut && counted.lowerBound === null ? { ...counted, lowerBound: 'atLeast' as const } : counted;
   };
+  // The count first when the page's plan depends on it (sorted-plan.ts): one more round trip.
+  const counted = async (page: PageRequest | null) => {
+    const summary = await summarizeExecutions(db, organization.id, filters, range.unit);
+    return { summary, rows: page && (await list(page, summary.total)) };
+  };
   const { summary, rows: keyed } = !countable(filters)
     ? { summary: await searchedSummary(), rows: together && (await searched(together)) }
-    : together
+    : together && !plannedByCount(filters, sort)
       ? await pageWithSummary(db, organization.id, filters, range.unit, together, agents)
-      : { summary: await summarizeExecutions(db, organization.id, filters, range.unit), rows: null };
+      : await counted(together);
   const { total, credits, activity } = summary;
   const pageCount = summary.lowerBound === null ? pageCountFor(total) : null;
   // Past the end (a stale link, or ?page=1e9): show the last page rather than an empty one. With
@@ -122,7 +129,7 @@ export async function loadExecutionList(
     query = { ...query, cursor: null };
     const newest = { kind: 'offset', offset: (query.page - 1) * PAGE_SIZE, limit: PAGE_SIZE } as const;
     const byPosition = { ...(pageCount !== null ? pageByPosition(query.page, total) : newest), sort };
-    rows = countable(filters) ? await list(byPosition) : await searched(byPosition);
+    rows = countable(filters) ? await list(byPosition, total) : await searched(byPosition);
   }
   return {
     query,

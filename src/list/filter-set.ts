@@ -61,6 +61,13 @@ export function hasFilters(values: FilterValues): boolean {
   return filters.some((f) => f.isSet(values));
 }
 
+/** How many filters are set. */
+export function filtersSet(values: FilterValues): number {
+  let set = 0;
+  for (const f of filters) if (f.isSet(values)) set += 1;
+  return set;
+}
+
 /** The values checked against the organization's data; what a check unset comes with a message. */
 export function checkFilters<Q extends FilterValues>(values: Q, facts: FilterFacts): { values: Q; errors: FieldErrors } {
   let checked = values;

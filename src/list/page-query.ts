@@ -164,10 +164,11 @@ export const inOrder = (page: PageRequest) => page.kind === 'offset' || page.kin
 export const NEWEST_FIRST = sortOrder(DEFAULT_SORT, false);
 
 /**
- * How a page finds its rows when a filter the count tables cannot answer is set (search-plan.ts):
- * `indexed` lets the planner choose; `walked` walks the other filters' index in order, no further
- * than the run at `walkTo` (`walkedAll`: to the end), filtering by the search; `matched` reads the
- * search's own index and sorts what it finds, never walking the order's index.
+ * How a page finds its rows: `indexed` lets the planner choose. When a filter the count tables
+ * cannot answer is set (search-plan.ts), `walked` walks the other filters' index in order, no
+ * further than the run at `walkTo` (`walkedAll`: to the end), filtering by the search. `matched`
+ * reads the filters' own index and sorts what it finds, never walking the order's index: for a
+ * search, and for filters whose runs are few (matchedFew).
  */
 export type ListPlan = 'indexed' | 'walked' | 'walkedAll' | 'matched';
 
@@ -204,12 +205,8 @@ export function listExecutionsQuery(
       .from(executions)
       // By weeks, the weeks' walks take the offset: the runs they give are the page's.
       .where(span ? and(where, inWeekSlices(span, sort, !inOrder(page), conditions, bind)) : conditions)
-      // An order no index gives: the planner cannot walk the order's index filtering by the search.
-      .orderBy(
-        ...(plan === 'matched'
-          ? [sql`${executions.startedAt} + interval '0 s' ${sql.raw(inOrder(page) ? 'desc' : 'asc')}`, ...order]
-          : order),
-      )
+      // Matched, an order no index gives: the planner cannot walk the order's index filtering.
+      .orderBy(...(plan === 'matched' ? sortOrder(sort, !inOrder(page), true) : order))
       .limit(bind('limit') as number)
       .offset(span ? 0 : (bind('offset') as number))
   );

@@ -75,7 +75,7 @@ export const sortKeyText = (sort: ListSort): SQL<string | null> =>
  * end). Spelled as the indexes are (db/schema.ts): an order the index does not give exactly, the
  * planner sorts every matching row instead of walking it.
  */
-export function sortOrder(sort: ListSort, reversed: boolean): SQL[] {
+export function sortOrder(sort: ListSort, reversed: boolean, unindexed = false): SQL[] {
   const descending = sort.descending !== reversed;
   // The date's index and the descending keys' are DESC NULLS LAST; the ascending keys' ASC (NULLS LAST).
   const declaredDescending = sort.key === 'date' || sort.descending;
@@ -88,8 +88,12 @@ export function sortOrder(sort: ListSort, reversed: boolean): SQL[] {
         ? 'asc nulls first'
         : 'asc nulls last',
   );
-  const columns =
+  const columns: (AnyPgColumn | SQL)[] =
     sort.key === 'date' ? [executions.startedAt, executions.id] : [keyColumn(sort), executions.startedAt, executions.id];
+  // `unindexed`: the same order led by an expression no index gives, so that the planner reads
+  // the filters' runs by their own index and sorts them instead of walking the sort's.
+  if (unindexed)
+    columns[0] = sort.key === 'date' ? sql`(${executions.startedAt} + interval '0 s')` : sql`(${keyColumn(sort)} + 0)`;
   return columns.map((c) => sql`${c} ${dir}`);
 }
 

@@ -1,0 +1,24 @@
+/**
+ * A page sorted by credits or duration with two filters or more. No index holds the runs of both
+ * in the sort's order (but Failed with an agent, and a date range read by weeks), so the planner
+ * walks one filter's index in that order and checks the other on each run it passes: past every
+ * run of the first when the second rarely holds, as an agent with no Active run walked every
+ * Active run. The count tables know how many runs match before the page is read; when they are
+ * few, the page reads them all by the filters' own index and sorts them (the `matched` plan).
+ */
+import { asPlaceholders } from '../db/prepared.js';
+import { filtersSet, type ExecutionFilters } from './filter-set.js';
+import type { ListPlan } from './page-query.js';
+import type { ListSort } from './sort.js';
+import { slicedSpan } from './week-slices.js';
+
+/** Runs few enough to read whole and sort: a sort of a thousand rows costs less than a long walk. */
+export const FEW_RUNS = 1_000;
+
+/** Whether the page's plan waits for the count of its runs: two filters or more and a sort by a key. */
+export const plannedByCount = (filters: ExecutionFilters, sort: ListSort) =>
+  sort.key !== 'date' && filtersSet(filters) >= 2 && !slicedSpan(filters, sort, asPlaceholders);
+
+/** The plan of a page whose filters match `total` runs. */
+export const sortedPlan = (filters: ExecutionFilters, sort: ListSort, total: number): ListPlan =>
+  plannedByCount(filters, sort) && total <= FEW_RUNS ? 'matched' : 'indexed';

@@ -1,0 +1,106 @@
+/**
+ * A page sorted by a key with two filters whose runs are few (src/list/sorted-plan.ts). Half the
+ * runs of agents 0–3 are Active and agents 4–7 have none, so Postgres, which takes a status and an
+ * agent for independent, expects thousands of Active runs of agent 5 and walks a sort's index to
+ * find twenty of them: every Active run, or every run of the agent, for none. The plan the page
+ * takes for the count the count tables give reads the runs of both and no other; the walk, read
+ * beside it, shows the test can tell them apart.
+ *
+ * Real Postgres only: the point is its planner's statistics.
+ */
+import { sql as drizzleSql } from 'drizzle-orm';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { filtersFor, type ExecutionFilters } from '../src/list/filter-set.js';
+import { listExecutionsQuery, type ListPlan, type PageRequest } from '../src/list/page-query.js';
+import { DEFAULT_QUERY, PAGE_SIZE } from '../src/list/query.js';
+import type { ListSort } from '../src/list/sort.js';
+import { FEW_RUNS, sortedPlan } from '../src/list/sorted-plan.js';
+import { summarizeExecutions } from '../src/list/summary-query.js';
+import { databaseTargets, type TestDatabase } from './support/databases.js';
+
+const target = databaseTargets.find((t) => t.name === 'postgres')!;
+const ORG = 'sorted-plan-org';
+const RUNS = 40_000;
+const agentId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+interface PlanNode {
+  'Relation Name'?: string;
+  'Actual Rows'?: number;
+  'Rows Removed by Filter'?: number;
+  Plans?: PlanNode[];
+}
+
+/** The runs a plan read from the runs table: those it kept and those its filters threw away. */
+const runsRead = (node: PlanNode): number =>
+  (node['Relation Name'] === 'xa_executions' ? (node['Actual Rows'] ?? 0) + (node['Rows Removed by Filter'] ?? 0) : 0) +
+  (node.Plans ?? []).reduce((sum, child) => sum + runsRead(child), 0);
+
+describe.skipIf(target.skipReason !== null)(
+  `a sorted page of two filters whose runs are few${target.skipReason ? ` (skipped: ${target.skipReason})` : ''}`,
+  () => {
+    let database: TestDatabase;
+
+    beforeAll(async () => {
+      database = await target.open();
+      // Written in a few statements, each longer than the module's statement timeout allows.
+      const seeding = postgres(database.url!, { max: 1, onnotice: () => {}, connection: { statement_timeout: 60_000 } });
+      const db = drizzle(seeding);
+      await db.execute(drizzleSql`insert into executions_admin.xa_organizations values (${ORG}, ${ORG}, 'UTC')`);
+      for (let n = 0; n < 8; n++) {
+        await db.execute(
+          drizzleSql`insert into executions_admin.xa_agents (organization_id, id, name) values (${ORG}, ${agentId(n)}::uuid, ${`Agent ${n}`})`,
+        );
+        await db.execute(
+          drizzleSql`insert into executions_admin.xa_schedules values (${ORG}, ${agentId(n)}::uuid, ${agentId(n)}::uuid, 's', 'cron', '* * * * *')`,
+        );
+      }
+      const agent = drizzleSql`('00000000-0000-4000-8000-' || lpad((g % 8)::text, 12, '0'))::uuid`;
+      const started = drizzleSql`timestamptz '2026-01-01 00:00:00+00' + g * interval '1 minute'`;
+      await db.execute(drizzleSql`insert into executions_admin.xa_conversations (organization_id, id, agent_id, channel, title, created_at)
+        select ${ORG}, md5('c' || g)::uuid, ${agent}, 'schedule', 'run', ${started} from generate_series(1, ${RUNS}) g`);
+      // Agents 0–3: every other run Active (unfinished); agents 4–7: every run Completed.
+      await db.execute(drizzleSql`insert into executions_admin.xa_executions
+          (organization_id, id, conversation_id, agent_id, schedule_id, status, started_at, finished_at, credits)
+        select ${ORG}, md5('e' || g)::uuid, md5('c' || g)::uuid, ${agent}, ${agent}, s.status, ${started},
+               case when s.status = 'completed' then ${started} + (g % 97) * interval '1 second' end,
+               case when s.status = 'completed' then (g % 1000) / 100.0 end
+          from generate_series(1, ${RUNS}) g,
+               lateral (select (case when g % 8 < 4 and (g / 8) % 2 = 0 then 'active' else 'completed' end)::executions_admin.xa_execution_status as status) s`);
+      await db.execute(drizzleSql`analyze executions_admin.xa_executions`);
+      await seeding.end();
+    }, 120_000);
+    afterAll(() => database?.dispose());
+
+    /** The runs a page's plan reads, by EXPLAIN ANALYZE. */
+    const read = async (page: PageRequest, plan: ListPlan, filters: ExecutionFilters) => {
+      const { sql: text, params } = listExecutionsQuery(database.db, ORG, filters, page, undefined, plan).toSQL();
+      const client = postgres(database.url!, { max: 1, onnotice: () => {} });
+      try {
+        const [row] = await client.unsafe<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(
+          `explain (analyze, format json) ${text}`,
+          params as never[],
+        );
+        return runsRead(row!['QUERY PLAN'][0].Plan);
+      } finally {
+        await client.end();
+      }
+    };
+
+    it('reads only its runs, where the walk reads thousands: Active and an agent that has none', async () => {
+      const filters = filtersFor({ ...DEFAULT_QUERY, status: 'active', agentId: agentId(5) }, 'UTC');
+      const { total } = await summarizeExecutions(database.db, ORG, filters, 'month');
+      expect(total).toBe(0);
+      for (const sort of [
+        { key: 'credits', descending: false },
+        { key: 'duration', descending: true },
+      ] satisfies ListSort[]) {
+        const page: PageRequest = { kind: 'offset', offset: 0, limit: PAGE_SIZE, sort };
+        expect(sortedPlan(filters, sort, total)).toBe('matched');
+        expect(await read(page, 'indexed', filters), 'the walk, for contrast').toBeGreaterThan(FEW_RUNS);
+        expect(await read(page, sortedPlan(filters, sort, total), filters)).toBe(0);
+      }
+    });
+  },
+);
