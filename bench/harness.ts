@@ -164,6 +164,18 @@ export async function scenarios(benchUrl: string, rows: number): Promise<Scenari
       path: `${base}?status=failed&end=2025-06-30&sort=credits`,
       target: true,
     },
+    // Two filters whose runs no index holds together, sorted: an agent that has no Active run (a
+    // status it rarely has would walk as far), and a kind of failure within a month.
+    {
+      name: 'Active, an agent with none, longest first',
+      path: `${base}?status=active&agent=${agent}&sort=-duration`,
+      target: true,
+    },
+    {
+      name: 'one kind of failure, a month, most credits first',
+      path: `${base}?status=failed&tool=hubspot&error=${encodeURIComponent('hubspot: request timed out after <n> ms')}&start=2025-06-01&end=2025-06-30&sort=-credits`,
+      target: true,
+    },
     { name: 'credit spikes, Completed, shortest first', path: `${base}?spikes=1&status=completed&sort=duration`, target: true },
     { name: 'search with a filter, fewest credits first', path: `${base}?q=hubspot&status=failed&sort=credits`, target: true },
     {
