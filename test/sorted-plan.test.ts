@@ -1,10 +1,13 @@
 /**
- * A page sorted by a key with two filters whose runs are few (src/list/sorted-plan.ts). Half the
- * runs of agents 0–3 are Active and agents 4–7 have none, so Postgres, which takes a status and an
- * agent for independent, expects thousands of Active runs of agent 5 and walks a sort's index to
- * find twenty of them: every Active run, or every run of the agent, for none. The plan the page
+ * Sorted pages of two filters (src/list/sorted-plan.ts, the rare sets' indexes in src/db/schema.ts).
+ * Half the runs of agents 0–3 are Active and agents 4–7 have none, so Postgres, which takes a status
+ * and an agent for independent, expects thousands of Active runs of agent 5 and walks a sort's index
+ * to find twenty of them: every Active run, or every run of the agent, for none. The plan the page
  * takes for the count the count tables give reads the runs of both and no other; the walk, read
- * beside it, shows the test can tell them apart.
+ * beside it, shows the test can tell them apart. And one kind of failure with an agent whose
+ * failures of that kind cost least of all agents' and least of its own: the failure's order and the
+ * agent's failures' both pass thousands of other runs before the page's, unless the failure's index
+ * checks the agent on its own entries.
  *
  * Real Postgres only: the point is its planner's statistics.
  */
@@ -17,12 +20,17 @@ import { listExecutionsQuery, type ListPlan, type PageRequest } from '../src/lis
 import { DEFAULT_QUERY, PAGE_SIZE } from '../src/list/query.js';
 import type { ListSort } from '../src/list/sort.js';
 import { FEW_RUNS, sortedPlan } from '../src/list/sorted-plan.js';
+import { listAgents } from '../src/db/organization.js';
+import { loadExecutionList } from '../src/list/execution-list.js';
+import { parseExecutionQuery } from '../src/list/query.js';
 import { summarizeExecutions } from '../src/list/summary-query.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 
 const target = databaseTargets.find((t) => t.name === 'postgres')!;
 const ORG = 'sorted-plan-org';
 const RUNS = 40_000;
+const FAILURES_ORG = 'sorted-plan-failures';
+const FAILED_RUNS = 17_600;
 const agentId = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 interface PlanNode {
@@ -38,7 +46,7 @@ const runsRead = (node: PlanNode): number =>
   (node.Plans ?? []).reduce((sum, child) => sum + runsRead(child), 0);
 
 describe.skipIf(target.skipReason !== null)(
-  `a sorted page of two filters whose runs are few${target.skipReason ? ` (skipped: ${target.skipReason})` : ''}`,
+  `sorted pages of two filters${target.skipReason ? ` (skipped: ${target.skipReason})` : ''}`,
   () => {
     let database: TestDatabase;
 
@@ -68,14 +76,38 @@ describe.skipIf(target.skipReason !== null)(
                case when s.status = 'completed' then (g % 1000) / 100.0 end
           from generate_series(1, ${RUNS}) g,
                lateral (select (case when g % 8 < 4 and (g / 8) % 2 = 0 then 'active' else 'completed' end)::executions_admin.xa_execution_status as status) s`);
+      // A second organization: failed runs only. Agent 0's timeouts cost least of every agent's and
+      // its other failures most; every other agent's failures are timeouts, each agent's dearer.
+      await db.execute(
+        drizzleSql`insert into executions_admin.xa_organizations values (${FAILURES_ORG}, ${FAILURES_ORG}, 'UTC')`,
+      );
+      for (let n = 0; n < 8; n++) {
+        await db.execute(
+          drizzleSql`insert into executions_admin.xa_agents (organization_id, id, name) values (${FAILURES_ORG}, ${agentId(n)}::uuid, ${`Agent ${n}`})`,
+        );
+        await db.execute(
+          drizzleSql`insert into executions_admin.xa_schedules values (${FAILURES_ORG}, ${agentId(n)}::uuid, ${agentId(n)}::uuid, 's', 'cron', '* * * * *')`,
+        );
+      }
+      await db.execute(drizzleSql`insert into executions_admin.xa_conversations (organization_id, id, agent_id, channel, title, created_at)
+        select ${FAILURES_ORG}, md5('fc' || g)::uuid, ${agent}, 'schedule', 'run', ${started} from generate_series(1, ${FAILED_RUNS}) g`);
+      await db.execute(drizzleSql`insert into executions_admin.xa_executions
+          (organization_id, id, conversation_id, agent_id, schedule_id, status, started_at, finished_at, credits, error_message, failed_tool)
+        select ${FAILURES_ORG}, md5('fe' || g)::uuid, md5('fc' || g)::uuid, ${agent}, ${agent}, 'failed', ${started},
+               ${started} + interval '1 second',
+               case when not k.agent0 then 1 + g % 8 + (g % 100) / 100.0 when k.timeout then (g % 100) / 1000.0 else 50 + (g % 100) / 100.0 end,
+               case when k.timeout then 'hubspot: request timed out after ' || g || ' ms' else 'slack: 429 Too Many Requests' end,
+               case when k.timeout then 'hubspot' else 'slack' end
+          from generate_series(1, ${FAILED_RUNS}) g,
+               lateral (select g % 8 = 0 as agent0, g % 8 <> 0 or (g / 8) % 2 = 0 as timeout) k`);
       await db.execute(drizzleSql`analyze executions_admin.xa_executions`);
       await seeding.end();
     }, 120_000);
     afterAll(() => database?.dispose());
 
     /** The runs a page's plan reads, by EXPLAIN ANALYZE. */
-    const read = async (page: PageRequest, plan: ListPlan, filters: ExecutionFilters) => {
-      const { sql: text, params } = listExecutionsQuery(database.db, ORG, filters, page, undefined, plan).toSQL();
+    const read = async (page: PageRequest, plan: ListPlan, filters: ExecutionFilters, organizationId = ORG) => {
+      const { sql: text, params } = listExecutionsQuery(database.db, organizationId, filters, page, undefined, plan).toSQL();
       const client = postgres(database.url!, { max: 1, onnotice: () => {} });
       try {
         const [row] = await client.unsafe<{ 'QUERY PLAN': [{ Plan: PlanNode }] }[]>(
@@ -100,6 +132,35 @@ describe.skipIf(target.skipReason !== null)(
         expect(sortedPlan(filters, sort, total)).toBe('matched');
         expect(await read(page, 'indexed', filters), 'the walk, for contrast').toBeGreaterThan(FEW_RUNS);
         expect(await read(page, sortedPlan(filters, sort, total), filters)).toBe(0);
+      }
+    });
+
+    it('reads no run of another agent for one kind of failure and an agent: the failure index checks the agent', async () => {
+      const failure = { tool: 'hubspot', signature: 'hubspot: request timed out after <n> ms' };
+      const filters = filtersFor({ ...DEFAULT_QUERY, failure, agentId: agentId(0) }, 'UTC');
+      const { total } = await summarizeExecutions(database.db, FAILURES_ORG, filters, 'month');
+      expect(total).toBe(FAILED_RUNS / 16);
+      const sort: ListSort = { key: 'credits', descending: true };
+      expect(sortedPlan(filters, sort, total)).toBe('indexed');
+      const page: PageRequest = { kind: 'offset', offset: 0, limit: PAGE_SIZE, sort };
+      expect(await read(page, 'indexed', filters, FAILURES_ORG)).toBe(PAGE_SIZE);
+    });
+
+    it('reads no page when the count tables hold no run of both filters', async () => {
+      const statements: string[] = [];
+      const client = postgres(database.url!, { max: 1, onnotice: () => {} });
+      try {
+        const db = drizzle(client, { logger: { logQuery: (query) => statements.push(query) } });
+        const agents = await listAgents(db, ORG);
+        statements.length = 0;
+        const parsed = parseExecutionQuery(new URLSearchParams({ status: 'active', agent: agentId(5), sort: '-duration' }));
+        const organization = { id: ORG, name: ORG, timeZone: 'UTC', firstDay: null };
+        const list = await loadExecutionList(db, organization, parsed, new Date('2026-02-01T00:00:00Z'), agents);
+        expect([list.total, list.rows.length]).toEqual([0, 0]);
+        expect(statements, 'the summary alone').toHaveLength(1);
+        expect(statements[0]).toMatch(/xa_execution_(monthly|daily|status)_counts/);
+      } finally {
+        await client.end();
       }
     });
   },

@@ -46,11 +46,14 @@ export function sortIndexes(t: Columns) {
       index(`xa_executions_org_agent_${name}_idx`)
         .on(t.organizationId, t.agentId, ...order())
         .where(scheduled),
+      // The rare sets carry the other filters' columns after the order: a second filter is checked
+      // on the index's entries as the walk passes them, not on every run's row, and an agent whose
+      // runs sit at the far end of the set's order costs a walk of small entries.
       index(`xa_executions_org_spike_${name}_idx`)
-        .on(t.organizationId, ...order())
+        .on(t.organizationId, ...order(), t.agentId, t.status)
         .where(sql`${t.scheduleId} is not null and ${t.creditSpike}`),
       index(`xa_executions_org_failure_${name}_idx`)
-        .on(t.organizationId, t.failedTool, t.errorSignature, ...order())
+        .on(t.organizationId, t.failedTool, t.errorSignature, ...order(), t.agentId, t.creditSpike)
         .where(sql`${t.scheduleId} is not null and ${t.status} = 'failed'`),
       // A week's runs in each order, a status's and an agent's: a date range with a sort
       // (list/week-slices.ts). A status's own, as Active and Pending runs end every order.

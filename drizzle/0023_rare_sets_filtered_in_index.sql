@@ -1,0 +1,28 @@
+-- The rare sets' indexes (credit spikes, one kind of failure) carry the other filters' columns after
+-- their order (src/db/schema.ts, src/db/sort-indexes.ts): with a second filter, a walk of the set's
+-- order checks it on each index entry instead of reading each run's row, so an agent whose failures
+-- sit at the far end of the failure's order costs a walk of small entries. The indexes are rebuilt.
+-- The planner multiplied the selectivities of status, failed tool and error signature as if they
+-- were independent, where each failure kind implies the other two: it took a month of one failure
+-- (9,250 runs) for 21 and read them all to sort them. Their dependencies are now gathered by ANALYZE.
+DROP INDEX "executions_admin"."xa_executions_org_spike_started_idx";--> statement-breakpoint
+DROP INDEX "executions_admin"."xa_executions_org_failure_started_idx";--> statement-breakpoint
+DROP INDEX "executions_admin"."xa_executions_org_spike_credits_asc_key_idx";--> statement-breakpoint
+DROP INDEX "executions_admin"."xa_executions_org_failure_credits_asc_key_idx";--> statement-breakpoint
+DROP INDEX "executions_admin"."xa_executions_org_spike_credits_desc_key_idx";--> statement-breakpoint
+DROP INDEX "executions_admin"."xa_executions_org_failure_credits_desc_key_idx";--> statement-breakpoint
+DROP INDEX "executions_admin"."xa_executions_org_spike_duration_asc_key_idx";--> statement-breakpoint
+DROP INDEX "executions_admin"."xa_executions_org_failure_duration_asc_key_idx";--> statement-breakpoint
+DROP INDEX "executions_admin"."xa_executions_org_spike_duration_desc_key_idx";--> statement-breakpoint
+DROP INDEX "executions_admin"."xa_executions_org_failure_duration_desc_key_idx";--> statement-breakpoint
+CREATE INDEX "xa_executions_org_spike_started_idx" ON "executions_admin"."xa_executions" USING btree ("organization_id","started_at" DESC NULLS LAST,"id" DESC NULLS LAST,"agent_id","status","failed_tool","error_signature") WHERE "executions_admin"."xa_executions"."schedule_id" is not null and "executions_admin"."xa_executions"."credit_spike";--> statement-breakpoint
+CREATE INDEX "xa_executions_org_failure_started_idx" ON "executions_admin"."xa_executions" USING btree ("organization_id","failed_tool","error_signature","started_at" DESC NULLS LAST,"id" DESC NULLS LAST,"agent_id","credit_spike") WHERE "executions_admin"."xa_executions"."schedule_id" is not null and "executions_admin"."xa_executions"."status" = 'failed';--> statement-breakpoint
+CREATE INDEX "xa_executions_org_spike_credits_asc_key_idx" ON "executions_admin"."xa_executions" USING btree ("organization_id","credits_asc_key","started_at","id","agent_id","status") WHERE "executions_admin"."xa_executions"."schedule_id" is not null and "executions_admin"."xa_executions"."credit_spike";--> statement-breakpoint
+CREATE INDEX "xa_executions_org_failure_credits_asc_key_idx" ON "executions_admin"."xa_executions" USING btree ("organization_id","failed_tool","error_signature","credits_asc_key","started_at","id","agent_id","credit_spike") WHERE "executions_admin"."xa_executions"."schedule_id" is not null and "executions_admin"."xa_executions"."status" = 'failed';--> statement-breakpoint
+CREATE INDEX "xa_executions_org_spike_credits_desc_key_idx" ON "executions_admin"."xa_executions" USING btree ("organization_id","credits_desc_key" DESC NULLS LAST,"started_at" DESC NULLS LAST,"id" DESC NULLS LAST,"agent_id","status") WHERE "executions_admin"."xa_executions"."schedule_id" is not null and "executions_admin"."xa_executions"."credit_spike";--> statement-breakpoint
+CREATE INDEX "xa_executions_org_failure_credits_desc_key_idx" ON "executions_admin"."xa_executions" USING btree ("organization_id","failed_tool","error_signature","credits_desc_key" DESC NULLS LAST,"started_at" DESC NULLS LAST,"id" DESC NULLS LAST,"agent_id","credit_spike") WHERE "executions_admin"."xa_executions"."schedule_id" is not null and "executions_admin"."xa_executions"."status" = 'failed';--> statement-breakpoint
+CREATE INDEX "xa_executions_org_spike_duration_asc_key_idx" ON "executions_admin"."xa_executions" USING btree ("organization_id","duration_asc_key","started_at","id","agent_id","status") WHERE "executions_admin"."xa_executions"."schedule_id" is not null and "executions_admin"."xa_executions"."credit_spike";--> statement-breakpoint
+CREATE INDEX "xa_executions_org_failure_duration_asc_key_idx" ON "executions_admin"."xa_executions" USING btree ("organization_id","failed_tool","error_signature","duration_asc_key","started_at","id","agent_id","credit_spike") WHERE "executions_admin"."xa_executions"."schedule_id" is not null and "executions_admin"."xa_executions"."status" = 'failed';--> statement-breakpoint
+CREATE INDEX "xa_executions_org_spike_duration_desc_key_idx" ON "executions_admin"."xa_executions" USING btree ("organization_id","duration_desc_key" DESC NULLS LAST,"started_at" DESC NULLS LAST,"id" DESC NULLS LAST,"agent_id","status") WHERE "executions_admin"."xa_executions"."schedule_id" is not null and "executions_admin"."xa_executions"."credit_spike";--> statement-breakpoint
+CREATE INDEX "xa_executions_org_failure_duration_desc_key_idx" ON "executions_admin"."xa_executions" USING btree ("organization_id","failed_tool","error_signature","duration_desc_key" DESC NULLS LAST,"started_at" DESC NULLS LAST,"id" DESC NULLS LAST,"agent_id","credit_spike") WHERE "executions_admin"."xa_executions"."schedule_id" is not null and "executions_admin"."xa_executions"."status" = 'failed';--> statement-breakpoint
+CREATE STATISTICS "executions_admin"."xa_executions_failure_stats" (dependencies, mcv) ON "status", "failed_tool", "error_signature" FROM "executions_admin"."xa_executions";
