@@ -7,7 +7,8 @@
  * beside it, shows the test can tell them apart. And one kind of failure with an agent whose
  * failures of that kind cost least of all agents' and least of its own: the failure's order and the
  * agent's failures' both pass thousands of other runs before the page's, unless the failure's index
- * checks the agent on its own entries.
+ * checks the agent on its own entries. A search in another order within a date range: a frequent
+ * term walks the range's weeks, a rare one reads its matches and sorts them.
  *
  * Real Postgres only: the point is its planner's statistics.
  */
@@ -146,21 +147,42 @@ describe.skipIf(target.skipReason !== null)(
       expect(await read(page, 'indexed', filters, FAILURES_ORG)).toBe(PAGE_SIZE);
     });
 
-    it('reads no page when the count tables hold no run of both filters', async () => {
+    /** A list page as the route reads it, with the statements it sent. */
+    const listed = async (organizationId: string, params: Record<string, string>) => {
       const statements: string[] = [];
       const client = postgres(database.url!, { max: 1, onnotice: () => {} });
       try {
         const db = drizzle(client, { logger: { logQuery: (query) => statements.push(query) } });
-        const agents = await listAgents(db, ORG);
+        const agents = await listAgents(db, organizationId);
         statements.length = 0;
-        const parsed = parseExecutionQuery(new URLSearchParams({ status: 'active', agent: agentId(5), sort: '-duration' }));
-        const organization = { id: ORG, name: ORG, timeZone: 'UTC', firstDay: null };
+        const organization = { id: organizationId, name: organizationId, timeZone: 'UTC', firstDay: null };
+        const parsed = parseExecutionQuery(new URLSearchParams(params));
         const list = await loadExecutionList(db, organization, parsed, new Date('2026-02-01T00:00:00Z'), agents);
-        expect([list.total, list.rows.length]).toEqual([0, 0]);
-        expect(statements, 'the summary alone').toHaveLength(1);
-        expect(statements[0]).toMatch(/xa_execution_(monthly|daily|status)_counts/);
+        return { list, statements };
       } finally {
         await client.end();
+      }
+    };
+
+    it('reads no page when the count tables hold no run of both filters', async () => {
+      const { list, statements } = await listed(ORG, { status: 'active', agent: agentId(5), sort: '-duration' });
+      expect([list.total, list.rows.length]).toEqual([0, 0]);
+      expect(statements, 'the summary alone').toHaveLength(1);
+      expect(statements[0]).toMatch(/xa_execution_(monthly|daily|status)_counts/);
+    });
+
+    it('walks the weeks of a range for a frequent term in another order, and sorts a rare term’s matches', async () => {
+      // Every failure lasted one second: in the duration's order a day's runs follow every newer one.
+      const day = { start: '2026-01-05', end: '2026-01-05', sort: '-duration' };
+      for (const [q, weeks] of [
+        ['timed out', true],
+        ['after 6001 ms', false],
+      ] as const) {
+        const { list, statements } = await listed(FAILURES_ORG, { ...day, q });
+        const page = statements.filter((s) => s.includes('sort_key_text'));
+        expect(page, q).toHaveLength(1);
+        expect(page[0]!.includes('generate_series'), `${q}: by weeks`).toBe(weeks);
+        expect(list.rows.length, q).toBe(weeks ? PAGE_SIZE : 1);
       }
     });
   },

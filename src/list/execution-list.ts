@@ -10,7 +10,7 @@ import { CONVERSATION_SEARCH_MS, conversationSearch, cutShort, type Conversation
 import { checkFilters, countable, filtersFor } from './filter-set.js';
 import { searchPage, searchSummary } from './search-plan.js';
 import { pageWithSummary, listExecutions, type ExecutionRow, type PageRequest } from './page-query.js';
-import { plannedByCount, sortedPlan } from './sorted-plan.js';
+import { plannedByCount, sortedPlan, sortedSearchPlan } from './sorted-plan.js';
 import { withRunsExtent } from './week-slices.js';
 import { PAGE_SIZE, type ExecutionQuery, type ParsedQuery } from './query.js';
 import { isDefaultSort } from './sort.js';
@@ -92,10 +92,11 @@ export async function loadExecutionList(
   const everyMatch = !isDefaultSort(sort);
   const conversations = conversationSearch(db, organization.id, filters, now, { everyMatch, ms: conversationSearchMs });
   let conversationsCut: ConversationsCut | null = null;
-  const searched = async (page: PageRequest) => {
-    if (!conversations) return searchPage(db, organization.id, filters, page, agents);
+  const searched = async (page: PageRequest, counted: ExecutionSummary) => {
+    const plan = sortedSearchPlan(counted);
+    if (!conversations) return searchPage(db, organization.id, filters, page, agents, plan);
     const found = await conversations.page(page);
-    const rows = await searchPage(db, organization.id, found.filters, page, agents);
+    const rows = await searchPage(db, organization.id, found.filters, page, agents, plan);
     conversationsCut = cutShort(found.scan, rows, page.limit, everyMatch);
     return rows;
   };
@@ -110,8 +111,12 @@ export async function loadExecutionList(
     const summary = await summarizeExecutions(db, organization.id, filters, range.unit);
     return { summary, rows: page && (await list(page, summary.total)) };
   };
+  const searchedWithSummary = async (page: PageRequest | null) => {
+    const summary = await searchedSummary();
+    return { summary, rows: page && (await searched(page, summary)) };
+  };
   const { summary, rows: keyed } = !countable(filters)
-    ? { summary: await searchedSummary(), rows: together && (await searched(together)) }
+    ? await searchedWithSummary(together)
     : together && !plannedByCount(filters, sort)
       ? await pageWithSummary(db, organization.id, filters, range.unit, together, agents)
       : await counted(together);
@@ -130,7 +135,7 @@ export async function loadExecutionList(
     query = { ...query, cursor: null };
     const newest = { kind: 'offset', offset: (query.page - 1) * PAGE_SIZE, limit: PAGE_SIZE } as const;
     const byPosition = { ...(pageCount !== null ? pageByPosition(query.page, total) : newest), sort };
-    rows = countable(filters) ? await list(byPosition, total) : await searched(byPosition);
+    rows = countable(filters) ? await list(byPosition, total) : await searched(byPosition, summary);
   }
   return {
     query,

@@ -83,6 +83,8 @@ export const searchFilter = defineFilter({
   },
   onCounts: () => [],
   countable: (v) => v.search === null,
+  // A frequent term's page in another order walks each week's order (sorted-plan.ts).
+  inWeeks: () => true,
   describe: (v, _facts, m) =>
     v.search === null ? null : v.searchConversations ? m.searchConversationsFilter(v.search) : m.searchFilter(v.search),
   applied: (v, _facts, m) =>

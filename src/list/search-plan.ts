@@ -19,6 +19,7 @@ import {
   listExecutions,
   inOrder,
   type ExecutionRow,
+  type ListPlan,
   type PageRequest,
 } from './page-query.js';
 import { DEFAULT_SORT, isDefaultSort, sortOrder } from './sort.js';
@@ -66,10 +67,12 @@ export async function searchPage(
   filters: ExecutionFilters,
   page: PageRequest,
   agents: AgentOption[],
+  /** Another order's plan, from the search's count (sortedSearchPlan). */
+  sortedPlan: ListPlan = 'indexed',
 ): Promise<ExecutionRow[]> {
-  // Walks go newest first; another order is the planner's to choose: its sort's index walked and
-  // filtered by the term, or the term's matches sorted.
-  if (page.sort && !isDefaultSort(page.sort)) return listExecutions(db, organizationId, filters, page, agents);
+  // Walks go newest first; another order is walked in its sort's index (by weeks within a date
+  // range) filtering by the term, or the term's matches are read whole and sorted.
+  if (page.sort && !isDefaultSort(page.sort)) return listExecutions(db, organizationId, filters, page, agents, sortedPlan);
   const end = await walkEnd(db, organizationId, filters, page, PAGE_WALK);
   const walked = await listExecutions(db, organizationId, filters, page, agents, end ? 'walked' : 'walkedAll', end);
   if (walked.length === page.limit || end === null) return walked;

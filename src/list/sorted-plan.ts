@@ -10,6 +10,7 @@ import { asPlaceholders } from '../db/prepared.js';
 import { filtersSet, type ExecutionFilters } from './filter-set.js';
 import type { ListPlan } from './page-query.js';
 import type { ListSort } from './sort.js';
+import type { ExecutionSummary } from './summary-query.js';
 import { slicedSpan } from './week-slices.js';
 
 /** Runs few enough to read whole and sort: a sort of a thousand rows costs less than a long walk. */
@@ -22,3 +23,12 @@ export const plannedByCount = (filters: ExecutionFilters, sort: ListSort) =>
 /** The plan of a page whose filters match `total` runs. */
 export const sortedPlan = (filters: ExecutionFilters, sort: ListSort, total: number): ListPlan =>
   plannedByCount(filters, sort) && total <= FEW_RUNS ? 'matched' : 'indexed';
+
+/**
+ * The plan of a search's page in another order than the default, from its count: a term whose
+ * matches were all counted and are few is read by its index and sorted. A frequent one (its count
+ * a lower bound) walks the sort's order, by weeks within a date range, where ties on the key go by
+ * start: a walk of the whole order would pass every run newer than the range.
+ */
+export const sortedSearchPlan = (summary: Pick<ExecutionSummary, 'total' | 'lowerBound'>): ListPlan =>
+  summary.lowerBound === null && summary.total <= FEW_RUNS ? 'matched' : 'indexed';
