@@ -177,6 +177,35 @@ export async function scenarios(benchUrl: string, rows: number): Promise<Scenari
       target: true,
     },
     { name: 'credit spikes, Completed, shortest first', path: `${base}?spikes=1&status=completed&sort=duration`, target: true },
+    // A rare set and a second filter whose runs sit at the set's far end: agent 0's timeouts cost
+    // least of all agents', agent 1's spikes most; no Failed run is a spike.
+    {
+      name: 'one kind of failure, the agent it costs least, most credits first',
+      path: `${base}?status=failed&tool=hubspot&error=${encodeURIComponent('hubspot: request timed out after <n> ms')}&agent=${benchAgentId(0)}&sort=-credits`,
+      target: true,
+    },
+    {
+      name: 'credit spikes, one agent, fewest credits first',
+      path: `${base}?spikes=1&agent=${benchAgentId(1)}&sort=credits`,
+      target: true,
+    },
+    {
+      name: 'credit spikes, Failed (none), most credits first',
+      path: `${base}?spikes=1&status=failed&sort=-credits`,
+      target: true,
+    },
+    // A search in another order within a range: every run lasts 40 s, so a walk of the duration's
+    // order passed every newer run; a rare term's matches are sorted instead.
+    {
+      name: 'search, a month, longest first',
+      path: `${base}?q=hubspot&start=2025-06-01&end=2025-06-30&sort=-duration`,
+      target: true,
+    },
+    {
+      name: 'a rare term, a year, fewest credits first',
+      path: `${base}?q=zendesk&start=2025-01-01&end=2025-12-31&sort=credits`,
+      target: true,
+    },
     { name: 'search with a filter, fewest credits first', path: `${base}?q=hubspot&status=failed&sort=credits`, target: true },
     {
       name: `next arrow to page ${deep.toLocaleString('en')}, most credits first`,
