@@ -101,6 +101,6 @@ export async function searchSummary(
   };
   const walked = await count(end ? 'walked' : 'walkedAll');
   if (end === null || walked.lowerBound) return walked;
-  if (walked.total < RARE_MATCHES) return count('indexed');
+  if (walked.total < RARE_MATCHES) return { ...(await count('indexed')), rareTerm: true };
   return { total: walked.total, lowerBound: 'atLeast', credits: 0, activity: [] };
 }

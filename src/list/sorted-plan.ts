@@ -26,9 +26,10 @@ export const sortedPlan = (filters: ExecutionFilters, sort: ListSort, total: num
 
 /**
  * The plan of a search's page in another order than the default, from its count: a term whose
- * matches were all counted and are few is read by its index and sorted. A frequent one (its count
- * a lower bound) walks the sort's order, by weeks within a date range, where ties on the key go by
- * start: a walk of the whole order would pass every run newer than the range.
+ * matches are few, or rare among the newest runs (its index counted them), is read by its index
+ * and sorted: by weeks, each week without a match would be walked whole. Any other walks the sort's
+ * order, by weeks within a date range, where ties on the key go by start: a walk of the whole order
+ * would pass every run newer than the range.
  */
-export const sortedSearchPlan = (summary: Pick<ExecutionSummary, 'total' | 'lowerBound'>): ListPlan =>
-  summary.lowerBound === null && summary.total <= FEW_RUNS ? 'matched' : 'indexed';
+export const sortedSearchPlan = (summary: Pick<ExecutionSummary, 'total' | 'lowerBound' | 'rareTerm'>): ListPlan =>
+  (summary.lowerBound === null && summary.total <= FEW_RUNS) || summary.rareTerm === true ? 'matched' : 'indexed';

@@ -42,6 +42,11 @@ export interface ExecutionSummary {
   credits: number;
   /** Runs per bucket and status; only buckets with runs. */
   activity: ActivityBucket[];
+  /**
+   * A search's: its term was rare among the newest runs the other filters keep, so its index
+   * counted the matches (search-plan.ts); a page in another order reads them by it (sorted-plan.ts).
+   */
+  rareTerm?: boolean;
 }
 
 const summaryBindings = (organizationId: string, filters: ExecutionFilters): Bindings => ({
