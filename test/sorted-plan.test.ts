@@ -171,6 +171,21 @@ describe.skipIf(target.skipReason !== null)(
       expect(statements[0]).toMatch(/xa_execution_(monthly|daily|status)_counts/);
     });
 
+    /** The first page's ids of the failures holding `term`, by plain SQL. */
+    const plainIds = async (term: string, where: string, order: string) => {
+      const client = postgres(database.url!, { max: 1, onnotice: () => {} });
+      try {
+        const rows = await client.unsafe<{ id: string }[]>(
+          `select id from executions_admin.xa_executions where organization_id = $1 and position($2 in lower(error_message)) > 0
+             and ${where} order by ${order} limit ${PAGE_SIZE}`,
+          [FAILURES_ORG, term],
+        );
+        return rows.map((r) => r.id);
+      } finally {
+        await client.end();
+      }
+    };
+
     it('walks the weeks of a range for a frequent term in another order, and sorts a rare term’s matches', async () => {
       // Every failure lasted one second: in the duration's order a day's runs follow every newer one.
       const day = { start: '2026-01-05', end: '2026-01-05', sort: '-duration' };
@@ -182,6 +197,16 @@ describe.skipIf(target.skipReason !== null)(
         const page = statements.filter((s) => s.includes('sort_key_text'));
         expect(page, q).toHaveLength(1);
         expect(page[0]!.includes('generate_series'), `${q}: by weeks`).toBe(weeks);
+        expect(
+          list.rows.map((r) => r.id),
+          `${q}: the rows plain SQL orders`,
+        ).toEqual(
+          await plainIds(
+            q,
+            "started_at >= '2026-01-05' and started_at < '2026-01-06'",
+            'finished_at - started_at desc, started_at desc, id desc',
+          ),
+        );
         expect(list.rows.length, q).toBe(weeks ? PAGE_SIZE : 1);
       }
       // Over a thousand matches, all among the oldest runs: counted by the term's index, not walked
@@ -194,7 +219,7 @@ describe.skipIf(target.skipReason !== null)(
       });
       expect(list.lowerBound).toBe('moreThan');
       expect(statements.filter((s) => s.includes('sort_key_text') && !s.includes('generate_series'))).toHaveLength(1);
-      expect(list.rows).toHaveLength(PAGE_SIZE);
+      expect(list.rows.map((r) => r.id)).toEqual(await plainIds('out after 2', 'true', 'credits, started_at, id'));
     });
   },
 );
