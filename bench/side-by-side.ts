@@ -1,11 +1,13 @@
 /**
- * `npx tsx bench/side-by-side.ts --old DIR [--new DIR] [--rounds 4] [--seconds 15] [--search-path S]`: two checkouts
+ * `npx tsx bench/side-by-side.ts --old DIR [--new DIR] [--rounds 4] [--seconds 15] [--search-path S] [--exclude RE]`: two checkouts
  * of the module (e.g. a `git worktree` of main and the working tree) served at the same time on the
  * database `npm run bench` seeded, each driven with the mixed workload at half the connections.
  * On a shared machine whose speed drifts by a third from one minute to the next, runs one after the
  * other compare the minutes as much as the code; side by side, both meet the same minute. Per
  * server and round: requests/s, CPU ms per request of the server (and its main thread) and of its
- * own Postgres backends, and its RSS peak; then the medians and their ratio new/old.
+ * own Postgres backends, and its RSS peak; then the medians and their ratio new/old. `--exclude`
+ * leaves out the paths it matches: `'sort=|q='` for a checkout from before search and sort, which
+ * would ignore those parameters and serve another page.
  */
 import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
@@ -23,12 +25,16 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '15' },
     connections: { type: 'string', default: '8' },
     'search-path': { type: 'string' },
+    exclude: { type: 'string' },
   },
 });
 if (!values.old) throw new Error('--old DIR is required: the checkout to compare with');
 const serverUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const benchUrl = Object.assign(new URL(serverUrl), { pathname: `/${values.database}` });
-const paths = (await scenarios(benchUrl.toString(), Number(values.rows))).filter((s) => s.target).map((s) => s.path);
+const excluded = values.exclude ? new RegExp(values.exclude) : null;
+const paths = (await scenarios(benchUrl.toString(), Number(values.rows)))
+  .filter((s) => s.target && !excluded?.test(s.path))
+  .map((s) => s.path);
 const connections = Math.max(1, Math.floor(Number(values.connections) / 2));
 
 interface Side {
