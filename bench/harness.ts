@@ -12,7 +12,7 @@ import autocannon from 'autocannon';
 import postgres from 'postgres';
 import { connectPostgres } from '../src/db/database.js';
 import { PAGE_SIZE } from '../src/list/query.js';
-import { BENCH_ORGANIZATION, benchAgentId, seedLarge } from './seed-large.js';
+import { BENCH_ORGANIZATION, benchAgentId, seedLarge, type SeedShape } from './seed-large.js';
 
 export const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -32,9 +32,15 @@ export interface Scenario {
 
 /**
  * Creates and migrates the database `databaseName` on `serverUrl`'s server and seeds it with `rows`
- * runs unless it already holds exactly that many (it refuses to reseed a database holding others).
+ * runs of `shape` unless it already holds exactly that many (it refuses to reseed a database
+ * holding others; it cannot tell shapes apart, so each shape has its own database).
  */
-export async function ensureSeeded(serverUrl: string, databaseName: string, rows: number): Promise<void> {
+export async function ensureSeeded(
+  serverUrl: string,
+  databaseName: string,
+  rows: number,
+  shape: SeedShape = 'bench',
+): Promise<void> {
   const benchUrl = Object.assign(new URL(serverUrl), { pathname: `/${databaseName}` }).toString();
   const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
   const [exists] = await admin`select 1 from pg_database where datname = ${databaseName}`;
@@ -53,9 +59,9 @@ export async function ensureSeeded(serverUrl: string, databaseName: string, rows
     return;
   }
   if (n !== null) throw new Error(`${databaseName} holds ${n} runs, not ${rows}: drop it (dropdb ${databaseName}) to reseed`);
-  console.log(`Seeding ${rows.toLocaleString('en')} runs into ${databaseName}…`);
+  console.log(`Seeding ${rows.toLocaleString('en')} runs of the ${shape} shape into ${databaseName}…`);
   const started = Date.now();
-  await seedLarge(benchUrl, rows);
+  await seedLarge(benchUrl, rows, { shape });
   console.log(`Seeded in ${((Date.now() - started) / 1000).toFixed(0)} s.`);
 }
 

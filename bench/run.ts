@@ -1,8 +1,8 @@
 /**
- * `npm run bench [-- --rows 10000000] [-- --seconds 5]`: the list at scale, on real Postgres.
+ * `npm run bench [-- --rows 10000000] [-- --seconds 5] [-- --shape wide]`: the list at scale, on real Postgres.
  *
- * Seeds a dedicated database (--database, default xa_bench, on DATABASE_URL's server) with N runs unless it already
- * holds exactly that many, serves the module from a child process, and drives each scenario over
+ * Seeds a dedicated database (--database, default xa_bench, or xa_bench_wide for the wide shape
+ * (seed-large.ts), on DATABASE_URL's server) with N runs unless it already holds exactly that many, serves the module from a child process, and drives each scenario over
  * HTTP at 1 connection, then a mixed workload at 8; in the same run it measures the floor — the
  * same queries through postgres.js with no HTTP; then downloads the whole CSV export, plain and
  * gzipped. Prints a table and writes bench/results/*.json.
@@ -29,17 +29,20 @@ import {
   stopServer,
   summary,
 } from './harness.js';
-import { BENCH_ORGANIZATION } from './seed-large.js';
+import { BENCH_ORGANIZATION, type SeedShape } from './seed-large.js';
 
 const { values } = parseArgs({
   options: {
     rows: { type: 'string', default: '1000000' },
     seconds: { type: 'string', default: '5' },
     'mixed-seconds': { type: 'string', default: '20' },
-    database: { type: 'string', default: 'xa_bench' },
+    database: { type: 'string' },
+    shape: { type: 'string', default: 'bench' },
   },
 });
-const databaseName = values.database;
+if (values.shape !== 'bench' && values.shape !== 'wide') throw new Error('--shape takes bench or wide');
+const shape: SeedShape = values.shape;
+const databaseName = values.database ?? (shape === 'bench' ? 'xa_bench' : 'xa_bench_wide');
 if (!/^[a-z_][a-z0-9_]*$/.test(databaseName)) throw new Error('--database takes a plain lower-case name');
 const rows = Number(values.rows);
 const seconds = Number(values.seconds);
@@ -78,7 +81,7 @@ async function floor(path: string, duration: number) {
   return { ...summary(times), failures };
 }
 
-await ensureSeeded(serverUrl, databaseName, rows);
+await ensureSeeded(serverUrl, databaseName, rows, shape);
 const list = await scenarios(benchUrl, rows);
 const { origin, child } = await startServer(benchUrl);
 const results = [];
@@ -109,7 +112,7 @@ try {
 
   const ms = (n: number) => n.toFixed(n < 10 ? 1 : 0);
   console.log(
-    `\n\n${rows.toLocaleString('en')} runs in ${BENCH_ORGANIZATION} (+${Math.floor(rows / 10).toLocaleString('en')} in another organization), real Postgres, ${cpus().length} cores.\n`,
+    `\n\n${rows.toLocaleString('en')} runs of the ${shape} shape in ${BENCH_ORGANIZATION} (+${Math.floor(rows / 10).toLocaleString('en')} in another organization), real Postgres, ${cpus().length} cores.\n`,
   );
   console.log('| scenario | HTTP p50 | p95 | p99 | SQL floor p50 | p95 | HTTP/floor (p50) | p95 ≤ target |');
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
@@ -143,13 +146,14 @@ try {
   }
 
   await mkdir('bench/results', { recursive: true });
-  const file = `bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}-${rows}.json`;
+  const file = `bench/results/${new Date().toISOString().replace(/[:.]/g, '-')}-${rows}${shape === 'bench' ? '' : `-${shape}`}.json`;
   await writeFile(
     file,
     JSON.stringify(
       {
         date: new Date().toISOString(),
         rows,
+        shape,
         cores: cpus().length,
         node: process.version,
         scenarios: results,
