@@ -165,8 +165,9 @@ export async function seedLarge(
     await sql.unsafe('vacuum analyze executions_admin.xa_conversations');
     // Every counts table xa_recount filled: without statistics the planner took 1,456 monthly rows
     // for 6 and sorted them, where a hash aggregate is the plan a live table's autovacuum leads to.
-    for (const counts of ['xa_execution_daily_counts', 'xa_execution_status_counts', 'xa_execution_monthly_counts']) {
-      await sql.unsafe(`vacuum analyze executions_admin.${counts}`);
+    const counts = ['daily', 'status', 'monthly', 'org_daily', 'org_monthly'].map((c) => `xa_execution_${c}_counts`);
+    for (const table of counts) {
+      await sql.unsafe(`vacuum analyze executions_admin.${table}`);
     }
   } finally {
     await sql.end();

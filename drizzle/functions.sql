@@ -125,6 +125,9 @@ DECLARE
   local_day date;
   tool text;
   signature text;
+  -- Which of the organization's 16 rows per day, status and spike counts the run: its id's last
+  -- byte, so concurrent writers, and one writing many runs at once, spread over them.
+  run_stripe smallint;
 BEGIN
   IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.schedule_id IS NOT NULL THEN
     SELECT time_zone INTO zone FROM executions_admin.xa_organizations WHERE organization_id = OLD.organization_id;
@@ -140,6 +143,19 @@ BEGIN
        AND status = OLD.status AND credit_spike = OLD.credit_spike AND failed_tool = tool AND error_signature = signature;
     UPDATE executions_admin.xa_execution_status_counts SET runs = runs - 1, credit_cents = credit_cents - cents
      WHERE organization_id = OLD.organization_id AND day = local_day AND agent_id = OLD.agent_id AND status = OLD.status;
+    run_stripe := get_byte(uuid_send(OLD.id), 15) & 15;
+    INSERT INTO executions_admin.xa_execution_org_daily_counts
+      (organization_id, day, status, credit_spike, stripe, runs, credit_cents)
+    VALUES (OLD.organization_id, local_day, OLD.status, OLD.credit_spike, run_stripe, -1, -cents)
+    ON CONFLICT (organization_id, day, status, credit_spike, stripe)
+    DO UPDATE SET runs = xa_execution_org_daily_counts.runs - 1,
+                  credit_cents = xa_execution_org_daily_counts.credit_cents - cents;
+    INSERT INTO executions_admin.xa_execution_org_monthly_counts
+      (organization_id, month, status, credit_spike, stripe, runs, credit_cents)
+    VALUES (OLD.organization_id, date_trunc('month', local_day)::date, OLD.status, OLD.credit_spike, run_stripe, -1, -cents)
+    ON CONFLICT (organization_id, month, status, credit_spike, stripe)
+    DO UPDATE SET runs = xa_execution_org_monthly_counts.runs - 1,
+                  credit_cents = xa_execution_org_monthly_counts.credit_cents - cents;
   END IF;
   IF TG_OP IN ('INSERT', 'UPDATE') AND NEW.schedule_id IS NOT NULL THEN
     SELECT time_zone INTO zone FROM executions_admin.xa_organizations WHERE organization_id = NEW.organization_id;
@@ -164,13 +180,26 @@ BEGIN
     ON CONFLICT (organization_id, day, agent_id, status)
     DO UPDATE SET runs = xa_execution_status_counts.runs + 1,
                   credit_cents = xa_execution_status_counts.credit_cents + excluded.credit_cents;
+    run_stripe := get_byte(uuid_send(NEW.id), 15) & 15;
+    INSERT INTO executions_admin.xa_execution_org_daily_counts
+      (organization_id, day, status, credit_spike, stripe, runs, credit_cents)
+    VALUES (NEW.organization_id, local_day, NEW.status, NEW.credit_spike, run_stripe, 1, cents)
+    ON CONFLICT (organization_id, day, status, credit_spike, stripe)
+    DO UPDATE SET runs = xa_execution_org_daily_counts.runs + 1,
+                  credit_cents = xa_execution_org_daily_counts.credit_cents + excluded.credit_cents;
+    INSERT INTO executions_admin.xa_execution_org_monthly_counts
+      (organization_id, month, status, credit_spike, stripe, runs, credit_cents)
+    VALUES (NEW.organization_id, date_trunc('month', local_day)::date, NEW.status, NEW.credit_spike, run_stripe, 1, cents)
+    ON CONFLICT (organization_id, month, status, credit_spike, stripe)
+    DO UPDATE SET runs = xa_execution_org_monthly_counts.runs + 1,
+                  credit_cents = xa_execution_org_monthly_counts.credit_cents + excluded.credit_cents;
   END IF;
   RETURN NULL;
 END
 $$;
 --> statement-breakpoint
 -- The whole of one organization's counts, from its runs: on a time-zone change, and after a bulk
--- load that bypassed the triggers. Months and statuses are summed from the days.
+-- load that bypassed the triggers. Months, statuses and the organization's rows are summed from the days.
 CREATE OR REPLACE FUNCTION "executions_admin"."xa_recount"(org text) RETURNS void LANGUAGE sql AS $$
   DELETE FROM executions_admin.xa_execution_daily_counts WHERE organization_id = org;
   INSERT INTO executions_admin.xa_execution_daily_counts
@@ -194,6 +223,20 @@ CREATE OR REPLACE FUNCTION "executions_admin"."xa_recount"(org text) RETURNS voi
   INSERT INTO executions_admin.xa_execution_status_counts (organization_id, day, agent_id, status, runs, credit_cents)
   SELECT organization_id, day, agent_id, status, sum(runs), sum(credit_cents)
     FROM executions_admin.xa_execution_daily_counts
+   WHERE organization_id = org
+   GROUP BY 1, 2, 3, 4;
+  DELETE FROM executions_admin.xa_execution_org_daily_counts WHERE organization_id = org;
+  INSERT INTO executions_admin.xa_execution_org_daily_counts
+    (organization_id, day, status, credit_spike, stripe, runs, credit_cents)
+  SELECT organization_id, day, status, credit_spike, 0, sum(runs), sum(credit_cents)
+    FROM executions_admin.xa_execution_daily_counts
+   WHERE organization_id = org
+   GROUP BY 1, 2, 3, 4;
+  DELETE FROM executions_admin.xa_execution_org_monthly_counts WHERE organization_id = org;
+  INSERT INTO executions_admin.xa_execution_org_monthly_counts
+    (organization_id, month, status, credit_spike, stripe, runs, credit_cents)
+  SELECT organization_id, date_trunc('month', day)::date, status, credit_spike, 0, sum(runs), sum(credit_cents)
+    FROM executions_admin.xa_execution_org_daily_counts
    WHERE organization_id = org
    GROUP BY 1, 2, 3, 4;
 $$;

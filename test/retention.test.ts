@@ -154,7 +154,30 @@ async function countsAgainstRuns(db: TestDatabase['db'], org: string) {
           from executions_admin.xa_executions e join executions_admin.xa_organizations o using (organization_id)
          where e.organization_id = ${org} and e.schedule_id is not null group by 1, 2, 3 order by 1, 2, 3`,
   );
-  return { kept, summed, monthly, monthlySummed, statusCounts, statusSummed };
+  // The organization's rows, summed over their stripes, by day and by month.
+  const organizationCounts = (table: string, period: string) =>
+    rows(
+      db,
+      sql`select ${sql.raw(period)}::text as period, status::text, credit_spike, sum(runs)::int as runs, sum(credit_cents)::bigint::text as cents
+            from ${sql.raw(`executions_admin.${table}`)} where organization_id = ${org}
+           group by 1, 2, 3 having sum(runs) <> 0 or sum(credit_cents) <> 0 order by 1, 2, 3`,
+    );
+  const organizationSummed = (period: string) =>
+    rows(
+      db,
+      sql`select ${sql.raw(period)}::text as period, e.status::text, e.credit_spike, count(*)::int as runs,
+                 coalesce(sum((e.credits * 100)::bigint), 0)::bigint::text as cents
+            from executions_admin.xa_executions e join executions_admin.xa_organizations o using (organization_id)
+           where e.organization_id = ${org} and e.schedule_id is not null group by 1, 2, 3 order by 1, 2, 3`,
+    );
+  const day = '(e.started_at at time zone o.time_zone)::date';
+  const organization = {
+    daily: await organizationCounts('xa_execution_org_daily_counts', 'day'),
+    dailySummed: await organizationSummed(day),
+    monthly: await organizationCounts('xa_execution_org_monthly_counts', 'month'),
+    monthlySummed: await organizationSummed(`date_trunc('month', ${day})::date`),
+  };
+  return { kept, summed, monthly, monthlySummed, statusCounts, statusSummed, organization };
 }
 
 const tally = async (db: TestDatabase['db'], org: string) => {
@@ -166,6 +189,10 @@ const tally = async (db: TestDatabase['db'], org: string) => {
                (select count(*)::int from executions_admin.xa_execution_daily_counts where organization_id = ${org} and runs = 0)
                  + (select count(*)::int from executions_admin.xa_execution_monthly_counts where organization_id = ${org} and runs = 0)
                  + (select count(*)::int from executions_admin.xa_execution_status_counts where organization_id = ${org} and runs = 0)
+                 + (select count(*)::int from executions_admin.xa_execution_org_daily_counts
+                     where organization_id = ${org} and runs = 0)
+                 + (select count(*)::int from executions_admin.xa_execution_org_monthly_counts
+                     where organization_id = ${org} and runs = 0)
                  as zero_rows`,
   );
   return row as { runs: number; conversations: number; steps: number; zero_rows: number };
@@ -282,6 +309,8 @@ for (const target of databaseTargets) {
           expect(c.kept).toEqual(c.summed);
           expect(c.monthly).toEqual(c.monthlySummed);
           expect(c.statusCounts).toEqual(c.statusSummed);
+          expect(c.organization.daily).toEqual(c.organization.dailySummed);
+          expect(c.organization.monthly).toEqual(c.organization.monthlySummed);
         }
       });
 

@@ -1,5 +1,5 @@
 /** The count tables: derived from the runs by triggers (drizzle/functions.sql), summed by the list and the digest. */
-import { bigint, boolean, date, primaryKey, text, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, date, primaryKey, smallint, text, uuid } from 'drizzle-orm/pg-core';
 import { executionsAdmin, executionStatus } from './pg-schema.js';
 
 /**
@@ -74,6 +74,52 @@ export const executionMonthlyCounts = executionsAdmin.table(
     primaryKey({
       name: 'xa_execution_monthly_counts_pk',
       columns: [t.organizationId, t.month, t.agentId, t.status, t.creditSpike, t.failedTool, t.errorSignature],
+    }),
+  ],
+);
+
+/**
+ * Without the agent and the failure: per organization, local day (or month), status and credit
+ * spike, each in one of 16 stripes, a run's by its id, summed on read. The page with no agent and
+ * no kind of failure sums these: a few rows per day however many agents and kinds of failure the
+ * organization has, where the keyed tables hold a row per day and each (docs/performance.md).
+ * Striped, concurrent writers of one organization rarely take the same row, and a statement
+ * writing many runs does not update one row for each of them (drizzle/0024_organization_counts.sql).
+ */
+export const executionOrgDailyCounts = executionsAdmin.table(
+  'xa_execution_org_daily_counts',
+  {
+    organizationId: text('organization_id').notNull(),
+    day: date('day', { mode: 'string' }).notNull(),
+    status: executionStatus('status').notNull(),
+    creditSpike: boolean('credit_spike').notNull().default(false),
+    stripe: smallint('stripe').notNull(),
+    runs: bigint('runs', { mode: 'number' }).notNull(),
+    creditCents: bigint('credit_cents', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [
+    primaryKey({
+      name: 'xa_execution_org_daily_counts_pk',
+      columns: [t.organizationId, t.day, t.status, t.creditSpike, t.stripe],
+    }),
+  ],
+);
+
+export const executionOrgMonthlyCounts = executionsAdmin.table(
+  'xa_execution_org_monthly_counts',
+  {
+    organizationId: text('organization_id').notNull(),
+    month: date('month', { mode: 'string' }).notNull(),
+    status: executionStatus('status').notNull(),
+    creditSpike: boolean('credit_spike').notNull().default(false),
+    stripe: smallint('stripe').notNull(),
+    runs: bigint('runs', { mode: 'number' }).notNull(),
+    creditCents: bigint('credit_cents', { mode: 'number' }).notNull().default(0),
+  },
+  (t) => [
+    primaryKey({
+      name: 'xa_execution_org_monthly_counts_pk',
+      columns: [t.organizationId, t.month, t.status, t.creditSpike, t.stripe],
     }),
   ],
 );

@@ -45,7 +45,13 @@ export {
   scheduleKind,
   stepKind,
 } from './pg-schema.js';
-export { executionDailyCounts, executionMonthlyCounts, executionStatusCounts } from './count-tables.js';
+export {
+  executionDailyCounts,
+  executionMonthlyCounts,
+  executionOrgDailyCounts,
+  executionOrgMonthlyCounts,
+  executionStatusCounts,
+} from './count-tables.js';
 export { runActions } from './action-tables.js';
 export { bulkJobs } from './job-tables.js';
 

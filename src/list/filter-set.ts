@@ -154,7 +154,7 @@ export function countsForFilters(values: FilterValues, unit: ActivityUnit | null
   return countsFor(
     {
       wholeMonths: filters.every((f) => f.wholeMonths?.(values) ?? true),
-      insight: filters.some((f) => f.insight?.(values) ?? false),
+      keys: new Set(filters.flatMap((f) => f.countKeys?.(values) ?? [])),
     },
     unit,
   );

@@ -12,7 +12,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { AgentOption, RunsExtent } from '../db/organization.js';
 import type { Bind, Bindings } from '../db/prepared.js';
 import type { FieldErrorKey, Messages } from '../i18n/messages.js';
-import type { Counts } from './counts.js';
+import type { CountKey, Counts } from './counts.js';
 
 /** Why each field's input could not be used, by error slot: its message's key in the table. */
 export type FieldErrors = { [slot: string]: FieldErrorKey | undefined };
@@ -130,8 +130,8 @@ export interface ListFilter<V extends object> {
   countable?(value: V): boolean;
   /** Whether the monthly counts hold exactly its runs (a date range of whole months). Default: yes. */
   wholeMonths?(value: V): boolean;
-  /** Whether its count condition needs the insight keys (spike, failed tool, signature). Default: no. */
-  insight?(value: V): boolean;
+  /** The count tables' keys its condition needs (counts.ts's CountKey). Default: none. */
+  countKeys?(value: V): readonly CountKey[];
   /**
    * A range of starts (local days in the organization's zone), an open end closed by the
    * organization's runs' `extent`: its first instant, how many UTC weeks it touches after the

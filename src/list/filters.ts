@@ -57,10 +57,15 @@ export const agentFilter = defineFilter({
     v.agentId ? is(executions.agentId, bind('agentId')) : undefined,
     v.removedAgents ? sql`${executions.agentId} in ${removedAgentIds(bind)}` : undefined,
   ],
-  onCounts: (v, c, bind) => [
-    v.agentId ? is(c.agentId, bind('agentId')) : undefined,
-    v.removedAgents ? sql`${c.agentId} in ${removedAgentIds(bind)}` : undefined,
-  ],
+  // countsFor gives a table with the agent when countKeys says so.
+  onCounts: (v, c, bind) =>
+    'agentId' in c
+      ? [
+          v.agentId ? is(c.agentId, bind('agentId')) : undefined,
+          v.removedAgents ? sql`${c.agentId} in ${removedAgentIds(bind)}` : undefined,
+        ]
+      : [],
+  countKeys: (v) => (v.agentId || v.removedAgents ? ['agent'] : []),
   // An id from another organization, or a stale bookmark, is not an agent here: all agents.
   check: (v, { agents }) =>
     !v.agentId || agents.some((a) => a.id === v.agentId)
@@ -279,8 +284,8 @@ export const spikesFilter = defineFilter({
   isSet: (v) => v.spikesOnly,
   bindings: () => ({}),
   onRuns: (v) => [v.spikesOnly ? sql`${executions.creditSpike} = true` : undefined],
-  onCounts: (v, c) => [v.spikesOnly && c.insight ? sql`${c.creditSpike} = true` : undefined],
-  insight: (v) => v.spikesOnly,
+  onCounts: (v, c) => [v.spikesOnly && 'creditSpike' in c ? sql`${c.creditSpike} = true` : undefined],
+  countKeys: (v) => (v.spikesOnly ? ['spike'] : []),
   describe: (v, _facts, m) => (v.spikesOnly ? m.spikesFilter : null),
   applied: (v, _facts, m) => (v.spikesOnly ? [{ label: null, text: m.spikesOnly }] : []),
   fields: (v, { messages }) => [
@@ -338,10 +343,10 @@ export const failureFilter = defineFilter({
         ]
       : [],
   onCounts: (v, c, bind) =>
-    v.failure && c.insight
+    v.failure && 'failedTool' in c
       ? [sql`${c.status} = 'failed'`, is(c.failedTool, bind('failedTool')), is(c.errorSignature, bind('errorSignature'))]
       : [],
-  insight: (v) => v.failure !== null,
+  countKeys: (v) => (v.failure ? ['failure'] : []),
   describe: (v, _facts, m) => (v.failure ? m.failureFilter(failureLabel(v.failure, m)) : null),
   applied: (v, _facts, m) => (v.failure ? [{ label: m.failure, text: failureLabel(v.failure, m) }] : []),
   fields: (v, { errors }) => [

@@ -6,7 +6,7 @@ import { and, sql, type AnyColumn, type SQL, type Subquery } from 'drizzle-orm';
 import type { ExecutionsDatabase } from '../db/database.js';
 import { asParameters, asPlaceholders, preparedByShape, type Bind, type Bindings } from '../db/prepared.js';
 import { executions, type ExecutionStatus } from '../db/schema.js';
-import { countsName, MONTHLY, type ActivityUnit, type Counts } from './counts.js';
+import { countsName, type ActivityUnit, type Counts } from './counts.js';
 import {
   countable,
   countConditions,
@@ -76,7 +76,7 @@ export function summarizeExecutionsQuery(
   const runs = sql<string>`sum(${c.runs})::bigint`;
   const cents = sql<string>`sum(${c.creditCents})::bigint`;
   let bars;
-  if (unit === (c === MONTHLY ? 'month' : 'day')) {
+  if (unit === (c.monthly ? 'month' : 'day')) {
     // A bar per period of the counts' rows: one grouping.
     bars = db
       .select({

@@ -12,6 +12,8 @@ import {
   conversations,
   executionDailyCounts,
   executionMonthlyCounts,
+  executionOrgDailyCounts,
+  executionOrgMonthlyCounts,
   executions,
   executionStatusCounts,
   MAX_RETENTION_DAYS,
@@ -112,12 +114,19 @@ export async function pruneExpiredRuns(db: ExecutionsDatabase, options: PruneOpt
 }
 
 /**
- * Count rows the pruned runs left at zero, one per day (or month), agent and status: once per
+ * Count rows the pruned runs left at zero, one per day (or month) and keys: once per
  * organization and job rather than per batch, which would read all of its count rows each time. A
  * row a writer has just counted into again is no longer at zero when the delete reaches it.
  */
 async function dropEmptyCounts(db: ExecutionsDatabase, organizationId: string): Promise<void> {
-  for (const table of [executionDailyCounts, executionMonthlyCounts, executionStatusCounts]) {
+  const tables = [
+    executionDailyCounts,
+    executionMonthlyCounts,
+    executionStatusCounts,
+    executionOrgDailyCounts,
+    executionOrgMonthlyCounts,
+  ];
+  for (const table of tables) {
     await db.delete(table).where(and(eq(table.organizationId, organizationId), eq(table.runs, 0)));
   }
 }
