@@ -107,6 +107,10 @@ export async function scenarios(benchUrl: string, rows: number): Promise<Scenari
       target: true,
     },
     { name: 'failure digest, no filter', path: `${base}/failures`, target: true },
+    { name: 'failure digest, Failed credit spikes', path: `${base}/failures?status=failed&spikes=1`, target: true },
+    { name: 'failure digest, one agent', path: `${base}/failures?agent=${agent}`, target: true },
+    { name: 'failure digest, a month', path: `${base}/failures?start=2025-06-01&end=2025-06-30`, target: true },
+    { name: 'failure digest, a year', path: `${base}/failures?start=2025-01-01&end=2025-12-31`, target: true },
     // Search (bench/seed-large.ts: every title holds "schedule", one run in 50,000 called zendesk).
     { name: 'search, a frequent term', path: `${base}?q=schedule`, target: true, targetMs: 50 },
     { name: 'search, a rare term', path: `${base}?q=zendesk`, target: true, targetMs: 50 },

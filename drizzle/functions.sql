@@ -113,9 +113,11 @@ BEGIN
 END
 $$;
 --> statement-breakpoint
--- Keeps the daily, monthly and status counts exact in the same transaction as every write to a
--- run: one count out of the run's old keys and into its new ones. Only scheduled runs count, and
--- failure details only on failed runs, so the rest stay one row per day, agent, status and spike.
+-- Keeps the count tables exact in the same transaction as every write to a run: one count out of
+-- the run's old keys and into its new ones. Only scheduled runs count, and failure details only on
+-- failed runs, so the rest stay one row per day, agent, status and spike. The failure counts change
+-- only when a run enters or leaves a kind of failure, or becomes a credit spike or not: that row is
+-- shared by every agent failing that way, and most writes to a failed run leave both alone.
 -- Trigger xa_executions_count.
 CREATE OR REPLACE FUNCTION "executions_admin"."xa_count_execution"() RETURNS trigger LANGUAGE plpgsql
 SET plan_cache_mode = force_generic_plan AS $$
@@ -128,6 +130,9 @@ DECLARE
   -- Which of the organization's 16 rows per day, status and spike counts the run: its id's last
   -- byte, so concurrent writers, and one writing many runs at once, spread over them.
   run_stripe smallint;
+  -- Whether the run was, and is, a failed scheduled run: counted in the failure counts.
+  was_failed boolean;
+  is_failed boolean;
 BEGIN
   IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.schedule_id IS NOT NULL THEN
     SELECT time_zone INTO zone FROM executions_admin.xa_organizations WHERE organization_id = OLD.organization_id;
@@ -194,12 +199,34 @@ BEGIN
     DO UPDATE SET runs = xa_execution_org_monthly_counts.runs + 1,
                   credit_cents = xa_execution_org_monthly_counts.credit_cents + excluded.credit_cents;
   END IF;
+  was_failed := TG_OP IN ('UPDATE', 'DELETE') AND OLD.schedule_id IS NOT NULL AND OLD.status = 'failed';
+  is_failed := TG_OP IN ('INSERT', 'UPDATE') AND NEW.schedule_id IS NOT NULL AND NEW.status = 'failed';
+  IF was_failed AND is_failed AND (OLD.organization_id, OLD.failed_tool, OLD.error_signature)
+                                  IS NOT DISTINCT FROM (NEW.organization_id, NEW.failed_tool, NEW.error_signature) THEN
+    IF OLD.credit_spike <> NEW.credit_spike THEN
+      UPDATE executions_admin.xa_execution_failure_counts SET spike_runs = spike_runs + NEW.credit_spike::int - OLD.credit_spike::int
+       WHERE organization_id = NEW.organization_id AND failed_tool = NEW.failed_tool AND error_signature = NEW.error_signature;
+    END IF;
+  ELSE
+    IF was_failed THEN
+      UPDATE executions_admin.xa_execution_failure_counts SET runs = runs - 1, spike_runs = spike_runs - OLD.credit_spike::int
+       WHERE organization_id = OLD.organization_id AND failed_tool = OLD.failed_tool AND error_signature = OLD.error_signature;
+    END IF;
+    IF is_failed THEN
+      INSERT INTO executions_admin.xa_execution_failure_counts (organization_id, failed_tool, error_signature, runs, spike_runs)
+      VALUES (NEW.organization_id, NEW.failed_tool, NEW.error_signature, 1, NEW.credit_spike::int)
+      ON CONFLICT (organization_id, failed_tool, error_signature)
+      DO UPDATE SET runs = xa_execution_failure_counts.runs + 1,
+                    spike_runs = xa_execution_failure_counts.spike_runs + excluded.spike_runs;
+    END IF;
+  END IF;
   RETURN NULL;
 END
 $$;
 --> statement-breakpoint
 -- The whole of one organization's counts, from its runs: on a time-zone change, and after a bulk
--- load that bypassed the triggers. Months, statuses and the organization's rows are summed from the days.
+-- load that bypassed the triggers. Months, statuses and the organization's rows are summed from the
+-- days, the failures from the months.
 CREATE OR REPLACE FUNCTION "executions_admin"."xa_recount"(org text) RETURNS void LANGUAGE sql AS $$
   DELETE FROM executions_admin.xa_execution_daily_counts WHERE organization_id = org;
   INSERT INTO executions_admin.xa_execution_daily_counts
@@ -239,6 +266,12 @@ CREATE OR REPLACE FUNCTION "executions_admin"."xa_recount"(org text) RETURNS voi
     FROM executions_admin.xa_execution_org_daily_counts
    WHERE organization_id = org
    GROUP BY 1, 2, 3, 4;
+  DELETE FROM executions_admin.xa_execution_failure_counts WHERE organization_id = org;
+  INSERT INTO executions_admin.xa_execution_failure_counts (organization_id, failed_tool, error_signature, runs, spike_runs)
+  SELECT organization_id, failed_tool, error_signature, sum(runs), coalesce(sum(runs) FILTER (WHERE credit_spike), 0)
+    FROM executions_admin.xa_execution_monthly_counts
+   WHERE organization_id = org AND status = 'failed'
+   GROUP BY 1, 2, 3;
 $$;
 --> statement-breakpoint
 -- Days are the organization's calendar days: a new time zone moves runs between days. Trigger

@@ -177,7 +177,18 @@ async function countsAgainstRuns(db: TestDatabase['db'], org: string) {
     monthly: await organizationCounts('xa_execution_org_monthly_counts', 'month'),
     monthlySummed: await organizationSummed(`date_trunc('month', ${day})::date`),
   };
-  return { kept, summed, monthly, monthlySummed, statusCounts, statusSummed, organization };
+  const failures = await rows(
+    db,
+    sql`select failed_tool, error_signature, runs::int, spike_runs::int from executions_admin.xa_execution_failure_counts
+         where organization_id = ${org} and runs > 0 order by 1, 2`,
+  );
+  const failuresSummed = await rows(
+    db,
+    sql`select failed_tool, error_signature, count(*)::int as runs, (count(*) filter (where credit_spike))::int as spike_runs
+          from executions_admin.xa_executions
+         where organization_id = ${org} and schedule_id is not null and status = 'failed' group by 1, 2 order by 1, 2`,
+  );
+  return { kept, summed, monthly, monthlySummed, statusCounts, statusSummed, organization, failures, failuresSummed };
 }
 
 const tally = async (db: TestDatabase['db'], org: string) => {
@@ -192,6 +203,8 @@ const tally = async (db: TestDatabase['db'], org: string) => {
                  + (select count(*)::int from executions_admin.xa_execution_org_daily_counts
                      where organization_id = ${org} and runs = 0)
                  + (select count(*)::int from executions_admin.xa_execution_org_monthly_counts
+                     where organization_id = ${org} and runs = 0)
+                 + (select count(*)::int from executions_admin.xa_execution_failure_counts
                      where organization_id = ${org} and runs = 0)
                  as zero_rows`,
   );
@@ -311,6 +324,8 @@ for (const target of databaseTargets) {
           expect(c.statusCounts).toEqual(c.statusSummed);
           expect(c.organization.daily).toEqual(c.organization.dailySummed);
           expect(c.organization.monthly).toEqual(c.organization.monthlySummed);
+          expect(c.failures.length).toBeGreaterThan(0);
+          expect(c.failures).toEqual(c.failuresSummed);
         }
       });
 

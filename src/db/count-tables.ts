@@ -137,3 +137,28 @@ export const executionOrgMonthlyCounts = executionsAdmin.table(
     }),
   ],
 );
+
+/**
+ * Failed runs per organization and kind of failure (first failed tool, error signature) over all
+ * time, and how many of them were credit spikes: the failure digest with no date and no agent — its
+ * page as first opened — ranks a row per kind here instead of summing a row per month, agent and
+ * kind of the monthly counts, which many agents and kinds multiply (drizzle/0026_failure_counts.sql).
+ * A kind's row is shared by every agent failing that way, so the trigger writes it only when a run
+ * enters or leaves the kind or becomes a spike or not, not on every change of a failed run.
+ */
+export const executionFailureCounts = executionsAdmin.table(
+  'xa_execution_failure_counts',
+  {
+    organizationId: text('organization_id').notNull(),
+    failedTool: text('failed_tool').notNull(),
+    errorSignature: text('error_signature').notNull(),
+    runs: bigint('runs', { mode: 'number' }).notNull(),
+    spikeRuns: bigint('spike_runs', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({
+      name: 'xa_execution_failure_counts_pk',
+      columns: [t.organizationId, t.failedTool, t.errorSignature],
+    }),
+  ],
+);

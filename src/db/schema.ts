@@ -47,6 +47,7 @@ export {
 } from './pg-schema.js';
 export {
   executionDailyCounts,
+  executionFailureCounts,
   executionMonthlyCounts,
   executionOrgDailyCounts,
   executionOrgMonthlyCounts,

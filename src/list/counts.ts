@@ -6,28 +6,29 @@
 import { getTableName } from 'drizzle-orm';
 import {
   executionDailyCounts,
+  executionFailureCounts,
   executionMonthlyCounts,
   executionOrgDailyCounts,
   executionOrgMonthlyCounts,
   executionStatusCounts,
 } from '../db/schema.js';
 
-/** What a count table may hold beside the period and the status: the agent, the credit spike, the kind of failure. */
-export type CountKey = 'agent' | 'spike' | 'failure';
+/** What a count table may be keyed by: the day or month, the status, the agent, the credit spike, the kind of failure. */
+export type CountKey = 'period' | 'status' | 'agent' | 'spike' | 'failure';
 
 export const DAILY = {
   ...executionDailyCounts,
   table: executionDailyCounts,
   period: executionDailyCounts.day,
   monthly: false as const,
-  keys: ['agent', 'spike', 'failure'] as const,
+  keys: ['period', 'status', 'agent', 'spike', 'failure'] as const,
 };
 export const MONTHLY = {
   ...executionMonthlyCounts,
   table: executionMonthlyCounts,
   period: executionMonthlyCounts.month,
   monthly: true as const,
-  keys: ['agent', 'spike', 'failure'] as const,
+  keys: ['period', 'status', 'agent', 'spike', 'failure'] as const,
 };
 /** Without the spike and the failure: a row per day, agent and status, far fewer rows than DAILY. */
 export const BY_STATUS = {
@@ -35,7 +36,7 @@ export const BY_STATUS = {
   table: executionStatusCounts,
   period: executionStatusCounts.day,
   monthly: false as const,
-  keys: ['agent'] as const,
+  keys: ['period', 'status', 'agent'] as const,
 };
 /** Without the agent and the failure: a few rows per day however many agents and failures (striped, db/count-tables.ts). */
 export const ORG_DAILY = {
@@ -43,19 +44,40 @@ export const ORG_DAILY = {
   table: executionOrgDailyCounts,
   period: executionOrgDailyCounts.day,
   monthly: false as const,
-  keys: ['spike'] as const,
+  keys: ['period', 'status', 'spike'] as const,
 };
 export const ORG_MONTHLY = {
   ...executionOrgMonthlyCounts,
   table: executionOrgMonthlyCounts,
   period: executionOrgMonthlyCounts.month,
   monthly: true as const,
-  keys: ['spike'] as const,
+  keys: ['period', 'status', 'spike'] as const,
 };
 
-/** The tables with every key, the failure's among them: the digest's. */
+/** Failed runs by kind of failure over all time: the digest's with no period, no agent and no spike. */
+export const FAILURES = {
+  ...executionFailureCounts,
+  table: executionFailureCounts,
+  monthly: false as const,
+  keys: ['failure'] as const,
+  narrows: null,
+};
+/** The same rows' credit spikes: the digest's of spikes only. Its runs are the spikes, so it holds no run else. */
+export const SPIKE_FAILURES = {
+  ...FAILURES,
+  runs: executionFailureCounts.spikeRuns,
+  keys: ['spike', 'failure'] as const,
+  narrows: 'spike' as const,
+};
+
+/** The tables with every key, the failure's among them. */
 export type InsightCounts = typeof DAILY | typeof MONTHLY;
-export type Counts = typeof DAILY | typeof MONTHLY | typeof BY_STATUS | typeof ORG_DAILY | typeof ORG_MONTHLY;
+/** The tables the failure digest sums. */
+export type FailureCounts = typeof FAILURES | typeof SPIKE_FAILURES;
+export type DigestCounts = InsightCounts | FailureCounts;
+/** The tables the totals and the chart sum: each with the period and the status. */
+export type SummaryCounts = InsightCounts | typeof BY_STATUS | typeof ORG_DAILY | typeof ORG_MONTHLY;
+export type Counts = SummaryCounts | DigestCounts;
 
 /** How the activity chart groups days (see activity.ts). */
 export type ActivityUnit = 'day' | 'week' | 'month' | 'year';
@@ -66,20 +88,30 @@ export interface CountsNeeds {
   keys: ReadonlySet<CountKey>;
 }
 
+/** Whether the table has every key needed, and counts only what they select when it is narrowed to one. */
 const holds = (counts: Counts, keys: ReadonlySet<CountKey>) =>
-  [...keys].every((k) => (counts.keys as readonly string[]).includes(k));
+  [...keys].every((k) => (counts.keys as readonly string[]).includes(k)) &&
+  (!('narrows' in counts) || counts.narrows === null || keys.has(counts.narrows));
 
 /**
  * Which counts to sum: per month when the filters allow and no bar is shorter than a month
- * (`unit` null: no chart, as the digest reads them, which groups by the failure); else per day.
- * Of those, the table with the fewest keys that holds the ones needed.
+ * (`unit` null: no chart, as the digest reads them, which groups by the failure — over all time
+ * when no filter needs a period or an agent); else per day. Of those, the table with the fewest
+ * keys that holds the ones needed.
  */
+export function countsFor(needs: CountsNeeds, unit: ActivityUnit): SummaryCounts;
+export function countsFor(needs: CountsNeeds, unit: null): DigestCounts;
 export function countsFor(needs: CountsNeeds, unit: ActivityUnit | null): Counts {
   const months = needs.wholeMonths && (unit === null || unit === 'month' || unit === 'year');
-  if (unit === null) return months ? MONTHLY : DAILY;
-  const tables: Counts[] = months ? [ORG_MONTHLY, MONTHLY] : [ORG_DAILY, BY_STATUS, DAILY];
+  const tables: Counts[] =
+    unit === null
+      ? [FAILURES, SPIKE_FAILURES, months ? MONTHLY : DAILY]
+      : months
+        ? [ORG_MONTHLY, MONTHLY]
+        : [ORG_DAILY, BY_STATUS, DAILY];
   return tables.find((t) => holds(t, needs.keys)) ?? (months ? MONTHLY : DAILY);
 }
 
 /** The table's name, part of a prepared query's shape: which table depends on values, not only presence. */
-export const countsName = (counts: Counts) => getTableName(counts.table);
+export const countsName = (counts: Counts) =>
+  'narrows' in counts && counts.narrows ? `${getTableName(counts.table)} ${counts.narrows}` : getTableName(counts.table);

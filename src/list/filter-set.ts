@@ -7,7 +7,7 @@ import { and, isNotNull, sql, type SQL } from 'drizzle-orm';
 import type { Bind, Bindings } from '../db/prepared.js';
 import { executions } from '../db/schema.js';
 import type { Messages } from '../i18n/messages.js';
-import { countsFor, type ActivityUnit, type Counts } from './counts.js';
+import { countsFor, type ActivityUnit, type Counts, type DigestCounts, type SummaryCounts } from './counts.js';
 import type { RunsExtent } from '../db/organization.js';
 import type { FieldErrors, FilterFacts, FormContext, FormField, ListFilter, Rejected, WeekSpan } from './filter.js';
 import { FILTERS, type FilterValues } from './filters.js';
@@ -150,14 +150,14 @@ export function countableOnly<Q extends FilterValues>(values: Q): Q {
 }
 
 /** Which counts hold exactly the filtered runs, for the chart's unit (null: the digest). */
+export function countsForFilters(values: FilterValues, unit: ActivityUnit): SummaryCounts;
+export function countsForFilters(values: FilterValues, unit: null): DigestCounts;
 export function countsForFilters(values: FilterValues, unit: ActivityUnit | null): Counts {
-  return countsFor(
-    {
-      wholeMonths: filters.every((f) => f.wholeMonths?.(values) ?? true),
-      keys: new Set(filters.flatMap((f) => f.countKeys?.(values) ?? [])),
-    },
-    unit,
-  );
+  const needs = {
+    wholeMonths: filters.every((f) => f.wholeMonths?.(values) ?? true),
+    keys: new Set(filters.flatMap((f) => f.countKeys?.(values) ?? [])),
+  };
+  return unit === null ? countsFor(needs, null) : countsFor(needs, unit);
 }
 
 /** The filters' conditions on the counts, equivalent to their conditions on the runs. */

@@ -123,7 +123,8 @@ export const statusFilter = defineFilter({
   bindings: (v) => ({ status: v.status }),
   inWeeks: () => true,
   onRuns: (v, bind) => [v.status ? is(executions.status, bind('status')) : undefined],
-  onCounts: (v, c, bind) => [v.status ? is(c.status, bind('status')) : undefined],
+  onCounts: (v, c, bind) => [v.status && 'status' in c ? is(c.status, bind('status')) : undefined],
+  countKeys: (v) => (v.status ? ['status'] : []),
   describe: (v, _facts, m) => (v.status ? m.statusFilter(m.statuses[v.status]) : null),
   applied: (v, _facts, m) => (v.status ? [{ label: m.status, text: m.statuses[v.status] }] : []),
   fields: (v, { errors, messages: m }) => [
@@ -241,10 +242,14 @@ export const datesFilter = defineFilter({
       days: differenceInCalendarDays(last, first) + 1,
     };
   },
-  onCounts: (v, c, bind) => [
-    v.startDate ? sql`${c.period} >= ${bind('startDate')}::date` : undefined,
-    v.endDate ? sql`${c.period} <= ${bind('endDate')}::date` : undefined,
-  ],
+  onCounts: (v, c, bind) =>
+    'period' in c
+      ? [
+          v.startDate ? sql`${c.period} >= ${bind('startDate')}::date` : undefined,
+          v.endDate ? sql`${c.period} <= ${bind('endDate')}::date` : undefined,
+        ]
+      : [],
+  countKeys: (v) => (v.startDate || v.endDate ? ['period'] : []),
   wholeMonths: (v) => (!v.startDate || v.startDate.endsWith('-01')) && (!v.endDate || isLastDayOfMonth(parseISO(v.endDate))),
   describe(v, _facts, m) {
     const parts = [
@@ -344,7 +349,12 @@ export const failureFilter = defineFilter({
       : [],
   onCounts: (v, c, bind) =>
     v.failure && 'failedTool' in c
-      ? [sql`${c.status} = 'failed'`, is(c.failedTool, bind('failedTool')), is(c.errorSignature, bind('errorSignature'))]
+      ? [
+          // The failure counts hold failed runs only.
+          'status' in c ? sql`${c.status} = 'failed'` : undefined,
+          is(c.failedTool, bind('failedTool')),
+          is(c.errorSignature, bind('errorSignature')),
+        ]
       : [],
   countKeys: (v) => (v.failure ? ['failure'] : []),
   describe: (v, _facts, m) => (v.failure ? m.failureFilter(failureLabel(v.failure, m)) : null),

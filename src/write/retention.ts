@@ -14,6 +14,7 @@ import {
   executionMonthlyCounts,
   executionOrgDailyCounts,
   executionOrgMonthlyCounts,
+  executionFailureCounts,
   executions,
   executionStatusCounts,
   MAX_RETENTION_DAYS,
@@ -125,6 +126,7 @@ async function dropEmptyCounts(db: ExecutionsDatabase, organizationId: string): 
     executionStatusCounts,
     executionOrgDailyCounts,
     executionOrgMonthlyCounts,
+    executionFailureCounts,
   ];
   for (const table of tables) {
     await db.delete(table).where(and(eq(table.organizationId, organizationId), eq(table.runs, 0)));
