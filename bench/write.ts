@@ -1,8 +1,9 @@
 /**
  * `npm run bench:write -- --url postgres://postgres@127.0.0.1:5441/postgres [--writers 1,8,32]
- * [--organizations 1,50] [--seconds 20]`: the write path. Writers record full run lifecycles
- * (start → active → two tool calls → complete → credits) through the write API, for one
- * organization and for many, beside the floor: the statements the module sent for one lifecycle,
+ * [--organizations 1,50] [--seconds 20] [--failed 10]`: the write path. Writers record full run
+ * lifecycles (start → active → two tool calls → complete → credits) through the write API, for one
+ * organization and for many — with `--failed N`, every Nth fails instead at its second tool call,
+ * all in the same way, as in an outage of one tool — beside the floor: the statements the module sent for one lifecycle,
  * captured from the driver, replayed by postgres.js as prepared statements in the same
  * transactions with fresh ids (triggers on). What differs is only the module's own client path.
  *
@@ -19,6 +20,7 @@ import { connectPostgres, POSTGRES_DEFAULTS } from '../src/db/database.js';
 import type { ExecutionsDatabase } from '../src/db/database.js';
 import {
   completeExecution,
+  failExecution,
   markActive,
   recordToolCall,
   setCredits,
@@ -37,12 +39,16 @@ const { values } = parseArgs({
     agents: { type: 'string', default: '10' },
     seconds: { type: 'string', default: '20' },
     warmup: { type: 'string', default: '3' },
+    /** Every Nth lifecycle fails (0: none). */
+    failed: { type: 'string', default: '0' },
     /** One of them alone, e.g. for `node --cpu-prof`. */
     modes: { type: 'string', default: 'floor,module' },
   },
 });
 const list = (s: string) => s.split(',').map(Number);
 const AGENTS = Number(values.agents);
+const FAILED_EVERY = Number(values.failed);
+const failsAt = (n: number) => FAILED_EVERY > 0 && n % FAILED_EVERY === 0;
 const APPLICATION = 'xa-bench-write';
 const benchUrl = Object.assign(new URL(values.url), { pathname: `/${values.database}` });
 benchUrl.searchParams.set('application_name', APPLICATION);
@@ -87,20 +93,26 @@ async function createDatabase(): Promise<Target[]> {
 }
 
 /** One lifecycle through the write API; the keys are what the floor's replay renames. */
-async function lifecycle(db: ExecutionsDatabase, organizationId: string, scheduleId: string, key: string) {
+async function lifecycle(db: ExecutionsDatabase, organizationId: string, scheduleId: string, key: string, failed: boolean) {
   const { executionId } = await startExecution(db, organizationId, { key, scheduleId, prompt: 'Summarise the sales' });
   await markActive(db, organizationId, executionId);
   for (const n of [1, 2]) {
+    const ok = !(failed && n === 2);
     await recordToolCall(db, organizationId, executionId, {
       key: `${key}/tool-${n}`,
       toolName: n === 1 ? 'crm.search' : 'mail.send',
       input: { query: 'open deals', limit: 20 },
-      output: { ok: true, count: 20 },
-      ok: true,
+      output: ok ? { ok: true, count: 20 } : { ok: false, error: 'timed out' },
+      ok,
       durationMs: 120,
     });
   }
-  await completeExecution(db, organizationId, executionId, { key: `${key}/done`, response: 'Sent the summary.' });
+  if (failed)
+    await failExecution(db, organizationId, executionId, {
+      key: `${key}/done`,
+      errorMessage: 'mail.send: request timed out after 30000 ms',
+    });
+  else await completeExecution(db, organizationId, executionId, { key: `${key}/done`, response: 'Sent the summary.' });
   await setCredits(db, organizationId, executionId, 1.25);
   return executionId;
 }
@@ -111,7 +123,10 @@ interface Statement {
 }
 
 /** The statements one lifecycle sends, in order, begin and commit included. */
-async function captureLifecycle(target: Target): Promise<{ statements: Statement[]; tokens: Record<string, string> }> {
+async function captureLifecycle(
+  target: Target,
+  failed: boolean,
+): Promise<{ statements: Statement[]; tokens: Record<string, string> }> {
   const statements: Statement[] = [];
   const client = postgres(benchUrl.toString(), {
     max: 1,
@@ -120,7 +135,7 @@ async function captureLifecycle(target: Target): Promise<{ statements: Statement
   });
   const key = `capture-${randomUUID()}`;
   const { scheduleId, agentId } = target.schedules[0]!;
-  const executionId = await lifecycle(drizzle(client), target.organizationId, scheduleId, key);
+  const executionId = await lifecycle(drizzle(client), target.organizationId, scheduleId, key, failed);
   const [row] = await client`
     select conversation_id from executions_admin.xa_executions
     where organization_id = ${target.organizationId} and id = ${executionId}`;
@@ -233,7 +248,7 @@ async function run(
   writers: number,
   organizations: number,
   targets: Target[],
-  captured: Awaited<ReturnType<typeof captureLifecycle>>,
+  captured: Record<'completed' | 'failed', Awaited<ReturnType<typeof captureLifecycle>>>,
 ): Promise<Result> {
   // The module's own connection settings, with a pool per writer and room for lock waits.
   const module =
@@ -256,9 +271,11 @@ async function run(
     const target = targets[(writer + n) % organizations]!;
     const { scheduleId, agentId } = target.schedules[(writer * 7 + n) % target.schedules.length]!;
     const key = `w${writer}-${mode}-${n}-${randomUUID()}`;
-    if (module) await lifecycle(module.db, target.organizationId, scheduleId, key);
+    const failed = failsAt(n);
+    const replayed = captured[failed ? 'failed' : 'completed'];
+    if (module) await lifecycle(module.db, target.organizationId, scheduleId, key, failed);
     else
-      await replayLifecycle(plain!, captured.statements, captured.tokens, {
+      await replayLifecycle(plain!, replayed.statements, replayed.tokens, {
         key,
         executionId: randomUUID(),
         conversationId: randomUUID(),
@@ -305,8 +322,9 @@ async function run(
 }
 
 const targets = await createDatabase();
-const captured = await captureLifecycle(targets[0]!);
-console.log(`One lifecycle sends ${captured.statements.length} statements (begin and commit included).`);
+const captured = { completed: await captureLifecycle(targets[0]!, false), failed: await captureLifecycle(targets[0]!, true) };
+console.log(`One lifecycle sends ${captured.completed.statements.length} statements (begin and commit included).`);
+if (FAILED_EVERY > 0) console.log(`One in ${FAILED_EVERY} fails, all of one kind of failure.`);
 const results: Result[] = [];
 for (const organizations of list(values.organizations)) {
   for (const writers of list(values.writers)) {
