@@ -536,6 +536,31 @@ for (const target of databaseTargets) {
           ...overrides,
         });
 
+        it("stores a tool call's JSON null as no value and a JSON string as a string, as a finished run's", async () => {
+          const stored = async (conversationId: string) =>
+            (
+              await db()
+                .select({
+                  input: sql<string | null>`jsonb_typeof(${steps.toolInput})`,
+                  output: sql<string | null>`jsonb_typeof(${steps.toolOutput})`,
+                  inputIsNull: sql<boolean>`${steps.toolInput} is null`,
+                })
+                .from(steps)
+                .where(
+                  and(eq(steps.organizationId, ORG_A), eq(steps.conversationId, conversationId), eq(steps.kind, 'tool_call')),
+                )
+            ).map((r) => ({ ...r, inputIsNull: r.inputIsNull === true || String(r.inputIsNull) === 't' }));
+          const call = { ...toolCall(nextKey()), input: null, output: 'plain text, not JSON' };
+          const live = await start('active');
+          await recordToolCall(db(), ORG_A, live.executionId, call);
+          const [backfilled] = await recordFinishedRuns(db(), ORG_A, [
+            finishedRun(nextKey(), { toolCalls: [{ ...call, at: new Date('2026-02-01T12:00:03Z') }] }),
+          ]);
+          const expected = [{ input: null, output: 'string', inputIsNull: true }];
+          expect(await stored(backfilled!.conversationId)).toEqual(expected);
+          expect(await stored(live.conversationId)).toEqual(expected);
+        });
+
         it('marks each run with its first failed tool call, and its tools', async () => {
           const call = (toolName: string, ok: boolean, second: number) => ({
             ...toolCall('unused'),

@@ -1,5 +1,5 @@
 /**
- * The write API's fixed statements run prepared on postgres.js (src/db/prepared.ts, runPrepared):
+ * The write API's fixed statements run prepared on postgres.js (src/db/prepared.ts, fixedStatement):
  * one round trip each instead of two, inside transactions that hold locks. Seen from the server:
  * after a lifecycle on a one-connection pool, that connection holds them as prepared statements.
  */
@@ -55,6 +55,10 @@ describe.skipIf(postgresTarget.skipReason !== null)('write statements on postgre
     await setCredits(db, ORG, executionId, 2.5);
     const prepared = (await rowsOf(db, sql`select statement from pg_prepared_statements`)).map((r) => String(r.statement));
     const has = (pattern: RegExp) => prepared.some((s) => pattern.test(s));
+    expect(has(/left join "executions_admin"\."xa_steps"/), 'the run looked up by its key').toBe(true);
+    expect(has(/from "executions_admin"\."xa_schedules"/), 'its schedule').toBe(true);
+    expect(has(/insert into "executions_admin"\."xa_conversations"/), 'its conversation').toBe(true);
+    expect(has(/insert into "executions_admin"\."xa_executions" .*on conflict/s), 'the run').toBe(true);
     expect(has(/from "executions_admin"\."xa_executions" .*for update/s), 'the run locked').toBe(true);
     expect(has(/select max\("position"\)/), 'the next position').toBe(true);
     expect(has(/insert into "executions_admin"\."xa_steps"/), 'a step appended').toBe(true);

@@ -5,7 +5,7 @@
 import { and, asc, eq, isNotNull, max, min, sql } from 'drizzle-orm';
 import { shorten } from '../lib/format.js';
 import type { ExecutionsDatabase } from './database.js';
-import { runPrepared } from './prepared.js';
+import { fixedStatement } from './prepared.js';
 import { agents, executions, organizations } from './schema.js';
 
 export interface Organization {
@@ -50,14 +50,19 @@ export interface RunsExtent {
 
 const WEEK_MS = 7 * 86_400_000;
 
+const EXTENT = { first: min(executions.startedAt), last: max(executions.startedAt) };
+const runsExtent = fixedStatement(
+  (db) =>
+    db
+      .select(EXTENT)
+      .from(executions)
+      .where(and(eq(executions.organizationId, sql.placeholder('organizationId')), isNotNull(executions.scheduleId))),
+  EXTENT,
+);
+
 /** The organization's RunsExtent at `now`, or null before any run: the newest-first index, probed at both ends. */
 export async function findRunsExtent(db: ExecutionsDatabase, organizationId: string, now: Date): Promise<RunsExtent | null> {
-  const [row] = await runPrepared(
-    db
-      .select({ first: min(executions.startedAt), last: max(executions.startedAt) })
-      .from(executions)
-      .where(and(eq(executions.organizationId, organizationId), isNotNull(executions.scheduleId))),
-  );
+  const [row] = await runsExtent(db, { organizationId });
   if (!row?.first || !row.last) return null;
   // A Date drops the start's microseconds: a millisecond more is still after it.
   return { first: row.first, before: new Date(Math.max(row.last.getTime() + 1, now.getTime() + WEEK_MS)) };

@@ -4,7 +4,8 @@
  * postgres.js runs it as a named statement: one round trip instead of two, parsed once per
  * connection. See docs/performance.md.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type Column, type Query, type SQL } from 'drizzle-orm';
+import type { SelectedFieldsOrdered } from 'drizzle-orm/pg-core';
 import type { ExecutionsDatabase } from './database.js';
 
 /**
@@ -38,15 +39,49 @@ export function preparedByShape<P>(db: ExecutionsDatabase, shape: string, prepar
   return query;
 }
 
+/** What a fixed statement's text is built from: any query builder, its placeholders named. */
+interface Buildable<R> {
+  toSQL(): Query;
+  execute(): Promise<R>;
+}
+
 /**
- * Runs a statement built for this call as a prepared one. postgres.js sends a statement with
- * parameters that is not prepared in two round trips (describe, then execute) — in the write API,
- * inside transactions that hold the run's and the count rows' locks; prepared, in one, parsed once
- * per connection. The name is empty on purpose: postgres.js takes any name as "prepare" and keys
- * its statements by their text, node-postgres takes an empty name as the unnamed statement, so two
- * texts can never clash under one name. For statements whose text is fixed: one of a varying
- * number of rows would leave a prepared statement per length on every connection.
+ * A statement whose text is fixed, built once with named placeholders (the first time it runs) and
+ * then run as a prepared one on whatever session it is given: the database or one of its
+ * transactions. Drizzle binds a prepared query to the session that made it, and builds a query's
+ * text anew at every run, a large share of the write API's CPU: built once, each call only fills
+ * in its values. postgres.js sends a statement with parameters that is not prepared in two round
+ * trips (describe, then execute) — in the write API, inside transactions that hold the run's and
+ * the count rows' locks; prepared, in one, parsed once per connection. The name is empty on
+ * purpose: postgres.js takes any name as "prepare" and keys its statements by their text,
+ * node-postgres takes an empty name as the unnamed statement, so two texts can never clash under
+ * one name. `selection`: the columns of the rows it returns, by name, as the builder selects them.
+ * The text depends only on the module's tables, whose columns all have their own names, never on
+ * the database it first ran on.
  */
-export function runPrepared<R>(query: { prepare(name: string): { execute(): Promise<R> } }): Promise<R> {
-  return query.prepare('').execute();
+export function fixedStatement<R>(
+  build: (db: ExecutionsDatabase) => Buildable<R>,
+  selection?: Record<string, SelectedFieldsOrdered[number]['field']>,
+): (db: ExecutionsDatabase, values: Bindings) => Promise<R> {
+  let built: { query: Query; fields: SelectedFieldsOrdered | undefined } | undefined;
+  return (db, values) => {
+    built ??= {
+      query: build(db).toSQL(),
+      fields: selection && Object.entries(selection).map(([key, field]) => ({ path: [key], field })),
+    };
+    const prepared = db._.session.prepareQuery(built.query, built.fields, '', built.fields !== undefined);
+    return prepared.execute(values) as Promise<R>;
+  };
+}
+
+/**
+ * A named placeholder for a value written to `column`, encoded as the column encodes its values,
+ * except that null (or a missing value) stays SQL NULL: drizzle encodes a placeholder's value with
+ * the column's encoder whatever it is, which writes null as a jsonb 'null' and cannot write it as
+ * a timestamp. Also the way to give an update's SET a placeholder.
+ */
+export function placeholderFor(column: Column, name: string): SQL {
+  return sql`${sql.param(sql.placeholder(name), {
+    mapToDriverValue: (value: unknown) => (value === null || value === undefined ? null : column.mapToDriverValue(value)),
+  })}`;
 }

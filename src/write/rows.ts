@@ -1,11 +1,45 @@
 /**
  * Row builders and insert batching shared by the write API and the demo seed, which writes other
- * channels' runs as rows of the same shape. Internal: not part of the package's API.
+ * channels' runs as rows of the same shape; and the write API's statement that appends one step.
+ * Internal: not part of the package's API.
  */
-import type { steps } from '../db/schema.js';
+import type { ExecutionsDatabase } from '../db/database.js';
+import { fixedStatement, placeholderFor } from '../db/prepared.js';
+import { steps } from '../db/schema.js';
 import type { HistoricalToolCall } from './inputs.js';
 
 export type StepRow = typeof steps.$inferInsert;
+
+const stepColumn = (name: keyof StepRow) => placeholderFor(steps[name], name);
+const appendedStep = fixedStatement((db) =>
+  db.insert(steps).values({
+    organizationId: stepColumn('organizationId'),
+    conversationId: stepColumn('conversationId'),
+    position: stepColumn('position'),
+    kind: stepColumn('kind'),
+    content: stepColumn('content'),
+    toolName: stepColumn('toolName'),
+    toolInput: stepColumn('toolInput'),
+    toolOutput: stepColumn('toolOutput'),
+    ok: stepColumn('ok'),
+    durationMs: stepColumn('durationMs'),
+    createdAt: stepColumn('createdAt'),
+    idempotencyKey: stepColumn('idempotencyKey'),
+  }),
+);
+
+/** Appends one step of any kind (a statement built once, db/prepared.ts); the columns the row leaves out are null. */
+export const appendStep = (tx: ExecutionsDatabase, row: StepRow) =>
+  appendedStep(tx, {
+    content: null,
+    toolName: null,
+    toolInput: null,
+    toolOutput: null,
+    ok: null,
+    durationMs: null,
+    idempotencyKey: null,
+    ...row,
+  });
 
 /** Rows per multi-row insert: well under Postgres's 65,535 parameters a statement. */
 const INSERT_CHUNK = 1000;

@@ -3,9 +3,9 @@
  * it has finished. Every step append and finish holds a lock on the run. Input is checked and
  * repaired first (checks.ts), and a retry is compared with what was stored after the same repair.
  */
-import { and, eq, inArray, max } from 'drizzle-orm';
+import { and, eq, inArray, max, sql } from 'drizzle-orm';
 import type { ExecutionsDatabase } from '../db/database.js';
-import { runPrepared } from '../db/prepared.js';
+import { fixedStatement, placeholderFor } from '../db/prepared.js';
 import { executions, steps, type ExecutionStatus, type StepKind } from '../db/schema.js';
 import { stepColumns, type ConversationStep } from '../db/steps.js';
 import {
@@ -21,9 +21,72 @@ import {
 } from './checks.js';
 import { conflict, invalid, notFound, RecorderError } from './errors.js';
 import type { CompleteExecutionInput, FailExecutionInput, ToolCallInput } from './inputs.js';
-import { toolCallStepRow } from './rows.js';
+import { appendStep, toolCallStepRow } from './rows.js';
 
 const FINISHED: ExecutionStatus[] = ['completed', 'failed'];
+
+/*
+ * The statements of the write API, each built once (db/prepared.ts): every call names the run by
+ * organizationId and executionId, a step by organizationId, conversationId and key.
+ */
+const value = (name: string) => sql.placeholder(name);
+const theRun = () => and(eq(executions.organizationId, value('organizationId')), eq(executions.id, value('executionId')));
+const LOCKED = { conversationId: executions.conversationId, status: executions.status, startedAt: executions.startedAt };
+const lockedRun = fixedStatement((db) => db.select(LOCKED).from(executions).where(theRun()).for('update'), LOCKED);
+const stepByKey = fixedStatement(
+  (db) =>
+    db
+      .select(stepColumns)
+      .from(steps)
+      .where(
+        and(
+          eq(steps.organizationId, value('organizationId')),
+          eq(steps.conversationId, value('conversationId')),
+          eq(steps.idempotencyKey, value('key')),
+        ),
+      ),
+  stepColumns,
+);
+const LAST = { last: max(steps.position) };
+const lastPosition = fixedStatement(
+  (db) =>
+    db
+      .select(LAST)
+      .from(steps)
+      .where(and(eq(steps.organizationId, value('organizationId')), eq(steps.conversationId, value('conversationId')))),
+  LAST,
+);
+const STATUS = { status: executions.status };
+const runStatus = fixedStatement((db) => db.select(STATUS).from(executions).where(theRun()), STATUS);
+const ID = { id: executions.id };
+const activated = fixedStatement(
+  (db) =>
+    db
+      .update(executions)
+      .set({ status: 'active' })
+      .where(and(theRun(), eq(executions.status, 'pending')))
+      .returning(ID),
+  ID,
+);
+const finished = fixedStatement((db) =>
+  db
+    .update(executions)
+    .set({
+      status: placeholderFor(executions.status, 'status'),
+      finishedAt: placeholderFor(executions.finishedAt, 'finishedAt'),
+      errorMessage: placeholderFor(executions.errorMessage, 'errorMessage'),
+    })
+    .where(theRun()),
+);
+const credited = fixedStatement(
+  (db) =>
+    db
+      .update(executions)
+      .set({ credits: placeholderFor(executions.credits, 'credits') })
+      .where(and(theRun(), inArray(executions.status, FINISHED)))
+      .returning(ID),
+  ID,
+);
 
 /** JSON text with object keys sorted: jsonb does not keep key order, so compare this way. */
 function canonicalJson(value: unknown): string {
@@ -46,13 +109,7 @@ interface LockedRun {
 /** The run, locked until the transaction ends: every step append and finish goes through here. */
 async function lockRun(tx: ExecutionsDatabase, organizationId: string, executionId: string): Promise<LockedRun> {
   if (!UUID.test(executionId)) throw notFound(executionId);
-  const [run] = await runPrepared(
-    tx
-      .select({ conversationId: executions.conversationId, status: executions.status, startedAt: executions.startedAt })
-      .from(executions)
-      .where(and(eq(executions.organizationId, organizationId), eq(executions.id, executionId)))
-      .for('update'),
-  );
+  const [run] = await lockedRun(tx, { organizationId, executionId });
   if (!run) throw notFound(executionId);
   return run;
 }
@@ -63,24 +120,12 @@ async function findStepByKey(
   conversationId: string,
   key: string,
 ): Promise<ConversationStep | null> {
-  const [step] = await runPrepared(
-    tx
-      .select(stepColumns)
-      .from(steps)
-      .where(
-        and(eq(steps.organizationId, organizationId), eq(steps.conversationId, conversationId), eq(steps.idempotencyKey, key)),
-      ),
-  );
+  const [step] = await stepByKey(tx, { organizationId, conversationId, key });
   return step ?? null;
 }
 
 async function nextPosition(tx: ExecutionsDatabase, organizationId: string, conversationId: string): Promise<number> {
-  const [row] = await runPrepared(
-    tx
-      .select({ last: max(steps.position) })
-      .from(steps)
-      .where(and(eq(steps.organizationId, organizationId), eq(steps.conversationId, conversationId))),
-  );
+  const [row] = await lastPosition(tx, { organizationId, conversationId });
   return (row?.last ?? -1) + 1;
 }
 
@@ -91,12 +136,7 @@ function finishedError(executionId: string, status: ExecutionStatus): RecorderEr
 
 async function statusOf(db: ExecutionsDatabase, organizationId: string, executionId: string): Promise<ExecutionStatus> {
   if (!UUID.test(executionId)) throw notFound(executionId);
-  const [row] = await runPrepared(
-    db
-      .select({ status: executions.status })
-      .from(executions)
-      .where(and(eq(executions.organizationId, organizationId), eq(executions.id, executionId))),
-  );
+  const [row] = await runStatus(db, { organizationId, executionId });
   if (!row) throw notFound(executionId);
   return row.status;
 }
@@ -113,13 +153,7 @@ export async function markActive(
 ): Promise<{ status: ExecutionStatus }> {
   const orgId = checkOrganizationId(organizationId);
   if (!UUID.test(executionId)) throw notFound(executionId);
-  const updated = await runPrepared(
-    db
-      .update(executions)
-      .set({ status: 'active' })
-      .where(and(eq(executions.organizationId, orgId), eq(executions.id, executionId), eq(executions.status, 'pending')))
-      .returning({ id: executions.id }),
-  );
+  const updated = await activated(db, { organizationId: orgId, executionId });
   if (updated.length > 0) return { status: 'active' };
   return { status: await statusOf(db, orgId, executionId) };
 }
@@ -163,12 +197,10 @@ export async function recordToolCall(
       );
     }
     const position = await nextPosition(tx, orgId, run.conversationId);
-    await runPrepared(
-      tx.insert(steps).values({
-        ...toolCallStepRow({ organizationId: orgId, conversationId: run.conversationId }, position, { ...input, at }),
-        idempotencyKey: input.key,
-      }),
-    );
+    await appendStep(tx, {
+      ...toolCallStepRow({ organizationId: orgId, conversationId: run.conversationId }, position, { ...input, at }),
+      idempotencyKey: input.key,
+    });
     return { position };
   });
 }
@@ -196,27 +228,22 @@ async function finish(
       throw new RecorderError('invalid_transition', `Execution ${executionId} is ${run.status}: only an active run can complete`);
     }
     checkFinishedAt(finishedAt, run.startedAt);
-    await runPrepared(
-      tx.insert(steps).values({
-        organizationId,
-        conversationId: run.conversationId,
-        position: await nextPosition(tx, organizationId, run.conversationId),
-        kind,
-        content: outcome.content,
-        createdAt: finishedAt,
-        idempotencyKey: key,
-      }),
-    );
-    await runPrepared(
-      tx
-        .update(executions)
-        .set({
-          status: outcome.status,
-          finishedAt,
-          errorMessage: outcome.status === 'failed' ? outcome.content : null,
-        })
-        .where(and(eq(executions.organizationId, organizationId), eq(executions.id, executionId))),
-    );
+    await appendStep(tx, {
+      organizationId,
+      conversationId: run.conversationId,
+      position: await nextPosition(tx, organizationId, run.conversationId),
+      kind,
+      content: outcome.content,
+      createdAt: finishedAt,
+      idempotencyKey: key,
+    });
+    await finished(tx, {
+      organizationId,
+      executionId,
+      status: outcome.status,
+      finishedAt,
+      errorMessage: outcome.status === 'failed' ? outcome.content : null,
+    });
     return true;
   });
 }
@@ -303,13 +330,7 @@ export async function setCredits(
   const orgId = checkOrganizationId(organizationId);
   checkCredits(credits);
   if (!UUID.test(executionId)) throw notFound(executionId);
-  const updated = await runPrepared(
-    db
-      .update(executions)
-      .set({ credits })
-      .where(and(eq(executions.organizationId, orgId), eq(executions.id, executionId), inArray(executions.status, FINISHED)))
-      .returning({ id: executions.id }),
-  );
+  const updated = await credited(db, { organizationId: orgId, executionId, credits });
   if (updated.length > 0) return;
   const status = await statusOf(db, orgId, executionId);
   throw new RecorderError('invalid_transition', `Execution ${executionId} is ${status}: credits are set once it has finished`);

@@ -4,8 +4,9 @@
  * repaired first (checks.ts), so a retry is compared with the run as it was stored.
  */
 import { randomUUID } from 'node:crypto';
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { ExecutionsDatabase } from '../db/database.js';
+import { fixedStatement, placeholderFor } from '../db/prepared.js';
 import { conversations, executions, schedules, steps, type ExecutionStatus } from '../db/schema.js';
 import {
   checkCredits,
@@ -20,7 +21,7 @@ import {
 } from './checks.js';
 import { conflict, invalid, RecorderError } from './errors.js';
 import type { FinishedRunInput, StartedExecution, StartExecutionInput } from './inputs.js';
-import { chunked, runStepRows, type StepRow } from './rows.js';
+import { appendStep, chunked, runStepRows, type StepRow } from './rows.js';
 
 /** Thrown inside a transaction to roll it back when a concurrent call took one of its keys first. */
 class KeyTaken extends Error {}
@@ -35,20 +36,23 @@ interface NewRun {
   finished?: Omit<FinishedRunInput, 'key' | 'scheduleId' | 'prompt' | 'startedAt'>;
 }
 
-/** The runs already recorded under the runs' keys, after checking each is the same run. */
-async function findRunsByKeys(
-  db: ExecutionsDatabase,
-  organizationId: string,
-  runs: readonly NewRun[],
-): Promise<Map<string, StartedExecution>> {
-  const found = await db
-    .select({
-      key: executions.idempotencyKey,
-      executionId: executions.id,
-      conversationId: executions.conversationId,
-      scheduleId: executions.scheduleId,
-      prompt: steps.content,
-    })
+/*
+ * A batch's statements are built for its size; starting one run (startExecution, the live path)
+ * runs the same statements for one row, built once (db/prepared.ts).
+ */
+const value = (name: string) => sql.placeholder(name);
+
+const RECORDED = {
+  key: executions.idempotencyKey,
+  executionId: executions.id,
+  conversationId: executions.conversationId,
+  scheduleId: executions.scheduleId,
+  prompt: steps.content,
+};
+/** Runs recorded under keys (`keys`: the condition on them), with their prompts. */
+const recordedRuns = (db: ExecutionsDatabase, organizationId: string | SQLWrapper, keys: SQL | undefined) =>
+  db
+    .select(RECORDED)
     .from(executions)
     .leftJoin(
       steps,
@@ -58,15 +62,69 @@ async function findRunsByKeys(
         eq(steps.position, 0),
       ),
     )
-    .where(
-      and(
-        eq(executions.organizationId, organizationId),
-        inArray(
-          executions.idempotencyKey,
-          runs.map((r) => r.key),
-        ),
-      ),
-    );
+    .where(and(eq(executions.organizationId, organizationId), keys));
+const recordedRun = fixedStatement(
+  (db) => recordedRuns(db, value('organizationId'), eq(executions.idempotencyKey, value('key'))),
+  RECORDED,
+);
+
+const SCHEDULE = { id: schedules.id, agentId: schedules.agentId, name: schedules.name };
+const schedulesOf = (db: ExecutionsDatabase, organizationId: string | SQLWrapper, ids: SQL | undefined) =>
+  db
+    .select(SCHEDULE)
+    .from(schedules)
+    .where(and(eq(schedules.organizationId, organizationId), ids));
+const scheduleOf = fixedStatement((db) => schedulesOf(db, value('organizationId'), eq(schedules.id, value('id'))), SCHEDULE);
+
+const conversationColumn = (name: keyof typeof conversations.$inferInsert) => placeholderFor(conversations[name], name);
+const insertedConversation = fixedStatement((db) =>
+  db.insert(conversations).values({
+    organizationId: conversationColumn('organizationId'),
+    id: conversationColumn('id'),
+    agentId: conversationColumn('agentId'),
+    channel: conversationColumn('channel'),
+    title: conversationColumn('title'),
+    createdAt: conversationColumn('createdAt'),
+  }),
+);
+const executionColumn = (name: keyof typeof executions.$inferInsert) => placeholderFor(executions[name], name);
+/** A run that has not finished: the columns a finish sets keep their defaults. */
+const insertedRun = fixedStatement(
+  (db) =>
+    db
+      .insert(executions)
+      .values({
+        organizationId: executionColumn('organizationId'),
+        id: executionColumn('id'),
+        conversationId: executionColumn('conversationId'),
+        agentId: executionColumn('agentId'),
+        scheduleId: executionColumn('scheduleId'),
+        status: executionColumn('status'),
+        startedAt: executionColumn('startedAt'),
+        idempotencyKey: executionColumn('idempotencyKey'),
+      })
+      .onConflictDoNothing({ target: [executions.organizationId, executions.idempotencyKey] })
+      .returning({ id: executions.id }),
+  { id: executions.id },
+);
+
+/** The runs already recorded under the runs' keys, after checking each is the same run. */
+async function findRunsByKeys(
+  db: ExecutionsDatabase,
+  organizationId: string,
+  runs: readonly NewRun[],
+): Promise<Map<string, StartedExecution>> {
+  const found =
+    runs.length === 1
+      ? await recordedRun(db, { organizationId, key: runs[0]!.key })
+      : await recordedRuns(
+          db,
+          organizationId,
+          inArray(
+            executions.idempotencyKey,
+            runs.map((r) => r.key),
+          ),
+        );
   const requested = new Map(runs.map((r) => [r.key, r]));
   const byKey = new Map<string, StartedExecution>();
   for (const row of found) {
@@ -90,10 +148,10 @@ async function insertRuns(
   runs: readonly NewRun[],
 ): Promise<Map<string, StartedExecution>> {
   const scheduleIds = [...new Set(runs.map((r) => r.scheduleId))];
-  const found = await tx
-    .select({ id: schedules.id, agentId: schedules.agentId, name: schedules.name })
-    .from(schedules)
-    .where(and(eq(schedules.organizationId, organizationId), inArray(schedules.id, scheduleIds)));
+  const found =
+    scheduleIds.length === 1
+      ? await scheduleOf(tx, { organizationId, id: scheduleIds[0] })
+      : await schedulesOf(tx, organizationId, inArray(schedules.id, scheduleIds));
   const scheduleById = new Map(found.map((s) => [s.id, s]));
   const created = new Map<string, StartedExecution>();
   const conversationRows: (typeof conversations.$inferInsert)[] = [];
@@ -152,6 +210,14 @@ async function insertRuns(
   }
   // The runs last: inserting one takes the locks on its count rows (xa_executions_count), which
   // concurrent writers of the same organization, day, agent and status wait for until commit.
+  const [one, ...more] = executionRows;
+  if (one && more.length === 0 && !ordered[0]!.finished) {
+    await insertedConversation(tx, conversationRows[0]!);
+    await appendStep(tx, stepRows[0]!);
+    const inserted = await insertedRun(tx, one);
+    if (inserted.length === 0) throw new KeyTaken();
+    return created;
+  }
   for (const chunk of chunked(conversationRows)) await tx.insert(conversations).values(chunk);
   for (const chunk of chunked(stepRows)) await tx.insert(steps).values(chunk);
   for (const chunk of chunked(executionRows)) {
