@@ -111,6 +111,13 @@ export async function scenarios(benchUrl: string, rows: number): Promise<Scenari
     { name: 'failure digest, one agent', path: `${base}/failures?agent=${agent}`, target: true },
     { name: 'failure digest, a month', path: `${base}/failures?start=2025-06-01&end=2025-06-30`, target: true },
     { name: 'failure digest, a year', path: `${base}/failures?start=2025-01-01&end=2025-12-31`, target: true },
+    // Whole months that are not a year (a row per kind and month), and twelve months not starting on the 1st (the daily counts).
+    { name: 'failure digest, a quarter', path: `${base}/failures?start=2025-04-01&end=2025-06-30`, target: true },
+    {
+      name: 'failure digest, twelve months from the 15th',
+      path: `${base}/failures?start=2025-03-15&end=2026-03-14`,
+      target: true,
+    },
     // Search (bench/seed-large.ts: every title holds "schedule", one run in 50,000 called zendesk).
     { name: 'search, a frequent term', path: `${base}?q=schedule`, target: true, targetMs: 50 },
     { name: 'search, a rare term', path: `${base}?q=zendesk`, target: true, targetMs: 50 },

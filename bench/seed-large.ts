@@ -165,7 +165,9 @@ export async function seedLarge(
     await sql.unsafe('vacuum analyze executions_admin.xa_conversations');
     // Every counts table xa_recount filled: without statistics the planner took 1,456 monthly rows
     // for 6 and sorted them, where a hash aggregate is the plan a live table's autovacuum leads to.
-    const counts = ['daily', 'status', 'monthly', 'org_daily', 'org_monthly', 'failure'].map((c) => `xa_execution_${c}_counts`);
+    const counts = ['daily', 'status', 'monthly', 'org_daily', 'org_monthly', 'failure', 'failure_monthly', 'failure_yearly'].map(
+      (c) => `xa_execution_${c}_counts`,
+    );
     for (const table of counts) {
       await sql.unsafe(`vacuum analyze executions_admin.${table}`);
     }

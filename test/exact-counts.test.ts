@@ -86,8 +86,8 @@ const filterArb = fc.record({
   start: fc.option(fc.integer({ min: -2, max: 30 }), { nil: null }),
   span: fc.integer({ min: 0, max: 10 }),
   end: fc.boolean(),
-  /** Dates snapped to whole months, which the monthly counts answer. */
-  wholeMonths: fc.boolean(),
+  /** Dates snapped to whole months or whole years, which the monthly counts and the yearly failure counts answer. */
+  whole: fc.constantFrom(null, null, 'months', 'years'),
   spikesOnly: fc.constantFrom(false, false, false, true),
   failure: fc.oneof(
     { arbitrary: fc.constant(null), weight: 4 },
@@ -257,9 +257,12 @@ for (const target of databaseTargets) {
                 const [from] = WINDOWS[f.window]!;
                 let startDate = f.start === null ? null : day(from + f.start * 86_400_000);
                 let endDate = f.end ? day(from + ((f.start ?? 0) + f.span) * 86_400_000) : null;
-                if (f.wholeMonths) {
+                if (f.whole === 'months') {
                   startDate &&= `${startDate.slice(0, 8)}01`;
                   endDate &&= format(lastDayOfMonth(parseISO(endDate)), 'yyyy-MM-dd');
+                } else if (f.whole === 'years') {
+                  startDate &&= `${startDate.slice(0, 5)}01-01`;
+                  endDate &&= `${endDate.slice(0, 5)}12-31`;
                 }
                 const [signature] = f.failure
                   ? await db

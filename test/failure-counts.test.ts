@@ -1,15 +1,25 @@
 /**
- * The failure counts (xa_execution_failure_counts) follow every way a run enters or leaves a kind of
- * failure, written by plain SQL: failing, its error or first failed tool changing, its credits
+ * The failure counts (xa_execution_failure_counts, over all time, and its monthly and yearly
+ * tables) follow every way a run enters or leaves a kind of failure, written by plain SQL: failing,
+ * its error or first failed tool changing, its start moving to another month or year, its credits
  * making it a credit spike or not, leaving Failed, being deleted, being inserted. After each, the
- * failure digest over all time — the one those counts serve — equals the same grouping over the
- * runs, with and without credit spikes only, most runs first.
+ * failure digests those counts serve — over all time, whole months, whole years, and ranges cut
+ * into days, months and years — equal the same grouping over the runs, with and without credit
+ * spikes only, most runs first.
  */
 import { and, count, countDistinct, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digestFailures } from '../src/digest/repository.js';
+import { digestFailures, digestShape } from '../src/digest/repository.js';
 import { executions } from '../src/db/schema.js';
-import { FAILURES, SPIKE_FAILURES } from '../src/list/counts.js';
+import {
+  DAILY,
+  FAILURES,
+  MONTHLY_FAILURES,
+  SPIKE_FAILURES,
+  SPIKE_MONTHLY_FAILURES,
+  SPIKE_YEARLY_FAILURES,
+  YEARLY_FAILURES,
+} from '../src/list/counts.js';
 import { countsForFilters, EMPTY_FILTERS, filtersFor } from '../src/list/filter-set.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 import { insertFixture, ORG_A, ORG_A_ZONE } from './support/fixture.js';
@@ -40,31 +50,64 @@ for (const target of databaseTargets) {
           sql`update executions_admin.xa_executions set ${set} where organization_id = ${ORG_A} and id = ${id}`,
         );
 
+      /** Each digest the failure counts serve: over all time, a whole month, a whole year, and a run's new month and year. */
+      const RANGES = [
+        { startDate: null, endDate: null, counts: [FAILURES, SPIKE_FAILURES] },
+        { startDate: '2026-03-01', endDate: '2026-03-31', counts: [MONTHLY_FAILURES, SPIKE_MONTHLY_FAILURES] },
+        {
+          startDate: '2025-12-01',
+          endDate: null,
+          counts: [MONTHLY_FAILURES, SPIKE_MONTHLY_FAILURES],
+          parts: 'xa_execution_failure_yearly_counts',
+        },
+        { startDate: '2026-01-01', endDate: '2026-12-31', counts: [YEARLY_FAILURES, SPIKE_YEARLY_FAILURES] },
+        { startDate: null, endDate: '2025-12-31', counts: [YEARLY_FAILURES, SPIKE_YEARLY_FAILURES] },
+        // Ranges in parts: days at the edges from the daily counts, whole months and years between from
+        // theirs; whole months holding a year, from the year's counts and the months'.
+        {
+          startDate: '2025-01-01',
+          endDate: '2026-02-28',
+          counts: [MONTHLY_FAILURES, SPIKE_MONTHLY_FAILURES],
+          parts: 'xa_execution_failure_yearly_counts',
+        },
+        { startDate: '2025-11-15', endDate: '2026-03-14', counts: [DAILY, DAILY], parts: 'xa_execution_failure_monthly_counts' },
+        { startDate: '2024-12-15', endDate: '2026-03-10', counts: [DAILY, DAILY], parts: 'xa_execution_failure_yearly_counts' },
+        { startDate: '2025-11-10', endDate: null, counts: [DAILY, DAILY], parts: 'xa_execution_failure_yearly_counts' },
+        { startDate: null, endDate: '2026-03-09', counts: [DAILY, DAILY], parts: 'xa_execution_failure_yearly_counts' },
+      ];
+
       async function expectDigestsExact() {
-        for (const spikesOnly of [false, true]) {
-          const filters = filtersFor({ ...EMPTY_FILTERS, spikesOnly }, ORG_A_ZONE);
-          expect(countsForFilters(filters, null)).toBe(spikesOnly ? SPIKE_FAILURES : FAILURES);
-          const expected = await database.db
-            .select({
-              tool: executions.failedTool,
-              signature: executions.errorSignature,
-              runs: count(),
-              agents: countDistinct(executions.agentId),
-            })
-            .from(executions)
-            .where(
-              and(
-                eq(executions.organizationId, ORG_A),
-                isNotNull(executions.scheduleId),
-                eq(executions.status, 'failed'),
-                spikesOnly ? eq(executions.creditSpike, true) : undefined,
-              ),
-            )
-            .groupBy(executions.failedTool, executions.errorSignature)
-            .orderBy(desc(count()), executions.failedTool, executions.errorSignature);
-          expect(await digestFailures(database.db, ORG_A, filters, 1000)).toEqual(expected);
-          // Cut to the page's kinds after ranking them, not before.
-          expect(await digestFailures(database.db, ORG_A, filters, 1)).toEqual(expected.slice(0, 1));
+        for (const { startDate, endDate, counts, parts } of RANGES) {
+          for (const spikesOnly of [false, true]) {
+            const filters = filtersFor({ ...EMPTY_FILTERS, spikesOnly, startDate, endDate }, ORG_A_ZONE);
+            expect(countsForFilters(filters, null)).toBe(counts[spikesOnly ? 1 : 0]);
+            if (parts) expect(digestShape(filters)).toContain(parts);
+            const localDay = sql`(${executions.startedAt} at time zone ${ORG_A_ZONE})::date`;
+            const expected = await database.db
+              .select({
+                tool: executions.failedTool,
+                signature: executions.errorSignature,
+                runs: count(),
+                agents: countDistinct(executions.agentId),
+              })
+              .from(executions)
+              .where(
+                and(
+                  eq(executions.organizationId, ORG_A),
+                  isNotNull(executions.scheduleId),
+                  eq(executions.status, 'failed'),
+                  spikesOnly ? eq(executions.creditSpike, true) : undefined,
+                  startDate ? sql`${localDay} >= ${startDate}::date` : undefined,
+                  endDate ? sql`${localDay} <= ${endDate}::date` : undefined,
+                ),
+              )
+              .groupBy(executions.failedTool, executions.errorSignature)
+              .orderBy(desc(count()), executions.failedTool, executions.errorSignature);
+            const digest = (limit: number) => digestFailures(database.db, ORG_A, filters, limit);
+            expect(await digest(1000), `${startDate}–${endDate}${spikesOnly ? ', spikes' : ''}`).toEqual(expected);
+            // Cut to the page's kinds after ranking them, not before.
+            expect(await digest(1)).toEqual(expected.slice(0, 1));
+          }
         }
       }
 
@@ -83,6 +126,15 @@ for (const target of databaseTargets) {
         await update(failed, sql`error_message = 'slack: 429 Too Many Requests'`);
         await expectDigestsExact();
         await update(failed, sql`failed_tool = 'slack.post_message'`);
+        await expectDigestsExact();
+        // The same kind in another month, then another year, a spike meanwhile, and back.
+        await update(failed, sql`started_at = started_at - interval '1 month'`);
+        await expectDigestsExact();
+        await update(failed, sql`started_at = started_at - interval '3 months', usual_credits = 1, credits = 100`);
+        await expectDigestsExact();
+        await update(failed, sql`credits = 0`);
+        await expectDigestsExact();
+        await update(failed, sql`started_at = started_at + interval '4 months'`);
         await expectDigestsExact();
         await update(
           completed,

@@ -8,7 +8,7 @@ import { Placeholder } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite, type OpenDatabase } from '../src/db/database.js';
-import { digestFailuresQuery, digestFilters, digestShape } from '../src/digest/repository.js';
+import { digestBindings, digestFailuresQuery, digestFilters, digestShape } from '../src/digest/repository.js';
 import { filtersFor, type ExecutionFilters } from '../src/list/filter-set.js';
 import type { ActivityUnit } from '../src/list/counts.js';
 import {
@@ -30,8 +30,17 @@ const ORG = 'org-shapes';
 const AGENT = '0e6a4f7e-0000-4000-8000-000000000001';
 const CURSOR = { startedAt: '2026-11-01T10:00:00.000000Z', id: '0e6a4f7e-0000-4000-8000-0000000000ff' };
 
-/** Dates chosen so that both whole months and partial ones occur, alone and together. */
-const day = fc.constantFrom(null, '2026-01-01', '2026-01-15', '2026-02-28', '2026-03-31', '2026-02-01', '1900-01-01');
+/** Dates chosen so that whole years, whole months and partial ones occur, alone and together. */
+const day = fc.constantFrom(
+  null,
+  '2026-01-01',
+  '2026-01-15',
+  '2026-02-28',
+  '2026-03-31',
+  '2026-02-01',
+  '1900-01-01',
+  '2026-12-31',
+);
 const filterState = fc
   .record({
     agentId: fc.constantFrom(null, AGENT),
@@ -134,7 +143,12 @@ describe('prepared statement shapes', () => {
       states.flatMap(([f]: [ExecutionFilters, ...unknown[]]) => {
         const applied = digestFilters(f);
         return applied
-          ? [built(digestShape(applied), digestFailuresQuery(database.db, applied), { ...listBindings(ORG, applied), limit: 0 })]
+          ? [
+              built(digestShape(applied), digestFailuresQuery(database.db, applied), {
+                ...digestBindings(ORG, applied),
+                limit: 0,
+              }),
+            ]
           : [];
       }),
     );

@@ -188,7 +188,37 @@ async function countsAgainstRuns(db: TestDatabase['db'], org: string) {
           from executions_admin.xa_executions
          where organization_id = ${org} and schedule_id is not null and status = 'failed' group by 1, 2 order by 1, 2`,
   );
-  return { kept, summed, monthly, monthlySummed, statusCounts, statusSummed, organization, failures, failuresSummed };
+  // By month and year of the organization's calendar: their rows, and the runs grouped the same way.
+  const failuresByPeriod = async (table: string, period: 'month' | 'year') => ({
+    counted: await rows(
+      db,
+      sql`select ${sql.raw(period)} as period, failed_tool, error_signature, runs::int, spike_runs::int
+            from ${sql.raw(`executions_admin.${table}`)} where organization_id = ${org} and runs > 0 order by 1, 2, 3`,
+    ),
+    summed: await rows(
+      db,
+      sql`select date_trunc(${period}, ${sql.raw(day)})::date as period, e.failed_tool, e.error_signature, count(*)::int as runs,
+                 (count(*) filter (where e.credit_spike))::int as spike_runs
+            from executions_admin.xa_executions e join executions_admin.xa_organizations o using (organization_id)
+           where e.organization_id = ${org} and e.schedule_id is not null and e.status = 'failed'
+           group by 1, 2, 3 order by 1, 2, 3`,
+    ),
+  });
+  const failuresByMonth = await failuresByPeriod('xa_execution_failure_monthly_counts', 'month');
+  const failuresByYear = await failuresByPeriod('xa_execution_failure_yearly_counts', 'year');
+  return {
+    kept,
+    summed,
+    monthly,
+    monthlySummed,
+    statusCounts,
+    statusSummed,
+    organization,
+    failures,
+    failuresSummed,
+    failuresByMonth,
+    failuresByYear,
+  };
 }
 
 const tally = async (db: TestDatabase['db'], org: string) => {
@@ -205,6 +235,10 @@ const tally = async (db: TestDatabase['db'], org: string) => {
                  + (select count(*)::int from executions_admin.xa_execution_org_monthly_counts
                      where organization_id = ${org} and runs = 0)
                  + (select count(*)::int from executions_admin.xa_execution_failure_counts
+                     where organization_id = ${org} and runs = 0)
+                 + (select count(*)::int from executions_admin.xa_execution_failure_monthly_counts
+                     where organization_id = ${org} and runs = 0)
+                 + (select count(*)::int from executions_admin.xa_execution_failure_yearly_counts
                      where organization_id = ${org} and runs = 0)
                  as zero_rows`,
   );
@@ -326,6 +360,8 @@ for (const target of databaseTargets) {
           expect(c.organization.monthly).toEqual(c.organization.monthlySummed);
           expect(c.failures.length).toBeGreaterThan(0);
           expect(c.failures).toEqual(c.failuresSummed);
+          expect(c.failuresByMonth.counted).toEqual(c.failuresByMonth.summed);
+          expect(c.failuresByYear.counted).toEqual(c.failuresByYear.summed);
         }
       });
 

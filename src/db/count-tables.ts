@@ -162,3 +162,45 @@ export const executionFailureCounts = executionsAdmin.table(
     }),
   ],
 );
+
+/**
+ * The failure counts per month and per year (months and years of the organization's calendar): a
+ * digest over whole months or whole years ranks these rows, a row per kind and period, instead of
+ * summing a row per month, agent and kind of the monthly counts (drizzle/0027_failure_period_counts.sql).
+ */
+export const executionFailureMonthlyCounts = executionsAdmin.table(
+  'xa_execution_failure_monthly_counts',
+  {
+    organizationId: text('organization_id').notNull(),
+    month: date('month', { mode: 'string' }).notNull(),
+    failedTool: text('failed_tool').notNull(),
+    errorSignature: text('error_signature').notNull(),
+    runs: bigint('runs', { mode: 'number' }).notNull(),
+    spikeRuns: bigint('spike_runs', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({
+      name: 'xa_execution_failure_monthly_counts_pk',
+      columns: [t.organizationId, t.month, t.failedTool, t.errorSignature],
+    }),
+  ],
+);
+
+/** The same per year: `year` is its 1 January. */
+export const executionFailureYearlyCounts = executionsAdmin.table(
+  'xa_execution_failure_yearly_counts',
+  {
+    organizationId: text('organization_id').notNull(),
+    year: date('year', { mode: 'string' }).notNull(),
+    failedTool: text('failed_tool').notNull(),
+    errorSignature: text('error_signature').notNull(),
+    runs: bigint('runs', { mode: 'number' }).notNull(),
+    spikeRuns: bigint('spike_runs', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({
+      name: 'xa_execution_failure_yearly_counts_pk',
+      columns: [t.organizationId, t.year, t.failedTool, t.errorSignature],
+    }),
+  ],
+);

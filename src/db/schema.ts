@@ -48,6 +48,8 @@ export {
 export {
   executionDailyCounts,
   executionFailureCounts,
+  executionFailureMonthlyCounts,
+  executionFailureYearlyCounts,
   executionMonthlyCounts,
   executionOrgDailyCounts,
   executionOrgMonthlyCounts,

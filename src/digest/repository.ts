@@ -1,11 +1,13 @@
 /** The failure digest's read: failures among the filtered runs, from the count tables. */
-import { and, sql } from 'drizzle-orm';
+import { and, sql, type SQL } from 'drizzle-orm';
+import { unionAll } from 'drizzle-orm/pg-core';
 import type { ExecutionsDatabase } from '../db/database.js';
-import { asPlaceholders, preparedByShape } from '../db/prepared.js';
-import { countsName, MONTHLY, type FailureCounts, type InsightCounts } from '../list/counts.js';
+import { asPlaceholders, preparedByShape, type Bind, type Bindings } from '../db/prepared.js';
+import { countsName, MONTHLY, type FailureCounts, type InsightCounts, type PeriodFailureCounts } from '../list/counts.js';
 import { countsForFilters, filterBindings, filterShape, type ExecutionFilters } from '../list/filter-set.js';
 import type { FailureKind } from '../list/filters.js';
 import { countsWhere } from '../list/summary-query.js';
+import { rangeParts } from './range-parts.js';
 
 export interface FailureGroup extends FailureKind {
   runs: number;
@@ -22,7 +24,7 @@ export async function digestFailures(
   const applied = digestFilters(filters);
   if (applied === null) return [];
   const query = preparedByShape(db, digestShape(applied), (name) => digestFailuresQuery(db, applied).prepare(name));
-  const rows = await query.execute({ organizationId, ...filterBindings(applied), limit });
+  const rows = await query.execute({ ...digestBindings(organizationId, applied), limit });
   return rows.map(({ kind: [tool, signature], runs, agents }) => ({ tool, signature, runs, agents }));
 }
 
@@ -35,9 +37,36 @@ export function digestFilters(filters: ExecutionFilters): ExecutionFilters | nul
   return filters.status === 'failed' ? { ...filters, status: null } : null;
 }
 
-/** The key of a prepared digest query: the filters' shape and which counts they allow. */
+/**
+ * The filters of each part of their date range that a table answers whole (range-parts.ts), or
+ * null: one table answers the range, or none of its parts is a whole month.
+ */
+function rangePartFilters(filters: ExecutionFilters): ExecutionFilters[] | null {
+  const parts = rangeParts(filters.startDate, filters.endDate);
+  return parts && parts.map(({ from, to }) => ({ ...filters, startDate: from, endDate: to }));
+}
+
+/** A part's own placeholders: its filters' names, prefixed with its place in the range. */
+const partBind =
+  (i: number): Bind =>
+  (name) =>
+    asPlaceholders(`part${i}.${name}`);
+
+/** The values of the digest's placeholders: the filters', and each part's of the range. */
+export function digestBindings(organizationId: string, filters: ExecutionFilters): Bindings {
+  const bindings: Bindings = { organizationId, ...filterBindings(filters) };
+  rangePartFilters(filters)?.forEach((part, i) => {
+    for (const [name, value] of Object.entries({ organizationId, ...filterBindings(part) })) bindings[`part${i}.${name}`] = value;
+  });
+  return bindings;
+}
+
+/** The key of a prepared digest query: the filters' shape and which counts they allow, for each part of the range. */
 export const digestShape = (filters: ExecutionFilters) =>
-  `digest ${filterShape(filters)} ${countsName(countsForFilters(filters, null))}`;
+  [
+    'digest',
+    ...[filters, ...(rangePartFilters(filters) ?? [])].map((f) => `${filterShape(f)} ${countsName(countsForFilters(f, null))}`),
+  ].join(' ');
 
 /**
  * The digest's query for filters as digestFilters gives them, with placeholders, unexecuted: the
@@ -47,8 +76,12 @@ export const digestShape = (filters: ExecutionFilters) =>
  */
 export function digestFailuresQuery(db: ExecutionsDatabase, filters: ExecutionFilters) {
   const c = countsForFilters(filters, null);
-  const ranked = ('agentId' in c ? summedKinds(db, filters, c) : storedKinds(db, filters, c)).as('ranked');
-  // The failure counts hold no agent: over all time, the monthly counts hold the same runs by agent.
+  const parts = rangePartFilters(filters);
+  const ranked = (parts ? partsKinds(db, parts) : 'period' in c ? summedKinds(db, filters, c) : storedKinds(db, filters, c)).as(
+    'ranked',
+  );
+  // The failure counts hold no agent: over all time or whole months, the monthly counts hold the
+  // same runs by agent. A range in parts is not whole months: c is the daily counts.
   const a = 'agentId' in c ? c : MONTHLY;
   const agents = db
     .select({ n: sql<number>`count(distinct ${a.agentId})` })
@@ -75,20 +108,56 @@ export function digestFailuresQuery(db: ExecutionsDatabase, filters: ExecutionFi
     .orderBy(sql`${ranked.runs} desc`, ranked.tool, ranked.signature);
 }
 
-/** Over a period or for agents: the keyed counts' failed rows summed by kind, most runs first. */
-function summedKinds(db: ExecutionsDatabase, filters: ExecutionFilters, c: InsightCounts) {
-  const runs = sql<number>`sum(${c.runs})::bigint`;
+type SummedCounts = InsightCounts | PeriodFailureCounts;
+
+/** The counts' failed rows the filters keep, as (tool, signature, runs). */
+function failedRows(
+  db: ExecutionsDatabase,
+  filters: ExecutionFilters,
+  c: SummedCounts,
+  bind: Bind,
+  runs: SQL | SummedCounts['runs'] = c.runs,
+) {
   return db
     .select({
       tool: sql<string>`${c.failedTool}`.as('tool'),
       signature: sql<string>`${c.errorSignature}`.as('signature'),
-      runs: runs.as('runs'),
+      runs: sql<number>`${runs}`.as('runs'),
     })
     .from(c.table)
-    .where(and(countsWhere(c, filters, asPlaceholders), sql`${c.status} = 'failed'`))
+    .where(
+      and(
+        countsWhere(c, filters, bind),
+        'status' in c ? sql`${c.status} = 'failed'` : undefined,
+        // No count is negative, so a kind's sum is above zero exactly when one of its rows is: rows
+        // at zero (a spike column's most of all) are left out before the grouping, not after.
+        sql`${c.runs} > 0`,
+      ),
+    );
+}
+
+/** Over a period or for agents: the counts' failed rows summed by kind, most runs first. */
+function summedKinds(db: ExecutionsDatabase, filters: ExecutionFilters, c: SummedCounts) {
+  const runs = sql<number>`sum(${c.runs})::bigint`;
+  return failedRows(db, filters, c, asPlaceholders, runs)
     .groupBy(c.failedTool, c.errorSignature)
-    .having(sql`${runs} > 0`)
     .orderBy(sql`3 desc`, c.failedTool, c.errorSignature)
+    .limit(sql.placeholder('limit'));
+}
+
+/** Over a range in parts: each part's failed rows from the table that answers it, summed by kind. */
+function partsKinds(db: ExecutionsDatabase, parts: ExecutionFilters[]) {
+  const [first, second, ...rest] = parts.map((part, i) => {
+    const c = countsForFilters(part, null);
+    if (!('period' in c)) throw new Error('A part of a date range is summed by its period');
+    return failedRows(db, part, c, partBind(i));
+  });
+  const rows = unionAll(first!, second!, ...rest).as('rows');
+  return db
+    .select({ tool: rows.tool, signature: rows.signature, runs: sql<number>`sum(${rows.runs})::bigint`.as('runs') })
+    .from(rows)
+    .groupBy(rows.tool, rows.signature)
+    .orderBy(sql`3 desc`, rows.tool, rows.signature)
     .limit(sql.placeholder('limit'));
 }
 

@@ -7,6 +7,8 @@ import { getTableName } from 'drizzle-orm';
 import {
   executionDailyCounts,
   executionFailureCounts,
+  executionFailureMonthlyCounts,
+  executionFailureYearlyCounts,
   executionMonthlyCounts,
   executionOrgDailyCounts,
   executionOrgMonthlyCounts,
@@ -70,11 +72,45 @@ export const SPIKE_FAILURES = {
   narrows: 'spike' as const,
 };
 
+/** Failed runs by kind of failure per month: the digest's over whole months, with no agent. */
+export const MONTHLY_FAILURES = {
+  ...executionFailureMonthlyCounts,
+  table: executionFailureMonthlyCounts,
+  period: executionFailureMonthlyCounts.month,
+  monthly: true as const,
+  keys: ['period', 'failure'] as const,
+  narrows: null,
+};
+export const SPIKE_MONTHLY_FAILURES = {
+  ...MONTHLY_FAILURES,
+  runs: executionFailureMonthlyCounts.spikeRuns,
+  keys: ['period', 'spike', 'failure'] as const,
+  narrows: 'spike' as const,
+};
+/** The same per year (`period` is its 1 January): the digest's over whole years. */
+export const YEARLY_FAILURES = {
+  ...executionFailureYearlyCounts,
+  table: executionFailureYearlyCounts,
+  period: executionFailureYearlyCounts.year,
+  monthly: true as const,
+  keys: ['period', 'failure'] as const,
+  narrows: null,
+};
+export const SPIKE_YEARLY_FAILURES = {
+  ...YEARLY_FAILURES,
+  runs: executionFailureYearlyCounts.spikeRuns,
+  keys: ['period', 'spike', 'failure'] as const,
+  narrows: 'spike' as const,
+};
+
 /** The tables with every key, the failure's among them. */
 export type InsightCounts = typeof DAILY | typeof MONTHLY;
-/** The tables the failure digest sums. */
+/** The tables the failure digest ranks without an agent: a row per kind over all time. */
 export type FailureCounts = typeof FAILURES | typeof SPIKE_FAILURES;
-export type DigestCounts = InsightCounts | FailureCounts;
+/** The same, a row per kind and month or year. */
+export type PeriodFailureCounts =
+  typeof MONTHLY_FAILURES | typeof SPIKE_MONTHLY_FAILURES | typeof YEARLY_FAILURES | typeof SPIKE_YEARLY_FAILURES;
+export type DigestCounts = InsightCounts | FailureCounts | PeriodFailureCounts;
 /** The tables the totals and the chart sum: each with the period and the status. */
 export type SummaryCounts = InsightCounts | typeof BY_STATUS | typeof ORG_DAILY | typeof ORG_MONTHLY;
 export type Counts = SummaryCounts | DigestCounts;
@@ -82,9 +118,13 @@ export type Counts = SummaryCounts | DigestCounts;
 /** How the activity chart groups days (see activity.ts). */
 export type ActivityUnit = 'day' | 'week' | 'month' | 'year';
 
-/** What the filters allow: whether the monthly counts hold exactly their runs, and the keys their conditions need. */
+/**
+ * What the filters allow: whether the monthly counts hold exactly their runs, and the yearly
+ * failure counts, and the keys their conditions need.
+ */
 export interface CountsNeeds {
   wholeMonths: boolean;
+  wholeYears: boolean;
   keys: ReadonlySet<CountKey>;
 }
 
@@ -96,8 +136,8 @@ const holds = (counts: Counts, keys: ReadonlySet<CountKey>) =>
 /**
  * Which counts to sum: per month when the filters allow and no bar is shorter than a month
  * (`unit` null: no chart, as the digest reads them, which groups by the failure — over all time
- * when no filter needs a period or an agent); else per day. Of those, the table with the fewest
- * keys that holds the ones needed.
+ * when no filter needs a period or an agent, per year or month when no filter needs an agent);
+ * else per day. Of those, the table with the fewest keys that holds the ones needed.
  */
 export function countsFor(needs: CountsNeeds, unit: ActivityUnit): SummaryCounts;
 export function countsFor(needs: CountsNeeds, unit: null): DigestCounts;
@@ -105,7 +145,13 @@ export function countsFor(needs: CountsNeeds, unit: ActivityUnit | null): Counts
   const months = needs.wholeMonths && (unit === null || unit === 'month' || unit === 'year');
   const tables: Counts[] =
     unit === null
-      ? [FAILURES, SPIKE_FAILURES, months ? MONTHLY : DAILY]
+      ? [
+          FAILURES,
+          SPIKE_FAILURES,
+          ...(months && needs.wholeYears ? [YEARLY_FAILURES, SPIKE_YEARLY_FAILURES] : []),
+          ...(months ? [MONTHLY_FAILURES, SPIKE_MONTHLY_FAILURES] : []),
+          months ? MONTHLY : DAILY,
+        ]
       : months
         ? [ORG_MONTHLY, MONTHLY]
         : [ORG_DAILY, BY_STATUS, DAILY];

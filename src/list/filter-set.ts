@@ -155,6 +155,7 @@ export function countsForFilters(values: FilterValues, unit: null): DigestCounts
 export function countsForFilters(values: FilterValues, unit: ActivityUnit | null): Counts {
   const needs = {
     wholeMonths: filters.every((f) => f.wholeMonths?.(values) ?? true),
+    wholeYears: filters.every((f) => f.wholeYears?.(values) ?? true),
     keys: new Set(filters.flatMap((f) => f.countKeys?.(values) ?? [])),
   };
   return unit === null ? countsFor(needs, null) : countsFor(needs, unit);

@@ -130,6 +130,8 @@ export interface ListFilter<V extends object> {
   countable?(value: V): boolean;
   /** Whether the monthly counts hold exactly its runs (a date range of whole months). Default: yes. */
   wholeMonths?(value: V): boolean;
+  /** Whether the yearly failure counts hold exactly its runs (a date range of whole years). Default: yes. */
+  wholeYears?(value: V): boolean;
   /** The count tables' keys its condition needs (counts.ts's CountKey). Default: none. */
   countKeys?(value: V): readonly CountKey[];
   /**

@@ -251,6 +251,7 @@ export const datesFilter = defineFilter({
       : [],
   countKeys: (v) => (v.startDate || v.endDate ? ['period'] : []),
   wholeMonths: (v) => (!v.startDate || v.startDate.endsWith('-01')) && (!v.endDate || isLastDayOfMonth(parseISO(v.endDate))),
+  wholeYears: (v) => (!v.startDate || v.startDate.endsWith('-01-01')) && (!v.endDate || v.endDate.endsWith('-12-31')),
   describe(v, _facts, m) {
     const parts = [
       v.startDate && m.fromFilter(formatCalendarDate(v.startDate)),

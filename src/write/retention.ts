@@ -15,6 +15,8 @@ import {
   executionOrgDailyCounts,
   executionOrgMonthlyCounts,
   executionFailureCounts,
+  executionFailureMonthlyCounts,
+  executionFailureYearlyCounts,
   executions,
   executionStatusCounts,
   MAX_RETENTION_DAYS,
@@ -127,6 +129,8 @@ async function dropEmptyCounts(db: ExecutionsDatabase, organizationId: string): 
     executionOrgDailyCounts,
     executionOrgMonthlyCounts,
     executionFailureCounts,
+    executionFailureMonthlyCounts,
+    executionFailureYearlyCounts,
   ];
   for (const table of tables) {
     await db.delete(table).where(and(eq(table.organizationId, organizationId), eq(table.runs, 0)));
