@@ -167,6 +167,7 @@ export const executionFailureCounts = executionsAdmin.table(
  * The failure counts per month and per year (months and years of the organization's calendar): a
  * digest over whole months or whole years ranks these rows, a row per kind and period, instead of
  * summing a row per month, agent and kind of the monthly counts (drizzle/0027_failure_period_counts.sql).
+ * Statistics on the kind's two columns, and no parallel scans: drizzle/0028_failure_kind_statistics.sql.
  */
 export const executionFailureMonthlyCounts = executionsAdmin.table(
   'xa_execution_failure_monthly_counts',
