@@ -94,6 +94,8 @@ describe.skipIf(browserSkipReason !== null)(
 
         await setStatus([run.id], 'completed');
         await expect.poll(() => badge.textContent(), { timeout: 10_000 }).toBe('Completed');
+        // htmx 2 marks a swapped cell htmx-added/htmx-settling for a moment after the swap.
+        await expect.poll(() => page.locator('#xa-results .htmx-added, #xa-results .htmx-settling').count()).toBe(0);
         expect(polls).toContain(200);
         expect(await row!.evaluate((node) => node.isConnected)).toBe(true);
         expect(await table!.evaluate((node) => node.isConnected)).toBe(true);
