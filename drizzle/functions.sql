@@ -425,3 +425,43 @@ BEGIN
   RETURN NULL;
 END
 $$;
+--> statement-breakpoint
+-- A tool call's input or output longer than 16,384 characters as text (a JSON string as the text
+-- it holds, anything else as JSON): its type, that text's beginning and its UTF-8 bytes; all null
+-- for a shorter value. The conversation page shows no more than the beginning and the size
+-- (src/conversation/bounded-repository.ts, whose HEAD_CHARS this length must not be under).
+CREATE OR REPLACE FUNCTION "executions_admin"."xa_json_head"(v jsonb, OUT type text, OUT head text, OUT bytes integer)
+LANGUAGE plpgsql IMMUTABLE AS $$
+DECLARE
+  t text := CASE WHEN jsonb_typeof(v) = 'string' THEN v #>> '{}' ELSE v::text END;
+BEGIN
+  IF length(t) > 16384 THEN
+    type := jsonb_typeof(v);
+    head := substr(t, 1, 16384);
+    bytes := octet_length(t);
+  END IF;
+END
+$$;
+--> statement-breakpoint
+-- Keeps xa_json_head of a step's tool input and output beside them, so that the conversation page
+-- reads a long value's beginning and size without reading the value: decompressing megabytes, and
+-- writing JSON out as text, were most of that page's time at every view
+-- (docs/performance.md#long-tool-payloads-in-a-conversation-migration-0029). Recomputed whenever a
+-- value or one of these columns is written, so that a plain SQL write cannot leave them saying
+-- something the value does not. Rows the trigger did not see keep nothing and are read from their
+-- values. Trigger xa_steps_json_heads.
+CREATE OR REPLACE FUNCTION "executions_admin"."xa_note_json_heads"() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  h record;
+BEGIN
+  h := executions_admin.xa_json_head(NEW.tool_input);
+  NEW.tool_input_type := h.type;
+  NEW.tool_input_head := h.head;
+  NEW.tool_input_bytes := h.bytes;
+  h := executions_admin.xa_json_head(NEW.tool_output);
+  NEW.tool_output_type := h.type;
+  NEW.tool_output_head := h.head;
+  NEW.tool_output_bytes := h.bytes;
+  RETURN NEW;
+END
+$$;

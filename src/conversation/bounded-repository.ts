@@ -58,23 +58,30 @@ const head = (text: AnyPgColumn | SQL) => sql<string | null>`substr(${text}, 1, 
 const bytes = (text: AnyPgColumn | SQL) => sql<number | null>`octet_length(${text})`.mapWith(Number);
 const textHead = (h: string | null, b: number | null): TextHead | null => (h === null ? null : { head: h, bytes: b ?? 0 });
 
+/** What the trigger of drizzle/0029_step_json_heads.sql keeps of a long tool input or output. */
+interface StoredHead {
+  type: AnyPgColumn;
+  head: AnyPgColumn;
+  bytes: AnyPgColumn;
+}
+
 /**
- * A jsonb column's text, computed once a row in a lateral subquery (OFFSET 0 keeps Postgres from
- * folding it into the outer query, which would serialize the value once for each use). The value
- * is read once too: `#> '{}'` (the whole value) answers it decompressed, in an inner subquery of
- * its own, so the type and the text do not each decompress the stored value again.
+ * A jsonb column's type and text, computed once a row in a lateral subquery (OFFSET 0 keeps
+ * Postgres from folding it into the outer query, which would serialize the value once for each
+ * use) — unless the value's beginning and size were kept when it was written: then the value is
+ * not read at all, neither decompressed nor written out as text.
  */
-const jsonbLateral = (column: AnyPgColumn, alias: string) => {
-  const value = sql`${sql.identifier(`${alias}_value`)}.v`;
-  return sql`(select jsonb_typeof(${value}) as type, ${jsonbText(value)} as text
-    from (select ${column} #> '{}' as v offset 0) as ${sql.identifier(`${alias}_value`)} offset 0) as ${sql.identifier(alias)}`;
-};
+const jsonbLateral = (column: AnyPgColumn, stored: StoredHead, alias: string) =>
+  sql`(select coalesce(${stored.type}, jsonb_typeof(${column})) as type,
+      case when ${stored.head} is null then ${jsonbText(column)} end as text,
+      ${stored.head} as stored_head, ${stored.bytes} as stored_bytes
+    offset 0) as ${sql.identifier(alias)}`;
 const lateralColumns = (alias: string) => {
-  const text = sql`${sql.identifier(alias)}.text`;
+  const column = (name: string) => sql`${sql.identifier(alias)}.${sql.identifier(name)}`;
   return {
-    type: sql<string | null>`${sql.identifier(alias)}.type`,
-    head: head(text),
-    bytes: bytes(text),
+    type: sql<string | null>`${column('type')}`,
+    head: head(sql`coalesce(${column('stored_head')}, ${column('text')})`),
+    bytes: sql<number | null>`coalesce(${column('stored_bytes')}, octet_length(${column('text')}))`.mapWith(Number),
   };
 };
 
@@ -120,8 +127,20 @@ export async function findBoundedConversation(
       createdAt: steps.createdAt,
     })
     .from(steps)
-    .crossJoinLateral(jsonbLateral(steps.toolInput, 'xa_input'))
-    .crossJoinLateral(jsonbLateral(steps.toolOutput, 'xa_output'))
+    .crossJoinLateral(
+      jsonbLateral(
+        steps.toolInput,
+        { type: steps.toolInputType, head: steps.toolInputHead, bytes: steps.toolInputBytes },
+        'xa_input',
+      ),
+    )
+    .crossJoinLateral(
+      jsonbLateral(
+        steps.toolOutput,
+        { type: steps.toolOutputType, head: steps.toolOutputHead, bytes: steps.toolOutputBytes },
+        'xa_output',
+      ),
+    )
     .where(and(eq(steps.organizationId, organizationId), eq(steps.conversationId, conversationId)))
     .orderBy(asc(steps.position));
   const { scheduleName, scheduleKind, scheduleExpression, agentName, agentDeletedAt, errorBytes } = row;

@@ -79,13 +79,14 @@ export async function recordHugeRuns(
   await db.execute(
     sql`update executions_admin.xa_steps set content = ${mixedText(size)} where ${where(failed)} and kind <> 'tool_call'`,
   );
-  await db.execute(
-    sql`update executions_admin.xa_steps set tool_input = ${mixedJson(size)}, tool_output = to_jsonb(${mixedText(size)})
-      where ${where(failed)} and kind = 'tool_call'`,
-  );
   await db.transaction(async (tx) => {
-    // The error's signature (a generated column) takes seconds to compute on 10 MB.
+    // The error's signature (a generated column) takes seconds to compute on 10 MB, and the steps'
+    // trigger writes each 10 MB JSON value out as text to keep its beginning (0029).
     await tx.execute(sql`set local statement_timeout = 0`);
+    await tx.execute(
+      sql`update executions_admin.xa_steps set tool_input = ${mixedJson(size)}, tool_output = to_jsonb(${mixedText(size)})
+        where ${where(failed)} and kind = 'tool_call'`,
+    );
     await tx.execute(sql`update executions_admin.xa_executions set error_message = ${mixedText(size)} where ${where(failed)}`);
   });
   await db.execute(
