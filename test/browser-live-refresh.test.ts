@@ -14,6 +14,7 @@ import { browserSkipReason, serveInChromium } from './support/browser.js';
 import { AGENT, fixtureRuns, insertFixture, ORG_A, scheduleIdOf } from './support/fixture.js';
 import { createTestHost, ORG_HEADER } from './support/test-host.js';
 
+const ACTING = '/acting/executions';
 const isPoll = (headers: Record<string, string>) => headers['x-executions-refresh'] === 'true';
 const rowIds = (page: Page) => page.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.id));
 /** Every change to the status region from now on, as a screen reader would be told of it. */
@@ -37,7 +38,15 @@ describe.skipIf(browserSkipReason !== null)(
     const served = serveInChromium(async (database) => {
       db = database;
       await insertFixture(database);
-      return createTestHost(database, '/admin/executions', { refreshSeconds: 1 }).fetch;
+      const plain = createTestHost(database, '/admin/executions', { refreshSeconds: 1 });
+      // The same list for a signed-in user who may act: each row carries Cancel or Run again.
+      const acting = createTestHost(database, ACTING, {
+        refreshSeconds: 1,
+        user: () => ({ id: 'user-1', name: 'Ada' }),
+        canAct: () => true,
+        actions: { async runAgain() {}, async cancel() {} },
+      });
+      return (request: Request) => (new URL(request.url).pathname.startsWith(ACTING) ? acting : plain).fetch(request);
     });
     const openList = async (path = '/admin/executions', viewport = { width: 1000, height: 500 }) => {
       const context = await served.browser.newContext({ extraHTTPHeaders: { [ORG_HEADER]: ORG_A }, viewport });
@@ -96,6 +105,36 @@ describe.skipIf(browserSkipReason !== null)(
         await expect.poll(() => polls.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(seen + 2);
         expect(polls.slice(seen).every((s) => s === 304)).toBe(true);
         expect(await statusLog(page)).toEqual([]);
+      } finally {
+        await setStatus(run.id, 'active', run.startedAt);
+        await context.close();
+      }
+    });
+
+    it('swaps a finished run’s Cancel for Run again in its row, focus kept', async () => {
+      const { context, page, polls } = await openList(ACTING);
+      const run = fixtureRuns()[2]!;
+      try {
+        const row = page.locator('tbody tr').nth(2);
+        const buttons = row.locator('form.xa-action button');
+        expect(await row.locator('.xa-tag').textContent()).toBe('Active');
+        expect(await buttons.allTextContents()).toEqual(['Cancel']);
+        expect(await buttons.first().getAttribute('aria-label')).toMatch(/^Cancel: /);
+        // Another row's button has focus, and keeps it.
+        const focused = page.locator('tbody tr').nth(0).locator('form.xa-action button');
+        await focused.focus();
+        const focusedLabel = await focused.getAttribute('aria-label');
+        await expect.poll(() => polls.filter((s) => s === 304).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+
+        await setStatus(run.id, 'completed', run.startedAt);
+        await expect.poll(() => row.locator('.xa-tag').textContent(), { timeout: 10_000 }).toBe('Completed');
+        await expect.poll(() => buttons.allTextContents()).toEqual(['Run again']);
+        expect(await buttons.first().getAttribute('aria-label')).toMatch(/^Run again: /);
+        // The form posts to the run's own page, with the list to come back to.
+        expect(await row.locator('form.xa-action').getAttribute('action')).toBe(
+          `${ACTING}/conversations/${run.conversationId}/run-again`,
+        );
+        expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(focusedLabel);
       } finally {
         await setStatus(run.id, 'active', run.startedAt);
         await context.close();

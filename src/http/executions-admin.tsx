@@ -306,7 +306,17 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       c.header('ETag', update.etag);
       // Unchanged: nothing to send or swap. HX-Reswap keeps htmx 2 from swapping an empty body.
       if (c.req.header('If-None-Match') === update.etag) return c.body(null, 304, { 'HX-Reswap': 'none' });
-      return renderHtml(c, <LiveUpdateOob update={update} messages={messages} />);
+      const changedRuns = update.changed.filter(({ cells }) => cells.includes('status'));
+      const actions =
+        changedRuns.length > 0
+          ? await runActions.forRows(
+              c,
+              changedRuns.map(({ run }) => run),
+              changedRuns.map(({ row }) => row),
+              update.query,
+            )
+          : undefined;
+      return renderHtml(c, <LiveUpdateOob update={update} actions={actions} messages={messages} />);
     }
     return listPage(c, parsed);
   });

@@ -28,14 +28,16 @@ import {
   type NewRunsView,
 } from './live-refresh.js';
 import { beyond, listBindings, listColumns, namedRows, type ExecutionRow, type PageCursor } from './page-query.js';
-import { withQuery, type ParsedQuery } from './query.js';
+import { withQuery, type ExecutionQuery, type ParsedQuery } from './query.js';
 import { distinctNames, rowView, type RowContext, type RowView } from './view-model.js';
 
 export interface LiveUpdate {
   /** The ETag of the state the page shows once this update is applied. */
   etag: string;
-  /** The watched rows whose cells changed, with those cells. */
-  changed: { row: RowView; cells: LiveCell[] }[];
+  /** The list's query as checked, which the rows' action forms carry back. */
+  query: ExecutionQuery;
+  /** The watched rows whose cells changed, with those cells and the run as read (for its actions). */
+  changed: { row: RowView; cells: LiveCell[]; run: ExecutionRow }[];
   /** The notice as it reads now, when its count changed (null: none); undefined when it did not. */
   newRuns?: NewRunsView | null;
   /** The next poller, or null: nothing the page shows can change any more, and polling ends. */
@@ -126,15 +128,17 @@ export async function pollLive(
     rows.map((r) => rowView(r, context)),
     messages,
   );
+  const runs = new Map(rows.map((run) => [run.id, run]));
   const changed = views.flatMap((row) => {
     const cells = changedCells(shown.watched.get(row.id) ?? '', rowKeys(row));
-    return cells.length > 0 ? [{ row, cells }] : [];
+    return cells.length > 0 ? [{ row, cells, run: runs.get(row.id)! }] : [];
   });
   // A row that can no longer change is sent as it ended, and watched no more.
   const watched = new Map(views.filter((r) => r.changing).map((r) => [r.id, rowKeys(r)]));
   const live = liveView(organization.id, { canonicalHref, messages }, { watched, since, newRuns }, everySeconds);
   return {
     etag: etagFor(organization.id, live?.refresh.href ?? ''),
+    query,
     changed,
     newRuns: newRuns === shown.newRuns ? undefined : newRunsView(newRuns, canonicalHref, messages),
     live,

@@ -4,9 +4,10 @@ import { Fragment, h, latin1Text } from '../../src/lib/jsx.js';
 import type { ListView } from '../../src/list/view-model.js';
 import type { Messages } from '../../src/i18n/messages.js';
 import type { LiveUpdate } from '../../src/list/live-poll.js';
+import type { RowActionsView } from '../../src/list/row-actions.js';
 import { ACTIVITY_ID, ActivityChart, ChartLegend } from './activity-chart.js';
 import { AppliedOob, FieldErrorsOob, Filters } from './filters.js';
-import { Credits, Duration, Results, RESULTS_ID, rowId, Status, ViewLink } from './results.js';
+import { Credits, Duration, Results, RESULTS_ID, RowActionForms, rowId, Status, ViewLink } from './results.js';
 import { LIVE_ID, NewRuns, Refresh, REFRESH_ID } from './live.js';
 import { Drawings } from '../shared/icons.js';
 import type { SavedViewsView } from '../../src/list/saved-views.js';
@@ -101,15 +102,21 @@ export const ListFragment: FC<{ view: ListView; title: Child }> = ({ view, title
 );
 
 /**
- * A live poll's answer, all out of band: the changed cells of rows shown, in place; the new-runs
+ * A live poll's answer, all out of band: the changed cells of rows shown, in place, and with a
+ * changed status the row's action forms (`actions`: for a user who may act); the new-runs
  * notice when its count changed; the poller with the new state, or, once nothing can change,
  * poller and notice removed. Never the rows' order, the totals or the status region.
  */
-export const LiveUpdateOob: FC<{ update: LiveUpdate; messages: Messages }> = ({ update, messages: m }) => (
+export const LiveUpdateOob: FC<{ update: LiveUpdate; actions?: RowActionsView; messages: Messages }> = ({
+  update,
+  actions,
+  messages: m,
+}) => (
   <>
     {update.changed.map(({ row, cells }) => (
       <>
         {cells.includes('status') && <Status row={row} idKey={row.id} messages={m} oob={`outerHTML:#${rowId(row)} .xa-status`} />}
+        {cells.includes('status') && actions && <RowActionForms row={row} actions={actions} oob />}
         {cells.includes('duration') && (
           <div hx-swap-oob={`innerHTML:#${rowId(row)} .xa-duration`}>
             <Duration row={row} />

@@ -136,6 +136,21 @@ export const ViewLink: FC<{ row: RowView; idKey: string; messages: Messages; oob
   </a>
 );
 
+/**
+ * A row's action forms. In a row that can still change they sit in a box of their own, which a
+ * live poll fills again when the run's status changes (Cancel while it runs, Run again once it
+ * has finished); `oob`: that poll's answer.
+ */
+export const RowActionForms: FC<{ row: RowView; actions: RowActionsView; oob?: boolean }> = ({ row, actions, oob }) => {
+  const forms = actions.buttons.get(row.id)?.map((button) => <ActionForm button={button} form={actions.form} />);
+  if (!row.changing && !oob) return <>{forms}</>;
+  return (
+    <div class="xa-row-actions" hx-swap-oob={oob ? `innerHTML:#${rowId(row)} .xa-row-actions` : undefined}>
+      {forms}
+    </div>
+  );
+};
+
 const Row: FC<{ row: RowView; n: number; messages: Messages; actions?: RowActionsView; selectable: boolean }> = ({
   row,
   n,
@@ -168,9 +183,7 @@ const Row: FC<{ row: RowView; n: number; messages: Messages; actions?: RowAction
             <span class="xa-visually-hidden">{latin1Text(m.bulk.select(row.schedule, row.namedAt))}</span>
           </label>
         )}
-        {actions?.buttons.get(row.id)?.map((button) => (
-          <ActionForm button={button} form={actions.form} />
-        ))}
+        {actions && <RowActionForms row={row} actions={actions} />}
       </td>
     </tr>
   );
