@@ -25,8 +25,9 @@ BEGIN
 END
 $$;
 --> statement-breakpoint
--- Keeps xa_json_head of a step's tool input and output beside them, so that the conversation page
--- reads a long value's beginning and size without reading the value: decompressing megabytes, and
+-- Keeps xa_json_head of a step's tool input and output beside them (for a value of over 64 KiB as
+-- jsonb: the trigger's WHEN, migration 0029), so that the conversation page reads a long value's
+-- beginning and size without reading the value: decompressing megabytes, and
 -- writing JSON out as text, were most of that page's time at every view
 -- (docs/performance.md#long-tool-payloads-in-a-conversation-migration-0029). Recomputed whenever a
 -- value or one of these columns is written, so that a plain SQL write cannot leave them saying
@@ -48,14 +49,17 @@ BEGIN
 END
 $$;
 --> statement-breakpoint
--- A value of at most 2,730 bytes as jsonb is at most 16,380 characters as text (a character escapes to
--- six at most), unless it holds a number written with a large exponent, which is cheap to read
--- anyway: so most calls skip the function.
+-- Only a value of over 64 KiB as jsonb goes through the function: writing a smaller one out as text
+-- at every write, and keeping a beginning that is most of it, cost more than reading it costs the
+-- page; the page reads such a value, of at most 384 Ki characters as text, from the value. A
+-- compressed value (copied from another row by INSERT ... SELECT) may be far smaller than its text:
+-- it always goes through.
 CREATE TRIGGER "xa_steps_json_heads"
   BEFORE INSERT OR UPDATE OF "tool_input", "tool_input_type", "tool_input_head", "tool_input_bytes",
     "tool_output", "tool_output_type", "tool_output_head", "tool_output_bytes"
   ON "executions_admin"."xa_steps" FOR EACH ROW
-  WHEN (pg_column_size(NEW."tool_input") > 2730 OR pg_column_size(NEW."tool_output") > 2730
+  WHEN (pg_column_size(NEW."tool_input") > 65536 OR pg_column_size(NEW."tool_output") > 65536
+    OR pg_column_compression(NEW."tool_input") IS NOT NULL OR pg_column_compression(NEW."tool_output") IS NOT NULL
     OR NEW."tool_input_type" IS NOT NULL OR NEW."tool_input_head" IS NOT NULL OR NEW."tool_input_bytes" IS NOT NULL
     OR NEW."tool_output_type" IS NOT NULL OR NEW."tool_output_head" IS NOT NULL OR NEW."tool_output_bytes" IS NOT NULL)
   EXECUTE FUNCTION "executions_admin"."xa_note_json_heads"();

@@ -443,8 +443,9 @@ BEGIN
 END
 $$;
 --> statement-breakpoint
--- Keeps xa_json_head of a step's tool input and output beside them, so that the conversation page
--- reads a long value's beginning and size without reading the value: decompressing megabytes, and
+-- Keeps xa_json_head of a step's tool input and output beside them (for a value of over 64 KiB as
+-- jsonb: the trigger's WHEN, migration 0029), so that the conversation page reads a long value's
+-- beginning and size without reading the value: decompressing megabytes, and
 -- writing JSON out as text, were most of that page's time at every view
 -- (docs/performance.md#long-tool-payloads-in-a-conversation-migration-0029). Recomputed whenever a
 -- value or one of these columns is written, so that a plain SQL write cannot leave them saying

@@ -3,9 +3,9 @@
  * drizzle/0029_step_json_heads.sql), which the conversation page reads instead of the values:
  * - what the page reads of a step is the same with them and without them (a row the trigger did
  *   not see), for values around the length where they start, written by the API or by plain SQL;
- * - they are kept exactly for the values longer than HEAD_CHARS as text (but a number, whose text
- *   can be long from a few bytes, and short to read), and cleared or put right by any write to a
- *   value or to them.
+ * - they are kept, exactly, for every value of over 64 KiB as jsonb, one copied compressed from
+ *   another row included, and, when kept at all, exact for a smaller one; cleared or put right by
+ *   any write to a value or to them.
  */
 import { and, eq, sql } from 'drizzle-orm';
 import fc from 'fast-check';
@@ -23,13 +23,22 @@ const ORG = 'json-heads-org';
 const unit = fc.constantFrom('a', 'é', '日', '🎉', '"', '\\', '\n', '<&>');
 /** A count of units that puts a value's text just under, at or just over HEAD_CHARS characters. */
 const nearHead = (per: number) => fc.integer({ min: Math.floor(HEAD_CHARS / per) - 3, max: Math.ceil(HEAD_CHARS / per) + 3 });
+/** Over 64 KiB as jsonb whatever the unit (each at least a byte): the trigger keeps these. */
+const HUGE_UNITS = 70_000;
+/** A payload, and whether the trigger must keep its beginning. */
 const payload = fc.oneof(
   // A JSON string: its text is the string itself.
-  fc.tuple(unit, nearHead(1)).map(([u, n]) => u.repeat(n)),
-  // An array of strings: its text is JSON.
-  fc.tuple(unit, nearHead(6)).map(([u, n]) => Array.from({ length: n }, () => `${u}`)),
-  fc.tuple(unit, nearHead(12)).map(([u, n]) => ({ list: Array.from({ length: n }, (_, i) => ({ [`${i}`]: u })) })),
-  fc.constantFrom(null, 1, 'short', { a: [] }),
+  fc.tuple(unit, nearHead(1)).map(([u, n]) => ({ value: u.repeat(n), huge: false })),
+  // An array of strings, an object: their text is JSON.
+  fc.tuple(unit, nearHead(6)).map(([u, n]) => ({ value: Array.from({ length: n }, () => `${u}`), huge: false })),
+  fc
+    .tuple(unit, nearHead(12))
+    .map(([u, n]) => ({ value: { list: Array.from({ length: n }, (_, i) => ({ [`${i}`]: u })) }, huge: false })),
+  fc.tuple(unit, fc.integer({ min: 0, max: 3 })).map(([u, n]) => ({ value: u.repeat(HUGE_UNITS + n), huge: true })),
+  fc
+    .tuple(unit, fc.integer({ min: 0, max: 3 }))
+    .map(([u, n]) => ({ value: { list: [u.repeat(HUGE_UNITS + n), 1] }, huge: true })),
+  fc.constantFrom(null, 1, 'short', { a: [] }).map((value) => ({ value, huge: false })),
 );
 
 for (const target of databaseTargets) {
@@ -104,19 +113,23 @@ for (const target of databaseTargets) {
       };
 
       let next = 0;
-      it('keeps them exactly for long values, and the page reads the same with them as without', async () => {
+      it('keeps them exactly for huge values, and the page reads the same with them as without', async () => {
         await fc.assert(
           fc.asyncProperty(payload, payload, async (input, output) => {
             const { position } = await recordToolCall(database.db, ORG, run.executionId, {
               key: `heads-${(next += 1)}`,
               toolName: 'probe',
-              input,
-              output,
+              input: input.value,
+              output: output.value,
               ok: true,
               durationMs: 1,
             });
             const { stored, expected } = await kept(position);
-            expect(stored).toEqual(expected);
+            // Kept for a huge value, exactly; for a smaller one exactly or not at all.
+            [input, output].forEach(({ huge }, i) => {
+              expect(stored[i]).toEqual(huge || stored[i]![0] !== null ? expected[i] : [null, null, null]);
+              if (huge) expect(stored[i]![0]).not.toBeNull();
+            });
             const withHeads = await pageStep(position);
             expect(await pageStepFromValues(position)).toEqual(withHeads);
           }),
@@ -125,12 +138,12 @@ for (const target of databaseTargets) {
       });
 
       it('puts them right after any plain SQL write to a value or to them', async () => {
-        const long = { list: 'x'.repeat(HEAD_CHARS + 10) };
+        const long = { list: 'x'.repeat(HUGE_UNITS) };
         const { position } = await recordToolCall(database.db, ORG, run.executionId, {
           key: 'heads-sql',
           toolName: 'probe',
           input: long,
-          output: 'y'.repeat(HEAD_CHARS * 2),
+          output: 'y'.repeat(HUGE_UNITS),
           ok: true,
           durationMs: 1,
         });
@@ -153,10 +166,10 @@ for (const target of databaseTargets) {
         await holds();
         expect((await kept(position)).stored[1]).toEqual([null, null, null]);
         await database.db.execute(
-          sql`update executions_admin.xa_steps set tool_input = to_jsonb(repeat('🎉', ${HEAD_CHARS + 1}::int)), tool_output = null where ${where}`,
+          sql`update executions_admin.xa_steps set tool_input = to_jsonb(repeat('🎉', ${HUGE_UNITS}::int)), tool_output = null where ${where}`,
         );
         await holds();
-        expect((await kept(position)).stored[0]![2]).toBe(4 * (HEAD_CHARS + 1));
+        expect((await kept(position)).stored[0]![2]).toBe(4 * HUGE_UNITS);
         await database.db.execute(
           sql`insert into executions_admin.xa_steps (organization_id, conversation_id, position, kind, tool_name, tool_input, tool_input_head, ok, created_at)
             values (${ORG}, ${run.conversationId}::uuid, ${position + 1000}, 'tool_call', 'probe', ${JSON.stringify(long)}::jsonb, 'lie', true, now())`,
@@ -164,10 +177,26 @@ for (const target of databaseTargets) {
         const { stored, expected } = await kept(position + 1000);
         expect(stored).toEqual(expected);
         expect(stored[0]![1]).toBe(JSON.stringify(long).replace(':', ': ').slice(0, HEAD_CHARS));
+        // Copied from another row, the value arrives compressed, far smaller than its text.
+        await database.db.execute(
+          sql`insert into executions_admin.xa_steps (organization_id, conversation_id, position, kind, tool_name, tool_input, ok, created_at)
+            select organization_id, conversation_id, position + 1000, kind, tool_name, tool_input, ok, created_at
+              from executions_admin.xa_steps where organization_id = ${ORG} and conversation_id = ${run.conversationId}::uuid
+                and position = ${position + 1000}`,
+        );
+        const [copied] = await select(
+          database.db,
+          sql`select pg_column_size(tool_input) as size from executions_admin.xa_steps
+            where organization_id = ${ORG} and conversation_id = ${run.conversationId}::uuid and position = ${position + 2000}`,
+        );
+        expect(Number(copied!.size), `size ${String(copied!.size)}`).toBeLessThan(2730);
+        const copy = await kept(position + 2000);
+        expect(copy.stored).toEqual(copy.expected);
+        expect(copy.stored[0]![0]).toBe('object');
       });
 
       it('reads a long number it keeps nothing of from the value, as it reads the rest', async () => {
-        // A few bytes as jsonb, 20,001 characters as text: the trigger's size test lets it through.
+        // A few bytes as jsonb, 20,001 characters as text: the trigger's size test passes it by.
         const { position } = await recordToolCall(database.db, ORG, run.executionId, {
           key: 'heads-number',
           toolName: 'probe',

@@ -306,11 +306,11 @@ export const steps = executionsAdmin.table(
     /** The tool's response as received: JSON when the service answered JSON. */
     toolOutput: jsonb('tool_output'),
     /**
-     * For a tool input longer than 16,384 characters as text (a JSON string as the text it holds,
-     * anything else as JSON): its jsonb_typeof, that text's beginning and its UTF-8 bytes, kept by
-     * a trigger (drizzle/0029_step_json_heads.sql) so that the conversation page need not read the
-     * value to show its start. Null otherwise, and on rows written before 0029: the page then reads
-     * them from the value.
+     * For a tool input of over 64 KiB as jsonb and over 16,384 characters as text (a JSON string
+     * as the text it holds, anything else as JSON): its jsonb_typeof, that text's beginning and its
+     * UTF-8 bytes, kept by a trigger (drizzle/0029_step_json_heads.sql) so that the conversation
+     * page need not read the value to show its start. Null otherwise, and on rows written before
+     * 0029: the page then reads them from the value.
      */
     toolInputType: text('tool_input_type'),
     toolInputHead: text('tool_input_head'),
