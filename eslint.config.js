@@ -32,6 +32,7 @@ export default tseslint.config(
         htmx: 'readonly',
         sessionStorage: 'readonly',
         localStorage: 'readonly',
+        MutationObserver: 'readonly',
       },
     },
   },

@@ -23,6 +23,29 @@
     target.focus();
   };
 
+  // A live poll fills a row's action forms again when its run's status changes (Cancel becomes
+  // Run again). Focus on a button it removed goes to the row's own link: not to <body>, and never
+  // to the new button, where Enter would act on the run. Seen as the DOM changes, whichever htmx
+  // swapped it.
+  let lastFocused = null;
+  document.addEventListener('focusin', (event) => {
+    lastFocused = event.target;
+  });
+  const keepRowFocus = (mutations) => {
+    if (!lastFocused || lastFocused.isConnected) return;
+    const active = document.activeElement;
+    if (active && active !== document.body && active.isConnected) return;
+    const removed = mutations.find(
+      (m) =>
+        m.target instanceof Element &&
+        m.target.classList.contains('xa-row-actions') &&
+        [...m.removedNodes].some((node) => node === lastFocused || node.contains(lastFocused)),
+    );
+    const link = removed && removed.target.closest('tr') && removed.target.closest('tr').querySelector('a.xa-icon-link');
+    if (link) link.focus();
+  };
+  new MutationObserver(keepRowFocus).observe(document.documentElement, { childList: true, subtree: true });
+
   // htmx 4 names these htmx:before:swap and htmx:after:settle; htmx 2 htmx:beforeSwap and
   // htmx:afterSettle. Hosts may load either. Settle fires on the swapped region itself.
   document.addEventListener('htmx:before:swap', beforeSwap);

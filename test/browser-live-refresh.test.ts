@@ -111,7 +111,7 @@ describe.skipIf(browserSkipReason !== null)(
       }
     });
 
-    it('swaps a finished run’s Cancel for Run again in its row, focus kept', async () => {
+    it('swaps a finished run’s Cancel for Run again in its row, focus on it moved to the row’s link', async () => {
       const { context, page, polls } = await openList(ACTING);
       const run = fixtureRuns()[2]!;
       try {
@@ -120,10 +120,8 @@ describe.skipIf(browserSkipReason !== null)(
         expect(await row.locator('.xa-tag').textContent()).toBe('Active');
         expect(await buttons.allTextContents()).toEqual(['Cancel']);
         expect(await buttons.first().getAttribute('aria-label')).toMatch(/^Cancel: /);
-        // Another row's button has focus, and keeps it.
-        const focused = page.locator('tbody tr').nth(0).locator('form.xa-action button');
-        await focused.focus();
-        const focusedLabel = await focused.getAttribute('aria-label');
+        // A keyboard user is on that very button.
+        await buttons.first().focus();
         await expect.poll(() => polls.filter((s) => s === 304).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
 
         await setStatus(run.id, 'completed', run.startedAt);
@@ -134,7 +132,9 @@ describe.skipIf(browserSkipReason !== null)(
         expect(await row.locator('form.xa-action').getAttribute('action')).toBe(
           `${ACTING}/conversations/${run.conversationId}/run-again`,
         );
-        expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(focusedLabel);
+        // Focus went to the row's own link: not lost to <body>, not onto Run again.
+        const link = row.locator('a.xa-icon-link');
+        expect(await link.evaluate((node) => node === document.activeElement)).toBe(true);
       } finally {
         await setStatus(run.id, 'active', run.startedAt);
         await context.close();
