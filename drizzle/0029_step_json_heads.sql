@@ -53,7 +53,7 @@ $$;
 -- at every write, and keeping a beginning that is most of it, cost more than reading it costs the
 -- page; the page reads such a value, of at most 384 Ki characters as text, from the value. A
 -- compressed value (copied from another row by INSERT ... SELECT) may be far smaller than its text:
--- it always goes through.
+-- it always goes through (pg_column_compression: PostgreSQL 14 or later).
 CREATE TRIGGER "xa_steps_json_heads"
   BEFORE INSERT OR UPDATE OF "tool_input", "tool_input_type", "tool_input_head", "tool_input_bytes",
     "tool_output", "tool_output_type", "tool_output_head", "tool_output_bytes"
