@@ -15,6 +15,9 @@ export default tseslint.config(
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^(_|h$|Fragment$)', caughtErrors: 'none' },
       ],
+      // hono's `c.var` builds an object of every variable the host and the module set, on each
+      // read: `c.get(name)` reads one.
+      'no-restricted-properties': ['error', { property: 'var', message: "Read a context variable with c.get('name')." }],
     },
   },
   {

@@ -32,13 +32,13 @@ export function activityRoutes(deps: ActivityDeps) {
   const register = (app: Hono<ModuleEnv>) => {
     if (!deps.enabled) return;
     app.get('/activity', async (c) => {
-      const { organization, db } = c.var;
-      const agents = await c.var.deadline.within(deps.agentsOf(c));
+      const organization = c.get('organization');
+      const db = c.get('db');
+      const deadline = c.get('deadline');
+      const agents = await deadline.within(deps.agentsOf(c));
       // The list's parse and checks: a value it cannot use is its default, with the field's message.
       const parsed = checkQuery(parseExecutionQuery(new URL(c.req.url).searchParams), agents);
-      const page = await c.var.deadline.within(
-        loadActivity(db, organization.id, activityQuery(parsed.query), organization.timeZone),
-      );
+      const page = await deadline.within(loadActivity(db, organization.id, activityQuery(parsed.query), organization.timeZone));
       const view = buildActivityView(
         page,
         {

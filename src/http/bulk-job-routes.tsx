@@ -105,7 +105,7 @@ export function bulkJobRoutes(deps: BulkJobDeps) {
     const user = await runActions.actor(c);
     const body: Form = await c.req.parseBody({ all: true }).catch(() => ({}));
     const token = one(body, CSRF_FIELD);
-    if (!user || !runActions.signer.verify(c, c.var.organization.id, user.id, token)) return null;
+    if (!user || !runActions.signer.verify(c, c.get('organization').id, user.id, token)) return null;
     const runs = selectedRuns(body);
     return { user, token, query: canonical(one(body, 'query')), runs };
   };
@@ -129,7 +129,8 @@ export function bulkJobRoutes(deps: BulkJobDeps) {
 
   const register = (app: Hono<ModuleEnv>) => {
     app.use('*', async (c, next) => {
-      const { organization, db } = c.var;
+      const organization = c.get('organization');
+      const db = c.get('db');
       const last = resumedAt.get(organization.id) ?? 0;
       if (deps.enabled && Date.now() - last > leaseMs) {
         resumedAt.set(organization.id, Date.now());
@@ -140,18 +141,19 @@ export function bulkJobRoutes(deps: BulkJobDeps) {
     const limit = bodyLimit({ maxSize: FORM_BYTES, onError: (c) => runActions.message(c, 413, m.runActions.notAllowed) });
     for (const { action, path } of ACTIONS) {
       const offered = (c: ModuleContext, user: { id: string; name?: string }) => {
-        const scheduler = runActions.schedulerFor(c.var.organization.id, user);
+        const scheduler = runActions.schedulerFor(c.get('organization').id, user);
         return action === 'cancel' ? scheduler.cancel : scheduler.runAgain;
       };
       app.post(`/bulk/${path}`, limit, async (c) => {
         const form = await permitted(c);
         if (!form || !offered(c, form.user)) return runActions.message(c, 403, m.runActions.notAllowed);
         if (tooMany(form.runs)) return tooManyAnswer(c);
-        const { organization, db } = c.var;
+        const organization = c.get('organization');
+        const db = c.get('db');
         const { query, runs } = form;
         const parsed = parseExecutionQuery(new URLSearchParams(query)).query;
         const [count, agents] = await Promise.all([
-          c.var.deadline.within(countJobRuns(db, organization.id, { query, runIds: runs }, organization.timeZone)),
+          c.get('deadline').within(countJobRuns(db, organization.id, { query, runIds: runs }, organization.timeZone)),
           deps.agentsOf(c),
         ]);
         const filters = describeFilters(parsed, { agents }, m);
@@ -162,7 +164,8 @@ export function bulkJobRoutes(deps: BulkJobDeps) {
         const form = await permitted(c);
         if (!form || !offered(c, form.user)) return runActions.message(c, 403, m.runActions.notAllowed);
         if (tooMany(form.runs)) return tooManyAnswer(c);
-        const { organization, db } = c.var;
+        const organization = c.get('organization');
+        const db = c.get('db');
         const { query, runs } = form;
         const total = await countJobRuns(db, organization.id, { query, runIds: runs }, organization.timeZone);
         const actor = actorOf(form.user);
@@ -199,12 +202,13 @@ export function bulkJobRoutes(deps: BulkJobDeps) {
       }
     }
     app.get('/jobs/:jobId', async (c) => {
-      const { organization, db } = c.var;
+      const organization = c.get('organization');
+      const db = c.get('db');
       const jobId = id.safeParse(c.req.param('jobId'));
-      const job = jobId.success ? await c.var.deadline.within(findJob(db, organization.id, jobId.data)) : null;
+      const job = jobId.success ? await c.get('deadline').within(findJob(db, organization.id, jobId.data)) : null;
       if (!job) return notFound(c);
       const [failures, user] = await Promise.all([
-        c.var.deadline.within(jobFailures(db, organization.id, job.id)),
+        c.get('deadline').within(jobFailures(db, organization.id, job.id)),
         runActions.actor(c),
       ]);
       const token = user && runActions.signer.token(organization.id, user.id);
@@ -221,7 +225,8 @@ export function bulkJobRoutes(deps: BulkJobDeps) {
       const form = await permitted(c);
       if (!form) return runActions.message(c, 403, m.runActions.notAllowed);
       const jobId = id.safeParse(c.req.param('jobId'));
-      const { organization, db } = c.var;
+      const organization = c.get('organization');
+      const db = c.get('db');
       if (!jobId.success || !(await findJob(db, organization.id, jobId.data))) return notFound(c);
       await cancelJob(db, organization.id, jobId.data);
       return c.redirect(jobPath(deps.mountPath(c), jobId.data), 303);
@@ -236,11 +241,11 @@ export function bulkJobRoutes(deps: BulkJobDeps) {
   const forList = async (c: ModuleContext, query: ExecutionQuery) => {
     const user = await runActions.actor(c);
     if (!user) return undefined;
-    const scheduler = runActions.schedulerFor(c.var.organization.id, user);
+    const scheduler = runActions.schedulerFor(c.get('organization').id, user);
     const offered = ACTIONS.filter(({ action }) => (action === 'cancel' ? scheduler.cancel : scheduler.runAgain)).map(
       (a) => a.action,
     );
-    const token = runActions.signer.token(c.var.organization.id, user.id);
+    const token = runActions.signer.token(c.get('organization').id, user.id);
     return buildBulkButtons(deps.mountPath(c), offered, token, toSearchParams({ ...query, page: 1, cursor: null }).toString(), m);
   };
 

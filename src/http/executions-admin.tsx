@@ -101,9 +101,9 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   // than on every page.
   checkMessages(messages);
   const app = new Hono<ModuleEnv>();
-  const agentsOf = (c: Context<ModuleEnv>) => data.agents(c.var.organization.id, c.var.db);
-  const firstRunOf = (c: Context<ModuleEnv>) => data.firstRun(c.var.organization.id, c.var.db);
-  const listReader = (c: Context<ModuleEnv>) => data.listReader(c.var.organization.id, c.var.db);
+  const agentsOf = (c: Context<ModuleEnv>) => data.agents(c.get('organization').id, c.get('db'));
+  const firstRunOf = (c: Context<ModuleEnv>) => data.firstRun(c.get('organization').id, c.get('db'));
+  const listReader = (c: Context<ModuleEnv>) => data.listReader(c.get('organization').id, c.get('db'));
   const turns = Object.fromEntries(
     (Object.keys(DEFAULT_ADMISSION) as RequestKind[]).map((kind) => [
       kind,
@@ -112,11 +112,11 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   ) as Record<RequestKind, ReturnType<typeof admission>>;
   /** `work`'s reads in a turn of its kind, within the request's deadline. */
   const read = <T,>(c: Context<ModuleEnv>, kind: RequestKind, work: () => Promise<T>): Promise<T> =>
-    c.var.deadline.within(turns[kind].run(work, c.var.deadline));
+    c.get('deadline').within(turns[kind].run(work, c.get('deadline')));
   app.use('*', hostNonce(options.nonce));
   if (options.securityHeaders !== false) {
     const headerOptions = typeof options.securityHeaders === 'object' ? options.securityHeaders : {};
-    const requestNonce = (c: Context<ModuleEnv>) => c.var.nonce;
+    const requestNonce = (c: Context<ModuleEnv>) => c.get('nonce');
     app.use('*', securityHeaders(assets.cspSources, headerOptions, requestNonce));
   }
   // Pages and fragments gzipped in one call each, the CSV as it streams (the script is compressed
@@ -137,7 +137,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   const pageAssets = (c: Context<ModuleEnv>): PageAssets => ({
     css: assets.css,
     script: `${mountPath(c)}/assets/${assets.script.name}`,
-    nonce: c.var.nonce,
+    nonce: c.get('nonce'),
   });
 
   /** A whole page: in the host's layout, the host's jsxRenderer, or the module's own document. */
@@ -218,10 +218,10 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
         401,
       );
     }
-    const db = await c.var.deadline.within(data.databaseOf(ref.id));
+    const db = await c.get('deadline').within(data.databaseOf(ref.id));
     c.set('db', db);
     // An organization that has recorded nothing yet is still an organization: an empty list in UTC.
-    const found = await c.var.deadline.within(data.organization(ref.id, db));
+    const found = await c.get('deadline').within(data.organization(ref.id, db));
     const timeZone = [ref.timeZone, found?.timeZone].find((zone) => zone !== undefined && isTimeZone(zone)) ?? 'UTC';
     c.set('organization', { id: ref.id, name: found?.name ?? ref.id, timeZone });
     c.header('Vary', VARY);
@@ -255,7 +255,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
 
   /** The list for `parsed`: the results fragment for htmx, else the whole page with its saved views. */
   const listPage = async (c: Context<ModuleEnv>, parsed: ParsedQuery, problem?: FormProblem, status: 200 | 400 = 200) => {
-    const { organization } = c.var;
+    const organization = c.get('organization');
     const poll = wantsFragment(c) && c.req.header(REFRESH_HEADER) === 'true';
     const list = await read(c, 'lists', async () => {
       const [agents, firstRun] = await Promise.all([agentsOf(c), firstRunOf(c)]);
@@ -289,7 +289,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   };
 
   app.get('/', async (c) => {
-    const { organization } = c.var;
+    const organization = c.get('organization');
     const { searchParams } = new URL(c.req.url);
     const parsed = parseExecutionQuery(searchParams);
     const poll = wantsFragment(c) && c.req.header(REFRESH_HEADER) === 'true';
@@ -322,7 +322,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   });
 
   app.get('/failures', async (c) => {
-    const { organization } = c.var;
+    const organization = c.get('organization');
     const parsed = parseExecutionQuery(new URL(c.req.url).searchParams);
     const digest = await read(c, 'lists', async () => {
       const reader = await listReader(c);
@@ -333,7 +333,8 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   });
 
   app.get('/export.csv', async (c) => {
-    const { organization, deadline } = c.var;
+    const organization = c.get('organization');
+    const deadline = c.get('deadline');
     const today = new Date().toISOString().slice(0, 10);
     const headers = {
       'Content-Type': 'text/csv; charset=utf-8',
@@ -354,12 +355,12 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   });
 
   app.get('/conversations/:conversationId', async (c) => {
-    const { organization } = c.var;
+    const organization = c.get('organization');
     const { searchParams } = new URL(c.req.url);
     const { query } = parseExecutionQuery(searchParams);
     const id = conversationIdParam.safeParse(c.req.param('conversationId'));
     const conversation = id.success
-      ? await read(c, 'conversations', () => findBoundedConversation(c.var.db, organization.id, id.data))
+      ? await read(c, 'conversations', () => findBoundedConversation(c.get('db'), organization.id, id.data))
       : null;
     if (!conversation) return notFound(c);
     const view = buildConversationView(conversation, mountPath(c), query, organization.timeZone, messages);
@@ -371,8 +372,8 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   const download = (c: Context<ModuleEnv>) =>
     downloadConversationField(
       c,
-      c.var.db,
-      { organizationId: c.var.organization.id, read: (work) => read(c, 'conversations', work) },
+      c.get('db'),
+      { organizationId: c.get('organization').id, read: (work) => read(c, 'conversations', work) },
       () => notFound(c),
     );
   app.get('/conversations/:conversationId/error', download);

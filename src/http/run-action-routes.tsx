@@ -64,7 +64,7 @@ export function runActionRoutes(deps: RunActionDeps) {
     };
   };
 
-  const scheduler = (c: ModuleContext, user: UserRef) => schedulerFor(c.var.organization.id, user, c);
+  const scheduler = (c: ModuleContext, user: UserRef) => schedulerFor(c.get('organization').id, user, c);
 
   const runPath = (c: Context, conversationId: string) => `${deps.mountPath(c)}/conversations/${conversationId}`;
 
@@ -75,7 +75,7 @@ export function runActionRoutes(deps: RunActionDeps) {
   ): Promise<{ form: ActionFormFields; scheduler: Scheduler } | null> => {
     const user = await actor(c);
     if (!user) return null;
-    return { form: formFields(signer.token(c.var.organization.id, user.id), query), scheduler: scheduler(c, user) };
+    return { form: formFields(signer.token(c.get('organization').id, user.id), query), scheduler: scheduler(c, user) };
   };
 
   /** A run's page: its buttons, links and history, and the confirmation of `done`; undefined without actions. */
@@ -88,13 +88,13 @@ export function runActionRoutes(deps: RunActionDeps) {
     if (!hooks) return undefined;
     const [permitted, read] = await Promise.all([
       formFor(c, query),
-      c.var.deadline.within(actionsOf(c.var.db, c.var.organization.id, run.id)),
+      c.get('deadline').within(actionsOf(c.get('db'), c.get('organization').id, run.id)),
     ]);
     const path = runPath(c, run.conversationId);
     return buildRunActionsView(read, {
       listPath: deps.mountPath(c),
       search: toSearchParams({ ...query, cursor: null }).toString(),
-      timeZone: c.var.organization.timeZone,
+      timeZone: c.get('organization').timeZone,
       form: permitted?.form ?? null,
       buttons: permitted ? actionsFor(run.status, permitted.scheduler).map((action) => actionButton(action, path, m)) : [],
       done,
@@ -145,17 +145,17 @@ export function runActionRoutes(deps: RunActionDeps) {
         const refused = () => message(c, 403, m.runActions.notAllowed);
         const user = await actor(c);
         const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-        const { organization } = c.var;
+        const organization = c.get('organization');
         if (!user || !signer.verify(c, organization.id, user.id, body[CSRF_FIELD])) return refused();
         const acts = scheduler(c, user);
         const conversationId = id.safeParse(c.req.param('conversationId'));
         // Another organization's run is no run here: refused as a forged form is, saying nothing of it.
         const run = conversationId.success
-          ? await c.var.deadline.within(findActedRun(c.var.db, organization.id, conversationId.data))
+          ? await c.get('deadline').within(findActedRun(c.get('db'), organization.id, conversationId.data))
           : null;
         if (!run || !(action === 'cancel' ? acts.cancel : acts.runAgain)) return refused();
         // The action itself is not cut by the request's deadline: once the host is asked, its answer is recorded.
-        const done = await actOnRun(c.var.db, organization.id, run, action, actorOf(user), acts, m.runActions.cancelledBy);
+        const done = await actOnRun(c.get('db'), organization.id, run, action, actorOf(user), acts, m.runActions.cancelledBy);
         const back = toSearchParams({
           ...parseExecutionQuery(new URLSearchParams(typeof body.back === 'string' ? body.back : '')).query,
           cursor: null,

@@ -52,8 +52,8 @@ export function savedViewRoutes(deps: SavedViewDeps) {
   const panel = async (c: ModuleContext, shown: ExecutionQuery, problem?: FormProblem): Promise<SavedViewsView | undefined> => {
     const user = await userOf(c);
     if (!user) return undefined;
-    const owner: ViewOwner = { organizationId: c.var.organization.id, userId: user.id };
-    const [stored, share] = await Promise.all([c.var.deadline.within(listViews(c.var.db, owner)), canShare(c)]);
+    const owner: ViewOwner = { organizationId: c.get('organization').id, userId: user.id };
+    const [stored, share] = await Promise.all([c.get('deadline').within(listViews(c.get('db'), owner)), canShare(c)]);
     return buildSavedViewsView(stored, shown, {
       basePath: deps.mountPath(c),
       token: signer.token(owner.organizationId, owner.userId),
@@ -86,8 +86,8 @@ export function savedViewRoutes(deps: SavedViewDeps) {
     // A malformed body reads as no fields: the missing token refuses it.
     const body = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
     const field = (name: string): unknown => body[name];
-    if (!user || !signer.verify(c, c.var.organization.id, user.id, field(CSRF_FIELD))) return refused(c);
-    const owner: ViewOwner = { organizationId: c.var.organization.id, userId: user.id };
+    if (!user || !signer.verify(c, c.get('organization').id, user.id, field(CSRF_FIELD))) return refused(c);
+    const owner: ViewOwner = { organizationId: c.get('organization').id, userId: user.id };
     const back = readViewQuery(field('query'));
     const search = 'query' in back ? back.query : '';
     return { user, owner, field, search };
@@ -120,9 +120,8 @@ export function savedViewRoutes(deps: SavedViewDeps) {
         if ('error' in query) return problem(query.error);
         const shared = field('shared') === '1' && (await canShare(c));
         const ownerName = typeof user.name === 'string' ? shorten(shownName(user.name), VIEW_NAME_LENGTH).text || null : null;
-        const outcome = await c.var.deadline.within(
-          saveView(c.var.db, { ...owner, ownerName }, { name: name.name, query: query.query, shared }),
-        );
+        const saving = saveView(c.get('db'), { ...owner, ownerName }, { name: name.name, query: query.query, shared });
+        const outcome = await c.get('deadline').within(saving);
         return 'refused' in outcome ? problem(outcome.refused) : toList(c, query.query);
       }),
     );
@@ -137,7 +136,7 @@ export function savedViewRoutes(deps: SavedViewDeps) {
         const name = readViewName(raw);
         const problem = (error: FormProblem['error']) => deps.listPage(c, search, { form: id.data, error, raw });
         if ('error' in name) return problem(name.error);
-        const outcome = await c.var.deadline.within(renameView(c.var.db, owner, id.data, name.name));
+        const outcome = await c.get('deadline').within(renameView(c.get('db'), owner, id.data, name.name));
         if (outcome === 'missing') return notFound(c);
         return outcome === 'duplicate' ? problem('duplicate') : toList(c, search);
       }),
@@ -148,7 +147,7 @@ export function savedViewRoutes(deps: SavedViewDeps) {
       limit,
       handle(async (c, { owner, search }) => {
         const id = viewId.safeParse(c.req.param('id'));
-        if (!id.success || !(await c.var.deadline.within(deleteView(c.var.db, owner, id.data)))) return notFound(c);
+        if (!id.success || !(await c.get('deadline').within(deleteView(c.get('db'), owner, id.data)))) return notFound(c);
         return toList(c, search);
       }),
     );
