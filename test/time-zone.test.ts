@@ -15,6 +15,7 @@ import {
   localSecond,
   timeZoneName,
   utcOffsetAt,
+  utcOffsetChanges,
 } from '../src/lib/time-zone.js';
 import { timesIn } from '../src/list/view-model.js';
 
@@ -121,6 +122,56 @@ describe('a moment to the second, and its UTC offset', () => {
       offset: -4 * 3600,
     });
     expect(localSecond(new Date('1900-06-01T12:00:00Z'), 'Africa/Monrovia').offset).toBe(-(43 * 60 + 8));
+  });
+
+  it('is exact either side of every offset change, in the hour it falls in and the hours around it', () => {
+    // localSecond keeps each UTC hour's offset once both of its ends agree: this walks every change
+    // of these zones from 1900 to 2050 (half-hour and 45-minute zones, local mean times with seconds),
+    // against Intl's parts of each instant, and date-fns's from 1970 (its offsets have no seconds).
+    const zones = [
+      'America/New_York',
+      'America/Sao_Paulo',
+      'Asia/Kathmandu',
+      'Australia/Lord_Howe',
+      'Pacific/Chatham',
+      'Africa/Monrovia',
+      'Asia/Tehran',
+    ];
+    const intlText = (instant: Date, timeZone: string) => {
+      const parts = new Intl.DateTimeFormat('en-GB', {
+        timeZone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        hourCycle: 'h23',
+      }).formatToParts(instant);
+      const part = Object.fromEntries(parts.map(({ type, value }) => [type, value]));
+      return `${part.day}/${part.month}/${part.year} ${part.hour}:${part.minute}:${part.second}`;
+    };
+    let changes = 0;
+    for (const zone of zones) {
+      for (const change of utcOffsetChanges(zone, Date.UTC(1900, 0, 2), Date.UTC(2050, 0, 1)).changes) {
+        changes += 1;
+        const hour = Math.floor(change.at / 3_600_000) * 3_600_000;
+        const instants = [change.at - 1000, change.at, change.at + 999, hour, hour + 3_599_999, hour - 1, hour + 3_600_000];
+        // The hours around the change first, then the instants in its hour, so both orders fill the cache.
+        for (const at of [...instants].reverse().concat(instants)) {
+          const instant = new Date(at);
+          const { text, offset } = localSecond(instant, zone);
+          expect({ zone, at: instant.toISOString(), text, offset }).toEqual({
+            zone,
+            at: instant.toISOString(),
+            text: intlText(instant, zone),
+            offset: utcOffsetAt(at, zone),
+          });
+          if (at >= 0 && offset % 60 === 0) expect(text).toBe(format(new TZDate(instant, zone), 'dd/MM/yyyy HH:mm:ss'));
+        }
+      }
+    }
+    expect(changes).toBeGreaterThan(500);
   });
 
   it('writes offsets as UTC±hh:mm with a minus sign, and seconds only when there are some', () => {

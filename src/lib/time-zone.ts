@@ -47,14 +47,13 @@ export function isTimeZone(name: string): boolean {
 }
 
 /**
- * dd/MM/yyyy HH:mm:ss in the zone. Through one cached Intl formatter per zone: date-fns with a
- * TZDate gives the same text (a test holds them equal) but costs far more a call, enough to limit
- * anything that formats dates by the thousand. See docs/performance.md.
+ * dd/MM/yyyy HH:mm:ss in the zone by one cached Intl formatter per zone: date-fns with a TZDate
+ * gives the same text (a test holds them equal) but costs far more a call. See docs/performance.md.
  */
-function localText(instant: Date, timeZone: string): string {
+function intlText(instant: Date, timeZone: string): string {
   const formatter = formatterFor(timeZone);
-  // en-GB writes "08/03/2026, 14:05:09": format() and a slice cost much less than formatToParts(),
-  // and a page formats 20. Anything else (a year past 9999) goes the long way.
+  // en-GB writes "08/03/2026, 14:05:09": format() and a slice cost much less than formatToParts().
+  // Anything else (a year past 9999) goes the long way.
   const text = formatter.format(instant);
   if (text.length === 20 && text[10] === ',') return `${text.slice(0, 10)} ${text.slice(12)}`;
   const part: Partial<Record<Intl.DateTimeFormatPartTypes, string>> = {};
@@ -62,31 +61,73 @@ function localText(instant: Date, timeZone: string): string {
   return `${part.day}/${part.month}/${part.year} ${part.hour}:${part.minute}:${part.second}`;
 }
 
+/** From here on en-GB writes a year in four digits and no era, so its text gives the offset. */
+const YEAR_1000 = Date.UTC(1000, 0, 1);
+const YEAR_10000 = Date.UTC(10000, 0, 1);
+
+/** The zone's offset in seconds read back from intlText's text of the instant, for years 1000–9999. */
+function offsetOfText(text: string, at: number): number {
+  const digits = (from: number, length = 2) => Number(text.slice(from, from + length));
+  const local = Date.UTC(digits(6, 4), digits(3) - 1, digits(0), digits(11), digits(14), digits(17));
+  return (local - Math.floor(at / 1000) * 1000) / 1000;
+}
+
+const HOUR = 3_600_000;
+/**
+ * By zone, the offset in force through each UTC hour whose first and last second have the same
+ * one; null for an hour the offset changes in. No two changes of the tz database since 1900 are
+ * within four days of each other (see utcOffsetChanges), so an hour whose ends agree has none. A
+ * page names twenty runs, and a list's runs recur from one request to the next: an hour asked once
+ * is arithmetic after, not an Intl call a run.
+ */
+const hourOffsets = new Map<string, Map<number, number | null>>();
+/** Hours kept per zone: about a year's worth. Cleared when full, so no request grows it without bound. */
+const HOURS_MAX = 10_000;
+
+function hourOffset(at: number, timeZone: string): number | null {
+  let hours = hourOffsets.get(timeZone);
+  if (!hours) {
+    if (hourOffsets.size >= MAX_FORMATTERS) hourOffsets.clear();
+    hours = new Map();
+    hourOffsets.set(timeZone, hours);
+  }
+  const hour = Math.floor(at / HOUR);
+  let offset = hours.get(hour);
+  if (offset === undefined) {
+    const [first, last] = [hour * HOUR, hour * HOUR + HOUR - 1000];
+    const before = offsetOfText(intlText(new Date(first), timeZone), first);
+    offset = before === offsetOfText(intlText(new Date(last), timeZone), last) ? before : null;
+    if (hours.size >= HOURS_MAX) hours.clear();
+    hours.set(hour, offset);
+  }
+  return offset;
+}
+
+/** An instant to the second in the zone, "08/03/2026 14:05:09", and the zone's UTC offset then in seconds. */
+export function localSecond(instant: Date, timeZone: string): { text: string; offset: number } {
+  const at = instant.getTime();
+  const offset = at >= YEAR_1000 + 86_400_000 && at < YEAR_10000 - 86_400_000 ? hourOffset(at, timeZone) : null;
+  if (offset === null) {
+    const text = intlText(instant, timeZone);
+    return { text, offset: at < YEAR_1000 || text.length !== 19 ? utcOffsetAt(at, timeZone) : offsetOfText(text, at) };
+  }
+  const local = new Date(at + offset * 1000);
+  const text =
+    `${pad(local.getUTCDate(), 2)}/${pad(local.getUTCMonth() + 1, 2)}/${local.getUTCFullYear()} ` +
+    `${pad(local.getUTCHours(), 2)}:${pad(local.getUTCMinutes(), 2)}:${pad(local.getUTCSeconds(), 2)}`;
+  return { text, offset };
+}
+
 /** dd/MM/yyyy HH:mm, the page's one date-time format. */
 export function formatDateTime(instant: Date, timeZone: string): string {
-  return localText(instant, timeZone).slice(0, -3);
+  return localSecond(instant, timeZone).text.slice(0, -3);
 }
 
 /** An instant in ISO 8601 to the second, as a `<time datetime>` gives it: milliseconds say nothing there. */
 export function isoSecond(instant: Date): string {
-  return instant.toISOString().replace(/\.\d+Z$/, 'Z');
-}
-
-/** From here on en-GB writes a year in four digits and no era, so its text gives the offset. */
-const YEAR_1000 = Date.UTC(1000, 0, 1);
-
-/**
- * An instant to the second in the zone, "08/03/2026 14:05:09", and the zone's UTC offset then in
- * seconds: both from one format() where its digits can be read back (utcOffsetAt's formatToParts
- * costs several times as much, and a page names 20 runs).
- */
-export function localSecond(instant: Date, timeZone: string): { text: string; offset: number } {
-  const text = localText(instant, timeZone);
-  const at = instant.getTime();
-  if (at < YEAR_1000 || text.length !== 19) return { text, offset: utcOffsetAt(at, timeZone) };
-  const digits = (from: number, length = 2) => Number(text.slice(from, from + length));
-  const local = Date.UTC(digits(6, 4), digits(3) - 1, digits(0), digits(11), digits(14), digits(17));
-  return { text, offset: (local - Math.floor(at / 1000) * 1000) / 1000 };
+  const iso = instant.toISOString();
+  // Years 0–9999 ("2026-03-08T14:05:09.123Z"): a slice, where a regular expression cost more.
+  return iso.length === 24 ? `${iso.slice(0, 19)}Z` : iso.replace(/\.\d+Z$/, 'Z');
 }
 
 /** A UTC offset in seconds as "UTC+05:30", "UTC−03:00" (a minus sign, read as minus), seconds when it has them. */
