@@ -1,6 +1,6 @@
 /**
  * `npm run bench:write -- --url postgres://postgres@127.0.0.1:5441/postgres [--writers 1,8,32]
- * [--organizations 1,50] [--seconds 20] [--failed 10]`: the write path. Writers record full run
+ * [--organizations 1,50] [--seconds 20] [--failed 10] [--rounds 3]`: the write path. Writers record full run
  * lifecycles (start → active → two tool calls → complete → credits) through the write API, for one
  * organization and for many — with `--failed N`, every Nth fails instead at its second tool call,
  * all in the same way, as in an outage of one tool — beside the floor: the statements the module sent for one lifecycle,
@@ -43,6 +43,8 @@ const { values } = parseArgs({
     failed: { type: 'string', default: '0' },
     /** One of them alone, e.g. for `node --cpu-prof`. */
     modes: { type: 'string', default: 'floor,module' },
+    /** The whole matrix this many times, every other time in the reverse order; medians at the end. */
+    rounds: { type: 'string', default: '1' },
   },
 });
 const list = (s: string) => s.split(',').map(Number);
@@ -325,27 +327,65 @@ const targets = await createDatabase();
 const captured = { completed: await captureLifecycle(targets[0]!, false), failed: await captureLifecycle(targets[0]!, true) };
 console.log(`One lifecycle sends ${captured.completed.statements.length} statements (begin and commit included).`);
 if (FAILED_EVERY > 0) console.log(`One in ${FAILED_EVERY} fails, all of one kind of failure.`);
-const results: Result[] = [];
-for (const organizations of list(values.organizations)) {
-  for (const writers of list(values.writers)) {
-    for (const mode of values.modes.split(',') as Result['mode'][]) {
-      const r = await run(mode, writers, organizations, targets, captured);
-      results.push(r);
-      console.log(
-        `${mode.padEnd(6)} ${String(writers).padStart(2)} writers, ${String(organizations).padStart(2)} organization(s): ` +
-          `${r.perSecond.toFixed(1)} lifecycles/s, bench CPU ${r.cpuMs.toFixed(2)} ms/lifecycle, deadlocks ${r.deadlocks}; ` +
-          `backends by wait (mean per sample): ${r.waits}; count tables size/live tuples: ${r.countTables}`,
-      );
+const rounds = Number(values.rounds);
+const results: (Result & { round: number })[] = [];
+for (let round = 1; round <= rounds; round += 1) {
+  // Every other round runs the matrix backwards, the organizations' and the modes' order both:
+  // the first runs meet a cold, small database, and one round in one order measured that order.
+  const backwards = round % 2 === 0;
+  const inOrder = <T>(xs: T[]) => (backwards ? [...xs].reverse() : xs);
+  for (const organizations of inOrder(list(values.organizations))) {
+    for (const writers of list(values.writers)) {
+      for (const mode of inOrder(values.modes.split(',') as Result['mode'][])) {
+        const r = await run(mode, writers, organizations, targets, captured);
+        results.push({ ...r, round });
+        console.log(
+          `${rounds > 1 ? `round ${round} ` : ''}${mode.padEnd(6)} ${String(writers).padStart(2)} writers, ` +
+            `${String(organizations).padStart(2)} organization(s): ` +
+            `${r.perSecond.toFixed(1)} lifecycles/s, bench CPU ${r.cpuMs.toFixed(2)} ms/lifecycle, deadlocks ${r.deadlocks}; ` +
+            `backends by wait (mean per sample): ${r.waits}; count tables size/live tuples: ${r.countTables}`,
+        );
+      }
     }
-    const [floor, module] = results.slice(-2);
-    if (floor?.mode === 'floor' && module?.mode === 'module')
-      console.log(`  module/floor ${(module.perSecond / floor.perSecond).toFixed(2)}`);
   }
 }
-const rate = (writers: number, organizations: number) =>
-  results.find((r) => r.mode === 'module' && r.writers === writers && r.organizations === organizations)?.perSecond;
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+const find = (round: number, mode: Result['mode'], writers: number, organizations: number) =>
+  results.find((r) => r.round === round && r.mode === mode && r.writers === writers && r.organizations === organizations);
+/** A ratio per round (rounds where both sides ran), then their median. */
+function ratio(label: string, top: (round: number) => number | undefined, bottom: (round: number) => number | undefined) {
+  const each: number[] = [];
+  for (let round = 1; round <= rounds; round += 1) {
+    const [a, b] = [top(round), bottom(round)];
+    if (a !== undefined && b !== undefined) each.push(a / b);
+  }
+  if (each.length === 0) return;
+  const byRound = each.length > 1 ? ` (rounds ${each.map((x) => x.toFixed(2)).join(', ')})` : '';
+  console.log(`${label} ${median(each).toFixed(2)}${byRound}`);
+}
+const many = Math.max(...list(values.organizations));
+for (const organizations of list(values.organizations)) {
+  for (const writers of list(values.writers)) {
+    const point = `${String(writers).padStart(2)} writers, ${String(organizations).padStart(2)} organization(s):`;
+    const of = (mode: Result['mode']) =>
+      results.filter((r) => r.mode === mode && r.writers === writers && r.organizations === organizations);
+    const cpu = (mode: Result['mode']) => (of(mode).length ? median(of(mode).map((r) => r.cpuMs)).toFixed(2) : '–');
+    console.log(`${point} CPU ms/lifecycle (median) floor ${cpu('floor')}, module ${cpu('module')}`);
+    ratio(
+      `${point} module/floor`,
+      (round) => find(round, 'module', writers, organizations)?.perSecond,
+      (round) => find(round, 'floor', writers, organizations)?.perSecond,
+    );
+  }
+}
 for (const writers of list(values.writers)) {
-  const one = rate(writers, 1);
-  const many = rate(writers, Math.max(...list(values.organizations)));
-  if (one && many) console.log(`${writers} writers: one organization / many ${(one / many).toFixed(2)}`);
+  ratio(
+    `${String(writers).padStart(2)} writers: one organization / many`,
+    (round) => find(round, 'module', writers, 1)?.perSecond,
+    (round) => find(round, 'module', writers, many)?.perSecond,
+  );
 }
