@@ -4,8 +4,9 @@
  * nothing can change, one selector that empties every error slot), and htmx 2 must read them as
  * htmx 4 does — a badge turns Completed in place, a new run is offered and not inserted, Pause
  * stops polls, the poller goes when nothing can change, and neither a 304 nor an out-of-band-only
- * answer is swapped into the results region. A bulk job's page polls its region in place until the
- * job is done, then stops.
+ * answer is swapped into the results region. A run that finishes has its Cancel swapped for Run
+ * again, focus on Cancel moved to the row's link. A bulk job's page polls its region in place until
+ * the job is done, then stops.
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Page } from 'playwright-core';
@@ -49,12 +50,12 @@ describe.skipIf(browserSkipReason !== null)(
           return id ? { id } : null;
         },
         canAct: () => true,
-        actions: { async runAgain() {} },
+        actions: { async runAgain() {}, async cancel() {} },
       }).fetch;
     });
-    const openList = async (search = '') => {
+    const openList = async (search = '', user?: string) => {
       const context = await served.browser.newContext({
-        extraHTTPHeaders: { [ORG_HEADER]: ORG_A },
+        extraHTTPHeaders: { [ORG_HEADER]: ORG_A, ...(user ? { [USER_HEADER]: user } : {}) },
         viewport: { width: 1000, height: 500 },
       });
       // A wait for an element a wrong swap removed fails here, not at the test's timeout.
@@ -102,6 +103,32 @@ describe.skipIf(browserSkipReason !== null)(
         expect(await rowIds(page)).toEqual(ids);
         expect(await rowsBesideCells(page)).toEqual(rows);
         expect(new URL(page.url()).search).toBe('');
+      } finally {
+        await setStatus([run.id], 'active');
+        await context.close();
+      }
+    });
+
+    it('swaps a finished run’s Cancel for Run again in its row, focus on it moved to the row’s link', async () => {
+      const { context, page, polls } = await openList('', 'ana');
+      const run = fixtureRuns()[2]!;
+      try {
+        const row = page.locator('tbody tr').nth(2);
+        const buttons = row.locator('form.xa-action button');
+        expect(await row.locator('.xa-tag').textContent()).toBe('Active');
+        expect(await buttons.allTextContents()).toEqual(['Cancel']);
+        // A keyboard user is on that very button.
+        await buttons.first().focus();
+        await expect.poll(() => polls.filter((s) => s === 304).length, { timeout: 10_000 }).toBeGreaterThanOrEqual(1);
+
+        await setStatus([run.id], 'completed');
+        await expect.poll(() => row.locator('.xa-tag').textContent(), { timeout: 10_000 }).toBe('Completed');
+        await expect.poll(() => buttons.allTextContents()).toEqual(['Run again']);
+        await expect.poll(() => page.locator('#xa-results .htmx-added, #xa-results .htmx-settling').count()).toBe(0);
+        expect(await buttons.first().getAttribute('aria-label')).toMatch(/^Run again: /);
+        // Focus went to the row's own link: not lost to <body>, not onto Run again.
+        const link = row.locator('a.xa-icon-link');
+        expect(await link.evaluate((node) => node === document.activeElement)).toBe(true);
       } finally {
         await setStatus([run.id], 'active');
         await context.close();
