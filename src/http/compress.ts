@@ -53,8 +53,13 @@ const THRESHOLD = 1024;
 const LEVEL_AROUND_STYLESHEET = 3;
 /** A head this short is sent stored (uncompressed): deflating it would save less than it costs. */
 const STORED_HEAD_MAX = 512;
-/** Deflate looks back 32 KB at most: no more of the dictionary can be used. */
-const WINDOW = 32 * 1024;
+/**
+ * How much of what precedes the rest (the stylesheet's end) is its dictionary. zlib reads a whole
+ * dictionary into its tables on every call, so a page paid for the stylesheet again: the last
+ * 4 KB keep half of what the dictionary saved in bytes for a quarter of its CPU. See
+ * docs/performance.md.
+ */
+const DICTIONARY = 4 * 1024;
 const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
 
 export interface Precompressed {
@@ -86,7 +91,7 @@ export function gzipAround(bytes: Buffer, at: number, piece: Precompressed): Uin
   const end = at + piece.bytes.length;
   const rest = deflateRawSync(bytes.subarray(end), {
     level: LEVEL_AROUND_STYLESHEET,
-    dictionary: bytes.subarray(Math.max(0, end - WINDOW), end),
+    dictionary: bytes.subarray(Math.max(0, end - DICTIONARY), end),
   });
   const trailer = Buffer.alloc(8);
   trailer.writeUInt32LE(zlib.crc32(bytes), 0);
