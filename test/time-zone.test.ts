@@ -1,5 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import { format, parse } from 'date-fns';
+import { format, isValid, parse } from 'date-fns';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { en } from '../src/i18n/en.js';
@@ -10,9 +10,11 @@ import {
   formatCalendarDate,
   formatDateTime,
   formatUtcOffset,
+  isCalendarDate,
   isTimeZone,
   localDay,
   localSecond,
+  startOfDayIn,
   timeZoneName,
   utcOffsetAt,
   utcOffsetChanges,
@@ -29,6 +31,22 @@ const ZONES = [
   'Australia/Lord_Howe',
   'Pacific/Chatham',
 ];
+
+/** Intl's own parts of an instant in a zone, as an independent check of the module's text. */
+const intlText = (instant: Date, timeZone: string) => {
+  const parts = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(instant);
+  const part = Object.fromEntries(parts.map(({ type, value }) => [type, value]));
+  return `${part.day}/${part.month}/${part.year} ${part.hour}:${part.minute}:${part.second}`;
+};
 
 describe('formatDateTime', () => {
   it('writes dd/MM/yyyy HH:mm in the zone, as date-fns does, for any instant', () => {
@@ -82,6 +100,32 @@ describe('calendar dates by their digits', () => {
       ),
       { numRuns: 2_000 },
     );
+  });
+
+  it('tells a day of the calendar from digits that name none, as date-fns does', () => {
+    const digits = (n: number, max: number) => fc.integer({ min: 0, max }).map((v) => String(v).padStart(n, '0'));
+    // Any year the filter asks about (from 1900), month 00–19 and day 00–39: 30 February, 31 April,
+    // 29 February of a year not leap.
+    const year = fc.integer({ min: 1900, max: 9999 }).map(String);
+    const date = fc.tuple(year, digits(2, 19), digits(2, 39)).map(([y, m, d]) => `${y}-${m}-${d}`);
+    const near = fc.tuple(fc.constantFrom('1900', '2000', '2024', '2025', '2100'), digits(2, 13), digits(2, 32));
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          date,
+          near.map(([y, m, d]) => `${y}-${m}-${d}`),
+        ),
+        (day) => {
+          expect(isCalendarDate(day)).toBe(isValid(parse(day, 'yyyy-MM-dd', new Date())));
+        },
+      ),
+      { numRuns: 5_000 },
+    );
+    expect([isCalendarDate('2024-02-29'), isCalendarDate('2025-02-29'), isCalendarDate('1900-02-29')]).toEqual([
+      true,
+      false,
+      false,
+    ]);
   });
 });
 
@@ -137,20 +181,6 @@ describe('a moment to the second, and its UTC offset', () => {
       'Africa/Monrovia',
       'Asia/Tehran',
     ];
-    const intlText = (instant: Date, timeZone: string) => {
-      const parts = new Intl.DateTimeFormat('en-GB', {
-        timeZone,
-        year: 'numeric',
-        month: '2-digit',
-        day: '2-digit',
-        hour: '2-digit',
-        minute: '2-digit',
-        second: '2-digit',
-        hourCycle: 'h23',
-      }).formatToParts(instant);
-      const part = Object.fromEntries(parts.map(({ type, value }) => [type, value]));
-      return `${part.day}/${part.month}/${part.year} ${part.hour}:${part.minute}:${part.second}`;
-    };
     let changes = 0;
     for (const zone of zones) {
       for (const change of utcOffsetChanges(zone, Date.UTC(1900, 0, 2), Date.UTC(2050, 0, 1)).changes) {
@@ -172,6 +202,58 @@ describe('a moment to the second, and its UTC offset', () => {
       }
     }
     expect(changes).toBeGreaterThan(500);
+  });
+
+  it('finds where a day begins: its first second there, as date-fns has it where offsets are whole minutes', () => {
+    const tzStart = (day: string, zone: string) => {
+      const local = dateOfDay(day);
+      return new TZDate(local.getFullYear(), local.getMonth(), local.getDate(), zone).getTime();
+    };
+    const check = (day: string, zone: string) => {
+      const start = startOfDayIn(day, zone);
+      // Where no offset changes within a day and a half, its first second there (even at an offset
+      // with seconds); where one does, date-fns' answer, as before (below).
+      const midnight = Date.parse(`${day}T00:00:00Z`);
+      if (utcOffsetChanges(zone, midnight - 36 * 3_600_000, midnight + 36 * 3_600_000).changes.length === 0) {
+        const first = intlText(start, zone).slice(0, 10);
+        const before = intlText(new Date(start.getTime() - 1000), zone).slice(0, 10);
+        expect({ zone, day, first, before }).toEqual({
+          zone,
+          day,
+          first: formatCalendarDate(day),
+          before: expect.not.stringMatching(first),
+        });
+      }
+      // date-fns drops the seconds of an offset (Monrovia's -00:44:30 until 1972).
+      if (utcOffsetAt(start.getTime(), zone) % 60 === 0) expect(start.getTime()).toBe(tzStart(day, zone));
+    };
+    const zones = [...ZONES, 'America/Santiago', 'Asia/Beirut', 'America/Havana', 'Africa/Monrovia'];
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('1900-01-03T00:00:00Z'), max: new Date('2199-12-30T00:00:00Z'), noInvalidDate: true }),
+        fc.constantFrom(...zones),
+        (instant, zone) => check(instant.toISOString().slice(0, 10), zone),
+      ),
+      { numRuns: 2_000 },
+    );
+    // Santiago, Beirut and Havana have changed their clocks at midnight: the day begins at the change.
+    let days = 0;
+    for (const zone of [
+      'America/Santiago',
+      'Asia/Beirut',
+      'America/Havana',
+      'America/New_York',
+      'Australia/Lord_Howe',
+      'Africa/Monrovia',
+    ]) {
+      for (const change of utcOffsetChanges(zone, Date.UTC(1900, 0, 4), Date.UTC(2040, 0, 1)).changes) {
+        for (let d = -2; d <= 2; d += 1) {
+          days += 1;
+          check(new Date(change.at + d * 86_400_000).toISOString().slice(0, 10), zone);
+        }
+      }
+    }
+    expect(days).toBeGreaterThan(1000);
   });
 
   it('writes offsets as UTC±hh:mm with a minus sign, and seconds only when there are some', () => {

@@ -3,13 +3,13 @@
  * is the form's, the caption's and the canonical URL's. To add a filter, add it here and to
  * FILTERS, with its test.
  */
-import { differenceInCalendarDays, isLastDayOfMonth, isValid, parse, parseISO } from 'date-fns';
+import { differenceInCalendarDays, isLastDayOfMonth, parseISO } from 'date-fns';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Bind } from '../db/prepared.js';
 import { agents, executions, executionStatus, type ExecutionStatus } from '../db/schema.js';
 import type { FieldErrorKey, Messages } from '../i18n/messages.js';
-import { formatCalendarDate, instantRange } from '../lib/time-zone.js';
+import { formatCalendarDate, instantRange, isCalendarDate } from '../lib/time-zone.js';
 import { blank, defineFilter, is, param, type FieldErrors, type FilterFacts, type ListFilter } from './filter.js';
 import { searchFilter } from './search-filter.js';
 import { STATUS_ORDER } from './status.js';
@@ -146,9 +146,9 @@ const dateParam = z
   .string()
   .trim()
   .regex(/^\d{4}-\d{2}-\d{2}$/)
-  // date-fns' strict parse rejects impossible days such as 2025-02-30. Years before 1900 are
-  // typing accidents (a picker half-typed reads 0002), not runs anyone recorded.
-  .refine((s) => s >= MIN_DATE && isValid(parse(s, 'yyyy-MM-dd', new Date())));
+  // Impossible days such as 2025-02-30 are refused. Years before 1900 are typing accidents (a
+  // picker half-typed reads 0002), not runs anyone recorded.
+  .refine((s) => s >= MIN_DATE && isCalendarDate(s));
 
 const WEEK_MS = 7 * 86_400_000;
 /** Monday, 1 January 1900: a UTC week's first instant. */
