@@ -4,6 +4,7 @@
  * repaired first (checks.ts), and a retry is compared with what was stored after the same repair.
  */
 import { and, eq, inArray, max, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { ExecutionsDatabase } from '../db/database.js';
 import { fixedStatement, placeholderFor } from '../db/prepared.js';
 import { executions, steps, type ExecutionStatus, type StepKind } from '../db/schema.js';
@@ -33,29 +34,34 @@ const value = (name: string) => sql.placeholder(name);
 const theRun = () => and(eq(executions.organizationId, value('organizationId')), eq(executions.id, value('executionId')));
 const LOCKED = { conversationId: executions.conversationId, status: executions.status, startedAt: executions.startedAt };
 const lockedRun = fixedStatement((db) => db.select(LOCKED).from(executions).where(theRun()).for('update'), LOCKED);
-const stepByKey = fixedStatement(
+/** The conversation's steps again, under another name than the joined step's: for the next position. */
+const others = alias(steps, 'xa_other_steps');
+const keyedColumns = (db: ExecutionsDatabase) => ({
+  ...stepColumns,
+  last: sql<number | null>`(${db
+    .select({ last: max(others.position) })
+    .from(others)
+    .where(and(eq(others.organizationId, executions.organizationId), eq(others.conversationId, executions.conversationId)))})`,
+});
+/** The run's step under a key (its columns null when there is none) and its conversation's last position. */
+const keyedStep = fixedStatement(
   (db) =>
     db
-      .select(stepColumns)
-      .from(steps)
-      .where(
+      .select(keyedColumns(db))
+      .from(executions)
+      .leftJoin(
+        steps,
         and(
-          eq(steps.organizationId, value('organizationId')),
-          eq(steps.conversationId, value('conversationId')),
+          eq(steps.organizationId, executions.organizationId),
+          eq(steps.conversationId, executions.conversationId),
           eq(steps.idempotencyKey, value('key')),
         ),
-      ),
-  stepColumns,
+      )
+      .where(theRun()),
+  // Decoded as the columns above; the last position comes as Postgres gives it, an integer or null.
+  { ...stepColumns, last: sql<number | null>`last` },
 );
-const LAST = { last: max(steps.position) };
-const lastPosition = fixedStatement(
-  (db) =>
-    db
-      .select(LAST)
-      .from(steps)
-      .where(and(eq(steps.organizationId, value('organizationId')), eq(steps.conversationId, value('conversationId')))),
-  LAST,
-);
+
 const STATUS = { status: executions.status };
 const runStatus = fixedStatement((db) => db.select(STATUS).from(executions).where(theRun()), STATUS);
 const ID = { id: executions.id };
@@ -106,27 +112,34 @@ interface LockedRun {
   startedAt: Date;
 }
 
-/** The run, locked until the transaction ends: every step append and finish goes through here. */
-async function lockRun(tx: ExecutionsDatabase, organizationId: string, executionId: string): Promise<LockedRun> {
-  if (!UUID.test(executionId)) throw notFound(executionId);
-  const [run] = await lockedRun(tx, { organizationId, executionId });
-  if (!run) throw notFound(executionId);
-  return run;
+interface LockedStep {
+  run: LockedRun;
+  /** The step already written under the call's key: this call is its retry. */
+  existing: ConversationStep | null;
+  /** Where a new step goes. */
+  next: number;
 }
 
-async function findStepByKey(
+/**
+ * The run, locked until the transaction ends, and its step under `key`: every step append and
+ * finish goes through here. The two statements are sent together, one round trip for the writer:
+ * Postgres runs the second once the first holds the lock, under a snapshot taken then, so it sees
+ * every step committed by the call that held the lock before.
+ */
+async function lockRunForStep(
   tx: ExecutionsDatabase,
   organizationId: string,
-  conversationId: string,
+  executionId: string,
   key: string,
-): Promise<ConversationStep | null> {
-  const [step] = await stepByKey(tx, { organizationId, conversationId, key });
-  return step ?? null;
-}
-
-async function nextPosition(tx: ExecutionsDatabase, organizationId: string, conversationId: string): Promise<number> {
-  const [row] = await lastPosition(tx, { organizationId, conversationId });
-  return (row?.last ?? -1) + 1;
+): Promise<LockedStep> {
+  if (!UUID.test(executionId)) throw notFound(executionId);
+  const [[run], [keyed]] = await Promise.all([
+    lockedRun(tx, { organizationId, executionId }),
+    keyedStep(tx, { organizationId, executionId, key }),
+  ]);
+  if (!run || !keyed) throw notFound(executionId);
+  const { last, ...step } = keyed;
+  return { run, existing: step.position === null ? null : (step as ConversationStep), next: (last ?? -1) + 1 };
 }
 
 function finishedError(executionId: string, status: ExecutionStatus): RecorderError {
@@ -176,8 +189,7 @@ export async function recordToolCall(
   const input = { ...checkToolCall(toolCall), key: checkKey(toolCall.key) };
   const at = input.at ?? new Date();
   return db.transaction(async (tx) => {
-    const run = await lockRun(tx, orgId, executionId);
-    const existing = await findStepByKey(tx, orgId, run.conversationId, input.key);
+    const { run, existing, next } = await lockRunForStep(tx, orgId, executionId, input.key);
     if (existing) {
       const same =
         existing.kind === 'tool_call' &&
@@ -196,12 +208,11 @@ export async function recordToolCall(
         `Execution ${executionId} is ${run.status}: mark it active before recording tool calls`,
       );
     }
-    const position = await nextPosition(tx, orgId, run.conversationId);
     await appendStep(tx, {
-      ...toolCallStepRow({ organizationId: orgId, conversationId: run.conversationId }, position, { ...input, at }),
+      ...toolCallStepRow({ organizationId: orgId, conversationId: run.conversationId }, next, { ...input, at }),
       idempotencyKey: input.key,
     });
-    return { position };
+    return { position: next };
   });
 }
 
@@ -215,8 +226,7 @@ async function finish(
 ): Promise<boolean> {
   const kind: StepKind = outcome.status === 'completed' ? 'final_response' : 'error';
   return db.transaction(async (tx) => {
-    const run = await lockRun(tx, organizationId, executionId);
-    const existing = await findStepByKey(tx, organizationId, run.conversationId, key);
+    const { run, existing, next } = await lockRunForStep(tx, organizationId, executionId, key);
     if (existing) {
       if (existing.kind !== kind || existing.content !== outcome.content) {
         throw conflict(key, `another step (position ${existing.position})`);
@@ -228,22 +238,25 @@ async function finish(
       throw new RecorderError('invalid_transition', `Execution ${executionId} is ${run.status}: only an active run can complete`);
     }
     checkFinishedAt(finishedAt, run.startedAt);
-    await appendStep(tx, {
-      organizationId,
-      conversationId: run.conversationId,
-      position: await nextPosition(tx, organizationId, run.conversationId),
-      kind,
-      content: outcome.content,
-      createdAt: finishedAt,
-      idempotencyKey: key,
-    });
-    await finished(tx, {
-      organizationId,
-      executionId,
-      status: outcome.status,
-      finishedAt,
-      errorMessage: outcome.status === 'failed' ? outcome.content : null,
-    });
+    // Sent together (one round trip), in this order: the run's update locks its count rows, held until commit.
+    await Promise.all([
+      appendStep(tx, {
+        organizationId,
+        conversationId: run.conversationId,
+        position: next,
+        kind,
+        content: outcome.content,
+        createdAt: finishedAt,
+        idempotencyKey: key,
+      }),
+      finished(tx, {
+        organizationId,
+        executionId,
+        status: outcome.status,
+        finishedAt,
+        errorMessage: outcome.status === 'failed' ? outcome.content : null,
+      }),
+    ]);
     return true;
   });
 }

@@ -212,9 +212,12 @@ async function insertRuns(
   // concurrent writers of the same organization, day, agent and status wait for until commit.
   const [one, ...more] = executionRows;
   if (one && more.length === 0 && !ordered[0]!.finished) {
-    await insertedConversation(tx, conversationRows[0]!);
-    await appendStep(tx, stepRows[0]!);
-    const inserted = await insertedRun(tx, one);
+    // Sent together, one round trip; Postgres runs them in this order.
+    const [, , inserted] = await Promise.all([
+      insertedConversation(tx, conversationRows[0]!),
+      appendStep(tx, stepRows[0]!),
+      insertedRun(tx, one),
+    ]);
     if (inserted.length === 0) throw new KeyTaken();
     return created;
   }
