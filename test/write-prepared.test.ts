@@ -95,7 +95,7 @@ describe.skipIf(postgresTarget.skipReason !== null)('write statements on postgre
     expect(has(/left join "executions_admin"\."xa_steps"/), 'the run looked up by its key').toBe(true);
     expect(has(/from "executions_admin"\."xa_schedules"/), 'its schedule').toBe(true);
     expect(has(/insert into "executions_admin"\."xa_conversations"/), 'its conversation').toBe(true);
-    expect(has(/insert into "executions_admin"\."xa_executions" .*on conflict/s), 'the run').toBe(true);
+    expect(has(/insert into "executions_admin"\."xa_executions"/), 'the run').toBe(true);
     expect(has(/from "executions_admin"\."xa_executions" .*for update/s), 'the run locked').toBe(true);
     expect(has(/select max\("position"\)/), 'the next position').toBe(true);
     expect(has(/insert into "executions_admin"\."xa_steps"/), 'a step appended').toBe(true);
@@ -136,9 +136,10 @@ describe.skipIf(postgresTarget.skipReason !== null)('write statements on postgre
       };
       // The first lifecycle on a connection describes each statement before it can run it.
       await lifecycle('round-trips-1');
-      // The start: a lookup of the key, begin, the schedule, three inserts together, commit. A tool call
-      // and a finish: begin, the run locked together with its step by key, the writes, commit.
-      expect(await lifecycle('round-trips-2')).toEqual({ start: 5, active: 1, toolCall: 4, complete: 4, credits: 1 });
+      // The start: a lookup of the key, begin, the schedule, then three inserts with the commit. A tool
+      // call and a finish: begin, the run locked together with its step by key, then the writes with
+      // the commit.
+      expect(await lifecycle('round-trips-2')).toEqual({ start: 4, active: 1, toolCall: 3, complete: 3, credits: 1 });
     } finally {
       await proxied.close();
       await proxy.close();

@@ -13,7 +13,8 @@
 import { randomUUID } from 'node:crypto';
 import type { ExecutionsDatabase } from '../db/database.js';
 import { actOnRun, type Scheduler } from './act-on-run.js';
-import { abandonedJobs, claimJob, isUniqueViolation, nextRuns, storeProgress, type BulkJob } from './job-repository.js';
+import { isUniqueViolation } from '../db/unique-violation.js';
+import { abandonedJobs, claimJob, nextRuns, storeProgress, type BulkJob } from './job-repository.js';
 
 export interface RunnerOptions {
   /** Runs acted on per second at most, so that the host's scheduler and the page stay fast. */

@@ -12,6 +12,7 @@ import { asParameters } from '../db/prepared.js';
 import type { ExecutionsDatabase } from '../db/database.js';
 import { actedRunColumns, scheduled, type ActedRun } from '../db/run-actions.js';
 import { bulkJobs, executions, runActions, type JobStatus, type RunActionKind } from '../db/schema.js';
+import { isUniqueViolation } from '../db/unique-violation.js';
 
 /** The failures a job's report lists, with their reasons. */
 export const REPORTED_FAILURES = 100;
@@ -79,16 +80,6 @@ export async function countJobRuns(
 }
 
 export type CreatedJob = { job: BulkJob } | { busy: string };
-
-const UNIQUE_VIOLATION = '23505';
-
-/** A key refused the row, whichever driver says so (postgres.js directly, drizzle in its cause). */
-export function isUniqueViolation(error: unknown): boolean {
-  for (let e: unknown = error; e && typeof e === 'object'; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === UNIQUE_VIOLATION) return true;
-  }
-  return false;
-}
 
 /** A queued job, or the organization's unfinished one that refuses it (one at a time). */
 export async function createJob(

@@ -6,6 +6,7 @@
 import { and, asc, count, desc, eq, or, sql } from 'drizzle-orm';
 import type { ExecutionsDatabase } from './database.js';
 import { savedViews } from './schema.js';
+import { isUniqueViolation } from './unique-violation.js';
 
 /** Saved views one user may keep: past it, saving asks them to delete one. */
 export const VIEWS_PER_USER = 50;
@@ -53,14 +54,6 @@ export async function listViews(db: ExecutionsDatabase, owner: ViewOwner): Promi
 
 export type SaveOutcome = { saved: string } | { refused: 'duplicate' | 'limit' };
 
-/** Postgres's unique_violation: the name is the user's already (a race the first check missed). */
-const isDuplicate = (error: unknown): boolean => {
-  for (let e: unknown = error; e; e = (e as { cause?: unknown }).cause) {
-    if ((e as { code?: unknown }).code === '23505') return true;
-  }
-  return false;
-};
-
 export async function saveView(
   db: ExecutionsDatabase,
   owner: ViewOwner & { ownerName: string | null },
@@ -84,7 +77,7 @@ export async function saveView(
       .returning({ id: savedViews.id });
     return { saved: row!.id };
   } catch (error) {
-    if (isDuplicate(error)) return { refused: 'duplicate' };
+    if (isUniqueViolation(error)) return { refused: 'duplicate' };
     throw error;
   }
 }
@@ -104,7 +97,7 @@ export async function renameView(
       .returning({ id: savedViews.id });
     return rows.length > 0 ? 'renamed' : 'missing';
   } catch (error) {
-    if (isDuplicate(error)) return 'duplicate';
+    if (isUniqueViolation(error)) return 'duplicate';
     throw error;
   }
 }

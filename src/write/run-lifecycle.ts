@@ -7,6 +7,7 @@ import { and, eq, inArray, max, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { ExecutionsDatabase } from '../db/database.js';
 import { fixedStatement, placeholderFor } from '../db/prepared.js';
+import { transactionEndingWith } from '../db/transaction-ending-with.js';
 import { executions, steps, type ExecutionStatus, type StepKind } from '../db/schema.js';
 import { stepColumns, type ConversationStep } from '../db/steps.js';
 import {
@@ -188,7 +189,7 @@ export async function recordToolCall(
   const orgId = checkOrganizationId(organizationId);
   const input = { ...checkToolCall(toolCall), key: checkKey(toolCall.key) };
   const at = input.at ?? new Date();
-  return db.transaction(async (tx) => {
+  return transactionEndingWith(db, async (tx) => {
     const { run, existing, next } = await lockRunForStep(tx, orgId, executionId, input.key);
     if (existing) {
       const same =
@@ -199,7 +200,7 @@ export async function recordToolCall(
         canonicalJson(existing.toolInput) === canonicalJson(input.input) &&
         canonicalJson(existing.toolOutput) === canonicalJson(input.output);
       if (!same) throw conflict(input.key, `another step (position ${existing.position})`);
-      return { position: existing.position };
+      return { value: { position: existing.position } };
     }
     if (FINISHED.includes(run.status)) throw finishedError(executionId, run.status);
     if (run.status !== 'active') {
@@ -208,11 +209,11 @@ export async function recordToolCall(
         `Execution ${executionId} is ${run.status}: mark it active before recording tool calls`,
       );
     }
-    await appendStep(tx, {
+    const last = appendStep(tx, {
       ...toolCallStepRow({ organizationId: orgId, conversationId: run.conversationId }, next, { ...input, at }),
       idempotencyKey: input.key,
     });
-    return { position: next };
+    return { value: { position: next }, last };
   });
 }
 
@@ -225,21 +226,21 @@ async function finish(
   finishedAt: Date,
 ): Promise<boolean> {
   const kind: StepKind = outcome.status === 'completed' ? 'final_response' : 'error';
-  return db.transaction(async (tx) => {
+  return transactionEndingWith(db, async (tx) => {
     const { run, existing, next } = await lockRunForStep(tx, organizationId, executionId, key);
     if (existing) {
       if (existing.kind !== kind || existing.content !== outcome.content) {
         throw conflict(key, `another step (position ${existing.position})`);
       }
-      return false;
+      return { value: false };
     }
     if (FINISHED.includes(run.status)) throw finishedError(executionId, run.status);
     if (outcome.status === 'completed' && run.status !== 'active') {
       throw new RecorderError('invalid_transition', `Execution ${executionId} is ${run.status}: only an active run can complete`);
     }
     checkFinishedAt(finishedAt, run.startedAt);
-    // Sent together (one round trip), in this order: the run's update locks its count rows, held until commit.
-    await Promise.all([
+    // Sent together with the commit, in this order: the run's update locks its count rows.
+    const last = Promise.all([
       appendStep(tx, {
         organizationId,
         conversationId: run.conversationId,
@@ -257,7 +258,7 @@ async function finish(
         errorMessage: outcome.status === 'failed' ? outcome.content : null,
       }),
     ]);
-    return true;
+    return { value: true, last };
   });
 }
 

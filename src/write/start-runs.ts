@@ -7,6 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { ExecutionsDatabase } from '../db/database.js';
 import { fixedStatement, placeholderFor } from '../db/prepared.js';
+import { transactionEndingWith, type Ending } from '../db/transaction-ending-with.js';
+import { isUniqueViolation } from '../db/unique-violation.js';
 import { conversations, executions, schedules, steps, type ExecutionStatus } from '../db/schema.js';
 import {
   checkCredits,
@@ -88,24 +90,21 @@ const insertedConversation = fixedStatement((db) =>
   }),
 );
 const executionColumn = (name: keyof typeof executions.$inferInsert) => placeholderFor(executions[name], name);
-/** A run that has not finished: the columns a finish sets keep their defaults. */
-const insertedRun = fixedStatement(
-  (db) =>
-    db
-      .insert(executions)
-      .values({
-        organizationId: executionColumn('organizationId'),
-        id: executionColumn('id'),
-        conversationId: executionColumn('conversationId'),
-        agentId: executionColumn('agentId'),
-        scheduleId: executionColumn('scheduleId'),
-        status: executionColumn('status'),
-        startedAt: executionColumn('startedAt'),
-        idempotencyKey: executionColumn('idempotencyKey'),
-      })
-      .onConflictDoNothing({ target: [executions.organizationId, executions.idempotencyKey] })
-      .returning({ id: executions.id }),
-  { id: executions.id },
+/**
+ * A run that has not finished: the columns a finish sets keep their defaults. Its key taken is a
+ * unique violation (after waiting for a concurrent insert of the same key to commit or not).
+ */
+const insertedRun = fixedStatement((db) =>
+  db.insert(executions).values({
+    organizationId: executionColumn('organizationId'),
+    id: executionColumn('id'),
+    conversationId: executionColumn('conversationId'),
+    agentId: executionColumn('agentId'),
+    scheduleId: executionColumn('scheduleId'),
+    status: executionColumn('status'),
+    startedAt: executionColumn('startedAt'),
+    idempotencyKey: executionColumn('idempotencyKey'),
+  }),
 );
 
 /** The runs already recorded under the runs' keys, after checking each is the same run. */
@@ -146,7 +145,7 @@ async function insertRuns(
   tx: ExecutionsDatabase,
   organizationId: string,
   runs: readonly NewRun[],
-): Promise<Map<string, StartedExecution>> {
+): Promise<Ending<Map<string, StartedExecution>>> {
   const scheduleIds = [...new Set(runs.map((r) => r.scheduleId))];
   const found =
     scheduleIds.length === 1
@@ -212,14 +211,13 @@ async function insertRuns(
   // concurrent writers of the same organization, day, agent and status wait for until commit.
   const [one, ...more] = executionRows;
   if (one && more.length === 0 && !ordered[0]!.finished) {
-    // Sent together, one round trip; Postgres runs them in this order.
-    const [, , inserted] = await Promise.all([
+    // Sent together with the commit; Postgres runs them in this order.
+    const last = Promise.all([
       insertedConversation(tx, conversationRows[0]!),
       appendStep(tx, stepRows[0]!),
       insertedRun(tx, one),
     ]);
-    if (inserted.length === 0) throw new KeyTaken();
-    return created;
+    return { value: created, last };
   }
   for (const chunk of chunked(conversationRows)) await tx.insert(conversations).values(chunk);
   for (const chunk of chunked(stepRows)) await tx.insert(steps).values(chunk);
@@ -232,7 +230,7 @@ async function insertRuns(
       .returning({ id: executions.id });
     if (inserted.length < chunk.length) throw new KeyTaken();
   }
-  return created;
+  return { value: created };
 }
 
 /**
@@ -246,7 +244,8 @@ async function createRuns(db: ExecutionsDatabase, organizationId: string, runs: 
     const recorded = await findRunsByKeys(db, organizationId, runs);
     const fresh = runs.filter((r) => !recorded.has(r.key));
     try {
-      const created = fresh.length > 0 ? await db.transaction((tx) => insertRuns(tx, organizationId, fresh)) : new Map();
+      const created =
+        fresh.length > 0 ? await transactionEndingWith(db, (tx) => insertRuns(tx, organizationId, fresh)) : new Map();
       return runs.map((r) => {
         const ids = recorded.get(r.key) ?? created.get(r.key);
         if (!ids) throw new Error(`No run was written for key ${r.key}`);
@@ -254,7 +253,7 @@ async function createRuns(db: ExecutionsDatabase, organizationId: string, runs: 
       });
     } catch (error) {
       // The concurrent call has committed by now: the next lookup finds its run.
-      if (!(error instanceof KeyTaken) || attempt === 3) throw error;
+      if (!(error instanceof KeyTaken || isUniqueViolation(error)) || attempt === 3) throw error;
     }
   }
 }
