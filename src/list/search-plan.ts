@@ -82,7 +82,7 @@ export async function searchPage(
 /**
  * A search's total, credits and chart: counted by a walk of the newest COUNT_WALK runs the other
  * filters keep (exact when that is all of them; more than COUNT_BOUND when that many match); a
- * rare term counted by its index; else the walk's count, a lower bound.
+ * term rare there counted by its index (up to COUNT_BOUND); else the walk's count, a lower bound.
  */
 export async function searchSummary(
   db: ExecutionsDatabase,
@@ -101,6 +101,12 @@ export async function searchSummary(
   };
   const walked = await count(end ? 'walked' : 'walkedAll');
   if (end === null || walked.lowerBound) return walked;
-  if (walked.total < RARE_MATCHES) return { ...(await count('indexed')), rareTerm: true };
+  if (walked.total < RARE_MATCHES) {
+    // Rare among the newest runs, as when they came in a burst without the term, need not be rare
+    // among all: past COUNT_BOUND matches in its index, a sorted page walks its order instead of
+    // reading every match.
+    const indexed = await count('indexed');
+    return indexed.lowerBound === null ? { ...indexed, rareTerm: true } : indexed;
+  }
   return { total: walked.total, lowerBound: 'atLeast', credits: 0, activity: [] };
 }

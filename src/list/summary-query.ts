@@ -43,8 +43,8 @@ export interface ExecutionSummary {
   /** Runs per bucket and status; only buckets with runs. */
   activity: ActivityBucket[];
   /**
-   * A search's: its term was rare among the newest runs the other filters keep, so its index
-   * counted the matches (search-plan.ts); a page in another order reads them by it (sorted-plan.ts).
+   * A search's: its term was rare among the newest runs the other filters keep, and its index
+   * counted every match (search-plan.ts); a page in another order reads them by it (sorted-plan.ts).
    */
   rareTerm?: boolean;
 }
