@@ -17,18 +17,8 @@ import { parseArgs } from 'node:util';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { connectPostgres, POSTGRES_DEFAULTS } from '../src/db/database.js';
-import type { ExecutionsDatabase } from '../src/db/database.js';
-import {
-  completeExecution,
-  failExecution,
-  markActive,
-  recordToolCall,
-  setCredits,
-  startExecution,
-  upsertAgent,
-  upsertOrganization,
-  upsertSchedule,
-} from '../src/write/recorder.js';
+import { upsertAgent, upsertOrganization, upsertSchedule } from '../src/write/recorder.js';
+import { lifecycle } from './lifecycle.js';
 
 const { values } = parseArgs({
   options: {
@@ -92,31 +82,6 @@ async function createDatabase(): Promise<Target[]> {
   await sql.end();
   await database.close();
   return targets;
-}
-
-/** One lifecycle through the write API; the keys are what the floor's replay renames. */
-async function lifecycle(db: ExecutionsDatabase, organizationId: string, scheduleId: string, key: string, failed: boolean) {
-  const { executionId } = await startExecution(db, organizationId, { key, scheduleId, prompt: 'Summarise the sales' });
-  await markActive(db, organizationId, executionId);
-  for (const n of [1, 2]) {
-    const ok = !(failed && n === 2);
-    await recordToolCall(db, organizationId, executionId, {
-      key: `${key}/tool-${n}`,
-      toolName: n === 1 ? 'crm.search' : 'mail.send',
-      input: { query: 'open deals', limit: 20 },
-      output: ok ? { ok: true, count: 20 } : { ok: false, error: 'timed out' },
-      ok,
-      durationMs: 120,
-    });
-  }
-  if (failed)
-    await failExecution(db, organizationId, executionId, {
-      key: `${key}/done`,
-      errorMessage: 'mail.send: request timed out after 30000 ms',
-    });
-  else await completeExecution(db, organizationId, executionId, { key: `${key}/done`, response: 'Sent the summary.' });
-  await setCredits(db, organizationId, executionId, 1.25);
-  return executionId;
 }
 
 interface Statement {
