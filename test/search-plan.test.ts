@@ -4,7 +4,8 @@
  * do. A term the walk finds rare but its index finds more than COUNT_BOUND times is not rare: its
  * sorted page walks the sort's order, which finds a page quickly, instead of reading and sorting
  * every match (which took 0.85–1.5 s at 270,000 matches in `npm run bench:read-write`). A term
- * rare everywhere keeps its exact count and is read by its index.
+ * rare everywhere keeps its exact count and is read by its index. (Within a date range a sorted page
+ * is read by weeks, and the matches are read by the index however many: test/sorted-plan.test.ts.)
  */
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -24,6 +24,7 @@ import {
 } from './page-query.js';
 import { DEFAULT_SORT, isDefaultSort, sortOrder } from './sort.js';
 import { COUNT_BOUND, countRunsQuery, summaryOf, type ExecutionSummary } from './summary-query.js';
+import { mayReadByWeeks } from './week-slices.js';
 
 /** Runs a page's walk reads at most, and a total's: more than COUNT_BOUND, so a frequent term is capped by the walk. */
 export const PAGE_WALK = 2_000;
@@ -104,9 +105,9 @@ export async function searchSummary(
   if (walked.total < RARE_MATCHES) {
     // Rare among the newest runs, as when they came in a burst without the term, need not be rare
     // among all: past COUNT_BOUND matches in its index, a sorted page walks its order instead of
-    // reading every match.
+    // reading every match. Not by weeks, though: each week without a match would be walked whole.
     const indexed = await count('indexed');
-    return indexed.lowerBound === null ? { ...indexed, rareTerm: true } : indexed;
+    return indexed.lowerBound === null || mayReadByWeeks(filters) ? { ...indexed, rareTerm: true } : indexed;
   }
   return { total: walked.total, lowerBound: 'atLeast', credits: 0, activity: [] };
 }

@@ -29,6 +29,9 @@ export function slicedSpan(filters: ExecutionFilters, sort: ListSort, bind: Bind
 /** An extent no range holds whole: whether a range could be read by weeks once cut to the runs. */
 const SOME_EXTENT: RunsExtent = { first: new Date(-8.64e15), before: new Date(8.64e15) };
 
+/** Whether a page of these filters in another order than by date may be read by weeks. */
+export const mayReadByWeeks = (filters: ExecutionFilters) => weekSpan(filters, asPlaceholders, SOME_EXTENT) !== null;
+
 /**
  * The filters with the organization's runs' extent, when a range and a sort would read it by weeks
  * once cut to the runs: a range with an open end, or one over the weeks' bound ("since 1990"). One
