@@ -2,8 +2,9 @@
  * Pages and totals of a search, each read by the plan that suits its term, chosen here rather than
  * by the planner, which cannot tell a frequent term from a rare one. The runs the other filters
  * keep are walked newest first, a bounded number of them, filtering by the term: a frequent term
- * fills a page within a few of them. When the walk finds too few, the term is rare there, and
- * its trigram index reads every match, sorted afterwards. See docs/performance.md.
+ * fills a page within a few of them. When the walk finds too few, the term is rare there; if its
+ * count found it rare overall too, its trigram index reads every match, sorted afterwards, and if
+ * not, a longer walk passes the runs without it first. See docs/performance.md.
  */
 import { and } from 'drizzle-orm';
 import type { ExecutionsDatabase } from '../db/database.js';
@@ -28,6 +29,8 @@ import { mayReadByWeeks } from './week-slices.js';
 
 /** Runs a page's walk reads at most, and a total's: more than COUNT_BOUND, so a frequent term is capped by the walk. */
 export const PAGE_WALK = 2_000;
+/** How far a page walks on, for a term not rare overall, when its first walk found too few. */
+export const FAR_WALK = 20 * PAGE_WALK;
 export const COUNT_WALK = 2 * COUNT_BOUND;
 /** Below this many matches in the counting walk the term is rare enough for its index to count every match. */
 export const RARE_MATCHES = 10;
@@ -59,8 +62,8 @@ async function walkEnd(
 }
 
 /**
- * A page of a search: walked from its end or cursor (past its offset, if any), then, if the term is
- * rare there, matched. A walk that fills the page found the same rows as the index would.
+ * A page of a search: walked from its end or cursor (past its offset, if any), further if the term
+ * is not rare overall, then matched. A walk that fills the page found the same rows as the index would.
  */
 export async function searchPage(
   db: ExecutionsDatabase,
@@ -68,15 +71,20 @@ export async function searchPage(
   filters: ExecutionFilters,
   page: PageRequest,
   agents: AgentOption[],
-  /** Another order's plan, from the search's count (sortedSearchPlan). */
-  sortedPlan: ListPlan = 'indexed',
+  /** The plan the search's count gives (sortedSearchPlan): `matched` for a rare term. */
+  plan: ListPlan,
 ): Promise<ExecutionRow[]> {
   // Walks go newest first; another order is walked in its sort's index (by weeks within a date
   // range) filtering by the term, or the term's matches are read whole and sorted.
-  if (page.sort && !isDefaultSort(page.sort)) return listExecutions(db, organizationId, filters, page, agents, sortedPlan);
-  const end = await walkEnd(db, organizationId, filters, page, PAGE_WALK);
-  const walked = await listExecutions(db, organizationId, filters, page, agents, end ? 'walked' : 'walkedAll', end);
-  if (walked.length === page.limit || end === null) return walked;
+  if (page.sort && !isDefaultSort(page.sort)) return listExecutions(db, organizationId, filters, page, agents, plan);
+  // A term its count found rare is read by its index once the walk finds too few. Any other has
+  // more matches than that read would sort cheaply: too few of them among the newest runs (a burst
+  // of runs without it) means they lie further back, where a longer walk finds a page.
+  for (const depth of plan === 'matched' ? [PAGE_WALK] : [PAGE_WALK, FAR_WALK]) {
+    const end = await walkEnd(db, organizationId, filters, page, depth);
+    const walked = await listExecutions(db, organizationId, filters, page, agents, end ? 'walked' : 'walkedAll', end);
+    if (walked.length === page.limit || end === null) return walked;
+  }
   return listExecutions(db, organizationId, filters, page, agents, 'matched');
 }
 
