@@ -13,9 +13,11 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { filtersFor } from '../src/list/filter-set.js';
+import type { PageRequest } from '../src/list/page-query.js';
 import { DEFAULT_QUERY } from '../src/list/query.js';
 import { PAGE_SIZE } from '../src/list/query.js';
 import { COUNT_WALK, FAR_WALK, PAGE_WALK, RARE_MATCHES, searchPage, searchSummary } from '../src/list/search-plan.js';
+import type { ListSort } from '../src/list/sort.js';
 import { sortedSearchPlan } from '../src/list/sorted-plan.js';
 import { COUNT_BOUND } from '../src/list/summary-query.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
@@ -55,6 +57,11 @@ for (const target of databaseTargets) {
             `case when n < ${BURST} then 'nightly run' when n < ${frequentEnd} then 'run ${FREQUENT}' else 'run ${RARE}' end`,
           ),
         });
+        // Credits as the run's number: fewest first, the burst comes first in that order too.
+        await tx.execute(
+          sql`update executions_admin.xa_executions set credits = extract(epoch from ${NEWEST.toISOString()}::timestamptz - started_at) / 60
+            where organization_id = ${ORG}`,
+        );
       });
       // Settled, as an organization's older runs are: the walks' ends are read from the index alone.
       await database.db.execute(sql`vacuum analyze executions_admin.xa_executions`);
@@ -103,6 +110,21 @@ for (const target of databaseTargets) {
       // The two walks' runs, not every run holding the term, as a read of its matches would.
       expect(read).toBeGreaterThan(BURST);
       expect(read).toBeLessThan(FREQUENT_RUNS);
+    });
+
+    it('walks on past the burst in another order too, each walk bounded by the run at its end, by cursor both ways', async () => {
+      const sort: ListSort = { key: 'credits', descending: false };
+      const filters = filtersFor({ ...DEFAULT_QUERY, search: FREQUENT }, 'UTC');
+      const plan = sortedSearchPlan(await summaryOf(FREQUENT));
+      const read = (page: PageRequest) => searchPage(database.db, ORG, filters, { ...page, sort }, [], plan);
+      const runs = (from: number) => Array.from({ length: PAGE_SIZE }, (_, i) => from + i);
+      const first = await read({ kind: 'offset', offset: 0, limit: PAGE_SIZE });
+      expect(first.map((row) => row.credits)).toEqual(runs(BURST));
+      // From a cursor the first walk fills the page, up to the run PAGE_WALK further on, and no further.
+      const next = await read({ kind: 'after', cursor: first.at(-1)!.cursor, limit: PAGE_SIZE });
+      expect(next.map((row) => row.credits)).toEqual(runs(BURST + PAGE_SIZE));
+      const back = await read({ kind: 'before', cursor: next[0]!.cursor, limit: PAGE_SIZE });
+      expect(back.map((row) => row.id)).toEqual(first.map((row) => row.id));
     });
   });
 }

@@ -13,6 +13,7 @@ import type { ActivityUnit } from './counts.js';
 import { countable, filterBindings, filterShape, listConditions, type ExecutionFilters } from './filter-set.js';
 import {
   DEFAULT_SORT,
+  notPastWalkEnd,
   pastCursor,
   sortKeyColumn,
   sortKeyText,
@@ -165,16 +166,15 @@ export const NEWEST_FIRST = sortOrder(DEFAULT_SORT, false);
 
 /**
  * How a page finds its rows: `indexed` lets the planner choose. When a filter the count tables
- * cannot answer is set (search-plan.ts), `walked` walks the other filters' index in order, no
- * further than the run at `walkTo` (`walkedAll`: to the end), filtering by the search. `matched`
- * reads the filters' own index and sorts what it finds, never walking the order's index: for a
- * search, and for filters whose runs are few (matchedFew).
+ * cannot answer is set (search-plan.ts), `walked` walks the other filters' index in the page's
+ * order, no further than the run at `walkTo` (`walkedAll`: to the end), filtering by the search.
+ * `matched` reads the filters' own index and sorts what it finds, never walking the order's index:
+ * for a search, and for filters whose runs are few (matchedFew).
  */
 export type ListPlan = 'indexed' | 'walked' | 'walkedAll' | 'matched';
 
-/** Runs up to `walkTo` in the page's order, newest first: the walk's end, whichever way it goes. */
-const within = (page: PageRequest, bind: Bind) =>
-  sql`${executions.startedAt} ${sql.raw(inOrder(page) ? '>=' : '<=')} ${bind('walkTo')}::timestamptz`;
+/** Runs up to the one at `walkTo` in the page's order: the walk's end, whichever way it goes. */
+const within = (page: PageRequest, bind: Bind) => notPastWalkEnd(sortOf(page), inOrder(page), bind);
 
 /** Where a page starts: after or before its cursor, or at an end. */
 export const fromCursor = (page: PageRequest, bind: Bind) =>
@@ -235,12 +235,18 @@ export async function listExecutions(
   page: PageRequest,
   agents?: AgentOption[],
   plan: ListPlan = 'indexed',
-  walkTo: string | null = null,
+  /** The run at the walk's end, for `walked`. */
+  walkTo: PageCursor | null = null,
 ): Promise<ExecutionRow[]> {
   const query = preparedByShape(db, listShape(filters, page, plan), (name) =>
     listExecutionsQuery(db, organizationId, filters, page, asPlaceholders, plan).prepare(name),
   );
-  const rows = await query.execute({ ...listBindings(organizationId, filters, page), walkTo });
+  const rows = await query.execute({
+    ...listBindings(organizationId, filters, page),
+    walkToStartedAt: walkTo?.startedAt ?? null,
+    walkToId: walkTo?.id ?? null,
+    walkToKey: walkTo?.key ?? null,
+  });
   return namedRows(db, organizationId, rows, page, agents);
 }
 

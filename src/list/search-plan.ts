@@ -1,8 +1,8 @@
 /**
  * Pages and totals of a search, each read by the plan that suits its term, chosen here rather than
  * by the planner, which cannot tell a frequent term from a rare one. The runs the other filters
- * keep are walked newest first, a bounded number of them, filtering by the term: a frequent term
- * fills a page within a few of them. When the walk finds too few, the term is rare there; if its
+ * keep are walked in the page's order, a bounded number of them, filtering by the term: a
+ * frequent term fills a page within a few of them. When the walk finds too few, the term is rare there; if its
  * count found it rare overall too, its trigram index reads every match, sorted afterwards, and if
  * not, a longer walk passes the runs without it first. See docs/performance.md.
  */
@@ -12,20 +12,22 @@ import type { AgentOption } from '../db/organization.js';
 import { asPlaceholders, preparedByShape } from '../db/prepared.js';
 import { executions } from '../db/schema.js';
 import type { ActivityUnit } from './counts.js';
-import { filterShape, listConditions, type ExecutionFilters } from './filter-set.js';
+import { filterShape, filtersSet, listConditions, type ExecutionFilters } from './filter-set.js';
 import {
   cursorText,
   fromCursor,
   listBindings,
   listExecutions,
   inOrder,
+  sortOf,
   type ExecutionRow,
   type ListPlan,
+  type PageCursor,
   type PageRequest,
 } from './page-query.js';
-import { DEFAULT_SORT, isDefaultSort, sortOrder } from './sort.js';
+import { isDefaultSort, sortKeyText, sortOrder, sortParam } from './sort.js';
 import { COUNT_BOUND, countRunsQuery, summaryOf, type ExecutionSummary } from './summary-query.js';
-import { mayReadByWeeks } from './week-slices.js';
+import { mayReadByWeeks, slicedSpan } from './week-slices.js';
 
 /** Runs a page's walk reads at most, and a total's: more than COUNT_BOUND, so a frequent term is capped by the walk. */
 export const PAGE_WALK = 2_000;
@@ -36,9 +38,9 @@ export const COUNT_WALK = 2 * COUNT_BOUND;
 export const RARE_MATCHES = 10;
 
 /**
- * The start of the `depth`-th run the other filters keep, from the page's cursor in its order (or
- * the newest): where a walk stops; null when fewer runs are left, so a walk reads them all. Read
- * from the index alone.
+ * The `depth`-th run the other filters keep, from the page's cursor in its order (or its first):
+ * where a walk stops; null when fewer runs are left, so a walk reads them all. Read from the index
+ * alone.
  */
 async function walkEnd(
   db: ExecutionsDatabase,
@@ -46,24 +48,27 @@ async function walkEnd(
   filters: ExecutionFilters,
   page: PageRequest,
   depth: number,
-): Promise<string | null> {
-  const query = preparedByShape(db, `walk-end ${filterShape(filters)} ${page.kind} ${depth}`, (name) =>
+): Promise<PageCursor | null> {
+  const sort = sortOf(page);
+  const shape = `walk-end ${filterShape(filters)} ${page.kind} ${sortParam(sort)} ${depth}`;
+  const query = preparedByShape(db, shape, (name) =>
     db
-      .select({ at: cursorText(executions.startedAt) })
+      .select({ startedAt: cursorText(executions.startedAt), id: executions.id, key: sortKeyText(sort) })
       .from(executions)
       .where(and(listConditions(filters, asPlaceholders, 'omitted'), fromCursor(page, asPlaceholders)))
-      .orderBy(...sortOrder(DEFAULT_SORT, !inOrder(page)))
+      .orderBy(...sortOrder(sort, !inOrder(page)))
       .offset(depth - 1)
       .limit(1)
       .prepare(name),
   );
   const [row] = await query.execute(listBindings(organizationId, filters, page));
-  return row?.at ?? null;
+  return row ?? null;
 }
 
 /**
- * A page of a search: walked from its end or cursor (past its offset, if any), further if the term
- * is not rare overall, then matched. A walk that fills the page found the same rows as the index would.
+ * A page of a search: walked in its order from its start or cursor (past its offset, if any),
+ * further if the term is not rare overall, then matched. A walk that fills the page found the same
+ * rows as the index would.
  */
 export async function searchPage(
   db: ExecutionsDatabase,
@@ -74,12 +79,17 @@ export async function searchPage(
   /** The plan the search's count gives (sortedSearchPlan): `matched` for a rare term. */
   plan: ListPlan,
 ): Promise<ExecutionRow[]> {
-  // Walks go newest first; another order is walked in its sort's index (by weeks within a date
-  // range) filtering by the term, or the term's matches are read whole and sorted.
-  if (page.sort && !isDefaultSort(page.sort)) return listExecutions(db, organizationId, filters, page, agents, plan);
+  const sort = sortOf(page);
+  // In another order, a rare term is read by its index at once; within a date range the page is
+  // read by weeks; with another filter the planner chooses, as no index holds both in the order,
+  // and a walk's end could be far along it.
+  if (!isDefaultSort(sort) && (plan === 'matched' || slicedSpan(filters, sort, asPlaceholders) || filtersSet(filters) > 1))
+    return listExecutions(db, organizationId, filters, page, agents, plan);
   // A term its count found rare is read by its index once the walk finds too few. Any other has
-  // more matches than that read would sort cheaply: too few of them among the newest runs (a burst
-  // of runs without it) means they lie further back, where a longer walk finds a page.
+  // more matches than that read would sort cheaply: too few of them among the first runs of the
+  // order (a burst of runs without it, or its runs far along the sort's order) means they lie
+  // further on, where a longer walk finds a page. The walks are bounded, as a term whose every
+  // match lies at the far end of the order would have the walk read every run.
   for (const depth of plan === 'matched' ? [PAGE_WALK] : [PAGE_WALK, FAR_WALK]) {
     const end = await walkEnd(db, organizationId, filters, page, depth);
     const walked = await listExecutions(db, organizationId, filters, page, agents, end ? 'walked' : 'walkedAll', end);
@@ -105,7 +115,7 @@ export async function searchSummary(
     const query = preparedByShape(db, `search-summary ${filterShape(filters)} ${unit} ${plan}`, (name) =>
       countRunsQuery(db, filters, unit, asPlaceholders, plan).prepare(name),
     );
-    const [row] = await query.execute({ ...listBindings(organizationId, filters), walkTo: end });
+    const [row] = await query.execute({ ...listBindings(organizationId, filters), walkTo: end?.startedAt ?? null });
     return summaryOf(row?.bars ?? [], true);
   };
   const walked = await count(end ? 'walked' : 'walkedAll');

@@ -110,10 +110,19 @@ export const sortKeyColumn = (sort: ListSort) => sql`${keyColumn(sort)}`;
  * Runs past the cursor (`later`: in the sort's order; else before it): a row comparison, which
  * walks the sort's index from the cursor.
  */
-export function pastCursor(sort: ListSort, later: boolean, bind: Bind): SQL {
-  const op = sql.raw(sort.descending === later ? '<' : '>');
-  const at = sql`${bind('cursorStartedAt')}::timestamptz, ${bind('cursorId')}::uuid`;
+export const pastCursor = (sort: ListSort, later: boolean, bind: Bind): SQL =>
+  comparedTo(sort, sort.descending === later ? '<' : '>', 'cursor', bind);
+
+/**
+ * Runs up to the run at a walk's end, that run included (`later`: walking in the sort's order;
+ * else the other way): the same row comparison, so the walk's index scan stops there.
+ */
+export const notPastWalkEnd = (sort: ListSort, later: boolean, bind: Bind): SQL =>
+  comparedTo(sort, sort.descending === later ? '>=' : '<=', 'walkTo', bind);
+
+function comparedTo(sort: ListSort, op: string, run: 'cursor' | 'walkTo', bind: Bind): SQL {
+  const at = sql`${bind(`${run}StartedAt`)}::timestamptz, ${bind(`${run}Id`)}::uuid`;
   return sort.key === 'date'
-    ? sql`(${executions.startedAt}, ${executions.id}) ${op} (${at})`
-    : sql`(${keyColumn(sort)}, ${executions.startedAt}, ${executions.id}) ${op} (${bind('cursorKey')}::${sql.raw(keyType(sort))}, ${at})`;
+    ? sql`(${executions.startedAt}, ${executions.id}) ${sql.raw(op)} (${at})`
+    : sql`(${keyColumn(sort)}, ${executions.startedAt}, ${executions.id}) ${sql.raw(op)} (${bind(`${run}Key`)}::${sql.raw(keyType(sort))}, ${at})`;
 }
