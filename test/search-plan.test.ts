@@ -99,7 +99,7 @@ for (const target of databaseTargets) {
         return Number(row!.n);
       };
       const before = await runsRead();
-      const rows = await searchPage(db, ORG, filters, { kind: 'offset', offset: 0, limit: PAGE_SIZE }, [], plan);
+      const rows = await searchPage(db, ORG, filters, { kind: 'offset', offset: 0, limit: PAGE_SIZE }, [], async () => plan);
       const read = (await runsRead()) - before;
       await connection?.end();
       // Runs n = BURST… hold the term, newest first (run n started n minutes before the newest).
@@ -116,7 +116,7 @@ for (const target of databaseTargets) {
       const sort: ListSort = { key: 'credits', descending: false };
       const filters = filtersFor({ ...DEFAULT_QUERY, search: FREQUENT }, 'UTC');
       const plan = sortedSearchPlan(await summaryOf(FREQUENT));
-      const read = (page: PageRequest) => searchPage(database.db, ORG, filters, { ...page, sort }, [], plan);
+      const read = (page: PageRequest) => searchPage(database.db, ORG, filters, { ...page, sort }, [], async () => plan);
       const runs = (from: number) => Array.from({ length: PAGE_SIZE }, (_, i) => from + i);
       const first = await read({ kind: 'offset', offset: 0, limit: PAGE_SIZE });
       expect(first.map((row) => row.credits)).toEqual(runs(BURST));

@@ -92,8 +92,8 @@ export async function loadExecutionList(
   const everyMatch = !isDefaultSort(sort);
   const conversations = conversationSearch(db, organization.id, filters, now, { everyMatch, ms: conversationSearchMs });
   let conversationsCut: ConversationsCut | null = null;
-  const searched = async (page: PageRequest, counted: ExecutionSummary) => {
-    const plan = sortedSearchPlan(counted);
+  const searched = async (page: PageRequest, counted: Promise<ExecutionSummary>) => {
+    const plan = () => counted.then(sortedSearchPlan);
     if (!conversations) return searchPage(db, organization.id, filters, page, agents, plan);
     const found = await conversations.page(page);
     const rows = await searchPage(db, organization.id, found.filters, page, agents, plan);
@@ -111,9 +111,11 @@ export async function loadExecutionList(
     const summary = await summarizeExecutions(db, organization.id, filters, range.unit);
     return { summary, rows: page && (await list(page, summary.total)) };
   };
+  // A search's page starts walking beside its count, which it waits for only if the walk falls short.
   const searchedWithSummary = async (page: PageRequest | null) => {
-    const summary = await searchedSummary();
-    return { summary, rows: page && (await searched(page, summary)) };
+    const counting = searchedSummary();
+    const [summary, rows] = await Promise.all([counting, page && searched(page, counting)]);
+    return { summary, rows };
   };
   const { summary, rows: keyed } = !countable(filters)
     ? await searchedWithSummary(together)
@@ -135,7 +137,7 @@ export async function loadExecutionList(
     query = { ...query, cursor: null };
     const newest = { kind: 'offset', offset: (query.page - 1) * PAGE_SIZE, limit: PAGE_SIZE } as const;
     const byPosition = { ...(pageCount !== null ? pageByPosition(query.page, total) : newest), sort };
-    rows = countable(filters) ? await list(byPosition, total) : await searched(byPosition, summary);
+    rows = countable(filters) ? await list(byPosition, total) : await searched(byPosition, Promise.resolve(summary));
   }
   return {
     query,

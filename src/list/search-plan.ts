@@ -76,26 +76,30 @@ export async function searchPage(
   filters: ExecutionFilters,
   page: PageRequest,
   agents: AgentOption[],
-  /** The plan the search's count gives (sortedSearchPlan): `matched` for a rare term. */
-  plan: ListPlan,
+  /** The plan the search's count gives (sortedSearchPlan), asked for once the page needs it: `matched` for a rare term. */
+  plan: () => Promise<ListPlan>,
 ): Promise<ExecutionRow[]> {
   const sort = sortOf(page);
   // In another order, a rare term is read by its index at once; within a date range the page is
   // read by weeks; with another filter the planner chooses, as no index holds both in the order,
   // and a walk's end could be far along it.
-  if (!isDefaultSort(sort) && (plan === 'matched' || slicedSpan(filters, sort, asPlaceholders) || filtersSet(filters) > 1))
-    return listExecutions(db, organizationId, filters, page, agents, plan);
+  if (!isDefaultSort(sort)) {
+    const counted = await plan();
+    if (counted === 'matched' || slicedSpan(filters, sort, asPlaceholders) || filtersSet(filters) > 1)
+      return listExecutions(db, organizationId, filters, page, agents, counted);
+  }
   // A term its count found rare is read by its index once the walk finds too few. Any other has
   // more matches than that read would sort cheaply: too few of them among the first runs of the
   // order (a burst of runs without it, or its runs far along the sort's order) means they lie
   // further on, where a longer walk finds a page. The walks are bounded, as a term whose every
   // match lies at the far end of the order would have the walk read every run.
-  for (const depth of plan === 'matched' ? [PAGE_WALK] : [PAGE_WALK, FAR_WALK]) {
+  const walk = async (depth: number) => {
     const end = await walkEnd(db, organizationId, filters, page, depth);
-    const walked = await listExecutions(db, organizationId, filters, page, agents, end ? 'walked' : 'walkedAll', end);
-    if (walked.length === page.limit || end === null) return walked;
-  }
-  return listExecutions(db, organizationId, filters, page, agents, 'matched');
+    const rows = await listExecutions(db, organizationId, filters, page, agents, end ? 'walked' : 'walkedAll', end);
+    return rows.length === page.limit || end === null ? rows : null;
+  };
+  const walked = (await walk(PAGE_WALK)) ?? ((await plan()) === 'matched' ? null : await walk(FAR_WALK));
+  return walked ?? listExecutions(db, organizationId, filters, page, agents, 'matched');
 }
 
 /**
