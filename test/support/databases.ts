@@ -2,9 +2,12 @@
  * The same suites run on embedded PGlite and, when DATABASE_URL is set, on real Postgres — each
  * run in a throwaway database of its own, so nothing assumes an empty server.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
-import { openDatabase, type OpenDatabase } from '../../src/db/database.js';
+import { MIGRATIONS_FOLDER, openDatabase, type OpenDatabase } from '../../src/db/database.js';
 import { openMigratedPglite } from './migrated-pglite.js';
 
 export interface TestDatabase extends OpenDatabase {
@@ -33,21 +36,73 @@ async function openPglite({ migrated = true }: OpenOptions = {}): Promise<TestDa
   return { ...database, url: null, dispose: () => database.close() };
 }
 
+const withDatabase = (url: string, name: string) => {
+  const other = new URL(url);
+  other.pathname = `/${name}`;
+  return other.toString();
+};
+
+/**
+ * The name of a template database holding what `migrate()` makes of an empty database, for the
+ * migrations, the functions file and the code that applies them as they are now (drizzle-orm's
+ * version included). Copying it is a fraction of migrating afresh, which the suites did for every
+ * database they opened on Postgres. Kept on the server, as the PGlite copy is kept in the temporary
+ * folder: a change to any of them names a new one.
+ */
+const TEMPLATE = (() => {
+  const hash = createHash('sha256');
+  for (const file of readdirSync(MIGRATIONS_FOLDER, { recursive: true, encoding: 'utf8' }).sort()) {
+    if (/\.(sql|json)$/.test(file)) hash.update(file).update(readFileSync(join(MIGRATIONS_FOLDER, file)));
+  }
+  hash.update(readFileSync(fileURLToPath(new URL('../../src/db/database.ts', import.meta.url))));
+  hash.update(readFileSync(fileURLToPath(new URL('../../node_modules/drizzle-orm/package.json', import.meta.url))));
+  return `xa_template_${hash.digest('hex').slice(0, 16)}`;
+})();
+
+/**
+ * Makes the template unless the server has it. Workers opening databases at once take turns (a
+ * session lock on `admin`, one connection); a template is marked one only once migrated, so one
+ * left half made by a process that died is made again. No connection is allowed to it: nothing
+ * changes it after, autovacuum included, and nothing in it keeps a copy from being taken.
+ */
+async function ensureTemplate(url: string, admin: postgres.Sql): Promise<void> {
+  const ready = async () => (await admin`select 1 from pg_database where datname = ${TEMPLATE} and datistemplate`).length > 0;
+  if (await ready()) return;
+  await admin`select pg_advisory_lock(hashtext(${TEMPLATE}))`;
+  try {
+    if (await ready()) return;
+    await admin.unsafe(`drop database if exists "${TEMPLATE}" with (force)`);
+    await admin.unsafe(`create database "${TEMPLATE}"`);
+    const database = await openDatabase({ url: withDatabase(url, TEMPLATE) });
+    try {
+      await database.migrate();
+    } finally {
+      await database.close();
+    }
+    await admin.unsafe(`alter database "${TEMPLATE}" with allow_connections false is_template true`);
+  } finally {
+    await admin`select pg_advisory_unlock(hashtext(${TEMPLATE}))`;
+  }
+}
+
 async function openThrowawayPostgres(url: string, { migrated = true }: OpenOptions = {}): Promise<TestDatabase> {
   const name = `xa_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = postgres(url, { max: 1, onnotice: () => {} });
   try {
-    await admin.unsafe(`create database "${name}"`);
+    if (migrated) {
+      await ensureTemplate(url, admin);
+      await admin.unsafe(`create database "${name}" template "${TEMPLATE}"`);
+    } else {
+      await admin.unsafe(`create database "${name}"`);
+    }
   } finally {
     await admin.end();
   }
-  const testUrl = new URL(url);
-  testUrl.pathname = `/${name}`;
-  const database = await openDatabase({ url: testUrl.toString() });
-  if (migrated) await database.migrate();
+  const testUrl = withDatabase(url, name);
+  const database = await openDatabase({ url: testUrl });
   return {
     ...database,
-    url: testUrl.toString(),
+    url: testUrl,
     async dispose() {
       await database.close();
       const cleanup = postgres(url, { max: 1, onnotice: () => {} });
