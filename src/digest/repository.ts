@@ -3,7 +3,15 @@ import { and, sql, type SQL } from 'drizzle-orm';
 import { unionAll } from 'drizzle-orm/pg-core';
 import type { ExecutionsDatabase } from '../db/database.js';
 import { asPlaceholders, preparedByShape, type Bind, type Bindings } from '../db/prepared.js';
-import { countsName, MONTHLY, type FailureCounts, type InsightCounts, type PeriodFailureCounts } from '../list/counts.js';
+import {
+  countsName,
+  MONTHLY,
+  YEARLY_FAILURES,
+  type DigestCounts,
+  type FailureCounts,
+  type InsightCounts,
+  type PeriodFailureCounts,
+} from '../list/counts.js';
 import { countsForFilters, filterBindings, filterShape, type ExecutionFilters } from '../list/filter-set.js';
 import type { FailureKind } from '../list/filters.js';
 import { countsWhere } from '../list/summary-query.js';
@@ -61,10 +69,24 @@ export function digestBindings(organizationId: string, filters: ExecutionFilters
   return bindings;
 }
 
+/**
+ * Whether the counts hold one row per kind in the filters' range: over all time, or one month's or
+ * one year's failure counts. Those rows are ranked as they are; summing them by kind first hashed
+ * every kind's texts for nothing.
+ */
+function oneRowPerKind(filters: ExecutionFilters, c: DigestCounts): c is FailureCounts | PeriodFailureCounts {
+  if (!('period' in c)) return true;
+  if ('agentId' in c) return false;
+  const { startDate: from, endDate: to } = filters;
+  const length = c.period === YEARLY_FAILURES.period ? 4 : 7;
+  return from !== null && to !== null && from.slice(0, length) === to.slice(0, length);
+}
+
 /** The key of a prepared digest query: the filters' shape and which counts they allow, for each part of the range. */
 export const digestShape = (filters: ExecutionFilters) =>
   [
     'digest',
+    oneRowPerKind(filters, countsForFilters(filters, null)) ? 'stored' : 'summed',
     ...[filters, ...(rangePartFilters(filters) ?? [])].map((f) => `${filterShape(f)} ${countsName(countsForFilters(f, null))}`),
   ].join(' ');
 
@@ -77,9 +99,9 @@ export const digestShape = (filters: ExecutionFilters) =>
 export function digestFailuresQuery(db: ExecutionsDatabase, filters: ExecutionFilters) {
   const c = countsForFilters(filters, null);
   const parts = rangePartFilters(filters);
-  const ranked = (parts ? partsKinds(db, parts) : 'period' in c ? summedKinds(db, filters, c) : storedKinds(db, filters, c)).as(
-    'ranked',
-  );
+  const ranked = (
+    parts ? partsKinds(db, parts) : oneRowPerKind(filters, c) ? storedKinds(db, filters, c) : summedKinds(db, filters, c)
+  ).as('ranked');
   // The failure counts hold no agent: over all time or whole months, the monthly counts hold the
   // same runs by agent. A range in parts is not whole months: c is the daily counts.
   const a = 'agentId' in c ? c : MONTHLY;
@@ -161,8 +183,8 @@ function partsKinds(db: ExecutionsDatabase, parts: ExecutionFilters[]) {
     .limit(sql.placeholder('limit'));
 }
 
-/** Over all time and agents: the failure counts' own rows, one per kind, most runs first. */
-function storedKinds(db: ExecutionsDatabase, filters: ExecutionFilters, k: FailureCounts) {
+/** Counts that hold one row per kind (oneRowPerKind): their own rows, most runs first. */
+function storedKinds(db: ExecutionsDatabase, filters: ExecutionFilters, k: FailureCounts | PeriodFailureCounts) {
   return db
     .select({
       tool: sql<string>`${k.failedTool}`.as('tool'),
