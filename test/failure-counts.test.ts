@@ -56,6 +56,13 @@ for (const target of databaseTargets) {
         { startDate: '2026-03-01', endDate: '2026-03-31', counts: [MONTHLY_FAILURES, SPIKE_MONTHLY_FAILURES] },
         // Several months: their rows summed by kind, where one month's are ranked as they are.
         { startDate: '2025-11-01', endDate: '2026-03-31', counts: [MONTHLY_FAILURES, SPIKE_MONTHLY_FAILURES] },
+        // Most of a year: the year less its other months, a kind only in those left out.
+        {
+          startDate: '2026-03-01',
+          endDate: '2026-12-31',
+          counts: [MONTHLY_FAILURES, SPIKE_MONTHLY_FAILURES],
+          parts: 'xa_execution_failure_yearly_counts',
+        },
         {
           startDate: '2025-12-01',
           endDate: null,

@@ -18,6 +18,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { ONE_BACKEND, withLocalSettings } from '../db/local-settings.js';
 import type { ExecutionsDatabase } from '../db/database.js';
 import { en } from '../i18n/en.js';
 import type { ExecutionQuery } from '../list/query.js';
@@ -259,16 +260,11 @@ async function readPart(
   lastAction: boolean,
 ): Promise<Part> {
   const batch = csvPartQuery(db, organizationId, filters, csvLineSql(table, lastAction), range, PART_BYTES).as('batch');
-  const [row] = await db.transaction(async (tx) => {
-    // One round trip for two settings of this transaction alone.
-    // One backend: parallel workers cost more to start and merge than they save on a walk of
-    // a batch's index entries, and take the cores this process and its client need (the export
-    // ran slower with them, though Postgres chooses them for these batches).
-    // And a walk of the filters' index in the list's order: without a LIMIT the planner would
-    // rather read agent by agent and sort, which takes far longer a batch than the walk.
-    // See docs/performance.md.
-    await tx.execute(sql`select set_config('max_parallel_workers_per_gather', '0', true),
-      set_config('enable_sort', 'off', true)`);
+  // One backend: the export ran slower with parallel workers, though Postgres chooses them for
+  // these batches. And a walk of the filters' index in the list's order: without a LIMIT the
+  // planner would rather read agent by agent and sort, which takes far longer a batch than the
+  // walk. See docs/performance.md.
+  const [row] = await withLocalSettings(db, { ...ONE_BACKEND, enable_sort: 'off' }, (tx) => {
     // The lines come in the list's order from the sorted subquery, and string_agg joins them in
     // the order it reads them (as Postgres documents for a sorted subquery): an ORDER BY of its
     // own would sort each batch again. string_agg leaves out the runs past the part (no line).

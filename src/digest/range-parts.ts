@@ -4,14 +4,23 @@
  * counts hold a row per kind and month or year, where the daily counts hold one per kind, day,
  * agent and spike: a year from the 15th summed from the days read far more rows than its days at
  * the edges and its months and years between them, and whole months that hold a whole year read
- * twelve rows per kind where the year holds one.
+ * twelve rows per kind where the year holds one. Most of a year's months are read as the year less
+ * its other months, a part counted negatively: where most kinds fail every month, as in issue
+ * #21's wide shape, nine months are then four rows per kind instead of nine; where kinds fail
+ * seldom, both ways read few rows (docs/performance.md).
  */
 import { addDays, endOfMonth, format, parseISO, subDays } from 'date-fns';
 
-/** A part of the range, both ends included (yyyy-MM-dd); null where the range itself is open. */
-export interface RangePart {
+/** Days, both ends included (yyyy-MM-dd); null where the range itself is open. */
+interface Span {
   from: string | null;
   to: string | null;
+}
+
+/** A part of the range. */
+export interface RangePart extends Span {
+  /** -1: its runs are taken away from the other parts' (a year's months outside the range). */
+  sign: 1 | -1;
 }
 
 const day = (date: Date) => format(date, 'yyyy-MM-dd');
@@ -28,7 +37,7 @@ function wholeWithin(
   next: (date: string) => string,
   ends: (date: string) => boolean,
   previous: (date: string) => string,
-): RangePart | null {
+): Span | null {
   const first = from === null || starts(from) ? from : next(from);
   const last = to === null || ends(to) ? to : previous(to);
   return first !== null && last !== null && first > last ? null : { from: first, to: last };
@@ -54,25 +63,50 @@ const wholeYears = (from: string | null, to: string | null) =>
     (date) => `${Number(date.slice(0, 4)) - 1}-12-31`,
   );
 
+/** From this many of a year's months on, they are read as the year less its other months. */
+const MOST_OF_A_YEAR = 7;
+
+/** Whole months with no whole year among them, concrete ends: each year's share as its months or as the year less the rest. */
+function wholeMonthParts(from: string, to: string): RangePart[] {
+  const parts: RangePart[] = [];
+  let yearRead = false;
+  for (let start = from; start <= to; start = `${Number(start.slice(0, 4)) + 1}-01-01`) {
+    const year = start.slice(0, 4);
+    const end = to.slice(0, 4) === year ? to : `${year}-12-31`;
+    const months = Number(end.slice(5, 7)) - Number(start.slice(5, 7)) + 1;
+    if (months < MOST_OF_A_YEAR) {
+      parts.push({ from: start, to: end, sign: 1 });
+      continue;
+    }
+    yearRead = true;
+    parts.push({ from: `${year}-01-01`, to: `${year}-12-31`, sign: 1 });
+    if (!start.endsWith('-01-01')) parts.push({ from: `${year}-01-01`, to: dayBefore(start), sign: -1 });
+    if (!end.endsWith('-12-31')) parts.push({ from: dayAfter(end), to: `${year}-12-31`, sign: -1 });
+  }
+  // No year read whole: the months are one part, however many years they reach into.
+  return yearRead ? parts : [{ from, to, sign: 1 }];
+}
+
 /**
- * The range's parts in order, or null when it holds no whole month (the days answer it as well),
- * or is itself whole years, or whole months that hold no whole year (one table answers it).
+ * The range's parts, or null when it holds no whole month (the days answer it as well), or is
+ * itself whole years, or whole months that hold no whole year and are best read as they are (one
+ * table answers it). The parts counted positively are in the range's order.
  */
 export function rangeParts(from: string | null, to: string | null): RangePart[] | null {
   const months = wholeMonths(from, to);
   if (!months) return null;
   const years = wholeYears(months.from, months.to);
-  const whole = (part: RangePart | null) => part !== null && part.from === from && part.to === to;
-  if (whole(months) && (years === null || whole(years))) return null;
   const parts: RangePart[] = [];
-  if (months.from !== from) parts.push({ from, to: dayBefore(months.from!) });
+  if (months.from !== from) parts.push({ from, to: dayBefore(months.from!), sign: 1 });
   if (years) {
-    if (years.from !== months.from) parts.push({ from: months.from, to: dayBefore(years.from!) });
-    parts.push(years);
-    if (years.to !== months.to) parts.push({ from: dayAfter(years.to!), to: months.to });
+    if (years.from !== months.from) parts.push(...wholeMonthParts(months.from!, dayBefore(years.from!)));
+    parts.push({ ...years, sign: 1 });
+    if (years.to !== months.to) parts.push(...wholeMonthParts(dayAfter(years.to!), months.to!));
   } else {
-    parts.push(months);
+    // With no whole year among them, whole months have concrete ends.
+    parts.push(...wholeMonthParts(months.from!, months.to!));
   }
-  if (months.to !== to) parts.push({ from: dayAfter(months.to!), to });
-  return parts;
+  if (months.to !== to) parts.push({ from: dayAfter(months.to!), to, sign: 1 });
+  const [only] = parts;
+  return parts.length === 1 && only!.from === from && only!.to === to ? null : parts;
 }

@@ -2,6 +2,7 @@
 import { and, sql, type SQL } from 'drizzle-orm';
 import { unionAll } from 'drizzle-orm/pg-core';
 import type { ExecutionsDatabase } from '../db/database.js';
+import { ONE_BACKEND, withLocalSettings } from '../db/local-settings.js';
 import { asPlaceholders, preparedByShape, type Bind, type Bindings } from '../db/prepared.js';
 import {
   countsName,
@@ -15,7 +16,7 @@ import {
 import { countsForFilters, filterBindings, filterShape, type ExecutionFilters } from '../list/filter-set.js';
 import type { FailureKind } from '../list/filters.js';
 import { countsWhere } from '../list/summary-query.js';
-import { rangeParts } from './range-parts.js';
+import { rangeParts, type RangePart } from './range-parts.js';
 
 export interface FailureGroup extends FailureKind {
   runs: number;
@@ -31,8 +32,13 @@ export async function digestFailures(
 ): Promise<FailureGroup[]> {
   const applied = digestFilters(filters);
   if (applied === null) return [];
-  const query = preparedByShape(db, digestShape(applied), (name) => digestFailuresQuery(db, applied).prepare(name));
-  const rows = await query.execute({ ...digestBindings(organizationId, applied), limit });
+  const shape = digestShape(applied);
+  const bindings = { ...digestBindings(organizationId, applied), limit };
+  const read = (session: ExecutionsDatabase) =>
+    preparedByShape(session, shape, (name) => digestFailuresQuery(session, applied).prepare(name)).execute(bindings);
+  // A range in parts in one backend: Postgres reads a union of large parts in parallel workers,
+  // which made the digest slower, not faster (docs/performance.md).
+  const rows = rangePartFilters(applied) === null ? await read(db) : await withLocalSettings(db, ONE_BACKEND, read);
   return rows.map(({ kind: [tool, signature], runs, agents }) => ({ tool, signature, runs, agents }));
 }
 
@@ -49,10 +55,13 @@ export function digestFilters(filters: ExecutionFilters): ExecutionFilters | nul
  * The filters of each part of their date range that a table answers whole (range-parts.ts), or
  * null: one table answers the range, or none of its parts is a whole month.
  */
-function rangePartFilters(filters: ExecutionFilters): ExecutionFilters[] | null {
+function rangePartFilters(filters: ExecutionFilters): PartFilters[] | null {
   const parts = rangeParts(filters.startDate, filters.endDate);
-  return parts && parts.map(({ from, to }) => ({ ...filters, startDate: from, endDate: to }));
+  return parts && parts.map(({ from, to, sign }) => ({ ...filters, startDate: from, endDate: to, sign }));
 }
+
+/** A part's filters, and whether its runs count for or against the range (range-parts.ts). */
+type PartFilters = ExecutionFilters & Pick<RangePart, 'sign'>;
 
 /** A part's own placeholders: its filters' names, prefixed with its place in the range. */
 const partBind =
@@ -87,7 +96,8 @@ export const digestShape = (filters: ExecutionFilters) =>
   [
     'digest',
     oneRowPerKind(filters, countsForFilters(filters, null)) ? 'stored' : 'summed',
-    ...[filters, ...(rangePartFilters(filters) ?? [])].map((f) => `${filterShape(f)} ${countsName(countsForFilters(f, null))}`),
+    `${filterShape(filters)} ${countsName(countsForFilters(filters, null))}`,
+    ...(rangePartFilters(filters) ?? []).map((f) => `${f.sign} ${filterShape(f)} ${countsName(countsForFilters(f, null))}`),
   ].join(' ');
 
 /**
@@ -168,19 +178,24 @@ function summedKinds(db: ExecutionsDatabase, filters: ExecutionFilters, c: Summe
 }
 
 /** Over a range in parts: each part's failed rows from the table that answers it, summed by kind. */
-function partsKinds(db: ExecutionsDatabase, parts: ExecutionFilters[]) {
+function partsKinds(db: ExecutionsDatabase, parts: PartFilters[]) {
   const [first, second, ...rest] = parts.map((part, i) => {
     const c = countsForFilters(part, null);
     if (!('period' in c)) throw new Error('A part of a date range is summed by its period');
-    return failedRows(db, part, c, partBind(i));
+    return failedRows(db, part, c, partBind(i), part.sign < 0 ? sql`-${c.runs}` : c.runs);
   });
   const rows = unionAll(first!, second!, ...rest).as('rows');
-  return db
-    .select({ tool: rows.tool, signature: rows.signature, runs: sql<number>`sum(${rows.runs})::bigint`.as('runs') })
-    .from(rows)
-    .groupBy(rows.tool, rows.signature)
-    .orderBy(sql`3 desc`, rows.tool, rows.signature)
-    .limit(sql.placeholder('limit'));
+  const runs = sql<number>`sum(${rows.runs})::bigint`;
+  return (
+    db
+      .select({ tool: rows.tool, signature: rows.signature, runs: runs.as('runs') })
+      .from(rows)
+      .groupBy(rows.tool, rows.signature)
+      // A kind whose runs in the range are all in months taken away sums to zero.
+      .having(sql`${runs} > 0`)
+      .orderBy(sql`3 desc`, rows.tool, rows.signature)
+      .limit(sql.placeholder('limit'))
+  );
 }
 
 /** Counts that hold one row per kind (oneRowPerKind): their own rows, most runs first. */
