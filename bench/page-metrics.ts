@@ -58,6 +58,8 @@ export interface Slow3gTimings {
   usableMs: number;
   /** A choice in the Status select to the new rows painted: debounce, request, swap and paint. */
   swapMs: number;
+  /** The same choice to the response's last byte: what of swapMs the network and the server took. */
+  swapResponseMs: number;
 }
 
 /** Loads `url` under Slow 3G and a 4× CPU slowdown, then filters it to Failed runs with htmx. */
@@ -78,21 +80,28 @@ export async function slow3g(context: BrowserContext, url: string): Promise<Slow
     if (!hasTable) throw new Error('no table rows on the page');
     await page.waitForFunction(() => 'htmx' in window, undefined, { timeout: 60_000 });
     // No named functions inside: tsx would wrap them in a helper the page does not have.
-    const swapMs = await page.evaluate(
+    const { swapMs, swapResponseMs } = await page.evaluate(
       () =>
-        new Promise<number>((resolve) => {
+        new Promise<{ swapMs: number; swapResponseMs: number }>((resolve) => {
           const region = document.getElementById('xa-results');
           const select = document.getElementById('xa-status') as HTMLSelectElement;
           const start = performance.now();
           // A frame's callbacks run before it is painted; a task queued from one runs after.
           document.addEventListener('htmx:after:settle', (event) => {
-            if (event.target === region) requestAnimationFrame(() => setTimeout(() => resolve(performance.now() - start)));
+            if (event.target !== region) return;
+            const response = performance
+              .getEntriesByType('resource')
+              .filter((entry) => entry.name.includes('status=failed'))
+              .pop() as PerformanceResourceTiming;
+            requestAnimationFrame(() =>
+              setTimeout(() => resolve({ swapMs: performance.now() - start, swapResponseMs: response.responseEnd - start })),
+            );
           });
           select.value = 'failed';
           select.dispatchEvent(new Event('change', { bubbles: true }));
         }),
     );
-    return { paintMs, usableMs, swapMs };
+    return { paintMs, usableMs, swapMs, swapResponseMs };
   } finally {
     await cdp.detach();
     await page.close();

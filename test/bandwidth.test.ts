@@ -85,6 +85,10 @@ describe.skipIf(browserSkipReason !== null)(
           await context.close();
         }
       }
+      // Each load's figures, so that a median near its budget shows which part moved.
+      console.log(
+        `[slow 3g] ${loads.map((t) => `paint ${t.paintMs.toFixed(0)} ms, usable ${t.usableMs.toFixed(0)}, swap ${t.swapMs.toFixed(0)} (response at ${t.swapResponseMs.toFixed(0)})`).join('; ')}`,
+      );
       const median = (key: keyof Slow3gTimings) => loads.map((t) => t[key]).sort((a, b) => a - b)[1]!;
       expect(median('paintMs')).toBeLessThanOrEqual(BUDGETS.paintMs);
       expect(median('usableMs')).toBeLessThanOrEqual(BUDGETS.usableMs);
