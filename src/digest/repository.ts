@@ -1,5 +1,5 @@
 /** The failure digest's read: failures among the filtered runs, from the count tables. */
-import { and, sql, type SQL } from 'drizzle-orm';
+import { and, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { unionAll } from 'drizzle-orm/pg-core';
 import type { ExecutionsDatabase } from '../db/database.js';
 import { ONE_BACKEND, withLocalSettings } from '../db/local-settings.js';
@@ -142,6 +142,13 @@ export function digestFailuresQuery(db: ExecutionsDatabase, filters: ExecutionFi
 
 type SummedCounts = InsightCounts | PeriodFailureCounts;
 
+/**
+ * A sum of runs, exact and by value: bigint's own sum keeps a numeric per kind, whose arithmetic is
+ * slow over tens of thousands of kinds; double precision adds integers exactly below 2^53, which
+ * no count of runs nears (docs/performance.md).
+ */
+const sumOfRuns = (runs: SQLWrapper) => sql<number>`sum(${runs}::float8)::bigint`;
+
 /** The counts' failed rows the filters keep, as (tool, signature, runs). */
 function failedRows(
   db: ExecutionsDatabase,
@@ -170,7 +177,7 @@ function failedRows(
 
 /** Over a period or for agents: the counts' failed rows summed by kind, most runs first. */
 function summedKinds(db: ExecutionsDatabase, filters: ExecutionFilters, c: SummedCounts) {
-  const runs = sql<number>`sum(${c.runs})::bigint`;
+  const runs = sumOfRuns(c.runs);
   return failedRows(db, filters, c, asPlaceholders, runs)
     .groupBy(c.failedTool, c.errorSignature)
     .orderBy(sql`3 desc`, c.failedTool, c.errorSignature)
@@ -185,7 +192,7 @@ function partsKinds(db: ExecutionsDatabase, parts: PartFilters[]) {
     return failedRows(db, part, c, partBind(i), part.sign < 0 ? sql`-${c.runs}` : c.runs);
   });
   const rows = unionAll(first!, second!, ...rest).as('rows');
-  const runs = sql<number>`sum(${rows.runs})::bigint`;
+  const runs = sumOfRuns(rows.runs);
   return (
     db
       .select({ tool: rows.tool, signature: rows.signature, runs: runs.as('runs') })
