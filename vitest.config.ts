@@ -3,6 +3,7 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 const TIMED = [
   'test/bandwidth.test.ts',
+  'test/seed.test.ts',
   'test/conversation-bounds.test.ts',
   'test/bounded-list.test.ts',
   'test/hostile-queries.test.ts',
@@ -72,8 +73,8 @@ export default defineConfig({
           exclude: [...TIMED, ...LOAD],
           // Many of its files mostly wait — the live-region log's two minutes, a stalled CSV reader,
           // a replica falling behind, servers and browsers starting — and left a core idle at two
-          // workers; a third fills it (docs/performance.md, "The suite's own time").
-          maxWorkers: 3,
+          // workers; a third and a fourth fill it (docs/performance.md, "The suite's own time").
+          maxWorkers: 4,
           // Each worker keeps its imports from one file to the next: a fresh process per file spent
           // about 170 s of the workers' time importing (docs/performance.md). No file mocks a
           // module or changes the environment, and each closes its databases, servers and browsers.
@@ -82,10 +83,11 @@ export default defineConfig({
         },
       },
       // Timings under emulated Slow 3G, the conversation page's with 10 MB in every field, the
-      // CSV's megabyte rows within the default deadline, every hostile query string within a second
-      // and an import's rate beside an analyzed one are only meaningful on a quiet machine (with
-      // both cores busy, the CSV's first part once missed it, one of 6,250 query strings took 2.5 s,
-      // and one batch of the import three times its neighbours'): after the suite, one at a time.
+      // CSV's megabyte rows within the default deadline, every hostile query string within a second,
+      // an import's rate beside an analyzed one and the demo's seed within 20 s are only meaningful
+      // on a quiet machine (with both cores busy, the CSV's first part once missed it, one of 6,250
+      // query strings took 2.5 s, one batch of the import three times its neighbours', and the seed
+      // 52 s among four workers): after the suite, one at a time.
       { extends: true, test: { name: 'timed', include: TIMED, maxWorkers: 1, sequence: { groupOrder: 1 } } },
       // A minute at saturation takes both cores: alone and last, so it slows no timed suite and
       // nothing skews its figures.
