@@ -54,7 +54,10 @@ export default defineConfig({
   // __source props, which the module's factory would refuse as attributes.
   oxc: { jsx: { development: false } },
   test: {
-    testTimeout: 60_000,
+    // For a test that hangs, not a speed limit (the timed suites assert their own): among four
+    // workers a newcomer's run on PGlite took 57 s for a tenant-isolation property and over 60 s
+    // for the packed host's journey.
+    testTimeout: 120_000,
     hookTimeout: 120_000,
     // PGlite instances and Chromium are memory-hungry; two workers suit the 2-core CI machine for
     // the groups that measure. The suite's own group takes three (below).
