@@ -54,8 +54,8 @@ export default defineConfig({
   // __source props, which the module's factory would refuse as attributes.
   oxc: { jsx: { development: false } },
   test: {
-    // For a test that hangs, not a speed limit (the timed suites assert their own): among four
-    // workers a newcomer's run on PGlite took 57 s for a tenant-isolation property and over 60 s
+    // For a test that hangs, not a speed limit (the timed suites assert their own): on a busy
+    // machine a newcomer's run on PGlite took 57 s for a tenant-isolation property and over 60 s
     // for the packed host's journey.
     testTimeout: 120_000,
     hookTimeout: 120_000,
@@ -76,8 +76,9 @@ export default defineConfig({
           exclude: [...TIMED, ...LOAD],
           // Many of its files mostly wait — the live-region log's two minutes, a stalled CSV reader,
           // a replica falling behind, servers and browsers starting — and left a core idle at two
-          // workers; a third and a fourth fill it (docs/performance.md, "The suite's own time").
-          maxWorkers: 4,
+          // workers; a third fills it. A fourth made timing bounds here miss (docs/performance.md,
+          // "The suite's own time").
+          maxWorkers: 3,
           // Each worker keeps its imports from one file to the next: a fresh process per file spent
           // about 170 s of the workers' time importing (docs/performance.md). No file mocks a
           // module or changes the environment, and each closes its databases, servers and browsers.
