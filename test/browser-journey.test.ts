@@ -88,6 +88,10 @@ describe.skipIf(browserSkipReason !== null)(
           expect((await popover.textContent())?.length).toBeGreaterThan(10);
           await page.keyboard.press('Escape');
           await expect.poll(() => popover.isVisible()).toBe(false);
+          // It stays closed with the pointer still on the button, past the browser's own delay
+          // for showing interest on hover.
+          await page.waitForTimeout(1000);
+          expect(await popover.isVisible()).toBe(false);
 
           // Open the conversation of that failed run and expand a tool call.
           const row = page.locator('tbody tr', { has: page.locator(`[popovertarget="${popoverId}"]`) });
