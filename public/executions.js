@@ -204,10 +204,10 @@
   document.addEventListener('htmx:finally:request', busyEnd);
   document.addEventListener('htmx:afterRequest', busyEnd);
 
-  // Focus or hover on an interestfor button shows its popover a moment later, however short its
-  // delay (executions.css). Enter, then Escape within that moment, opened and closed it — and then
-  // the interest came and opened it again. Once the user has clicked (Enter, Space, a tap) an alert
-  // button, clicks alone open and close its error until focus or the pointer leaves the button.
+  // Focusing an interestfor button by keyboard shows its popover after a delay. Enter, then
+  // Escape within that delay, opened and closed it — and then the delay ran out and opened it
+  // again. Once the user has clicked (Enter, Space, a tap) an alert button, clicks alone open and
+  // close its error until focus or the pointer leaves the button.
   const clicked = new WeakSet();
   const toggleOf = (event) => event.target instanceof Element && event.target.closest('.xa-error-toggle');
   document.addEventListener('click', (event) => {
