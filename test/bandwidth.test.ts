@@ -2,7 +2,7 @@
  * Bandwidth budgets, measured in Chromium on the demo's realistic data: bytes as transferred
  * and requests, cold and warm, per swap, with JavaScript off, and timings under Slow 3G.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDemoApp } from '../src/demo/host-app.js';
 import { DEMO_ORGANIZATION_ID } from '../src/demo/seed.js';
 import { BUDGETS, measureBandwidth, slow3g, type Slow3gTimings, type BandwidthFigures } from '../bench/page-metrics.js';
@@ -11,16 +11,6 @@ import { browserSkipReason, DEMO_DATA, serveInChromium } from './support/browser
 describe.skipIf(browserSkipReason !== null)(
   `bandwidth budgets${browserSkipReason ? ` (skipped: ${browserSkipReason})` : ''}`,
   () => {
-    // The server's clock (and PGlite's, in the same process) starts where the demo's data ends, as
-    // in a demo just started: run later on the real clock, the chart spanned the days since, and
-    // the filter swap grew past its budget by the calendar alone.
-    beforeAll(() => {
-      vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
-      vi.setSystemTime(DEMO_DATA.now);
-    });
-    afterAll(() => {
-      vi.useRealTimers();
-    });
     const served = serveInChromium(async (db) => createDemoApp(db, { id: DEMO_ORGANIZATION_ID, name: 'Acme Robotics' }).fetch, {
       demo: DEMO_DATA,
     });

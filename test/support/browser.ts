@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, vi } from 'vitest';
 import type { ExecutionsDatabase, OpenDatabase } from '../../src/db/database.js';
 import { openMigratedPglite, type FixedSeed } from './migrated-pglite.js';
 
@@ -79,6 +79,10 @@ export const DEMO_DATA: FixedSeed = { now: new Date('2026-11-20T12:00:00Z'), see
  * given) prepared by `prepare`, the app it returns served on loopback, and Chromium — set up before
  * the suite's tests and torn down after. Call inside `describe`; read the fields in tests, once
  * the hooks have run.
+ *
+ * With `demo`, the server's clock (and PGlite's, in the same process) starts where the demo's data
+ * end and runs on, as in a demo just started. On the real clock the pages changed with the calendar:
+ * the chart spanned the days since, and the bandwidth test's filter swap grew past its budget.
  */
 export function serveInChromium(
   prepare: (db: ExecutionsDatabase) => Promise<(request: Request) => Response | Promise<Response>>,
@@ -88,6 +92,10 @@ export function serveInChromium(
   let database: OpenDatabase | undefined;
   let server: RunningServer | undefined;
   beforeAll(async () => {
+    if (demo) {
+      vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
+      vi.setSystemTime(demo.now);
+    }
     database = await openMigratedPglite(demo);
     server = await startServer(await prepare(database.db));
     served.origin = server.origin;
@@ -97,6 +105,7 @@ export function serveInChromium(
     await served.browser?.close();
     await server?.close();
     await database?.close();
+    if (demo) vi.useRealTimers();
   });
   return served;
 }
