@@ -258,8 +258,9 @@ $$;
 --> statement-breakpoint
 -- The whole of one organization's counts, from its runs: on a time-zone change, and after a bulk
 -- load that bypassed the triggers. Months, statuses and the organization's rows are summed from the
--- days, the failures by month from the months, by year from those, over all time from the years
--- (in key order, so that a period's rows share pages, as the digest reads them).
+-- days, the failures by month from the months, by year from those, over all time from the years.
+-- Every table is written in its key's order, so that a period's rows share pages, as the totals and
+-- the digest read them (drizzle/0030_recount_in_key_order.sql).
 CREATE OR REPLACE FUNCTION "executions_admin"."xa_recount"(org text) RETURNS void LANGUAGE sql AS $$
   DELETE FROM executions_admin.xa_execution_daily_counts WHERE organization_id = org;
   INSERT INTO executions_admin.xa_execution_daily_counts
@@ -270,7 +271,8 @@ CREATE OR REPLACE FUNCTION "executions_admin"."xa_recount"(org text) RETURNS voi
          count(*), coalesce(sum((e.credits * 100)::bigint), 0)
     FROM executions_admin.xa_executions e JOIN executions_admin.xa_organizations o ON o.organization_id = e.organization_id
    WHERE e.organization_id = org AND e.schedule_id IS NOT NULL
-   GROUP BY 1, 2, 3, 4, 5, 6, 7;
+   GROUP BY 1, 2, 3, 4, 5, 6, 7
+   ORDER BY 1, 2, 3, 4, 5, 6, 7;
   DELETE FROM executions_admin.xa_execution_monthly_counts WHERE organization_id = org;
   INSERT INTO executions_admin.xa_execution_monthly_counts
     (organization_id, month, agent_id, status, credit_spike, failed_tool, error_signature, runs, credit_cents)
@@ -278,27 +280,31 @@ CREATE OR REPLACE FUNCTION "executions_admin"."xa_recount"(org text) RETURNS voi
          sum(runs), sum(credit_cents)
     FROM executions_admin.xa_execution_daily_counts
    WHERE organization_id = org
-   GROUP BY 1, 2, 3, 4, 5, 6, 7;
+   GROUP BY 1, 2, 3, 4, 5, 6, 7
+   ORDER BY 1, 2, 3, 4, 5, 6, 7;
   DELETE FROM executions_admin.xa_execution_status_counts WHERE organization_id = org;
   INSERT INTO executions_admin.xa_execution_status_counts (organization_id, day, agent_id, status, runs, credit_cents)
   SELECT organization_id, day, agent_id, status, sum(runs), sum(credit_cents)
     FROM executions_admin.xa_execution_daily_counts
    WHERE organization_id = org
-   GROUP BY 1, 2, 3, 4;
+   GROUP BY 1, 2, 3, 4
+   ORDER BY 1, 2, 3, 4;
   DELETE FROM executions_admin.xa_execution_org_daily_counts WHERE organization_id = org;
   INSERT INTO executions_admin.xa_execution_org_daily_counts
     (organization_id, day, status, credit_spike, stripe, runs, credit_cents)
   SELECT organization_id, day, status, credit_spike, 0, sum(runs), sum(credit_cents)
     FROM executions_admin.xa_execution_daily_counts
    WHERE organization_id = org
-   GROUP BY 1, 2, 3, 4;
+   GROUP BY 1, 2, 3, 4
+   ORDER BY 1, 2, 3, 4;
   DELETE FROM executions_admin.xa_execution_org_monthly_counts WHERE organization_id = org;
   INSERT INTO executions_admin.xa_execution_org_monthly_counts
     (organization_id, month, status, credit_spike, stripe, runs, credit_cents)
   SELECT organization_id, date_trunc('month', day)::date, status, credit_spike, 0, sum(runs), sum(credit_cents)
     FROM executions_admin.xa_execution_org_daily_counts
    WHERE organization_id = org
-   GROUP BY 1, 2, 3, 4;
+   GROUP BY 1, 2, 3, 4
+   ORDER BY 1, 2, 3, 4;
   DELETE FROM executions_admin.xa_execution_failure_monthly_counts WHERE organization_id = org;
   INSERT INTO executions_admin.xa_execution_failure_monthly_counts
     (organization_id, month, failed_tool, error_signature, runs, spike_runs)
@@ -320,7 +326,8 @@ CREATE OR REPLACE FUNCTION "executions_admin"."xa_recount"(org text) RETURNS voi
   SELECT organization_id, failed_tool, error_signature, sum(runs), sum(spike_runs)
     FROM executions_admin.xa_execution_failure_yearly_counts
    WHERE organization_id = org
-   GROUP BY 1, 2, 3;
+   GROUP BY 1, 2, 3
+   ORDER BY 1, 2, 3;
 $$;
 --> statement-breakpoint
 -- Days are the organization's calendar days: a new time zone moves runs between days. Trigger
