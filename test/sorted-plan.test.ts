@@ -228,5 +228,32 @@ describe.skipIf(target.skipReason !== null)(
       expect(statements.filter((s) => s.includes('sort_key_text') && !s.includes('generate_series'))).toHaveLength(1);
       expect(list.rows.map((r) => r.id)).toEqual(await plainIds('out after 2', 'true', 'credits, started_at, id'));
     });
+
+    it('plans a search within a range around every run as one without it: bounded walks, not weeks or the whole order', async () => {
+      // A term held only by the dearest runs, fewest credits first: its matches lie at the order's far end.
+      const search = { q: 'slack', sort: 'credits' };
+      const walkEnds = (statements: string[]) =>
+        statements.filter((s) => s.startsWith('select to_char(') && s.includes('credits_asc_key')).length;
+      const without = await listed(FAILURES_ORG, search);
+      expect(walkEnds(without.statements)).toBeGreaterThan(0);
+      expect(without.list.rows.map((r) => r.id)).toEqual(await plainIds('slack', 'true', 'credits, started_at, id'));
+      // The runs start on 2026-01-01; the list is read on 2026-02-01.
+      for (const range of [{ start: '2025-12-01' }, { start: '2025-12-01', end: '2026-03-01' }] as Record<string, string>[]) {
+        const { list, statements } = await listed(FAILURES_ORG, { ...search, ...range });
+        const label = JSON.stringify(range);
+        expect(
+          statements.some((s) => s.includes('generate_series')),
+          `${label}: by weeks`,
+        ).toBe(false);
+        expect(walkEnds(statements), `${label}: the walks' ends`).toBe(walkEnds(without.statements));
+        expect(
+          list.rows.map((r) => r.id),
+          label,
+        ).toEqual(without.list.rows.map((r) => r.id));
+      }
+      // For contrast: a range that leaves out a day of runs is read by weeks.
+      const { statements } = await listed(FAILURES_ORG, { ...search, start: '2026-01-02' });
+      expect(statements.some((s) => s.includes('generate_series'))).toBe(true);
+    });
   },
 );

@@ -61,10 +61,11 @@ export function hasFilters(values: FilterValues): boolean {
   return filters.some((f) => f.isSet(values));
 }
 
-/** How many filters are set. */
-export function filtersSet(values: FilterValues): number {
+/** How many filters narrow the runs: those set, but a range around every run when the extent was read. */
+export function narrowingFilters(values: ExecutionFilters): number {
+  const extent = values.runsExtent ?? null;
   let set = 0;
-  for (const f of filters) if (f.isSet(values)) set += 1;
+  for (const f of filters) if (f.isSet(values) && !(extent && f.keepsEvery?.(values, extent))) set += 1;
   return set;
 }
 

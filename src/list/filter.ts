@@ -142,6 +142,11 @@ export interface ListFilter<V extends object> {
    */
   span?(value: V, bind: Bind, extent: RunsExtent | null): WeekSpan | null;
   /**
+   * Whether its condition keeps every run within the organization's runs' `extent` (a date range
+   * around them all): a plan does not count it as a filter. Default: no.
+   */
+  keepsEvery?(value: V, extent: RunsExtent): boolean;
+  /**
    * Whether a sort read a week at a time serves its condition: an index of the weeks leads with its
    * column (the status, the agent). Default: no, and weeks are not read while it is set; its own
    * index serves a rare set better (a spike, a kind of failure).

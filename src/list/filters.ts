@@ -6,6 +6,7 @@
 import { differenceInCalendarDays, isLastDayOfMonth, parseISO } from 'date-fns';
 import { sql } from 'drizzle-orm';
 import { z } from 'zod';
+import type { RunsExtent } from '../db/organization.js';
 import type { Bind } from '../db/prepared.js';
 import { agents, executions, executionStatus, type ExecutionStatus } from '../db/schema.js';
 import type { FieldErrorKey, Messages } from '../i18n/messages.js';
@@ -165,6 +166,13 @@ const latest = (a: Date | null, b: Date | undefined) => (a && b ? (a > b ? a : b
 /** The earlier of two instants, either of which may be unknown. */
 const earliest = (a: Date | null, b: Date | undefined) => (a && b ? (a < b ? a : b) : (a ?? b ?? null));
 
+/**
+ * Whether a range holds every run of the extent. For plans only, so its days are read in the
+ * server's zone: the runs' conditions bound them in the organization's.
+ */
+const aroundEvery = (v: { startDate: string | null; endDate: string | null }, extent: RunsExtent) =>
+  (v.startDate === null || parseISO(v.startDate) <= extent.first) && (v.endDate === null || parseISO(v.endDate) >= extent.before);
+
 /** Each date field's key, which also names its label in the message table. */
 const DATE_FIELDS: { key: 'startDate' | 'endDate'; param: string; invalid: FieldErrorKey }[] = [
   { key: 'startDate', param: 'start', invalid: 'startDateInvalid' },
@@ -226,12 +234,13 @@ export const datesFilter = defineFilter({
     v.startDate ? sql`${executions.startedAt} >= ${bind('startedFrom')}::timestamptz` : undefined,
     v.endDate ? sql`${executions.startedAt} < ${bind('startedBefore')}::timestamptz` : undefined,
   ],
+  keepsEvery: aroundEvery,
   span(v, bind, extent) {
     if (v.startDate === null && v.endDate === null) return null;
+    // A range around every run filters nothing: the sort's walk reads no more than the page.
+    if (extent && aroundEvery(v, extent)) return null;
     const start = v.startDate === null ? null : parseISO(v.startDate);
     const end = v.endDate === null ? null : parseISO(v.endDate);
-    // A range around every run filters nothing: the sort's walk reads no more than the page.
-    if (extent && (!start || start <= extent.first) && (!end || end >= extent.before)) return null;
     const first = latest(start, extent?.first);
     const last = earliest(end, extent?.before);
     if (!first || !last) return null;

@@ -12,7 +12,7 @@ import type { AgentOption } from '../db/organization.js';
 import { asPlaceholders, preparedByShape } from '../db/prepared.js';
 import { executions } from '../db/schema.js';
 import type { ActivityUnit } from './counts.js';
-import { filterShape, filtersSet, listConditions, type ExecutionFilters } from './filter-set.js';
+import { filterShape, narrowingFilters, listConditions, type ExecutionFilters } from './filter-set.js';
 import {
   cursorText,
   fromCursor,
@@ -85,7 +85,7 @@ export async function searchPage(
   // and a walk's end could be far along it.
   if (!isDefaultSort(sort)) {
     const counted = await plan();
-    if (counted === 'matched' || slicedSpan(filters, sort, asPlaceholders) || filtersSet(filters) > 1)
+    if (counted === 'matched' || slicedSpan(filters, sort, asPlaceholders) || narrowingFilters(filters) > 1)
       return listExecutions(db, organizationId, filters, page, agents, counted);
   }
   // A term its count found rare is read by its index once the walk finds too few. Any other has

@@ -7,7 +7,7 @@
  * few, the page reads them all by the filters' own index and sorts them (the `matched` plan).
  */
 import { asPlaceholders } from '../db/prepared.js';
-import { filtersSet, type ExecutionFilters } from './filter-set.js';
+import { narrowingFilters, type ExecutionFilters } from './filter-set.js';
 import type { ListPlan } from './page-query.js';
 import type { ListSort } from './sort.js';
 import type { ExecutionSummary } from './summary-query.js';
@@ -18,7 +18,7 @@ export const FEW_RUNS = 1_000;
 
 /** Whether the page's plan waits for the count of its runs: two filters or more and a sort by a key. */
 export const plannedByCount = (filters: ExecutionFilters, sort: ListSort) =>
-  sort.key !== 'date' && filtersSet(filters) >= 2 && !slicedSpan(filters, sort, asPlaceholders);
+  sort.key !== 'date' && narrowingFilters(filters) >= 2 && !slicedSpan(filters, sort, asPlaceholders);
 
 /** The plan of a page whose filters match `total` runs. */
 export const sortedPlan = (filters: ExecutionFilters, sort: ListSort, total: number): ListPlan =>

@@ -12,7 +12,7 @@ import type { ExecutionsDatabase } from '../db/database.js';
 import { findRunsExtent, type RunsExtent } from '../db/organization.js';
 import { asPlaceholders, type Bind } from '../db/prepared.js';
 import { executions } from '../db/schema.js';
-import { weekSpan, type ExecutionFilters } from './filter-set.js';
+import { countable, weekSpan, type ExecutionFilters } from './filter-set.js';
 import type { WeekSpan } from './filter.js';
 import { sortKeyColumn, sortOrder, sortOrderOf, type ListSort } from './sort.js';
 
@@ -30,13 +30,16 @@ export function slicedSpan(filters: ExecutionFilters, sort: ListSort, bind: Bind
 const SOME_EXTENT: RunsExtent = { first: new Date(-8.64e15), before: new Date(8.64e15) };
 
 /** Whether a page of these filters in another order than by date may be read by weeks. */
-export const mayReadByWeeks = (filters: ExecutionFilters) => weekSpan(filters, asPlaceholders, SOME_EXTENT) !== null;
+export const mayReadByWeeks = (filters: ExecutionFilters) =>
+  weekSpan(filters, asPlaceholders, filters.runsExtent ?? SOME_EXTENT) !== null;
 
 /**
  * The filters with the organization's runs' extent, when a range and a sort would read it by weeks
  * once cut to the runs: a range with an open end, or one over the weeks' bound ("since 1990"). One
  * more round trip, of two probes of an index, for a page that would otherwise walk the sort's order
- * past every run outside the range.
+ * past every run outside the range. For a search, any range: one around every run is then no
+ * filter (narrowingFilters), and the search's walks stay bounded (search-plan.ts), where a walk of
+ * each week would read every run of the weeks before a term found only at the order's far end.
  */
 export async function withRunsExtent(
   db: ExecutionsDatabase,
@@ -47,7 +50,7 @@ export async function withRunsExtent(
 ): Promise<ExecutionFilters> {
   if (sort.key === 'date') return filters;
   const closed = weekSpan(filters, asPlaceholders, null);
-  if (closed ? closed.days <= MOST_DAYS : !weekSpan(filters, asPlaceholders, SOME_EXTENT)) return filters;
+  if (closed ? closed.days <= MOST_DAYS && countable(filters) : !weekSpan(filters, asPlaceholders, SOME_EXTENT)) return filters;
   return { ...filters, runsExtent: await findRunsExtent(db, organizationId, now) };
 }
 
