@@ -14,6 +14,7 @@ import type { ActivityUnit } from '../src/list/counts.js';
 import {
   listBindings,
   listExecutionsQuery,
+  walkedExecutionsQuery,
   listShape,
   pageWithSummaryQuery,
   pageWithSummaryShape,
@@ -114,6 +115,14 @@ describe('prepared statement shapes', () => {
     checkFamily(
       states.map(([f, , p, plan]) =>
         built(listShape(f, p, plan), listExecutionsQuery(database.db, ORG, f, p, asPlaceholders, plan), listBindings(ORG, f, p)),
+      ),
+    );
+  });
+
+  it('gives one walk query text per key, every placeholder bound', () => {
+    checkFamily(
+      states.map(([f, , p]) =>
+        built(listShape(f, p, 'walked'), walkedExecutionsQuery(database.db, f, p), { ...listBindings(ORG, f, p), depth: 1 }),
       ),
     );
   });

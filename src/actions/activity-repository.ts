@@ -10,7 +10,8 @@ import type { ExecutionsDatabase } from '../db/database.js';
 import { asParameters } from '../db/prepared.js';
 import { agents, executions, runActions, type ActionOutcome, type RunActionKind } from '../db/schema.js';
 import { filtersFor, hasFilters, listConditions } from '../list/filter-set.js';
-import { cursorText, listBindings, SHOWN_TITLE_LENGTH } from '../list/page-query.js';
+import { listBindings } from '../list/page-query.js';
+import { cursorText, SHOWN_TITLE_LENGTH } from '../list/run-columns.js';
 import { PAGE_SIZE, type ExecutionQuery, type QueryCursor } from '../list/query.js';
 
 /** The run an action was taken on, as the Activity view names it. */

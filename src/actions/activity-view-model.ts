@@ -8,7 +8,7 @@ import { shorten } from '../lib/format.js';
 import { formatDateTime, isoSecond } from '../lib/time-zone.js';
 import type { FieldErrors, FormField, Rejected } from '../list/filter.js';
 import { describeFilters, errorMessages, formFields, hasFilters } from '../list/filter-set.js';
-import { SHOWN_TITLE_LENGTH } from '../list/page-query.js';
+import { SHOWN_TITLE_LENGTH } from '../list/run-columns.js';
 import { withQuery, type ExecutionQuery } from '../list/query.js';
 import { DEFAULT_SORT } from '../list/sort.js';
 import { arrowHrefs, conversationPath, timesIn } from '../list/view-model.js';

@@ -7,7 +7,8 @@ import { and, asc, eq, sql, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { ExecutionsDatabase } from '../db/database.js';
 import { agents, executions, schedules, steps, type ScheduleKind, type StepKind } from '../db/schema.js';
-import { pageColumns, toExecutionRow, type ExecutionRow } from '../list/page-query.js';
+import { toExecutionRow, type ExecutionRow } from '../list/page-query.js';
+import { pageColumns } from '../list/run-columns.js';
 import { HEAD_CHARS } from './bounds.js';
 
 /** The beginning of a stored text and its whole size. */

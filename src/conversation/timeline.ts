@@ -6,7 +6,7 @@
  */
 import type { Messages } from '../i18n/messages.js';
 import { formatDuration, numberFormat, shorten } from '../lib/format.js';
-import { SHOWN_TITLE_LENGTH } from '../list/page-query.js';
+import { SHOWN_TITLE_LENGTH } from '../list/run-columns.js';
 import type { BoundedStep } from './bounded-repository.js';
 import { pageCost } from './bounds.js';
 

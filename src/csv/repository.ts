@@ -4,7 +4,8 @@ import type { ExecutionsDatabase } from '../db/database.js';
 import { asParameters } from '../db/prepared.js';
 import { agents, executions } from '../db/schema.js';
 import { listConditions, type ExecutionFilters } from '../list/filter-set.js';
-import { beyond, cursorText, listBindings, NEWEST_FIRST, type PageCursor } from '../list/page-query.js';
+import { beyond, listBindings, NEWEST_FIRST, type PageCursor } from '../list/page-query.js';
+import { cursorText } from '../list/run-columns.js';
 
 /**
  * A stretch of the newest-first list: the runs after `after` (exclusive; from the top without one)

@@ -16,7 +16,8 @@ import type { ExecutionsDatabase } from '../db/database.js';
 import { asPlaceholders, preparedByShape } from '../db/prepared.js';
 import { executions, steps } from '../db/schema.js';
 import { filterShape, listConditions, type ExecutionFilters } from './filter-set.js';
-import { beyond, cursorText, listBindings, type PageCursor, type PageRequest } from './page-query.js';
+import { beyond, listBindings, type PageCursor, type PageRequest } from './page-query.js';
+import { cursorText } from './run-columns.js';
 import { CONVERSATION_SEARCH_DAYS, containsPattern } from './search-filter.js';
 import { COUNT_BOUND } from './summary-query.js';
 

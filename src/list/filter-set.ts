@@ -113,6 +113,14 @@ export function runConditions(values: FilterValues, bind: Bind, uncounted: Uncou
   return conditions;
 }
 
+/** The conditions of the filters the count tables cannot answer (a search). */
+export function uncountedConditions(values: FilterValues, bind: Bind): SQL[] {
+  const conditions: SQL[] = [];
+  for (const f of filters)
+    if (!(f.countable?.(values) ?? true)) for (const c of f.onRuns(values, bind)) if (c) conditions.push(c);
+  return conditions;
+}
+
 /** The organization's scheduled runs that the filters keep. */
 export function listConditions(values: FilterValues, bind: Bind, uncounted: UncountedAs = 'indexed'): SQL | undefined {
   return and(

@@ -27,7 +27,8 @@ import {
   type LiveView,
   type NewRunsView,
 } from './live-refresh.js';
-import { beyond, listBindings, listColumns, namedRows, type ExecutionRow, type PageCursor } from './page-query.js';
+import { beyond, listBindings, namedRows, type ExecutionRow, type PageCursor } from './page-query.js';
+import { listColumns } from './run-columns.js';
 import { withQuery, type ExecutionQuery, type ParsedQuery } from './query.js';
 import { distinctNames, rowView, type RowContext, type RowView } from './view-model.js';
 

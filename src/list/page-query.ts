@@ -4,16 +4,21 @@
  * (filter-set.ts); each runs as a statement prepared once per shape (db/prepared.ts).
  */
 import { and, sql, type SQL } from 'drizzle-orm';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { ExecutionsDatabase } from '../db/database.js';
 import { listAgents, type AgentOption } from '../db/organization.js';
 import { asParameters, asPlaceholders, preparedByShape, type Bind, type Bindings } from '../db/prepared.js';
 import { executions, type ExecutionStatus } from '../db/schema.js';
 import type { ActivityUnit } from './counts.js';
-import { countable, filterBindings, filterShape, listConditions, type ExecutionFilters } from './filter-set.js';
+import {
+  countable,
+  filterBindings,
+  filterShape,
+  listConditions,
+  uncountedConditions,
+  type ExecutionFilters,
+} from './filter-set.js';
 import {
   DEFAULT_SORT,
-  notPastWalkEnd,
   pastCursor,
   sortKeyColumn,
   sortKeyText,
@@ -23,6 +28,7 @@ import {
   type ListSort,
 } from './sort.js';
 import { summarizeExecutionsQuery, summaryOf, summaryShape, type ExecutionSummary } from './summary-query.js';
+import { cursorText, listColumns, pageColumns, shownText, SHOWN_ERROR_LENGTH, SHOWN_TITLE_LENGTH } from './run-columns.js';
 import { inWeekSlices, slicedSpan } from './week-slices.js';
 
 /**
@@ -86,50 +92,6 @@ export function listBindings(organizationId: string, filters: ExecutionFilters, 
   };
 }
 
-/** Microsecond-exact and round-trips through ::timestamptz: a JavaScript Date would lose precision. */
-export const cursorText = (instant: SQL | AnyPgColumn) =>
-  sql<string>`to_char(${instant} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-// Aliased: the page is also read as a subquery (pageWithSummary), which needs names for expressions.
-const startedAtText = cursorText(executions.startedAt).as('started_at_text');
-
-/** A run's columns as the list reads them: its agent by id, named from the organization's agents. */
-export const pageColumns = {
-  id: executions.id,
-  startedAtText,
-  conversationId: executions.conversationId,
-  agentId: executions.agentId,
-  scheduleTitle: executions.conversationTitle,
-  status: executions.status,
-  startedAt: executions.startedAt,
-  finishedAt: executions.finishedAt,
-  credits: executions.credits,
-  errorMessage: executions.errorMessage,
-  usualCredits: executions.usualCredits,
-  usualDurationMs: executions.usualDurationMs,
-  creditSpike: executions.creditSpike,
-  failedTool: executions.failedTool,
-  failedStep: executions.failedStep,
-};
-
-/**
- * How much of a run's title and error the list shows: a row, or an error revealed over the list,
- * must stay readable and light whatever a host stored. One more character is read, so the view
- * knows the text goes on; the run's own page has the rest.
- */
-export const SHOWN_TITLE_LENGTH = 200;
-export const SHOWN_ERROR_LENGTH = 300;
-
-/** As the list reads them: the title and the error cut in Postgres, so a long one is never sent here whole. */
-export const listColumns = {
-  ...pageColumns,
-  scheduleTitle: sql<string>`left(${executions.conversationTitle}, ${sql.raw(String(SHOWN_TITLE_LENGTH + 1))})`.as(
-    'schedule_title',
-  ),
-  errorMessage: sql<string | null>`left(${executions.errorMessage}, ${sql.raw(String(SHOWN_ERROR_LENGTH + 1))})`.as(
-    'error_message',
-  ),
-};
-
 /** A run as `pageColumns` selects it. */
 export type SelectedRow = { startedAtText: string; sortKeyText?: string | null; agentId: string; failedTool: string } & Omit<
   ExecutionRow,
@@ -167,14 +129,12 @@ export const NEWEST_FIRST = sortOrder(DEFAULT_SORT, false);
 /**
  * How a page finds its rows: `indexed` lets the planner choose. When a filter the count tables
  * cannot answer is set (search-plan.ts), `walked` walks the other filters' index in the page's
- * order, no further than the run at `walkTo` (`walkedAll`: to the end), filtering by the search.
- * `matched` reads the filters' own index and sorts what it finds, never walking the order's index:
- * for a search, and for filters whose runs are few (matchedFew).
+ * order, `depth` runs of it (walkedExecutionsQuery), filtering by the search; a search's count
+ * walks no further than the run at `walkTo` (`walkedAll`: to the end). `matched` reads the
+ * filters' own index and sorts what it finds, never walking the order's index: for a search, and
+ * for filters whose runs are few (matchedFew).
  */
 export type ListPlan = 'indexed' | 'walked' | 'walkedAll' | 'matched';
-
-/** Runs up to the one at `walkTo` in the page's order: the walk's end, whichever way it goes. */
-const within = (page: PageRequest, bind: Bind) => notPastWalkEnd(sortOf(page), inOrder(page), bind);
 
 /** Where a page starts: after or before its cursor, or at an end. */
 export const fromCursor = (page: PageRequest, bind: Bind) =>
@@ -189,12 +149,11 @@ export function listExecutionsQuery(
   bind: Bind = asParameters(listBindings(organizationId, filters, page)),
   plan: ListPlan = 'indexed',
 ) {
-  const walking = plan === 'walked' || plan === 'walkedAll';
   const sort = sortOf(page);
-  const where = listConditions(filters, bind, walking ? 'walked' : 'indexed');
+  const where = listConditions(filters, bind, plan === 'walkedAll' ? 'walked' : 'indexed');
   const order = sortOrder(sort, !inOrder(page));
   const span = plan === 'indexed' ? slicedSpan(filters, sort, bind) : null;
-  const conditions = and(where, fromCursor(page, bind), plan === 'walked' ? within(page, bind) : undefined);
+  const conditions = and(where, fromCursor(page, bind));
   return (
     db
       .select({
@@ -210,6 +169,62 @@ export function listExecutionsQuery(
       .limit(bind('limit') as number)
       .offset(span ? 0 : (bind('offset') as number))
   );
+}
+
+/**
+ * A walk's page: of the first `depth` runs the other filters keep from the page's start or cursor,
+ * in its order, those the search holds, read out of the walk in the same order, so that a frequent
+ * term stops it within a few runs. The walk's LIMIT stops its scan of the order's index: ended by a
+ * comparison with the run at its end, the scan stopped only where the sort's key passed that run's,
+ * and among runs tied on the key (durations alike) Postgres read on to the tie's end
+ * (docs/performance.md).
+ */
+export function walkedExecutionsQuery(
+  db: ExecutionsDatabase,
+  filters: ExecutionFilters,
+  page: PageRequest,
+  bind: Bind = asPlaceholders,
+) {
+  const sort = sortOf(page);
+  const reversed = !inOrder(page);
+  // The walk's columns as stored: what the page shows of them is worked out for its rows alone.
+  const walk = db
+    .select({
+      ...pageColumns,
+      scheduleTitle: executions.conversationTitle,
+      sortKey: sql`${sortKeyColumn(sort)}`.as('sort_key'),
+      searched: sql<boolean>`${and(...uncountedConditions(filters, bind)) ?? sql`true`}`.as('searched'),
+    })
+    .from(executions)
+    .where(and(listConditions(filters, bind, 'omitted'), fromCursor(page, bind)))
+    .orderBy(...sortOrder(sort, reversed))
+    .limit(bind('depth') as number)
+    .as('walk');
+  return db
+    .select({
+      id: walk.id,
+      startedAtText: cursorText(walk.startedAt).as('started_at_text'),
+      conversationId: walk.conversationId,
+      agentId: walk.agentId,
+      scheduleTitle: shownText<string>(walk.scheduleTitle, SHOWN_TITLE_LENGTH).as('schedule_title'),
+      status: walk.status,
+      startedAt: walk.startedAt,
+      finishedAt: walk.finishedAt,
+      credits: walk.credits,
+      errorMessage: shownText<string | null>(walk.errorMessage, SHOWN_ERROR_LENGTH).as('error_message'),
+      usualCredits: walk.usualCredits,
+      usualDurationMs: walk.usualDurationMs,
+      creditSpike: walk.creditSpike,
+      failedTool: walk.failedTool,
+      failedStep: walk.failedStep,
+      sortKeyText: sql<string | null>`${sort.key === 'date' ? sql`null` : walk.sortKey}::text`.as('sort_key_text'),
+      sortKey: walk.sortKey,
+    })
+    .from(walk)
+    .where(sql`${walk.searched}`)
+    .orderBy(...sortOrder(sort, reversed, false, { key: walk.sortKey, startedAt: walk.startedAt, id: walk.id }))
+    .limit(bind('limit') as number)
+    .offset(bind('offset') as number);
 }
 
 /** The key of a prepared list query: everything its text depends on. */
@@ -235,18 +250,17 @@ export async function listExecutions(
   page: PageRequest,
   agents?: AgentOption[],
   plan: ListPlan = 'indexed',
-  /** The run at the walk's end, for `walked`. */
-  walkTo: PageCursor | null = null,
+  /** How many runs a `walked` page walks. */
+  depth: number | null = null,
 ): Promise<ExecutionRow[]> {
-  const query = preparedByShape(db, listShape(filters, page, plan), (name) =>
-    listExecutionsQuery(db, organizationId, filters, page, asPlaceholders, plan).prepare(name),
-  );
-  const rows = await query.execute({
-    ...listBindings(organizationId, filters, page),
-    walkToStartedAt: walkTo?.startedAt ?? null,
-    walkToId: walkTo?.id ?? null,
-    walkToKey: walkTo?.key ?? null,
-  });
+  const bindings = { ...listBindings(organizationId, filters, page), depth };
+  const shape = listShape(filters, page, plan);
+  const rows =
+    plan === 'walked'
+      ? await preparedByShape(db, shape, (name) => walkedExecutionsQuery(db, filters, page).prepare(name)).execute(bindings)
+      : await preparedByShape(db, shape, (name) =>
+          listExecutionsQuery(db, organizationId, filters, page, asPlaceholders, plan).prepare(name),
+        ).execute(bindings);
   return namedRows(db, organizationId, rows, page, agents);
 }
 

@@ -14,7 +14,6 @@ import { executions } from '../db/schema.js';
 import type { ActivityUnit } from './counts.js';
 import { filterShape, narrowingFilters, listConditions, type ExecutionFilters } from './filter-set.js';
 import {
-  cursorText,
   fromCursor,
   listBindings,
   listExecutions,
@@ -25,6 +24,7 @@ import {
   type PageCursor,
   type PageRequest,
 } from './page-query.js';
+import { cursorText } from './run-columns.js';
 import { isDefaultSort, sortKeyText, sortOrder, sortParam } from './sort.js';
 import { COUNT_BOUND, countRunsQuery, summaryOf, type ExecutionSummary } from './summary-query.js';
 import { mayReadByWeeks, slicedSpan } from './week-slices.js';
@@ -94,9 +94,9 @@ export async function searchPage(
   // further on, where a longer walk finds a page. The walks are bounded, as a term whose every
   // match lies at the far end of the order would have the walk read every run.
   const walk = async (depth: number) => {
-    const end = await walkEnd(db, organizationId, filters, page, depth);
-    const rows = await listExecutions(db, organizationId, filters, page, agents, end ? 'walked' : 'walkedAll', end);
-    return rows.length === page.limit || end === null ? rows : null;
+    const rows = await listExecutions(db, organizationId, filters, page, agents, 'walked', depth);
+    // Short of a page, the walk read every run left, or the rest of the page lies further on.
+    return rows.length === page.limit || (await walkEnd(db, organizationId, filters, page, depth)) === null ? rows : null;
   };
   const walked = (await walk(PAGE_WALK)) ?? ((await plan()) === 'matched' ? null : await walk(FAR_WALK));
   return walked ?? listExecutions(db, organizationId, filters, page, agents, 'matched');

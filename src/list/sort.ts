@@ -70,12 +70,19 @@ const keyType = (sort: ListSort) => (sort.key === 'credits' ? 'numeric' : 'bigin
 export const sortKeyText = (sort: ListSort): SQL<string | null> =>
   sort.key === 'date' ? sql<null>`null::text` : sql<string>`${keyColumn(sort)}::text`;
 
+/** The columns a page is ordered by, when read out of a subquery (`over`). */
+export interface OrderColumns {
+  key: AnyPgColumn | SQL | SQL.Aliased;
+  startedAt: AnyPgColumn | SQL;
+  id: AnyPgColumn | SQL;
+}
+
 /**
  * The order of a page: the sort's own, or `reversed` (a page before a cursor, or counted from the
  * end). Spelled as the indexes are (db/schema.ts): an order the index does not give exactly, the
  * planner sorts every matching row instead of walking it.
  */
-export function sortOrder(sort: ListSort, reversed: boolean, unindexed = false): SQL[] {
+export function sortOrder(sort: ListSort, reversed: boolean, unindexed = false, over?: OrderColumns): SQL[] {
   const descending = sort.descending !== reversed;
   // The date's index and the descending keys' are DESC NULLS LAST; the ascending keys' ASC (NULLS LAST).
   const declaredDescending = sort.key === 'date' || sort.descending;
@@ -88,8 +95,8 @@ export function sortOrder(sort: ListSort, reversed: boolean, unindexed = false):
         ? 'asc nulls first'
         : 'asc nulls last',
   );
-  const columns: (AnyPgColumn | SQL)[] =
-    sort.key === 'date' ? [executions.startedAt, executions.id] : [keyColumn(sort), executions.startedAt, executions.id];
+  const { key, startedAt, id } = over ?? { key: keyColumn(sort), startedAt: executions.startedAt, id: executions.id };
+  const columns: (AnyPgColumn | SQL | SQL.Aliased)[] = sort.key === 'date' ? [startedAt, id] : [key, startedAt, id];
   // `unindexed`: the same order led by an expression no index gives, so that the planner reads
   // the filters' runs by their own index and sorts them instead of walking the sort's.
   if (unindexed)
@@ -113,14 +120,7 @@ export const sortKeyColumn = (sort: ListSort) => sql`${keyColumn(sort)}`;
 export const pastCursor = (sort: ListSort, later: boolean, bind: Bind): SQL =>
   comparedTo(sort, sort.descending === later ? '<' : '>', 'cursor', bind);
 
-/**
- * Runs up to the run at a walk's end, that run included (`later`: walking in the sort's order;
- * else the other way): the same row comparison, so the walk's index scan stops there.
- */
-export const notPastWalkEnd = (sort: ListSort, later: boolean, bind: Bind): SQL =>
-  comparedTo(sort, sort.descending === later ? '>=' : '<=', 'walkTo', bind);
-
-function comparedTo(sort: ListSort, op: string, run: 'cursor' | 'walkTo', bind: Bind): SQL {
+function comparedTo(sort: ListSort, op: string, run: 'cursor', bind: Bind): SQL {
   const at = sql`${bind(`${run}StartedAt`)}::timestamptz, ${bind(`${run}Id`)}::uuid`;
   return sort.key === 'date'
     ? sql`(${executions.startedAt}, ${executions.id}) ${sql.raw(op)} (${at})`

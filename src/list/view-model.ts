@@ -20,7 +20,8 @@ import {
   hasFilters,
   type AppliedFilter,
 } from './filter-set.js';
-import { SHOWN_ERROR_LENGTH, SHOWN_TITLE_LENGTH, type ExecutionRow, type PageCursor } from './page-query.js';
+import { type ExecutionRow, type PageCursor } from './page-query.js';
+import { SHOWN_ERROR_LENGTH, SHOWN_TITLE_LENGTH } from './run-columns.js';
 import { DEFAULT_QUERY, PAGE_SIZE, withQuery, type ExecutionQuery } from './query.js';
 import { STATUS_ORDER, statusBadge, type StatusBadge } from './status.js';
 import { activityView, type ActivityView } from './activity-view.js';

@@ -3,7 +3,8 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { ExecutionsDatabase } from '../../src/db/database.js';
 import { agents, executions, schedules, steps } from '../../src/db/schema.js';
 import { stepColumns, type ConversationStep } from '../../src/db/steps.js';
-import { pageColumns, toExecutionRow, type ExecutionRow } from '../../src/list/page-query.js';
+import { toExecutionRow, type ExecutionRow } from '../../src/list/page-query.js';
+import { pageColumns } from '../../src/list/run-columns.js';
 
 export interface ExecutionConversation extends ExecutionRow {
   schedule: { name: string; kind: string; expression: string };
