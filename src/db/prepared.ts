@@ -45,6 +45,28 @@ interface Buildable<R> {
   execute(): Promise<R>;
 }
 
+/** The columns of the rows a statement returns, by name, as the builder selects them. */
+type Selection = Record<string, SelectedFieldsOrdered[number]['field']>;
+
+/** A statement's text with its placeholders, and how its rows are read. */
+interface Built {
+  query: Query;
+  fields: SelectedFieldsOrdered | undefined;
+}
+
+const built = (buildable: Buildable<unknown>, selection: Selection | undefined): Built => ({
+  query: buildable.toSQL(),
+  fields: selection && Object.entries(selection).map(([key, field]) => ({ path: [key], field })),
+});
+
+/**
+ * Runs a built statement as a prepared one on `db`. The name is empty on purpose: postgres.js
+ * takes any name as "prepare" and keys its statements by their text, node-postgres takes an empty
+ * name as the unnamed statement, so two texts can never clash under one name.
+ */
+const runBuilt = <R>(db: ExecutionsDatabase, { query, fields }: Built, values: Bindings) =>
+  db._.session.prepareQuery(query, fields, '', fields !== undefined).execute(values) as Promise<R>;
+
 /**
  * A statement whose text is fixed, built once with named placeholders (the first time it runs) and
  * then run as a prepared one on whatever session it is given: the database or one of its
@@ -52,26 +74,47 @@ interface Buildable<R> {
  * text anew at every run, a large share of the write API's CPU: built once, each call only fills
  * in its values. postgres.js sends a statement with parameters that is not prepared in two round
  * trips (describe, then execute) — in the write API, inside transactions that hold the run's and
- * the count rows' locks; prepared, in one, parsed once per connection. The name is empty on
- * purpose: postgres.js takes any name as "prepare" and keys its statements by their text,
- * node-postgres takes an empty name as the unnamed statement, so two texts can never clash under
- * one name. `selection`: the columns of the rows it returns, by name, as the builder selects them.
- * The text depends only on the module's tables, whose columns all have their own names, never on
- * the database it first ran on.
+ * the count rows' locks; prepared, in one, parsed once per connection. `selection`: the columns of
+ * the rows it returns, by name, as the builder selects them. The text depends only on the module's
+ * tables, whose columns all have their own names, never on the database it first ran on.
  */
 export function fixedStatement<R>(
   build: (db: ExecutionsDatabase) => Buildable<R>,
-  selection?: Record<string, SelectedFieldsOrdered[number]['field']>,
+  selection?: Selection,
 ): (db: ExecutionsDatabase, values: Bindings) => Promise<R> {
-  let built: { query: Query; fields: SelectedFieldsOrdered | undefined } | undefined;
-  return (db, values) => {
-    built ??= {
-      query: build(db).toSQL(),
-      fields: selection && Object.entries(selection).map(([key, field]) => ({ path: [key], field })),
-    };
-    const prepared = db._.session.prepareQuery(built.query, built.fields, '', built.fields !== undefined);
-    return prepared.execute(values) as Promise<R>;
-  };
+  let made: Built | undefined;
+  return (db, values) => runBuilt(db, (made ??= built(build(db), selection)), values);
+}
+
+/**
+ * A select whose rows are its selected columns, by name, without joins. Drizzle types a selection
+ * of unaliased SQL as an error, to stop it being read as a subquery's columns; here it is only read
+ * back as the builder's own selection.
+ */
+interface FlatSelect<R> extends Buildable<R> {
+  _: { selectedFields: object };
+}
+
+const builtByShape = new Map<string, Built>();
+
+/**
+ * As preparedByShape, for a session that may be a transaction: preparedByShape's queries are bound
+ * to the session that prepared them, so in a transaction of its own each read built its text anew
+ * (the digest of a range in parts: docs/performance.md). Built once per shape, as fixedStatement,
+ * and run on any session. `shape` must name everything its text depends on.
+ */
+export function runByShape<R>(
+  db: ExecutionsDatabase,
+  shape: string,
+  build: (db: ExecutionsDatabase) => FlatSelect<R>,
+  values: Bindings,
+): Promise<R> {
+  let made = builtByShape.get(shape);
+  if (made === undefined) {
+    const select = build(db);
+    builtByShape.set(shape, (made = built(select, select._.selectedFields as Selection)));
+  }
+  return runBuilt(db, made, values);
 }
 
 /**

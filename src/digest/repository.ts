@@ -3,7 +3,7 @@ import { and, sql, type SQL, type SQLWrapper } from 'drizzle-orm';
 import { unionAll } from 'drizzle-orm/pg-core';
 import type { ExecutionsDatabase } from '../db/database.js';
 import { ONE_BACKEND, withLocalSettings } from '../db/local-settings.js';
-import { asPlaceholders, preparedByShape, type Bind, type Bindings } from '../db/prepared.js';
+import { asPlaceholders, runByShape, type Bind, type Bindings } from '../db/prepared.js';
 import {
   countsName,
   MONTHLY,
@@ -35,7 +35,7 @@ export async function digestFailures(
   const shape = digestShape(applied);
   const bindings = { ...digestBindings(organizationId, applied), limit };
   const read = (session: ExecutionsDatabase) =>
-    preparedByShape(session, shape, (name) => digestFailuresQuery(session, applied).prepare(name)).execute(bindings);
+    runByShape(session, shape, (built) => digestFailuresQuery(built, applied), bindings);
   // A range in parts in one backend: Postgres reads a union of large parts in parallel workers,
   // which made the digest slower, not faster (docs/performance.md).
   const rows = rangePartFilters(applied) === null ? await read(db) : await withLocalSettings(db, ONE_BACKEND, read);
