@@ -241,6 +241,19 @@ export async function scenarios(benchUrl: string, rows: number): Promise<Scenari
  * Under tsx the same server held 55 MB more (its loader thread and transform caches), which is
  * not the module's memory.
  */
+/** Each count table's size beside its live tuples' bytes (pgstattuple, created if missing): what churn left behind. */
+export async function countTables(sql: postgres.Sql): Promise<string> {
+  await sql`create extension if not exists pgstattuple`;
+  const rows = await sql<{ name: string; table_len: string; tuple_len: string }[]>`
+    select c.relname as name, s.table_len, s.tuple_len
+    from pg_class c join pg_namespace n on n.oid = c.relnamespace, lateral pgstattuple(c.oid) s
+    where n.nspname = 'executions_admin' and c.relkind = 'r' and c.relname like 'xa_execution_%counts' order by 1`;
+  const kb = (bytes: string) => `${(Number(bytes) / 1024).toFixed(0)} kB`;
+  return rows
+    .map((r) => `${r.name.replace(/^xa_execution_|_counts$/g, '')} ${kb(r.table_len)} for ${kb(r.tuple_len)} live`)
+    .join(', ');
+}
+
 export async function buildServer(cwd: string): Promise<string> {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   await promisify(execFile)(process.execPath, [tsc, '-p', 'bench/tsconfig.server.json'], { cwd });

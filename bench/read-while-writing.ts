@@ -4,15 +4,16 @@
  * xa_bench, at DATABASE_URL's server), the targeted scenarios' pages are read over HTTP at `--connections`,
  * in windows of `--window` seconds: first with nobody writing (the baseline, in the same run), then while
  * `--writers` writers record full lifecycles (bench/lifecycle.ts; one in `--failed` fails) into the bench
- * organization, the one being read. Prints each window's latencies and the writers' rate. The runs it
- * wrote are deleted at the end, so the database holds what it held before.
+ * organization, the one being read. Prints each window's latencies and the writers' rate, and each count
+ * table's size against its live tuples before and after the writes (pgstattuple). The runs it wrote are
+ * deleted at the end, so the database holds what it held before.
  */
 import { randomUUID } from 'node:crypto';
 import { Agent, request } from 'node:http';
 import { parseArgs } from 'node:util';
 import postgres from 'postgres';
 import { connectPostgres, POSTGRES_DEFAULTS } from '../src/db/database.js';
-import { ensureSeeded, percentile, scenarios, startServer, stopServer, summary } from './harness.js';
+import { countTables, ensureSeeded, percentile, scenarios, startServer, stopServer, summary } from './harness.js';
 import { lifecycle } from './lifecycle.js';
 import { BENCH_ORGANIZATION } from './seed-large.js';
 
@@ -87,6 +88,7 @@ try {
   for (let w = 0; w < Number(values.windows); w++) {
     windows.push({ label: `baseline ${w + 1}`, ...(await drive(origin, windowSeconds)) });
   }
+  const tablesBefore = await countTables(sql);
   let writing = true;
   const writer = async (w: number) => {
     for (let n = 0; writing; n += 1) {
@@ -111,6 +113,7 @@ try {
   writing = false;
   await all;
   const seconds = (performance.now() - started) / 1000;
+  console.log(`\nCount tables, size for live tuples: before the writes ${tablesBefore}; after them ${await countTables(sql)}.`);
 
   console.log(`\n| window (${windowSeconds} s, ${connections} connection(s)) | requests/s | p50 ms | p95 ms | p99 ms | errors |`);
   console.log('| --- | --- | --- | --- | --- | --- |');

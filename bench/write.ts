@@ -18,6 +18,7 @@ import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import { connectPostgres, POSTGRES_DEFAULTS } from '../src/db/database.js';
 import { upsertAgent, upsertOrganization, upsertSchedule } from '../src/write/recorder.js';
+import { countTables } from './harness.js';
 import { lifecycle } from './lifecycle.js';
 
 const { values } = parseArgs({
@@ -77,9 +78,6 @@ async function createDatabase(): Promise<Target[]> {
     }
     targets.push({ organizationId, schedules });
   }
-  const sql = postgres(benchUrl.toString(), { max: 1, onnotice: () => {} });
-  await sql`create extension if not exists pgstattuple`;
-  await sql.end();
   await database.close();
   return targets;
 }
@@ -186,18 +184,6 @@ function sampleWaits(sql: postgres.Sql): { stop: () => Promise<Sampled> } {
 
 const deadlocks = async (sql: postgres.Sql) =>
   Number((await sql`select deadlocks from pg_stat_database where datname = current_database()`)[0]!.deadlocks);
-
-/** Each count table's size beside its live tuples' bytes: what churn left behind. */
-async function countTables(sql: postgres.Sql): Promise<string> {
-  const rows = await sql<{ name: string; table_len: string; tuple_len: string }[]>`
-    select c.relname as name, s.table_len, s.tuple_len
-    from pg_class c join pg_namespace n on n.oid = c.relnamespace, lateral pgstattuple(c.oid) s
-    where n.nspname = 'executions_admin' and c.relkind = 'r' and c.relname like 'xa_execution_%counts' order by 1`;
-  const kb = (bytes: string) => `${(Number(bytes) / 1024).toFixed(0)} kB`;
-  return rows
-    .map((r) => `${r.name.replace(/^xa_execution_|_counts$/g, '')} ${kb(r.table_len)} for ${kb(r.tuple_len)} live`)
-    .join(', ');
-}
 
 interface Result {
   mode: 'module' | 'floor';
