@@ -30,6 +30,21 @@ describe('the activity chart’s calendar', () => {
     expect(bucketsOf(activityRange('1900-01-01', '2026-11-29', '1900-01-01', '2026-11-29'))).toHaveLength(127);
   });
 
+  it('ends at the last day a date filter accepts, 9999-12-31, by day, week, month and year', () => {
+    // The day after it is written 10000-01-01, which sorts before it as text: compared so, the
+    // calendar never ended, and a page filtered to those days ran out of memory.
+    const last = (unit: 'day' | 'week' | 'month' | 'year', from: string) => bucketsOf({ from, to: '9999-12-31', unit });
+    expect(last('day', '9999-12-01')).toHaveLength(31);
+    expect(last('week', '9999-11-01').at(-1)).toEqual({ key: '9999-12-27', start: '9999-12-27', end: '9999-12-31' });
+    expect(
+      last('month', '9998-01-15')
+        .map((b) => b.end)
+        .at(-1),
+    ).toBe('9999-12-31');
+    expect(last('year', '9950-06-01')).toHaveLength(50);
+    expect(bucketsOf(activityRange('9999-12-01', '9999-12-31', '2026-01-01', '2026-12-06'))).toHaveLength(31);
+  });
+
   it('keys weeks by Monday, as date_trunc does, and clips the first and last to the range', () => {
     const buckets = bucketsOf({ from: '2026-11-04', to: '2026-11-29', unit: 'week' });
     expect(buckets[0]).toEqual({ key: '2026-11-02', start: '2026-11-04', end: '2026-11-08' });

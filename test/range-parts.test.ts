@@ -91,6 +91,17 @@ describe('a date range in parts', () => {
     );
   });
 
+  it('finds no whole month or year past the last day a date filter accepts, 9999-12-31', () => {
+    // The day after it has a five-digit year, which sorts before it as text.
+    expect(rangeParts('9999-12-01', '9999-12-31')).toBeNull();
+    expect(rangeParts('9999-12-15', '9999-12-31')).toBeNull();
+    expect(rangeParts('9999-11-15', '9999-12-31')).toEqual([
+      { from: '9999-11-15', to: '9999-11-30', sign: 1 },
+      { from: '9999-12-01', to: '9999-12-31', sign: 1 },
+    ]);
+    expect(rangeParts('9998-03-15', null)?.at(-1)).toEqual({ from: '9999-01-01', to: null, sign: 1 });
+  });
+
   it('cuts a year from the 15th into its edge days, and the months between: most of a year as the year less its other months', () => {
     expect(rangeParts('2025-03-15', '2026-03-14')).toEqual([
       { from: '2025-03-15', to: '2025-03-31', sign: 1 },

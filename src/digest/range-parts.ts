@@ -40,7 +40,8 @@ function wholeWithin(
 ): Span | null {
   const first = from === null || starts(from) ? from : next(from);
   const last = to === null || ends(to) ? to : previous(to);
-  return first !== null && last !== null && first > last ? null : { from: first, to: last };
+  // A first day past 9999-12-31 has a five-digit year, which sorts before it: no whole period either.
+  return first !== null && last !== null && (first.length > 10 || first > last) ? null : { from: first, to: last };
 }
 
 const wholeMonths = (from: string | null, to: string | null) =>
@@ -70,7 +71,8 @@ const MOST_OF_A_YEAR = 7;
 function wholeMonthParts(from: string, to: string): RangePart[] {
   const parts: RangePart[] = [];
   let yearRead = false;
-  for (let start = from; start <= to; start = `${Number(start.slice(0, 4)) + 1}-01-01`) {
+  // A start past 9999 has a five-digit year, which sorts before `to`: the loop ends there.
+  for (let start = from; start.length === 10 && start <= to; start = `${Number(start.slice(0, 4)) + 1}-01-01`) {
     const year = start.slice(0, 4);
     const end = to.slice(0, 4) === year ? to : `${year}-12-31`;
     const months = Number(end.slice(5, 7)) - Number(start.slice(5, 7)) + 1;

@@ -81,10 +81,12 @@ export interface Bucket {
 /** Every bucket from the one holding `from` to the one holding `to`, clipped to the range. */
 export function bucketsOf({ from, to, unit }: ActivityRange): Bucket[] {
   const buckets: Bucket[] = [];
-  for (let start = START[unit](toDate(from)); toDay(start) <= to; start = STEP[unit](start)) {
+  // As dates, not as text: the day after 9999-12-31 is written 10000-01-01, which sorts before it.
+  const last = toDate(to);
+  for (let start = START[unit](toDate(from)); start <= last; start = STEP[unit](start)) {
     const key = toDay(start);
-    const end = toDay(addDays(STEP[unit](start), -1));
-    buckets.push({ key, start: key < from ? from : key, end: end > to ? to : end });
+    const end = addDays(STEP[unit](start), -1);
+    buckets.push({ key, start: key < from ? from : key, end: end > last ? to : toDay(end) });
   }
   return buckets;
 }
