@@ -290,19 +290,33 @@ export interface OffsetChange {
 }
 
 const DAY_MS = 86_400_000;
-
+const WEEK_MS = 7 * DAY_MS;
+/** Before it every zone keeps its local mean time: the tz database's first changes are later. */
+const MEAN_TIME_UNTIL = Date.UTC(1800, 0, 1);
 /**
- * The zone's UTC offset at `from` and every change of it up to `to` (instants in ms), as Intl has
- * them: sampled daily, each change then bisected to its second. Daily is enough: no two offset
- * changes of the tz database since 1900 are within four days of each other (the closest:
- * Africa/Freetown's, 95.7 hours apart in 1939).
+ * From it on, changes are the tz database's rules for the years ahead, none within four weeks of
+ * the next (Morocco's Ramadan pauses are the closest): sampled weekly.
  */
-export function utcOffsetChanges(timeZone: string, from: number, to: number): { offset: number; changes: OffsetChange[] } {
-  const offset = utcOffsetAt(from, timeZone);
-  const changes: OffsetChange[] = [];
-  let current = offset;
-  for (let t = from; t < to; t = Math.min(t + DAY_MS, to)) {
-    const next = Math.min(t + DAY_MS, to);
+const WEEKLY_FROM = Date.UTC(2040, 0, 1);
+/**
+ * From it on, each zone has no change of its own but its last rule's ("last Sunday of March"),
+ * and the Gregorian calendar repeats every 400 years to the weekday (146,097 days, whole weeks):
+ * so do the changes.
+ */
+const CYCLES_FROM = Date.UTC(2100, 0, 1);
+const CYCLE_MS = 146_097 * DAY_MS;
+
+/** The changes between samples `step` apart over [from, to], each bisected to its second, after `current`. */
+function sampledChanges(
+  timeZone: string,
+  from: number,
+  to: number,
+  step: number,
+  current: number,
+  changes: OffsetChange[],
+): number {
+  for (let t = from; t < to; t = Math.min(t + step, to)) {
+    const next = Math.min(t + step, to);
     const then = utcOffsetAt(next, timeZone);
     if (then === current) continue;
     // Changes fall on whole seconds: the last second at the old offset, the first at the new.
@@ -314,6 +328,45 @@ export function utcOffsetChanges(timeZone: string, from: number, to: number): { 
     }
     changes.push({ at: after * 1000, offset: then });
     current = then;
+  }
+  return current;
+}
+
+/** A zone's changes over its first 400-year cycle from CYCLES_FROM, found once per zone. */
+const cycles = new Map<string, OffsetChange[]>();
+function cycleChanges(timeZone: string): OffsetChange[] {
+  let changes = cycles.get(timeZone);
+  if (!changes) {
+    changes = [];
+    sampledChanges(timeZone, CYCLES_FROM, CYCLES_FROM + CYCLE_MS, WEEK_MS, utcOffsetAt(CYCLES_FROM, timeZone), changes);
+    cycles.set(timeZone, changes);
+  }
+  return changes;
+}
+
+/**
+ * The zone's UTC offset at `from` and every change of it up to `to` (instants in ms), as Intl has
+ * them: sampled daily from 1800, each change then bisected to its second. Daily is enough: no two
+ * offset changes of the tz database are within four days of each other (the closest:
+ * Africa/Freetown's, 95.7 hours apart in 1939). Weekly from 2040, and from 2100 the first 400 years'
+ * changes repeated: a span to year 9999, which a run may be dated, is read in a fraction of a
+ * second instead of seconds.
+ */
+export function utcOffsetChanges(timeZone: string, from: number, to: number): { offset: number; changes: OffsetChange[] } {
+  const offset = utcOffsetAt(from, timeZone);
+  const changes: OffsetChange[] = [];
+  const bound = (limit: number) => Math.max(from, Math.min(limit, to));
+  let current = sampledChanges(timeZone, from, bound(MEAN_TIME_UNTIL), Infinity, offset, changes);
+  current = sampledChanges(timeZone, bound(MEAN_TIME_UNTIL), bound(WEEKLY_FROM), DAY_MS, current, changes);
+  current = sampledChanges(timeZone, bound(WEEKLY_FROM), bound(CYCLES_FROM), WEEK_MS, current, changes);
+  const start = bound(CYCLES_FROM);
+  for (let shift = Math.floor((start - CYCLES_FROM) / CYCLE_MS) * CYCLE_MS; CYCLES_FROM + shift < to; shift += CYCLE_MS) {
+    for (const change of cycleChanges(timeZone)) {
+      const at = change.at + shift;
+      if (at <= start || at > to || change.offset === current) continue;
+      changes.push({ at, offset: change.offset });
+      current = change.offset;
+    }
   }
   return { offset, changes };
 }
