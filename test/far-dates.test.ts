@@ -1,5 +1,5 @@
 /**
- * Runs dated anywhere from year 100 to 9999 (the write API takes 1 to 9999) leave every page answering, and
+ * Runs dated anywhere the write API takes a date (years 1900 to 9999) leave every page answering, and
  * quickly: a page filtered to the last days of 9999 once drew its chart forever (src/list/activity.ts),
  * and a CSV spanning the years sampled each of their days for the zone's offsets (src/lib/time-zone.ts).
  */
@@ -21,7 +21,7 @@ const SCHEDULE = '00000000-0000-4000-8001-0000000000f1';
 
 for (const target of databaseTargets) {
   describe.skipIf(target.skipReason !== null)(
-    `runs dated from year 100 to 9999 on ${target.name}${target.skipReason ? ` (skipped: ${target.skipReason})` : ''}`,
+    `runs dated from year 1900 to 9999 on ${target.name}${target.skipReason ? ` (skipped: ${target.skipReason})` : ''}`,
     () => {
       let database: TestDatabase;
       let app: ReturnType<typeof createTestHost>;
@@ -32,7 +32,7 @@ for (const target of databaseTargets) {
         await upsertAgent(db, ORG, { agentId: AGENT, name: 'Agent' });
         await upsertSchedule(db, ORG, { scheduleId: SCHEDULE, agentId: AGENT, name: 'S', kind: 'cron', expression: '* * * * *' });
         for (const [key, startedAt] of [
-          ['first', '0100-01-01T12:00:00Z'],
+          ['first', '1900-01-01T12:00:00Z'],
           ['now', '2026-12-06T12:00:00Z'],
           ['last', '9999-12-31T23:59:58Z'],
         ] as const) {

@@ -439,13 +439,22 @@ for (const target of databaseTargets) {
         await expect(call({ durationMs: 2 ** 31 })).rejects.toEqual(invalidInput('durationMs'));
         await expect(call({ toolName: 'x'.repeat(201) })).rejects.toEqual(invalidInput('toolName'));
         await expect(call({ at: new Date(Date.UTC(10000, 0)) })).rejects.toEqual(invalidInput('at'));
-        for (const startedAt of [new Date(NaN), new Date(-62198755200000), new Date(8.64e15)]) {
+        for (const startedAt of [
+          new Date(NaN),
+          new Date(-62198755200000),
+          new Date('0001-01-01T00:00:00Z'),
+          new Date('1899-12-31T23:59:59.999Z'),
+          new Date(8.64e15),
+        ]) {
           await expect(
             startExecution(db(), org, { key: unique('d'), scheduleId: SCHEDULE, prompt: 'p', startedAt }),
           ).rejects.toEqual(invalidInput('startedAt'));
         }
-        for (const startedAt of [new Date('0001-01-01T00:00:00Z'), new Date('9999-12-31T23:59:59.999Z')]) {
-          await startExecution(db(), org, { key: unique('d'), scheduleId: SCHEDULE, prompt: 'p', startedAt });
+        // Either end kept as it was written: finished at its start, the run reads back its own start.
+        for (const startedAt of [new Date('1900-01-01T00:00:00Z'), new Date('9999-12-31T23:59:59.999Z')]) {
+          const run = await startExecution(db(), org, { key: unique('d'), scheduleId: SCHEDULE, prompt: 'p', startedAt });
+          await markActive(db(), org, run.executionId);
+          await completeExecution(db(), org, run.executionId, { key: unique('d'), response: 'r', finishedAt: startedAt });
         }
         await expect(upsertOrganization(db(), 'o'.repeat(201), { name: 'o', timeZone: 'UTC' })).rejects.toEqual(
           invalidInput('organizationId'),

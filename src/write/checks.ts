@@ -61,11 +61,13 @@ export function checkScheduleKind(kind: ScheduleKind): void {
   if (!scheduleKind.enumValues.includes(kind)) throw invalid(`kind must be one of ${scheduleKind.enumValues.join(', ')}`);
 }
 
-/** Years 1 to 9999: the driver sends a date as its ISO string, which Postgres reads only with a four-digit year. */
+/** Years 1900 to 9999: the driver sends a date as its ISO string, which Postgres reads only with a four-digit year. */
 export function checkDate(value: Date, field: string): void {
   if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw invalid(`${field} must be a valid date`);
+  // Not before 1900: the date filters start there, and drizzle reads a year below 100 back as 19xx
+  // or 20xx, so a run started then could not be finished.
   const year = value.getUTCFullYear();
-  if (year < 1 || year > 9999) throw invalid(`${field} must be a date from year 1 to 9999`);
+  if (year < 1900 || year > 9999) throw invalid(`${field} must be a date from year 1900 to 9999`);
 }
 
 export function checkFinishedAt(finishedAt: Date, startedAt: Date, field = 'finishedAt'): void {
