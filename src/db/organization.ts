@@ -2,7 +2,7 @@
  * What the pages read of an organization: its name and time zone, its agents, its first run.
  * None of them reads a count table, so a page that shows no counts never waits on one.
  */
-import { and, asc, eq, isNotNull, max, min, sql } from 'drizzle-orm';
+import { and, asc, eq, isNotNull, max, min, sql, type SQL } from 'drizzle-orm';
 import { shorten } from '../lib/format.js';
 import type { ExecutionsDatabase } from './database.js';
 import { fixedStatement } from './prepared.js';
@@ -28,11 +28,19 @@ export async function findOrganization(db: ExecutionsDatabase, organizationId: s
   return row ?? null;
 }
 
+/**
+ * A start no earlier than 1900, where the date filters begin. The write API takes no earlier date,
+ * but a run written by plain SQL may have one, and drizzle reads a year below 100 wrongly and one
+ * before Christ as an invalid Date: every list page would answer 500.
+ */
+const fromFilters = (start: SQL<Date | null>) =>
+  sql<Date | null>`greatest(${start}, '1900-01-01 00:00:00+00'::timestamptz)`.mapWith(executions.startedAt);
+
 /** When the organization's first scheduled run started, which sizes the activity chart; null before any. */
 export async function findFirstRun(db: ExecutionsDatabase, organizationId: string): Promise<Date | null> {
   // The newest-first index of scheduled runs, read from its other end: one probe.
   const [row] = await db
-    .select({ first: min(executions.startedAt) })
+    .select({ first: fromFilters(min(executions.startedAt)) })
     .from(executions)
     .where(and(eq(executions.organizationId, organizationId), isNotNull(executions.scheduleId)));
   return row?.first ?? null;
@@ -50,7 +58,7 @@ export interface RunsExtent {
 
 const WEEK_MS = 7 * 86_400_000;
 
-const EXTENT = { first: min(executions.startedAt), last: max(executions.startedAt) };
+const EXTENT = { first: fromFilters(min(executions.startedAt)), last: fromFilters(max(executions.startedAt)) };
 const runsExtent = fixedStatement(
   (db) =>
     db
