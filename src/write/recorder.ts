@@ -25,7 +25,7 @@
  *   a retry with the same unrepaired data is compared after the same repair and stays identical.
  *   JSON jsonb would not give back as sent (NaN, Infinity, BigInt, non-plain objects, undefined in an
  *   array, two keys that become one once repaired, nesting past 1000 levels), dates outside years
- *   1–9999, integers past Postgres's integer, and keys, organization ids and tool names over 200
+ *   1900–9999, integers past Postgres's integer, and keys, organization ids and tool names over 200
  *   characters (they sit in size-limited indexes) are `invalid_input` too.
  */
 export { RecorderError, type RecorderErrorCode } from './errors.js';
