@@ -34,7 +34,10 @@ export async function findOrganization(db: ExecutionsDatabase, organizationId: s
  * before Christ as an invalid Date: every list page would answer 500.
  */
 const fromFilters = (start: SQL<Date | null>) =>
-  sql<Date | null>`greatest(${start}, '1900-01-01 00:00:00+00'::timestamptz)`.mapWith(executions.startedAt);
+  // greatest() skips a null: without runs there is no start, not 1900.
+  sql<Date | null>`case when ${start} is null then null else greatest(${start}, '1900-01-01 00:00:00+00'::timestamptz) end`.mapWith(
+    executions.startedAt,
+  );
 
 /** When the organization's first scheduled run started, which sizes the activity chart; null before any. */
 export async function findFirstRun(db: ExecutionsDatabase, organizationId: string): Promise<Date | null> {
