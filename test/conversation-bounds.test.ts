@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIELD_BYTES, formatBytes, jsonHead, LINE_BYTES, pageCost, PREVIEW_BYTES, textHead } from '../src/conversation/bounds.js';
 import { en } from '../src/i18n/en.js';
 import { ptBR } from '../src/i18n/pt-BR.js';
+import { PAGE_TITLE_LENGTH } from '../src/list/run-columns.js';
 import { databaseTargets, type TestDatabase } from './support/databases.js';
 import { jsonItems, MB, recordHugeRuns, storedDigest, type HugeFixture } from './support/huge-conversation.js';
 import { select } from './support/select.js';
@@ -175,6 +176,28 @@ for (const target of databaseTargets) {
         expect(pre?.textContent).toBe(
           '{\n  "2": 0.1000000000000000055511151231257827,\n  "b": 12345678901234567890,\n  "10": [\n    1.0,\n    1000,\n    0\n  ]\n}',
         );
+      });
+
+      it('shows a title of a megabyte cut, in the heading, the schedule and the browser’s title alike', async () => {
+        const [run] = await select(
+          database.db,
+          sql`select agent_id, schedule_id from executions_admin.xa_executions where organization_id = ${ORG} limit 1`,
+        );
+        const conversation = '00000000-0000-4000-9abc-000000000002';
+        await database.db
+          .execute(sql`insert into executions_admin.xa_conversations (organization_id, id, agent_id, channel, title, created_at)
+          values (${ORG}, ${conversation}::uuid, ${run!.agent_id}::uuid, 'schedule', repeat('Ω', 1048576), now())`);
+        await database.db
+          .execute(sql`insert into executions_admin.xa_executions (organization_id, id, conversation_id, agent_id, schedule_id, status, started_at)
+          values (${ORG}, ${conversation}::uuid, ${conversation}::uuid, ${run!.agent_id}::uuid, ${run!.schedule_id}::uuid, 'completed', now())`);
+        const res = await get(pageOf(conversation));
+        expect(res.status).toBe(200);
+        const html = await res.text();
+        expect(Buffer.byteLength(html)).toBeLessThan(64 * 1024);
+        const doc = parseDocument(html);
+        const cut = `${'Ω'.repeat(PAGE_TITLE_LENGTH)}…`;
+        expect(text(doc.querySelector('h1'))).toBe(cut);
+        expect(doc.title.startsWith(cut)).toBe(true);
       });
 
       it('keeps a run with many long tool calls within the page budget: later fields show a glimpse', async () => {

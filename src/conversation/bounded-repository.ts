@@ -8,7 +8,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import type { ExecutionsDatabase } from '../db/database.js';
 import { agents, executions, schedules, steps, type ScheduleKind, type StepKind } from '../db/schema.js';
 import { toExecutionRow, type ExecutionRow } from '../list/page-query.js';
-import { pageColumns } from '../list/run-columns.js';
+import { PAGE_TITLE_LENGTH, pageColumns, shownText } from '../list/run-columns.js';
 import { HEAD_CHARS } from './bounds.js';
 
 /** The beginning of a stored text and its whole size. */
@@ -95,6 +95,7 @@ export async function findBoundedConversation(
   const [row] = await db
     .select({
       ...pageColumns,
+      scheduleTitle: shownText<string>(executions.conversationTitle, PAGE_TITLE_LENGTH),
       errorMessage: head(executions.errorMessage),
       errorBytes: bytes(executions.errorMessage),
       agentName: agents.name,

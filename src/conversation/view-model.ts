@@ -1,8 +1,9 @@
 /** The conversation view's plain data: one scheduled run, its header and its timeline. */
 import type { Messages, WholeField } from '../i18n/messages.js';
-import { formatDuration, numberFormat } from '../lib/format.js';
+import { formatDuration, numberFormat, shorten } from '../lib/format.js';
 import { statusBadge, type StatusBadge } from '../list/status.js';
 import { withQuery, type ExecutionQuery } from '../list/query.js';
+import { PAGE_TITLE_LENGTH } from '../list/run-columns.js';
 import { durationView, timesIn, type DurationView } from '../list/view-model.js';
 import { formatDateTime, isoSecond, localSecond } from '../lib/time-zone.js';
 import type { BoundedConversation, BoundedStep, JsonHead, TextHead } from './bounded-repository.js';
@@ -148,13 +149,14 @@ export function buildConversationView(
   const chart = timelineView(conversation.steps, conversation, m);
   budget.spend(chart === null ? 0 : chartCost(chart));
   const steps: StepContext = { budget, href, timeZone, failedStep: conversation.failedStep, messages: m };
+  const schedule = shorten(conversation.scheduleTitle, PAGE_TITLE_LENGTH).text;
   return {
-    title: m.pageTitle(conversation.scheduleTitle),
+    title: m.pageTitle(schedule),
     messages: m,
     timesIn: timesIn(conversation.startedAt, timeZone, m),
     backHref: withQuery(listPath, query),
     agentName: conversation.agentName,
-    schedule: conversation.scheduleTitle,
+    schedule,
     scheduleDetail: `${m.scheduleKinds[conversation.schedule.kind]}: ${conversation.schedule.expression}`,
     status: statusBadge(conversation.status, m),
     startedAt: moment(conversation.startedAt, timeZone),

@@ -34,10 +34,16 @@ export const pageColumns = {
 /**
  * How much of a run's title and error the list shows: a row, or an error revealed over the list,
  * must stay readable and light whatever a host stored. One more character is read, so the view
- * knows the text goes on; the run's own page has the rest.
+ * knows the text goes on; the run's own page has more, and its error whole as a download.
  */
 export const SHOWN_TITLE_LENGTH = 200;
 export const SHOWN_ERROR_LENGTH = 300;
+/**
+ * How much of a title the run's own page shows, in its heading, its schedule and the browser's
+ * title: a schedule's name is not limited where it is written, and a page on a slow link must not
+ * carry one three times whole. The CSV has all of it.
+ */
+export const PAGE_TITLE_LENGTH = 1000;
 
 /** A text as the list shows it: one character past `length`, cut in Postgres. */
 export const shownText = <T extends string | null>(text: AnyPgColumn | SQL | SQL.Aliased, length: number) =>
