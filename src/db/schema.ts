@@ -9,6 +9,7 @@
  */
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   boolean,
   check,
@@ -88,6 +89,11 @@ const BIGINT_MAX = '9223372036854775807';
 const durationMicroseconds = '(extract(epoch from (finished_at - started_at)) * 1000000)::bigint';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+/**
+ * A time the pages can show: years 1900 to 9999 in UTC, as the write API takes them. drizzle reads
+ * years before Christ and infinity as an invalid Date, years 1 to 99 as 19xx (drizzle/0031).
+ */
+const shownTime = (column: AnyPgColumn) => sql`${column} between '1900-01-01 00:00:00+00' and '9999-12-31 23:59:59.999999+00'`;
 
 export const organizations = executionsAdmin.table(
   'xa_organizations',
@@ -113,7 +119,7 @@ export const agents = executionsAdmin.table(
     /** Set when the agent is deleted: its rows stay so its runs stay listed. */
     deletedAt: timestamptz('deleted_at'),
   },
-  (t) => [primaryKey({ columns: [t.organizationId, t.id] })],
+  (t) => [primaryKey({ columns: [t.organizationId, t.id] }), check('xa_agents_deleted_at_shown', shownTime(t.deletedAt))],
 );
 
 export const schedules = executionsAdmin.table(
@@ -154,6 +160,7 @@ export const conversations = executionsAdmin.table(
       columns: [t.organizationId, t.agentId],
       foreignColumns: [agents.organizationId, agents.id],
     }),
+    check('xa_conversations_created_at_shown', shownTime(t.createdAt)),
   ],
 );
 
@@ -256,6 +263,8 @@ export const executions = executionsAdmin.table(
     }),
     check('xa_executions_credits_non_negative', sql`${t.credits} >= 0`),
     check('xa_executions_finished_after_start', sql`${t.finishedAt} >= ${t.startedAt}`),
+    check('xa_executions_started_at_shown', shownTime(t.startedAt)),
+    check('xa_executions_finished_at_shown', shownTime(t.finishedAt)),
     // The list shows scheduled runs only, newest first: partial indexes keep other channels out.
     index('xa_executions_org_started_idx')
       .on(t.organizationId, t.startedAt.desc(), t.id.desc())
@@ -335,6 +344,7 @@ export const steps = executionsAdmin.table(
     uniqueIndex('xa_steps_org_conversation_idempotency_key').on(t.organizationId, t.conversationId, t.idempotencyKey),
     check('xa_steps_position_non_negative', sql`${t.position} >= 0`),
     check('xa_steps_tool_call_has_tool', sql`${t.kind} <> 'tool_call' or ${t.toolName} is not null`),
+    check('xa_steps_created_at_shown', shownTime(t.createdAt)),
   ],
 );
 
