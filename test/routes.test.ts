@@ -547,6 +547,16 @@ for (const target of databaseTargets) {
           expect(asset.headers.get('Content-Type')).toContain('text/javascript');
         });
 
+        it('sends its address with a trailing slash to the list, query kept', async () => {
+          const nested = createTestHost(database.db, '/orgs/:org/admin/executions');
+          const res = await nested.request('/orgs/acme/admin/executions/?status=failed&page=2', {
+            headers: { [ORG_HEADER]: ORG_A },
+          });
+          expect(res.status).toBe(308);
+          expect(res.headers.get('Location')).toBe('/orgs/acme/admin/executions?status=failed&page=2');
+          expect((await get('/admin/executions/')).headers.get('Location')).toBe('/admin/executions');
+        });
+
         it('inlines its stylesheet and loads one deferred script', async () => {
           const doc = await getDocument('/admin/executions');
           expect(doc.querySelector('link[rel="stylesheet"]')).toBeNull();

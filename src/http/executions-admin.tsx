@@ -134,6 +134,12 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
 
   /** The module's mount path as the browser sees it, parameters filled in: every link starts here. */
   const mountPath = (c: Context) => basePath(c).replace(/\/+$/, '');
+  // `<mount>/` is the list, as a person typing the address expects; one address for it, so history and
+  // links agree. Before the organization is read: a redirect needs no database.
+  app.use('*', async (c, next) => {
+    if (c.req.method !== 'GET' || c.req.path !== `${mountPath(c)}/`) return next();
+    return c.redirect(`${mountPath(c)}${new URL(c.req.url).search}`, 308);
+  });
   const pageAssets = (c: Context<ModuleEnv>): PageAssets => ({
     css: assets.css,
     script: `${mountPath(c)}/assets/${assets.script.name}`,
