@@ -8,8 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, vi } from 'vitest';
-import type { ExecutionsDatabase, OpenDatabase } from '../../src/db/database.js';
-import { openMigratedPglite, type FixedSeed } from './migrated-pglite.js';
+import type { ExecutionsDatabase } from '../../src/db/database.js';
+import { databaseTargets, type TestDatabase } from './databases.js';
+import type { FixedSeed } from './migrated-pglite.js';
 
 const FLAGS = [
   '--headless',
@@ -74,29 +75,39 @@ export interface ServedApp {
 /** The demo data most browser suites are served: fixed, so that their pages are too. */
 export const DEMO_DATA: FixedSeed = { now: new Date('2026-11-20T12:00:00Z'), seed: 7 };
 
+/** Real Postgres when the suites have it, else PGlite: see `serveInChromium`. */
+const servedTarget =
+  databaseTargets.find((target) => target.name === 'postgres' && target.skipReason === null) ?? databaseTargets[0]!;
+
 /**
- * For a browser suite: an in-memory database (holding the demo's rows seeded with `demo`, if
+ * For a browser suite: a database of its own (holding the demo's rows seeded with `demo`, if
  * given) prepared by `prepare`, the app it returns served on loopback, and Chromium — set up before
  * the suite's tests and torn down after. Call inside `describe`; read the fields in tests, once
  * the hooks have run.
  *
- * With `demo`, the server's clock (and PGlite's, in the same process) starts where the demo's data
- * end and runs on, as in a demo just started. On the real clock the pages changed with the calendar:
- * the chart spanned the days since, and the bandwidth test's filter swap grew past its budget.
+ * The database is a throwaway one on real Postgres when the suites have one, else PGlite in memory.
+ * PGlite runs in the test's own thread, beside Playwright and the server: the browser suites took
+ * about a quarter longer on it (docs/performance.md, "The suite's own time"). The pages are the
+ * same on either; the other suites test both.
+ *
+ * With `demo`, the server's clock starts where the demo's data end and runs on, as in a demo just
+ * started. On the real clock the pages changed with the calendar: the chart spanned the days since,
+ * and the bandwidth test's filter swap grew past its budget. The pages read the time from the
+ * server's clock, never the database's.
  */
 export function serveInChromium(
   prepare: (db: ExecutionsDatabase) => Promise<(request: Request) => Response | Promise<Response>>,
   { demo }: { demo?: FixedSeed } = {},
 ): ServedApp {
   const served = {} as ServedApp;
-  let database: OpenDatabase | undefined;
+  let database: TestDatabase | undefined;
   let server: RunningServer | undefined;
   beforeAll(async () => {
     if (demo) {
       vi.useFakeTimers({ toFake: ['Date'], shouldAdvanceTime: true });
       vi.setSystemTime(demo.now);
     }
-    database = await openMigratedPglite(demo);
+    database = await servedTarget.open({ demo });
     server = await startServer(await prepare(database.db));
     served.origin = server.origin;
     served.browser = await launchChromium();
@@ -104,7 +115,7 @@ export function serveInChromium(
   afterAll(async () => {
     await served.browser?.close();
     await server?.close();
-    await database?.close();
+    await database?.dispose();
     if (demo) vi.useRealTimers();
   });
   return served;

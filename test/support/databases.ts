@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { MIGRATIONS_FOLDER, openDatabase, type OpenDatabase } from '../../src/db/database.js';
-import { openMigratedPglite } from './migrated-pglite.js';
+import { seedDemo } from '../../src/demo/seed.js';
+import { hashFiles, openMigratedPglite, SOURCE_FOLDER, type FixedSeed } from './migrated-pglite.js';
 
 export interface TestDatabase extends OpenDatabase {
   /** The connection string, for real Postgres (null for PGlite). */
@@ -17,9 +18,13 @@ export interface TestDatabase extends OpenDatabase {
   dispose(): Promise<void>;
 }
 
-/** `migrated: false` leaves the database empty, for a test that applies migrations itself. */
+/**
+ * `migrated: false` leaves the database empty, for a test that applies migrations itself; `demo`
+ * gives it the rows `seedDemo(db, demo)` writes.
+ */
 export interface OpenOptions {
   migrated?: boolean;
+  demo?: FixedSeed;
 }
 
 export interface DatabaseTarget {
@@ -31,8 +36,8 @@ export interface DatabaseTarget {
 
 const requirePostgres = process.env.REQUIRE_POSTGRES === '1';
 
-async function openPglite({ migrated = true }: OpenOptions = {}): Promise<TestDatabase> {
-  const database = migrated ? await openMigratedPglite() : await openDatabase({});
+async function openPglite({ migrated = true, demo }: OpenOptions = {}): Promise<TestDatabase> {
+  const database = migrated ? await openMigratedPglite(demo) : await openDatabase({});
   return { ...database, url: null, dispose: () => database.close() };
 }
 
@@ -60,38 +65,60 @@ const TEMPLATE = (() => {
 })();
 
 /**
- * Makes the template unless the server has it. Workers opening databases at once take turns (a
- * session lock on `admin`, one connection); a template is marked one only once migrated, so one
- * left half made by a process that died is made again. No connection is allowed to it: nothing
- * changes it after, autovacuum included, and nothing in it keeps a copy from being taken.
+ * The template holding the demo's rows seeded with `demo` besides, named as the PGlite copy is: for
+ * the seed's options and the source that writes them too.
  */
-async function ensureTemplate(url: string, admin: postgres.Sql): Promise<void> {
-  const ready = async () => (await admin`select 1 from pg_database where datname = ${TEMPLATE} and datistemplate`).length > 0;
+function demoTemplate(demo: FixedSeed): string {
+  const hash = createHash('sha256')
+    .update(TEMPLATE)
+    .update(JSON.stringify({ ...demo, now: demo.now.toISOString() }));
+  hashFiles(hash, SOURCE_FOLDER, /\.tsx?$/);
+  return `xa_template_demo_${hash.digest('hex').slice(0, 16)}`;
+}
+
+/**
+ * Makes the template `name` unless the server has it: a copy of `from` (or an empty database),
+ * then `fill`. Workers opening databases at once take turns (a session lock on `admin`, one
+ * connection); a template is marked one only once filled, so one left half made by a process that
+ * died is made again. No connection is allowed to it: nothing changes it after, autovacuum
+ * included, and nothing in it keeps a copy from being taken.
+ */
+async function ensureTemplate(
+  url: string,
+  admin: postgres.Sql,
+  name: string,
+  from: string | null,
+  fill: (database: OpenDatabase) => Promise<void>,
+): Promise<void> {
+  const ready = async () => (await admin`select 1 from pg_database where datname = ${name} and datistemplate`).length > 0;
   if (await ready()) return;
-  await admin`select pg_advisory_lock(hashtext(${TEMPLATE}))`;
+  await admin`select pg_advisory_lock(hashtext(${name}))`;
   try {
     if (await ready()) return;
-    await admin.unsafe(`drop database if exists "${TEMPLATE}" with (force)`);
-    await admin.unsafe(`create database "${TEMPLATE}"`);
-    const database = await openDatabase({ url: withDatabase(url, TEMPLATE) });
+    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    await admin.unsafe(from ? `create database "${name}" template "${from}"` : `create database "${name}"`);
+    // Seeding writes statements larger than a page's, on a machine other workers keep busy.
+    const database = await openDatabase({ url: withDatabase(url, name), statementTimeout: 60_000 });
     try {
-      await database.migrate();
+      await fill(database);
     } finally {
       await database.close();
     }
-    await admin.unsafe(`alter database "${TEMPLATE}" with allow_connections false is_template true`);
+    await admin.unsafe(`alter database "${name}" with allow_connections false is_template true`);
   } finally {
-    await admin`select pg_advisory_unlock(hashtext(${TEMPLATE}))`;
+    await admin`select pg_advisory_unlock(hashtext(${name}))`;
   }
 }
 
-async function openThrowawayPostgres(url: string, { migrated = true }: OpenOptions = {}): Promise<TestDatabase> {
+async function openThrowawayPostgres(url: string, { migrated = true, demo }: OpenOptions = {}): Promise<TestDatabase> {
   const name = `xa_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = postgres(url, { max: 1, onnotice: () => {} });
   try {
     if (migrated) {
-      await ensureTemplate(url, admin);
-      await admin.unsafe(`create database "${name}" template "${TEMPLATE}"`);
+      await ensureTemplate(url, admin, TEMPLATE, null, (database) => database.migrate());
+      const template = demo ? demoTemplate(demo) : TEMPLATE;
+      if (demo) await ensureTemplate(url, admin, template, TEMPLATE, (database) => seedDemo(database.db, demo));
+      await admin.unsafe(`create database "${name}" template "${template}"`);
     } else {
       await admin.unsafe(`create database "${name}"`);
     }

@@ -31,7 +31,7 @@ import { seedDemo, type SeedOptions } from '../../src/demo/seed.js';
 /** The demo's options with its `now` fixed, so that every seed with them writes the same rows. */
 export type FixedSeed = SeedOptions & { now: Date };
 
-const SOURCE_FOLDER = fileURLToPath(new URL('../../src/', import.meta.url));
+export const SOURCE_FOLDER = fileURLToPath(new URL('../../src/', import.meta.url));
 
 /** PGlite's installed version: its package.json, found up from its entry (its exports leave it out). */
 function pgliteVersion(): string {
@@ -47,7 +47,7 @@ function pgliteVersion(): string {
 type Hash = ReturnType<typeof createHash>;
 
 /** Every file of `folder` whose name matches `names`, name and content, in a stable order. */
-function hashFiles(hash: Hash, folder: string, names: RegExp): void {
+export function hashFiles(hash: Hash, folder: string, names: RegExp): void {
   const files = readdirSync(folder, { recursive: true, encoding: 'utf8' }).sort();
   for (const file of files) {
     if (!names.test(file)) continue;

@@ -64,8 +64,9 @@ export async function writeSqlCorpus(db: ExecutionsDatabase, { organizationId: o
     const schedule = sqlUuid(0x12, i);
     const conversation = sqlUuid(0x13, i);
     const run = sqlUuid(0x14, i);
-    const startedAt = new Date(baseTime - (i + 1) * 3_600_000);
-    const at = (s: number) => new Date(startedAt.getTime() + s * 1000);
+    // As text: postgres.js, unlike PGlite, takes no Date in a raw statement.
+    const at = (s: number) => new Date(baseTime - (i + 1) * 3_600_000 + s * 1000).toISOString();
+    const startedAt = at(0);
     const failed = sqlRunFailed(i);
     const kinds = ['cron', 'interval', 'trigger'] as const;
     await db.execute(
@@ -130,7 +131,7 @@ export async function writeMegabyteRun(db: ExecutionsDatabase, organizationId: s
     string,
     string,
   ];
-  const at = (s: number) => new Date(startedAt.getTime() + s * 1000);
+  const at = (s: number) => new Date(startedAt.getTime() + s * 1000).toISOString();
   await db.execute(
     sql`insert into executions_admin.xa_organizations (organization_id, name, time_zone) values (${org}, 'Mega', 'UTC')`,
   );
@@ -140,10 +141,10 @@ export async function writeMegabyteRun(db: ExecutionsDatabase, organizationId: s
   await db.execute(sql`insert into executions_admin.xa_schedules (organization_id, id, agent_id, name, kind, expression)
     values (${org}, ${schedule}, ${agent}, 'Mega schedule', 'cron', '0 * * * *')`);
   await db.execute(sql`insert into executions_admin.xa_conversations (organization_id, id, agent_id, channel, title, created_at)
-    values (${org}, ${conversation}, ${agent}, 'schedule', 'Mega schedule', ${startedAt})`);
+    values (${org}, ${conversation}, ${agent}, 'schedule', 'Mega schedule', ${at(0)})`);
   await db.execute(sql`insert into executions_admin.xa_executions
       (organization_id, id, conversation_id, agent_id, schedule_id, status, started_at, finished_at, credits, error_message)
-    values (${org}, ${run}, ${conversation}, ${agent}, ${schedule}, 'failed', ${startedAt}, ${at(9)}, 2, ${text})`);
+    values (${org}, ${run}, ${conversation}, ${agent}, ${schedule}, 'failed', ${at(0)}, ${at(9)}, 2, ${text})`);
   await db.execute(sql`insert into executions_admin.xa_steps (organization_id, conversation_id, position, kind, content, created_at)
     values (${org}, ${conversation}, 0, 'scheduled_call', 'Summarise everything', ${at(0)})`);
   await db.execute(sql`insert into executions_admin.xa_steps
