@@ -555,6 +555,8 @@ for (const target of databaseTargets) {
           expect(res.status).toBe(308);
           expect(res.headers.get('Location')).toBe('/orgs/acme/admin/executions?status=failed&page=2');
           expect((await get('/admin/executions/')).headers.get('Location')).toBe('/admin/executions');
+          // Mounted at the root, or not mounted at all, `/` is the list.
+          expect((await createTestHost(database.db, '/').request('/', { headers: { [ORG_HEADER]: ORG_A } })).status).toBe(200);
         });
 
         it('inlines its stylesheet and loads one deferred script', async () => {

@@ -137,8 +137,10 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
   // `<mount>/` is the list, as a person typing the address expects; one address for it, so history and
   // links agree. Before the organization is read: a redirect needs no database.
   app.use('*', async (c, next) => {
-    if (c.req.method !== 'GET' || c.req.path !== `${mountPath(c)}/`) return next();
-    return c.redirect(`${mountPath(c)}${new URL(c.req.url).search}`, 308);
+    const mounted = mountPath(c);
+    // Mounted at the root, `/` is the list's own address.
+    if (c.req.method !== 'GET' || mounted === '' || c.req.path !== `${mounted}/`) return next();
+    return c.redirect(`${mounted}${new URL(c.req.url).search}`, 308);
   });
   const pageAssets = (c: Context<ModuleEnv>): PageAssets => ({
     css: assets.css,
