@@ -4,7 +4,7 @@ CREATE TABLE "xa_execution_daily_counts" (
 	"agent_id" uuid NOT NULL,
 	"status" "xa_execution_status" NOT NULL,
 	"runs" bigint NOT NULL,
-	CONSTRAINT "xa_execution_daily_counts_organization_id_day_agent_id_status_pk" PRIMARY KEY("organization_id","day","agent_id","status")
+	CONSTRAINT "xa_execution_daily_counts_organization_id_day_agent_id_status_p" PRIMARY KEY("organization_id","day","agent_id","status")
 );
 --> statement-breakpoint
 CREATE INDEX "xa_executions_org_agent_status_started_idx" ON "xa_executions" USING btree ("organization_id","agent_id","status","started_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE "xa_executions"."schedule_id" is not null;--> statement-breakpoint

@@ -26,7 +26,7 @@ ALTER TABLE "xa_executions" ADD COLUMN "failed_step" integer;--> statement-break
 ALTER TABLE "xa_executions" ADD COLUMN "error_signature" text GENERATED ALWAYS AS (coalesce(xa_error_signature(error_message), '')) STORED NOT NULL;--> statement-breakpoint
 CREATE INDEX "xa_executions_org_spike_started_idx" ON "xa_executions" USING btree ("organization_id","started_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE "xa_executions"."schedule_id" is not null and "xa_executions"."credit_spike";--> statement-breakpoint
 CREATE INDEX "xa_executions_org_failure_started_idx" ON "xa_executions" USING btree ("organization_id","failed_tool","error_signature","started_at" DESC NULLS LAST,"id" DESC NULLS LAST) WHERE "xa_executions"."schedule_id" is not null and "xa_executions"."status" = 'failed';--> statement-breakpoint
-ALTER TABLE "xa_execution_daily_counts" DROP CONSTRAINT "xa_execution_daily_counts_organization_id_day_agent_id_status_pk";--> statement-breakpoint
+ALTER TABLE "xa_execution_daily_counts" DROP CONSTRAINT "xa_execution_daily_counts_organization_id_day_agent_id_status_p";--> statement-breakpoint
 ALTER TABLE "xa_execution_daily_counts" ADD COLUMN "credit_spike" boolean DEFAULT false NOT NULL;--> statement-breakpoint
 ALTER TABLE "xa_execution_daily_counts" ADD COLUMN "failed_tool" text DEFAULT '' NOT NULL;--> statement-breakpoint
 ALTER TABLE "xa_execution_daily_counts" ADD COLUMN "error_signature" text DEFAULT '' NOT NULL;--> statement-breakpoint

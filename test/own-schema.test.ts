@@ -8,6 +8,8 @@
  */
 import { and, eq, is, sql } from 'drizzle-orm';
 import { getTableConfig, PgTable } from 'drizzle-orm/pg-core';
+import { drizzle } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateExecutionsAdmin, type ExecutionsDatabase } from '../src/db/database.js';
 import * as schema from '../src/db/schema.js';
@@ -225,3 +227,25 @@ for (const target of databaseTargets) {
     },
   );
 }
+
+const postgresTarget = databaseTargets.find((target) => target.name === 'postgres')!;
+
+describe.skipIf(postgresTarget.skipReason !== null)(
+  `migrating a new database with a host's plain postgres.js client${postgresTarget.skipReason ? ` (skipped: ${postgresTarget.skipReason})` : ''}`,
+  () => {
+    it('prints no notice', async () => {
+      // postgres.js logs every notice by default, so the README's host printed eight on its first
+      // start: the early migrations named constraints past 63 bytes, which Postgres cut.
+      const database = await postgresTarget.open({ migrated: false });
+      const notices: string[] = [];
+      const client = postgres(database.url!, { max: 1, onnotice: (notice) => notices.push(String(notice.message)) });
+      try {
+        await migrateExecutionsAdmin(drizzle(client));
+      } finally {
+        await client.end();
+        await database.dispose();
+      }
+      expect(notices).toEqual([]);
+    });
+  },
+);
