@@ -105,8 +105,31 @@ async function ensureTemplate(
       await database.close();
     }
     await admin.unsafe(`alter database "${name}" with allow_connections false is_template true`);
+    // The server's clock: a browser suite's own is set back to the demo's day.
+    const [made] = await admin<{ at: string }[]>`select now()::text as at`;
+    await admin.unsafe(`comment on database "${name}" is '${made!.at}'`);
+    await dropStaleTemplates(admin, name);
   } finally {
     await admin`select pg_advisory_unlock(hashtext(${name}))`;
+  }
+}
+
+/**
+ * Templates of `name`'s kind that other trees made more than a day ago (or before templates were
+ * dated): a change to the source names a new demo template, and on a server kept from run to run
+ * the old ones piled up. A day spares the template of another tree's run going on beside this one.
+ */
+async function dropStaleTemplates(admin: postgres.Sql, name: string): Promise<void> {
+  const kind = `^${name.slice(0, -16)}[0-9a-f]{16}$`;
+  const stale = await admin<{ datname: string }[]>`
+    select d.datname from pg_database d
+      left join pg_shdescription s on s.objoid = d.oid and s.classoid = 'pg_database'::regclass
+     where d.datname ~ ${kind} and d.datname <> ${name} and d.datistemplate
+       and case when s.description ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}' then s.description::timestamptz < now() - interval '1 day'
+                else true end`;
+  for (const { datname } of stale) {
+    await admin.unsafe(`alter database "${datname}" with is_template false`);
+    await admin.unsafe(`drop database if exists "${datname}" with (force)`);
   }
 }
 
