@@ -198,6 +198,16 @@ for (const target of databaseTargets) {
         const cut = `${'Ω'.repeat(PAGE_TITLE_LENGTH)}…`;
         expect(text(doc.querySelector('h1'))).toBe(cut);
         expect(doc.title.startsWith(cut)).toBe(true);
+        // The whole title is a download away, as a cut field is, and only another organization's 404.
+        const link = doc.querySelector<HTMLAnchorElement>('.xa-summary a[href$="/title"]');
+        expect(text(link)).toBe('Download the full title (2.1 MB)');
+        const whole = await get(link!.getAttribute('href')!);
+        expect(whole.status).toBe(200);
+        expect(whole.headers.get('Content-Disposition')).toBe(`attachment; filename="conversation-${conversation}-title.txt"`);
+        expect(await whole.text()).toBe('Ω'.repeat(1048576));
+        expect((await get(link!.getAttribute('href')!, OTHER_ORG)).status).toBe(404);
+        const short = parseDocument(await (await get(pageOf(runs.completed.conversationId))).text());
+        expect(short.querySelector('a[href$="/title"]')).toBeNull();
       });
 
       it('keeps a run with many long tool calls within the page budget: later fields show a glimpse', async () => {
@@ -263,6 +273,8 @@ for (const target of databaseTargets) {
           `${base}/steps/%00/input`,
           `${pageOf(runs.completed.conversationId)}/error`,
           `${MOUNT}/conversations/not-a-uuid/error`,
+          `${MOUNT}/conversations/not-a-uuid/title`,
+          `${MOUNT}/conversations/00000000-0000-4000-8000-000000000000/title`,
           `${MOUNT}/conversations/00000000-0000-4000-8000-000000000000/steps/0/content`,
           `${MOUNT}/conversations/${conversationId}'--/steps/0/content`,
         ]) {

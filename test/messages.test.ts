@@ -117,7 +117,8 @@ describe('the message tables, through the routes', () => {
     // lower bounds, which need more matching runs than the tour has (test/search.test.ts shows them), and
     // the note of a read replica running behind, which the tour has none of (test/read-replica.test.ts), and
     // the time for searching conversations running out, which the tour's few runs never make it (test/conversation-search.test.ts),
-    // and a bulk job over a single run, or a limit of one, which the tour's have more than (test/counted-messages.test.ts).
+    // a bulk job over a single run, or a limit of one, which the tour's have more than (test/counted-messages.test.ts),
+    // and the download of a title over 1,000 characters, which the tour has none of (test/conversation-bounds.test.ts).
     expect(ENGLISH.filter((phrase) => !shown.has(phrase))).toEqual([
       'Runs recorded in the last',
       'may not be shown yet.',
@@ -127,6 +128,7 @@ describe('the message tables, through the routes', () => {
       'were not searched, so some of their runs may be missing here. Add a filter or date to search fewer.',
       'Time ran out searching conversations: those of runs after',
       'Unknown tool',
+      'Download the full title (',
       'This acts on the one run you selected. If it cannot be acted on, it is skipped.',
       'run at once.',
       'This acts on the one run matching:',

@@ -39,6 +39,8 @@ export interface BoundedStep {
 
 export interface BoundedConversation extends Omit<ExecutionRow, 'errorMessage'> {
   errorMessage: TextHead | null;
+  /** The whole title's size in UTF-8 bytes: the page shows its beginning (PAGE_TITLE_LENGTH). */
+  scheduleTitleBytes: number;
   schedule: { name: string; kind: ScheduleKind; expression: string };
   steps: BoundedStep[];
 }
@@ -96,6 +98,7 @@ export async function findBoundedConversation(
     .select({
       ...pageColumns,
       scheduleTitle: shownText<string>(executions.conversationTitle, PAGE_TITLE_LENGTH),
+      scheduleTitleBytes: bytes(executions.conversationTitle),
       errorMessage: head(executions.errorMessage),
       errorBytes: bytes(executions.errorMessage),
       agentName: agents.name,
@@ -145,12 +148,13 @@ export async function findBoundedConversation(
     )
     .where(and(eq(steps.organizationId, organizationId), eq(steps.conversationId, conversationId)))
     .orderBy(asc(steps.position));
-  const { scheduleName, scheduleKind, scheduleExpression, agentName, agentDeletedAt, errorBytes } = row;
+  const { scheduleName, scheduleKind, scheduleExpression, agentName, agentDeletedAt, errorBytes, scheduleTitleBytes } = row;
   const jsonHead = (type: string | null, h: string | null, b: number | null): JsonHead | null =>
     type === null || h === null ? null : { type, head: h, bytes: b ?? 0 };
   return {
     ...toExecutionRow({ ...row, errorMessage: null }, agentDeletedAt ? null : agentName),
     errorMessage: textHead(row.errorMessage, errorBytes),
+    scheduleTitleBytes: scheduleTitleBytes ?? 0,
     schedule: { name: scheduleName, kind: scheduleKind, expression: scheduleExpression },
     steps: stepRows.map((s) => ({
       position: s.position,

@@ -12,8 +12,8 @@ import { jsonbText } from './bounded-repository.js';
 
 export type DownloadField = 'content' | 'input' | 'output';
 
-/** The run's error message, or one field of one step. */
-export type DownloadPart = { kind: 'error' } | { kind: 'step'; position: number; field: DownloadField };
+/** The run's error message or title, or one field of one step. */
+export type DownloadPart = { kind: 'error' | 'title' } | { kind: 'step'; position: number; field: DownloadField };
 
 export interface FieldDownload {
   filename: string;
@@ -38,11 +38,11 @@ interface Source {
 }
 
 function sourceOf(organizationId: string, conversationId: string, part: DownloadPart): Source {
-  if (part.kind === 'error') {
+  if (part.kind !== 'step') {
     return {
       table: sql`${executions}`,
       where: and(eq(executions.organizationId, organizationId), eq(executions.conversationId, conversationId))!,
-      text: sql`${executions.errorMessage}`,
+      text: sql`${part.kind === 'error' ? executions.errorMessage : executions.conversationTitle}`,
       type: sql`'text'`,
     };
   }
@@ -73,7 +73,7 @@ function readSlice(db: ExecutionsDatabase, source: Source, from: number, length:
 }
 
 function filenameOf(conversationId: string, part: DownloadPart, json: boolean): string {
-  const what = part.kind === 'error' ? 'error' : `step-${part.position}-${part.field}`;
+  const what = part.kind === 'step' ? `step-${part.position}-${part.field}` : part.kind;
   return `conversation-${conversationId}-${what}.${json ? 'json' : 'txt'}`;
 }
 

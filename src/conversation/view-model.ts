@@ -46,6 +46,8 @@ export interface ConversationView {
   backHref: string;
   agentName: string | null;
   schedule: string;
+  /** A link to the whole title, when the page shows only its beginning. */
+  scheduleDownload: { href: string; link: string } | null;
   scheduleDetail: string;
   status: StatusBadge;
   startedAt: MomentView;
@@ -149,14 +151,18 @@ export function buildConversationView(
   const chart = timelineView(conversation.steps, conversation, m);
   budget.spend(chart === null ? 0 : chartCost(chart));
   const steps: StepContext = { budget, href, timeZone, failedStep: conversation.failedStep, messages: m };
-  const schedule = shorten(conversation.scheduleTitle, PAGE_TITLE_LENGTH).text;
+  const schedule = shorten(conversation.scheduleTitle, PAGE_TITLE_LENGTH);
   return {
-    title: m.pageTitle(schedule),
+    title: m.pageTitle(schedule.text),
     messages: m,
     timesIn: timesIn(conversation.startedAt, timeZone, m),
     backHref: withQuery(listPath, query),
     agentName: conversation.agentName,
-    schedule,
+    schedule: schedule.text,
+    // The whole title's size is known without reading it (octet_length reads the TOAST header).
+    scheduleDownload: schedule.cut
+      ? { href: `${href}/title`, link: m.downloadWhole.title(formatBytes(conversation.scheduleTitleBytes, m)) }
+      : null,
     scheduleDetail: `${m.scheduleKinds[conversation.schedule.kind]}: ${conversation.schedule.expression}`,
     status: statusBadge(conversation.status, m),
     startedAt: moment(conversation.startedAt, timeZone),

@@ -1,5 +1,5 @@
 /**
- * GET <mount>/conversations/:conversationId/error and …/steps/:position/(content|input|output):
+ * GET <mount>/conversations/:conversationId/(error|title) and …/steps/:position/(content|input|output):
  * the whole of a field the conversation page cut short, as an attachment. Scoped by the signed-in
  * organization like the page; anything malformed or not the organization's is the page's 404.
  */
@@ -14,9 +14,10 @@ const POSITION = /^\d{1,9}$/;
 const FIELDS: readonly string[] = ['content', 'input', 'output'] satisfies DownloadField[];
 
 function partOf(c: Context): DownloadPart | null {
+  const whole = c.req.param('whole');
+  if (whole === 'error' || whole === 'title') return { kind: whole };
   const position = c.req.param('position');
   const field = c.req.param('field');
-  if (position === undefined && field === undefined) return { kind: 'error' };
   if (position === undefined || field === undefined || !POSITION.test(position) || !FIELDS.includes(field)) return null;
   return { kind: 'step', position: Number(position), field: field as DownloadField };
 }

@@ -384,7 +384,7 @@ export function createExecutionsAdmin(options: ExecutionsAdminOptions) {
       { organizationId: c.get('organization').id, read: (work) => read(c, 'conversations', work) },
       () => notFound(c),
     );
-  app.get('/conversations/:conversationId/error', download);
+  app.get('/conversations/:conversationId/:whole{error|title}', download);
   app.get('/conversations/:conversationId/steps/:position/:field', download);
 
   return app;

@@ -165,6 +165,7 @@ export const en: Messages = {
     input: (size) => `Download the full input (${size})`,
     response: (size) => `Download the full response (${size})`,
     errorMessage: (size) => `Download the full error message (${size})`,
+    title: (size) => `Download the full title (${size})`,
   },
   conversationNotFound: 'Conversation not found',
   conversationNotFoundHint: 'There is no execution with that conversation in your organization.',

@@ -45,7 +45,7 @@ export interface FieldErrorMessages {
 export type FieldErrorKey = keyof FieldErrorMessages;
 
 /** The conversation fields a page may cut short, each with a download of the whole. */
-export type WholeField = 'prompt' | 'input' | 'response' | 'errorMessage';
+export type WholeField = 'prompt' | 'input' | 'response' | 'errorMessage' | 'title';
 
 /** Why a saved view's name or query was refused; shown by the field. */
 export interface SavedViewErrors {

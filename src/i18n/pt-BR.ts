@@ -169,6 +169,7 @@ export const ptBR: Messages = {
     input: (size) => `Baixar a entrada completa (${size})`,
     response: (size) => `Baixar a resposta completa (${size})`,
     errorMessage: (size) => `Baixar a mensagem de erro completa (${size})`,
+    title: (size) => `Baixar o título completo (${size})`,
   },
   conversationNotFound: 'Conversa não encontrada',
   conversationNotFoundHint: 'Não há execução com essa conversa na sua organização.',

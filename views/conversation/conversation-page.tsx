@@ -82,6 +82,11 @@ export const ConversationPage: FC<{ view: ConversationView; actions?: RunActions
         <dt>{m.schedule}</dt>
         <dd>
           {view.schedule} <span class="xa-secondary">({view.scheduleDetail})</span>
+          {view.scheduleDownload && (
+            <p class="xa-cut">
+              <a href={view.scheduleDownload.href}>{view.scheduleDownload.link}</a>
+            </p>
+          )}
         </dd>
       </div>
       <div>
