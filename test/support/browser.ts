@@ -86,9 +86,9 @@ const servedTarget =
  * the hooks have run.
  *
  * The database is a throwaway one on real Postgres when the suites have one, else PGlite in memory.
- * PGlite runs in the test's own thread, beside Playwright and the server: the browser suites took
- * about a quarter longer on it (docs/performance.md, "The suite's own time"). The pages are the
- * same on either; the other suites test both.
+ * PGlite runs in the test's own thread, beside Playwright and the server, and the browser suites
+ * took longer on it (docs/performance.md, "The suite's own time"). The pages are the same on
+ * either; the other suites test both.
  *
  * With `demo`, the server's clock starts where the demo's data end and runs on, as in a demo just
  * started. On the real clock the pages changed with the calendar: the chart spanned the days since,
