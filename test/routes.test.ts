@@ -521,10 +521,14 @@ for (const target of databaseTargets) {
           ['a Hub conversation', HUB_CONVERSATION],
           ['a malformed id', 'not-a-uuid'],
           ['an unknown id', '00000000-0000-4000-8000-00000000dead'],
-        ])('is a 404 for %s', async (_, id) => {
-          const res = await get(`/admin/executions/conversations/${id}`);
-          expect(res.status).toBe(404);
-          expect(await res.text()).not.toContain('Org B secret');
+        ])('is a 404 for %s, and so is each of its downloads', async (_, id) => {
+          for (const part of ['', '/title', '/error', '/steps/0/content']) {
+            const res = await get(`/admin/executions/conversations/${id}${part}`);
+            expect(res.status, part).toBe(404);
+            const body = await res.text();
+            expect(body).not.toContain('Org B secret');
+            expect(body).not.toContain('must not appear');
+          }
         });
       });
 

@@ -4,7 +4,7 @@
  * client has taken the one before: a 10 MB value is never one string in this process, and a slow
  * client holds the reading back. Every read is scoped by the organization, as the page is.
  */
-import { and, eq, sql, type SQL } from 'drizzle-orm';
+import { and, eq, isNotNull, sql, type SQL } from 'drizzle-orm';
 import type { ExecutionsDatabase } from '../db/database.js';
 import { rowsOf, type Row } from '../db/raw-rows.js';
 import { executions, steps } from '../db/schema.js';
@@ -38,10 +38,16 @@ interface Source {
 }
 
 function sourceOf(organizationId: string, conversationId: string, part: DownloadPart): Source {
+  // A scheduled run's, as the page is: another channel's conversation is the page's 404.
+  const scheduledRun = and(
+    eq(executions.organizationId, organizationId),
+    eq(executions.conversationId, conversationId),
+    isNotNull(executions.scheduleId),
+  )!;
   if (part.kind !== 'step') {
     return {
       table: sql`${executions}`,
-      where: and(eq(executions.organizationId, organizationId), eq(executions.conversationId, conversationId))!,
+      where: scheduledRun,
       text: sql`${part.kind === 'error' ? executions.errorMessage : executions.conversationTitle}`,
       type: sql`'text'`,
     };
@@ -51,6 +57,7 @@ function sourceOf(organizationId: string, conversationId: string, part: Download
     eq(steps.organizationId, organizationId),
     eq(steps.conversationId, conversationId),
     eq(steps.position, part.position),
+    sql`exists (select from ${executions} where ${scheduledRun})`,
   )!;
   if (part.field === 'content') return { table, where, text: sql`${steps.content}`, type: sql`'text'` };
   const column = part.field === 'input' ? steps.toolInput : steps.toolOutput;
